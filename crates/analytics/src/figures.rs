@@ -1,0 +1,59 @@
+//! What a unit's page and the API show: figures and the table by child unit.
+use chrono::NaiveDate;
+use lamtheo_domain::{vn, Id};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// Conferences organised in the subtree in the period.
+    pub conferences: u64,
+    /// Attendances (lượt) of cadres and members: named present attendances plus counted ones.
+    pub member_attendances: u64,
+    /// Attendances (lượt) of union members and the public.
+    pub other_attendances: u64,
+    /// Distinct people of the subtree who attended at least once while they belonged to it.
+    pub participants: u64,
+    /// Distinct people who belonged to the subtree at some time in the period.
+    pub eligible: u64,
+}
+
+impl Figures {
+    pub fn rate_permille(&self) -> Option<u64> {
+        vn::rate_permille(self.participants, self.eligible)
+    }
+    /// "70,1%"
+    pub fn rate_label(&self) -> String {
+        vn::fmt_rate(self.participants, self.eligible)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildRow {
+    pub unit_id: Id,
+    /// The child no longer operates and hangs here carrying its history.
+    pub historic: bool,
+    pub figures: Figures,
+}
+
+/// "10/12 units completed the topic by its deadline".
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicCompletion {
+    pub topic_id: Id,
+    pub deadline: Option<NaiveDate>,
+    pub completed: Vec<Id>,
+    pub expected: Vec<Id>,
+}
+
+impl TopicCompletion {
+    pub fn label(&self) -> String {
+        format!("{}/{}", vn::fmt_int(self.completed.len() as i64), vn::fmt_int(self.expected.len() as i64))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitReport {
+    pub unit_id: Id,
+    pub figures: Figures,
+    pub children: Vec<ChildRow>,
+    pub topics: Vec<TopicCompletion>,
+}

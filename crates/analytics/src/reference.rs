@@ -1,0 +1,57 @@
+//! The figures computed the slow, obvious way from the raw facts. Tests compare the index
+//! with this; nothing in production calls it.
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use lamtheo_domain::conference::AttendanceStatus;
+use lamtheo_domain::period::{Month, Period};
+use lamtheo_domain::Id;
+
+use crate::{Facts, Figures};
+
+pub fn figures(f: &Facts, unit: Id, period: Period, as_of: NaiveDate) -> Figures {
+    let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
+    let conf_by_id: HashMap<Id, _> = f.conferences.iter().map(|c| (c.id, c)).collect();
+    let in_period = |d: NaiveDate| period.contains_date(d);
+    let mut out = Figures::default();
+    for c in &f.conferences {
+        if subtree.contains(&c.unit_id) && in_period(c.held_on) {
+            out.conferences += 1;
+            out.member_attendances += c.unlisted_members as u64;
+            out.other_attendances += c.others_count as u64;
+        }
+    }
+    for p in &f.points {
+        let c = conf_by_id[&p.conference_id];
+        if subtree.contains(&p.unit_id) && in_period(c.held_on) {
+            out.member_attendances += p.unlisted_members as u64;
+            out.other_attendances += p.others_count as u64;
+        }
+    }
+    for a in &f.attendances {
+        let c = conf_by_id[&a.conference_id];
+        if a.status == AttendanceStatus::Present && in_period(c.held_on) && subtree.contains(&a.point_unit_id.unwrap_or(c.unit_id)) {
+            out.member_attendances += 1;
+        }
+    }
+    // A membership covers a month when it overlaps any day of it.
+    let covers = |m: &lamtheo_domain::people::Membership, month: Month| m.valid_from <= month.last_day() && m.valid_to.is_none_or(|t| t > month.first_day());
+    let mut eligible = HashSet::new();
+    let mut participants = HashSet::new();
+    for m in f.memberships.iter().filter(|m| subtree.contains(&m.unit_id)) {
+        let months: Vec<Month> = (period.from.0..=period.to.0).map(Month).filter(|mo| covers(m, *mo)).collect();
+        if months.is_empty() {
+            continue;
+        }
+        eligible.insert(m.person_id);
+        let took_part = f.attendances.iter().any(|a| {
+            a.person_id == m.person_id && a.status == AttendanceStatus::Present && months.contains(&Month::of(conf_by_id[&a.conference_id].held_on))
+        });
+        if took_part {
+            participants.insert(m.person_id);
+        }
+    }
+    out.eligible = eligible.len() as u64;
+    out.participants = participants.len() as u64;
+    out
+}

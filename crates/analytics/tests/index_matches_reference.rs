@@ -1,0 +1,163 @@
+//! The index and the slow reference agree on random trees, memberships, conferences and
+//! attendance, for random units, periods and as-of dates, including after incremental
+//! changes (removing and re-adding attendance and memberships).
+use chrono::NaiveDate;
+use lamtheo_analytics::{reference, Facts, Index};
+use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::org::{OrgTree, ParentLink, Unit};
+use lamtheo_domain::people::Membership;
+use lamtheo_domain::period::{Month, Period};
+use proptest::prelude::*;
+
+fn day(n: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(n as u64)
+}
+
+/// A random history: units 1..=n, unit 1 the root; each other unit hangs under an earlier one
+/// and may move (or be merged away, keeping a historic link) on a random day.
+fn facts(seed: &[u32]) -> Facts {
+    let mut it = seed.iter().copied().cycle();
+    let mut next = move || it.next().unwrap();
+    let n = 3 + next() % 10;
+    let start = day(0);
+    let mut units = vec![];
+    let mut links = vec![];
+    for id in 1..=n as i64 {
+        let mut closed = None;
+        if id > 1 {
+            let parent = 1 + (next() as i64 % (id - 1));
+            if next() % 3 == 0 {
+                let change = day(next() % 700);
+                let other = 1 + (next() as i64 % (id - 1));
+                let merged = next() % 2 == 0;
+                links.push(ParentLink { unit_id: id, parent_id: parent, valid_from: start, valid_to: Some(change), historic: false });
+                links.push(ParentLink { unit_id: id, parent_id: other, valid_from: change, valid_to: None, historic: merged });
+                if merged {
+                    closed = Some(change);
+                }
+            } else {
+                links.push(ParentLink { unit_id: id, parent_id: parent, valid_from: start, valid_to: None, historic: false });
+            }
+        }
+        units.push(Unit { id, code: format!("U{id}"), name: format!("U{id}"), kind: "chi_bo".into(), opened_on: start, closed_on: closed });
+    }
+    let people = 1 + next() % 25;
+    let mut memberships = vec![];
+    for p in 1..=people as i64 {
+        let mut from = day(next() % 300);
+        for _ in 0..(1 + next() % 3) {
+            let to = if next() % 3 == 0 { None } else { Some(from + chrono::Days::new(1 + (next() % 400) as u64)) };
+            memberships.push(Membership { id: memberships.len() as i64 + 1, person_id: p, unit_id: 1 + (next() % n) as i64, valid_from: from, valid_to: to });
+            match to {
+                Some(t) => from = t,
+                None => break,
+            }
+        }
+    }
+    let topics = vec![Topic { id: 1, code: "T1".into(), title: "Chuyên đề".into(), year: 2024, term_wide: false, deadline: Some(day(200)), doc_id: None }];
+    let mut conferences = vec![];
+    let mut points = vec![];
+    let mut attendances = vec![];
+    for cid in 1..=(next() % 30) as i64 {
+        let unit_id = 1 + (next() % n) as i64;
+        conferences.push(Conference {
+            id: cid,
+            code: format!("C{cid}"),
+            unit_id,
+            held_on: day(next() % 730),
+            title: "Hội nghị".into(),
+            level: String::new(),
+            online: false,
+            others_count: (next() % 50) as i64,
+            unlisted_members: (next() % 5) as i64,
+            topic_ids: if next() % 2 == 0 { vec![1] } else { vec![] },
+        });
+        let point = 1 + (next() % n) as i64;
+        if next() % 3 == 0 && point != unit_id {
+            points.push(ConnectionPoint { conference_id: cid, unit_id: point, others_count: (next() % 20) as i64, unlisted_members: (next() % 3) as i64 });
+        }
+        for p in 1..=people as i64 {
+            if next() % 2 == 0 {
+                let status = AttendanceStatus::ALL[(next() % 3) as usize];
+                let at_point = points.last().filter(|pt: &&ConnectionPoint| pt.conference_id == cid && next() % 2 == 0).map(|pt| pt.unit_id);
+                attendances.push(Attendance { conference_id: cid, person_id: p, point_unit_id: at_point, status });
+            }
+        }
+    }
+    Facts { tree: OrgTree::new(units, links, vec![]), topics, memberships, conferences, points, attendances }
+}
+
+fn clone_facts(f: &Facts) -> Facts {
+    Facts {
+        tree: f.tree.clone(),
+        topics: f.topics.clone(),
+        memberships: f.memberships.clone(),
+        conferences: f.conferences.clone(),
+        points: f.points.clone(),
+        attendances: f.attendances.clone(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn index_equals_reference(seed in proptest::collection::vec(any::<u32>(), 50..200), q in proptest::collection::vec(any::<u32>(), 8)) {
+        let f = facts(&seed);
+        let ix = Index::build(clone_facts(&f));
+        let n = f.tree.len() as u32;
+        for k in 0..4 {
+            let unit = 1 + (q[k] % n) as i64;
+            let a = Month::new(2024, 1).0 + (q[k + 4] % 24) as i32;
+            let b = a + (q[(k + 1) % 8] % 12) as i32;
+            let period = Period::new(Month(a), Month(b));
+            let as_of = day(q[(k + 2) % 8] % 800);
+            prop_assert_eq!(ix.figures(unit, period, as_of), reference::figures(&f, unit, period, as_of), "unit {} period {:?} as of {}", unit, period, as_of);
+        }
+    }
+
+    #[test]
+    fn incremental_changes_equal_a_fresh_build(seed in proptest::collection::vec(any::<u32>(), 50..200), drop in any::<u32>()) {
+        let mut f = facts(&seed);
+        let mut ix = Index::build(clone_facts(&f));
+        // Remove a slice of attendance and a membership incrementally, then add one back.
+        if !f.attendances.is_empty() {
+            let k = drop as usize % f.attendances.len();
+            let gone: Vec<Attendance> = f.attendances.drain(k..(k + 5).min(f.attendances.len())).collect();
+            for a in &gone { ix.remove_attendance(a); }
+            let back = gone[0].clone();
+            ix.add_attendance(&back);
+            f.attendances.push(back);
+        }
+        if !f.memberships.is_empty() {
+            let m = f.memberships.remove(drop as usize % f.memberships.len());
+            ix.remove_membership(&m);
+        }
+        let n = f.tree.len() as i64;
+        for unit in 1..=n {
+            let period = Period::new(Month::new(2024, 1), Month::new(2025, 12));
+            prop_assert_eq!(ix.figures(unit, period, day(800)), reference::figures(&f, unit, period, day(800)));
+            prop_assert_eq!(ix.figures(unit, Period::year(2024), day(100)), reference::figures(&f, unit, Period::year(2024), day(100)));
+        }
+    }
+}
+
+#[test]
+fn topic_completion_counts_children_that_met_the_deadline() {
+    let d = |m, dd| NaiveDate::from_ymd_opt(2022, m, dd).unwrap();
+    let start = d(1, 1);
+    let units: Vec<Unit> = (1..=4).map(|id| Unit { id, code: format!("U{id}"), name: format!("U{id}"), kind: "huyen_uy".into(), opened_on: start, closed_on: None }).collect();
+    let links = (2..=4).map(|id| ParentLink { unit_id: id, parent_id: 1, valid_from: start, valid_to: None, historic: false }).collect();
+    let topic = Topic { id: 7, code: "CD2022".into(), title: "Chuyên đề 2022".into(), year: 2022, term_wide: false, deadline: Some(d(3, 20)), doc_id: None };
+    let conf = |id, unit_id, held_on| Conference { id, code: format!("C{id}"), unit_id, held_on, title: "Quán triệt".into(), level: String::new(), online: false, others_count: 0, unlisted_members: 0, topic_ids: vec![7] };
+    let facts = Facts {
+        tree: OrgTree::new(units, links, vec![]),
+        topics: vec![topic],
+        conferences: vec![conf(1, 2, d(3, 1)), conf(2, 3, d(3, 20)), conf(3, 4, d(3, 21))],
+        ..Facts::default()
+    };
+    let report = Index::build(facts).report(1, Period::year(2022), d(12, 31));
+    assert_eq!(report.topics[0].label(), "2/3", "unit 4 studied the topic a day late");
+    assert_eq!(report.figures.conferences, 3);
+    assert_eq!(report.children.len(), 3);
+}

@@ -1,0 +1,239 @@
+//! Campaign documents, topics, study conferences, connection points and attendance.
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::conference::{Attendance, AttendanceStatus, CampaignDoc, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::{Error, Id, Result};
+use lamtheo_store::{conferences as store, people as people_store};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, snapshot, Change};
+use crate::App;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConferenceView {
+    pub conference: Conference,
+    pub points: Vec<ConnectionPoint>,
+    pub attendance: Vec<Attendance>,
+}
+
+/// A conference as a form or the API sends it; `code` is generated when empty.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ConferenceInput {
+    #[serde(default)]
+    pub code: String,
+    pub unit_id: Id,
+    pub held_on: NaiveDate,
+    pub title: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub online: bool,
+    #[serde(default)]
+    pub others_count: i64,
+    #[serde(default)]
+    pub unlisted_members: i64,
+    #[serde(default)]
+    pub topic_ids: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AttendanceInput {
+    pub person_id: Id,
+    pub status: AttendanceStatus,
+    #[serde(default)]
+    pub point_unit_id: Option<Id>,
+}
+
+impl App {
+    pub async fn docs(&self) -> Result<Vec<CampaignDoc>> {
+        store::docs(&self.store).await
+    }
+
+    pub async fn topics(&self) -> Result<Vec<Topic>> {
+        store::topics(&self.store).await
+    }
+
+    pub async fn add_doc(&self, actor: &Actor, code: &str, title: &str, issued_on: Option<NaiveDate>) -> Result<Id> {
+        self.check_role(actor, Resource::Catalogue, true)?;
+        if code.trim().is_empty() || title.trim().is_empty() {
+            return Err(Error::field(if code.trim().is_empty() { "code" } else { "title" }, "Cần nhập số hiệu và trích yếu", "The number and the title are required"));
+        }
+        let mut tx = self.store.begin().await?;
+        let id = store::insert_doc(&mut tx, code.trim(), title.trim(), issued_on).await?;
+        audit::record(&mut tx, actor, Change { action: "create", entity: "campaign_doc", entity_id: Some(id), unit: None, before: None, after: snapshot(&(code, title, issued_on)) }).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn add_topic(&self, actor: &Actor, t: Topic) -> Result<Id> {
+        self.check_role(actor, Resource::Catalogue, true)?;
+        if t.code.trim().is_empty() || t.code.chars().any(char::is_whitespace) {
+            return Err(Error::field("code", "Mã chuyên đề không được trống hay chứa dấu cách", "The topic code must not be blank or contain spaces"));
+        }
+        if t.title.trim().is_empty() {
+            return Err(Error::field("title", "Cần nhập tên chuyên đề", "The topic title is required"));
+        }
+        if !(1945..=2200).contains(&t.year) {
+            return Err(Error::field("year", "Năm không hợp lệ", "Invalid year"));
+        }
+        let mut tx = self.store.begin().await?;
+        let id = store::insert_topic(&mut tx, &t).await?;
+        audit::record(&mut tx, actor, Change { action: "create", entity: "topic", entity_id: Some(id), unit: None, before: None, after: snapshot(&t) }).await?;
+        tx.commit().await?;
+        let topics = self.topics().await?;
+        self.update_index(|ix| ix.set_topics(topics));
+        Ok(id)
+    }
+
+    /// Conferences organised by a unit in a date range, newest first.
+    pub async fn conferences_of(&self, actor: &Actor, unit: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<Conference>> {
+        self.check(actor, unit, Resource::Conference, false)?;
+        store::list_by_unit(&self.store, unit, from, to, 500).await
+    }
+
+    /// A conference is visible to whoever may see its organiser or one of its points.
+    pub async fn conference(&self, actor: &Actor, id: Id) -> Result<ConferenceView> {
+        let conference = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let points = store::points(&self.store, id).await?;
+        let visible = self.check(actor, conference.unit_id, Resource::Conference, false);
+        if visible.is_err() && !points.iter().any(|p| self.check(actor, p.unit_id, Resource::Conference, false).is_ok()) {
+            return visible.map(|_| unreachable!());
+        }
+        let attendance = store::attendance(&self.store, id).await?;
+        Ok(ConferenceView { conference, points, attendance })
+    }
+
+    fn validate_conference(&self, c: &ConferenceInput, topics: &[Topic]) -> Result<()> {
+        if c.title.trim().is_empty() {
+            return Err(Error::field("title", "Cần nhập tên hội nghị", "The conference title is required"));
+        }
+        if c.others_count < 0 || c.unlisted_members < 0 {
+            let field = if c.others_count < 0 { "others_count" } else { "unlisted_members" };
+            return Err(Error::field(field, "Số lượt không thể âm", "A count cannot be negative"));
+        }
+        if c.code.chars().any(char::is_whitespace) || c.code.len() > 64 {
+            return Err(Error::field("code", "Mã hội nghị không được chứa dấu cách", "The conference code must not contain spaces"));
+        }
+        if let Some(t) = c.topic_ids.iter().find(|t| !topics.iter().any(|x| x.id == **t)) {
+            return Err(Error::field("topic_ids", format!("Chuyên đề mã {t} không tồn tại"), format!("Topic {t} does not exist")));
+        }
+        let ix = self.index();
+        if !ix.tree().unit(c.unit_id).is_some_and(|u| u.opened_on <= c.held_on) {
+            return Err(Error::field("held_on", "Đơn vị chưa thành lập vào ngày tổ chức", "The unit did not exist on that date"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn conference_from(&self, id: Id, c: &ConferenceInput) -> Conference {
+        let code = if c.code.trim().is_empty() {
+            let unit_code = self.index().tree().unit(c.unit_id).map(|u| u.code.clone()).unwrap_or_default();
+            format!("{unit_code}-{}-{:06x}", c.held_on.format("%Y%m%d"), rand::random::<u32>() & 0xFF_FFFF)
+        } else {
+            c.code.trim().to_string()
+        };
+        Conference {
+            id,
+            code,
+            unit_id: c.unit_id,
+            held_on: c.held_on,
+            title: c.title.trim().to_string(),
+            level: c.level.trim().to_string(),
+            online: c.online,
+            others_count: c.others_count,
+            unlisted_members: c.unlisted_members,
+            topic_ids: c.topic_ids.clone(),
+        }
+    }
+
+    pub async fn create_conference(&self, actor: &Actor, input: ConferenceInput) -> Result<Id> {
+        self.check(actor, input.unit_id, Resource::Conference, true)?;
+        self.validate_conference(&input, &self.topics().await?)?;
+        let mut conf = self.conference_from(0, &input);
+        let mut tx = self.store.begin().await?;
+        conf.id = store::insert(&mut tx, &conf).await?;
+        audit::record(&mut tx, actor, Change { action: "create", entity: "conference", entity_id: Some(conf.id), unit: Some(conf.unit_id), before: None, after: snapshot(&conf) }).await?;
+        tx.commit().await?;
+        self.update_index(|ix| ix.add_conference(&conf));
+        Ok(conf.id)
+    }
+
+    pub async fn update_conference(&self, actor: &Actor, id: Id, input: ConferenceInput) -> Result<()> {
+        let before = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        self.check(actor, before.unit_id, Resource::Conference, true)?;
+        self.check(actor, input.unit_id, Resource::Conference, true)?;
+        self.validate_conference(&input, &self.topics().await?)?;
+        let mut conf = self.conference_from(id, &input);
+        if input.code.trim().is_empty() {
+            conf.code = before.code.clone();
+        }
+        let mut tx = self.store.begin().await?;
+        store::update(&mut tx, &conf).await?;
+        audit::record(&mut tx, actor, Change { action: "update", entity: "conference", entity_id: Some(id), unit: Some(conf.unit_id), before: snapshot(&before), after: snapshot(&conf) }).await?;
+        tx.commit().await?;
+        // Moving a conference moves its attendance and points with it: rebuild rather than
+        // replay every row.
+        self.reload_index().await
+    }
+
+    /// Adds or changes a connection point of an online conference.
+    pub async fn set_point(&self, actor: &Actor, point: ConnectionPoint) -> Result<()> {
+        let conf = store::get(&self.store, point.conference_id).await?.ok_or_else(Error::not_found)?;
+        self.check(actor, conf.unit_id, Resource::Conference, true)?;
+        self.check(actor, point.unit_id, Resource::Conference, false)?;
+        if point.others_count < 0 || point.unlisted_members < 0 {
+            return Err(Error::field("others_count", "Số lượt không thể âm", "A count cannot be negative"));
+        }
+        if point.unit_id == conf.unit_id {
+            return Err(Error::field("unit_id", "Điểm cầu phải ở đơn vị khác đơn vị tổ chức", "A connection point must be at another unit"));
+        }
+        let old = store::points(&self.store, conf.id).await?.into_iter().find(|p| p.unit_id == point.unit_id);
+        let mut tx = self.store.begin().await?;
+        store::upsert_point(&mut tx, &point).await?;
+        audit::record(&mut tx, actor, Change { action: "set_point", entity: "conference", entity_id: Some(conf.id), unit: Some(point.unit_id), before: snapshot(&old), after: snapshot(&point) }).await?;
+        tx.commit().await?;
+        self.update_index(|ix| {
+            if let Some(o) = &old {
+                ix.remove_point(o);
+            }
+            ix.add_point(&point);
+        });
+        Ok(())
+    }
+
+    /// Records attendance for several people at once (one audited transaction).
+    pub async fn record_attendance(&self, actor: &Actor, conference_id: Id, rows: &[AttendanceInput]) -> Result<usize> {
+        let conf = store::get(&self.store, conference_id).await?.ok_or_else(Error::not_found)?;
+        let points = store::points(&self.store, conference_id).await?;
+        for r in rows {
+            let at = r.point_unit_id.unwrap_or(conf.unit_id);
+            if r.point_unit_id.is_some_and(|p| !points.iter().any(|x| x.unit_id == p)) {
+                return Err(Error::field("point_unit_id", "Đơn vị này không phải điểm cầu của hội nghị", "That unit is not a connection point of this conference"));
+            }
+            self.check(actor, at, Resource::Conference, true)?;
+            let ms = people_store::memberships_of(&self.store, r.person_id).await?;
+            if !ms.iter().any(|m| self.in_scope(actor, m.unit_id)) {
+                return Err(Error::field("person_id", format!("Không tìm thấy người mã {} trong phạm vi của bạn", r.person_id), format!("Person {} is not in your scope", r.person_id)));
+            }
+        }
+        let mut tx = self.store.begin().await?;
+        let mut changes = Vec::new();
+        for r in rows {
+            let old = store::get_attendance(&mut tx, conference_id, r.person_id).await?;
+            let new = Attendance { conference_id, person_id: r.person_id, point_unit_id: r.point_unit_id, status: r.status };
+            store::upsert_attendance(&mut tx, &new).await?;
+            changes.push((old, new));
+        }
+        let after: Vec<&Attendance> = changes.iter().map(|(_, n)| n).collect();
+        audit::record(&mut tx, actor, Change { action: "attendance", entity: "conference", entity_id: Some(conference_id), unit: Some(conf.unit_id), before: None, after: snapshot(&after) }).await?;
+        tx.commit().await?;
+        self.update_index(|ix| {
+            for (old, new) in &changes {
+                if let Some(o) = old {
+                    ix.remove_attendance(o);
+                }
+                ix.add_attendance(new);
+            }
+        });
+        Ok(changes.len())
+    }
+}

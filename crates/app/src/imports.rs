@@ -1,0 +1,418 @@
+//! Imports of whole lists from .xlsx/.csv: parse (every bad row at once), check against the
+//! database and the actor's scope (again every bad row), then write everything in one
+//! audited transaction — or nothing. Matching is by natural keys (unit code, card number or
+//! person ID, conference code), so importing the same file twice changes nothing.
+use std::collections::HashMap;
+
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::conference::{Attendance, ConnectionPoint, Topic};
+use lamtheo_domain::people::Person;
+use lamtheo_domain::{Error, ErrorCode, Id, Result};
+use lamtheo_importer::{self as importer, Kind, RowError};
+use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
+use serde::Serialize;
+
+use crate::audit::{self, snapshot, Change};
+use crate::App;
+
+/// Progress of an import: (stage, done, total).
+pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Send + Sync);
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportSummary {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// A rejected import: every problem, each naming file, row and column.
+pub fn rejected(errors: Vec<RowError>) -> Error {
+    let n = errors.len();
+    Error {
+        details: errors.iter().map(|e| e.to_string()).collect(),
+        ..Error::msg(ErrorCode::ImportRejected, format!("Tệp có {n} lỗi; chưa nhập dòng nào"), format!("The file has {n} errors; nothing was imported"))
+    }
+}
+
+fn row_err(file: &str, row: usize, column: &str, vi: String, en: String) -> RowError {
+    RowError { file: file.to_string(), row, column: column.to_string(), message_vi: vi, message_en: en }
+}
+
+impl App {
+    /// Imports any kind by its slug ("units", "people", "conferences", "attendance", "points").
+    pub async fn import(&self, actor: &Actor, kind: Kind, file: &str, bytes: &[u8], progress: Progress<'_>) -> Result<ImportSummary> {
+        let mut parse_progress = |done, total| progress("parse", done, total);
+        let summary = match kind {
+            Kind::Units => self.import_units(actor, file, importer::parse_units(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
+            Kind::People => self.import_people(actor, file, importer::parse_people(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
+            Kind::Conferences => self.import_conferences(actor, file, importer::parse_conferences(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
+            Kind::Attendance => self.import_attendance(actor, file, importer::parse_attendance(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
+            Kind::Points => self.import_points(actor, file, importer::parse_points(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
+        };
+        self.reload_index().await?;
+        Ok(summary)
+    }
+
+    /// A unit code from a file: it must exist and the actor must be allowed to write there.
+    fn unit_for(&self, actor: &Actor, code: &str, resource: Resource, file: &str, row: usize, column: &str) -> std::result::Result<Id, RowError> {
+        let id = self.index().tree().by_code(code).map(|u| u.id);
+        match id {
+            Some(id) if self.check(actor, id, resource, true).is_ok() => Ok(id),
+            Some(_) => Err(row_err(file, row, column, format!("Đơn vị «{code}» nằm ngoài phạm vi được phép"), format!("Unit «{code}» is outside your scope"))),
+            None => Err(row_err(file, row, column, format!("Không có đơn vị mã «{code}»"), format!("No unit has code «{code}»"))),
+        }
+    }
+
+    async fn finish(&self, mut tx: Tx, actor: &Actor, kind: &str, file: &str, summary: &ImportSummary) -> Result<()> {
+        let after = serde_json::json!({"file": file, "summary": summary});
+        audit::record(&mut tx, actor, Change { action: "import", entity: kind, entity_id: None, unit: actor.scope, before: None, after: snapshot(&after) }).await?;
+        tx.commit().await
+    }
+
+    async fn import_units(&self, actor: &Actor, file: &str, rows: Vec<importer::UnitRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+        let kinds = self.kinds().await?;
+        let today = self.today();
+        let mut errors = Vec::new();
+        let in_file: HashMap<&str, &importer::UnitRow> = rows.iter().map(|r| (r.code.as_str(), r)).collect();
+        for r in &rows {
+            if !kinds.iter().any(|k| k.code == r.kind) {
+                let known = kinds.iter().map(|k| k.code.as_str()).collect::<Vec<_>>().join(", ");
+                errors.push(row_err(file, r.row, "Loại đơn vị", format!("Loại «{}» không có; dùng một trong: {known}", r.kind), format!("Unknown kind «{}»; use one of: {known}", r.kind)));
+            }
+            match &r.parent_code {
+                Some(p) if in_file.contains_key(p.as_str()) => {}
+                Some(p) => {
+                    if let Err(e) = self.unit_for(actor, p, Resource::Tree, file, r.row, "Mã đơn vị cấp trên") {
+                        errors.push(e);
+                    }
+                }
+                None if self.check_role(actor, Resource::Tree, true).is_ok() && actor.scope.is_none() => {}
+                None => errors.push(row_err(file, r.row, "Mã đơn vị cấp trên", "Chỉ quản trị toàn hệ thống mới tạo được đơn vị gốc".into(), "Only a system-wide administrator can create a root unit".into())),
+            }
+            if let Some(u) = self.index().tree().by_code(&r.code) {
+                if self.check(actor, u.id, Resource::Tree, true).is_err() {
+                    errors.push(row_err(file, r.row, "Mã đơn vị", format!("Đơn vị «{}» nằm ngoài phạm vi được phép", r.code), format!("Unit «{}» is outside your scope", r.code)));
+                }
+            }
+        }
+        // Parents first: repeat passes until every row's parent is placed (or a cycle remains).
+        let mut order: Vec<&importer::UnitRow> = Vec::new();
+        let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut left: Vec<&importer::UnitRow> = rows.iter().collect();
+        while !left.is_empty() {
+            let (ready, rest): (Vec<_>, Vec<_>) = left.into_iter().partition(|r| r.parent_code.as_deref().is_none_or(|p| !in_file.contains_key(p) || placed.contains(p)));
+            if ready.is_empty() {
+                for r in &rest {
+                    errors.push(row_err(file, r.row, "Mã đơn vị cấp trên", "Quan hệ cấp trên tạo thành vòng lặp".into(), "The parent links form a cycle".into()));
+                }
+                break;
+            }
+            for r in ready {
+                placed.insert(r.code.as_str());
+                order.push(r);
+            }
+            left = rest;
+        }
+        if !errors.is_empty() {
+            return Err(rejected(errors));
+        }
+        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
+        let mut tx = self.store.begin().await?;
+        let mut ids: HashMap<String, Id> = HashMap::new();
+        let total = order.len() as u64;
+        for (i, r) in order.into_iter().enumerate() {
+            let opened = r.founded_on.unwrap_or(today);
+            let parent = r.parent_code.as_ref().map(|p| ids.get(p).copied().or_else(|| self.index().tree().by_code(p).map(|u| u.id)).expect("parent checked above"));
+            let existing = self.index().tree().by_code(&r.code).cloned();
+            match existing {
+                None => {
+                    let id = units::insert(&mut tx, &r.code, &r.name, &r.kind, opened).await?;
+                    if let Some(p) = parent {
+                        units::insert_link(&mut tx, id, p, opened, false).await?;
+                    }
+                    units::insert_lineage(&mut tx, lamtheo_domain::org::LineageKind::Create, opened, &[], &[id], "import").await?;
+                    ids.insert(r.code.clone(), id);
+                    summary.created += 1;
+                }
+                Some(u) => {
+                    ids.insert(r.code.clone(), u.id);
+                    let current_parent = self.index().tree().parent_link_on(u.id, today).map(|l| l.parent_id);
+                    let mut changed = false;
+                    if u.name != r.name {
+                        units::insert_name(&mut tx, u.id, &r.name, today).await?;
+                        changed = true;
+                    }
+                    if parent.is_some() && current_parent != parent {
+                        units::end_link(&mut tx, u.id, today).await?;
+                        units::insert_link(&mut tx, u.id, parent.expect("checked"), today, false).await?;
+                        changed = true;
+                    }
+                    if changed {
+                        summary.updated += 1;
+                    } else {
+                        summary.unchanged += 1;
+                    }
+                }
+            }
+            if i % 500 == 0 {
+                progress("write", i as u64, total);
+            }
+        }
+        progress("write", total, total);
+        self.finish(tx, actor, "units", file, &summary).await?;
+        Ok(summary)
+    }
+
+    async fn import_people(&self, actor: &Actor, file: &str, rows: Vec<importer::PersonRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+        let today = self.today();
+        let mut errors = Vec::new();
+        let mut resolved = Vec::new();
+        for r in &rows {
+            let unit = match self.unit_for(actor, &r.unit_code, Resource::Person, file, r.row, "Mã đơn vị") {
+                Ok(u) => u,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let person = Person {
+                id: 0,
+                person_code: r.person_id.clone(),
+                card_no: r.card_number.clone(),
+                full_name: r.full_name.clone(),
+                gender: r.gender,
+                birth_date: r.birth_date,
+                ethnicity: r.ethnicity.clone(),
+                is_member: r.party_member,
+                admitted_on: r.admitted_on,
+                official_on: r.official_on,
+                position: r.position.clone(),
+                key_cadre: r.key_cadre,
+                head_of_unit: r.head_of_unit,
+            };
+            if let Err(e) = crate::people::validate(&person) {
+                errors.push(row_err(file, r.row, e.field.as_deref().unwrap_or(""), e.message_vi, e.message_en));
+                continue;
+            }
+            resolved.push((r, unit, person));
+        }
+        if !errors.is_empty() {
+            return Err(rejected(errors));
+        }
+        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
+        let mut tx = self.store.begin().await?;
+        let total = resolved.len() as u64;
+        for (i, (r, unit, mut person)) in resolved.into_iter().enumerate() {
+            let since = r.member_since.or(r.admitted_on).unwrap_or(today);
+            let key = person.natural_key().expect("validated").to_string();
+            match people_store::find_by_key(&mut tx, &key).await? {
+                None => {
+                    let id = people_store::insert(&mut tx, &person).await?;
+                    people_store::insert_membership(&mut tx, id, unit, since).await?;
+                    summary.created += 1;
+                }
+                Some(existing) => {
+                    person.id = existing.id;
+                    let ms = people_store::memberships_of(&self.store, existing.id).await?;
+                    let current = ms.iter().find(|m| m.valid_to.is_none());
+                    // The person must be ours to change, wherever they are now.
+                    if let Some(c) = current {
+                        if self.check(actor, c.unit_id, Resource::Person, true).is_err() {
+                            return Err(rejected(vec![row_err(file, r.row, "Số thẻ đảng viên", format!("«{key}» thuộc một đơn vị ngoài phạm vi được phép"), format!("«{key}» belongs to a unit outside your scope"))]));
+                        }
+                    }
+                    let mut changed = existing != person;
+                    if changed {
+                        people_store::update(&mut tx, &person).await?;
+                    }
+                    if current.map(|c| c.unit_id) != Some(unit) {
+                        let on = r.member_since.unwrap_or(today);
+                        people_store::end_memberships(&mut tx, existing.id, on).await?;
+                        people_store::insert_membership(&mut tx, existing.id, unit, on).await?;
+                        changed = true;
+                    }
+                    if changed {
+                        summary.updated += 1;
+                    } else {
+                        summary.unchanged += 1;
+                    }
+                }
+            }
+            if i % 500 == 0 {
+                progress("write", i as u64, total);
+            }
+        }
+        progress("write", total, total);
+        self.finish(tx, actor, "people", file, &summary).await?;
+        Ok(summary)
+    }
+
+    async fn import_conferences(&self, actor: &Actor, file: &str, rows: Vec<importer::ConferenceRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+        let topics: HashMap<String, Topic> = self.topics().await?.into_iter().map(|t| (t.code.clone(), t)).collect();
+        let mut errors = Vec::new();
+        let mut resolved = Vec::new();
+        for r in &rows {
+            let unit = self.unit_for(actor, &r.unit_code, Resource::Conference, file, r.row, "Mã đơn vị tổ chức");
+            let mut topic_ids = Vec::new();
+            for t in &r.topic_codes {
+                match topics.get(t) {
+                    Some(t) => topic_ids.push(t.id),
+                    None => errors.push(row_err(file, r.row, "Mã chuyên đề", format!("Không có chuyên đề mã «{t}»"), format!("No topic has code «{t}»"))),
+                }
+            }
+            match unit {
+                Ok(unit_id) => resolved.push(crate::conferences::ConferenceInput {
+                    code: r.code.clone(),
+                    unit_id,
+                    held_on: r.held_on,
+                    title: r.title.clone(),
+                    level: r.level.clone().unwrap_or_default(),
+                    online: r.online,
+                    others_count: r.others_count,
+                    unlisted_members: r.unlisted_members,
+                    topic_ids,
+                }),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(rejected(errors));
+        }
+        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
+        let mut tx = self.store.begin().await?;
+        let total = resolved.len() as u64;
+        for (i, (input, r)) in resolved.iter().zip(&rows).enumerate() {
+            let mut conf = self.conference_from(0, input);
+            match conf_store::find_by_code(&mut tx, &input.code).await? {
+                None => {
+                    conf_store::insert(&mut tx, &conf).await?;
+                    summary.created += 1;
+                }
+                Some(existing) => {
+                    if self.check(actor, existing.unit_id, Resource::Conference, true).is_err() {
+                        return Err(rejected(vec![row_err(file, r.row, "Mã hội nghị", format!("Hội nghị «{}» thuộc đơn vị ngoài phạm vi được phép", input.code), format!("Conference «{}» belongs to a unit outside your scope", input.code))]));
+                    }
+                    conf.id = existing.id;
+                    conf_store::update(&mut tx, &conf).await?;
+                    // Topics are not compared: `find_by_code` does not load them.
+                    if existing == (lamtheo_domain::conference::Conference { topic_ids: vec![], ..conf.clone() }) {
+                        summary.unchanged += 1;
+                    } else {
+                        summary.updated += 1;
+                    }
+                }
+            }
+            if i % 500 == 0 {
+                progress("write", i as u64, total);
+            }
+        }
+        progress("write", total, total);
+        self.finish(tx, actor, "conferences", file, &summary).await?;
+        Ok(summary)
+    }
+
+    async fn import_points(&self, actor: &Actor, file: &str, rows: Vec<importer::PointRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+        let mut errors = Vec::new();
+        let mut tx = self.store.begin().await?;
+        let mut resolved = Vec::new();
+        for r in &rows {
+            let unit = self.unit_for(actor, &r.unit_code, Resource::Conference, file, r.row, "Mã đơn vị điểm cầu");
+            let conf = self.conference_for(actor, &mut tx, &r.conference_code, file, r.row).await;
+            match (unit, conf) {
+                (Ok(unit_id), Ok(c)) if unit_id == c.unit_id => errors.push(row_err(file, r.row, "Mã đơn vị điểm cầu", "Điểm cầu phải ở đơn vị khác đơn vị tổ chức".into(), "A connection point must be at another unit".into())),
+                (Ok(unit_id), Ok(c)) => resolved.push(ConnectionPoint { conference_id: c.id, unit_id, others_count: r.others_count, unlisted_members: r.unlisted_members }),
+                (u, c) => errors.extend(u.err().into_iter().chain(c.err())),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(rejected(errors));
+        }
+        let total = resolved.len() as u64;
+        for p in &resolved {
+            conf_store::upsert_point(&mut tx, p).await?;
+        }
+        progress("write", total, total);
+        let summary = ImportSummary { rows: rows.len(), updated: resolved.len(), ..Default::default() };
+        self.finish(tx, actor, "points", file, &summary).await?;
+        Ok(summary)
+    }
+
+    async fn import_attendance(&self, actor: &Actor, file: &str, rows: Vec<importer::AttendanceRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+        let mut errors = Vec::new();
+        let mut tx = self.store.begin().await?;
+        let mut confs: HashMap<String, (Id, Id, Vec<Id>)> = HashMap::new();
+        let mut people: HashMap<String, Id> = HashMap::new();
+        let mut resolved = Vec::new();
+        for r in &rows {
+            if !confs.contains_key(&r.conference_code) {
+                match self.conference_for(actor, &mut tx, &r.conference_code, file, r.row).await {
+                    Ok(c) => {
+                        let points = conf_store::points(&self.store, c.id).await?.into_iter().map(|p| p.unit_id).collect();
+                        confs.insert(r.conference_code.clone(), (c.id, c.unit_id, points));
+                    }
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                }
+            }
+            let (conf_id, organiser, points) = confs[&r.conference_code].clone();
+            let point = match &r.point_unit_code {
+                None => None,
+                Some(code) => match self.index().tree().by_code(code).map(|u| u.id) {
+                    Some(id) if points.contains(&id) => Some(id),
+                    _ => {
+                        errors.push(row_err(file, r.row, "Điểm cầu (mã đơn vị)", format!("«{code}» không phải điểm cầu của hội nghị này"), format!("«{code}» is not a connection point of this conference")));
+                        continue;
+                    }
+                },
+            };
+            if self.check(actor, point.unwrap_or(organiser), Resource::Conference, true).is_err() {
+                errors.push(row_err(file, r.row, "Mã hội nghị", "Nơi dự hội nghị nằm ngoài phạm vi được phép".into(), "The place of attendance is outside your scope".into()));
+                continue;
+            }
+            let person = match people.get(&r.person_key) {
+                Some(id) => *id,
+                None => match people_store::find_by_key(&mut tx, &r.person_key).await? {
+                    Some(p) => {
+                        people.insert(r.person_key.clone(), p.id);
+                        p.id
+                    }
+                    None => {
+                        errors.push(row_err(file, r.row, "Mã định danh hoặc số thẻ", format!("Không có người nào mang mã «{}»", r.person_key), format!("No person has ID «{}»", r.person_key)));
+                        continue;
+                    }
+                },
+            };
+            resolved.push(Attendance { conference_id: conf_id, person_id: person, point_unit_id: point, status: r.status });
+        }
+        if !errors.is_empty() {
+            return Err(rejected(errors));
+        }
+        let total = resolved.len() as u64;
+        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
+        for (i, a) in resolved.iter().enumerate() {
+            match conf_store::get_attendance(&mut tx, a.conference_id, a.person_id).await? {
+                Some(old) if old == *a => summary.unchanged += 1,
+                Some(_) => summary.updated += 1,
+                None => summary.created += 1,
+            }
+            conf_store::upsert_attendance(&mut tx, a).await?;
+            if i % 1000 == 0 {
+                progress("write", i as u64, total);
+            }
+        }
+        progress("write", total, total);
+        self.finish(tx, actor, "attendance", file, &summary).await?;
+        Ok(summary)
+    }
+
+    async fn conference_for(&self, actor: &Actor, tx: &mut Tx, code: &str, file: &str, row: usize) -> std::result::Result<lamtheo_domain::conference::Conference, RowError> {
+        let found = conf_store::find_by_code(tx, code).await.ok().flatten();
+        match found {
+            Some(c) if self.check(actor, c.unit_id, Resource::Conference, false).is_ok() => Ok(c),
+            _ => Err(row_err(file, row, "Mã hội nghị", format!("Không có hội nghị mã «{code}» trong phạm vi của bạn"), format!("No conference with code «{code}» in your scope"))),
+        }
+    }
+}

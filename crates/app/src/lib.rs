@@ -1,0 +1,66 @@
+//! The application service: the one place where scope is checked and writes are audited.
+//!
+//! Handlers (web pages, the JSON API, the command line) call `App` methods with an `Actor`;
+//! each method checks the actor's role and scope (`scope.rs`), does its work in one database
+//! transaction that also writes the audit record (`audit.rs`), then updates the in-memory
+//! roll-up index. Nothing outside this crate touches the store for a user's request.
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use lamtheo_analytics::Index;
+use lamtheo_domain::Result;
+use lamtheo_store::Store;
+
+mod audit;
+pub mod auth;
+pub mod conferences;
+pub mod figures;
+pub mod imports;
+mod loader;
+pub mod people;
+mod scope;
+pub mod tree;
+
+pub use loader::load_index;
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    index: Arc<RwLock<Index>>,
+    limiter: Arc<auth::RateLimiter>,
+}
+
+impl App {
+    /// Opens the database, runs migrations and builds the roll-up index from it.
+    pub async fn open(url: &str) -> Result<App> {
+        let store = Store::open(url).await?;
+        App::with_store(store).await
+    }
+
+    pub async fn with_store(store: Store) -> Result<App> {
+        let index = load_index(&store).await?;
+        Ok(App { store, index: Arc::new(RwLock::new(index)), limiter: Arc::new(auth::RateLimiter::default()) })
+    }
+
+    pub(crate) fn index(&self) -> RwLockReadGuard<'_, Index> {
+        self.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn update_index(&self, f: impl FnOnce(&mut Index)) {
+        let mut guard = self.index.write().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard);
+    }
+
+    /// Rebuilds the whole index from the database (after imports and at start).
+    pub async fn reload_index(&self) -> Result<()> {
+        let fresh = load_index(&self.store).await?;
+        self.update_index(|ix| *ix = fresh);
+        Ok(())
+    }
+
+    /// Re-reads only the tree (after a restructuring); facts are keyed by unit and stay.
+    pub(crate) async fn reload_tree(&self) -> Result<()> {
+        let tree = loader::load_tree(&self.store).await?;
+        self.update_index(|ix| ix.set_tree(tree));
+        Ok(())
+    }
+}

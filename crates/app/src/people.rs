@@ -1,0 +1,162 @@
+//! People and their memberships: search, records, adding, editing and transfers.
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource, Role};
+use lamtheo_domain::people::{Membership, Person};
+use lamtheo_domain::{vn, Error, Id, Result};
+use lamtheo_store::people as store;
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, snapshot, Change};
+use crate::App;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub person: Person,
+    /// Memberships with the unit's current name, oldest first.
+    pub memberships: Vec<(Membership, String)>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct NewPerson {
+    #[serde(flatten)]
+    pub person: Person,
+    pub unit_id: Id,
+    pub since: NaiveDate,
+}
+
+/// Checks the fields a person types; names the first bad field.
+pub fn validate(p: &Person) -> Result<()> {
+    if p.full_name.trim().is_empty() {
+        return Err(Error::field("full_name", "Cần nhập họ và tên", "The full name is required"));
+    }
+    for (field, v) in [("card_no", &p.card_no), ("person_code", &p.person_code)] {
+        if v.as_deref().is_some_and(|s| s.trim().is_empty() || s.chars().any(char::is_whitespace) || s.len() > 64) {
+            return Err(Error::field(field, "Mã không được trống hay chứa dấu cách", "The identifier must not be blank or contain spaces"));
+        }
+    }
+    if p.card_no.is_none() && p.person_code.is_none() {
+        return Err(Error::field("person_code", "Cần số thẻ đảng viên hoặc mã định danh", "A party card number or a person ID is required"));
+    }
+    if let (Some(a), Some(o)) = (p.admitted_on, p.official_on) {
+        if o < a {
+            return Err(Error::field("official_on", "Ngày chính thức không thể trước ngày vào Đảng", "The official membership date cannot precede the admission date"));
+        }
+    }
+    Ok(())
+}
+
+impl App {
+    /// May the actor see this person? Members see only themselves; others need one of the
+    /// person's units in scope.
+    async fn check_person(&self, actor: &Actor, id: Id, write: bool) -> Result<Vec<Membership>> {
+        self.check_role(actor, Resource::Person, write)?;
+        if actor.role == Role::Member && actor.person_id != Some(id) {
+            return Err(Error::not_found());
+        }
+        let ms = store::memberships_of(&self.store, id).await?;
+        let latest = ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last());
+        match latest {
+            // Writes need the current unit in scope; reads accept any unit the person belonged to.
+            Some(m) if write => self.check(actor, m.unit_id, Resource::Person, true)?,
+            Some(_) if ms.iter().any(|m| self.in_scope(actor, m.unit_id)) => {}
+            _ => return Err(Error::not_found()),
+        }
+        Ok(ms)
+    }
+
+    pub async fn person(&self, actor: &Actor, id: Id) -> Result<PersonView> {
+        let ms = self.check_person(actor, id, false).await?;
+        let person = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let ix = self.index();
+        let memberships = ms.into_iter().map(|m| {
+            let name = ix.tree().name_on(m.unit_id, m.valid_from).unwrap_or_default().to_string();
+            (m, name)
+        });
+        Ok(PersonView { person, memberships: memberships.collect() })
+    }
+
+    /// People of the actor's scope (or of one unit's subtree) whose name matches, ignoring
+    /// accents and đ/d, sorted the Vietnamese way (given name first).
+    pub async fn search_people(&self, actor: &Actor, query: &str, within: Option<Id>, limit: usize) -> Result<Vec<Person>> {
+        self.check_role(actor, Resource::Person, false)?;
+        if actor.role == Role::Member {
+            let own = match actor.person_id {
+                Some(id) => store::get(&self.store, id).await?.into_iter().collect(),
+                None => vec![],
+            };
+            return Ok(own);
+        }
+        let units = match within {
+            Some(u) => {
+                self.check(actor, u, Resource::Person, false)?;
+                self.index().tree().subtree_on(u, self.today())
+            }
+            None => self.scope_units(actor),
+        };
+        let mut found = store::search(&self.store, &units, &vn::fold(query), limit as i64).await?;
+        found.sort_by_cached_key(|p| vn::name_sort_key(&p.full_name));
+        Ok(found)
+    }
+
+    /// Members of one unit on a date (for attendance taking and the unit's roster).
+    pub async fn members_on(&self, actor: &Actor, unit: Id, on: NaiveDate) -> Result<Vec<Person>> {
+        self.check(actor, unit, Resource::Person, false)?;
+        let mut people = store::members_on(&self.store, unit, on).await?;
+        if actor.role == Role::Member {
+            people.retain(|p| Some(p.id) == actor.person_id);
+        }
+        people.sort_by_cached_key(|p| vn::name_sort_key(&p.full_name));
+        Ok(people)
+    }
+
+    pub async fn add_person(&self, actor: &Actor, new: NewPerson) -> Result<Id> {
+        self.check(actor, new.unit_id, Resource::Person, true)?;
+        validate(&new.person)?;
+        let mut tx = self.store.begin().await?;
+        let id = store::insert(&mut tx, &new.person).await?;
+        let mid = store::insert_membership(&mut tx, id, new.unit_id, new.since).await?;
+        audit::record(&mut tx, actor, Change { action: "create", entity: "person", entity_id: Some(id), unit: Some(new.unit_id), before: None, after: snapshot(&new) }).await?;
+        tx.commit().await?;
+        self.update_index(|ix| ix.add_membership(&Membership { id: mid, person_id: id, unit_id: new.unit_id, valid_from: new.since, valid_to: None }));
+        Ok(id)
+    }
+
+    pub async fn update_person(&self, actor: &Actor, person: Person) -> Result<()> {
+        let ms = self.check_person(actor, person.id, true).await?;
+        validate(&person)?;
+        let before = store::get(&self.store, person.id).await?.ok_or_else(Error::not_found)?;
+        let mut tx = self.store.begin().await?;
+        store::update(&mut tx, &person).await?;
+        let unit = ms.last().map(|m| m.unit_id);
+        audit::record(&mut tx, actor, Change { action: "update", entity: "person", entity_id: Some(person.id), unit, before: snapshot(&before), after: snapshot(&person) }).await?;
+        tx.commit().await
+    }
+
+    /// Ends the person's current membership on `on` and starts one in `to`.
+    pub async fn transfer_person(&self, actor: &Actor, id: Id, to: Id, on: NaiveDate) -> Result<()> {
+        let ms = self.check_person(actor, id, true).await?;
+        self.check(actor, to, Resource::Person, true)?;
+        let current = ms.iter().find(|m| m.valid_to.is_none()).cloned();
+        if let Some(c) = &current {
+            if on <= c.valid_from {
+                return Err(Error::field("on", "Ngày chuyển phải sau ngày bắt đầu sinh hoạt hiện tại", "The transfer date must be after the current membership began"));
+            }
+            if c.unit_id == to {
+                return Err(Error::field("unit_id", "Người này đang sinh hoạt ở đơn vị đó", "The person already belongs to that unit"));
+            }
+        }
+        let mut tx = self.store.begin().await?;
+        store::end_memberships(&mut tx, id, on).await?;
+        let mid = store::insert_membership(&mut tx, id, to, on).await?;
+        audit::record(&mut tx, actor, Change { action: "transfer", entity: "person", entity_id: Some(id), unit: Some(to), before: snapshot(&current), after: snapshot(&(to, on)) }).await?;
+        tx.commit().await?;
+        self.update_index(|ix| {
+            if let Some(c) = &current {
+                ix.remove_membership(c);
+                ix.add_membership(&Membership { valid_to: Some(on), ..c.clone() });
+            }
+            ix.add_membership(&Membership { id: mid, person_id: id, unit_id: to, valid_from: on, valid_to: None });
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,382 @@
+//! The organisation tree: browsing as of a date, and its changes (create, rename, move,
+//! close, merge, split), each recorded as a lineage event and audited.
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource, Role};
+use lamtheo_domain::org::{LineageEvent, LineageKind, Unit, UnitKind};
+use lamtheo_domain::people::Membership;
+use lamtheo_domain::{vn, Error, Id, Result};
+use lamtheo_store::{people as people_store, units, Tx};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, snapshot, Change};
+use crate::scope::today;
+use crate::App;
+
+/// A unit as seen on a date: its name then, its place, and its children then.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitView {
+    pub unit: Unit,
+    pub name_on: String,
+    pub historic: bool,
+    /// Root-first path of (id, name on the date), the unit itself last.
+    pub path: Vec<(Id, String)>,
+    pub children: Vec<ChildView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildView {
+    pub id: Id,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub historic: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct NewUnit {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<Id>,
+    pub opened_on: NaiveDate,
+}
+
+/// The unit a merge flows into.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeTarget {
+    Existing(Id),
+    New(NewUnit),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SplitPlan {
+    pub source: Id,
+    pub on: NaiveDate,
+    /// The new units; each gets the source's parent unless it names one.
+    pub targets: Vec<NewUnit>,
+    /// Which target (by index into `targets`) each open member of the source goes to.
+    pub members: Vec<(Id, usize)>,
+    /// Which target each open child unit goes to; unnamed children go to the first target.
+    #[serde(default)]
+    pub children: Vec<(Id, usize)>,
+}
+
+impl App {
+    pub async fn kinds(&self) -> Result<Vec<UnitKind>> {
+        units::kinds(&self.store).await
+    }
+
+    /// The units an actor starts browsing from, as of a date.
+    pub fn top_units(&self, actor: &Actor, on: NaiveDate) -> Vec<Id> {
+        match actor.scope {
+            Some(s) => vec![s],
+            None if actor.role == Role::Admin => self.index().tree().roots_on(on),
+            None => vec![],
+        }
+    }
+
+    pub fn unit_view(&self, actor: &Actor, id: Id, on: NaiveDate) -> Result<UnitView> {
+        self.check(actor, id, Resource::Unit, false)?;
+        let ix = self.index();
+        let tree = ix.tree();
+        let unit = tree.unit(id).ok_or_else(Error::not_found)?.clone();
+        let name = |u: Id| tree.name_on(u, on).unwrap_or_default().to_string();
+        let scope_path_start = actor.scope.and_then(|s| tree.path_on(id, on).iter().position(|p| *p == s)).unwrap_or(0);
+        let path = tree.path_on(id, on)[scope_path_start..].iter().map(|u| (*u, name(*u))).collect();
+        let mut children: Vec<ChildView> = tree
+            .children_on(id, on)
+            .filter_map(|l| {
+                let u = tree.unit(l.unit_id)?;
+                Some(ChildView { id: u.id, code: u.code.clone(), name: name(u.id), kind: u.kind.clone(), historic: l.historic })
+            })
+            .collect();
+        children.sort_by(|a, b| (a.historic, vn::sort_key(&a.name)).cmp(&(b.historic, vn::sort_key(&b.name))));
+        let historic = tree.parent_link_on(id, on).is_some_and(|l| l.historic);
+        Ok(UnitView { name_on: name(id), unit, historic, path, children })
+    }
+
+    pub fn unit_by_code(&self, actor: &Actor, code: &str) -> Result<Unit> {
+        let unit = self.index().tree().by_code(code).cloned().ok_or_else(Error::not_found)?;
+        self.check(actor, unit.id, Resource::Unit, false)?;
+        Ok(unit)
+    }
+
+    /// Units in the actor's scope whose name or code matches the query (accents ignored).
+    pub fn find_units(&self, actor: &Actor, query: &str, limit: usize) -> Vec<Unit> {
+        let scope = self.scope_units(actor);
+        let ix = self.index();
+        let tree = ix.tree();
+        let mut found: Vec<Unit> = scope
+            .iter()
+            .filter_map(|id| tree.unit(*id))
+            .filter(|u| vn::matches(&u.name, query) || vn::matches(&u.code, query))
+            .cloned()
+            .collect();
+        found.sort_by_key(|u| vn::sort_key(&u.name));
+        found.truncate(limit);
+        found
+    }
+
+    pub async fn lineage(&self, actor: &Actor, id: Id) -> Result<Vec<LineageEvent>> {
+        self.check(actor, id, Resource::Unit, false)?;
+        units::lineage_of(&self.store, id).await
+    }
+
+    fn validate_new_unit(&self, n: &NewUnit, kinds: &[UnitKind]) -> Result<()> {
+        let code = n.code.trim();
+        if code.is_empty() || code.len() > 64 || code.chars().any(char::is_whitespace) {
+            return Err(Error::field("code", "Mã đơn vị không được trống hay chứa dấu cách (tối đa 64 ký tự)", "The unit code must be 1–64 characters without spaces"));
+        }
+        if n.name.trim().is_empty() {
+            return Err(Error::field("name", "Cần nhập tên đơn vị", "The unit name is required"));
+        }
+        if !kinds.iter().any(|k| k.code == n.kind) {
+            return Err(Error::field("kind", format!("Loại đơn vị «{}» không có trong danh mục", n.kind), format!("Unknown unit kind «{}»", n.kind)));
+        }
+        if let Some(p) = n.parent_id {
+            let ix = self.index();
+            let parent = ix.tree().unit(p).ok_or_else(|| Error::field("parent_id", "Đơn vị cấp trên không tồn tại", "The parent unit does not exist"))?;
+            if !parent.is_open_on(n.opened_on) {
+                return Err(Error::field("parent_id", "Đơn vị cấp trên không hoạt động vào ngày thành lập", "The parent unit is not open on the founding date"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that the actor may restructure under `parent` (or create a root).
+    fn check_tree_write(&self, actor: &Actor, parent: Option<Id>) -> Result<()> {
+        match parent {
+            Some(p) => self.check(actor, p, Resource::Tree, true),
+            None if actor.role == Role::Admin && actor.scope.is_none() => Ok(()),
+            None => Err(Error::forbidden()),
+        }
+    }
+
+    async fn insert_unit(&self, tx: &mut Tx, n: &NewUnit) -> Result<Id> {
+        let id = units::insert(tx, n.code.trim(), n.name.trim(), &n.kind, n.opened_on).await?;
+        if let Some(p) = n.parent_id {
+            units::insert_link(tx, id, p, n.opened_on, false).await?;
+        }
+        Ok(id)
+    }
+
+    pub async fn create_unit(&self, actor: &Actor, n: NewUnit) -> Result<Id> {
+        self.check_tree_write(actor, n.parent_id)?;
+        self.validate_new_unit(&n, &self.kinds().await?)?;
+        let mut tx = self.store.begin().await?;
+        let id = self.insert_unit(&mut tx, &n).await?;
+        units::insert_lineage(&mut tx, LineageKind::Create, n.opened_on, &[], &[id], "").await?;
+        audit::record(&mut tx, actor, Change { action: "create", entity: "unit", entity_id: Some(id), unit: Some(id), before: None, after: snapshot(&n) }).await?;
+        tx.commit().await?;
+        self.reload_tree().await?;
+        Ok(id)
+    }
+
+    fn open_unit(&self, id: Id, on: NaiveDate, field: &str) -> Result<Unit> {
+        let ix = self.index();
+        let u = ix.tree().unit(id).cloned().ok_or_else(Error::not_found)?;
+        if !u.is_open_on(on) {
+            return Err(Error::field(field, format!("Đơn vị «{}» không hoạt động vào ngày {}", u.name, vn::fmt_date(on)), format!("Unit «{}» is not open on {}", u.name, vn::fmt_date(on))));
+        }
+        if let Some(l) = ix.tree().parent_link_on(id, on) {
+            if l.valid_from > on {
+                return Err(Error::field("on", "Ngày thay đổi sớm hơn thay đổi trước đó", "The date is before the unit's last change"));
+            }
+        }
+        Ok(u)
+    }
+
+    pub async fn rename_unit(&self, actor: &Actor, id: Id, name: &str, on: NaiveDate) -> Result<()> {
+        self.check(actor, id, Resource::Tree, true)?;
+        let before = self.open_unit(id, on, "id")?;
+        if name.trim().is_empty() {
+            return Err(Error::field("name", "Cần nhập tên mới", "The new name is required"));
+        }
+        let mut tx = self.store.begin().await?;
+        units::insert_name(&mut tx, id, name.trim(), on).await?;
+        units::insert_lineage(&mut tx, LineageKind::Rename, on, &[id], &[id], name.trim()).await?;
+        audit::record(&mut tx, actor, Change { action: "rename", entity: "unit", entity_id: Some(id), unit: Some(id), before: snapshot(&before.name), after: snapshot(&name.trim()) }).await?;
+        tx.commit().await?;
+        self.reload_tree().await
+    }
+
+    pub async fn move_unit(&self, actor: &Actor, id: Id, new_parent: Id, on: NaiveDate) -> Result<()> {
+        self.check(actor, id, Resource::Tree, true)?;
+        self.check(actor, new_parent, Resource::Tree, true)?;
+        self.open_unit(id, on, "id")?;
+        self.open_unit(new_parent, on, "parent_id")?;
+        if self.index().tree().is_within_on(new_parent, id, on) {
+            return Err(Error::field("parent_id", "Không thể chuyển đơn vị vào chính cấp dưới của nó", "A unit cannot move under its own descendant"));
+        }
+        let before = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
+        let mut tx = self.store.begin().await?;
+        units::end_link(&mut tx, id, on).await?;
+        units::insert_link(&mut tx, id, new_parent, on, false).await?;
+        units::insert_lineage(&mut tx, LineageKind::Move, on, &[id], &[new_parent], "").await?;
+        audit::record(&mut tx, actor, Change { action: "move", entity: "unit", entity_id: Some(id), unit: Some(new_parent), before: snapshot(&before), after: snapshot(&new_parent) }).await?;
+        tx.commit().await?;
+        self.reload_tree().await
+    }
+
+    /// Closes a unit that has no open children or members left; it stays, historic, under
+    /// its last parent so that its figures still count there.
+    pub async fn close_unit(&self, actor: &Actor, id: Id, on: NaiveDate) -> Result<()> {
+        self.check(actor, id, Resource::Tree, true)?;
+        self.open_unit(id, on, "id")?;
+        let open_children = self.index().tree().children_on(id, on).filter(|l| !l.historic).count();
+        if open_children > 0 {
+            return Err(Error::field("id", format!("Đơn vị còn {open_children} đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc hợp nhất trước"), format!("The unit still has {open_children} open child units: move or merge them first")));
+        }
+        let mut tx = self.store.begin().await?;
+        if !people_store::open_memberships_in(&mut tx, id).await?.is_empty() {
+            return Err(Error::field("id", "Đơn vị còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt trước", "The unit still has members: transfer them first"));
+        }
+        let parent = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
+        self.retire(&mut tx, id, parent, on).await?;
+        units::insert_lineage(&mut tx, LineageKind::Close, on, &[id], &[], "").await?;
+        audit::record(&mut tx, actor, Change { action: "close", entity: "unit", entity_id: Some(id), unit: Some(id), before: None, after: snapshot(&on) }).await?;
+        tx.commit().await?;
+        self.reload_tree().await
+    }
+
+    /// Closes `id` on `on` and hangs it, historic, under `keeper`.
+    async fn retire(&self, tx: &mut Tx, id: Id, keeper: Option<Id>, on: NaiveDate) -> Result<()> {
+        units::set_closed(tx, id, on).await?;
+        units::end_link(tx, id, on).await?;
+        if let Some(k) = keeper {
+            units::insert_link(tx, id, k, on, true).await?;
+        }
+        Ok(())
+    }
+
+    /// Moves open members of `from` to `to` on `on`; returns the index changes.
+    async fn transfer_members(&self, tx: &mut Tx, from: Id, to: Id, on: NaiveDate, only: Option<&[Id]>) -> Result<Vec<(Membership, Membership)>> {
+        let mut changes = Vec::new();
+        for m in people_store::open_memberships_in(tx, from).await? {
+            if only.is_some_and(|ids| !ids.contains(&m.person_id)) {
+                continue;
+            }
+            people_store::end_memberships(tx, m.person_id, on).await?;
+            let new_id = people_store::insert_membership(tx, m.person_id, to, on).await?;
+            let new = Membership { id: new_id, person_id: m.person_id, unit_id: to, valid_from: on, valid_to: None };
+            changes.push((m, new));
+        }
+        Ok(changes)
+    }
+
+    fn apply_transfers(&self, changes: &[(Membership, Membership)], on: NaiveDate) {
+        self.update_index(|ix| {
+            for (old, new) in changes {
+                ix.remove_membership(old);
+                ix.add_membership(&Membership { valid_to: Some(on), ..old.clone() });
+                ix.add_membership(new);
+            }
+        });
+    }
+
+    /// Merges `sources` into a new or existing unit on `on`. Their open children and members
+    /// move to the target; each source closes and hangs under the target as a historic child,
+    /// so the target's figures over any period include the sources' history.
+    pub async fn merge_units(&self, actor: &Actor, sources: &[Id], target: MergeTarget, on: NaiveDate, note: &str) -> Result<Id> {
+        if sources.is_empty() {
+            return Err(Error::field("sources", "Chọn ít nhất một đơn vị để hợp nhất", "Choose at least one unit to merge"));
+        }
+        for s in sources {
+            self.check(actor, *s, Resource::Tree, true)?;
+            self.open_unit(*s, on, "sources")?;
+        }
+        let mut tx_units = Vec::new();
+        let mut tx = match &target {
+            MergeTarget::Existing(t) => {
+                self.check(actor, *t, Resource::Tree, true)?;
+                self.open_unit(*t, on, "target")?;
+                if sources.contains(t) {
+                    return Err(Error::field("target", "Đơn vị nhận không thể là đơn vị bị hợp nhất", "The target cannot be one of the merged units"));
+                }
+                tx_units.push(*t);
+                self.store.begin().await?
+            }
+            MergeTarget::New(n) => {
+                self.check_tree_write(actor, n.parent_id)?;
+                if n.opened_on != on {
+                    return Err(Error::field("opened_on", "Đơn vị mới phải thành lập đúng ngày hợp nhất", "The new unit must be founded on the merge date"));
+                }
+                self.validate_new_unit(n, &self.kinds().await?)?;
+                let mut tx = self.store.begin().await?;
+                tx_units.push(self.insert_unit(&mut tx, n).await?);
+                tx
+            }
+        };
+        let target_id = tx_units[0];
+        let mut transfers = Vec::new();
+        for s in sources {
+            let children: Vec<Id> = self.index().tree().children_on(*s, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
+            for c in children {
+                units::end_link(&mut tx, c, on).await?;
+                units::insert_link(&mut tx, c, target_id, on, false).await?;
+            }
+            transfers.extend(self.transfer_members(&mut tx, *s, target_id, on, None).await?);
+            self.retire(&mut tx, *s, Some(target_id), on).await?;
+        }
+        units::insert_lineage(&mut tx, LineageKind::Merge, on, sources, &[target_id], note).await?;
+        let after = serde_json::json!({"sources": sources, "target": target_id, "on": on, "members_moved": transfers.len()});
+        audit::record(&mut tx, actor, Change { action: "merge", entity: "unit", entity_id: Some(target_id), unit: Some(target_id), before: None, after: snapshot(&after) }).await?;
+        tx.commit().await?;
+        self.reload_tree().await?;
+        self.apply_transfers(&transfers, on);
+        Ok(target_id)
+    }
+
+    /// Splits a unit into new ones, reassigning its members and children as the plan says.
+    /// The source closes and stays, historic, under its parent.
+    pub async fn split_unit(&self, actor: &Actor, plan: SplitPlan) -> Result<Vec<Id>> {
+        let on = plan.on;
+        self.check(actor, plan.source, Resource::Tree, true)?;
+        self.open_unit(plan.source, on, "source")?;
+        if plan.targets.len() < 2 {
+            return Err(Error::field("targets", "Chia tách cần ít nhất hai đơn vị mới", "A split needs at least two new units"));
+        }
+        let parent = self.index().tree().parent_link_on(plan.source, on).map(|l| l.parent_id);
+        let kinds = self.kinds().await?;
+        for t in &plan.targets {
+            self.check_tree_write(actor, t.parent_id.or(parent))?;
+            self.validate_new_unit(&NewUnit { parent_id: t.parent_id.or(parent), ..t.clone() }, &kinds)?;
+        }
+        if plan.members.iter().chain(&plan.children).any(|(_, t)| *t >= plan.targets.len()) {
+            return Err(Error::field("members", "Phân công tới đơn vị mới không tồn tại", "An assignment names a target that does not exist"));
+        }
+        let mut tx = self.store.begin().await?;
+        let open = people_store::open_memberships_in(&mut tx, plan.source).await?;
+        if let Some(m) = open.iter().find(|m| !plan.members.iter().any(|(p, _)| *p == m.person_id)) {
+            return Err(Error::field("members", format!("Chưa phân công đảng viên mã {} sang đơn vị mới", m.person_id), format!("Member {} is not assigned to a new unit", m.person_id)));
+        }
+        let mut ids = Vec::new();
+        for t in &plan.targets {
+            ids.push(self.insert_unit(&mut tx, &NewUnit { parent_id: t.parent_id.or(parent), opened_on: on, ..t.clone() }).await?);
+        }
+        let children: Vec<Id> = self.index().tree().children_on(plan.source, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
+        for c in children {
+            let to = plan.children.iter().find(|(id, _)| *id == c).map_or(0, |(_, t)| *t);
+            units::end_link(&mut tx, c, on).await?;
+            units::insert_link(&mut tx, c, ids[to], on, false).await?;
+        }
+        let mut transfers = Vec::new();
+        for (i, target) in ids.iter().enumerate() {
+            let people: Vec<Id> = plan.members.iter().filter(|(_, t)| *t == i).map(|(p, _)| *p).collect();
+            transfers.extend(self.transfer_members(&mut tx, plan.source, *target, on, Some(&people)).await?);
+        }
+        self.retire(&mut tx, plan.source, parent, on).await?;
+        units::insert_lineage(&mut tx, LineageKind::Split, on, &[plan.source], &ids, "").await?;
+        audit::record(&mut tx, actor, Change { action: "split", entity: "unit", entity_id: Some(plan.source), unit: parent.or(Some(plan.source)), before: None, after: snapshot(&plan) }).await?;
+        tx.commit().await?;
+        self.reload_tree().await?;
+        self.apply_transfers(&transfers, on);
+        Ok(ids)
+    }
+
+    /// Today's date as the scope check sees it (pages default their as-of date to it).
+    pub fn today(&self) -> NaiveDate {
+        today()
+    }
+}

@@ -1,0 +1,227 @@
+//! `serve --demo`: a living province on an empty database, built through the real import
+//! path (units, people, topics, conferences) and the real restructuring service (the
+//! reorganisation of 1/7/2025). Only attendance, tens of thousands of rows, is bulk-loaded.
+//! Place names come from the seed articles (Lai Châu).
+use anyhow::{bail, Result};
+use chrono::{Datelike, NaiveDate};
+use lamtheo_app::auth::NewUser;
+use lamtheo_app::tree::{MergeTarget, NewUnit};
+use lamtheo_app::App;
+use lamtheo_domain::access::{Actor, Role};
+use lamtheo_domain::conference::Topic;
+use lamtheo_importer::Kind;
+use lamtheo_store::bulk::{self, Value};
+
+/// District → communes (before 1/7/2025); each pair of communes merges on that day.
+const DISTRICTS: [(&str, &str, [&str; 4]); 4] = [
+    ("LCH-TP", "Thành ủy Lai Châu", ["Đoàn Kết", "Tân Phong", "Quyết Thắng", "San Thàng"]),
+    ("LCH-TD", "Huyện ủy Tam Đường", ["Bình Lư", "Bản Bo", "Nà Tăm", "Bản Giang"]),
+    ("LCH-PT", "Huyện ủy Phong Thổ", ["Mường So", "Dào San", "Sin Suối Hồ", "Khổng Lào"]),
+    ("LCH-SH", "Huyện ủy Sìn Hồ", ["Chăn Nưa", "Pa Tần", "Nậm Tăm", "Tả Phìn"]),
+];
+const VILLAGES: [&str; 8] = ["Nà Khum", "Sì Thâu Chải", "Lao Chải", "Nậm Pắt", "Hua Bum", "Pú Đao", "Cư Nhà La", "Tà Ngảo"];
+const FAMILY: [&str; 12] = ["Nguyễn", "Lò", "Tẩn", "Giàng", "Lý", "Vàng", "Hoàng", "Lê", "Đặng", "Trần", "Phạm", "Sùng"];
+const MIDDLE: [&str; 6] = ["Văn", "Thị", "A", "Thị Mai", "Đức", "Seo"];
+const GIVEN: [&str; 16] = ["An", "Bình", "Chiến", "Dũng", "Hà", "Hoa", "Lan", "Lả", "Mai", "Páo", "Sử", "Thào", "Tú", "Vần", "Xuân", "Yến"];
+
+pub const REORGANISATION: (i32, u32, u32) = (2025, 7, 1);
+
+/// A deterministic little generator so the demo is the same on every machine.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+}
+
+fn csv(header: &str, rows: &[String]) -> Vec<u8> {
+    let mut s = String::from(header);
+    for r in rows {
+        s.push('\n');
+        s.push_str(r);
+    }
+    s.into_bytes()
+}
+
+pub struct DemoLogin {
+    pub username: String,
+    pub password: String,
+    pub others: Vec<(String, String)>,
+}
+
+/// Builds the demo province. Refuses to touch a database that already holds units.
+pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLogin> {
+    if bulk::count(&app.store, "units").await? > 0 {
+        bail!("the database already holds data; the demo is only built on an empty one");
+    }
+    let system = Actor::system();
+    let quiet = |_: &str, _: u64, _: u64| {};
+    let mut rng = Rng(2024);
+
+    progress("đơn vị / units");
+    let start = "1/1/2015";
+    let mut units = vec![format!("LCH,Tỉnh ủy Lai Châu,tinh_uy,,{start}")];
+    units.push(format!("LCH-MTTQ,Ủy ban MTTQ Việt Nam tỉnh Lai Châu,mttq,LCH,{start}"));
+    units.push(format!("LCH-DTN,Tỉnh đoàn Lai Châu,doan_tn,LCH,{start}"));
+    let mut cells: Vec<(String, String)> = Vec::new(); // (cell code, commune code)
+    for (dcode, dname, communes) in DISTRICTS {
+        units.push(format!("{dcode},{dname},huyen_uy,LCH,{start}"));
+        for (ci, commune) in communes.iter().enumerate() {
+            let ccode = format!("{dcode}-X{}", ci + 1);
+            let kind = if dcode == "LCH-TP" { "Phường" } else { "xã" };
+            units.push(format!("{ccode},Đảng ủy {kind} {commune},dang_uy_xa,{dcode},{start}"));
+            for (vi, village) in VILLAGES.iter().take(5 + (ci % 3)).enumerate() {
+                let code = format!("{ccode}-CB{}", vi + 1);
+                units.push(format!("{code},Chi bộ bản {village} ({commune}),chi_bo,{ccode},{start}"));
+                cells.push((code, ccode.clone()));
+            }
+        }
+    }
+    app.import(&system, Kind::Units, "demo-units.csv", &csv("Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã đơn vị cấp trên,Ngày thành lập", &units), &quiet).await?;
+
+    progress("đảng viên / members");
+    let mut people = Vec::new();
+    let mut roster: Vec<(String, usize, NaiveDate)> = Vec::new(); // (card, cell index, since)
+    for (ci, (cell, _)) in cells.iter().enumerate() {
+        let size = 20 + rng.below(12) as usize;
+        for k in 0..size {
+            let n = roster.len() + 1;
+            let female = rng.below(2) == 0;
+            let middle = if female { "Thị" } else { MIDDLE[rng.below(MIDDLE.len() as u64) as usize] };
+            let name = format!("{} {} {}", FAMILY[rng.below(12) as usize], middle, GIVEN[rng.below(16) as usize]);
+            let member = rng.below(100) < 93;
+            // A few join during 2024: they must not count as absent before they joined.
+            let since = if rng.below(100) < 3 { d(2024, 6 + rng.below(6) as u32, 1) } else { d(2010 + rng.below(10) as i32, 1 + rng.below(12) as u32, 1) };
+            let card = if member { format!("LC{n:06}") } else { String::new() };
+            let pid = format!("0{n:011}");
+            let born = d(1960 + rng.below(40) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+            let position = if k == 0 { "Bí thư chi bộ" } else if k == 1 { "Phó Bí thư" } else { "" };
+            let yes = |b: bool| if b { "x" } else { "" };
+            people.push(format!(
+                "{pid},{card},{name},{},{},{},{},{},{position},{},{},{cell},{}",
+                if female { "Nữ" } else { "Nam" },
+                born.format("%d/%m/%Y"),
+                ["Thái", "Mông", "Dao", "Kinh", "Hà Nhì", "Giáy"][rng.below(6) as usize],
+                yes(member),
+                if member { since.format("%d/%m/%Y").to_string() } else { String::new() },
+                yes(k < 2),
+                yes(k == 0),
+                since.format("%d/%m/%Y"),
+            ));
+            roster.push((pid, ci, since));
+        }
+    }
+    let header = "Mã định danh,Số thẻ đảng viên,Họ và tên,Giới tính,Ngày sinh,Dân tộc,Đảng viên,Ngày vào Đảng,Chức vụ,Cán bộ chủ chốt,Người đứng đầu,Mã đơn vị,Ngày bắt đầu sinh hoạt";
+    app.import(&system, Kind::People, "demo-people.csv", &csv(header, &people), &quiet).await?;
+
+    progress("chuyên đề / topics");
+    let doc = app.add_doc(&system, "01-KL/TW", "Kết luận số 01-KL/TW ngày 18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị 05-CT/TW", Some(d(2021, 5, 18))).await?;
+    let topics = [
+        ("CD-2024", "Chuyên đề năm 2024: Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về phát huy sức mạnh đại đoàn kết toàn dân tộc", 2024, d(2024, 3, 31)),
+        ("CD-2025", "Chuyên đề năm 2025: Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng Đảng trong sạch, vững mạnh", 2025, d(2025, 3, 31)),
+    ];
+    for (code, title, year, deadline) in topics {
+        app.add_topic(&system, Topic { id: 0, code: code.into(), title: title.into(), year, term_wide: false, deadline: Some(deadline), doc_id: Some(doc) }).await?;
+    }
+
+    progress("hội nghị / conferences");
+    let mut confs = Vec::new();
+    let mut cell_meetings: Vec<(String, usize, NaiveDate)> = Vec::new();
+    for year in [2024, 2025] {
+        confs.push(format!("HN-TINH-{year},LCH,15/02/{year},Hội nghị trực tuyến quán triệt chuyên đề năm {year},CD-{year},Tỉnh,Trực tuyến,{},{}", 1200 + rng.below(400), 150));
+        for (ci, (cell, _)) in cells.iter().enumerate() {
+            for month in 1..=12u32 {
+                let day = 5 + rng.below(20) as u32;
+                let code = format!("SH-{cell}-{year}{month:02}");
+                // Most cells study the year's topic in March; a few only in April (late).
+                let topic = if month == 3 && rng.below(10) < 8 || month == 4 && ci % 9 == 0 { format!("CD-{year}") } else { String::new() };
+                confs.push(format!("{code},{cell},{day}/{month}/{year},Sinh hoạt chi bộ tháng {month}/{year} - học tập và làm theo Bác,{topic},Chi bộ,Trực tiếp,{},0", rng.below(15)));
+                cell_meetings.push((code, ci, d(year, month, day)));
+            }
+        }
+    }
+    // Header punctuation is optional, so the count columns need no quoting here.
+    let header = "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị,Mã chuyên đề,Cấp,Hình thức,Số lượt đoàn viên hội viên nhân dân,Số lượt cán bộ đảng viên ngoài danh sách";
+    app.import(&system, Kind::Conferences, "demo-conferences.csv", &csv(header, &confs), &quiet).await?;
+    let mut points = Vec::new();
+    for year in [2024, 2025] {
+        for (dcode, _, _) in DISTRICTS {
+            points.push(format!("HN-TINH-{year},{dcode},{},{}", 300 + rng.below(300), 60 + rng.below(40)));
+        }
+    }
+    // After 1/7/2025 the districts no longer exist, but these points are in February.
+    app.import(&system, Kind::Points, "demo-points.csv", &csv("Mã hội nghị,Mã đơn vị điểm cầu,Số lượt đoàn viên hội viên nhân dân,Số lượt cán bộ đảng viên ngoài danh sách", &points), &quiet).await?;
+
+    progress("điểm danh / attendance");
+    load_attendance(app, &roster, &cell_meetings, &mut rng).await?;
+    app.reload_index().await?;
+
+    progress("sắp xếp tổ chức 1/7/2025 / reorganisation");
+    let (y, m, dd) = REORGANISATION;
+    let on = d(y, m, dd);
+    let province = app.unit_by_code(&system, "LCH")?.id;
+    for (dcode, _, communes) in DISTRICTS {
+        for pair in [0usize, 2] {
+            let a = app.unit_by_code(&system, &format!("{dcode}-X{}", pair + 1))?.id;
+            let b = app.unit_by_code(&system, &format!("{dcode}-X{}", pair + 2))?.id;
+            let kind = if dcode == "LCH-TP" { "phường" } else { "xã" };
+            let target = NewUnit { code: format!("{dcode}-M{}", pair / 2 + 1), name: format!("Đảng ủy {kind} {}", communes[pair]), kind: "dang_uy_xa".into(), parent_id: Some(province), opened_on: on };
+            app.merge_units(&system, &[a, b], MergeTarget::New(target), on, "Sắp xếp đơn vị hành chính 2025").await?;
+        }
+        let district = app.unit_by_code(&system, dcode)?.id;
+        app.close_unit(&system, district, on).await?;
+    }
+
+    progress("tài khoản / accounts");
+    let password = format!("demo-{:06}", rng.below(1_000_000));
+    let mut others = Vec::new();
+    app.add_user(&system, NewUser { username: "admin".into(), password: password.clone(), role: Role::Admin, scope_unit_id: None, person_id: None }).await?;
+    for (username, role, scope) in [("tuyengiao", Role::Staff, "LCH"), ("binhlu", Role::Secretary, "LCH-TD-M1"), ("kiemtra", Role::Inspector, "LCH"), ("xem", Role::ReadOnly, "LCH-PT-M1")] {
+        let scope = app.unit_by_code(&system, scope)?.id;
+        app.add_user(&system, NewUser { username: username.into(), password: password.clone(), role, scope_unit_id: Some(scope), person_id: None }).await?;
+        others.push((username.to_string(), role.label_vi().to_string()));
+    }
+    Ok(DemoLogin { username: "admin".into(), password, others })
+}
+
+/// Attendance of every member of each cell at its monthly meeting, bulk-loaded.
+async fn load_attendance(app: &App, roster: &[(String, usize, NaiveDate)], meetings: &[(String, usize, NaiveDate)], rng: &mut Rng) -> Result<()> {
+    use sqlx::Row;
+    let store = &app.store;
+    let ids: Vec<(String, i64)> = lamtheo_store::on_pool!(store.read(), p => sqlx::query("SELECT person_code, id FROM people").fetch_all(p).await?.iter().map(|r| (r.get(0), r.get(1))).collect());
+    let people: std::collections::HashMap<String, i64> = ids.into_iter().collect();
+    let confs: Vec<(String, i64)> = lamtheo_store::on_pool!(store.read(), p => sqlx::query("SELECT code, id FROM conferences").fetch_all(p).await?.iter().map(|r| (r.get(0), r.get(1))).collect());
+    let confs: std::collections::HashMap<String, i64> = confs.into_iter().collect();
+    let mut by_cell: Vec<Vec<(i64, NaiveDate)>> = vec![Vec::new(); meetings.iter().map(|m| m.1).max().unwrap_or(0) + 1];
+    for (pid, cell, since) in roster {
+        by_cell[*cell].push((people[pid], *since));
+    }
+    let mut rows = Vec::new();
+    for (code, cell, held) in meetings {
+        for (person, since) in &by_cell[*cell] {
+            if since > held {
+                continue;
+            }
+            let roll = rng.below(100);
+            // Attendance dips a little in the rainy-season months, as it does in the mountains.
+            let dip = if (6..=8).contains(&held.month()) { 4 } else { 0 };
+            let status = if roll < 90 - dip { "present" } else if roll < 96 { "excused" } else { "absent" };
+            rows.push(vec![Value::Int(confs[code]), Value::Int(*person), Value::OptInt(None), Value::Text(status.into())]);
+        }
+    }
+    let mut tx = store.begin().await?;
+    bulk::insert(&mut tx, "attendances", &["conference_id", "person_id", "point_unit_id", "status"], &rows).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! The `lamtheo` command: the web application and the verbs a deployment needs.
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use lamtheo_app::auth::NewUser;
+use lamtheo_app::App;
+use lamtheo_domain::access::{Actor, Role};
+use lamtheo_importer::Kind;
+
+mod bench;
+mod demo;
+mod gen;
+
+#[derive(Parser)]
+#[command(name = "lamtheo", version, about = "Học tập và làm theo Bác — theo dõi, tổng hợp và báo cáo / campaign tracking and roll-up")]
+struct Cli {
+    /// sqlite://FILE (default) or postgres://user@host/db
+    #[arg(long, global = true, env = "LAMTHEO_DATABASE_URL", default_value = "sqlite://lamtheo.db")]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and the API
+    Serve {
+        /// Address to listen on
+        #[arg(long, env = "LAMTHEO_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Fill an empty database with a demo province first (never touches a database with data)
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (when served over HTTPS behind a proxy)
+        #[arg(long, env = "LAMTHEO_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Run the database migrations and exit
+    Migrate,
+    /// Manage accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import a .csv or .xlsx file: units, people, conferences, attendance or points
+    Import {
+        /// units | people | conferences | attendance | points
+        kind: String,
+        file: std::path::PathBuf,
+    },
+    /// Write an import template: units | people | conferences | attendance | points
+    Template {
+        kind: String,
+        /// Output file (.csv or .xlsx)
+        out: std::path::PathBuf,
+    },
+    /// Print the figures of a unit (by code) for a period as of a date
+    Figures {
+        unit_code: String,
+        /// First month, e.g. 1/2025
+        #[arg(long)]
+        from: Option<String>,
+        /// Last month, e.g. 12/2025
+        #[arg(long)]
+        to: Option<String>,
+        /// Shape of the tree as of this date, e.g. 31/12/2025
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Generate deterministic synthetic data (one large province) into an empty database
+    Gen {
+        #[arg(long, default_value_t = 150_000)]
+        members: u64,
+        #[arg(long, default_value_t = 2024)]
+        year: i32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Measure roll-up speed against the straightforward SQL on the current database
+    Bench {
+        #[arg(long, default_value_t = 2000)]
+        queries: usize,
+        #[arg(long, default_value_t = 30)]
+        baseline_queries: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account (the first administrator, for instance)
+    Add {
+        username: String,
+        /// admin | staff | secretary | member | inspector | readonly
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Unit code of the account's scope (none: the whole system, administrators only)
+        #[arg(long)]
+        scope: Option<String>,
+        /// The password (or set LAMTHEO_PASSWORD); at least 8 characters
+        #[arg(long, env = "LAMTHEO_PASSWORD")]
+        password: String,
+    },
+}
+
+fn bar(len: u64) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {eta}").expect("valid template").progress_chars("=> "));
+    pb
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "lamtheo=info,warn".into())).init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Migrate => {
+            lamtheo_store::Store::open(&cli.database_url).await?;
+            println!("Đã cập nhật cấu trúc cơ sở dữ liệu / migrations applied");
+        }
+        Command::Serve { listen, demo, secure_cookies } => serve(&cli.database_url, &listen, demo, secure_cookies).await?,
+        Command::User { command: UserCommand::Add { username, role, scope, password } } => {
+            let app = App::open(&cli.database_url).await?;
+            let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
+            let system = Actor::system();
+            let scope = scope.map(|c| app.unit_by_code(&system, &c).map(|u| u.id)).transpose().map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let id = app.add_user(&system, NewUser { username: username.clone(), password, role, scope_unit_id: scope, person_id: None }).await.map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            println!("Đã tạo tài khoản {username} (#{id}) / account created");
+        }
+        Command::Import { kind, file } => {
+            let kind = Kind::from_slug(&kind).with_context(|| format!("unknown kind {kind}: use units, people, conferences, attendance or points"))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let app = App::open(&cli.database_url).await?;
+            let pb = bar(0);
+            let progress = |stage: &str, done: u64, total: u64| {
+                pb.set_message(stage.to_string());
+                pb.set_length(total);
+                pb.set_position(done);
+            };
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            match app.import(&Actor::system(), kind, &name, &bytes, &progress).await {
+                Ok(s) => {
+                    pb.finish_and_clear();
+                    println!("Đã nhập {} dòng: {} mới, {} cập nhật, {} không đổi", s.rows, s.created, s.updated, s.unchanged);
+                }
+                Err(e) => {
+                    pb.abandon();
+                    eprintln!("{}", e.message_vi);
+                    for d in &e.details {
+                        eprintln!("  {d}");
+                    }
+                    bail!("{}", e.message_en);
+                }
+            }
+        }
+        Command::Template { kind, out } => {
+            let kind = Kind::from_slug(&kind).with_context(|| format!("unknown kind {kind}"))?;
+            let bytes = if out.extension().is_some_and(|e| e == "xlsx") { lamtheo_importer::template_xlsx(kind)? } else { lamtheo_importer::template_csv(kind) };
+            std::fs::write(&out, bytes)?;
+        }
+        Command::Figures { unit_code, from, to, as_of } => {
+            let app = App::open(&cli.database_url).await?;
+            let system = Actor::system();
+            let unit = app.unit_by_code(&system, &unit_code).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let (period, as_of) = lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today()).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let r = app.unit_report(&system, unit.id, period, as_of).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            println!("{}", serde_json::to_string_pretty(&r)?);
+        }
+        Command::Gen { members, year, seed } => {
+            let store = lamtheo_store::Store::open(&cli.database_url).await?;
+            let pb = bar(0);
+            let progress = |stage: &str, done: u64, total: u64| {
+                pb.set_message(stage.to_string());
+                pb.set_length(total);
+                pb.set_position(done);
+            };
+            let stats = gen::generate(&store, &gen::GenConfig { members, year, seed }, &progress).await?;
+            pb.finish_and_clear();
+            println!(
+                "Đã sinh / generated: {} units, {} people, {} conferences, {} attendances in {:.1} s",
+                stats.units, stats.people, stats.conferences, stats.attendances, stats.seconds
+            );
+        }
+        Command::Bench { queries, baseline_queries, seed } => {
+            let store = lamtheo_store::Store::open(&cli.database_url).await?;
+            let report = bench::run(&store, &bench::BenchConfig { queries, baseline_queries, seed }).await?;
+            println!("{report}");
+        }
+    }
+    Ok(())
+}
+
+async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+    let started = Instant::now();
+    let app = App::open(url).await?;
+    let mut login = None;
+    if demo {
+        if lamtheo_store::bulk::count(&app.store, "units").await? > 0 {
+            println!("Cơ sở dữ liệu đã có dữ liệu: không tạo dữ liệu mẫu / the database holds data: the demo was not built");
+        } else {
+            println!("Đang tạo tỉnh mẫu / building the demo province…");
+            login = Some(demo::build(&app, &|stage| println!("  … {stage}")).await?);
+        }
+    }
+    if !app.has_users().await? && login.is_none() {
+        println!("Chưa có tài khoản: tạo quản trị viên bằng / no accounts yet: create one with\n  lamtheo user add admin --password …");
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("lamtheo đang chạy tại / serving on http://{addr} ({:.1} s)", started.elapsed().as_secs_f64());
+    if let Some(l) = login {
+        println!("Đăng nhập / log in: {} / {}", l.username, l.password);
+        for (u, role) in l.others {
+            println!("  {u} / {} ({role})", l.password);
+        }
+    }
+    let router = lamtheo_web::router(app, secure_cookies);
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! People (members and non-members) and their membership of units over time.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::Id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Gender> {
+        match s {
+            "male" => Some(Gender::Male),
+            "female" => Some(Gender::Female),
+            _ => None,
+        }
+    }
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Gender::Male => "Nam",
+            Gender::Female => "Nữ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Person {
+    pub id: Id,
+    /// A stable identifier from outside (citizen ID or the party database's own key).
+    pub person_code: Option<String>,
+    pub card_no: Option<String>,
+    pub full_name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub ethnicity: Option<String>,
+    pub is_member: bool,
+    pub admitted_on: Option<NaiveDate>,
+    pub official_on: Option<NaiveDate>,
+    pub position: Option<String>,
+    pub key_cadre: bool,
+    pub head_of_unit: bool,
+}
+
+impl Person {
+    /// The key an import matches on: the card number when there is one, else the person code.
+    pub fn natural_key(&self) -> Option<&str> {
+        self.card_no.as_deref().or(self.person_code.as_deref())
+    }
+}
+
+/// Belonging to a unit over [from, to). A transfer ends one membership and starts another;
+/// nothing that happened before is rewritten.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Membership {
+    pub id: Id,
+    pub person_id: Id,
+    pub unit_id: Id,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl Membership {
+    pub fn valid_on(&self, d: NaiveDate) -> bool {
+        self.valid_from <= d && self.valid_to.is_none_or(|t| d < t)
+    }
+}

@@ -1,0 +1,88 @@
+//! Periods of facts. Figures are kept per month, so a period is a range of months.
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A month as a single number (year * 12 + month - 1) so ranges are integer intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Month(pub i32);
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Month {
+        Month(year * 12 + month as i32 - 1)
+    }
+    pub fn of(d: NaiveDate) -> Month {
+        Month::new(d.year(), d.month())
+    }
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+    /// 1..=12
+    pub fn month(self) -> u32 {
+        self.0.rem_euclid(12) as u32 + 1
+    }
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year(), self.month(), 1).expect("valid month")
+    }
+    pub fn last_day(self) -> NaiveDate {
+        Month(self.0 + 1).first_day().pred_opt().expect("valid day")
+    }
+}
+
+/// An inclusive range of months, e.g. 1/2025–12/2025.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: Month,
+    pub to: Month,
+}
+
+impl Period {
+    pub fn new(from: Month, to: Month) -> Period {
+        Period { from, to }
+    }
+    pub fn year(year: i32) -> Period {
+        Period::new(Month::new(year, 1), Month::new(year, 12))
+    }
+    pub fn first_day(&self) -> NaiveDate {
+        self.from.first_day()
+    }
+    pub fn last_day(&self) -> NaiveDate {
+        self.to.last_day()
+    }
+    pub fn contains(&self, m: Month) -> bool {
+        self.from <= m && m <= self.to
+    }
+    pub fn contains_date(&self, d: NaiveDate) -> bool {
+        self.contains(Month::of(d))
+    }
+    /// True when [from, to) (to = None for open) overlaps the period's days.
+    pub fn overlaps(&self, from: NaiveDate, to: Option<NaiveDate>) -> bool {
+        from <= self.last_day() && to.is_none_or(|t| t > self.first_day())
+    }
+    /// "1/2025–12/2025"
+    pub fn label(&self) -> String {
+        format!("{}/{}–{}/{}", self.from.month(), self.from.year(), self.to.month(), self.to.year())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_round_trip() {
+        let m = Month::new(2025, 7);
+        assert_eq!((m.year(), m.month()), (2025, 7));
+        assert_eq!(m.last_day(), NaiveDate::from_ymd_opt(2025, 7, 31).unwrap());
+        assert_eq!(Month::new(2024, 2).last_day().day(), 29);
+        assert_eq!(Month(Month::new(2024, 12).0 + 1), Month::new(2025, 1));
+    }
+
+    #[test]
+    fn overlap_uses_half_open_memberships() {
+        let p = Period::new(Month::new(2024, 3), Month::new(2024, 3));
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(!p.overlaps(d(2024, 11, 1), None), "admitted in November is not eligible in March");
+        assert!(p.overlaps(d(2020, 1, 1), Some(d(2024, 3, 2))));
+        assert!(!p.overlaps(d(2020, 1, 1), Some(d(2024, 3, 1))), "left on 1/3: not a member in March");
+    }
+}

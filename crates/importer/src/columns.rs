@@ -1,0 +1,464 @@
+//! The columns of every import kind, kept as data so that one table drives header matching,
+//! the column documentation page and the downloadable templates.
+
+/// What a cell holds. Used for documentation and to write proper cells in the xlsx template;
+/// the checks themselves live in `records.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Free text.
+    Text,
+    /// A code: no spaces, at most 64 characters.
+    Code,
+    /// A date written day/month/year (or a date cell in Excel).
+    Date,
+    /// A whole number, zero or more.
+    Count,
+    /// Yes or no: "Có"/"x"/"1" or "Không"/"0"/empty.
+    YesNo,
+    /// One of a few listed words (named in the description).
+    Choice,
+    /// Several codes separated by `;` or `,`.
+    List,
+}
+
+impl Format {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Format::Text => "Văn bản",
+            Format::Code => "Mã (không có khoảng trắng, tối đa 64 ký tự)",
+            Format::Date => "Ngày (ngày/tháng/năm)",
+            Format::Count => "Số nguyên không âm",
+            Format::YesNo => "Có/Không",
+            Format::Choice => "Chọn một giá trị",
+            Format::List => "Danh sách, phân cách bằng ; hoặc ,",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Format::Text => "Text",
+            Format::Code => "Code (no spaces, at most 64 characters)",
+            Format::Date => "Date (day/month/year)",
+            Format::Count => "Whole number, 0 or more",
+            Format::YesNo => "Yes/No",
+            Format::Choice => "One of the listed values",
+            Format::List => "List separated by ; or ,",
+        }
+    }
+}
+
+/// One column of an import file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The header as written in templates and error messages.
+    pub header_vi: &'static str,
+    /// An English header that is accepted as well.
+    pub header_en: &'static str,
+    /// A row with this column empty is rejected; a file without it is rejected.
+    pub required: bool,
+    pub format: Format,
+    pub description_vi: &'static str,
+    pub description_en: &'static str,
+    /// The value used in the template's example row.
+    pub example: &'static str,
+}
+
+/// The kinds of file that can be imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Units,
+    People,
+    Conferences,
+    Attendance,
+    Points,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Units,
+        Kind::People,
+        Kind::Conferences,
+        Kind::Attendance,
+        Kind::Points,
+    ];
+
+    /// Stable name used in URLs and template file names.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Kind::Units => "units",
+            Kind::People => "people",
+            Kind::Conferences => "conferences",
+            Kind::Attendance => "attendance",
+            Kind::Points => "points",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.slug() == slug)
+    }
+
+    pub fn title_vi(&self) -> &'static str {
+        match self {
+            Kind::Units => "Cây tổ chức (đơn vị)",
+            Kind::People => "Danh sách cán bộ, đảng viên",
+            Kind::Conferences => "Hội nghị học tập",
+            Kind::Attendance => "Điểm danh dự hội nghị",
+            Kind::Points => "Điểm cầu hội nghị trực tuyến",
+        }
+    }
+
+    pub fn title_en(&self) -> &'static str {
+        match self {
+            Kind::Units => "Organisation tree (units)",
+            Kind::People => "Roster of cadres and party members",
+            Kind::Conferences => "Study conferences",
+            Kind::Attendance => "Conference attendance",
+            Kind::Points => "Connection points of online conferences",
+        }
+    }
+
+    pub fn columns(&self) -> &'static [Column] {
+        match self {
+            Kind::Units => UNITS,
+            Kind::People => PEOPLE,
+            Kind::Conferences => CONFERENCES,
+            Kind::Attendance => ATTENDANCE,
+            Kind::Points => POINTS,
+        }
+    }
+}
+
+const OTHER_ATTENDANCES: Column = Column {
+    header_vi: "Số lượt đoàn viên, hội viên, nhân dân",
+    header_en: "Other attendances",
+    required: false,
+    format: Format::Count,
+    description_vi: "Số lượt đoàn viên, hội viên và nhân dân dự (không có tên trong danh sách); \
+                     để trống là 0.",
+    description_en: "Attendances by union members and the public (not listed by name); \
+                     empty means 0.",
+    example: "25",
+};
+
+const UNLISTED_MEMBER_ATTENDANCES: Column = Column {
+    header_vi: "Số lượt cán bộ, đảng viên (ngoài danh sách)",
+    header_en: "Unlisted member attendances",
+    required: false,
+    format: Format::Count,
+    description_vi: "Số lượt cán bộ, đảng viên dự nhưng không điểm danh theo tên; để trống là 0.",
+    description_en: "Attendances by cadres and party members not recorded by name; \
+                     empty means 0.",
+    example: "3",
+};
+
+static UNITS: &[Column] = &[
+    Column {
+        header_vi: "Mã đơn vị",
+        header_en: "Unit code",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã duy nhất của đơn vị (chi bộ, đảng bộ, cơ quan...).",
+        description_en: "Unique code of the unit (cell, committee, agency...).",
+        example: "CB-VP01",
+    },
+    Column {
+        header_vi: "Tên đơn vị",
+        header_en: "Unit name",
+        required: true,
+        format: Format::Text,
+        description_vi: "Tên đầy đủ của đơn vị.",
+        description_en: "Full name of the unit.",
+        example: "Chi bộ Văn phòng",
+    },
+    Column {
+        header_vi: "Loại đơn vị",
+        header_en: "Kind",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã loại đơn vị theo danh mục của hệ thống.",
+        description_en: "Unit kind code from the system's list of kinds.",
+        example: "chi_bo",
+    },
+    Column {
+        header_vi: "Mã đơn vị cấp trên",
+        header_en: "Parent code",
+        required: false,
+        format: Format::Code,
+        description_vi: "Mã của đơn vị cấp trên trực tiếp; để trống nếu là đơn vị gốc.",
+        description_en: "Code of the direct parent unit; empty for the root unit.",
+        example: "DB-XA01",
+    },
+    Column {
+        header_vi: "Ngày thành lập",
+        header_en: "Founded on",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày thành lập đơn vị.",
+        description_en: "Date the unit was founded.",
+        example: "03/02/1998",
+    },
+];
+
+static PEOPLE: &[Column] = &[
+    Column {
+        header_vi: "Mã định danh",
+        header_en: "Person ID",
+        required: false,
+        format: Format::Code,
+        description_vi: "Mã định danh ổn định của người, ví dụ số căn cước. \
+                         Cần ít nhất một trong hai: mã định danh hoặc số thẻ đảng viên.",
+        description_en: "Stable identifier of the person, e.g. citizen ID number. \
+                         Person ID or party card number (at least one) is required.",
+        example: "001085012345",
+    },
+    Column {
+        header_vi: "Số thẻ đảng viên",
+        header_en: "Party card number",
+        required: false,
+        format: Format::Code,
+        description_vi: "Số thẻ đảng viên, nếu có.",
+        description_en: "Party membership card number, if any.",
+        example: "01012345",
+    },
+    Column {
+        header_vi: "Họ và tên",
+        header_en: "Full name",
+        required: true,
+        format: Format::Text,
+        description_vi: "Họ và tên đầy đủ.",
+        description_en: "Full name.",
+        example: "Nguyễn Thị Hồng Nhung",
+    },
+    Column {
+        header_vi: "Giới tính",
+        header_en: "Gender",
+        required: false,
+        format: Format::Choice,
+        description_vi: "«Nam» hoặc «Nữ».",
+        description_en: "«Nam» (male) or «Nữ» (female).",
+        example: "Nữ",
+    },
+    Column {
+        header_vi: "Ngày sinh",
+        header_en: "Date of birth",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày sinh.",
+        description_en: "Date of birth.",
+        example: "12/08/1985",
+    },
+    Column {
+        header_vi: "Dân tộc",
+        header_en: "Ethnicity",
+        required: false,
+        format: Format::Text,
+        description_vi: "Dân tộc.",
+        description_en: "Ethnic group.",
+        example: "Kinh",
+    },
+    Column {
+        header_vi: "Đảng viên",
+        header_en: "Party member",
+        required: false,
+        format: Format::YesNo,
+        description_vi:
+            "Có phải đảng viên không; để trống thì coi là «Có» nếu có số thẻ đảng viên.",
+        description_en: "Whether the person is a party member; when empty, yes if a party card \
+                         number is given.",
+        example: "Có",
+    },
+    Column {
+        header_vi: "Ngày vào Đảng",
+        header_en: "Admission date",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày được kết nạp vào Đảng.",
+        description_en: "Date of admission to the Party.",
+        example: "19/05/2010",
+    },
+    Column {
+        header_vi: "Ngày chính thức",
+        header_en: "Official membership date",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày trở thành đảng viên chính thức; không được trước ngày vào Đảng.",
+        description_en: "Date of becoming a full party member; not before the admission date.",
+        example: "19/05/2011",
+    },
+    Column {
+        header_vi: "Chức vụ",
+        header_en: "Position",
+        required: false,
+        format: Format::Text,
+        description_vi: "Chức vụ hiện tại.",
+        description_en: "Current position.",
+        example: "Bí thư chi bộ",
+    },
+    Column {
+        header_vi: "Cán bộ chủ chốt",
+        header_en: "Key cadre",
+        required: false,
+        format: Format::YesNo,
+        description_vi: "Có phải cán bộ chủ chốt không; để trống là «Không».",
+        description_en: "Whether the person is a key cadre; empty means no.",
+        example: "Có",
+    },
+    Column {
+        header_vi: "Người đứng đầu",
+        header_en: "Head of unit",
+        required: false,
+        format: Format::YesNo,
+        description_vi: "Có phải người đứng đầu đơn vị không; để trống là «Không».",
+        description_en: "Whether the person heads the unit; empty means no.",
+        example: "Có",
+    },
+    Column {
+        header_vi: "Mã đơn vị",
+        header_en: "Unit code",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã chi bộ/đơn vị nơi người này sinh hoạt.",
+        description_en: "Code of the cell/unit the person belongs to.",
+        example: "CB-VP01",
+    },
+    Column {
+        header_vi: "Ngày bắt đầu sinh hoạt",
+        header_en: "Member of unit since",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày bắt đầu sinh hoạt tại đơn vị này.",
+        description_en: "Date the person joined this unit.",
+        example: "01/03/2020",
+    },
+];
+
+static CONFERENCES: &[Column] = &[
+    Column {
+        header_vi: "Mã hội nghị",
+        header_en: "Conference code",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã duy nhất của hội nghị, dùng để nối với tệp điểm danh và điểm cầu.",
+        description_en: "Unique conference code, used to link attendance and connection points.",
+        example: "HN-2024-05",
+    },
+    Column {
+        header_vi: "Mã đơn vị tổ chức",
+        header_en: "Organising unit code",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã đơn vị tổ chức hội nghị.",
+        description_en: "Code of the unit that organised the conference.",
+        example: "DB-XA01",
+    },
+    Column {
+        header_vi: "Ngày",
+        header_en: "Date",
+        required: true,
+        format: Format::Date,
+        description_vi: "Ngày tổ chức hội nghị.",
+        description_en: "Date the conference was held.",
+        example: "16/05/2024",
+    },
+    Column {
+        header_vi: "Tên hội nghị",
+        header_en: "Title",
+        required: true,
+        format: Format::Text,
+        description_vi: "Tên hội nghị.",
+        description_en: "Title of the conference.",
+        example: "Hội nghị học tập, quán triệt Nghị quyết Hội nghị Trung ương 8 khóa XIII",
+    },
+    Column {
+        header_vi: "Mã chuyên đề",
+        header_en: "Topic codes",
+        required: false,
+        format: Format::List,
+        description_vi: "Mã các chuyên đề được học tập, phân cách bằng dấu ; hoặc dấu phẩy.",
+        description_en: "Codes of the topics studied, separated by ; or commas.",
+        example: "NQ-TW8; CT-05",
+    },
+    Column {
+        header_vi: "Cấp",
+        header_en: "Level",
+        required: false,
+        format: Format::Text,
+        description_vi: "Cấp tổ chức hội nghị, ví dụ «Huyện», «Xã».",
+        description_en: "Level of the conference, e.g. district, commune.",
+        example: "Huyện",
+    },
+    Column {
+        header_vi: "Hình thức",
+        header_en: "Format",
+        required: false,
+        format: Format::Choice,
+        description_vi: "«Trực tiếp» (mặc định) hoặc «Trực tuyến».",
+        description_en: "«Trực tiếp» (in person, the default) or «Trực tuyến» (online).",
+        example: "Trực tuyến",
+    },
+    OTHER_ATTENDANCES,
+    UNLISTED_MEMBER_ATTENDANCES,
+];
+
+static ATTENDANCE: &[Column] = &[
+    Column {
+        header_vi: "Mã hội nghị",
+        header_en: "Conference code",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã hội nghị (như trong tệp hội nghị).",
+        description_en: "Conference code (as in the conferences file).",
+        example: "HN-2024-05",
+    },
+    Column {
+        header_vi: "Mã định danh hoặc số thẻ",
+        header_en: "Person ID or card number",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã định danh hoặc số thẻ đảng viên của người dự.",
+        description_en: "Person ID or party card number of the attendee.",
+        example: "001085012345",
+    },
+    Column {
+        header_vi: "Điểm cầu (mã đơn vị)",
+        header_en: "Connection point unit code",
+        required: false,
+        format: Format::Code,
+        description_vi: "Mã đơn vị của điểm cầu nơi người này dự (hội nghị trực tuyến).",
+        description_en: "Unit code of the connection point attended (online conferences).",
+        example: "CB-VP01",
+    },
+    Column {
+        header_vi: "Tình trạng",
+        header_en: "Status",
+        required: false,
+        format: Format::Choice,
+        description_vi: "«Có mặt» (mặc định), «Vắng có lý do» hoặc «Vắng».",
+        description_en: "«Có mặt» (present, the default), «Vắng có lý do» (excused) \
+                         or «Vắng» (absent).",
+        example: "Có mặt",
+    },
+];
+
+static POINTS: &[Column] = &[
+    Column {
+        header_vi: "Mã hội nghị",
+        header_en: "Conference code",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã hội nghị trực tuyến (như trong tệp hội nghị).",
+        description_en: "Code of the online conference (as in the conferences file).",
+        example: "HN-2024-05",
+    },
+    Column {
+        header_vi: "Mã đơn vị điểm cầu",
+        header_en: "Point unit code",
+        required: true,
+        format: Format::Code,
+        description_vi: "Mã đơn vị đặt điểm cầu.",
+        description_en: "Code of the unit hosting the connection point.",
+        example: "CB-VP01",
+    },
+    OTHER_ATTENDANCES,
+    UNLISTED_MEMBER_ATTENDANCES,
+];

@@ -1,0 +1,180 @@
+//! Typed access to the cells of one data row. Every getter checks its cell, records a
+//! bilingual error against the right row and column when the value is unusable, and still
+//! returns something so that the rest of the row is checked too.
+use chrono::NaiveDate;
+use lamtheo_domain::vn;
+
+use crate::{Column, Format, RowError};
+
+/// The longest code accepted (unit codes, conference codes...).
+const MAX_CODE_CHARS: usize = 64;
+
+pub(crate) struct Fields<'a> {
+    pub row: usize,
+    file: &'a str,
+    columns: &'static [Column],
+    values: &'a [String],
+    errors: &'a mut Vec<RowError>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(
+        file: &'a str,
+        row: usize,
+        columns: &'static [Column],
+        values: &'a [String],
+        errors: &'a mut Vec<RowError>,
+    ) -> Fields<'a> {
+        Fields {
+            row,
+            file,
+            columns,
+            values,
+            errors,
+        }
+    }
+
+    /// Columns are named by their Vietnamese header so that record code reads like the spec.
+    fn column(&self, header_vi: &str) -> (usize, &'static Column) {
+        let found = self
+            .columns
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.header_vi == header_vi);
+        found.unwrap_or_else(|| panic!("no column «{header_vi}» in this table"))
+    }
+
+    /// The trimmed cell, or None when empty; an empty required cell is an error.
+    fn raw(&mut self, header_vi: &str) -> Option<&'a str> {
+        let (index, column) = self.column(header_vi);
+        let values: &'a [String] = self.values;
+        let value = values[index].as_str();
+        if !value.is_empty() {
+            return Some(value);
+        }
+        if column.required {
+            self.error(
+                header_vi,
+                "Thiếu giá trị bắt buộc",
+                "Required value missing",
+            );
+        }
+        None
+    }
+
+    pub fn error(&mut self, header_vi: &str, vi: impl Into<String>, en: impl Into<String>) {
+        self.errors
+            .push(RowError::new(self.file, self.row, header_vi, vi, en));
+    }
+
+    /// A text cell. Runs of spaces are collapsed; codes must also be short and without
+    /// spaces, since they are keys that other files refer to.
+    pub fn text(&mut self, header_vi: &str) -> Option<String> {
+        let value = self.raw(header_vi)?;
+        if self.column(header_vi).1.format != Format::Code {
+            return Some(value.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        if value.chars().any(char::is_whitespace) {
+            self.error(
+                header_vi,
+                format!("Mã «{value}» không được chứa khoảng trắng"),
+                format!("Code «{value}» must not contain spaces"),
+            );
+        } else if value.chars().count() > MAX_CODE_CHARS {
+            self.error(
+                header_vi,
+                format!("Mã «{value}» dài quá {MAX_CODE_CHARS} ký tự"),
+                format!("Code «{value}» is longer than {MAX_CODE_CHARS} characters"),
+            );
+        }
+        Some(value.to_string())
+    }
+
+    pub fn date(&mut self, header_vi: &str) -> Option<NaiveDate> {
+        let value = self.raw(header_vi)?;
+        let date = vn::parse_date(value);
+        if date.is_none() {
+            self.error(
+                header_vi,
+                format!("Ngày không hợp lệ «{value}»: cần dạng ngày/tháng/năm, ví dụ 16/5/2024"),
+                format!("Invalid date «{value}»: expected day/month/year, e.g. 16/5/2024"),
+            );
+        }
+        date
+    }
+
+    /// A count of attendances: a whole number, zero or more; empty means 0.
+    pub fn count(&mut self, header_vi: &str) -> i64 {
+        let Some(value) = self.raw(header_vi) else {
+            return 0;
+        };
+        match vn::parse_int(value) {
+            Some(n) if n >= 0 => n,
+            _ => {
+                self.error(
+                    header_vi,
+                    format!("Số không hợp lệ «{value}»: cần số nguyên không âm, ví dụ 25"),
+                    format!(
+                        "Invalid number «{value}»: expected a whole number, 0 or more, e.g. 25"
+                    ),
+                );
+                0
+            }
+        }
+    }
+
+    /// Yes/no; None when the cell is empty so the caller can choose the default.
+    pub fn yes_no(&mut self, header_vi: &str) -> Option<bool> {
+        const WORDS: &[(&str, bool)] = &[
+            ("co", true),
+            ("x", true),
+            ("1", true),
+            ("yes", true),
+            ("true", true),
+            ("khong", false),
+            ("0", false),
+            ("no", false),
+            ("false", false),
+        ];
+        self.choice(
+            header_vi,
+            WORDS,
+            "«Có» hoặc «Không»",
+            "«Có» (yes) or «Không» (no)",
+        )
+    }
+
+    /// One of a few words, compared after folding. `options` holds folded spellings.
+    pub fn choice<T: Copy>(
+        &mut self,
+        header_vi: &str,
+        options: &[(&str, T)],
+        expected_vi: &str,
+        expected_en: &str,
+    ) -> Option<T> {
+        let value = self.raw(header_vi)?;
+        let folded = vn::fold(value);
+        let found = options.iter().find(|(word, _)| *word == folded);
+        if found.is_none() {
+            self.error(
+                header_vi,
+                format!("Giá trị không hợp lệ «{value}»: cần {expected_vi}"),
+                format!("Invalid value «{value}»: expected {expected_en}"),
+            );
+        }
+        found.map(|(_, v)| *v)
+    }
+
+    /// A list of codes separated by `;` or `,`; blanks between separators are dropped.
+    pub fn list(&mut self, header_vi: &str) -> Vec<String> {
+        let Some(value) = self.raw(header_vi) else {
+            return Vec::new();
+        };
+        value
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}

@@ -1,0 +1,56 @@
+//! Bulk reads of every fact the roll-up index is built from. Attendance is streamed: a large
+//! province holds millions of rows and they are never all materialised as rows at once.
+use futures_util::TryStreamExt;
+use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint};
+use lamtheo_domain::people::Membership;
+use lamtheo_domain::{Id, Result};
+use sqlx::Row;
+
+use crate::{db_err, on_pool, Store};
+
+pub async fn memberships(store: &Store) -> Result<Vec<Membership>> {
+    on_pool!(store.read(), p => {
+        let mut out = Vec::new();
+        let mut rows = sqlx::query("SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships").fetch(p);
+        while let Some(r) = rows.try_next().await.map_err(db_err)? {
+            out.push(Membership { id: r.get(0), person_id: r.get(1), unit_id: r.get(2), valid_from: r.get(3), valid_to: r.get(4) });
+        }
+        Ok(out)
+    })
+}
+
+/// Every conference with its topics.
+pub async fn conferences(store: &Store) -> Result<Vec<Conference>> {
+    let mut confs: Vec<Conference> = on_pool!(store.read(), p => {
+        let rows = sqlx::query("SELECT id, code, unit_id, held_on, title, level, online, others_count, unlisted_members FROM conferences ORDER BY id").fetch_all(p).await.map_err(db_err)?;
+        rows.iter().map(|r| Conference { id: r.get(0), code: r.get(1), unit_id: r.get(2), held_on: r.get(3), title: r.get(4), level: r.get(5),
+            online: r.get(6), others_count: r.get(7), unlisted_members: r.get(8), topic_ids: vec![] }).collect()
+    });
+    let pairs: Vec<(Id, Id)> = on_pool!(store.read(), p => sqlx::query_as("SELECT conference_id, topic_id FROM conference_topics ORDER BY conference_id")
+        .fetch_all(p).await.map_err(db_err))?;
+    let index: std::collections::HashMap<Id, usize> = confs.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    for (c, t) in pairs {
+        if let Some(&i) = index.get(&c) {
+            confs[i].topic_ids.push(t);
+        }
+    }
+    Ok(confs)
+}
+
+pub async fn points(store: &Store) -> Result<Vec<ConnectionPoint>> {
+    on_pool!(store.read(), p => Ok(sqlx::query("SELECT conference_id, unit_id, others_count, unlisted_members FROM conference_points").fetch_all(p).await.map_err(db_err)?
+        .iter().map(|r| ConnectionPoint { conference_id: r.get(0), unit_id: r.get(1), others_count: r.get(2), unlisted_members: r.get(3) }).collect()))
+}
+
+/// Calls `each` for every attendance row, streaming.
+pub async fn for_each_attendance(store: &Store, mut each: impl FnMut(Attendance)) -> Result<()> {
+    on_pool!(store.read(), p => {
+        let mut rows = sqlx::query("SELECT conference_id, person_id, point_unit_id, status FROM attendances").fetch(p);
+        while let Some(r) = rows.try_next().await.map_err(db_err)? {
+            let status: &str = r.get(3);
+            each(Attendance { conference_id: r.get(0), person_id: r.get(1), point_unit_id: r.get(2),
+                status: AttendanceStatus::parse(status).unwrap_or(AttendanceStatus::Absent) });
+        }
+        Ok(())
+    })
+}

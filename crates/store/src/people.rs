@@ -1,0 +1,128 @@
+//! People and memberships.
+use chrono::NaiveDate;
+use lamtheo_domain::people::{Gender, Membership, Person};
+use lamtheo_domain::{vn, Id, Result};
+use sqlx::Row;
+
+use crate::{db_err, on_pool, on_tx, Store, Tx};
+
+const PERSON_COLS: &str = "id, person_code, card_no, full_name, gender, birth_date, ethnicity, is_member, admitted_on, official_on, position, key_cadre, head_of_unit";
+
+macro_rules! person_from_row {
+    ($r:expr) => {{
+        let r = $r;
+        let gender: Option<String> = r.get(4);
+        Person {
+            id: r.get(0),
+            person_code: r.get(1),
+            card_no: r.get(2),
+            full_name: r.get(3),
+            gender: gender.as_deref().and_then(Gender::parse),
+            birth_date: r.get(5),
+            ethnicity: r.get(6),
+            is_member: r.get(7),
+            admitted_on: r.get(8),
+            official_on: r.get(9),
+            position: r.get(10),
+            key_cadre: r.get(11),
+            head_of_unit: r.get(12),
+        }
+    }};
+}
+
+pub async fn insert(tx: &mut Tx, p: &Person) -> Result<Id> {
+    on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO people (person_code, card_no, full_name, name_folded, gender, birth_date, ethnicity, is_member, admitted_on, official_on, position, key_cadre, head_of_unit)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
+        .bind(&p.person_code).bind(&p.card_no).bind(&p.full_name).bind(vn::fold(&p.full_name))
+        .bind(p.gender.map(Gender::as_str)).bind(p.birth_date).bind(&p.ethnicity).bind(p.is_member)
+        .bind(p.admitted_on).bind(p.official_on).bind(&p.position).bind(p.key_cadre).bind(p.head_of_unit)
+        .fetch_one(c).await.map_err(db_err))
+}
+
+pub async fn update(tx: &mut Tx, p: &Person) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE people SET person_code = $2, card_no = $3, full_name = $4, name_folded = $5, gender = $6, birth_date = $7, ethnicity = $8,
+         is_member = $9, admitted_on = $10, official_on = $11, position = $12, key_cadre = $13, head_of_unit = $14 WHERE id = $1")
+        .bind(p.id).bind(&p.person_code).bind(&p.card_no).bind(&p.full_name).bind(vn::fold(&p.full_name))
+        .bind(p.gender.map(Gender::as_str)).bind(p.birth_date).bind(&p.ethnicity).bind(p.is_member)
+        .bind(p.admitted_on).bind(p.official_on).bind(&p.position).bind(p.key_cadre).bind(p.head_of_unit)
+        .execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(())
+}
+
+pub async fn get(store: &Store, id: Id) -> Result<Option<Person>> {
+    on_pool!(store.read(), p => {
+        let sql = format!("SELECT {PERSON_COLS} FROM people WHERE id = $1");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(p).await.map_err(db_err)?;
+        Ok(row.map(|r| person_from_row!(&r)))
+    })
+}
+
+/// Finds a person by card number or by person code (the natural keys imports match on).
+pub async fn find_by_key(tx: &mut Tx, key: &str) -> Result<Option<Person>> {
+    let sql = format!("SELECT {PERSON_COLS} FROM people WHERE card_no = $1 OR person_code = $1 ORDER BY id LIMIT 1");
+    on_tx!(tx, c => {
+        let row = sqlx::query(&sql).bind(key).fetch_optional(c).await.map_err(db_err)?;
+        Ok(row.map(|r| person_from_row!(&r)))
+    })
+}
+
+/// Every person with at least one membership in the given units, optionally filtered by a
+/// folded-name fragment. The caller passes the units of the actor's scope.
+pub async fn search(store: &Store, unit_ids: &[Id], folded_query: &str, limit: i64) -> Result<Vec<Person>> {
+    if unit_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    // Unit lists can be long (a province has thousands of cells): pass them as one JSON
+    // array rather than thousands of parameters.
+    let units_json = serde_json::to_string(unit_ids).expect("ids serialise");
+    let like = format!("%{}%", folded_query.replace('%', "").replace('_', ""));
+    let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+    on_pool!(store.read(), p => {
+        let sql = match store.engine {
+            crate::Engine::Sqlite => format!("SELECT {cols} FROM people p WHERE p.name_folded LIKE $2 AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN (SELECT value FROM json_each($1))) ORDER BY p.id LIMIT $3"),
+            crate::Engine::Postgres => format!("SELECT {cols} FROM people p WHERE p.name_folded LIKE $2 AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)) ORDER BY p.id LIMIT $3"),
+        };
+        let rows = sqlx::query(&sql).bind(&units_json).bind(&like).bind(limit).fetch_all(p).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| person_from_row!(r)).collect())
+    })
+}
+
+pub async fn insert_membership(tx: &mut Tx, person_id: Id, unit_id: Id, from: NaiveDate) -> Result<Id> {
+    on_tx!(tx, c => sqlx::query_scalar("INSERT INTO memberships (person_id, unit_id, valid_from) VALUES ($1, $2, $3) RETURNING id")
+        .bind(person_id).bind(unit_id).bind(from).fetch_one(c).await.map_err(db_err))
+}
+
+/// Ends the person's open membership(s) on `on` (a transfer or leaving).
+pub async fn end_memberships(tx: &mut Tx, person_id: Id, on: NaiveDate) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE memberships SET valid_to = $2 WHERE person_id = $1 AND valid_to IS NULL")
+        .bind(person_id).bind(on).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(())
+}
+
+pub async fn memberships_of(store: &Store, person_id: Id) -> Result<Vec<Membership>> {
+    on_pool!(store.read(), p => {
+        let rows = sqlx::query("SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships WHERE person_id = $1 ORDER BY valid_from, id")
+            .bind(person_id).fetch_all(p).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| Membership { id: r.get(0), person_id: r.get(1), unit_id: r.get(2), valid_from: r.get(3), valid_to: r.get(4) }).collect())
+    })
+}
+
+pub async fn open_memberships_in(tx: &mut Tx, unit_id: Id) -> Result<Vec<Membership>> {
+    on_tx!(tx, c => {
+        let rows = sqlx::query("SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships WHERE unit_id = $1 AND valid_to IS NULL ORDER BY id")
+            .bind(unit_id).fetch_all(c).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| Membership { id: r.get(0), person_id: r.get(1), unit_id: r.get(2), valid_from: r.get(3), valid_to: r.get(4) }).collect())
+    })
+}
+
+/// People with a membership in `unit_id` valid on `on`.
+pub async fn members_on(store: &Store, unit_id: Id, on: NaiveDate) -> Result<Vec<Person>> {
+    let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT {cols} FROM people p JOIN memberships m ON m.person_id = p.id WHERE m.unit_id = $1 AND m.valid_from <= $2 AND (m.valid_to IS NULL OR m.valid_to > $2) ORDER BY p.id");
+    on_pool!(store.read(), p => {
+        let rows = sqlx::query(&sql).bind(unit_id).bind(on).fetch_all(p).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| person_from_row!(r)).collect())
+    })
+}

@@ -1,0 +1,306 @@
+//! The JSON API under /api/v1. Every handler: extract the caller, call one `App` method,
+//! answer JSON. Errors are `{"error": {"code", "field", "message", "message_en", "details"}}`.
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use lamtheo_app::conferences::{AttendanceInput, ConferenceInput};
+use lamtheo_app::people::NewPerson;
+use lamtheo_app::tree::{MergeTarget, NewUnit, SplitPlan};
+use lamtheo_domain::conference::{CampaignDoc, ConnectionPoint, Topic};
+use lamtheo_domain::people::Person;
+use lamtheo_domain::{Error, ErrorCode, Id};
+use lamtheo_importer::Kind;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::fmt;
+use crate::session::ApiActor;
+use crate::AppState;
+
+mod openapi;
+
+type ApiResult = Result<Json<Value>, ApiError>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/me", get(me))
+        .route("/units", get(find_units).post(create_unit))
+        .route("/units/merge", post(merge))
+        .route("/units/split", post(split))
+        .route("/units/{id}", get(unit))
+        .route("/units/{id}/figures", get(figures))
+        .route("/units/{id}/lineage", get(lineage))
+        .route("/units/{id}/members", get(members))
+        .route("/units/{id}/conferences", get(unit_conferences))
+        .route("/units/{id}/rename", post(rename))
+        .route("/units/{id}/move", post(move_unit))
+        .route("/units/{id}/close", post(close))
+        .route("/people", get(find_people).post(create_person))
+        .route("/people/{id}", get(person).put(update_person))
+        .route("/people/{id}/transfer", post(transfer))
+        .route("/topics", get(topics).post(create_topic))
+        .route("/docs", get(docs).post(create_doc))
+        .route("/conferences", post(create_conference))
+        .route("/conferences/{id}", get(conference).put(update_conference))
+        .route("/conferences/{id}/attendance", post(attendance))
+        .route("/conferences/{id}/points", post(point))
+        .route("/imports/{kind}", post(import))
+        .route("/audit", get(audit))
+        .fallback(|| async { ApiError(Error::not_found()) })
+}
+
+/// A JSON body whose problems come back as our JSON error, naming what was wrong.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(e) => Err(ApiError(Error::msg(ErrorCode::InvalidInput, format!("Nội dung JSON không hợp lệ: {}", e.body_text()), format!("Invalid JSON body: {}", e.body_text())))),
+        }
+    }
+}
+
+/// Query parameters, with our JSON error on failure.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).map(Params).map_err(|e| {
+            ApiError(Error::msg(ErrorCode::InvalidInput, format!("Tham số không hợp lệ: {e}"), format!("Invalid query parameters: {e}")))
+        })
+    }
+}
+
+fn ok(v: impl serde::Serialize) -> ApiResult {
+    Ok(Json(serde_json::to_value(v).map_err(Error::internal)?))
+}
+
+async fn me(ApiActor(a): ApiActor) -> ApiResult {
+    ok(json!({"user_id": a.user_id, "username": a.username, "role": a.role, "scope_unit_id": a.scope}))
+}
+
+#[derive(Deserialize)]
+struct FindQuery {
+    #[serde(default)]
+    q: String,
+    unit: Option<Id>,
+}
+
+async fn find_units(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<FindQuery>) -> ApiResult {
+    ok(st.app.find_units(&a, &q.q, 500))
+}
+
+async fn create_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewUnit>) -> ApiResult {
+    ok(json!({"id": st.app.create_unit(&a, n).await?}))
+}
+
+#[derive(Deserialize)]
+struct AsOf {
+    as_of: Option<NaiveDate>,
+}
+
+async fn unit(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<AsOf>) -> ApiResult {
+    ok(st.app.unit_view(&a, id, q.as_of.unwrap_or_else(|| st.app.today()))?)
+}
+
+#[derive(Deserialize)]
+struct FiguresQuery {
+    /// "2025-01" or "1/2025"
+    from: Option<String>,
+    to: Option<String>,
+    /// "2025-12-31" or "31/12/2025"
+    as_of: Option<String>,
+}
+
+async fn figures(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<FiguresQuery>) -> ApiResult {
+    let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
+    let r = st.app.unit_report(&a, id, period, as_of)?;
+    let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label()});
+    ok(json!({
+        "unit_id": id,
+        "period": {"from": fmt::month(period.from), "to": fmt::month(period.to)},
+        "as_of": as_of,
+        "figures": r.figures,
+        "rate": rate(&r.figures),
+        "children": r.children.iter().map(|c| json!({"unit_id": c.unit_id, "historic": c.historic, "figures": c.figures, "rate": rate(&c.figures)})).collect::<Vec<_>>(),
+        "topics": r.topics.iter().map(|t| json!({"topic_id": t.topic_id, "deadline": t.deadline, "completed": t.completed, "expected": t.expected, "label": t.label()})).collect::<Vec<_>>(),
+    }))
+}
+
+async fn lineage(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+    ok(st.app.lineage(&a, id).await?)
+}
+
+#[derive(Deserialize)]
+struct OnQuery {
+    on: Option<NaiveDate>,
+}
+
+async fn members(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<OnQuery>) -> ApiResult {
+    ok(st.app.members_on(&a, id, q.on.unwrap_or_else(|| st.app.today())).await?)
+}
+
+#[derive(Deserialize)]
+struct RangeQuery {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+async fn unit_conferences(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<RangeQuery>) -> ApiResult {
+    let from = q.from.unwrap_or(NaiveDate::MIN);
+    let to = q.to.unwrap_or(NaiveDate::MAX);
+    ok(st.app.conferences_of(&a, id, from, to).await?)
+}
+
+#[derive(Deserialize)]
+struct RenameBody {
+    name: String,
+    on: NaiveDate,
+}
+
+async fn rename(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<RenameBody>) -> ApiResult {
+    st.app.rename_unit(&a, id, &b.name, b.on).await?;
+    ok(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct MoveBody {
+    parent_id: Id,
+    on: NaiveDate,
+}
+
+async fn move_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<MoveBody>) -> ApiResult {
+    st.app.move_unit(&a, id, b.parent_id, b.on).await?;
+    ok(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct CloseBody {
+    on: NaiveDate,
+}
+
+async fn close(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<CloseBody>) -> ApiResult {
+    st.app.close_unit(&a, id, b.on).await?;
+    ok(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct MergeBody {
+    sources: Vec<Id>,
+    target: MergeTarget,
+    on: NaiveDate,
+    #[serde(default)]
+    note: String,
+}
+
+async fn merge(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<MergeBody>) -> ApiResult {
+    ok(json!({"id": st.app.merge_units(&a, &b.sources, b.target, b.on, &b.note).await?}))
+}
+
+async fn split(State(st): State<AppState>, ApiActor(a): ApiActor, Body(plan): Body<SplitPlan>) -> ApiResult {
+    ok(json!({"ids": st.app.split_unit(&a, plan).await?}))
+}
+
+async fn find_people(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<FindQuery>) -> ApiResult {
+    ok(st.app.search_people(&a, &q.q, q.unit, 500).await?)
+}
+
+async fn create_person(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewPerson>) -> ApiResult {
+    ok(json!({"id": st.app.add_person(&a, n).await?}))
+}
+
+async fn person(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+    ok(st.app.person(&a, id).await?)
+}
+
+async fn update_person(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(p): Body<Person>) -> ApiResult {
+    st.app.update_person(&a, Person { id, ..p }).await?;
+    ok(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct TransferBody {
+    unit_id: Id,
+    on: NaiveDate,
+}
+
+async fn transfer(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<TransferBody>) -> ApiResult {
+    st.app.transfer_person(&a, id, b.unit_id, b.on).await?;
+    ok(json!({"ok": true}))
+}
+
+async fn topics(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
+    ok(st.app.topics().await?)
+}
+
+async fn create_topic(State(st): State<AppState>, ApiActor(a): ApiActor, Body(t): Body<Topic>) -> ApiResult {
+    ok(json!({"id": st.app.add_topic(&a, t).await?}))
+}
+
+async fn docs(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
+    ok(st.app.docs().await?)
+}
+
+async fn create_doc(State(st): State<AppState>, ApiActor(a): ApiActor, Body(d): Body<CampaignDoc>) -> ApiResult {
+    ok(json!({"id": st.app.add_doc(&a, &d.code, &d.title, d.issued_on).await?}))
+}
+
+async fn create_conference(State(st): State<AppState>, ApiActor(a): ApiActor, Body(c): Body<ConferenceInput>) -> ApiResult {
+    ok(json!({"id": st.app.create_conference(&a, c).await?}))
+}
+
+async fn conference(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+    ok(st.app.conference(&a, id).await?)
+}
+
+async fn update_conference(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(c): Body<ConferenceInput>) -> ApiResult {
+    st.app.update_conference(&a, id, c).await?;
+    ok(json!({"ok": true}))
+}
+
+async fn attendance(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(rows): Body<Vec<AttendanceInput>>) -> ApiResult {
+    ok(json!({"recorded": st.app.record_attendance(&a, id, &rows).await?}))
+}
+
+#[derive(Deserialize)]
+struct PointBody {
+    unit_id: Id,
+    #[serde(default)]
+    others_count: i64,
+    #[serde(default)]
+    unlisted_members: i64,
+}
+
+async fn point(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<PointBody>) -> ApiResult {
+    st.app.set_point(&a, ConnectionPoint { conference_id: id, unit_id: b.unit_id, others_count: b.others_count, unlisted_members: b.unlisted_members }).await?;
+    ok(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct ImportQuery {
+    /// The file name; its extension (.csv or .xlsx) picks the format.
+    file: String,
+}
+
+/// The file is the raw request body. The import runs to its end before answering.
+async fn import(State(st): State<AppState>, ApiActor(a): ApiActor, Path(kind): Path<String>, Params(q): Params<ImportQuery>, body: axum::body::Bytes) -> ApiResult {
+    let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
+    ok(st.app.import(&a, kind, &q.file, &body, &|_, _, _| {}).await?)
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<Id>,
+}
+
+async fn audit(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<AuditQuery>) -> ApiResult {
+    ok(st.app.audit_log(&a, q.before, 200).await?)
+}

@@ -1,0 +1,115 @@
+//! The OpenAPI 3.1 document of /api/v1, written from one table of the routes so that it
+//! stays short and in step with `api::router` (a test checks every route is listed).
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+/// (method, path, summary, request body schema, query parameters)
+pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &[&str])] = &[
+    ("get", "/me", "Who am I (user, role, scope)", None, &[]),
+    ("get", "/units", "Find units in scope by name or code (accents ignored)", None, &["q"]),
+    ("post", "/units", "Create a unit", Some("NewUnit"), &[]),
+    ("post", "/units/merge", "Merge units into a new or existing unit on a date", Some("Merge"), &[]),
+    ("post", "/units/split", "Split a unit, reassigning members and children", Some("SplitPlan"), &[]),
+    ("get", "/units/{id}", "A unit as of a date, with its path and children", None, &["as_of"]),
+    ("get", "/units/{id}/figures", "Participation figures for a period as of a date, by child unit, with topic completion", None, &["from", "to", "as_of"]),
+    ("get", "/units/{id}/lineage", "Lineage events of a unit", None, &[]),
+    ("get", "/units/{id}/members", "Roster of a unit on a date", None, &["on"]),
+    ("get", "/units/{id}/conferences", "Conferences held by a unit", None, &["from", "to"]),
+    ("post", "/units/{id}/rename", "Rename a unit from a date", Some("Rename"), &[]),
+    ("post", "/units/{id}/move", "Move a unit under another from a date", Some("Move"), &[]),
+    ("post", "/units/{id}/close", "Close a unit on a date", Some("Close"), &[]),
+    ("get", "/people", "Search people in scope (accents and đ/d ignored, Vietnamese order)", None, &["q", "unit"]),
+    ("post", "/people", "Add a person with a membership", Some("NewPerson"), &[]),
+    ("get", "/people/{id}", "A person with memberships", None, &[]),
+    ("put", "/people/{id}", "Update a person", Some("Person"), &[]),
+    ("post", "/people/{id}/transfer", "Transfer a person to another unit", Some("Transfer"), &[]),
+    ("get", "/topics", "Study topics", None, &[]),
+    ("post", "/topics", "Create a topic", Some("Topic"), &[]),
+    ("get", "/docs", "Campaign documents", None, &[]),
+    ("post", "/docs", "Create a campaign document", Some("CampaignDoc"), &[]),
+    ("post", "/conferences", "Record a study conference", Some("Conference"), &[]),
+    ("get", "/conferences/{id}", "A conference with points and attendance", None, &[]),
+    ("put", "/conferences/{id}", "Change a conference", Some("Conference"), &[]),
+    ("post", "/conferences/{id}/attendance", "Record attendance (a list of people)", Some("AttendanceList"), &[]),
+    ("post", "/conferences/{id}/points", "Add or change a connection point", Some("Point"), &[]),
+    ("post", "/imports/{kind}", "Import a .csv/.xlsx file (raw body); kind: units, people, conferences, attendance, points", None, &["file"]),
+    ("get", "/audit", "Audit log in scope, newest first", None, &["before"]),
+];
+
+fn schemas() -> Value {
+    let date = json!({"type": "string", "format": "date", "example": "2025-07-01"});
+    let id = json!({"type": "integer", "format": "int64"});
+    let new_unit = json!({"type": "object", "required": ["code", "name", "kind", "opened_on"], "properties": {
+        "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "example": "chi_bo"}, "parent_id": id, "opened_on": date}});
+    json!({
+        "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string", "enum": ["not_found", "forbidden", "unauthenticated", "invalid_input", "conflict", "csrf_failed", "rate_limited", "import_rejected", "internal"]},
+            "field": {"type": "string"}, "message": {"type": "string"}, "message_en": {"type": "string"}, "details": {"type": "array", "items": {"type": "string"}}}}}},
+        "NewUnit": new_unit,
+        "Merge": {"type": "object", "required": ["sources", "target", "on"], "properties": {
+            "sources": {"type": "array", "items": id}, "on": date, "note": {"type": "string"},
+            "target": {"oneOf": [{"type": "object", "properties": {"existing": id}}, {"type": "object", "properties": {"new": {"$ref": "#/components/schemas/NewUnit"}}}]}}},
+        "SplitPlan": {"type": "object", "required": ["source", "on", "targets", "members"], "properties": {
+            "source": id, "on": date, "targets": {"type": "array", "items": {"$ref": "#/components/schemas/NewUnit"}},
+            "members": {"type": "array", "items": {"type": "array", "prefixItems": [id, {"type": "integer"}]}, "description": "[person id, target index]"},
+            "children": {"type": "array", "items": {"type": "array", "prefixItems": [id, {"type": "integer"}]}}}},
+        "Rename": {"type": "object", "required": ["name", "on"], "properties": {"name": {"type": "string"}, "on": date}},
+        "Move": {"type": "object", "required": ["parent_id", "on"], "properties": {"parent_id": id, "on": date}},
+        "Close": {"type": "object", "required": ["on"], "properties": {"on": date}},
+        "Person": {"type": "object", "required": ["full_name"], "properties": {
+            "person_code": {"type": "string"}, "card_no": {"type": "string"}, "full_name": {"type": "string"}, "gender": {"enum": ["male", "female"]},
+            "birth_date": date, "ethnicity": {"type": "string"}, "is_member": {"type": "boolean"}, "admitted_on": date, "official_on": date,
+            "position": {"type": "string"}, "key_cadre": {"type": "boolean"}, "head_of_unit": {"type": "boolean"}}},
+        "NewPerson": {"allOf": [{"$ref": "#/components/schemas/Person"}, {"type": "object", "required": ["unit_id", "since"], "properties": {"unit_id": id, "since": date}}]},
+        "Transfer": {"type": "object", "required": ["unit_id", "on"], "properties": {"unit_id": id, "on": date}},
+        "Topic": {"type": "object", "required": ["code", "title", "year"], "properties": {"code": {"type": "string"}, "title": {"type": "string"}, "year": {"type": "integer"}, "term_wide": {"type": "boolean"}, "deadline": date, "doc_id": id}},
+        "CampaignDoc": {"type": "object", "required": ["code", "title"], "properties": {"code": {"type": "string", "example": "01-KL/TW"}, "title": {"type": "string"}, "issued_on": date}},
+        "Conference": {"type": "object", "required": ["unit_id", "held_on", "title"], "properties": {
+            "code": {"type": "string"}, "unit_id": id, "held_on": date, "title": {"type": "string"}, "level": {"type": "string"}, "online": {"type": "boolean"},
+            "others_count": {"type": "integer", "minimum": 0}, "unlisted_members": {"type": "integer", "minimum": 0}, "topic_ids": {"type": "array", "items": id}}},
+        "AttendanceList": {"type": "array", "items": {"type": "object", "required": ["person_id", "status"], "properties": {
+            "person_id": id, "status": {"enum": ["present", "excused", "absent"]}, "point_unit_id": id}}},
+        "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
+    })
+}
+
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for (method, path, summary, body, query) in OPERATIONS {
+        let mut params: Vec<Value> = query.iter().map(|q| json!({"name": q, "in": "query", "required": *q == "file", "schema": {"type": "string"}})).collect();
+        if path.contains("{id}") {
+            params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
+        }
+        if path.contains("{kind}") {
+            params.push(json!({"name": "kind", "in": "path", "required": true, "schema": {"enum": ["units", "people", "conferences", "attendance", "points"]}}));
+        }
+        let mut op = json!({
+            "summary": summary,
+            "parameters": params,
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {}}},
+                "default": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+        });
+        if let Some(schema) = body {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+        } else if path.starts_with("/imports") {
+            op["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {}}});
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "lamtheo API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh — tracking and roll-up API. Authenticate with `Authorization: Bearer <token>` (tokens are created on the account page)."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {"schemas": schemas(), "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": paths,
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

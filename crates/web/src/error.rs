@@ -1,0 +1,75 @@
+//! How application errors reach people and programs: a translated HTML page or a JSON body
+//! with a stable code. Internal details are logged, never shown.
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use lamtheo_domain::{Error, ErrorCode};
+
+use crate::i18n::Lang;
+
+/// An error on its way to a page.
+pub struct WebError {
+    pub error: Error,
+    pub lang: Lang,
+}
+
+/// An error on its way to an API client.
+pub struct ApiError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+fn status(e: &Error) -> StatusCode {
+    StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// Keeps internals out of what is sent: an internal error's detail goes to the log only.
+fn public(mut e: Error) -> Error {
+    if e.code == ErrorCode::Internal {
+        tracing::error!(details = ?e.details, "internal error");
+        e.details.clear();
+    }
+    e
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = public(self.0);
+        let body = serde_json::json!({
+            "error": {"code": e.code.as_str(), "field": e.field, "message": e.message_vi, "message_en": e.message_en, "details": e.details}
+        });
+        (status(&e), Json(body)).into_response()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    t: Lang,
+    title: &'a str,
+    message: &'a str,
+    field: Option<&'a str>,
+    details: &'a [String],
+    login: bool,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let e = public(self.error);
+        let t = self.lang;
+        let page = ErrorPage {
+            t,
+            title: t.s("Không thực hiện được", "Could not do that"),
+            message: e.message(t.en),
+            field: e.field.as_deref(),
+            details: &e.details,
+            login: e.code == ErrorCode::Unauthenticated,
+        };
+        let html = page.render().unwrap_or_else(|_| "error".into());
+        (status(&e), Html(html)).into_response()
+    }
+}

@@ -1,0 +1,54 @@
+//! HTTP: server-rendered pages for people (`pages/`) and the JSON API for programs (`api/`).
+//! Both sit on the same `App` service, so both pass the same scope check.
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use lamtheo_app::App;
+
+mod api;
+mod error;
+mod fmt;
+mod i18n;
+mod jobs;
+mod pages;
+mod session;
+
+pub use error::WebError;
+pub use fmt::period_and_as_of;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub jobs: Arc<jobs::Jobs>,
+    /// Set the Secure flag on cookies (when served over TLS behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// The largest upload accepted (an import file).
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+pub fn router(app: App, secure_cookies: bool) -> Router {
+    let state = AppState { app, jobs: Arc::new(jobs::Jobs::default()), secure_cookies };
+    Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Headers every response carries: no inline scripts, no framing, no sniffing.
+async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    res
+}

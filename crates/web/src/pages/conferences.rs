@@ -1,0 +1,195 @@
+//! Recording a study conference, taking attendance, and connection points.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use lamtheo_app::conferences::{AttendanceInput, ConferenceInput};
+use lamtheo_domain::access::Resource;
+use lamtheo_domain::conference::{AttendanceStatus, ConnectionPoint};
+use lamtheo_domain::{vn, Id};
+use serde::Deserialize;
+
+use super::{render, Ctx, PageResult};
+use crate::fmt;
+use crate::i18n::Lang;
+use crate::session::{Posted, Session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/units/{id}/conferences/new", get(new_form))
+        .route("/conferences", post(create))
+        .route("/conferences/{id}", get(show))
+        .route("/conferences/{id}/attendance", post(attendance))
+        .route("/conferences/{id}/points", post(point))
+}
+
+#[derive(Template)]
+#[template(path = "conference_new.html")]
+struct NewPage {
+    t: Lang,
+    c: Ctx,
+    unit_id: Id,
+    unit_name: String,
+    today: String,
+    topics: Vec<(Id, String)>,
+}
+
+async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) -> PageResult {
+    let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
+    let topics = st.app.topics().await.map_err(|e| s.fail(e))?.into_iter().map(|t| (t.id, format!("{} ({})", t.title, t.year))).collect();
+    render(s.t, NewPage { t: s.t, c: Ctx::of(&s), unit_id: unit, unit_name: view.name_on, today: fmt::date(st.app.today()), topics })
+}
+
+#[derive(Deserialize)]
+struct ConferenceForm {
+    unit_id: Id,
+    held_on: String,
+    title: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    online: Option<String>,
+    #[serde(default)]
+    others_count: String,
+    #[serde(default)]
+    unlisted_members: String,
+    #[serde(default)]
+    topic_id: String,
+}
+
+/// A count typed in a form: empty is 0; "1.234" is accepted.
+fn count(field: &str, s: &str) -> Result<i64, lamtheo_domain::Error> {
+    if s.trim().is_empty() {
+        return Ok(0);
+    }
+    vn::parse_int(s).filter(|n| *n >= 0).ok_or_else(|| lamtheo_domain::Error::field(field, format!("«{s}» không phải số lượt hợp lệ"), format!("«{s}» is not a valid count")))
+}
+
+async fn create(State(st): State<AppState>, p: Posted<ConferenceForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let input = ConferenceInput {
+        code: String::new(),
+        unit_id: f.unit_id,
+        held_on: fmt::parse_date("held_on", &f.held_on).map_err(|e| s.fail(e))?,
+        title: f.title,
+        level: f.level,
+        online: f.online.is_some(),
+        others_count: count("others_count", &f.others_count).map_err(|e| s.fail(e))?,
+        unlisted_members: count("unlisted_members", &f.unlisted_members).map_err(|e| s.fail(e))?,
+        topic_ids: f.topic_id.parse::<Id>().ok().into_iter().collect(),
+    };
+    let id = st.app.create_conference(&s.actor, input).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/conferences/{id}")).into_response())
+}
+
+pub struct AttendeeRow {
+    pub id: Id,
+    pub name: String,
+    pub status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "conference.html")]
+struct ShowPage {
+    t: Lang,
+    c: Ctx,
+    id: Id,
+    title: String,
+    code: String,
+    unit_id: Id,
+    unit_name: String,
+    held_on: String,
+    online: bool,
+    others: String,
+    unlisted: String,
+    topics: Vec<String>,
+    present: String,
+    roster: Vec<AttendeeRow>,
+    points: Vec<(String, String, String)>,
+    can_write: bool,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
+    let v = st.app.conference(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    let conf = &v.conference;
+    let can_write = s.actor.role.can_write(Resource::Conference) && st.app.in_scope(&s.actor, conf.unit_id);
+    let unit_name = st.app.unit_view(&s.actor, conf.unit_id, conf.held_on).map(|u| u.name_on).unwrap_or_default();
+    let status: HashMap<Id, AttendanceStatus> = v.attendance.iter().map(|a| (a.person_id, a.status)).collect();
+    // The roster of the organising unit on the day; people recorded from elsewhere too.
+    let roster = st.app.members_on(&s.actor, conf.unit_id, conf.held_on).await.unwrap_or_default();
+    let roster = roster.iter().map(|p| AttendeeRow { id: p.id, name: p.full_name.clone(), status: status.get(&p.id).map_or("", |s| s.as_str()) }).collect();
+    let topic_list = st.app.topics().await.map_err(|e| s.fail(e))?;
+    let topics = conf.topic_ids.iter().filter_map(|t| topic_list.iter().find(|x| x.id == *t)).map(|t| t.title.clone()).collect();
+    let points = v
+        .points
+        .iter()
+        .map(|p| (st.app.unit_view(&s.actor, p.unit_id, conf.held_on).map(|u| u.name_on).unwrap_or_else(|_| format!("#{}", p.unit_id)), fmt::int(p.unlisted_members), fmt::int(p.others_count)))
+        .collect();
+    let present = v.attendance.iter().filter(|a| a.status == AttendanceStatus::Present).count();
+    let t = s.t;
+    let statuses = AttendanceStatus::ALL.iter().map(|x| (x.as_str(), t.s(x.label_vi(), x.as_str()))).collect();
+    render(
+        t,
+        ShowPage {
+            t,
+            c: Ctx::of(&s),
+            id,
+            title: conf.title.clone(),
+            code: conf.code.clone(),
+            unit_id: conf.unit_id,
+            unit_name,
+            held_on: fmt::date(conf.held_on),
+            online: conf.online,
+            others: fmt::int(conf.others_count),
+            unlisted: fmt::int(conf.unlisted_members),
+            topics,
+            present: fmt::int(present),
+            roster,
+            points,
+            can_write,
+            statuses,
+        },
+    )
+}
+
+/// Attendance form: one radio group per person, named `p<person id>`.
+async fn attendance(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<HashMap<String, String>>) -> PageResult {
+    let s = p.session;
+    let rows: Vec<AttendanceInput> = p
+        .form
+        .iter()
+        .filter_map(|(k, v)| {
+            let person = k.strip_prefix('p')?.parse::<Id>().ok()?;
+            Some(AttendanceInput { person_id: person, status: AttendanceStatus::parse(v)?, point_unit_id: None })
+        })
+        .collect();
+    st.app.record_attendance(&s.actor, id, &rows).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/conferences/{id}?saved=1")).into_response())
+}
+
+#[derive(Deserialize)]
+struct PointForm {
+    unit_code: String,
+    #[serde(default)]
+    others_count: String,
+    #[serde(default)]
+    unlisted_members: String,
+}
+
+async fn point(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<PointForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let unit = st.app.unit_by_code(&s.actor, f.unit_code.trim()).map_err(|e| s.fail(e))?;
+    let point = ConnectionPoint {
+        conference_id: id,
+        unit_id: unit.id,
+        others_count: count("others_count", &f.others_count).map_err(|e| s.fail(e))?,
+        unlisted_members: count("unlisted_members", &f.unlisted_members).map_err(|e| s.fail(e))?,
+    };
+    st.app.set_point(&s.actor, point).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/conferences/{id}")).into_response())
+}

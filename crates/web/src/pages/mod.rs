@@ -1,0 +1,53 @@
+//! Server-rendered pages. Each module returns its routes; `router` merges them.
+use askama::Template;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use lamtheo_domain::Error;
+
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::session::Session;
+use crate::AppState;
+
+mod account;
+mod admin;
+mod conferences;
+mod imports;
+mod people;
+mod units;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/app.css", get(css))
+        .merge(account::router())
+        .merge(admin::router())
+        .merge(conferences::router())
+        .merge(imports::router())
+        .merge(people::router())
+        .merge(units::router())
+}
+
+async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../static/app.css"))
+}
+
+/// What every logged-in page needs for its header.
+pub struct Ctx {
+    pub username: String,
+    pub csrf: String,
+}
+
+impl Ctx {
+    pub fn of(s: &Session) -> Ctx {
+        Ctx { username: s.actor.username.clone(), csrf: s.csrf.clone() }
+    }
+}
+
+pub type PageResult = Result<Response, WebError>;
+
+/// Renders a template into a response (a template error is an internal error).
+pub fn render(t: Lang, page: impl Template) -> PageResult {
+    page.render().map(|html| Html(html).into_response()).map_err(|e| WebError { error: Error::internal(e), lang: t })
+}

@@ -1,0 +1,291 @@
+//! The tree browser and a unit's page: figures for a period as of a date, the table by child
+//! unit, topic completion, conferences, and the restructuring forms.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use lamtheo_analytics::Figures;
+use lamtheo_app::tree::{MergeTarget, NewUnit};
+use lamtheo_domain::access::Resource;
+use lamtheo_domain::{vn, Error, Id};
+use serde::Deserialize;
+
+use super::{render, Ctx, PageResult};
+use crate::fmt;
+use crate::i18n::Lang;
+use crate::session::{Posted, Session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/units/{id}", get(unit_page))
+        .route("/units/{id}/children", post(create_child))
+        .route("/units/{id}/rename", post(rename))
+        .route("/units/{id}/move", post(move_unit))
+        .route("/units/{id}/close", post(close))
+        .route("/units/{id}/merge", post(merge))
+        .route("/units/search", get(search))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub as_of: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Lang,
+    c: Ctx,
+    units: Vec<(Id, String)>,
+}
+
+async fn home(State(st): State<AppState>, s: Session) -> PageResult {
+    let today = st.app.today();
+    let tops = st.app.top_units(&s.actor, today);
+    if let [one] = tops.as_slice() {
+        return Ok(Redirect::to(&format!("/units/{one}")).into_response());
+    }
+    let units = tops.iter().filter_map(|id| st.app.unit_view(&s.actor, *id, today).ok()).map(|v| (v.unit.id, v.name_on)).collect();
+    render(s.t, HomePage { t: s.t, c: Ctx::of(&s), units })
+}
+
+/// One row of figures as the page prints them.
+pub struct FigureRow {
+    pub id: Id,
+    pub name: String,
+    pub historic: bool,
+    pub conferences: String,
+    pub member_attendances: String,
+    pub other_attendances: String,
+    pub participants: String,
+    pub eligible: String,
+    pub rate: String,
+}
+
+impl FigureRow {
+    fn new(id: Id, name: String, historic: bool, f: &Figures) -> FigureRow {
+        FigureRow {
+            id,
+            name,
+            historic,
+            conferences: fmt::int(f.conferences),
+            member_attendances: fmt::int(f.member_attendances),
+            other_attendances: fmt::int(f.other_attendances),
+            participants: fmt::int(f.participants),
+            eligible: fmt::int(f.eligible),
+            rate: f.rate_label(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    t: Lang,
+    c: Ctx,
+    id: Id,
+    code: String,
+    name: String,
+    kind: String,
+    historic: bool,
+    closed: Option<String>,
+    crumbs: Vec<(Id, String)>,
+    from: String,
+    to: String,
+    as_of: String,
+    qs: String,
+    period_label: String,
+    total: FigureRow,
+    children: Vec<FigureRow>,
+    topics: Vec<(String, String, String)>,
+    conferences: Vec<(Id, String, String)>,
+    lineage: Vec<(String, String, String)>,
+    can_conference: bool,
+    can_tree: bool,
+    kinds: Vec<(String, String)>,
+}
+
+async fn unit_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(q): Query<PeriodQuery>) -> PageResult {
+    let app = &st.app;
+    let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today()).map_err(|e| s.fail(e))?;
+    let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
+    let report = app.unit_report(&s.actor, id, period, as_of).map_err(|e| s.fail(e))?;
+    let kinds = app.kinds().await.map_err(|e| s.fail(e))?;
+    let kind_label = |k: &str| kinds.iter().find(|x| x.code == k).map(|x| s.t.s(&x.name_vi, &x.name_en).to_string()).unwrap_or_else(|| k.to_string());
+    let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let mut children: Vec<FigureRow> = report.children.iter().map(|c| FigureRow::new(c.unit_id, names.get(&c.unit_id).unwrap_or(&"").to_string(), c.historic, &c.figures)).collect();
+    children.sort_by(|a, b| (a.historic, vn::sort_key(&a.name)).cmp(&(b.historic, vn::sort_key(&b.name))));
+    let topic_titles = app.topics().await.map_err(|e| s.fail(e))?;
+    let topics = report
+        .topics
+        .iter()
+        .filter_map(|tc| {
+            let t = topic_titles.iter().find(|t| t.id == tc.topic_id)?;
+            Some((t.title.clone(), tc.deadline.map(fmt::date).unwrap_or_else(|| "—".into()), tc.label()))
+        })
+        .collect();
+    let conferences = app
+        .conferences_of(&s.actor, id, period.first_day(), period.last_day())
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .take(50)
+        .map(|c| (c.id, fmt::date(c.held_on), c.title))
+        .collect();
+    let lineage = app
+        .lineage(&s.actor, id)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|e| {
+            let names = |ids: &[Id]| ids.iter().filter_map(|u| app.unit_view(&s.actor, *u, e.happened_on).ok().map(|v| v.name_on)).collect::<Vec<_>>().join(", ");
+            let what = format!("{} → {}", names(&e.sources), names(&e.targets));
+            (fmt::date(e.happened_on), s.t.s(e.kind.label_vi(), e.kind.as_str()).to_string(), what)
+        })
+        .collect();
+    let (from, to, as_of_s) = (fmt::month(period.from), fmt::month(period.to), fmt::date(as_of));
+    let qs = format!("from={from}&to={to}&as_of={as_of_s}");
+    let page = UnitPage {
+        t: s.t,
+        id,
+        code: view.unit.code.clone(),
+        name: view.name_on.clone(),
+        kind: kind_label(&view.unit.kind),
+        historic: view.historic,
+        closed: view.unit.closed_on.map(fmt::date),
+        crumbs: view.path.clone(),
+        period_label: period.label(),
+        total: FigureRow::new(id, view.name_on.clone(), false, &report.figures),
+        children,
+        topics,
+        conferences,
+        lineage,
+        can_conference: s.actor.role.can_write(Resource::Conference),
+        can_tree: s.actor.role.can_write(Resource::Tree),
+        kinds: kinds.iter().map(|k| (k.code.clone(), s.t.s(&k.name_vi, &k.name_en).to_string())).collect(),
+        from,
+        to,
+        as_of: as_of_s,
+        qs,
+        c: Ctx::of(&s),
+    };
+    render(s.t, page)
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit_search.html")]
+struct SearchPage {
+    t: Lang,
+    c: Ctx,
+    q: String,
+    units: Vec<(Id, String, String)>,
+}
+
+async fn search(State(st): State<AppState>, s: Session, Query(q): Query<SearchQuery>) -> PageResult {
+    let units = st.app.find_units(&s.actor, &q.q, 100).into_iter().map(|u| (u.id, u.code, u.name)).collect();
+    render(s.t, SearchPage { t: s.t, c: Ctx::of(&s), q: q.q, units })
+}
+
+#[derive(Deserialize)]
+struct ChildForm {
+    code: String,
+    name: String,
+    kind: String,
+    opened_on: String,
+}
+
+async fn create_child(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<ChildForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let opened_on = fmt::parse_date("opened_on", &f.opened_on).map_err(|e| s.fail(e))?;
+    let new = NewUnit { code: f.code, name: f.name, kind: f.kind, parent_id: Some(id), opened_on };
+    let child = st.app.create_unit(&s.actor, new).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{child}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct RenameForm {
+    name: String,
+    on: String,
+}
+
+async fn rename(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<RenameForm>) -> PageResult {
+    let s = p.session;
+    let on = fmt::parse_date("on", &p.form.on).map_err(|e| s.fail(e))?;
+    st.app.rename_unit(&s.actor, id, &p.form.name, on).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    parent_code: String,
+    on: String,
+}
+
+async fn move_unit(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<MoveForm>) -> PageResult {
+    let s = p.session;
+    let on = fmt::parse_date("on", &p.form.on).map_err(|e| s.fail(e))?;
+    let parent = st.app.unit_by_code(&s.actor, p.form.parent_code.trim()).map_err(|_| s.fail(unknown_code("parent_code", &p.form.parent_code)))?;
+    st.app.move_unit(&s.actor, id, parent.id, on).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct DateForm {
+    on: String,
+}
+
+async fn close(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<DateForm>) -> PageResult {
+    let s = p.session;
+    let on = fmt::parse_date("on", &p.form.on).map_err(|e| s.fail(e))?;
+    st.app.close_unit(&s.actor, id, on).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{id}")).into_response())
+}
+
+fn unknown_code(field: &str, code: &str) -> Error {
+    Error::field(field, format!("Không có đơn vị mã «{}» trong phạm vi của bạn", code.trim()), format!("No unit with code «{}» in your scope", code.trim()))
+}
+
+/// Merges this unit and the others listed (codes separated by commas) into a new unit under
+/// the given parent, or into an existing unit.
+#[derive(Deserialize)]
+struct MergeForm {
+    others: String,
+    on: String,
+    #[serde(default)]
+    target_code: String,
+    #[serde(default)]
+    new_code: String,
+    #[serde(default)]
+    new_name: String,
+    #[serde(default)]
+    new_kind: String,
+    #[serde(default)]
+    new_parent_code: String,
+}
+
+async fn merge(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<MergeForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let on = fmt::parse_date("on", &f.on).map_err(|e| s.fail(e))?;
+    let mut sources = vec![id];
+    for code in f.others.split([',', ';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
+        sources.push(st.app.unit_by_code(&s.actor, code).map_err(|_| s.fail(unknown_code("others", code)))?.id);
+    }
+    let target = if !f.target_code.trim().is_empty() {
+        MergeTarget::Existing(st.app.unit_by_code(&s.actor, f.target_code.trim()).map_err(|_| s.fail(unknown_code("target_code", &f.target_code)))?.id)
+    } else {
+        let parent = st.app.unit_by_code(&s.actor, f.new_parent_code.trim()).map_err(|_| s.fail(unknown_code("new_parent_code", &f.new_parent_code)))?;
+        MergeTarget::New(NewUnit { code: f.new_code, name: f.new_name, kind: f.new_kind, parent_id: Some(parent.id), opened_on: on })
+    };
+    let target = st.app.merge_units(&s.actor, &sources, target, on, "").await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{target}")).into_response())
+}
