@@ -79,6 +79,9 @@ impl App {
     /// accents and đ/d, sorted the Vietnamese way (given name first).
     pub async fn search_people(&self, actor: &Actor, query: &str, within: Option<Id>, limit: usize) -> Result<Vec<Person>> {
         self.check_role(actor, Resource::Person, false)?;
+        if let Some(u) = within {
+            self.check(actor, u, Resource::Person, false)?;
+        }
         if actor.role == Role::Member {
             let own = match actor.person_id {
                 Some(id) => store::get(&self.store, id).await?.into_iter().collect(),
@@ -87,10 +90,7 @@ impl App {
             return Ok(own);
         }
         let units = match within {
-            Some(u) => {
-                self.check(actor, u, Resource::Person, false)?;
-                self.index().tree().subtree_on(u, self.today())
-            }
+            Some(u) => self.index().tree().subtree_on(u, self.today()),
             None => self.scope_units(actor),
         };
         let mut found = store::search(&self.store, &units, &vn::fold(query), limit as i64).await?;
