@@ -13,6 +13,7 @@
 //! assert_eq!(units[0].code, "CB-VP01");
 //! ```
 mod columns;
+mod doc;
 mod error;
 mod fields;
 mod records;
@@ -20,6 +21,7 @@ mod table;
 mod template;
 
 pub use columns::{Column, Format, Kind};
+pub use doc::columns_markdown;
 pub use error::{RowError, TemplateError};
 pub use lamtheo_domain::conference::AttendanceStatus;
 pub use lamtheo_domain::people::Gender;

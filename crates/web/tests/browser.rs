@@ -1,0 +1,97 @@
+//! The main flows in headless Chromium (Debian's chromium and chromium-driver): log in, open
+//! a unit, record a conference and take attendance, import a roster with a bad row.
+//! Without the browser installed the test says so and passes, unless LAMTHEO_REQUIRE_BROWSER
+//! is set (scripts/test sets it, after installing the browser).
+#[path = "browser/webdriver.rs"]
+mod webdriver;
+
+use lamtheo_app::auth::NewUser;
+use lamtheo_app::App;
+use lamtheo_domain::access::{Actor, Role};
+use lamtheo_importer::Kind;
+use webdriver::Driver;
+
+const UNITS: &str = "Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã đơn vị cấp trên,Ngày thành lập
+MK,Huyện ủy Mường Khương,huyen_uy,,01/01/2000
+MK-X1,Đảng ủy xã Pha Long,dang_uy_xa,MK,01/01/2000
+MK-X1-CB1,Chi bộ thôn Lao Chải,chi_bo,MK-X1,01/01/2000
+";
+const PEOPLE: &str = "Số thẻ đảng viên,Họ và tên,Mã đơn vị,Ngày bắt đầu sinh hoạt
+MK01,Giàng Seo Phử,MK-X1-CB1,01/01/2015
+MK02,Lù Thị Mai,MK-X1-CB1,01/01/2016
+MK03,Vàng A Chử,MK-X1-CB1,01/01/2018
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn main_flows_in_headless_chromium() {
+    if !webdriver::available() {
+        assert!(std::env::var_os("LAMTHEO_REQUIRE_BROWSER").is_none(), "chromium and chromedriver are required but missing");
+        eprintln!("chromium/chromedriver not installed: browser test skipped (scripts/test installs them)");
+        return;
+    }
+    let (_, url) = lamtheo_store::testing::fresh_databases().await.remove(0);
+    let app = App::open(&url).await.unwrap();
+    let sys = Actor::system();
+    let quiet = |_: &str, _: u64, _: u64| {};
+    app.import(&sys, Kind::Units, "u.csv", UNITS.as_bytes(), &quiet).await.unwrap();
+    app.import(&sys, Kind::People, "p.csv", PEOPLE.as_bytes(), &quiet).await.unwrap();
+    let district = app.unit_by_code(&sys, "MK").unwrap().id;
+    app.add_user(&sys, NewUser { username: "tuyengiao".into(), password: "mat-khau-123".into(), role: Role::Staff, scope_unit_id: Some(district), person_id: None }).await.unwrap();
+    let cell = app.unit_by_code(&sys, "MK-X1-CB1").unwrap().id;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = lamtheo_web::router(app.clone(), false);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let bad_roster = std::env::temp_dir().join(format!("lamtheo-roster-{}.csv", std::process::id()));
+    std::fs::write(&bad_roster, "Số thẻ đảng viên,Họ và tên,Ngày sinh,Mã đơn vị\nMK04,Thào A Sình,12/03/1990,MK-X1-CB1\nMK05,Sùng Thị Dợ,31/02/1991,MK-X1-CB1\n").unwrap();
+
+    let result = tokio::task::spawn_blocking(move || {
+        let b = Driver::start();
+        // Log in.
+        b.goto(&format!("{base}/"));
+        assert!(b.url().ends_with("/login"), "not redirected to the login page");
+        b.type_into("input[name=username]", "tuyengiao");
+        b.type_into("input[name=password]", "mat-khau-123");
+        b.click("button[type=submit]");
+        b.wait_text("#unit-name", "Huyện ủy Mường Khương");
+        // Open a unit from the tree.
+        b.goto(&format!("{base}/units/{district}?from=1/2024&to=12/2024"));
+        b.click("#children a");
+        b.wait_text("#unit-name", "Đảng ủy xã Pha Long");
+        // Record a conference and take attendance.
+        b.goto(&format!("{base}/units/{cell}/conferences/new"));
+        b.type_into("input[name=title]", "Sinh hoạt chi bộ tháng 3/2024");
+        b.type_into("input[name=held_on]", "5/3/2024");
+        b.type_into("input[name=others_count]", "1.250");
+        b.click("#conference-form button");
+        b.wait_text("#conference-title", "Sinh hoạt chi bộ tháng 3/2024");
+        let present = b.find_all("input[type=radio][value=present]");
+        assert_eq!(present.len(), 3, "three people on the roster");
+        for el in &present[..2] {
+            b.click_element(el);
+        }
+        let excused = b.find_all("input[type=radio][value=excused]");
+        b.click_element(&excused[2]);
+        b.click("#attendance-form button");
+        b.wait_text("#present-count", "2");
+        // The unit's figures now show it, in Vietnamese format.
+        b.goto(&format!("{base}/units/{cell}?from=1/2024&to=12/2024&as_of=31/12/2024"));
+        b.wait_text("#fig-conferences", "1");
+        b.wait_text("#fig-other-att", "1.250");
+        b.wait_text("#fig-rate", "66,7%");
+        // Import a roster with a bad row: every error shown, nothing imported.
+        b.goto(&format!("{base}/imports"));
+        b.select("select[name=kind]", "people");
+        let file = b.find("input[type=file]");
+        b.cmd_value(&file, bad_roster.to_str().unwrap());
+        b.click("#import-form button");
+        let errors = b.text("#import-errors");
+        assert!(errors.contains("dòng 3") && errors.contains("Ngày sinh"), "{errors}");
+    })
+    .await;
+    let _ = std::fs::remove_file(std::env::temp_dir().join(format!("lamtheo-roster-{}.csv", std::process::id())));
+    result.unwrap();
+    assert_eq!(app.search_people(&sys, "thao a sinh", None, 10).await.unwrap().len(), 0, "the rejected roster wrote nothing");
+}
