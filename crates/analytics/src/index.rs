@@ -346,15 +346,16 @@ impl Index {
             .map(|l| (l.unit_id, l.historic))
             .collect::<Vec<_>>()
             .into_iter()
-            .map(|(id, historic)| ChildRow { unit_id: id, historic, figures: self.figures_with(id, period, as_of, &mut scratch) })
+            .map(|(id, historic)| ChildRow {
+                unit_id: id,
+                historic,
+                figures: self.figures_with(id, period, as_of, &mut scratch),
+            })
             .collect();
         children.sort_by_key(|c| (c.historic, c.unit_id));
         let expected: Vec<Id> = children.iter().filter(|c| !c.historic).map(|c| c.unit_id).collect();
-        let mut topics: Vec<&Topic> = self
-            .topics
-            .values()
-            .filter(|t| t.year >= period.from.year() && t.year <= period.to.year())
-            .collect();
+        let mut topics: Vec<&Topic> =
+            self.topics.values().filter(|t| t.year >= period.from.year() && t.year <= period.to.year()).collect();
         topics.sort_by_key(|t| (t.year, t.id));
         let topics = topics
             .into_iter()

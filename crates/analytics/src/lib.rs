@@ -8,6 +8,7 @@
 //!   two 12-bit month masks, `eligible` and `took part`, and de-duplicated with a bitset over
 //!   dense person numbers, because a person can appear twice in one subtree (a transfer inside
 //!   it) or once per year of a long period.
+//!
 //! The tree walk itself honours the as-of date, so the same index answers for any version of
 //! the tree. `reference` recomputes every figure the slow, obvious way from the raw facts;
 //! property tests hold the two together.

@@ -30,12 +30,17 @@ pub fn figures(f: &Facts, unit: Id, period: Period, as_of: NaiveDate) -> Figures
     }
     for a in &f.attendances {
         let c = conf_by_id[&a.conference_id];
-        if a.status == AttendanceStatus::Present && in_period(c.held_on) && subtree.contains(&a.point_unit_id.unwrap_or(c.unit_id)) {
+        if a.status == AttendanceStatus::Present
+            && in_period(c.held_on)
+            && subtree.contains(&a.point_unit_id.unwrap_or(c.unit_id))
+        {
             out.member_attendances += 1;
         }
     }
     // A membership covers a month when it overlaps any day of it.
-    let covers = |m: &lamtheo_domain::people::Membership, month: Month| m.valid_from <= month.last_day() && m.valid_to.is_none_or(|t| t > month.first_day());
+    let covers = |m: &lamtheo_domain::people::Membership, month: Month| {
+        m.valid_from <= month.last_day() && m.valid_to.is_none_or(|t| t > month.first_day())
+    };
     let mut eligible = HashSet::new();
     let mut participants = HashSet::new();
     for m in f.memberships.iter().filter(|m| subtree.contains(&m.unit_id)) {
@@ -45,7 +50,9 @@ pub fn figures(f: &Facts, unit: Id, period: Period, as_of: NaiveDate) -> Figures
         }
         eligible.insert(m.person_id);
         let took_part = f.attendances.iter().any(|a| {
-            a.person_id == m.person_id && a.status == AttendanceStatus::Present && months.contains(&Month::of(conf_by_id[&a.conference_id].held_on))
+            a.person_id == m.person_id
+                && a.status == AttendanceStatus::Present
+                && months.contains(&Month::of(conf_by_id[&a.conference_id].held_on))
         });
         if took_part {
             participants.insert(m.person_id);

@@ -30,16 +30,41 @@ fn facts(seed: &[u32]) -> Facts {
                 let change = day(next() % 700);
                 let other = 1 + (next() as i64 % (id - 1));
                 let merged = next() % 2 == 0;
-                links.push(ParentLink { unit_id: id, parent_id: parent, valid_from: start, valid_to: Some(change), historic: false });
-                links.push(ParentLink { unit_id: id, parent_id: other, valid_from: change, valid_to: None, historic: merged });
+                links.push(ParentLink {
+                    unit_id: id,
+                    parent_id: parent,
+                    valid_from: start,
+                    valid_to: Some(change),
+                    historic: false,
+                });
+                links.push(ParentLink {
+                    unit_id: id,
+                    parent_id: other,
+                    valid_from: change,
+                    valid_to: None,
+                    historic: merged,
+                });
                 if merged {
                     closed = Some(change);
                 }
             } else {
-                links.push(ParentLink { unit_id: id, parent_id: parent, valid_from: start, valid_to: None, historic: false });
+                links.push(ParentLink {
+                    unit_id: id,
+                    parent_id: parent,
+                    valid_from: start,
+                    valid_to: None,
+                    historic: false,
+                });
             }
         }
-        units.push(Unit { id, code: format!("U{id}"), name: format!("U{id}"), kind: "chi_bo".into(), opened_on: start, closed_on: closed });
+        units.push(Unit {
+            id,
+            code: format!("U{id}"),
+            name: format!("U{id}"),
+            kind: "chi_bo".into(),
+            opened_on: start,
+            closed_on: closed,
+        });
     }
     let people = 1 + next() % 25;
     let mut memberships = vec![];
@@ -47,14 +72,28 @@ fn facts(seed: &[u32]) -> Facts {
         let mut from = day(next() % 300);
         for _ in 0..(1 + next() % 3) {
             let to = if next() % 3 == 0 { None } else { Some(from + chrono::Days::new(1 + (next() % 400) as u64)) };
-            memberships.push(Membership { id: memberships.len() as i64 + 1, person_id: p, unit_id: 1 + (next() % n) as i64, valid_from: from, valid_to: to });
+            memberships.push(Membership {
+                id: memberships.len() as i64 + 1,
+                person_id: p,
+                unit_id: 1 + (next() % n) as i64,
+                valid_from: from,
+                valid_to: to,
+            });
             match to {
                 Some(t) => from = t,
                 None => break,
             }
         }
     }
-    let topics = vec![Topic { id: 1, code: "T1".into(), title: "Chuyên đề".into(), year: 2024, term_wide: false, deadline: Some(day(200)), doc_id: None }];
+    let topics = vec![Topic {
+        id: 1,
+        code: "T1".into(),
+        title: "Chuyên đề".into(),
+        year: 2024,
+        term_wide: false,
+        deadline: Some(day(200)),
+        doc_id: None,
+    }];
     let mut conferences = vec![];
     let mut points = vec![];
     let mut attendances = vec![];
@@ -74,12 +113,20 @@ fn facts(seed: &[u32]) -> Facts {
         });
         let point = 1 + (next() % n) as i64;
         if next() % 3 == 0 && point != unit_id {
-            points.push(ConnectionPoint { conference_id: cid, unit_id: point, others_count: (next() % 20) as i64, unlisted_members: (next() % 3) as i64 });
+            points.push(ConnectionPoint {
+                conference_id: cid,
+                unit_id: point,
+                others_count: (next() % 20) as i64,
+                unlisted_members: (next() % 3) as i64,
+            });
         }
         for p in 1..=people as i64 {
             if next() % 2 == 0 {
                 let status = AttendanceStatus::ALL[(next() % 3) as usize];
-                let at_point = points.last().filter(|pt: &&ConnectionPoint| pt.conference_id == cid && next() % 2 == 0).map(|pt| pt.unit_id);
+                let at_point = points
+                    .last()
+                    .filter(|pt: &&ConnectionPoint| pt.conference_id == cid && next() % 2 == 0)
+                    .map(|pt| pt.unit_id);
                 attendances.push(Attendance { conference_id: cid, person_id: p, point_unit_id: at_point, status });
             }
         }
@@ -146,10 +193,40 @@ proptest! {
 fn topic_completion_counts_children_that_met_the_deadline() {
     let d = |m, dd| NaiveDate::from_ymd_opt(2022, m, dd).unwrap();
     let start = d(1, 1);
-    let units: Vec<Unit> = (1..=4).map(|id| Unit { id, code: format!("U{id}"), name: format!("U{id}"), kind: "huyen_uy".into(), opened_on: start, closed_on: None }).collect();
-    let links = (2..=4).map(|id| ParentLink { unit_id: id, parent_id: 1, valid_from: start, valid_to: None, historic: false }).collect();
-    let topic = Topic { id: 7, code: "CD2022".into(), title: "Chuyên đề 2022".into(), year: 2022, term_wide: false, deadline: Some(d(3, 20)), doc_id: None };
-    let conf = |id, unit_id, held_on| Conference { id, code: format!("C{id}"), unit_id, held_on, title: "Quán triệt".into(), level: String::new(), online: false, others_count: 0, unlisted_members: 0, topic_ids: vec![7] };
+    let units: Vec<Unit> = (1..=4)
+        .map(|id| Unit {
+            id,
+            code: format!("U{id}"),
+            name: format!("U{id}"),
+            kind: "huyen_uy".into(),
+            opened_on: start,
+            closed_on: None,
+        })
+        .collect();
+    let links = (2..=4)
+        .map(|id| ParentLink { unit_id: id, parent_id: 1, valid_from: start, valid_to: None, historic: false })
+        .collect();
+    let topic = Topic {
+        id: 7,
+        code: "CD2022".into(),
+        title: "Chuyên đề 2022".into(),
+        year: 2022,
+        term_wide: false,
+        deadline: Some(d(3, 20)),
+        doc_id: None,
+    };
+    let conf = |id, unit_id, held_on| Conference {
+        id,
+        code: format!("C{id}"),
+        unit_id,
+        held_on,
+        title: "Quán triệt".into(),
+        level: String::new(),
+        online: false,
+        others_count: 0,
+        unlisted_members: 0,
+        topic_ids: vec![7],
+    };
     let facts = Facts {
         tree: OrgTree::new(units, links, vec![]),
         topics: vec![topic],

@@ -44,7 +44,11 @@ fn sha256_hex(s: &str) -> String {
 
 fn check_password_rules(password: &str) -> Result<()> {
     if password.chars().count() < 8 {
-        return Err(Error::field("password", "Mật khẩu cần ít nhất 8 ký tự", "The password needs at least 8 characters"));
+        return Err(Error::field(
+            "password",
+            "Mật khẩu cần ít nhất 8 ký tự",
+            "The password needs at least 8 characters",
+        ));
     }
     Ok(())
 }
@@ -81,7 +85,14 @@ pub struct NewSession {
 }
 
 fn actor_of(u: &User) -> Actor {
-    Actor { user_id: u.id, username: u.username.clone(), role: u.role, scope: u.scope_unit_id, person_id: u.person_id, request_id: String::new() }
+    Actor {
+        user_id: u.id,
+        username: u.username.clone(),
+        role: u.role,
+        scope: u.scope_unit_id,
+        person_id: u.person_id,
+        request_id: String::new(),
+    }
 }
 
 pub struct NewUser {
@@ -112,7 +123,11 @@ impl App {
         };
         let Some(user) = user.filter(|_| ok) else {
             keys.iter().for_each(|k| self.limiter.fail(k));
-            return Err(Error::msg(ErrorCode::Unauthenticated, "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password"));
+            return Err(Error::msg(
+                ErrorCode::Unauthenticated,
+                "Sai tên đăng nhập hoặc mật khẩu",
+                "Wrong username or password",
+            ));
         };
         keys.iter().for_each(|k| self.limiter.clear(k));
         let (token, csrf) = (random_token(), random_token());
@@ -159,7 +174,19 @@ impl App {
         let secret = format!("lt_{}", random_token());
         let mut tx = self.store.begin().await?;
         let id = users::insert_token(&mut tx, actor.user_id, name, &sha256_hex(&secret)).await?;
-        audit::record(&mut tx, actor, Change { action: "create", entity: "api_token", entity_id: Some(id), unit: actor.scope, before: None, after: snapshot(&name) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "api_token",
+                entity_id: Some(id),
+                unit: actor.scope,
+                before: None,
+                after: snapshot(&name),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, secret))
     }
@@ -169,7 +196,19 @@ impl App {
         if users::revoke_token(&mut tx, actor.user_id, token_id).await? == 0 {
             return Err(Error::not_found());
         }
-        audit::record(&mut tx, actor, Change { action: "revoke", entity: "api_token", entity_id: Some(token_id), unit: actor.scope, before: None, after: None }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "revoke",
+                entity: "api_token",
+                entity_id: Some(token_id),
+                unit: actor.scope,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -183,7 +222,19 @@ impl App {
         users::set_password(&mut tx, user.id, &hash_password(new)?).await?;
         // Every other session of this user ends with the old password.
         users::delete_sessions_of(&mut tx, user.id).await?;
-        audit::record(&mut tx, actor, Change { action: "change_password", entity: "user", entity_id: Some(user.id), unit: user.scope_unit_id, before: None, after: None }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "change_password",
+                entity: "user",
+                entity_id: Some(user.id),
+                unit: user.scope_unit_id,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -197,13 +248,31 @@ impl App {
         }
         let name = new.username.trim();
         if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
-            return Err(Error::field("username", "Tên đăng nhập không được trống hay chứa dấu cách", "The username must not be empty or contain spaces"));
+            return Err(Error::field(
+                "username",
+                "Tên đăng nhập không được trống hay chứa dấu cách",
+                "The username must not be empty or contain spaces",
+            ));
         }
         check_password_rules(&new.password)?;
         let mut tx = self.store.begin().await?;
-        let id = users::insert(&mut tx, name, &hash_password(&new.password)?, new.role, new.scope_unit_id, new.person_id).await?;
+        let id =
+            users::insert(&mut tx, name, &hash_password(&new.password)?, new.role, new.scope_unit_id, new.person_id)
+                .await?;
         let after = serde_json::json!({"username": name, "role": new.role, "scope_unit_id": new.scope_unit_id});
-        audit::record(&mut tx, actor, Change { action: "create", entity: "user", entity_id: Some(id), unit: new.scope_unit_id, before: None, after: snapshot(&after) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "user",
+                entity_id: Some(id),
+                unit: new.scope_unit_id,
+                before: None,
+                after: snapshot(&after),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -212,7 +281,10 @@ impl App {
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
         self.check_role(actor, Resource::Users, false)?;
         let all = users::list(&self.store).await?;
-        Ok(all.into_iter().filter(|u| actor.scope.is_none() || u.scope_unit_id.is_some_and(|s| self.in_scope(actor, s))).collect())
+        Ok(all
+            .into_iter()
+            .filter(|u| actor.scope.is_none() || u.scope_unit_id.is_some_and(|s| self.in_scope(actor, s)))
+            .collect())
     }
 
     pub async fn set_user_active(&self, actor: &Actor, user_id: Id, active: bool) -> Result<()> {
@@ -225,7 +297,19 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         users::set_active(&mut tx, user_id, active).await?;
-        audit::record(&mut tx, actor, Change { action: if active { "activate" } else { "deactivate" }, entity: "user", entity_id: Some(user_id), unit: user.scope_unit_id, before: snapshot(&user.active), after: snapshot(&active) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: if active { "activate" } else { "deactivate" },
+                entity: "user",
+                entity_id: Some(user_id),
+                unit: user.scope_unit_id,
+                before: snapshot(&user.active),
+                after: snapshot(&active),
+            },
+        )
+        .await?;
         tx.commit().await
     }
 

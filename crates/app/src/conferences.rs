@@ -56,11 +56,27 @@ impl App {
     pub async fn add_doc(&self, actor: &Actor, code: &str, title: &str, issued_on: Option<NaiveDate>) -> Result<Id> {
         self.check_role(actor, Resource::Catalogue, true)?;
         if code.trim().is_empty() || title.trim().is_empty() {
-            return Err(Error::field(if code.trim().is_empty() { "code" } else { "title" }, "Cần nhập số hiệu và trích yếu", "The number and the title are required"));
+            return Err(Error::field(
+                if code.trim().is_empty() { "code" } else { "title" },
+                "Cần nhập số hiệu và trích yếu",
+                "The number and the title are required",
+            ));
         }
         let mut tx = self.store.begin().await?;
         let id = store::insert_doc(&mut tx, code.trim(), title.trim(), issued_on).await?;
-        audit::record(&mut tx, actor, Change { action: "create", entity: "campaign_doc", entity_id: Some(id), unit: None, before: None, after: snapshot(&(code, title, issued_on)) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "campaign_doc",
+                entity_id: Some(id),
+                unit: None,
+                before: None,
+                after: snapshot(&(code, title, issued_on)),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -68,7 +84,11 @@ impl App {
     pub async fn add_topic(&self, actor: &Actor, t: Topic) -> Result<Id> {
         self.check_role(actor, Resource::Catalogue, true)?;
         if t.code.trim().is_empty() || t.code.chars().any(char::is_whitespace) {
-            return Err(Error::field("code", "Mã chuyên đề không được trống hay chứa dấu cách", "The topic code must not be blank or contain spaces"));
+            return Err(Error::field(
+                "code",
+                "Mã chuyên đề không được trống hay chứa dấu cách",
+                "The topic code must not be blank or contain spaces",
+            ));
         }
         if t.title.trim().is_empty() {
             return Err(Error::field("title", "Cần nhập tên chuyên đề", "The topic title is required"));
@@ -78,7 +98,19 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         let id = store::insert_topic(&mut tx, &t).await?;
-        audit::record(&mut tx, actor, Change { action: "create", entity: "topic", entity_id: Some(id), unit: None, before: None, after: snapshot(&t) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "topic",
+                entity_id: Some(id),
+                unit: None,
+                before: None,
+                after: snapshot(&t),
+            },
+        )
+        .await?;
         tx.commit().await?;
         let topics = self.topics().await?;
         self.update_index(|ix| ix.set_topics(topics));
@@ -86,7 +118,13 @@ impl App {
     }
 
     /// Conferences organised by a unit in a date range, newest first.
-    pub async fn conferences_of(&self, actor: &Actor, unit: Id, from: NaiveDate, to: NaiveDate) -> Result<Vec<Conference>> {
+    pub async fn conferences_of(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Conference>> {
         self.check(actor, unit, Resource::Conference, false)?;
         store::list_by_unit(&self.store, unit, from, to, 500).await
     }
@@ -96,7 +134,8 @@ impl App {
         let conference = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
         let points = store::points(&self.store, id).await?;
         let visible = self.check(actor, conference.unit_id, Resource::Conference, false);
-        if visible.is_err() && !points.iter().any(|p| self.check(actor, p.unit_id, Resource::Conference, false).is_ok()) {
+        if visible.is_err() && !points.iter().any(|p| self.check(actor, p.unit_id, Resource::Conference, false).is_ok())
+        {
             return visible.map(|_| unreachable!());
         }
         let attendance = store::attendance(&self.store, id).await?;
@@ -112,14 +151,26 @@ impl App {
             return Err(Error::field(field, "Số lượt không thể âm", "A count cannot be negative"));
         }
         if c.code.chars().any(char::is_whitespace) || c.code.len() > 64 {
-            return Err(Error::field("code", "Mã hội nghị không được chứa dấu cách", "The conference code must not contain spaces"));
+            return Err(Error::field(
+                "code",
+                "Mã hội nghị không được chứa dấu cách",
+                "The conference code must not contain spaces",
+            ));
         }
         if let Some(t) = c.topic_ids.iter().find(|t| !topics.iter().any(|x| x.id == **t)) {
-            return Err(Error::field("topic_ids", format!("Chuyên đề mã {t} không tồn tại"), format!("Topic {t} does not exist")));
+            return Err(Error::field(
+                "topic_ids",
+                format!("Chuyên đề mã {t} không tồn tại"),
+                format!("Topic {t} does not exist"),
+            ));
         }
         let ix = self.index();
-        if !ix.tree().unit(c.unit_id).is_some_and(|u| u.opened_on <= c.held_on) {
-            return Err(Error::field("held_on", "Đơn vị chưa thành lập vào ngày tổ chức", "The unit did not exist on that date"));
+        if ix.tree().unit(c.unit_id).is_none_or(|u| u.opened_on > c.held_on) {
+            return Err(Error::field(
+                "held_on",
+                "Đơn vị chưa thành lập vào ngày tổ chức",
+                "The unit did not exist on that date",
+            ));
         }
         Ok(())
     }
@@ -151,7 +202,19 @@ impl App {
         let mut conf = self.conference_from(0, &input);
         let mut tx = self.store.begin().await?;
         conf.id = store::insert(&mut tx, &conf).await?;
-        audit::record(&mut tx, actor, Change { action: "create", entity: "conference", entity_id: Some(conf.id), unit: Some(conf.unit_id), before: None, after: snapshot(&conf) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "conference",
+                entity_id: Some(conf.id),
+                unit: Some(conf.unit_id),
+                before: None,
+                after: snapshot(&conf),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.update_index(|ix| ix.add_conference(&conf));
         Ok(conf.id)
@@ -168,7 +231,19 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         store::update(&mut tx, &conf).await?;
-        audit::record(&mut tx, actor, Change { action: "update", entity: "conference", entity_id: Some(id), unit: Some(conf.unit_id), before: snapshot(&before), after: snapshot(&conf) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "update",
+                entity: "conference",
+                entity_id: Some(id),
+                unit: Some(conf.unit_id),
+                before: snapshot(&before),
+                after: snapshot(&conf),
+            },
+        )
+        .await?;
         tx.commit().await?;
         // Moving a conference moves its attendance and points with it: rebuild rather than
         // replay every row.
@@ -184,12 +259,28 @@ impl App {
             return Err(Error::field("others_count", "Số lượt không thể âm", "A count cannot be negative"));
         }
         if point.unit_id == conf.unit_id {
-            return Err(Error::field("unit_id", "Điểm cầu phải ở đơn vị khác đơn vị tổ chức", "A connection point must be at another unit"));
+            return Err(Error::field(
+                "unit_id",
+                "Điểm cầu phải ở đơn vị khác đơn vị tổ chức",
+                "A connection point must be at another unit",
+            ));
         }
         let old = store::points(&self.store, conf.id).await?.into_iter().find(|p| p.unit_id == point.unit_id);
         let mut tx = self.store.begin().await?;
         store::upsert_point(&mut tx, &point).await?;
-        audit::record(&mut tx, actor, Change { action: "set_point", entity: "conference", entity_id: Some(conf.id), unit: Some(point.unit_id), before: snapshot(&old), after: snapshot(&point) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "set_point",
+                entity: "conference",
+                entity_id: Some(conf.id),
+                unit: Some(point.unit_id),
+                before: snapshot(&old),
+                after: snapshot(&point),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.update_index(|ix| {
             if let Some(o) = &old {
@@ -207,24 +298,45 @@ impl App {
         for r in rows {
             let at = r.point_unit_id.unwrap_or(conf.unit_id);
             if r.point_unit_id.is_some_and(|p| !points.iter().any(|x| x.unit_id == p)) {
-                return Err(Error::field("point_unit_id", "Đơn vị này không phải điểm cầu của hội nghị", "That unit is not a connection point of this conference"));
+                return Err(Error::field(
+                    "point_unit_id",
+                    "Đơn vị này không phải điểm cầu của hội nghị",
+                    "That unit is not a connection point of this conference",
+                ));
             }
             self.check(actor, at, Resource::Conference, true)?;
             let ms = people_store::memberships_of(&self.store, r.person_id).await?;
             if !ms.iter().any(|m| self.in_scope(actor, m.unit_id)) {
-                return Err(Error::field("person_id", format!("Không tìm thấy người mã {} trong phạm vi của bạn", r.person_id), format!("Person {} is not in your scope", r.person_id)));
+                return Err(Error::field(
+                    "person_id",
+                    format!("Không tìm thấy người mã {} trong phạm vi của bạn", r.person_id),
+                    format!("Person {} is not in your scope", r.person_id),
+                ));
             }
         }
         let mut tx = self.store.begin().await?;
         let mut changes = Vec::new();
         for r in rows {
             let old = store::get_attendance(&mut tx, conference_id, r.person_id).await?;
-            let new = Attendance { conference_id, person_id: r.person_id, point_unit_id: r.point_unit_id, status: r.status };
+            let new =
+                Attendance { conference_id, person_id: r.person_id, point_unit_id: r.point_unit_id, status: r.status };
             store::upsert_attendance(&mut tx, &new).await?;
             changes.push((old, new));
         }
         let after: Vec<&Attendance> = changes.iter().map(|(_, n)| n).collect();
-        audit::record(&mut tx, actor, Change { action: "attendance", entity: "conference", entity_id: Some(conference_id), unit: Some(conf.unit_id), before: None, after: snapshot(&after) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "attendance",
+                entity: "conference",
+                entity_id: Some(conference_id),
+                unit: Some(conf.unit_id),
+                before: None,
+                after: snapshot(&after),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.update_index(|ix| {
             for (old, new) in &changes {

@@ -31,7 +31,11 @@ pub fn rejected(errors: Vec<RowError>) -> Error {
     let n = errors.len();
     Error {
         details: errors.iter().map(|e| e.to_string()).collect(),
-        ..Error::msg(ErrorCode::ImportRejected, format!("Tệp có {n} lỗi; chưa nhập dòng nào"), format!("The file has {n} errors; nothing was imported"))
+        ..Error::msg(
+            ErrorCode::ImportRejected,
+            format!("Tệp có {n} lỗi; chưa nhập dòng nào"),
+            format!("The file has {n} errors; nothing was imported"),
+        )
     }
 }
 
@@ -41,36 +45,121 @@ fn row_err(file: &str, row: usize, column: &str, vi: String, en: String) -> RowE
 
 impl App {
     /// Imports any kind by its slug ("units", "people", "conferences", "attendance", "points").
-    pub async fn import(&self, actor: &Actor, kind: Kind, file: &str, bytes: &[u8], progress: Progress<'_>) -> Result<ImportSummary> {
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        kind: Kind,
+        file: &str,
+        bytes: &[u8],
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
         let mut parse_progress = |done, total| progress("parse", done, total);
         let summary = match kind {
-            Kind::Units => self.import_units(actor, file, importer::parse_units(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
-            Kind::People => self.import_people(actor, file, importer::parse_people(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
-            Kind::Conferences => self.import_conferences(actor, file, importer::parse_conferences(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
-            Kind::Attendance => self.import_attendance(actor, file, importer::parse_attendance(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
-            Kind::Points => self.import_points(actor, file, importer::parse_points(file, bytes, &mut parse_progress).map_err(rejected)?, progress).await?,
+            Kind::Units => {
+                self.import_units(
+                    actor,
+                    file,
+                    importer::parse_units(file, bytes, &mut parse_progress).map_err(rejected)?,
+                    progress,
+                )
+                .await?
+            }
+            Kind::People => {
+                self.import_people(
+                    actor,
+                    file,
+                    importer::parse_people(file, bytes, &mut parse_progress).map_err(rejected)?,
+                    progress,
+                )
+                .await?
+            }
+            Kind::Conferences => {
+                self.import_conferences(
+                    actor,
+                    file,
+                    importer::parse_conferences(file, bytes, &mut parse_progress).map_err(rejected)?,
+                    progress,
+                )
+                .await?
+            }
+            Kind::Attendance => {
+                self.import_attendance(
+                    actor,
+                    file,
+                    importer::parse_attendance(file, bytes, &mut parse_progress).map_err(rejected)?,
+                    progress,
+                )
+                .await?
+            }
+            Kind::Points => {
+                self.import_points(
+                    actor,
+                    file,
+                    importer::parse_points(file, bytes, &mut parse_progress).map_err(rejected)?,
+                    progress,
+                )
+                .await?
+            }
         };
         self.reload_index().await?;
         Ok(summary)
     }
 
     /// A unit code from a file: it must exist and the actor must be allowed to write there.
-    fn unit_for(&self, actor: &Actor, code: &str, resource: Resource, file: &str, row: usize, column: &str) -> std::result::Result<Id, RowError> {
+    fn unit_for(
+        &self,
+        actor: &Actor,
+        code: &str,
+        resource: Resource,
+        file: &str,
+        row: usize,
+        column: &str,
+    ) -> std::result::Result<Id, RowError> {
         let id = self.index().tree().by_code(code).map(|u| u.id);
         match id {
             Some(id) if self.check(actor, id, resource, true).is_ok() => Ok(id),
-            Some(_) => Err(row_err(file, row, column, format!("Đơn vị «{code}» nằm ngoài phạm vi được phép"), format!("Unit «{code}» is outside your scope"))),
-            None => Err(row_err(file, row, column, format!("Không có đơn vị mã «{code}»"), format!("No unit has code «{code}»"))),
+            Some(_) => Err(row_err(
+                file,
+                row,
+                column,
+                format!("Đơn vị «{code}» nằm ngoài phạm vi được phép"),
+                format!("Unit «{code}» is outside your scope"),
+            )),
+            None => Err(row_err(
+                file,
+                row,
+                column,
+                format!("Không có đơn vị mã «{code}»"),
+                format!("No unit has code «{code}»"),
+            )),
         }
     }
 
     async fn finish(&self, mut tx: Tx, actor: &Actor, kind: &str, file: &str, summary: &ImportSummary) -> Result<()> {
         let after = serde_json::json!({"file": file, "summary": summary});
-        audit::record(&mut tx, actor, Change { action: "import", entity: kind, entity_id: None, unit: actor.scope, before: None, after: snapshot(&after) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "import",
+                entity: kind,
+                entity_id: None,
+                unit: actor.scope,
+                before: None,
+                after: snapshot(&after),
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
-    async fn import_units(&self, actor: &Actor, file: &str, rows: Vec<importer::UnitRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+    async fn import_units(
+        &self,
+        actor: &Actor,
+        file: &str,
+        rows: Vec<importer::UnitRow>,
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
         let kinds = self.kinds().await?;
         let today = self.today();
         let mut errors = Vec::new();
@@ -78,7 +167,13 @@ impl App {
         for r in &rows {
             if !kinds.iter().any(|k| k.code == r.kind) {
                 let known = kinds.iter().map(|k| k.code.as_str()).collect::<Vec<_>>().join(", ");
-                errors.push(row_err(file, r.row, "Loại đơn vị", format!("Loại «{}» không có; dùng một trong: {known}", r.kind), format!("Unknown kind «{}»; use one of: {known}", r.kind)));
+                errors.push(row_err(
+                    file,
+                    r.row,
+                    "Loại đơn vị",
+                    format!("Loại «{}» không có; dùng một trong: {known}", r.kind),
+                    format!("Unknown kind «{}»; use one of: {known}", r.kind),
+                ));
             }
             match &r.parent_code {
                 Some(p) if in_file.contains_key(p.as_str()) => {}
@@ -88,11 +183,23 @@ impl App {
                     }
                 }
                 None if self.check_role(actor, Resource::Tree, true).is_ok() && actor.scope.is_none() => {}
-                None => errors.push(row_err(file, r.row, "Mã đơn vị cấp trên", "Chỉ quản trị toàn hệ thống mới tạo được đơn vị gốc".into(), "Only a system-wide administrator can create a root unit".into())),
+                None => errors.push(row_err(
+                    file,
+                    r.row,
+                    "Mã đơn vị cấp trên",
+                    "Chỉ quản trị toàn hệ thống mới tạo được đơn vị gốc".into(),
+                    "Only a system-wide administrator can create a root unit".into(),
+                )),
             }
             if let Some(u) = self.index().tree().by_code(&r.code) {
                 if self.check(actor, u.id, Resource::Tree, true).is_err() {
-                    errors.push(row_err(file, r.row, "Mã đơn vị", format!("Đơn vị «{}» nằm ngoài phạm vi được phép", r.code), format!("Unit «{}» is outside your scope", r.code)));
+                    errors.push(row_err(
+                        file,
+                        r.row,
+                        "Mã đơn vị",
+                        format!("Đơn vị «{}» nằm ngoài phạm vi được phép", r.code),
+                        format!("Unit «{}» is outside your scope", r.code),
+                    ));
                 }
             }
         }
@@ -101,10 +208,18 @@ impl App {
         let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let mut left: Vec<&importer::UnitRow> = rows.iter().collect();
         while !left.is_empty() {
-            let (ready, rest): (Vec<_>, Vec<_>) = left.into_iter().partition(|r| r.parent_code.as_deref().is_none_or(|p| !in_file.contains_key(p) || placed.contains(p)));
+            let (ready, rest): (Vec<_>, Vec<_>) = left
+                .into_iter()
+                .partition(|r| r.parent_code.as_deref().is_none_or(|p| !in_file.contains_key(p) || placed.contains(p)));
             if ready.is_empty() {
                 for r in &rest {
-                    errors.push(row_err(file, r.row, "Mã đơn vị cấp trên", "Quan hệ cấp trên tạo thành vòng lặp".into(), "The parent links form a cycle".into()));
+                    errors.push(row_err(
+                        file,
+                        r.row,
+                        "Mã đơn vị cấp trên",
+                        "Quan hệ cấp trên tạo thành vòng lặp".into(),
+                        "The parent links form a cycle".into(),
+                    ));
                 }
                 break;
             }
@@ -123,7 +238,12 @@ impl App {
         let total = order.len() as u64;
         for (i, r) in order.into_iter().enumerate() {
             let opened = r.founded_on.unwrap_or(today);
-            let parent = r.parent_code.as_ref().map(|p| ids.get(p).copied().or_else(|| self.index().tree().by_code(p).map(|u| u.id)).expect("parent checked above"));
+            let parent = r.parent_code.as_ref().map(|p| {
+                ids.get(p)
+                    .copied()
+                    .or_else(|| self.index().tree().by_code(p).map(|u| u.id))
+                    .expect("parent checked above")
+            });
             let existing = self.index().tree().by_code(&r.code).cloned();
             match existing {
                 None => {
@@ -131,7 +251,15 @@ impl App {
                     if let Some(p) = parent {
                         units::insert_link(&mut tx, id, p, opened, false).await?;
                     }
-                    units::insert_lineage(&mut tx, lamtheo_domain::org::LineageKind::Create, opened, &[], &[id], "import").await?;
+                    units::insert_lineage(
+                        &mut tx,
+                        lamtheo_domain::org::LineageKind::Create,
+                        opened,
+                        &[],
+                        &[id],
+                        "import",
+                    )
+                    .await?;
                     ids.insert(r.code.clone(), id);
                     summary.created += 1;
                 }
@@ -143,9 +271,9 @@ impl App {
                         units::insert_name(&mut tx, u.id, &r.name, today).await?;
                         changed = true;
                     }
-                    if parent.is_some() && current_parent != parent {
+                    if let Some(p) = parent.filter(|p| current_parent != Some(*p)) {
                         units::end_link(&mut tx, u.id, today).await?;
-                        units::insert_link(&mut tx, u.id, parent.expect("checked"), today, false).await?;
+                        units::insert_link(&mut tx, u.id, p, today, false).await?;
                         changed = true;
                     }
                     if changed {
@@ -164,7 +292,13 @@ impl App {
         Ok(summary)
     }
 
-    async fn import_people(&self, actor: &Actor, file: &str, rows: Vec<importer::PersonRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+    async fn import_people(
+        &self,
+        actor: &Actor,
+        file: &str,
+        rows: Vec<importer::PersonRow>,
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
         let today = self.today();
         let mut errors = Vec::new();
         let mut resolved = Vec::new();
@@ -219,7 +353,13 @@ impl App {
                     // The person must be ours to change, wherever they are now.
                     if let Some(c) = current {
                         if self.check(actor, c.unit_id, Resource::Person, true).is_err() {
-                            return Err(rejected(vec![row_err(file, r.row, "Số thẻ đảng viên", format!("«{key}» thuộc một đơn vị ngoài phạm vi được phép"), format!("«{key}» belongs to a unit outside your scope"))]));
+                            return Err(rejected(vec![row_err(
+                                file,
+                                r.row,
+                                "Số thẻ đảng viên",
+                                format!("«{key}» thuộc một đơn vị ngoài phạm vi được phép"),
+                                format!("«{key}» belongs to a unit outside your scope"),
+                            )]));
                         }
                     }
                     let mut changed = existing != person;
@@ -248,7 +388,13 @@ impl App {
         Ok(summary)
     }
 
-    async fn import_conferences(&self, actor: &Actor, file: &str, rows: Vec<importer::ConferenceRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+    async fn import_conferences(
+        &self,
+        actor: &Actor,
+        file: &str,
+        rows: Vec<importer::ConferenceRow>,
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
         let topics: HashMap<String, Topic> = self.topics().await?.into_iter().map(|t| (t.code.clone(), t)).collect();
         let mut errors = Vec::new();
         let mut resolved = Vec::new();
@@ -258,7 +404,13 @@ impl App {
             for t in &r.topic_codes {
                 match topics.get(t) {
                     Some(t) => topic_ids.push(t.id),
-                    None => errors.push(row_err(file, r.row, "Mã chuyên đề", format!("Không có chuyên đề mã «{t}»"), format!("No topic has code «{t}»"))),
+                    None => errors.push(row_err(
+                        file,
+                        r.row,
+                        "Mã chuyên đề",
+                        format!("Không có chuyên đề mã «{t}»"),
+                        format!("No topic has code «{t}»"),
+                    )),
                 }
             }
             match unit {
@@ -291,7 +443,13 @@ impl App {
                 }
                 Some(existing) => {
                     if self.check(actor, existing.unit_id, Resource::Conference, true).is_err() {
-                        return Err(rejected(vec![row_err(file, r.row, "Mã hội nghị", format!("Hội nghị «{}» thuộc đơn vị ngoài phạm vi được phép", input.code), format!("Conference «{}» belongs to a unit outside your scope", input.code))]));
+                        return Err(rejected(vec![row_err(
+                            file,
+                            r.row,
+                            "Mã hội nghị",
+                            format!("Hội nghị «{}» thuộc đơn vị ngoài phạm vi được phép", input.code),
+                            format!("Conference «{}» belongs to a unit outside your scope", input.code),
+                        )]));
                     }
                     conf.id = existing.id;
                     conf_store::update(&mut tx, &conf).await?;
@@ -312,7 +470,13 @@ impl App {
         Ok(summary)
     }
 
-    async fn import_points(&self, actor: &Actor, file: &str, rows: Vec<importer::PointRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+    async fn import_points(
+        &self,
+        actor: &Actor,
+        file: &str,
+        rows: Vec<importer::PointRow>,
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
         let mut errors = Vec::new();
         let mut tx = self.store.begin().await?;
         let mut resolved = Vec::new();
@@ -320,8 +484,19 @@ impl App {
             let unit = self.unit_for(actor, &r.unit_code, Resource::Conference, file, r.row, "Mã đơn vị điểm cầu");
             let conf = self.conference_for(actor, &mut tx, &r.conference_code, file, r.row).await;
             match (unit, conf) {
-                (Ok(unit_id), Ok(c)) if unit_id == c.unit_id => errors.push(row_err(file, r.row, "Mã đơn vị điểm cầu", "Điểm cầu phải ở đơn vị khác đơn vị tổ chức".into(), "A connection point must be at another unit".into())),
-                (Ok(unit_id), Ok(c)) => resolved.push(ConnectionPoint { conference_id: c.id, unit_id, others_count: r.others_count, unlisted_members: r.unlisted_members }),
+                (Ok(unit_id), Ok(c)) if unit_id == c.unit_id => errors.push(row_err(
+                    file,
+                    r.row,
+                    "Mã đơn vị điểm cầu",
+                    "Điểm cầu phải ở đơn vị khác đơn vị tổ chức".into(),
+                    "A connection point must be at another unit".into(),
+                )),
+                (Ok(unit_id), Ok(c)) => resolved.push(ConnectionPoint {
+                    conference_id: c.id,
+                    unit_id,
+                    others_count: r.others_count,
+                    unlisted_members: r.unlisted_members,
+                }),
                 (u, c) => errors.extend(u.err().into_iter().chain(c.err())),
             }
         }
@@ -338,7 +513,13 @@ impl App {
         Ok(summary)
     }
 
-    async fn import_attendance(&self, actor: &Actor, file: &str, rows: Vec<importer::AttendanceRow>, progress: Progress<'_>) -> Result<ImportSummary> {
+    async fn import_attendance(
+        &self,
+        actor: &Actor,
+        file: &str,
+        rows: Vec<importer::AttendanceRow>,
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
         let mut errors = Vec::new();
         let mut tx = self.store.begin().await?;
         let mut confs: HashMap<String, (Id, Id, Vec<Id>)> = HashMap::new();
@@ -348,7 +529,8 @@ impl App {
             if !confs.contains_key(&r.conference_code) {
                 match self.conference_for(actor, &mut tx, &r.conference_code, file, r.row).await {
                     Ok(c) => {
-                        let points = conf_store::points(&self.store, c.id).await?.into_iter().map(|p| p.unit_id).collect();
+                        let points =
+                            conf_store::points(&self.store, c.id).await?.into_iter().map(|p| p.unit_id).collect();
                         confs.insert(r.conference_code.clone(), (c.id, c.unit_id, points));
                     }
                     Err(e) => {
@@ -363,13 +545,25 @@ impl App {
                 Some(code) => match self.index().tree().by_code(code).map(|u| u.id) {
                     Some(id) if points.contains(&id) => Some(id),
                     _ => {
-                        errors.push(row_err(file, r.row, "Điểm cầu (mã đơn vị)", format!("«{code}» không phải điểm cầu của hội nghị này"), format!("«{code}» is not a connection point of this conference")));
+                        errors.push(row_err(
+                            file,
+                            r.row,
+                            "Điểm cầu (mã đơn vị)",
+                            format!("«{code}» không phải điểm cầu của hội nghị này"),
+                            format!("«{code}» is not a connection point of this conference"),
+                        ));
                         continue;
                     }
                 },
             };
             if self.check(actor, point.unwrap_or(organiser), Resource::Conference, true).is_err() {
-                errors.push(row_err(file, r.row, "Mã hội nghị", "Nơi dự hội nghị nằm ngoài phạm vi được phép".into(), "The place of attendance is outside your scope".into()));
+                errors.push(row_err(
+                    file,
+                    r.row,
+                    "Mã hội nghị",
+                    "Nơi dự hội nghị nằm ngoài phạm vi được phép".into(),
+                    "The place of attendance is outside your scope".into(),
+                ));
                 continue;
             }
             let person = match people.get(&r.person_key) {
@@ -380,12 +574,23 @@ impl App {
                         p.id
                     }
                     None => {
-                        errors.push(row_err(file, r.row, "Mã định danh hoặc số thẻ", format!("Không có người nào mang mã «{}»", r.person_key), format!("No person has ID «{}»", r.person_key)));
+                        errors.push(row_err(
+                            file,
+                            r.row,
+                            "Mã định danh hoặc số thẻ",
+                            format!("Không có người nào mang mã «{}»", r.person_key),
+                            format!("No person has ID «{}»", r.person_key),
+                        ));
                         continue;
                     }
                 },
             };
-            resolved.push(Attendance { conference_id: conf_id, person_id: person, point_unit_id: point, status: r.status });
+            resolved.push(Attendance {
+                conference_id: conf_id,
+                person_id: person,
+                point_unit_id: point,
+                status: r.status,
+            });
         }
         if !errors.is_empty() {
             return Err(rejected(errors));
@@ -408,11 +613,24 @@ impl App {
         Ok(summary)
     }
 
-    async fn conference_for(&self, actor: &Actor, tx: &mut Tx, code: &str, file: &str, row: usize) -> std::result::Result<lamtheo_domain::conference::Conference, RowError> {
+    async fn conference_for(
+        &self,
+        actor: &Actor,
+        tx: &mut Tx,
+        code: &str,
+        file: &str,
+        row: usize,
+    ) -> std::result::Result<lamtheo_domain::conference::Conference, RowError> {
         let found = conf_store::find_by_code(tx, code).await.ok().flatten();
         match found {
             Some(c) if self.check(actor, c.unit_id, Resource::Conference, false).is_ok() => Ok(c),
-            _ => Err(row_err(file, row, "Mã hội nghị", format!("Không có hội nghị mã «{code}» trong phạm vi của bạn"), format!("No conference with code «{code}» in your scope"))),
+            _ => Err(row_err(
+                file,
+                row,
+                "Mã hội nghị",
+                format!("Không có hội nghị mã «{code}» trong phạm vi của bạn"),
+                format!("No conference with code «{code}» in your scope"),
+            )),
         }
     }
 }

@@ -31,15 +31,27 @@ pub fn validate(p: &Person) -> Result<()> {
     }
     for (field, v) in [("card_no", &p.card_no), ("person_code", &p.person_code)] {
         if v.as_deref().is_some_and(|s| s.trim().is_empty() || s.chars().any(char::is_whitespace) || s.len() > 64) {
-            return Err(Error::field(field, "Mã không được trống hay chứa dấu cách", "The identifier must not be blank or contain spaces"));
+            return Err(Error::field(
+                field,
+                "Mã không được trống hay chứa dấu cách",
+                "The identifier must not be blank or contain spaces",
+            ));
         }
     }
     if p.card_no.is_none() && p.person_code.is_none() {
-        return Err(Error::field("person_code", "Cần số thẻ đảng viên hoặc mã định danh", "A party card number or a person ID is required"));
+        return Err(Error::field(
+            "person_code",
+            "Cần số thẻ đảng viên hoặc mã định danh",
+            "A party card number or a person ID is required",
+        ));
     }
     if let (Some(a), Some(o)) = (p.admitted_on, p.official_on) {
         if o < a {
-            return Err(Error::field("official_on", "Ngày chính thức không thể trước ngày vào Đảng", "The official membership date cannot precede the admission date"));
+            return Err(Error::field(
+                "official_on",
+                "Ngày chính thức không thể trước ngày vào Đảng",
+                "The official membership date cannot precede the admission date",
+            ));
         }
     }
     Ok(())
@@ -77,7 +89,13 @@ impl App {
 
     /// People of the actor's scope (or of one unit's subtree) whose name matches, ignoring
     /// accents and đ/d, sorted the Vietnamese way (given name first).
-    pub async fn search_people(&self, actor: &Actor, query: &str, within: Option<Id>, limit: usize) -> Result<Vec<Person>> {
+    pub async fn search_people(
+        &self,
+        actor: &Actor,
+        query: &str,
+        within: Option<Id>,
+        limit: usize,
+    ) -> Result<Vec<Person>> {
         self.check_role(actor, Resource::Person, false)?;
         if let Some(u) = within {
             self.check(actor, u, Resource::Person, false)?;
@@ -115,9 +133,29 @@ impl App {
         let mut tx = self.store.begin().await?;
         let id = store::insert(&mut tx, &new.person).await?;
         let mid = store::insert_membership(&mut tx, id, new.unit_id, new.since).await?;
-        audit::record(&mut tx, actor, Change { action: "create", entity: "person", entity_id: Some(id), unit: Some(new.unit_id), before: None, after: snapshot(&new) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "person",
+                entity_id: Some(id),
+                unit: Some(new.unit_id),
+                before: None,
+                after: snapshot(&new),
+            },
+        )
+        .await?;
         tx.commit().await?;
-        self.update_index(|ix| ix.add_membership(&Membership { id: mid, person_id: id, unit_id: new.unit_id, valid_from: new.since, valid_to: None }));
+        self.update_index(|ix| {
+            ix.add_membership(&Membership {
+                id: mid,
+                person_id: id,
+                unit_id: new.unit_id,
+                valid_from: new.since,
+                valid_to: None,
+            })
+        });
         Ok(id)
     }
 
@@ -128,7 +166,19 @@ impl App {
         let mut tx = self.store.begin().await?;
         store::update(&mut tx, &person).await?;
         let unit = ms.last().map(|m| m.unit_id);
-        audit::record(&mut tx, actor, Change { action: "update", entity: "person", entity_id: Some(person.id), unit, before: snapshot(&before), after: snapshot(&person) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "update",
+                entity: "person",
+                entity_id: Some(person.id),
+                unit,
+                before: snapshot(&before),
+                after: snapshot(&person),
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -139,16 +189,36 @@ impl App {
         let current = ms.iter().find(|m| m.valid_to.is_none()).cloned();
         if let Some(c) = &current {
             if on <= c.valid_from {
-                return Err(Error::field("on", "Ngày chuyển phải sau ngày bắt đầu sinh hoạt hiện tại", "The transfer date must be after the current membership began"));
+                return Err(Error::field(
+                    "on",
+                    "Ngày chuyển phải sau ngày bắt đầu sinh hoạt hiện tại",
+                    "The transfer date must be after the current membership began",
+                ));
             }
             if c.unit_id == to {
-                return Err(Error::field("unit_id", "Người này đang sinh hoạt ở đơn vị đó", "The person already belongs to that unit"));
+                return Err(Error::field(
+                    "unit_id",
+                    "Người này đang sinh hoạt ở đơn vị đó",
+                    "The person already belongs to that unit",
+                ));
             }
         }
         let mut tx = self.store.begin().await?;
         store::end_memberships(&mut tx, id, on).await?;
         let mid = store::insert_membership(&mut tx, id, to, on).await?;
-        audit::record(&mut tx, actor, Change { action: "transfer", entity: "person", entity_id: Some(id), unit: Some(to), before: snapshot(&current), after: snapshot(&(to, on)) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "transfer",
+                entity: "person",
+                entity_id: Some(id),
+                unit: Some(to),
+                before: snapshot(&current),
+                after: snapshot(&(to, on)),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.update_index(|ix| {
             if let Some(c) = &current {

@@ -88,10 +88,16 @@ impl App {
             .children_on(id, on)
             .filter_map(|l| {
                 let u = tree.unit(l.unit_id)?;
-                Some(ChildView { id: u.id, code: u.code.clone(), name: name(u.id), kind: u.kind.clone(), historic: l.historic })
+                Some(ChildView {
+                    id: u.id,
+                    code: u.code.clone(),
+                    name: name(u.id),
+                    kind: u.kind.clone(),
+                    historic: l.historic,
+                })
             })
             .collect();
-        children.sort_by(|a, b| (a.historic, vn::sort_key(&a.name)).cmp(&(b.historic, vn::sort_key(&b.name))));
+        children.sort_by_cached_key(|c| (c.historic, vn::sort_key(&c.name)));
         let historic = tree.parent_link_on(id, on).is_some_and(|l| l.historic);
         Ok(UnitView { name_on: name(id), unit, historic, path, children })
     }
@@ -126,19 +132,33 @@ impl App {
     fn validate_new_unit(&self, n: &NewUnit, kinds: &[UnitKind]) -> Result<()> {
         let code = n.code.trim();
         if code.is_empty() || code.len() > 64 || code.chars().any(char::is_whitespace) {
-            return Err(Error::field("code", "Mã đơn vị không được trống hay chứa dấu cách (tối đa 64 ký tự)", "The unit code must be 1–64 characters without spaces"));
+            return Err(Error::field(
+                "code",
+                "Mã đơn vị không được trống hay chứa dấu cách (tối đa 64 ký tự)",
+                "The unit code must be 1–64 characters without spaces",
+            ));
         }
         if n.name.trim().is_empty() {
             return Err(Error::field("name", "Cần nhập tên đơn vị", "The unit name is required"));
         }
         if !kinds.iter().any(|k| k.code == n.kind) {
-            return Err(Error::field("kind", format!("Loại đơn vị «{}» không có trong danh mục", n.kind), format!("Unknown unit kind «{}»", n.kind)));
+            return Err(Error::field(
+                "kind",
+                format!("Loại đơn vị «{}» không có trong danh mục", n.kind),
+                format!("Unknown unit kind «{}»", n.kind),
+            ));
         }
         if let Some(p) = n.parent_id {
             let ix = self.index();
-            let parent = ix.tree().unit(p).ok_or_else(|| Error::field("parent_id", "Đơn vị cấp trên không tồn tại", "The parent unit does not exist"))?;
+            let parent = ix.tree().unit(p).ok_or_else(|| {
+                Error::field("parent_id", "Đơn vị cấp trên không tồn tại", "The parent unit does not exist")
+            })?;
             if !parent.is_open_on(n.opened_on) {
-                return Err(Error::field("parent_id", "Đơn vị cấp trên không hoạt động vào ngày thành lập", "The parent unit is not open on the founding date"));
+                return Err(Error::field(
+                    "parent_id",
+                    "Đơn vị cấp trên không hoạt động vào ngày thành lập",
+                    "The parent unit is not open on the founding date",
+                ));
             }
         }
         Ok(())
@@ -167,7 +187,19 @@ impl App {
         let mut tx = self.store.begin().await?;
         let id = self.insert_unit(&mut tx, &n).await?;
         units::insert_lineage(&mut tx, LineageKind::Create, n.opened_on, &[], &[id], "").await?;
-        audit::record(&mut tx, actor, Change { action: "create", entity: "unit", entity_id: Some(id), unit: Some(id), before: None, after: snapshot(&n) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "unit",
+                entity_id: Some(id),
+                unit: Some(id),
+                before: None,
+                after: snapshot(&n),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.reload_tree().await?;
         Ok(id)
@@ -177,11 +209,19 @@ impl App {
         let ix = self.index();
         let u = ix.tree().unit(id).cloned().ok_or_else(Error::not_found)?;
         if !u.is_open_on(on) {
-            return Err(Error::field(field, format!("Đơn vị «{}» không hoạt động vào ngày {}", u.name, vn::fmt_date(on)), format!("Unit «{}» is not open on {}", u.name, vn::fmt_date(on))));
+            return Err(Error::field(
+                field,
+                format!("Đơn vị «{}» không hoạt động vào ngày {}", u.name, vn::fmt_date(on)),
+                format!("Unit «{}» is not open on {}", u.name, vn::fmt_date(on)),
+            ));
         }
         if let Some(l) = ix.tree().parent_link_on(id, on) {
             if l.valid_from > on {
-                return Err(Error::field("on", "Ngày thay đổi sớm hơn thay đổi trước đó", "The date is before the unit's last change"));
+                return Err(Error::field(
+                    "on",
+                    "Ngày thay đổi sớm hơn thay đổi trước đó",
+                    "The date is before the unit's last change",
+                ));
             }
         }
         Ok(u)
@@ -196,7 +236,19 @@ impl App {
         let mut tx = self.store.begin().await?;
         units::insert_name(&mut tx, id, name.trim(), on).await?;
         units::insert_lineage(&mut tx, LineageKind::Rename, on, &[id], &[id], name.trim()).await?;
-        audit::record(&mut tx, actor, Change { action: "rename", entity: "unit", entity_id: Some(id), unit: Some(id), before: snapshot(&before.name), after: snapshot(&name.trim()) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "rename",
+                entity: "unit",
+                entity_id: Some(id),
+                unit: Some(id),
+                before: snapshot(&before.name),
+                after: snapshot(&name.trim()),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.reload_tree().await
     }
@@ -207,14 +259,30 @@ impl App {
         self.open_unit(id, on, "id")?;
         self.open_unit(new_parent, on, "parent_id")?;
         if self.index().tree().is_within_on(new_parent, id, on) {
-            return Err(Error::field("parent_id", "Không thể chuyển đơn vị vào chính cấp dưới của nó", "A unit cannot move under its own descendant"));
+            return Err(Error::field(
+                "parent_id",
+                "Không thể chuyển đơn vị vào chính cấp dưới của nó",
+                "A unit cannot move under its own descendant",
+            ));
         }
         let before = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
         let mut tx = self.store.begin().await?;
         units::end_link(&mut tx, id, on).await?;
         units::insert_link(&mut tx, id, new_parent, on, false).await?;
         units::insert_lineage(&mut tx, LineageKind::Move, on, &[id], &[new_parent], "").await?;
-        audit::record(&mut tx, actor, Change { action: "move", entity: "unit", entity_id: Some(id), unit: Some(new_parent), before: snapshot(&before), after: snapshot(&new_parent) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "move",
+                entity: "unit",
+                entity_id: Some(id),
+                unit: Some(new_parent),
+                before: snapshot(&before),
+                after: snapshot(&new_parent),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.reload_tree().await
     }
@@ -226,16 +294,36 @@ impl App {
         self.open_unit(id, on, "id")?;
         let open_children = self.index().tree().children_on(id, on).filter(|l| !l.historic).count();
         if open_children > 0 {
-            return Err(Error::field("id", format!("Đơn vị còn {open_children} đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc hợp nhất trước"), format!("The unit still has {open_children} open child units: move or merge them first")));
+            return Err(Error::field(
+                "id",
+                format!("Đơn vị còn {open_children} đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc hợp nhất trước"),
+                format!("The unit still has {open_children} open child units: move or merge them first"),
+            ));
         }
         let mut tx = self.store.begin().await?;
         if !people_store::open_memberships_in(&mut tx, id).await?.is_empty() {
-            return Err(Error::field("id", "Đơn vị còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt trước", "The unit still has members: transfer them first"));
+            return Err(Error::field(
+                "id",
+                "Đơn vị còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt trước",
+                "The unit still has members: transfer them first",
+            ));
         }
         let parent = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
         self.retire(&mut tx, id, parent, on).await?;
         units::insert_lineage(&mut tx, LineageKind::Close, on, &[id], &[], "").await?;
-        audit::record(&mut tx, actor, Change { action: "close", entity: "unit", entity_id: Some(id), unit: Some(id), before: None, after: snapshot(&on) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "close",
+                entity: "unit",
+                entity_id: Some(id),
+                unit: Some(id),
+                before: None,
+                after: snapshot(&on),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.reload_tree().await
     }
@@ -251,7 +339,14 @@ impl App {
     }
 
     /// Moves open members of `from` to `to` on `on`; returns the index changes.
-    async fn transfer_members(&self, tx: &mut Tx, from: Id, to: Id, on: NaiveDate, only: Option<&[Id]>) -> Result<Vec<(Membership, Membership)>> {
+    async fn transfer_members(
+        &self,
+        tx: &mut Tx,
+        from: Id,
+        to: Id,
+        on: NaiveDate,
+        only: Option<&[Id]>,
+    ) -> Result<Vec<(Membership, Membership)>> {
         let mut changes = Vec::new();
         for m in people_store::open_memberships_in(tx, from).await? {
             if only.is_some_and(|ids| !ids.contains(&m.person_id)) {
@@ -278,9 +373,20 @@ impl App {
     /// Merges `sources` into a new or existing unit on `on`. Their open children and members
     /// move to the target; each source closes and hangs under the target as a historic child,
     /// so the target's figures over any period include the sources' history.
-    pub async fn merge_units(&self, actor: &Actor, sources: &[Id], target: MergeTarget, on: NaiveDate, note: &str) -> Result<Id> {
+    pub async fn merge_units(
+        &self,
+        actor: &Actor,
+        sources: &[Id],
+        target: MergeTarget,
+        on: NaiveDate,
+        note: &str,
+    ) -> Result<Id> {
         if sources.is_empty() {
-            return Err(Error::field("sources", "Chọn ít nhất một đơn vị để hợp nhất", "Choose at least one unit to merge"));
+            return Err(Error::field(
+                "sources",
+                "Chọn ít nhất một đơn vị để hợp nhất",
+                "Choose at least one unit to merge",
+            ));
         }
         for s in sources {
             self.check(actor, *s, Resource::Tree, true)?;
@@ -292,7 +398,11 @@ impl App {
                 self.check(actor, *t, Resource::Tree, true)?;
                 self.open_unit(*t, on, "target")?;
                 if sources.contains(t) {
-                    return Err(Error::field("target", "Đơn vị nhận không thể là đơn vị bị hợp nhất", "The target cannot be one of the merged units"));
+                    return Err(Error::field(
+                        "target",
+                        "Đơn vị nhận không thể là đơn vị bị hợp nhất",
+                        "The target cannot be one of the merged units",
+                    ));
                 }
                 tx_units.push(*t);
                 self.store.begin().await?
@@ -300,7 +410,11 @@ impl App {
             MergeTarget::New(n) => {
                 self.check_tree_write(actor, n.parent_id)?;
                 if n.opened_on != on {
-                    return Err(Error::field("opened_on", "Đơn vị mới phải thành lập đúng ngày hợp nhất", "The new unit must be founded on the merge date"));
+                    return Err(Error::field(
+                        "opened_on",
+                        "Đơn vị mới phải thành lập đúng ngày hợp nhất",
+                        "The new unit must be founded on the merge date",
+                    ));
                 }
                 self.validate_new_unit(n, &self.kinds().await?)?;
                 let mut tx = self.store.begin().await?;
@@ -311,7 +425,8 @@ impl App {
         let target_id = tx_units[0];
         let mut transfers = Vec::new();
         for s in sources {
-            let children: Vec<Id> = self.index().tree().children_on(*s, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
+            let children: Vec<Id> =
+                self.index().tree().children_on(*s, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
             for c in children {
                 units::end_link(&mut tx, c, on).await?;
                 units::insert_link(&mut tx, c, target_id, on, false).await?;
@@ -320,8 +435,21 @@ impl App {
             self.retire(&mut tx, *s, Some(target_id), on).await?;
         }
         units::insert_lineage(&mut tx, LineageKind::Merge, on, sources, &[target_id], note).await?;
-        let after = serde_json::json!({"sources": sources, "target": target_id, "on": on, "members_moved": transfers.len()});
-        audit::record(&mut tx, actor, Change { action: "merge", entity: "unit", entity_id: Some(target_id), unit: Some(target_id), before: None, after: snapshot(&after) }).await?;
+        let after =
+            serde_json::json!({"sources": sources, "target": target_id, "on": on, "members_moved": transfers.len()});
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "merge",
+                entity: "unit",
+                entity_id: Some(target_id),
+                unit: Some(target_id),
+                before: None,
+                after: snapshot(&after),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.reload_tree().await?;
         self.apply_transfers(&transfers, on);
@@ -335,7 +463,11 @@ impl App {
         self.check(actor, plan.source, Resource::Tree, true)?;
         self.open_unit(plan.source, on, "source")?;
         if plan.targets.len() < 2 {
-            return Err(Error::field("targets", "Chia tách cần ít nhất hai đơn vị mới", "A split needs at least two new units"));
+            return Err(Error::field(
+                "targets",
+                "Chia tách cần ít nhất hai đơn vị mới",
+                "A split needs at least two new units",
+            ));
         }
         let parent = self.index().tree().parent_link_on(plan.source, on).map(|l| l.parent_id);
         let kinds = self.kinds().await?;
@@ -344,18 +476,30 @@ impl App {
             self.validate_new_unit(&NewUnit { parent_id: t.parent_id.or(parent), ..t.clone() }, &kinds)?;
         }
         if plan.members.iter().chain(&plan.children).any(|(_, t)| *t >= plan.targets.len()) {
-            return Err(Error::field("members", "Phân công tới đơn vị mới không tồn tại", "An assignment names a target that does not exist"));
+            return Err(Error::field(
+                "members",
+                "Phân công tới đơn vị mới không tồn tại",
+                "An assignment names a target that does not exist",
+            ));
         }
         let mut tx = self.store.begin().await?;
         let open = people_store::open_memberships_in(&mut tx, plan.source).await?;
         if let Some(m) = open.iter().find(|m| !plan.members.iter().any(|(p, _)| *p == m.person_id)) {
-            return Err(Error::field("members", format!("Chưa phân công đảng viên mã {} sang đơn vị mới", m.person_id), format!("Member {} is not assigned to a new unit", m.person_id)));
+            return Err(Error::field(
+                "members",
+                format!("Chưa phân công đảng viên mã {} sang đơn vị mới", m.person_id),
+                format!("Member {} is not assigned to a new unit", m.person_id),
+            ));
         }
         let mut ids = Vec::new();
         for t in &plan.targets {
-            ids.push(self.insert_unit(&mut tx, &NewUnit { parent_id: t.parent_id.or(parent), opened_on: on, ..t.clone() }).await?);
+            ids.push(
+                self.insert_unit(&mut tx, &NewUnit { parent_id: t.parent_id.or(parent), opened_on: on, ..t.clone() })
+                    .await?,
+            );
         }
-        let children: Vec<Id> = self.index().tree().children_on(plan.source, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
+        let children: Vec<Id> =
+            self.index().tree().children_on(plan.source, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
         for c in children {
             let to = plan.children.iter().find(|(id, _)| *id == c).map_or(0, |(_, t)| *t);
             units::end_link(&mut tx, c, on).await?;
@@ -368,7 +512,19 @@ impl App {
         }
         self.retire(&mut tx, plan.source, parent, on).await?;
         units::insert_lineage(&mut tx, LineageKind::Split, on, &[plan.source], &ids, "").await?;
-        audit::record(&mut tx, actor, Change { action: "split", entity: "unit", entity_id: Some(plan.source), unit: parent.or(Some(plan.source)), before: None, after: snapshot(&plan) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "split",
+                entity: "unit",
+                entity_id: Some(plan.source),
+                unit: parent.or(Some(plan.source)),
+                before: None,
+                after: snapshot(&plan),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.reload_tree().await?;
         self.apply_transfers(&transfers, on);

@@ -30,12 +30,34 @@ async fn index_agrees_with_the_database_after_random_writes() {
             match next(5) {
                 0 => {
                     let held_on = d(2024 + next(2) as i32, 1 + next(12) as u32, 1 + next(27) as u32);
-                    let c = app.create_conference(&sys, ConferenceInput { code: format!("R{step}"), unit_id: cell, held_on, title: "Ngẫu nhiên".into(), level: String::new(), online: false, others_count: next(30) as i64, unlisted_members: next(3) as i64, topic_ids: vec![] }).await.unwrap();
+                    let c = app
+                        .create_conference(
+                            &sys,
+                            ConferenceInput {
+                                code: format!("R{step}"),
+                                unit_id: cell,
+                                held_on,
+                                title: "Ngẫu nhiên".into(),
+                                level: String::new(),
+                                online: false,
+                                others_count: next(30) as i64,
+                                unlisted_members: next(3) as i64,
+                                topic_ids: vec![],
+                            },
+                        )
+                        .await
+                        .unwrap();
                     confs.push(c);
                 }
                 1 => {
                     let c = confs[next(confs.len() as u64) as usize];
-                    let rows: Vec<_> = (0..3).map(|_| AttendanceInput { person_id: people[next(people.len() as u64) as usize], status: AttendanceStatus::ALL[next(3) as usize], point_unit_id: None }).collect();
+                    let rows: Vec<_> = (0..3)
+                        .map(|_| AttendanceInput {
+                            person_id: people[next(people.len() as u64) as usize],
+                            status: AttendanceStatus::ALL[next(3) as usize],
+                            point_unit_id: None,
+                        })
+                        .collect();
                     let mut rows = rows;
                     rows.dedup_by_key(|r| r.person_id);
                     app.record_attendance(&sys, c, &rows).await.unwrap();
@@ -47,17 +69,41 @@ async fn index_agrees_with_the_database_after_random_writes() {
                     let _ = app.transfer_person(&sys, p, to, d(2024, 1 + next(12) as u32, 15)).await;
                 }
                 3 => {
-                    let person = Person { card_no: Some(format!("R-{step}")), full_name: "Người mới".into(), is_member: true, ..Person::default() };
-                    people.push(app.add_person(&sys, NewPerson { person, unit_id: cell, since: d(2024, 1 + next(12) as u32, 1) }).await.unwrap());
+                    let person = Person {
+                        card_no: Some(format!("R-{step}")),
+                        full_name: "Người mới".into(),
+                        is_member: true,
+                        ..Person::default()
+                    };
+                    people.push(
+                        app.add_person(
+                            &sys,
+                            NewPerson { person, unit_id: cell, since: d(2024, 1 + next(12) as u32, 1) },
+                        )
+                        .await
+                        .unwrap(),
+                    );
                 }
                 _ => {
                     let c = confs[next(confs.len() as u64) as usize];
-                    let _ = app.set_point(&sys, ConnectionPoint { conference_id: c, unit_id: pv.cells[next(4) as usize], others_count: next(40) as i64, unlisted_members: next(4) as i64 }).await;
+                    let _ = app
+                        .set_point(
+                            &sys,
+                            ConnectionPoint {
+                                conference_id: c,
+                                unit_id: pv.cells[next(4) as usize],
+                                others_count: next(40) as i64,
+                                unlisted_members: next(4) as i64,
+                            },
+                        )
+                        .await;
                 }
             }
         }
         // And a restructuring on top.
-        app.merge_units(&sys, &[pv.communes[1]], MergeTarget::Existing(pv.communes[0]), d(2025, 7, 1), "").await.unwrap();
+        app.merge_units(&sys, &[pv.communes[1]], MergeTarget::Existing(pv.communes[0]), d(2025, 7, 1), "")
+            .await
+            .unwrap();
 
         let fresh = lamtheo_app::load_index(&app.store).await.unwrap();
         let periods = [Period::year(2024), Period::year(2025), Period::new(Month::new(2024, 6), Month::new(2025, 8))];

@@ -16,7 +16,8 @@ H1,Huyện ủy Chợ Đồn,huyen_uy,T,01/01/2000
 CB1,Chi bộ thôn Nà Pài,chi_bo,H1,01/01/2000
 ";
 
-const PEOPLE: &str = "\u{feff}Số thẻ đảng viên;Họ và tên;Giới tính;Ngày sinh;Đảng viên;Ngày vào Đảng;Mã đơn vị;Ngày bắt đầu sinh hoạt
+const PEOPLE: &str =
+    "\u{feff}Số thẻ đảng viên;Họ và tên;Giới tính;Ngày sinh;Đảng viên;Ngày vào Đảng;Mã đơn vị;Ngày bắt đầu sinh hoạt
 09001;Hoàng Thị Nhung;Nữ;12/03/1985;x;03/02/2010;CB1;03/02/2010
 09002;Nông Văn Dũng;Nam;01/07/1979;x;19/05/2005;CB1;19/05/2005
 ";
@@ -60,7 +61,11 @@ HN4,CB1,05/05/2024,Sinh hoạt chi bộ tháng 5,CD-XYZ
         let bad2 = bad.replace("31/02/2024", "28/02/2024");
         let e = app.import(&sys, Kind::Conferences, "hoi-nghi.csv", bad2.as_bytes(), &quiet).await.unwrap_err();
         assert_eq!(e.details.len(), 2, "{engine}: {:?}", e.details);
-        assert!(e.details[0].contains("dòng 3, cột «Mã đơn vị tổ chức»") && e.details[0].contains("KHONGCO"), "{engine}: {:?}", e.details);
+        assert!(
+            e.details[0].contains("dòng 3, cột «Mã đơn vị tổ chức»") && e.details[0].contains("KHONGCO"),
+            "{engine}: {:?}",
+            e.details
+        );
         assert!(e.details[1].contains("dòng 5, cột «Mã chuyên đề»"), "{engine}: {:?}", e.details);
         assert_eq!(counts(&app).await, before, "{engine}: a rejected import changed something");
 
@@ -74,9 +79,17 @@ HN4,CB1,05/05/2024,Sinh hoạt chi bộ tháng 5,CD-XYZ
         app.import(&sys, Kind::Attendance, "diem-danh.csv", att.as_bytes(), &quiet).await.unwrap();
         let unit = app.unit_by_code(&sys, "T").unwrap().id;
         let f = app.unit_report(&sys, unit, Period::year(2024), common::d(2024, 12, 31)).unwrap().figures;
-        assert_eq!((f.conferences, f.member_attendances, f.other_attendances, f.participants, f.eligible), (1, 1, 12, 1, 2), "{engine}");
+        assert_eq!(
+            (f.conferences, f.member_attendances, f.other_attendances, f.participants, f.eligible),
+            (1, 1, 12, 1, 2),
+            "{engine}"
+        );
         assert_eq!(f.rate_label(), "50%", "{engine}");
-        assert_eq!(load_index(&app.store).await.unwrap().figures(unit, Period::year(2024), common::d(2024, 12, 31)), f, "{engine}");
+        assert_eq!(
+            load_index(&app.store).await.unwrap().figures(unit, Period::year(2024), common::d(2024, 12, 31)),
+            f,
+            "{engine}"
+        );
 
         // Each import is one audit record; the rejected ones left none.
         let log = app.audit_log(&sys, None, 100).await.unwrap();

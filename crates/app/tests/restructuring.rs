@@ -9,7 +9,15 @@ use lamtheo_domain::access::Actor;
 use lamtheo_domain::period::Period;
 
 fn show(label: &str, f: &Figures) {
-    println!("{label:<44} conf {:>3}  lượt CB-ĐV {:>3}  lượt khác {:>3}  tham gia {:>2}/{:<2} {}", f.conferences, f.member_attendances, f.other_attendances, f.participants, f.eligible, f.rate_label());
+    println!(
+        "{label:<44} conf {:>3}  lượt CB-ĐV {:>3}  lượt khác {:>3}  tham gia {:>2}/{:<2} {}",
+        f.conferences,
+        f.member_attendances,
+        f.other_attendances,
+        f.participants,
+        f.eligible,
+        f.rate_label()
+    );
 }
 
 #[tokio::test]
@@ -19,30 +27,70 @@ async fn merge_keeps_history_and_the_old_tree_comes_back() {
         let pv = province(&app).await;
         let y2024 = Period::year(2024);
         let end2024 = d(2024, 12, 31);
-        let watched = [pv.p, pv.districts[0], pv.districts[1], pv.communes[0], pv.communes[1], pv.communes[2], pv.communes[3], pv.cells[0]];
-        let before: Vec<Figures> = watched.iter().map(|u| app.unit_report(&sys, *u, y2024, end2024).unwrap().figures).collect();
-        let old_tree = app.unit_view(&sys, pv.p, d(2025, 6, 30)).unwrap().children.iter().map(|c| c.id).collect::<Vec<_>>();
-        let h1_2025 = Period::new(lamtheo_domain::period::Month::new(2025, 1), lamtheo_domain::period::Month::new(2025, 6));
+        let watched = [
+            pv.p,
+            pv.districts[0],
+            pv.districts[1],
+            pv.communes[0],
+            pv.communes[1],
+            pv.communes[2],
+            pv.communes[3],
+            pv.cells[0],
+        ];
+        let before: Vec<Figures> =
+            watched.iter().map(|u| app.unit_report(&sys, *u, y2024, end2024).unwrap().figures).collect();
+        let old_tree =
+            app.unit_view(&sys, pv.p, d(2025, 6, 30)).unwrap().children.iter().map(|c| c.id).collect::<Vec<_>>();
+        let h1_2025 =
+            Period::new(lamtheo_domain::period::Month::new(2025, 1), lamtheo_domain::period::Month::new(2025, 6));
         let c1_h1 = app.unit_report(&sys, pv.communes[0], h1_2025, d(2025, 6, 30)).unwrap().figures;
         let c2_h1 = app.unit_report(&sys, pv.communes[1], h1_2025, d(2025, 6, 30)).unwrap().figures;
 
         // 1/7/2025: C1 + C2 → N1, C3 + C4 → N2, both directly under the province; districts close.
         let on = d(2025, 7, 1);
-        let new = |code: &str, name: &str| MergeTarget::New(NewUnit { code: code.into(), name: name.into(), kind: "dang_uy_xa".into(), parent_id: Some(pv.p), opened_on: on });
-        let n1 = app.merge_units(&sys, &[pv.communes[0], pv.communes[1]], new("N1", "Đảng ủy xã Bình Lư (mới)"), on, "Sắp xếp 2025").await.unwrap();
-        let n2 = app.merge_units(&sys, &[pv.communes[2], pv.communes[3]], new("N2", "Đảng ủy xã Mường So (mới)"), on, "Sắp xếp 2025").await.unwrap();
+        let new = |code: &str, name: &str| {
+            MergeTarget::New(NewUnit {
+                code: code.into(),
+                name: name.into(),
+                kind: "dang_uy_xa".into(),
+                parent_id: Some(pv.p),
+                opened_on: on,
+            })
+        };
+        let n1 = app
+            .merge_units(
+                &sys,
+                &[pv.communes[0], pv.communes[1]],
+                new("N1", "Đảng ủy xã Bình Lư (mới)"),
+                on,
+                "Sắp xếp 2025",
+            )
+            .await
+            .unwrap();
+        let n2 = app
+            .merge_units(
+                &sys,
+                &[pv.communes[2], pv.communes[3]],
+                new("N2", "Đảng ủy xã Mường So (mới)"),
+                on,
+                "Sắp xếp 2025",
+            )
+            .await
+            .unwrap();
         for dist in pv.districts {
             app.close_unit(&sys, dist, on).await.unwrap();
         }
 
         // 2024 figures are exactly what they were.
-        let after: Vec<Figures> = watched.iter().map(|u| app.unit_report(&sys, *u, y2024, end2024).unwrap().figures).collect();
+        let after: Vec<Figures> =
+            watched.iter().map(|u| app.unit_report(&sys, *u, y2024, end2024).unwrap().figures).collect();
         assert_eq!(before, after, "{engine}: 2024 figures changed when the merge was recorded");
         // …also when read on today's tree, at the province.
         assert_eq!(app.unit_report(&sys, pv.p, y2024, d(2026, 1, 1)).unwrap().figures, before[0], "{engine}");
 
         // As of 30/6/2025 the old tree comes back.
-        let again = app.unit_view(&sys, pv.p, d(2025, 6, 30)).unwrap().children.iter().map(|c| c.id).collect::<Vec<_>>();
+        let again =
+            app.unit_view(&sys, pv.p, d(2025, 6, 30)).unwrap().children.iter().map(|c| c.id).collect::<Vec<_>>();
         assert_eq!(again, old_tree, "{engine}");
         assert_eq!(old_tree.len(), 2, "{engine}: two districts");
         assert!(app.unit_view(&sys, n1, d(2025, 6, 30)).unwrap().children.is_empty(), "{engine}: N1 did not exist yet");
@@ -58,18 +106,43 @@ async fn merge_keeps_history_and_the_old_tree_comes_back() {
         assert_eq!(n1_2025.figures.eligible, 6, "{engine}");
         assert_eq!(n1_2025.figures.other_attendances, 24 * 2 + 50, "{engine}");
         let n1_h1 = app.unit_report(&sys, n1, h1_2025, d(2025, 12, 31)).unwrap().figures;
-        assert_eq!(n1_h1.conferences, c1_h1.conferences + c2_h1.conferences, "{engine}: first half carried by the predecessors");
+        assert_eq!(
+            n1_h1.conferences,
+            c1_h1.conferences + c2_h1.conferences,
+            "{engine}: first half carried by the predecessors"
+        );
         assert_eq!(n1_h1.member_attendances, c1_h1.member_attendances + c2_h1.member_attendances, "{engine}");
         assert_eq!(n1_h1.eligible, c1_h1.eligible + c2_h1.eligible, "{engine}");
         // The whole province in 2025 is the same whichever tree it is read on.
-        assert_eq!(app.unit_report(&sys, pv.p, y2025, d(2025, 6, 30)).unwrap().figures, app.unit_report(&sys, pv.p, y2025, d(2025, 12, 31)).unwrap().figures, "{engine}");
+        assert_eq!(
+            app.unit_report(&sys, pv.p, y2025, d(2025, 6, 30)).unwrap().figures,
+            app.unit_report(&sys, pv.p, y2025, d(2025, 12, 31)).unwrap().figures,
+            "{engine}"
+        );
         // Eligible means eligible then: the person admitted in November 2024 is not counted in March 2024.
-        let march = Period::new(lamtheo_domain::period::Month::new(2024, 3), lamtheo_domain::period::Month::new(2024, 3));
+        let march =
+            Period::new(lamtheo_domain::period::Month::new(2024, 3), lamtheo_domain::period::Month::new(2024, 3));
         assert_eq!(app.unit_report(&sys, pv.cells[0], march, end2024).unwrap().figures.eligible, 2, "{engine}");
-        assert_eq!(app.unit_report(&sys, pv.cells[0], Period::new(lamtheo_domain::period::Month::new(2024, 12), lamtheo_domain::period::Month::new(2024, 12)), end2024).unwrap().figures.eligible, 3, "{engine}");
+        assert_eq!(
+            app.unit_report(
+                &sys,
+                pv.cells[0],
+                Period::new(lamtheo_domain::period::Month::new(2024, 12), lamtheo_domain::period::Month::new(2024, 12)),
+                end2024
+            )
+            .unwrap()
+            .figures
+            .eligible,
+            3,
+            "{engine}"
+        );
         // The lineage is recorded.
         let lineage = app.lineage(&sys, n1).await.unwrap();
-        assert!(lineage.iter().any(|e| e.kind == lamtheo_domain::org::LineageKind::Merge && e.sources == vec![pv.communes[0], pv.communes[1]]), "{engine}");
+        assert!(
+            lineage.iter().any(|e| e.kind == lamtheo_domain::org::LineageKind::Merge
+                && e.sources == vec![pv.communes[0], pv.communes[1]]),
+            "{engine}"
+        );
 
         println!("--- {engine}: 2024, as of 31/12/2024 (before = after the merge) ---");
         for (u, f) in watched.iter().zip(&after) {

@@ -32,11 +32,33 @@ async fn every_role_is_kept_inside_its_district() {
 
         for role in Role::ALL {
             let name = format!("u-{}", role.as_str());
-            let id = app.add_user(&sys, NewUser { username: name.clone(), password: "mat-khau-dai".into(), role, scope_unit_id: Some(mine), person_id: Some(pv.people[0][0]) }).await.unwrap();
-            let me = Actor { user_id: id, username: name, role, scope: Some(mine), person_id: Some(pv.people[0][0]), request_id: String::new() };
+            let id = app
+                .add_user(
+                    &sys,
+                    NewUser {
+                        username: name.clone(),
+                        password: "mat-khau-dai".into(),
+                        role,
+                        scope_unit_id: Some(mine),
+                        person_id: Some(pv.people[0][0]),
+                    },
+                )
+                .await
+                .unwrap();
+            let me = Actor {
+                user_id: id,
+                username: name,
+                role,
+                scope: Some(mine),
+                person_id: Some(pv.people[0][0]),
+                request_id: String::new(),
+            };
             let denied = |r: lamtheo_domain::Result<()>, what: &str| {
                 let e = r.expect_err(&format!("{engine}: {role:?} could {what} in the other district"));
-                assert!(matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden), "{engine}: {role:?} {what}: {e:?}");
+                assert!(
+                    matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden),
+                    "{engine}: {role:?} {what}: {e:?}"
+                );
             };
             // Reads.
             for u in &their_ids {
@@ -45,53 +67,167 @@ async fn every_role_is_kept_inside_its_district() {
             }
             denied(app.person(&me, their_person).await.map(|_| ()), "read a person");
             denied(app.conference(&me, their_conf).await.map(|_| ()), "read a conference");
-            denied(app.conferences_of(&me, their_cell, d(2024, 1, 1), d(2025, 12, 31)).await.map(|_| ()), "list conferences");
+            denied(
+                app.conferences_of(&me, their_cell, d(2024, 1, 1), d(2025, 12, 31)).await.map(|_| ()),
+                "list conferences",
+            );
             denied(app.members_on(&me, their_cell, d(2024, 6, 1)).await.map(|_| ()), "list members");
             denied(app.lineage(&me, their_cell).await.map(|_| ()), "read lineage");
             if let Ok(found) = app.search_people(&me, "", None, 1000).await {
-                assert!(found.iter().all(|p| !pv.people[2].contains(&p.id) && !pv.people[3].contains(&p.id)), "{engine}: {role:?} listed people of the other district");
+                assert!(
+                    found.iter().all(|p| !pv.people[2].contains(&p.id) && !pv.people[3].contains(&p.id)),
+                    "{engine}: {role:?} listed people of the other district"
+                );
             }
             if let Ok(found) = app.search_people(&me, "", Some(theirs), 1000).await {
                 assert!(found.is_empty(), "{engine}: {role:?} searched inside the other district");
             }
-            assert!(app.find_units(&me, "", 1000).iter().all(|u| !their_ids.contains(&u.id)), "{engine}: {role:?} listed units of the other district");
+            assert!(
+                app.find_units(&me, "", 1000).iter().all(|u| !their_ids.contains(&u.id)),
+                "{engine}: {role:?} listed units of the other district"
+            );
             if let Ok(entries) = app.audit_log(&me, None, 10_000).await {
-                assert!(entries.iter().all(|e| e.scope_unit_id.is_none_or(|u| !their_ids.contains(&u))), "{engine}: {role:?} read the other district's audit");
+                assert!(
+                    entries.iter().all(|e| e.scope_unit_id.is_none_or(|u| !their_ids.contains(&u))),
+                    "{engine}: {role:?} read the other district's audit"
+                );
             }
             // Writes.
-            let conf = ConferenceInput { code: String::new(), unit_id: their_cell, held_on: d(2025, 2, 1), title: "X".into(), level: String::new(), online: false, others_count: 0, unlisted_members: 0, topic_ids: vec![] };
+            let conf = ConferenceInput {
+                code: String::new(),
+                unit_id: their_cell,
+                held_on: d(2025, 2, 1),
+                title: "X".into(),
+                level: String::new(),
+                online: false,
+                others_count: 0,
+                unlisted_members: 0,
+                topic_ids: vec![],
+            };
             denied(app.create_conference(&me, conf.clone()).await.map(|_| ()), "create a conference");
             denied(app.update_conference(&me, their_conf, conf).await, "change a conference");
-            denied(app.record_attendance(&me, their_conf, &[AttendanceInput { person_id: their_person, status: AttendanceStatus::Absent, point_unit_id: None }]).await.map(|_| ()), "take attendance");
-            denied(app.set_point(&me, ConnectionPoint { conference_id: their_conf, unit_id: pv.cells[0], others_count: 1, unlisted_members: 0 }).await, "add a point");
-            let person = Person { card_no: Some(format!("NEW-{}", role.as_str())), full_name: "Người mới".into(), ..Person::default() };
-            denied(app.add_person(&me, NewPerson { person, unit_id: their_cell, since: d(2025, 1, 1) }).await.map(|_| ()), "add a person");
-            denied(app.update_person(&me, Person { id: their_person, card_no: Some("CARD-2-0".into()), full_name: "Đổi tên".into(), ..Person::default() }).await, "change a person");
+            denied(
+                app.record_attendance(
+                    &me,
+                    their_conf,
+                    &[AttendanceInput {
+                        person_id: their_person,
+                        status: AttendanceStatus::Absent,
+                        point_unit_id: None,
+                    }],
+                )
+                .await
+                .map(|_| ()),
+                "take attendance",
+            );
+            denied(
+                app.set_point(
+                    &me,
+                    ConnectionPoint {
+                        conference_id: their_conf,
+                        unit_id: pv.cells[0],
+                        others_count: 1,
+                        unlisted_members: 0,
+                    },
+                )
+                .await,
+                "add a point",
+            );
+            let person = Person {
+                card_no: Some(format!("NEW-{}", role.as_str())),
+                full_name: "Người mới".into(),
+                ..Person::default()
+            };
+            denied(
+                app.add_person(&me, NewPerson { person, unit_id: their_cell, since: d(2025, 1, 1) }).await.map(|_| ()),
+                "add a person",
+            );
+            denied(
+                app.update_person(
+                    &me,
+                    Person {
+                        id: their_person,
+                        card_no: Some("CARD-2-0".into()),
+                        full_name: "Đổi tên".into(),
+                        ..Person::default()
+                    },
+                )
+                .await,
+                "change a person",
+            );
             denied(app.transfer_person(&me, their_person, pv.cells[0], d(2025, 2, 1)).await, "transfer their person");
-            denied(app.transfer_person(&me, pv.people[0][1], their_cell, d(2025, 2, 1)).await, "transfer into their unit");
+            denied(
+                app.transfer_person(&me, pv.people[0][1], their_cell, d(2025, 2, 1)).await,
+                "transfer into their unit",
+            );
             denied(app.rename_unit(&me, their_cell, "Tên mới", d(2025, 2, 1)).await, "rename");
             denied(app.move_unit(&me, their_cell, pv.communes[0], d(2025, 2, 1)).await, "move their unit");
             denied(app.move_unit(&me, pv.cells[0], pv.communes[2], d(2025, 2, 1)).await, "move a unit into theirs");
             denied(app.close_unit(&me, pv.cells[3], d(2025, 2, 1)).await, "close (delete) a unit");
-            denied(app.merge_units(&me, &[pv.communes[2]], MergeTarget::Existing(pv.communes[0]), d(2025, 2, 1), "").await.map(|_| ()), "merge their unit");
-            let new_unit = NewUnit { code: format!("X-{}", role.as_str()), name: "X".into(), kind: "chi_bo".into(), parent_id: Some(pv.communes[2]), opened_on: d(2025, 1, 1) };
+            denied(
+                app.merge_units(&me, &[pv.communes[2]], MergeTarget::Existing(pv.communes[0]), d(2025, 2, 1), "")
+                    .await
+                    .map(|_| ()),
+                "merge their unit",
+            );
+            let new_unit = NewUnit {
+                code: format!("X-{}", role.as_str()),
+                name: "X".into(),
+                kind: "chi_bo".into(),
+                parent_id: Some(pv.communes[2]),
+                opened_on: d(2025, 1, 1),
+            };
             denied(app.create_unit(&me, new_unit).await.map(|_| ()), "create a unit");
             let csv = "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị\nHN-X,K3,1/2/2025,Lén\n";
-            let e = app.import(&me, Kind::Conferences, "x.csv", csv.as_bytes(), &|_, _, _| {}).await.expect_err("import into the other district");
+            let e = app
+                .import(&me, Kind::Conferences, "x.csv", csv.as_bytes(), &|_, _, _| {})
+                .await
+                .expect_err("import into the other district");
             assert_eq!(e.code, ErrorCode::ImportRejected, "{engine}: {role:?}");
-            denied(app.add_user(&me, NewUser { username: format!("z-{}", role.as_str()), password: "mat-khau-dai".into(), role: Role::Staff, scope_unit_id: Some(theirs), person_id: None }).await.map(|_| ()), "create an account there");
+            denied(
+                app.add_user(
+                    &me,
+                    NewUser {
+                        username: format!("z-{}", role.as_str()),
+                        password: "mat-khau-dai".into(),
+                        role: Role::Staff,
+                        scope_unit_id: Some(theirs),
+                        person_id: None,
+                    },
+                )
+                .await
+                .map(|_| ()),
+                "create an account there",
+            );
 
             // Inside its own district the role can do what the table says (or the checks above prove nothing).
             let own = app.unit_report(&me, pv.cells[0], Period::year(2024), d(2024, 12, 31));
             assert_eq!(own.is_ok(), role.can_read(Resource::Unit), "{engine}: {role:?} reading its own unit");
-            let own_conf = ConferenceInput { code: String::new(), unit_id: pv.cells[0], held_on: d(2025, 2, 2), title: "Được phép".into(), level: String::new(), online: false, others_count: 0, unlisted_members: 0, topic_ids: vec![] };
-            assert_eq!(app.create_conference(&me, own_conf).await.is_ok(), role.can_write(Resource::Conference), "{engine}: {role:?} recording a conference at home");
+            let own_conf = ConferenceInput {
+                code: String::new(),
+                unit_id: pv.cells[0],
+                held_on: d(2025, 2, 2),
+                title: "Được phép".into(),
+                level: String::new(),
+                online: false,
+                others_count: 0,
+                unlisted_members: 0,
+                topic_ids: vec![],
+            };
+            assert_eq!(
+                app.create_conference(&me, own_conf).await.is_ok(),
+                role.can_write(Resource::Conference),
+                "{engine}: {role:?} recording a conference at home"
+            );
         }
         // Nothing of the other district was written: only the successful own-district
         // conferences and the accounts appear in the audit log.
         let new_entries = app.audit_log(&sys, None, 10_000).await.unwrap();
         let new_entries = &new_entries[..new_entries.len() - audit_before];
-        assert!(new_entries.iter().all(|e| e.scope_unit_id.is_none_or(|u| !their_ids.contains(&u))), "{engine}: a write reached the other district");
+        assert!(
+            new_entries.iter().all(|e| e.scope_unit_id.is_none_or(|u| !their_ids.contains(&u))),
+            "{engine}: a write reached the other district"
+        );
         let writers = Role::ALL.iter().filter(|r| r.can_write(Resource::Conference)).count();
         assert_eq!(new_entries.iter().filter(|e| e.entity == "conference").count(), writers, "{engine}");
     }

@@ -35,7 +35,8 @@ pub enum Resource {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Admin, Role::Staff, Role::Secretary, Role::Member, Role::Inspector, Role::ReadOnly];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Staff, Role::Secretary, Role::Member, Role::Inspector, Role::ReadOnly];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -105,7 +106,14 @@ impl Actor {
     /// The built-in actor for command-line work (imports, demo, generator): an administrator
     /// of the whole tree. Its writes are audited under this name.
     pub fn system() -> Actor {
-        Actor { user_id: 0, username: "system".into(), role: Role::Admin, scope: None, person_id: None, request_id: String::new() }
+        Actor {
+            user_id: 0,
+            username: "system".into(),
+            role: Role::Admin,
+            scope: None,
+            person_id: None,
+            request_id: String::new(),
+        }
     }
 }
 

@@ -52,12 +52,13 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => ("Cần đăng nhập", "Please log in"),
             ErrorCode::InvalidInput => ("Dữ liệu không hợp lệ", "Invalid input"),
             ErrorCode::Conflict => ("Dữ liệu đã tồn tại", "Already exists"),
-            ErrorCode::CsrfFailed => (
-                "Phiên biểu mẫu đã hết hạn, hãy tải lại trang",
-                "The form expired, please reload the page",
-            ),
+            ErrorCode::CsrfFailed => {
+                ("Phiên biểu mẫu đã hết hạn, hãy tải lại trang", "The form expired, please reload the page")
+            }
             ErrorCode::RateLimited => ("Thử quá nhiều lần, hãy đợi một lát", "Too many attempts, please wait"),
-            ErrorCode::ImportRejected => ("Tệp có dòng lỗi, chưa nhập gì", "The file has bad rows; nothing was imported"),
+            ErrorCode::ImportRejected => {
+                ("Tệp có dòng lỗi, chưa nhập gì", "The file has bad rows; nothing was imported")
+            }
             ErrorCode::Internal => ("Lỗi hệ thống", "Internal error"),
         }
     }

@@ -246,7 +246,14 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
     fn unit(id: Id, opened: NaiveDate, closed: Option<NaiveDate>) -> Unit {
-        Unit { id, code: format!("U{id}"), name: format!("Đơn vị {id}"), kind: "chi_bo".into(), opened_on: opened, closed_on: closed }
+        Unit {
+            id,
+            code: format!("U{id}"),
+            name: format!("Đơn vị {id}"),
+            kind: "chi_bo".into(),
+            opened_on: opened,
+            closed_on: closed,
+        }
     }
     fn link(unit_id: Id, parent_id: Id, from: NaiveDate, to: Option<NaiveDate>, historic: bool) -> ParentLink {
         ParentLink { unit_id, parent_id, valid_from: from, valid_to: to, historic }

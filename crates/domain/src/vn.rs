@@ -86,8 +86,8 @@ pub fn matches(haystack: &str, query: &str) -> bool {
 /// The Vietnamese alphabet, extended with f j w z (used in foreign words and names) at
 /// their ASCII places, so every ASCII letter has a weight.
 const ALPHABET: [char; 33] = [
-    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
-    'ô', 'ơ', 'p', 'q', 'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z',
+    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ', 'p', 'q',
+    'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z',
 ];
 
 // Primary weight bands: space < ASCII punctuation < digits < letters < everything else.
@@ -475,12 +475,7 @@ mod tests {
     /// Asserts that `items` are already in strictly increasing order under `key`.
     fn assert_strictly_ordered<F: Fn(&str) -> Vec<u8>>(items: &[&str], key: F) {
         for pair in items.windows(2) {
-            assert!(
-                key(pair[0]) < key(pair[1]),
-                "expected {:?} < {:?}",
-                pair[0],
-                pair[1]
-            );
+            assert!(key(pair[0]) < key(pair[1]), "expected {:?} < {:?}", pair[0], pair[1]);
         }
     }
 
@@ -492,10 +487,7 @@ mod tests {
         assert_eq!(fold("Đặng"), "dang");
         assert_eq!(fold("  Nguyễn\tVăn\n\nAn  "), "nguyen van an");
         assert_eq!(fold("ĂÂÊÔƠƯĐ ăâêôơưđ"), "aaeooud aaeooud");
-        assert_eq!(
-            fold("Trường Hưởng Ngữ Quỳnh Lũy"),
-            "truong huong ngu quynh luy"
-        );
+        assert_eq!(fold("Trường Hưởng Ngữ Quỳnh Lũy"), "truong huong ngu quynh luy");
         assert_eq!(fold(""), "");
         assert_eq!(fold("   "), "");
         assert_eq!(fold("Chi bộ 12"), "chi bo 12");
@@ -505,8 +497,7 @@ mod tests {
 
     #[test]
     fn fold_nfc_and_nfd_agree() {
-        for s in ["Đặng Thị Hoà", "Nguyễn Thị Ngọc Ánh", "Phường Ỷ La", "ỘỆỰ"]
-        {
+        for s in ["Đặng Thị Hoà", "Nguyễn Thị Ngọc Ánh", "Phường Ỷ La", "ỘỆỰ"] {
             assert_eq!(fold(s), fold(&nfd(s)), "{s}");
         }
     }
@@ -558,14 +549,7 @@ mod tests {
 
     #[test]
     fn name_sort_same_given_name_uses_family_then_middle() {
-        let names = [
-            "Nguyễn Văn An",
-            "Lê Thị An",
-            "Đặng An",
-            "Dương An",
-            "Nguyễn An",
-            "Lê An",
-        ];
+        let names = ["Nguyễn Văn An", "Lê Thị An", "Đặng An", "Dương An", "Nguyễn An", "Lê An"];
         assert_eq!(
             sorted_by(&names, name_sort_key),
             [
@@ -593,10 +577,7 @@ mod tests {
 
     #[test]
     fn name_sort_ignores_extra_whitespace() {
-        assert_eq!(
-            name_sort_key("  Nguyễn   Thị\tAn "),
-            name_sort_key("Nguyễn Thị An")
-        );
+        assert_eq!(name_sort_key("  Nguyễn   Thị\tAn "), name_sort_key("Nguyễn Thị An"));
     }
 
     #[test]
@@ -647,13 +628,8 @@ mod tests {
 
     #[test]
     fn nfd_input_gives_identical_keys() {
-        for s in [
-            "Đặng Thị Hoà",
-            "Nguyễn Thị Ngọc Ánh",
-            "Trường THCS Lê Quý Đôn",
-            "ỘỆỰ ỡ ẳ",
-            "Phạm Văn Ánh",
-        ] {
+        for s in ["Đặng Thị Hoà", "Nguyễn Thị Ngọc Ánh", "Trường THCS Lê Quý Đôn", "ỘỆỰ ỡ ẳ", "Phạm Văn Ánh"]
+        {
             assert_eq!(sort_key(s), sort_key(&nfd(s)), "{s}");
             assert_eq!(name_sort_key(s), name_sort_key(&nfd(s)), "{s}");
         }
@@ -794,18 +770,7 @@ mod tests {
 
     #[test]
     fn parse_int_round_trips_fmt_int() {
-        for n in [
-            0,
-            1,
-            -1,
-            999,
-            1000,
-            -1000,
-            198_835,
-            123_456_789,
-            i64::MAX,
-            i64::MIN,
-        ] {
+        for n in [0, 1, -1, 999, 1000, -1000, 198_835, 123_456_789, i64::MAX, i64::MIN] {
             assert_eq!(parse_int(&fmt_int(n)), Some(n), "{n}");
         }
     }

@@ -74,13 +74,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Units,
-        Kind::People,
-        Kind::Conferences,
-        Kind::Attendance,
-        Kind::Points,
-    ];
+    pub const ALL: [Kind; 5] = [Kind::Units, Kind::People, Kind::Conferences, Kind::Attendance, Kind::Points];
 
     /// Stable name used in URLs and template file names.
     pub fn slug(&self) -> &'static str {
@@ -261,8 +255,7 @@ static PEOPLE: &[Column] = &[
         header_en: "Party member",
         required: false,
         format: Format::YesNo,
-        description_vi:
-            "Có phải đảng viên không; để trống thì coi là «Có» nếu có số thẻ đảng viên.",
+        description_vi: "Có phải đảng viên không; để trống thì coi là «Có» nếu có số thẻ đảng viên.",
         description_en: "Whether the person is a party member; when empty, yes if a party card \
                          number is given.",
         example: "Có",

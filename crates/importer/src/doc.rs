@@ -29,6 +29,9 @@ mod tests {
     #[test]
     fn readme_documents_every_column_as_the_code_reads_them() {
         let readme = include_str!("../../../README.md");
-        assert!(readme.contains(&super::columns_markdown()), "README.md's import tables are out of date: paste the output of `lamtheo columns`");
+        assert!(
+            readme.contains(&super::columns_markdown()),
+            "README.md's import tables are out of date: paste the output of `lamtheo columns`"
+        );
     }
 }

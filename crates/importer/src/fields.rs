@@ -25,22 +25,12 @@ impl<'a> Fields<'a> {
         values: &'a [String],
         errors: &'a mut Vec<RowError>,
     ) -> Fields<'a> {
-        Fields {
-            row,
-            file,
-            columns,
-            values,
-            errors,
-        }
+        Fields { row, file, columns, values, errors }
     }
 
     /// Columns are named by their Vietnamese header so that record code reads like the spec.
     fn column(&self, header_vi: &str) -> (usize, &'static Column) {
-        let found = self
-            .columns
-            .iter()
-            .enumerate()
-            .find(|(_, c)| c.header_vi == header_vi);
+        let found = self.columns.iter().enumerate().find(|(_, c)| c.header_vi == header_vi);
         found.unwrap_or_else(|| panic!("no column «{header_vi}» in this table"))
     }
 
@@ -53,18 +43,13 @@ impl<'a> Fields<'a> {
             return Some(value);
         }
         if column.required {
-            self.error(
-                header_vi,
-                "Thiếu giá trị bắt buộc",
-                "Required value missing",
-            );
+            self.error(header_vi, "Thiếu giá trị bắt buộc", "Required value missing");
         }
         None
     }
 
     pub fn error(&mut self, header_vi: &str, vi: impl Into<String>, en: impl Into<String>) {
-        self.errors
-            .push(RowError::new(self.file, self.row, header_vi, vi, en));
+        self.errors.push(RowError::new(self.file, self.row, header_vi, vi, en));
     }
 
     /// A text cell. Runs of spaces are collapsed; codes must also be short and without
@@ -114,9 +99,7 @@ impl<'a> Fields<'a> {
                 self.error(
                     header_vi,
                     format!("Số không hợp lệ «{value}»: cần số nguyên không âm, ví dụ 25"),
-                    format!(
-                        "Invalid number «{value}»: expected a whole number, 0 or more, e.g. 25"
-                    ),
+                    format!("Invalid number «{value}»: expected a whole number, 0 or more, e.g. 25"),
                 );
                 0
             }
@@ -136,12 +119,7 @@ impl<'a> Fields<'a> {
             ("no", false),
             ("false", false),
         ];
-        self.choice(
-            header_vi,
-            WORDS,
-            "«Có» hoặc «Không»",
-            "«Có» (yes) or «Không» (no)",
-        )
+        self.choice(header_vi, WORDS, "«Có» hoặc «Không»", "«Có» (yes) or «Không» (no)")
     }
 
     /// One of a few words, compared after folding. `options` holds folded spellings.
@@ -170,11 +148,6 @@ impl<'a> Fields<'a> {
         let Some(value) = self.raw(header_vi) else {
             return Vec::new();
         };
-        value
-            .split([';', ','])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
+        value.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
     }
 }

@@ -26,8 +26,8 @@ pub use error::{RowError, TemplateError};
 pub use lamtheo_domain::conference::AttendanceStatus;
 pub use lamtheo_domain::people::Gender;
 pub use records::{
-    parse_attendance, parse_conferences, parse_people, parse_points, parse_units, AttendanceRow,
-    ConferenceRow, PersonRow, PointRow, UnitRow,
+    parse_attendance, parse_conferences, parse_people, parse_points, parse_units, AttendanceRow, ConferenceRow,
+    PersonRow, PointRow, UnitRow,
 };
 pub use template::{template_csv, template_xlsx};
 

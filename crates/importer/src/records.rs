@@ -91,20 +91,13 @@ fn parse_with<T>(
     let columns = kind.columns();
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    table::read_rows(
-        file,
-        bytes,
-        columns,
-        progress,
-        &mut errors,
-        &mut |row, values, errors| {
-            let record = build(&mut Fields::new(file, row, columns, &values, errors));
-            // Once the file has failed its records are useless; only errors matter.
-            if errors.is_empty() {
-                records.push(record);
-            }
-        },
-    );
+    table::read_rows(file, bytes, columns, progress, &mut errors, &mut |row, values, errors| {
+        let record = build(&mut Fields::new(file, row, columns, &values, errors));
+        // Once the file has failed its records are useless; only errors matter.
+        if errors.is_empty() {
+            records.push(record);
+        }
+    });
     if errors.is_empty() {
         return Ok(records);
     }
@@ -172,12 +165,8 @@ pub fn parse_people(
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<PersonRow>, Vec<RowError>> {
-    const GENDERS: &[(&str, Gender)] = &[
-        ("nam", Gender::Male),
-        ("nu", Gender::Female),
-        ("male", Gender::Male),
-        ("female", Gender::Female),
-    ];
+    const GENDERS: &[(&str, Gender)] =
+        &[("nam", Gender::Male), ("nu", Gender::Female), ("male", Gender::Male), ("female", Gender::Female)];
     let mut person_ids = HashMap::new();
     let mut card_numbers = HashMap::new();
     parse_with(Kind::People, file_name, bytes, progress, |f| {
@@ -198,12 +187,7 @@ pub fn parse_people(
                 }
             }
         }
-        let gender = f.choice(
-            "Giới tính",
-            GENDERS,
-            "«Nam» hoặc «Nữ»",
-            "«Nam» (male) or «Nữ» (female)",
-        );
+        let gender = f.choice("Giới tính", GENDERS, "«Nam» hoặc «Nữ»", "«Nam» (male) or «Nữ» (female)");
         // A party database export may leave the flag out: a card number implies membership.
         let party_member = f.yes_no("Đảng viên").unwrap_or(card_number.is_some());
         let admitted_on = f.date("Ngày vào Đảng");
@@ -243,12 +227,8 @@ pub fn parse_conferences(
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<ConferenceRow>, Vec<RowError>> {
-    const FORMATS: &[(&str, bool)] = &[
-        ("truc tiep", false),
-        ("in person", false),
-        ("truc tuyen", true),
-        ("online", true),
-    ];
+    const FORMATS: &[(&str, bool)] =
+        &[("truc tiep", false), ("in person", false), ("truc tuyen", true), ("online", true)];
     let mut codes = HashMap::new();
     parse_with(Kind::Conferences, file_name, bytes, progress, |f| {
         let code = f.text("Mã hội nghị").unwrap_or_default();

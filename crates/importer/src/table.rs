@@ -30,10 +30,7 @@ pub(crate) fn read_rows(
     errors: &mut Vec<RowError>,
     on_row: &mut OnRow<'_>,
 ) {
-    let extension = Path::new(file)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let extension = Path::new(file).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match extension.as_deref() {
         Some("csv") => read_csv(file, bytes, columns, progress, errors, on_row),
         Some("xlsx") => read_xlsx(file, bytes, columns, progress, errors, on_row),
@@ -146,11 +143,8 @@ fn blank_lines_at(body: &[u8], start: usize) -> usize {
 /// such as "Số lượt đoàn viên, hội viên, nhân dân" hold commas themselves.
 fn detect_delimiter(body: &[u8], columns: &[Column]) -> u8 {
     let score = |delimiter: u8| {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(body);
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(body);
         let mut record = csv::ByteRecord::new();
         if !matches!(reader.read_byte_record(&mut record), Ok(true)) {
             return (0, 0);
@@ -205,10 +199,8 @@ fn read_xlsx(
         let mut texts = vec![String::new(); first_col as usize];
         for (j, cell) in cells.iter().enumerate() {
             if let Data::Error(e) = cell {
-                let column = header
-                    .as_ref()
-                    .and_then(|h| h.column_at(first_col as usize + j))
-                    .map(|c| columns[c].header_vi);
+                let column =
+                    header.as_ref().and_then(|h| h.column_at(first_col as usize + j)).map(|c| columns[c].header_vi);
                 if let Some(column) = column {
                     errors.push(RowError::new(
                         file,
@@ -252,12 +244,10 @@ fn cell_text(cell: &Data) -> String {
             Some(date) => date.format("%d/%m/%Y").to_string(),
             None => dt.as_f64().to_string(),
         },
-        Data::DateTimeIso(s) => {
-            match NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
-                Ok(date) => date.format("%d/%m/%Y").to_string(),
-                Err(_) => s.clone(),
-            }
-        }
+        Data::DateTimeIso(s) => match NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+            Ok(date) => date.format("%d/%m/%Y").to_string(),
+            Err(_) => s.clone(),
+        },
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
     }
@@ -271,11 +261,8 @@ fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
         return None;
     }
     let days = serial.floor() as i64;
-    let epoch = if days >= 61 {
-        NaiveDate::from_ymd_opt(1899, 12, 30)?
-    } else {
-        NaiveDate::from_ymd_opt(1899, 12, 31)?
-    };
+    let epoch =
+        if days >= 61 { NaiveDate::from_ymd_opt(1899, 12, 30)? } else { NaiveDate::from_ymd_opt(1899, 12, 31)? };
     epoch.checked_add_signed(chrono::Duration::days(days))
 }
 
@@ -297,19 +284,14 @@ impl HeaderMap {
 /// typed without the comma or brackets.
 fn header_key(text: &str) -> String {
     let folded = vn::fold(text);
-    let letters: String = folded
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
+    let letters: String = folded.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
     letters.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The column of the table whose Vietnamese or English header is `header`.
 fn column_named(header: &str, columns: &[Column]) -> Option<usize> {
     let key = header_key(header);
-    columns
-        .iter()
-        .position(|c| header_key(c.header_vi) == key || header_key(c.header_en) == key)
+    columns.iter().position(|c| header_key(c.header_vi) == key || header_key(c.header_en) == key)
 }
 
 /// Matches a header row against the table. Returns None (after pushing errors) when a column
@@ -347,10 +329,7 @@ fn match_header(
                 file,
                 row,
                 column.header_vi,
-                format!(
-                    "Thiếu cột bắt buộc «{}» (hoặc «{}») ở dòng tiêu đề",
-                    column.header_vi, column.header_en
-                ),
+                format!("Thiếu cột bắt buộc «{}» (hoặc «{}») ở dòng tiêu đề", column.header_vi, column.header_en),
                 format!(
                     "Required column «{}» (or «{}») is missing from the header row",
                     column.header_vi, column.header_en
@@ -382,10 +361,7 @@ fn feed_row(
     let values = map
         .positions
         .iter()
-        .map(|p| {
-            p.and_then(|p| cells.get(p))
-                .map_or(String::new(), |c| c.trim().to_string())
-        })
+        .map(|p| p.and_then(|p| cells.get(p)).map_or(String::new(), |c| c.trim().to_string()))
         .collect();
     on_row(row, values, errors);
     true
@@ -402,13 +378,7 @@ fn unreadable(file: &str, row: usize, detail: &str) -> RowError {
 }
 
 fn empty_file(file: &str) -> RowError {
-    RowError::new(
-        file,
-        1,
-        "",
-        "Tệp trống: không có dòng tiêu đề",
-        "The file is empty: there is no header row",
-    )
+    RowError::new(file, 1, "", "Tệp trống: không có dòng tiêu đề", "The file is empty: there is no header row")
 }
 
 #[cfg(test)]
@@ -441,10 +411,7 @@ mod tests {
         // Two commas and two semicolons, but only `;` splits it into known headers.
         let header = "Mã hội nghị;Mã đơn vị điểm cầu;Số lượt đoàn viên, hội viên, nhân dân\n";
         assert_eq!(detect_delimiter(header.as_bytes(), points), b';');
-        assert_eq!(
-            detect_delimiter(b"Conference code,\"a;b;c\"\n;;;;", points),
-            b','
-        );
+        assert_eq!(detect_delimiter(b"Conference code,\"a;b;c\"\n;;;;", points), b',');
         // No known header: the delimiter that splits the row into more cells.
         assert_eq!(detect_delimiter(b"a;b;c\n1,2,3,4", points), b';');
         assert_eq!(detect_delimiter(b"a,b\n;;;;", points), b',');

@@ -12,12 +12,8 @@ pub fn template_csv(kind: Kind) -> Vec<u8> {
     {
         let mut writer = csv::Writer::from_writer(&mut out);
         // Writing to a Vec cannot fail.
-        writer
-            .write_record(columns.iter().map(|c| c.header_vi))
-            .expect("write to memory");
-        writer
-            .write_record(columns.iter().map(|c| c.example))
-            .expect("write to memory");
+        writer.write_record(columns.iter().map(|c| c.header_vi)).expect("write to memory");
+        writer.write_record(columns.iter().map(|c| c.example)).expect("write to memory");
         writer.flush().expect("write to memory");
     }
     out
@@ -27,9 +23,7 @@ pub fn template_csv(kind: Kind) -> Vec<u8> {
 /// cells, widths fitted to the content and code columns stored as text so that leading zeros
 /// survive when people type their own rows.
 pub fn template_xlsx(kind: Kind) -> Result<Vec<u8>, TemplateError> {
-    let header = CellFormat::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xDDEBF7));
+    let header = CellFormat::new().set_bold().set_background_color(Color::RGB(0xDDEBF7));
     let date = CellFormat::new().set_num_format("dd/mm/yyyy");
     let text = CellFormat::new().set_num_format("@");
 
@@ -42,8 +36,7 @@ pub fn template_xlsx(kind: Kind) -> Result<Vec<u8>, TemplateError> {
         match column.format {
             Format::Date => {
                 let d = vn::parse_date(column.example).expect("template example is a date");
-                let cell =
-                    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                let cell = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
                 sheet.write_datetime_with_format(1, col, &cell, &date)?;
             }
             Format::Count => {
@@ -58,11 +51,7 @@ pub fn template_xlsx(kind: Kind) -> Result<Vec<u8>, TemplateError> {
                 sheet.write_string(1, col, column.example)?;
             }
         }
-        let widest = column
-            .header_vi
-            .chars()
-            .count()
-            .max(column.example.chars().count());
+        let widest = column.header_vi.chars().count().max(column.example.chars().count());
         sheet.set_column_width(col, (widest + 2).min(60) as f64)?;
     }
     sheet.set_freeze_panes(1, 0)?;

@@ -121,21 +121,12 @@ fn every_bad_row_is_reported_with_its_row_and_column() {
             (7, "Ngày"),
         ]
     );
-    assert_eq!(
-        errors[0].message_vi,
-        "Ngày không hợp lệ «31/02/2024»: cần dạng ngày/tháng/năm, ví dụ 16/5/2024"
-    );
-    assert_eq!(
-        errors[0].message_en,
-        "Invalid date «31/02/2024»: expected day/month/year, e.g. 16/5/2024"
-    );
+    assert_eq!(errors[0].message_vi, "Ngày không hợp lệ «31/02/2024»: cần dạng ngày/tháng/năm, ví dụ 16/5/2024");
+    assert_eq!(errors[0].message_en, "Invalid date «31/02/2024»: expected day/month/year, e.g. 16/5/2024");
     assert_eq!(errors[1].message_vi, "Thiếu giá trị bắt buộc");
     assert_eq!(errors[1].message_en, "Required value missing");
     assert_eq!(errors[4].message_vi, "«HN-1» bị trùng với dòng 2");
-    assert_eq!(
-        errors[5].message_vi,
-        "Mã «DB XA01» không được chứa khoảng trắng"
-    );
+    assert_eq!(errors[5].message_vi, "Mã «DB XA01» không được chứa khoảng trắng");
     assert_eq!(
         errors[0].to_string(),
         "hoi-nghi.csv, dòng 3, cột «Ngày»: Ngày không hợp lệ «31/02/2024»: \
@@ -153,21 +144,10 @@ fn people_rules_within_one_file() {
     let errors = parse_people("p.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
     assert_eq!(
         places(&errors),
-        vec![
-            (2, "Ngày chính thức"),
-            (3, "Mã định danh"),
-            (4, "Mã định danh"),
-            (5, "Số thẻ đảng viên"),
-        ]
+        vec![(2, "Ngày chính thức"), (3, "Mã định danh"), (4, "Mã định danh"), (5, "Số thẻ đảng viên"),]
     );
-    assert_eq!(
-        errors[0].message_vi,
-        "Ngày chính thức 01/01/2019 trước ngày vào Đảng 01/01/2020"
-    );
-    assert_eq!(
-        errors[1].message_en,
-        "Person ID or party card number is required (at least one)"
-    );
+    assert_eq!(errors[0].message_vi, "Ngày chính thức 01/01/2019 trước ngày vào Đảng 01/01/2020");
+    assert_eq!(errors[1].message_en, "Person ID or party card number is required (at least one)");
     assert_eq!(errors[3].message_en, "«C1» is a duplicate of row 2");
 }
 
@@ -178,14 +158,8 @@ fn unit_rules_within_one_file() {
                U2,Hai,chi_bo,U1\n\
                U2,Hai lặp,chi_bo,U1\n";
     let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
-    assert_eq!(
-        places(&errors),
-        vec![(2, "Mã đơn vị cấp trên"), (4, "Mã đơn vị")]
-    );
-    assert_eq!(
-        errors[0].message_vi,
-        "Đơn vị không thể là cấp trên của chính nó"
-    );
+    assert_eq!(places(&errors), vec![(2, "Mã đơn vị cấp trên"), (4, "Mã đơn vị")]);
+    assert_eq!(errors[0].message_vi, "Đơn vị không thể là cấp trên của chính nó");
 }
 
 #[test]
@@ -199,12 +173,7 @@ fn attendance_statuses_defaults_and_duplicates() {
     let statuses: Vec<_> = rows.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses,
-        vec![
-            AttendanceStatus::Present,
-            AttendanceStatus::Excused,
-            AttendanceStatus::Absent,
-            AttendanceStatus::Excused,
-        ]
+        vec![AttendanceStatus::Present, AttendanceStatus::Excused, AttendanceStatus::Absent, AttendanceStatus::Excused,]
     );
     assert_eq!(rows[1].point_unit_code.as_deref(), Some("CB2"));
     assert_eq!(rows[0].point_unit_code, None);
@@ -214,14 +183,8 @@ fn attendance_statuses_defaults_and_duplicates() {
                HN-1,C1,có mặt\n\
                HN-1,C2,đi muộn\n";
     let errors = parse_attendance("a.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
-    assert_eq!(
-        places(&errors),
-        vec![(3, "Mã định danh hoặc số thẻ"), (4, "Tình trạng")]
-    );
-    assert_eq!(
-        errors[0].message_vi,
-        "«C1» đã được điểm danh ở hội nghị «HN-1» tại dòng 2"
-    );
+    assert_eq!(places(&errors), vec![(3, "Mã định danh hoặc số thẻ"), (4, "Tình trạng")]);
+    assert_eq!(errors[0].message_vi, "«C1» đã được điểm danh ở hội nghị «HN-1» tại dòng 2");
 }
 
 #[test]
@@ -274,12 +237,8 @@ fn xlsx_round_trip_with_numbers_and_date_cells() {
     sheet.write_number(1, 0, 123).unwrap(); // a numeric code
     sheet.write_string(1, 1, "DB-XA01").unwrap();
     let held_on = ExcelDateTime::from_ymd(2024, 5, 16).unwrap();
-    sheet
-        .write_datetime_with_format(1, 2, &held_on, &date_format)
-        .unwrap();
-    sheet
-        .write_string(1, 3, "Hội nghị học tập Nghị quyết")
-        .unwrap();
+    sheet.write_datetime_with_format(1, 2, &held_on, &date_format).unwrap();
+    sheet.write_string(1, 3, "Hội nghị học tập Nghị quyết").unwrap();
     sheet.write_string(1, 4, "Trực tuyến").unwrap();
     sheet.write_number(1, 5, 42).unwrap();
     // Row 3 left empty, row 4 with a date typed as text.
@@ -290,10 +249,7 @@ fn xlsx_round_trip_with_numbers_and_date_cells() {
     let bytes = workbook.save_to_buffer().unwrap();
 
     let mut calls = Vec::new();
-    let rows = parse_conferences("hoi-nghi.XLSX", &bytes, &mut |done, total| {
-        calls.push((done, total))
-    })
-    .unwrap();
+    let rows = parse_conferences("hoi-nghi.XLSX", &bytes, &mut |done, total| calls.push((done, total))).unwrap();
     assert_eq!(
         rows,
         vec![
@@ -354,12 +310,7 @@ fn every_csv_template_parses_back_into_one_record() {
     let people = parse_people("p.csv", &template_csv(Kind::People), &mut no_progress()).unwrap();
     assert_eq!(people[0].full_name, "Nguyễn Thị Hồng Nhung");
     assert_eq!(people[0].member_since, Some(date(2020, 3, 1)));
-    let conferences = parse_conferences(
-        "c.csv",
-        &template_csv(Kind::Conferences),
-        &mut no_progress(),
-    )
-    .unwrap();
+    let conferences = parse_conferences("c.csv", &template_csv(Kind::Conferences), &mut no_progress()).unwrap();
     assert_eq!(conferences[0].topic_codes, vec!["NQ-TW8", "CT-05"]);
     assert_eq!(conferences[0].others_count, 25);
 }
@@ -398,10 +349,7 @@ fn unsupported_extension_is_one_error_for_the_file() {
     let errors = parse_units("don-vi.xls", b"whatever", &mut no_progress()).unwrap_err();
     assert_eq!(places(&errors), vec![(0, "")]);
     assert!(errors[0].message_vi.contains(".csv hoặc .xlsx"));
-    assert_eq!(
-        errors[0].to_string(),
-        "don-vi.xls, dòng 0: Loại tệp không được hỗ trợ: chỉ nhận tệp .csv hoặc .xlsx"
-    );
+    assert_eq!(errors[0].to_string(), "don-vi.xls, dòng 0: Loại tệp không được hỗ trợ: chỉ nhận tệp .csv hoặc .xlsx");
 }
 
 #[test]
@@ -409,10 +357,7 @@ fn missing_required_column_is_one_error_on_the_header_row() {
     let csv = "Tên đơn vị,Loại đơn vị\nChi bộ 1,chi_bo\nChi bộ 2,chi_bo\n";
     let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
     assert_eq!(places(&errors), vec![(1, "Mã đơn vị")]);
-    assert_eq!(
-        errors[0].message_vi,
-        "Thiếu cột bắt buộc «Mã đơn vị» (hoặc «Unit code») ở dòng tiêu đề"
-    );
+    assert_eq!(errors[0].message_vi, "Thiếu cột bắt buộc «Mã đơn vị» (hoặc «Unit code») ở dòng tiêu đề");
 }
 
 #[test]
@@ -443,10 +388,7 @@ fn progress_reports_bytes_for_csv() {
         csv.push_str(&format!("U{i},Chi bộ {i},chi_bo\n"));
     }
     let mut calls = Vec::new();
-    let units = parse_units("u.csv", csv.as_bytes(), &mut |done, total| {
-        calls.push((done, total))
-    })
-    .unwrap();
+    let units = parse_units("u.csv", csv.as_bytes(), &mut |done, total| calls.push((done, total))).unwrap();
     assert_eq!(units.len(), 2500);
     assert_eq!(units[2499].row, 2501);
     let total = csv.len() as u64;
@@ -485,10 +427,7 @@ fn decomposed_and_unaccented_headers_and_dotted_numbers() {
                HN-1;CB1;1.250\n\
                HN-1;CB2;1,5\n";
     let errors = parse_points("d.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
-    assert_eq!(
-        places(&errors),
-        vec![(3, "Số lượt đoàn viên, hội viên, nhân dân")]
-    );
+    assert_eq!(places(&errors), vec![(3, "Số lượt đoàn viên, hội viên, nhân dân")]);
     let ok = "Mã hội nghị;Mã đơn vị điểm cầu;Số lượt đoàn viên, hội viên, nhân dân\n\
               HN-1;CB1;1.250\n";
     let points = parse_points("d.csv", ok.as_bytes(), &mut no_progress()).unwrap();

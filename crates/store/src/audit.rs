@@ -45,7 +45,12 @@ pub async fn insert(tx: &mut Tx, a: NewAudit<'_>) -> Result<()> {
 }
 
 /// Newest entries first, optionally only those whose unit is in `unit_ids`.
-pub async fn list(store: &Store, unit_ids: Option<&[Id]>, before_id: Option<Id>, limit: i64) -> Result<Vec<AuditEntry>> {
+pub async fn list(
+    store: &Store,
+    unit_ids: Option<&[Id]>,
+    before_id: Option<Id>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
     let units_json = unit_ids.map(|u| serde_json::to_string(u).expect("ids serialise"));
     let unit_filter = match (units_json.is_some(), store.engine) {
         (false, _) => "1 = 1 OR $1 IS NULL",

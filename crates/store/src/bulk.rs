@@ -22,9 +22,28 @@ pub const TABLES: [(&str, &[&str]); 8] = [
     ("units", &["id", "code", "name", "kind", "opened_on", "closed_on"]),
     ("unit_links", &["unit_id", "parent_id", "valid_from", "valid_to", "historic"]),
     ("unit_names", &["unit_id", "name", "valid_from"]),
-    ("people", &["id", "person_code", "card_no", "full_name", "name_folded", "gender", "birth_date", "is_member", "admitted_on", "position", "key_cadre", "head_of_unit"]),
+    (
+        "people",
+        &[
+            "id",
+            "person_code",
+            "card_no",
+            "full_name",
+            "name_folded",
+            "gender",
+            "birth_date",
+            "is_member",
+            "admitted_on",
+            "position",
+            "key_cadre",
+            "head_of_unit",
+        ],
+    ),
     ("memberships", &["person_id", "unit_id", "valid_from", "valid_to"]),
-    ("conferences", &["id", "code", "unit_id", "held_on", "title", "level", "online", "others_count", "unlisted_members"]),
+    (
+        "conferences",
+        &["id", "code", "unit_id", "held_on", "title", "level", "online", "others_count", "unlisted_members"],
+    ),
     ("conference_topics", &["conference_id", "topic_id"]),
     ("attendances", &["conference_id", "person_id", "point_unit_id", "status"]),
 ];
@@ -76,7 +95,17 @@ pub async fn fix_sequences(store: &Store, tx: &mut Tx) -> Result<()> {
     if store.engine != Engine::Postgres {
         return Ok(());
     }
-    for table in ["units", "unit_links", "unit_names", "people", "memberships", "conferences", "topics", "campaign_docs", "lineage_events"] {
+    for table in [
+        "units",
+        "unit_links",
+        "unit_names",
+        "people",
+        "memberships",
+        "conferences",
+        "topics",
+        "campaign_docs",
+        "lineage_events",
+    ] {
         let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
         on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     }

@@ -91,7 +91,13 @@ pub async fn find_by_code(tx: &mut Tx, code: &str) -> Result<Option<Conference>>
 }
 
 /// Conferences organised by one unit in a date range, newest first.
-pub async fn list_by_unit(store: &Store, unit_id: Id, from: NaiveDate, to: NaiveDate, limit: i64) -> Result<Vec<Conference>> {
+pub async fn list_by_unit(
+    store: &Store,
+    unit_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+) -> Result<Vec<Conference>> {
     let sql = format!("SELECT {CONF_COLS} FROM conferences WHERE unit_id = $1 AND held_on >= $2 AND held_on <= $3 ORDER BY held_on DESC, id DESC LIMIT $4");
     on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(unit_id).bind(from).bind(to).bind(limit).fetch_all(p).await.map_err(db_err)?
         .iter().map(|r| conf_from_row!(r)).collect()))

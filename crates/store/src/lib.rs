@@ -85,7 +85,13 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect(url)
                 .await
-                .map_err(|e| Error::msg(ErrorCode::Internal, format!("Không kết nối được PostgreSQL: {e}"), format!("Cannot connect to PostgreSQL: {e}")))?;
+                .map_err(|e| {
+                    Error::msg(
+                        ErrorCode::Internal,
+                        format!("Không kết nối được PostgreSQL: {e}"),
+                        format!("Cannot connect to PostgreSQL: {e}"),
+                    )
+                })?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await.map_err(Error::internal)?;
             Store { engine: Engine::Postgres, read: Pool::Postgres(pool.clone()), write: Pool::Postgres(pool) }
         } else {
@@ -103,9 +109,19 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(60))
                 .connect_with(opts.clone())
                 .await
-                .map_err(|e| Error::msg(ErrorCode::Internal, format!("Không mở được tệp cơ sở dữ liệu {path}: {e}"), format!("Cannot open database file {path}: {e}")))?;
+                .map_err(|e| {
+                    Error::msg(
+                        ErrorCode::Internal,
+                        format!("Không mở được tệp cơ sở dữ liệu {path}: {e}"),
+                        format!("Cannot open database file {path}: {e}"),
+                    )
+                })?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await.map_err(Error::internal)?;
-            let read = SqlitePoolOptions::new().max_connections(8).connect_with(opts.read_only(true)).await.map_err(Error::internal)?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts.read_only(true))
+                .await
+                .map_err(Error::internal)?;
             Store { engine: Engine::Sqlite, read: Pool::Sqlite(read), write: Pool::Sqlite(write) }
         };
         units::seed_kinds(&store).await?;
@@ -148,12 +164,42 @@ pub fn db_err(e: sqlx::Error) -> Error {
         let hit = |key: &str, sqlite_cols: &str| constraint == key || msg.contains(sqlite_cols);
         let conflicts: [(&str, &str, &str, &str, &str); 7] = [
             ("units_code_key", "units.code", "code", "Mã đơn vị đã tồn tại", "This unit code already exists"),
-            ("people_card_no_key", "people.card_no", "card_no", "Số thẻ đảng viên đã tồn tại", "This party card number already exists"),
-            ("people_person_code_key", "people.person_code", "person_code", "Mã định danh đã tồn tại", "This person ID already exists"),
-            ("conferences_code_key", "conferences.code", "code", "Mã hội nghị đã tồn tại", "This conference code already exists"),
+            (
+                "people_card_no_key",
+                "people.card_no",
+                "card_no",
+                "Số thẻ đảng viên đã tồn tại",
+                "This party card number already exists",
+            ),
+            (
+                "people_person_code_key",
+                "people.person_code",
+                "person_code",
+                "Mã định danh đã tồn tại",
+                "This person ID already exists",
+            ),
+            (
+                "conferences_code_key",
+                "conferences.code",
+                "code",
+                "Mã hội nghị đã tồn tại",
+                "This conference code already exists",
+            ),
             ("topics_code_key", "topics.code", "code", "Mã chuyên đề đã tồn tại", "This topic code already exists"),
-            ("users_username_key", "users.username", "username", "Tên đăng nhập đã tồn tại", "This username already exists"),
-            ("campaign_docs_code_key", "campaign_docs.code", "code", "Số hiệu văn bản đã tồn tại", "This document number already exists"),
+            (
+                "users_username_key",
+                "users.username",
+                "username",
+                "Tên đăng nhập đã tồn tại",
+                "This username already exists",
+            ),
+            (
+                "campaign_docs_code_key",
+                "campaign_docs.code",
+                "code",
+                "Số hiệu văn bản đã tồn tại",
+                "This document number already exists",
+            ),
         ];
         for (key, cols, field, vi, en) in conflicts {
             if hit(key, cols) {
@@ -164,9 +210,12 @@ pub fn db_err(e: sqlx::Error) -> Error {
             return Error::new(ErrorCode::Conflict);
         }
         if d.is_foreign_key_violation() {
-            return Error::msg(ErrorCode::InvalidInput, "Tham chiếu tới dữ liệu không tồn tại", "Reference to something that does not exist");
+            return Error::msg(
+                ErrorCode::InvalidInput,
+                "Tham chiếu tới dữ liệu không tồn tại",
+                "Reference to something that does not exist",
+            );
         }
     }
     Error::internal(e)
 }
-

@@ -77,7 +77,7 @@ pub async fn search(store: &Store, unit_ids: &[Id], folded_query: &str, limit: i
     // Unit lists can be long (a province has thousands of cells): pass them as one JSON
     // array rather than thousands of parameters.
     let units_json = serde_json::to_string(unit_ids).expect("ids serialise");
-    let like = format!("%{}%", folded_query.replace('%', "").replace('_', ""));
+    let like = format!("%{}%", folded_query.replace(['%', '_'], ""));
     let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
     on_pool!(store.read(), p => {
         let sql = match store.engine {

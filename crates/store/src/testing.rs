@@ -17,7 +17,8 @@ pub async fn fresh_databases() -> Vec<(&'static str, String)> {
 }
 
 async fn fresh_postgres(url: &str, name: &str) -> String {
-    let mut conn = sqlx::PgConnection::connect(url).await.expect("LAMTHEO_TEST_POSTGRES_URL must name a reachable server");
+    let mut conn =
+        sqlx::PgConnection::connect(url).await.expect("LAMTHEO_TEST_POSTGRES_URL must name a reachable server");
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
     // Same server and credentials, the new database.
     let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));

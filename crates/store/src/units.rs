@@ -77,7 +77,14 @@ pub async fn set_closed(tx: &mut Tx, unit_id: Id, on: NaiveDate) -> Result<()> {
     Ok(())
 }
 
-pub async fn insert_lineage(tx: &mut Tx, kind: LineageKind, on: NaiveDate, sources: &[Id], targets: &[Id], note: &str) -> Result<Id> {
+pub async fn insert_lineage(
+    tx: &mut Tx,
+    kind: LineageKind,
+    on: NaiveDate,
+    sources: &[Id],
+    targets: &[Id],
+    note: &str,
+) -> Result<Id> {
     let id: Id = on_tx!(tx, c => sqlx::query_scalar("INSERT INTO lineage_events (kind, happened_on, note) VALUES ($1, $2, $3) RETURNING id")
         .bind(kind.as_str()).bind(on).bind(note).fetch_one(c).await.map_err(db_err))?;
     for (role, ids) in [("source", sources), ("target", targets)] {

@@ -38,7 +38,14 @@ macro_rules! user_from_row {
     }};
 }
 
-pub async fn insert(tx: &mut Tx, username: &str, password_hash: &str, role: Role, scope: Option<Id>, person: Option<Id>) -> Result<Id> {
+pub async fn insert(
+    tx: &mut Tx,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+    scope: Option<Id>,
+    person: Option<Id>,
+) -> Result<Id> {
     on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO users (username, password_hash, role, scope_unit_id, person_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(username).bind(password_hash).bind(role.as_str()).bind(scope).bind(person).bind(true).bind(Utc::now())

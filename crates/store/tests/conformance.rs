@@ -15,7 +15,14 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn person(card: &str, name: &str) -> Person {
-    Person { card_no: Some(card.into()), full_name: name.into(), gender: Some(Gender::Female), is_member: true, admitted_on: Some(d(2010, 3, 2)), ..Person::default() }
+    Person {
+        card_no: Some(card.into()),
+        full_name: name.into(),
+        gender: Some(Gender::Female),
+        is_member: true,
+        admitted_on: Some(d(2010, 3, 2)),
+        ..Person::default()
+    }
 }
 
 async fn each_engine(test: impl AsyncFn(&'static str, Store)) {
@@ -43,13 +50,21 @@ async fn units_links_names_and_lineage_round_trip() {
         let (us, links, names) = units::load_all(&store).await.unwrap();
         assert_eq!(us.len(), 2, "{engine}");
         let cu = us.iter().find(|u| u.id == c).unwrap();
-        assert_eq!((cu.name.as_str(), cu.closed_on), ("Chi bộ B", Some(d(2025, 7, 1))), "{engine}: current name and closing date");
+        assert_eq!(
+            (cu.name.as_str(), cu.closed_on),
+            ("Chi bộ B", Some(d(2025, 7, 1))),
+            "{engine}: current name and closing date"
+        );
         assert_eq!(links.len(), 2, "{engine}");
         assert_eq!(links[0].valid_to, Some(d(2025, 7, 1)), "{engine}");
         assert!(links[1].historic, "{engine}");
         assert_eq!(names.len(), 3, "{engine}");
         let lineage = units::lineage_of(&store, c).await.unwrap();
-        assert_eq!((lineage[0].id, lineage[0].kind, lineage[0].sources.clone()), (ev, LineageKind::Close, vec![c]), "{engine}");
+        assert_eq!(
+            (lineage[0].id, lineage[0].kind, lineage[0].sources.clone()),
+            (ev, LineageKind::Close, vec![c]),
+            "{engine}"
+        );
     })
     .await;
 }
@@ -94,7 +109,11 @@ async fn people_search_ignores_accents_and_keeps_to_the_given_units() {
         assert_eq!(hits.len(), 2, "{engine}");
         assert!(people::search(&store, &[], "", 10).await.unwrap().is_empty(), "{engine}: no units, nobody");
         let got = people::get(&store, p1).await.unwrap().unwrap();
-        assert_eq!((got.gender, got.admitted_on), (Some(Gender::Female), Some(d(2010, 3, 2))), "{engine}: fields round-trip");
+        assert_eq!(
+            (got.gender, got.admitted_on),
+            (Some(Gender::Female), Some(d(2010, 3, 2))),
+            "{engine}: fields round-trip"
+        );
         let mut tx = store.begin().await.unwrap();
         people::end_memberships(&mut tx, p1, d(2024, 5, 1)).await.unwrap();
         people::insert_membership(&mut tx, p1, b, d(2024, 5, 1)).await.unwrap();
@@ -113,25 +132,81 @@ async fn conferences_points_and_attendance() {
         let u = units::insert(&mut tx, "U", "U", "chi_bo", d(2000, 1, 1)).await.unwrap();
         let v = units::insert(&mut tx, "V", "V", "chi_bo", d(2000, 1, 1)).await.unwrap();
         let p = people::insert(&mut tx, &person("9", "Giàng A Páo")).await.unwrap();
-        let t = conferences::insert_topic(&mut tx, &Topic { id: 0, code: "CD".into(), title: "Chuyên đề".into(), year: 2024, term_wide: false, deadline: Some(d(2024, 3, 20)), doc_id: None }).await.unwrap();
-        let conf = Conference { id: 0, code: "HN1".into(), unit_id: u, held_on: d(2024, 3, 1), title: "Quán triệt".into(), level: "Tỉnh".into(), online: true, others_count: 120, unlisted_members: 3, topic_ids: vec![t] };
+        let t = conferences::insert_topic(
+            &mut tx,
+            &Topic {
+                id: 0,
+                code: "CD".into(),
+                title: "Chuyên đề".into(),
+                year: 2024,
+                term_wide: false,
+                deadline: Some(d(2024, 3, 20)),
+                doc_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let conf = Conference {
+            id: 0,
+            code: "HN1".into(),
+            unit_id: u,
+            held_on: d(2024, 3, 1),
+            title: "Quán triệt".into(),
+            level: "Tỉnh".into(),
+            online: true,
+            others_count: 120,
+            unlisted_members: 3,
+            topic_ids: vec![t],
+        };
         let c = conferences::insert(&mut tx, &conf).await.unwrap();
-        conferences::upsert_point(&mut tx, &ConnectionPoint { conference_id: c, unit_id: v, others_count: 5, unlisted_members: 1 }).await.unwrap();
-        conferences::upsert_point(&mut tx, &ConnectionPoint { conference_id: c, unit_id: v, others_count: 7, unlisted_members: 2 }).await.unwrap();
-        conferences::upsert_attendance(&mut tx, &Attendance { conference_id: c, person_id: p, point_unit_id: None, status: AttendanceStatus::Absent }).await.unwrap();
-        conferences::upsert_attendance(&mut tx, &Attendance { conference_id: c, person_id: p, point_unit_id: Some(v), status: AttendanceStatus::Present }).await.unwrap();
+        conferences::upsert_point(
+            &mut tx,
+            &ConnectionPoint { conference_id: c, unit_id: v, others_count: 5, unlisted_members: 1 },
+        )
+        .await
+        .unwrap();
+        conferences::upsert_point(
+            &mut tx,
+            &ConnectionPoint { conference_id: c, unit_id: v, others_count: 7, unlisted_members: 2 },
+        )
+        .await
+        .unwrap();
+        conferences::upsert_attendance(
+            &mut tx,
+            &Attendance { conference_id: c, person_id: p, point_unit_id: None, status: AttendanceStatus::Absent },
+        )
+        .await
+        .unwrap();
+        conferences::upsert_attendance(
+            &mut tx,
+            &Attendance { conference_id: c, person_id: p, point_unit_id: Some(v), status: AttendanceStatus::Present },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let got = conferences::get(&store, c).await.unwrap().unwrap();
         assert_eq!(got, Conference { id: c, ..conf }, "{engine}");
         assert_eq!(conferences::points(&store, c).await.unwrap()[0].others_count, 7, "{engine}: upsert replaced");
         let att = conferences::attendance(&store, c).await.unwrap();
-        assert_eq!((att.len(), att[0].status, att[0].point_unit_id), (1, AttendanceStatus::Present, Some(v)), "{engine}");
+        assert_eq!(
+            (att.len(), att[0].status, att[0].point_unit_id),
+            (1, AttendanceStatus::Present, Some(v)),
+            "{engine}"
+        );
         let mut streamed = vec![];
         facts::for_each_attendance(&store, |a| streamed.push(a)).await.unwrap();
         assert_eq!(streamed, att, "{engine}");
         assert_eq!(facts::conferences(&store).await.unwrap()[0].topic_ids, vec![t], "{engine}");
-        assert_eq!(conferences::list_by_unit(&store, u, d(2024, 1, 1), d(2024, 12, 31), 10).await.unwrap().len(), 1, "{engine}");
-        assert_eq!(conferences::list_by_unit(&store, u, d(2025, 1, 1), d(2025, 12, 31), 10).await.unwrap().len(), 0, "{engine}");
+        assert_eq!(
+            conferences::list_by_unit(&store, u, d(2024, 1, 1), d(2024, 12, 31), 10).await.unwrap().len(),
+            1,
+            "{engine}"
+        );
+        assert_eq!(
+            conferences::list_by_unit(&store, u, d(2025, 1, 1), d(2025, 12, 31), 10).await.unwrap().len(),
+            0,
+            "{engine}"
+        );
     })
     .await;
 }
@@ -143,15 +218,49 @@ async fn accounts_sessions_tokens_and_audit() {
         let u = users::insert(&mut tx, "bithu", "hash", Role::Secretary, None, None).await.unwrap();
         users::insert_session(&mut tx, "h1", u, "csrf1").await.unwrap();
         users::insert_token(&mut tx, u, "app", "th1").await.unwrap();
-        audit::insert(&mut tx, NewAudit { user_id: u, username: "bithu", action: "create", entity: "unit", entity_id: Some(1), scope_unit_id: Some(7), before: None, after: Some("{}".into()), request_id: "r1" }).await.unwrap();
-        audit::insert(&mut tx, NewAudit { user_id: u, username: "bithu", action: "create", entity: "unit", entity_id: Some(2), scope_unit_id: Some(8), before: None, after: None, request_id: "r2" }).await.unwrap();
+        audit::insert(
+            &mut tx,
+            NewAudit {
+                user_id: u,
+                username: "bithu",
+                action: "create",
+                entity: "unit",
+                entity_id: Some(1),
+                scope_unit_id: Some(7),
+                before: None,
+                after: Some("{}".into()),
+                request_id: "r1",
+            },
+        )
+        .await
+        .unwrap();
+        audit::insert(
+            &mut tx,
+            NewAudit {
+                user_id: u,
+                username: "bithu",
+                action: "create",
+                entity: "unit",
+                entity_id: Some(2),
+                scope_unit_id: Some(8),
+                before: None,
+                after: None,
+                request_id: "r2",
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let user = users::by_username(&store, "bithu").await.unwrap().unwrap();
         assert_eq!((user.role, user.active), (Role::Secretary, true), "{engine}");
         assert_eq!(users::session(&store, "h1").await.unwrap().unwrap().csrf_token, "csrf1", "{engine}");
         assert_eq!(users::user_of_token(&store, "th1").await.unwrap(), Some(u), "{engine}");
         let all = audit::list(&store, None, None, 10).await.unwrap();
-        assert_eq!(all.iter().map(|a| a.request_id.as_str()).collect::<Vec<_>>(), vec!["r2", "r1"], "{engine}: newest first");
+        assert_eq!(
+            all.iter().map(|a| a.request_id.as_str()).collect::<Vec<_>>(),
+            vec!["r2", "r1"],
+            "{engine}: newest first"
+        );
         let scoped = audit::list(&store, Some(&[7]), None, 10).await.unwrap();
         assert_eq!(scoped.len(), 1, "{engine}: filtered by unit");
         let mut tx = store.begin().await.unwrap();
@@ -169,7 +278,16 @@ async fn bulk_inserts_keep_identity_sequences_usable() {
     each_engine(async |engine, store| {
         let mut tx = store.begin().await.unwrap();
         let rows: Vec<Vec<Value>> = (1..=2500)
-            .map(|i| vec![Value::Int(i), Value::Text(format!("B{i}")), Value::Text(format!("Chi bộ {i}")), Value::Text("chi_bo".into()), Value::Date(d(2000, 1, 1)), Value::OptDate(None)])
+            .map(|i| {
+                vec![
+                    Value::Int(i),
+                    Value::Text(format!("B{i}")),
+                    Value::Text(format!("Chi bộ {i}")),
+                    Value::Text("chi_bo".into()),
+                    Value::Date(d(2000, 1, 1)),
+                    Value::OptDate(None),
+                ]
+            })
             .collect();
         bulk::insert(&mut tx, "units", &["id", "code", "name", "kind", "opened_on", "closed_on"], &rows).await.unwrap();
         bulk::fix_sequences(&store, &mut tx).await.unwrap();

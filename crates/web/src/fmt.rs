@@ -14,7 +14,11 @@ pub fn date(d: NaiveDate) -> String {
 /// Parses a date typed in a form ("16/5/2024" or "2024-05-16"), naming the field on failure.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, Error> {
     vn::parse_date(s).ok_or_else(|| {
-        Error::field(field, format!("Ngày «{s}» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 16/5/2024"), format!("Invalid date «{s}»: expected day/month/year, e.g. 16/5/2024"))
+        Error::field(
+            field,
+            format!("Ngày «{s}» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 16/5/2024"),
+            format!("Invalid date «{s}»: expected day/month/year, e.g. 16/5/2024"),
+        )
     })
 }
 
@@ -30,7 +34,11 @@ pub fn parse_month(field: &str, s: &str) -> Result<Month, Error> {
     };
     match parsed {
         Some((m, y)) if (1..=12).contains(&m) && (1900..=2200).contains(&y) => Ok(Month::new(y, m)),
-        _ => Err(Error::field(field, format!("Tháng «{s}» không hợp lệ: cần dạng tháng/năm, ví dụ 5/2024"), format!("Invalid month «{s}»: expected month/year, e.g. 5/2024"))),
+        _ => Err(Error::field(
+            field,
+            format!("Tháng «{s}» không hợp lệ: cần dạng tháng/năm, ví dụ 5/2024"),
+            format!("Invalid month «{s}»: expected month/year, e.g. 5/2024"),
+        )),
     }
 }
 
@@ -39,9 +47,15 @@ pub fn month(m: Month) -> String {
 }
 
 /// The period and as-of date a page or API call asks for, defaulting to this year and today.
-pub fn period_and_as_of(from: Option<&str>, to: Option<&str>, as_of: Option<&str>, today: NaiveDate) -> Result<(Period, NaiveDate), Error> {
+pub fn period_and_as_of(
+    from: Option<&str>,
+    to: Option<&str>,
+    as_of: Option<&str>,
+    today: NaiveDate,
+) -> Result<(Period, NaiveDate), Error> {
     let this_year = Period::year(chrono::Datelike::year(&today));
-    let from = from.filter(|s| !s.trim().is_empty()).map(|s| parse_month("from", s)).transpose()?.unwrap_or(this_year.from);
+    let from =
+        from.filter(|s| !s.trim().is_empty()).map(|s| parse_month("from", s)).transpose()?.unwrap_or(this_year.from);
     let to = to.filter(|s| !s.trim().is_empty()).map(|s| parse_month("to", s)).transpose()?.unwrap_or(this_year.to);
     let as_of = as_of.filter(|s| !s.trim().is_empty()).map(|s| parse_date("as_of", s)).transpose()?.unwrap_or(today);
     if to < from {

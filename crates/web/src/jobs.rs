@@ -33,7 +33,8 @@ impl Jobs {
     /// Starts an import in the background and returns the job's id.
     pub fn start(&self, app: App, actor: Actor, kind: Kind, file: String, bytes: Vec<u8>) -> String {
         let id = format!("{:016x}", rand::random::<u64>());
-        let job = Arc::new(Job { owner: actor.user_id, kind, file: file.clone(), state: Mutex::new(JobState::default()) });
+        let job =
+            Arc::new(Job { owner: actor.user_id, kind, file: file.clone(), state: Mutex::new(JobState::default()) });
         self.jobs.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), job.clone());
         tokio::spawn(async move {
             let progress = |stage: &str, done: u64, total: u64| {

@@ -15,10 +15,12 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "lt_session";
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        },
+    )
 }
 
 fn request_id() -> String {
@@ -74,14 +76,22 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let session = Session::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, crate::MAX_BODY).await.map_err(|_| session.fail(Error::new(ErrorCode::InvalidInput)).into_response())?;
+        let bytes = axum::body::to_bytes(body, crate::MAX_BODY)
+            .await
+            .map_err(|_| session.fail(Error::new(ErrorCode::InvalidInput)).into_response())?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
         if token != Some(session.csrf.as_str()) {
             return Err(session.fail(Error::new(ErrorCode::CsrfFailed)).into_response());
         }
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
-            session.fail(Error::msg(ErrorCode::InvalidInput, format!("Biểu mẫu không hợp lệ: {e}"), format!("Invalid form: {e}"))).into_response()
+            session
+                .fail(Error::msg(
+                    ErrorCode::InvalidInput,
+                    format!("Biểu mẫu không hợp lệ: {e}"),
+                    format!("Invalid form: {e}"),
+                ))
+                .into_response()
         })?;
         Ok(Posted { session, form })
     }
@@ -94,7 +104,11 @@ pub struct ApiActor(pub Actor);
 impl FromRequestParts<AppState> for ApiActor {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
         let actor = if let Some(token) = bearer {
             state.app.token_actor(token.trim()).await?
         } else {

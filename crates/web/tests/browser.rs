@@ -25,7 +25,10 @@ MK03,Vàng A Chử,MK-X1-CB1,01/01/2018
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn main_flows_in_headless_chromium() {
     if !webdriver::available() {
-        assert!(std::env::var_os("LAMTHEO_REQUIRE_BROWSER").is_none(), "chromium and chromedriver are required but missing");
+        assert!(
+            std::env::var_os("LAMTHEO_REQUIRE_BROWSER").is_none(),
+            "chromium and chromedriver are required but missing"
+        );
         eprintln!("chromium/chromedriver not installed: browser test skipped (scripts/test installs them)");
         return;
     }
@@ -36,7 +39,18 @@ async fn main_flows_in_headless_chromium() {
     app.import(&sys, Kind::Units, "u.csv", UNITS.as_bytes(), &quiet).await.unwrap();
     app.import(&sys, Kind::People, "p.csv", PEOPLE.as_bytes(), &quiet).await.unwrap();
     let district = app.unit_by_code(&sys, "MK").unwrap().id;
-    app.add_user(&sys, NewUser { username: "tuyengiao".into(), password: "mat-khau-123".into(), role: Role::Staff, scope_unit_id: Some(district), person_id: None }).await.unwrap();
+    app.add_user(
+        &sys,
+        NewUser {
+            username: "tuyengiao".into(),
+            password: "mat-khau-123".into(),
+            role: Role::Staff,
+            scope_unit_id: Some(district),
+            person_id: None,
+        },
+    )
+    .await
+    .unwrap();
     let cell = app.unit_by_code(&sys, "MK-X1-CB1").unwrap().id;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -93,5 +107,9 @@ async fn main_flows_in_headless_chromium() {
     .await;
     let _ = std::fs::remove_file(std::env::temp_dir().join(format!("lamtheo-roster-{}.csv", std::process::id())));
     result.unwrap();
-    assert_eq!(app.search_people(&sys, "thao a sinh", None, 10).await.unwrap().len(), 0, "the rejected roster wrote nothing");
+    assert_eq!(
+        app.search_people(&sys, "thao a sinh", None, 10).await.unwrap().len(),
+        0,
+        "the rejected roster wrote nothing"
+    );
 }

@@ -42,8 +42,30 @@ async fn sites() -> Vec<Site> {
         app.import(&sys, Kind::People, "p.csv", PEOPLE.as_bytes(), &quiet).await.unwrap();
         app.import(&sys, Kind::Conferences, "c.csv", CONFS.as_bytes(), &quiet).await.unwrap();
         let h1 = app.unit_by_code(&sys, "H1").unwrap().id;
-        app.add_user(&sys, NewUser { username: "admin".into(), password: "quan-tri-123".into(), role: Role::Admin, scope_unit_id: None, person_id: None }).await.unwrap();
-        app.add_user(&sys, NewUser { username: "bithu1".into(), password: "bi-thu-123".into(), role: Role::Secretary, scope_unit_id: Some(h1), person_id: None }).await.unwrap();
+        app.add_user(
+            &sys,
+            NewUser {
+                username: "admin".into(),
+                password: "quan-tri-123".into(),
+                role: Role::Admin,
+                scope_unit_id: None,
+                person_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        app.add_user(
+            &sys,
+            NewUser {
+                username: "bithu1".into(),
+                password: "bi-thu-123".into(),
+                role: Role::Secretary,
+                scope_unit_id: Some(h1),
+                person_id: None,
+            },
+        )
+        .await
+        .unwrap();
         out.push(Site { engine, router: lamtheo_web::router(app.clone(), false), app });
     }
     out
@@ -74,7 +96,11 @@ fn get(path: &str, cookie: &str) -> Request<Body> {
 }
 
 fn form(path: &str, cookie: &str, body: &str) -> Request<Body> {
-    Request::post(path).header(header::COOKIE, cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body.to_string())).unwrap()
+    Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .unwrap()
 }
 
 /// Logs in and returns (cookie header, csrf token).
@@ -95,7 +121,13 @@ async fn pages_need_a_session_and_login_is_rate_limited() {
         let res = call(&s.router, get("/", "")).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", s.engine);
         assert_eq!(res.headers.get(header::LOCATION).unwrap(), "/login");
-        assert!(res.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert!(res
+            .headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'"));
         assert_eq!(res.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
         for _ in 0..5 {
             let res = call(&s.router, form("/login", "", "username=bithu1&password=sai-mat-khau")).await;
@@ -103,10 +135,20 @@ async fn pages_need_a_session_and_login_is_rate_limited() {
             assert!(res.body.contains("Sai tên đăng nhập hoặc mật khẩu"), "{}", s.engine);
         }
         let res = call(&s.router, form("/login", "", "username=bithu1&password=bi-thu-123")).await;
-        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}: the right password is refused while blocked", s.engine);
+        assert_eq!(
+            res.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}: the right password is refused while blocked",
+            s.engine
+        );
         // The API without credentials: a JSON error with a stable code.
         let res = call(&s.router, get("/api/v1/me", "")).await;
-        assert_eq!((res.status, res.json()["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")), "{}", s.engine);
+        assert_eq!(
+            (res.status, res.json()["error"]["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+            "{}",
+            s.engine
+        );
     }
 }
 
@@ -120,38 +162,87 @@ async fn a_district_secretary_sees_only_its_district_through_pages_and_api() {
         // Guess every unit id (and some that do not exist): only the own branch answers.
         for id in all.iter().copied().chain([0, 999, -1]) {
             let page = call(&s.router, get(&format!("/units/{id}"), &cookie)).await;
-            let api = call(&s.router, get(&format!("/api/v1/units/{id}/figures?from=1/2024&to=12/2024"), &cookie)).await;
+            let api =
+                call(&s.router, get(&format!("/api/v1/units/{id}/figures?from=1/2024&to=12/2024"), &cookie)).await;
             if mine.contains(&id) {
                 assert_eq!(page.status, StatusCode::OK, "{}: own unit {id}", s.engine);
                 assert_eq!(api.status, StatusCode::OK, "{}: own unit {id}", s.engine);
             } else {
                 assert_eq!(page.status, StatusCode::NOT_FOUND, "{}: unit {id} page", s.engine);
-                assert_eq!((api.status, api.json()["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{}: unit {id} api", s.engine);
+                assert_eq!(
+                    (api.status, api.json()["error"]["code"].as_str()),
+                    (StatusCode::NOT_FOUND, Some("not_found")),
+                    "{}: unit {id} api",
+                    s.engine
+                );
             }
         }
         let page = call(&s.router, get(&format!("/units/{}?from=1/2024&to=12/2024", mine[0]), &cookie)).await;
-        assert!(page.body.contains("Huyện ủy Bến Lức") && page.body.contains("id=\"fig-conferences\">1<"), "{}", s.engine);
+        assert!(
+            page.body.contains("Huyện ủy Bến Lức") && page.body.contains("id=\"fig-conferences\">1<"),
+            "{}",
+            s.engine
+        );
         // People: search finds only the own branch's people, accents ignored.
         let people = call(&s.router, get("/api/v1/people?q=dang%20thi", &cookie)).await.json();
         assert_eq!(people.as_array().unwrap().len(), 1, "{}", s.engine);
         let everyone = call(&s.router, get("/api/v1/people?q=", &cookie)).await.json();
-        assert_eq!(everyone.as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect::<Vec<_>>(), vec!["Đặng Thị Hoa"], "{}", s.engine);
+        assert_eq!(
+            everyone.as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect::<Vec<_>>(),
+            vec!["Đặng Thị Hoa"],
+            "{}",
+            s.engine
+        );
         let other = s.app.search_people(&sys, "tran van", None, 10).await.unwrap()[0].id;
-        assert_eq!(call(&s.router, get(&format!("/people/{other}"), &cookie)).await.status, StatusCode::NOT_FOUND, "{}", s.engine);
-        assert_eq!(call(&s.router, get(&format!("/api/v1/people/{other}"), &cookie)).await.status, StatusCode::NOT_FOUND, "{}", s.engine);
+        assert_eq!(
+            call(&s.router, get(&format!("/people/{other}"), &cookie)).await.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            s.engine
+        );
+        assert_eq!(
+            call(&s.router, get(&format!("/api/v1/people/{other}"), &cookie)).await.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            s.engine
+        );
         // Writes into the other district fail; into the own one they work.
         let cb2 = s.app.unit_by_code(&sys, "CB2").unwrap().id;
-        let res = call(&s.router, form("/conferences", &cookie, &format!("csrf={csrf}&unit_id={cb2}&held_on=1/4/2024&title=L%E1%BA%BFn"))).await;
+        let res = call(
+            &s.router,
+            form("/conferences", &cookie, &format!("csrf={csrf}&unit_id={cb2}&held_on=1/4/2024&title=L%E1%BA%BFn")),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", s.engine);
-        let res = call(&s.router, form("/conferences", &cookie, &format!("csrf={csrf}&unit_id={}&held_on=1/4/2024&title=H%E1%BB%8Dc", mine[1]))).await;
+        let res = call(
+            &s.router,
+            form(
+                "/conferences",
+                &cookie,
+                &format!("csrf={csrf}&unit_id={}&held_on=1/4/2024&title=H%E1%BB%8Dc", mine[1]),
+            ),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
         // Without the CSRF token nothing happens.
-        let res = call(&s.router, form("/conferences", &cookie, &format!("unit_id={}&held_on=2/4/2024&title=X", mine[1]))).await;
+        let res =
+            call(&s.router, form("/conferences", &cookie, &format!("unit_id={}&held_on=2/4/2024&title=X", mine[1])))
+                .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", s.engine);
-        let api = Request::post("/api/v1/conferences").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/json").body(Body::from(format!(r#"{{"unit_id":{},"held_on":"2024-04-02","title":"X"}}"#, mine[1]))).unwrap();
+        let api = Request::post("/api/v1/conferences")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!(r#"{{"unit_id":{},"held_on":"2024-04-02","title":"X"}}"#, mine[1])))
+            .unwrap();
         let res = call(&s.router, api).await;
-        assert_eq!((res.status, res.json()["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf_failed")), "{}", s.engine);
-        let convs = s.app.conferences_of(&sys, mine[1], common_date(2024, 1, 1), common_date(2024, 12, 31)).await.unwrap();
+        assert_eq!(
+            (res.status, res.json()["error"]["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("csrf_failed")),
+            "{}",
+            s.engine
+        );
+        let convs =
+            s.app.conferences_of(&sys, mine[1], common_date(2024, 1, 1), common_date(2024, 12, 31)).await.unwrap();
         assert_eq!(convs.len(), 2, "{}: the seeded one and the one posted with a token", s.engine);
     }
 }
@@ -164,27 +255,92 @@ fn common_date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 async fn api_tokens_errors_and_openapi() {
     for s in sites().await {
         let sys = Actor::system();
-        let admin = s.app.session(&s.app.login("admin", "quan-tri-123", "t").await.unwrap().token).await.unwrap().unwrap().0;
+        let admin =
+            s.app.session(&s.app.login("admin", "quan-tri-123", "t").await.unwrap().token).await.unwrap().unwrap().0;
         let (_, token) = s.app.create_token(&admin, "ci").await.unwrap();
         let bearer = |req: axum::http::request::Builder| req.header(header::AUTHORIZATION, format!("Bearer {token}"));
         let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
         // Bad input: the field is named; malformed JSON is a clear 422, never a 500.
-        let res = call(&s.router, bearer(Request::post("/api/v1/conferences")).header(header::CONTENT_TYPE, "application/json").body(Body::from(format!(r#"{{"unit_id":{cb1},"held_on":"2024-04-02","title":"  "}}"#))).unwrap()).await;
-        assert_eq!((res.status, res.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("title")), "{}", s.engine);
-        let res = call(&s.router, bearer(Request::post("/api/v1/conferences")).header(header::CONTENT_TYPE, "application/json").body(Body::from("{not json")).unwrap()).await;
-        assert_eq!((res.status, res.json()["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_input")), "{}: {}", s.engine, res.body);
-        let res = call(&s.router, bearer(Request::get("/api/v1/units/1/figures?from=13/2024")).body(Body::empty()).unwrap()).await;
-        assert_eq!((res.status, res.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")), "{}", s.engine);
-        let res = call(&s.router, bearer(Request::post("/api/v1/units")).header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"code":"CB1","name":"Trùng","kind":"chi_bo","parent_id":null,"opened_on":"2020-01-01"}"#)).unwrap()).await;
-        assert_eq!((res.status, res.json()["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{}: {}", s.engine, res.body);
+        let res = call(
+            &s.router,
+            bearer(Request::post("/api/v1/conferences"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(format!(r#"{{"unit_id":{cb1},"held_on":"2024-04-02","title":"  "}}"#)))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (res.status, res.json()["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("title")),
+            "{}",
+            s.engine
+        );
+        let res = call(
+            &s.router,
+            bearer(Request::post("/api/v1/conferences"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (res.status, res.json()["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_input")),
+            "{}: {}",
+            s.engine,
+            res.body
+        );
+        let res =
+            call(&s.router, bearer(Request::get("/api/v1/units/1/figures?from=13/2024")).body(Body::empty()).unwrap())
+                .await;
+        assert_eq!(
+            (res.status, res.json()["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("from")),
+            "{}",
+            s.engine
+        );
+        let res = call(
+            &s.router,
+            bearer(Request::post("/api/v1/units"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    r#"{"code":"CB1","name":"Trùng","kind":"chi_bo","parent_id":null,"opened_on":"2020-01-01"}"#,
+                ))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (res.status, res.json()["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("conflict")),
+            "{}: {}",
+            s.engine,
+            res.body
+        );
         // Import through the API: every bad row at once.
-        let res = call(&s.router, bearer(Request::post("/api/v1/imports/people?file=x.csv")).body(Body::from("Họ và tên,Mã đơn vị\nAn,CB1\nBình,KHONG\n")).unwrap()).await;
+        let res = call(
+            &s.router,
+            bearer(Request::post("/api/v1/imports/people?file=x.csv"))
+                .body(Body::from("Họ và tên,Mã đơn vị\nAn,CB1\nBình,KHONG\n"))
+                .unwrap(),
+        )
+        .await;
         assert_eq!(res.json()["error"]["code"].as_str(), Some("import_rejected"), "{}: {}", s.engine, res.body);
         // Figures in Vietnamese format through the API.
         let t = s.app.unit_by_code(&sys, "T").unwrap().id;
-        let res = call(&s.router, bearer(Request::get(format!("/api/v1/units/{t}/figures?from=2024-01&to=2024-12&as_of=2024-12-31"))).body(Body::empty()).unwrap()).await;
+        let res = call(
+            &s.router,
+            bearer(Request::get(format!("/api/v1/units/{t}/figures?from=2024-01&to=2024-12&as_of=2024-12-31")))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         let v = res.json();
-        assert_eq!((v["figures"]["conferences"].as_u64(), v["children"].as_array().map(|c| c.len())), (Some(2), Some(2)), "{}: {v}", s.engine);
+        assert_eq!(
+            (v["figures"]["conferences"].as_u64(), v["children"].as_array().map(|c| c.len())),
+            (Some(2), Some(2)),
+            "{}: {v}",
+            s.engine
+        );
         // A revoked token stops working.
         s.app.revoke_token(&admin, 1).await.unwrap();
         let res = call(&s.router, bearer(Request::get("/api/v1/me")).body(Body::empty()).unwrap()).await;

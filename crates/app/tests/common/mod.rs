@@ -36,7 +36,18 @@ pub async fn apps() -> Vec<(&'static str, App)> {
 
 async fn unit(app: &App, code: &str, name: &str, kind: &str, parent: Option<Id>) -> Id {
     let sys = Actor::system();
-    app.create_unit(&sys, NewUnit { code: code.into(), name: name.into(), kind: kind.into(), parent_id: parent, opened_on: d(2000, 1, 1) }).await.unwrap()
+    app.create_unit(
+        &sys,
+        NewUnit {
+            code: code.into(),
+            name: name.into(),
+            kind: kind.into(),
+            parent_id: parent,
+            opened_on: d(2000, 1, 1),
+        },
+    )
+    .await
+    .unwrap()
 }
 
 pub async fn province(app: &App) -> Province {
@@ -49,13 +60,26 @@ pub async fn province(app: &App) -> Province {
     let mut people = vec![];
     let mut conferences = [0; 4];
     for i in 0..4 {
-        communes[i] = unit(app, &format!("C{}", i + 1), &format!("Đảng ủy xã {}", ["Bình Lư", "Bản Bo", "Mường So", "Dào San"][i]), "dang_uy_xa", Some(if i < 2 { d1 } else { d2 })).await;
-        cells[i] = unit(app, &format!("K{}", i + 1), &format!("Chi bộ bản {}", i + 1), "chi_bo", Some(communes[i])).await;
+        communes[i] = unit(
+            app,
+            &format!("C{}", i + 1),
+            &format!("Đảng ủy xã {}", ["Bình Lư", "Bản Bo", "Mường So", "Dào San"][i]),
+            "dang_uy_xa",
+            Some(if i < 2 { d1 } else { d2 }),
+        )
+        .await;
+        cells[i] =
+            unit(app, &format!("K{}", i + 1), &format!("Chi bộ bản {}", i + 1), "chi_bo", Some(communes[i])).await;
         let mut ids = vec![];
         for j in 0..3 {
             // The third person of the first cell is admitted in November 2024.
             let since = if i == 0 && j == 2 { d(2024, 11, 1) } else { d(2010, 1, 1) };
-            let person = Person { card_no: Some(format!("CARD-{i}-{j}")), full_name: format!("{} Văn {}", ["Lò", "Đặng", "Giàng"][j], ["An", "Bình", "Chiến", "Dũng"][i]), is_member: true, ..Person::default() };
+            let person = Person {
+                card_no: Some(format!("CARD-{i}-{j}")),
+                full_name: format!("{} Văn {}", ["Lò", "Đặng", "Giàng"][j], ["An", "Bình", "Chiến", "Dũng"][i]),
+                is_member: true,
+                ..Person::default()
+            };
             ids.push(app.add_person(&sys, NewPerson { person, unit_id: cells[i], since }).await.unwrap());
         }
         people.push(ids);
@@ -65,7 +89,23 @@ pub async fn province(app: &App) -> Province {
         for month in 1..=12 {
             for i in 0..4 {
                 let held_on = d(year, month, 10);
-                let c = app.create_conference(&sys, ConferenceInput { code: format!("K{i}-{year}-{month}"), unit_id: cells[i], held_on, title: "Sinh hoạt chi bộ".into(), level: "Chi bộ".into(), online: false, others_count: 2, unlisted_members: 0, topic_ids: vec![] }).await.unwrap();
+                let c = app
+                    .create_conference(
+                        &sys,
+                        ConferenceInput {
+                            code: format!("K{i}-{year}-{month}"),
+                            unit_id: cells[i],
+                            held_on,
+                            title: "Sinh hoạt chi bộ".into(),
+                            level: "Chi bộ".into(),
+                            online: false,
+                            others_count: 2,
+                            unlisted_members: 0,
+                            topic_ids: vec![],
+                        },
+                    )
+                    .await
+                    .unwrap();
                 if year == 2024 && month == 1 {
                     conferences[i] = c;
                 }
@@ -77,7 +117,7 @@ pub async fn province(app: &App) -> Province {
                         // Cell 2's second person never came in 2024 (excused every month).
                         let status = if i == 1 && j == 1 && year == 2024 {
                             AttendanceStatus::Excused
-                        } else if (month as usize + j) % 4 == 0 {
+                        } else if (month as usize + j).is_multiple_of(4) {
                             AttendanceStatus::Absent
                         } else {
                             AttendanceStatus::Present
@@ -90,6 +130,21 @@ pub async fn province(app: &App) -> Province {
         }
     }
     // A commune-level conference in the first half of 2025, before the merge.
-    app.create_conference(&sys, ConferenceInput { code: "C1-2025".into(), unit_id: communes[0], held_on: d(2025, 3, 5), title: "Quán triệt chuyên đề".into(), level: "Xã".into(), online: false, others_count: 50, unlisted_members: 4, topic_ids: vec![] }).await.unwrap();
+    app.create_conference(
+        &sys,
+        ConferenceInput {
+            code: "C1-2025".into(),
+            unit_id: communes[0],
+            held_on: d(2025, 3, 5),
+            title: "Quán triệt chuyên đề".into(),
+            level: "Xã".into(),
+            online: false,
+            others_count: 50,
+            unlisted_members: 4,
+            topic_ids: vec![],
+        },
+    )
+    .await
+    .unwrap();
     Province { p, districts: [d1, d2], communes, cells, people, conferences }
 }

@@ -62,7 +62,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
-            Err(e) => Err(ApiError(Error::msg(ErrorCode::InvalidInput, format!("Nội dung JSON không hợp lệ: {}", e.body_text()), format!("Invalid JSON body: {}", e.body_text())))),
+            Err(e) => Err(ApiError(Error::msg(
+                ErrorCode::InvalidInput,
+                format!("Nội dung JSON không hợp lệ: {}", e.body_text()),
+                format!("Invalid JSON body: {}", e.body_text()),
+            ))),
         }
     }
 }
@@ -74,7 +78,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).map(Params).map_err(|e| {
-            ApiError(Error::msg(ErrorCode::InvalidInput, format!("Tham số không hợp lệ: {e}"), format!("Invalid query parameters: {e}")))
+            ApiError(Error::msg(
+                ErrorCode::InvalidInput,
+                format!("Tham số không hợp lệ: {e}"),
+                format!("Invalid query parameters: {e}"),
+            ))
         })
     }
 }
@@ -107,7 +115,12 @@ struct AsOf {
     as_of: Option<NaiveDate>,
 }
 
-async fn unit(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<AsOf>) -> ApiResult {
+async fn unit(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<AsOf>,
+) -> ApiResult {
     ok(st.app.unit_view(&a, id, q.as_of.unwrap_or_else(|| st.app.today()))?)
 }
 
@@ -120,8 +133,14 @@ struct FiguresQuery {
     as_of: Option<String>,
 }
 
-async fn figures(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<FiguresQuery>) -> ApiResult {
-    let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
+async fn figures(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<FiguresQuery>,
+) -> ApiResult {
+    let (period, as_of) =
+        fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     let r = st.app.unit_report(&a, id, period, as_of)?;
     let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label()});
     ok(json!({
@@ -144,7 +163,12 @@ struct OnQuery {
     on: Option<NaiveDate>,
 }
 
-async fn members(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<OnQuery>) -> ApiResult {
+async fn members(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<OnQuery>,
+) -> ApiResult {
     ok(st.app.members_on(&a, id, q.on.unwrap_or_else(|| st.app.today())).await?)
 }
 
@@ -154,7 +178,12 @@ struct RangeQuery {
     to: Option<NaiveDate>,
 }
 
-async fn unit_conferences(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Params(q): Params<RangeQuery>) -> ApiResult {
+async fn unit_conferences(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<RangeQuery>,
+) -> ApiResult {
     let from = q.from.unwrap_or(NaiveDate::MIN);
     let to = q.to.unwrap_or(NaiveDate::MAX);
     ok(st.app.conferences_of(&a, id, from, to).await?)
@@ -166,7 +195,12 @@ struct RenameBody {
     on: NaiveDate,
 }
 
-async fn rename(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<RenameBody>) -> ApiResult {
+async fn rename(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<RenameBody>,
+) -> ApiResult {
     st.app.rename_unit(&a, id, &b.name, b.on).await?;
     ok(json!({"ok": true}))
 }
@@ -177,7 +211,12 @@ struct MoveBody {
     on: NaiveDate,
 }
 
-async fn move_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<MoveBody>) -> ApiResult {
+async fn move_unit(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<MoveBody>,
+) -> ApiResult {
     st.app.move_unit(&a, id, b.parent_id, b.on).await?;
     ok(json!({"ok": true}))
 }
@@ -187,7 +226,12 @@ struct CloseBody {
     on: NaiveDate,
 }
 
-async fn close(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<CloseBody>) -> ApiResult {
+async fn close(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<CloseBody>,
+) -> ApiResult {
     st.app.close_unit(&a, id, b.on).await?;
     ok(json!({"ok": true}))
 }
@@ -221,7 +265,12 @@ async fn person(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Pat
     ok(st.app.person(&a, id).await?)
 }
 
-async fn update_person(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(p): Body<Person>) -> ApiResult {
+async fn update_person(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(p): Body<Person>,
+) -> ApiResult {
     st.app.update_person(&a, Person { id, ..p }).await?;
     ok(json!({"ok": true}))
 }
@@ -232,7 +281,12 @@ struct TransferBody {
     on: NaiveDate,
 }
 
-async fn transfer(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<TransferBody>) -> ApiResult {
+async fn transfer(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<TransferBody>,
+) -> ApiResult {
     st.app.transfer_person(&a, id, b.unit_id, b.on).await?;
     ok(json!({"ok": true}))
 }
@@ -253,7 +307,11 @@ async fn create_doc(State(st): State<AppState>, ApiActor(a): ApiActor, Body(d): 
     ok(json!({"id": st.app.add_doc(&a, &d.code, &d.title, d.issued_on).await?}))
 }
 
-async fn create_conference(State(st): State<AppState>, ApiActor(a): ApiActor, Body(c): Body<ConferenceInput>) -> ApiResult {
+async fn create_conference(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Body(c): Body<ConferenceInput>,
+) -> ApiResult {
     ok(json!({"id": st.app.create_conference(&a, c).await?}))
 }
 
@@ -261,12 +319,22 @@ async fn conference(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id):
     ok(st.app.conference(&a, id).await?)
 }
 
-async fn update_conference(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(c): Body<ConferenceInput>) -> ApiResult {
+async fn update_conference(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(c): Body<ConferenceInput>,
+) -> ApiResult {
     st.app.update_conference(&a, id, c).await?;
     ok(json!({"ok": true}))
 }
 
-async fn attendance(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(rows): Body<Vec<AttendanceInput>>) -> ApiResult {
+async fn attendance(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(rows): Body<Vec<AttendanceInput>>,
+) -> ApiResult {
     ok(json!({"recorded": st.app.record_attendance(&a, id, &rows).await?}))
 }
 
@@ -279,8 +347,23 @@ struct PointBody {
     unlisted_members: i64,
 }
 
-async fn point(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>, Body(b): Body<PointBody>) -> ApiResult {
-    st.app.set_point(&a, ConnectionPoint { conference_id: id, unit_id: b.unit_id, others_count: b.others_count, unlisted_members: b.unlisted_members }).await?;
+async fn point(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<PointBody>,
+) -> ApiResult {
+    st.app
+        .set_point(
+            &a,
+            ConnectionPoint {
+                conference_id: id,
+                unit_id: b.unit_id,
+                others_count: b.others_count,
+                unlisted_members: b.unlisted_members,
+            },
+        )
+        .await?;
     ok(json!({"ok": true}))
 }
 
@@ -291,7 +374,13 @@ struct ImportQuery {
 }
 
 /// The file is the raw request body. The import runs to its end before answering.
-async fn import(State(st): State<AppState>, ApiActor(a): ApiActor, Path(kind): Path<String>, Params(q): Params<ImportQuery>, body: axum::body::Bytes) -> ApiResult {
+async fn import(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(kind): Path<String>,
+    Params(q): Params<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
     ok(st.app.import(&a, kind, &q.file, &body, &|_, _, _| {}).await?)
 }

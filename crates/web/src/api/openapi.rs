@@ -4,14 +4,22 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 /// (method, path, summary, request body schema, query parameters)
-pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &[&str])] = &[
+type Operation = (&'static str, &'static str, &'static str, Option<&'static str>, &'static [&'static str]);
+
+pub const OPERATIONS: &[Operation] = &[
     ("get", "/me", "Who am I (user, role, scope)", None, &[]),
     ("get", "/units", "Find units in scope by name or code (accents ignored)", None, &["q"]),
     ("post", "/units", "Create a unit", Some("NewUnit"), &[]),
     ("post", "/units/merge", "Merge units into a new or existing unit on a date", Some("Merge"), &[]),
     ("post", "/units/split", "Split a unit, reassigning members and children", Some("SplitPlan"), &[]),
     ("get", "/units/{id}", "A unit as of a date, with its path and children", None, &["as_of"]),
-    ("get", "/units/{id}/figures", "Participation figures for a period as of a date, by child unit, with topic completion", None, &["from", "to", "as_of"]),
+    (
+        "get",
+        "/units/{id}/figures",
+        "Participation figures for a period as of a date, by child unit, with topic completion",
+        None,
+        &["from", "to", "as_of"],
+    ),
     ("get", "/units/{id}/lineage", "Lineage events of a unit", None, &[]),
     ("get", "/units/{id}/members", "Roster of a unit on a date", None, &["on"]),
     ("get", "/units/{id}/conferences", "Conferences held by a unit", None, &["from", "to"]),
@@ -32,7 +40,13 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &[&str])] = &[
     ("put", "/conferences/{id}", "Change a conference", Some("Conference"), &[]),
     ("post", "/conferences/{id}/attendance", "Record attendance (a list of people)", Some("AttendanceList"), &[]),
     ("post", "/conferences/{id}/points", "Add or change a connection point", Some("Point"), &[]),
-    ("post", "/imports/{kind}", "Import a .csv/.xlsx file (raw body); kind: units, people, conferences, attendance, points", None, &["file"]),
+    (
+        "post",
+        "/imports/{kind}",
+        "Import a .csv/.xlsx file (raw body); kind: units, people, conferences, attendance, points",
+        None,
+        &["file"],
+    ),
     ("get", "/audit", "Audit log in scope, newest first", None, &["before"]),
 ];
 
@@ -76,7 +90,10 @@ fn schemas() -> Value {
 pub fn build() -> Value {
     let mut paths = Map::new();
     for (method, path, summary, body, query) in OPERATIONS {
-        let mut params: Vec<Value> = query.iter().map(|q| json!({"name": q, "in": "query", "required": *q == "file", "schema": {"type": "string"}})).collect();
+        let mut params: Vec<Value> = query
+            .iter()
+            .map(|q| json!({"name": q, "in": "query", "required": *q == "file", "schema": {"type": "string"}}))
+            .collect();
         if path.contains("{id}") {
             params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
         }

@@ -50,7 +50,13 @@ fn client_of(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String 
         .unwrap_or_default()
 }
 
-async fn login(State(st): State<AppState>, t: Lang, peer: PeerAddr, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+async fn login(
+    State(st): State<AppState>,
+    t: Lang,
+    peer: PeerAddr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let client = client_of(&headers, peer.0);
     match st.app.login(f.username.trim(), &f.password, &client).await {
         Ok(s) => {
@@ -59,7 +65,8 @@ async fn login(State(st): State<AppState>, t: Lang, peer: PeerAddr, headers: Hea
             ([(SET_COOKIE, cookie)], Redirect::to("/")).into_response()
         }
         Err(e) => {
-            let status = axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::UNAUTHORIZED);
+            let status =
+                axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::UNAUTHORIZED);
             match render(t, LoginPage { t, error: Some(e.message(t.en).to_string()) }) {
                 Ok(page) => (status, page).into_response(),
                 Err(e) => e.into_response(),
@@ -73,16 +80,23 @@ async fn logout(State(st): State<AppState>, p: Posted<serde::de::IgnoredAny>) ->
     if let Err(e) = st.app.logout(&p.session.token).await {
         tracing::warn!(error = ?e, "logout");
     }
-    ([(SET_COOKIE, format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))], Redirect::to("/login")).into_response()
+    ([(SET_COOKIE, format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))], Redirect::to("/login"))
+        .into_response()
 }
 
 async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
     let lang = if code == "en" { "en" } else { "vi" };
     let back = headers.get("referer").and_then(|v| v.to_str().ok()).filter(|r| !r.contains("/lang/")).map(|r| {
         // Only go back within this site.
-        r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())).unwrap_or_else(|| "/".into())
+        r.find("://")
+            .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+            .unwrap_or_else(|| "/".into())
     });
-    ([(SET_COOKIE, format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000"))], Redirect::to(&back.unwrap_or_else(|| "/".into()))).into_response()
+    (
+        [(SET_COOKIE, format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000"))],
+        Redirect::to(&back.unwrap_or_else(|| "/".into())),
+    )
+        .into_response()
 }
 
 #[derive(Template)]
@@ -96,7 +110,10 @@ struct AccountPage {
 }
 
 async fn account_page(s: Session) -> PageResult {
-    render(s.t, AccountPage { t: s.t, role: s.actor.role.label_vi().into(), c: Ctx::of(&s), message: None, new_token: None })
+    render(
+        s.t,
+        AccountPage { t: s.t, role: s.actor.role.label_vi().into(), c: Ctx::of(&s), message: None, new_token: None },
+    )
 }
 
 #[derive(Deserialize)]
@@ -119,6 +136,15 @@ struct TokenForm {
 async fn create_token(State(st): State<AppState>, p: Posted<TokenForm>) -> PageResult {
     let s = p.session;
     let (_, secret) = st.app.create_token(&s.actor, p.form.name.trim()).await.map_err(|e| s.fail(e))?;
-    let message = Some(s.t.s("Đã tạo khóa API. Hãy chép ngay: khóa chỉ hiện một lần.", "API token created. Copy it now: it is shown only once.").to_string());
-    render(s.t, AccountPage { t: s.t, role: s.actor.role.label_vi().into(), c: Ctx::of(&s), message, new_token: Some(secret) })
+    let message = Some(
+        s.t.s(
+            "Đã tạo khóa API. Hãy chép ngay: khóa chỉ hiện một lần.",
+            "API token created. Copy it now: it is shown only once.",
+        )
+        .to_string(),
+    );
+    render(
+        s.t,
+        AccountPage { t: s.t, role: s.actor.role.label_vi().into(), c: Ctx::of(&s), message, new_token: Some(secret) },
+    )
 }

@@ -45,7 +45,11 @@ async fn users(State(st): State<AppState>, s: Session) -> PageResult {
         .into_iter()
         .map(|u| UserRow {
             id: u.id,
-            scope: u.scope_unit_id.and_then(|id| st.app.unit_view(&s.actor, id, today).ok()).map(|v| format!("{} ({})", v.name_on, v.unit.code)).unwrap_or_else(|| s.t.s("Toàn hệ thống", "Everything").into()),
+            scope: u
+                .scope_unit_id
+                .and_then(|id| st.app.unit_view(&s.actor, id, today).ok())
+                .map(|v| format!("{} ({})", v.name_on, v.unit.code))
+                .unwrap_or_else(|| s.t.s("Toàn hệ thống", "Everything").into()),
             username: u.username,
             role: s.t.s(u.role.label_vi(), u.role.as_str()).to_string(),
             active: u.active,
@@ -66,12 +70,30 @@ struct UserForm {
 
 async fn add_user(State(st): State<AppState>, p: Posted<UserForm>) -> PageResult {
     let (s, f) = (p.session, p.form);
-    let role = Role::parse(&f.role).ok_or_else(|| s.fail(Error::field("role", "Vai trò không hợp lệ", "Unknown role")))?;
+    let role =
+        Role::parse(&f.role).ok_or_else(|| s.fail(Error::field("role", "Vai trò không hợp lệ", "Unknown role")))?;
     let scope = match f.scope_code.trim() {
         "" => None,
-        code => Some(st.app.unit_by_code(&s.actor, code).map_err(|_| s.fail(Error::field("scope_code", format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"), format!("No unit with code «{code}» in your scope"))))?.id),
+        code => Some(
+            st.app
+                .unit_by_code(&s.actor, code)
+                .map_err(|_| {
+                    s.fail(Error::field(
+                        "scope_code",
+                        format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
+                        format!("No unit with code «{code}» in your scope"),
+                    ))
+                })?
+                .id,
+        ),
     };
-    st.app.add_user(&s.actor, NewUser { username: f.username, password: f.password, role, scope_unit_id: scope, person_id: None }).await.map_err(|e| s.fail(e))?;
+    st.app
+        .add_user(
+            &s.actor,
+            NewUser { username: f.username, password: f.password, role, scope_unit_id: scope, person_id: None },
+        )
+        .await
+        .map_err(|e| s.fail(e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 

@@ -40,8 +40,25 @@ struct NewPage {
 
 async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) -> PageResult {
     let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
-    let topics = st.app.topics().await.map_err(|e| s.fail(e))?.into_iter().map(|t| (t.id, format!("{} ({})", t.title, t.year))).collect();
-    render(s.t, NewPage { t: s.t, c: Ctx::of(&s), unit_id: unit, unit_name: view.name_on, today: fmt::date(st.app.today()), topics })
+    let topics = st
+        .app
+        .topics()
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|t| (t.id, format!("{} ({})", t.title, t.year)))
+        .collect();
+    render(
+        s.t,
+        NewPage {
+            t: s.t,
+            c: Ctx::of(&s),
+            unit_id: unit,
+            unit_name: view.name_on,
+            today: fmt::date(st.app.today()),
+            topics,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -66,7 +83,13 @@ fn count(field: &str, s: &str) -> Result<i64, lamtheo_domain::Error> {
     if s.trim().is_empty() {
         return Ok(0);
     }
-    vn::parse_int(s).filter(|n| *n >= 0).ok_or_else(|| lamtheo_domain::Error::field(field, format!("«{s}» không phải số lượt hợp lệ"), format!("«{s}» is not a valid count")))
+    vn::parse_int(s).filter(|n| *n >= 0).ok_or_else(|| {
+        lamtheo_domain::Error::field(
+            field,
+            format!("«{s}» không phải số lượt hợp lệ"),
+            format!("«{s}» is not a valid count"),
+        )
+    })
 }
 
 async fn create(State(st): State<AppState>, p: Posted<ConferenceForm>) -> PageResult {
@@ -122,13 +145,30 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
     let status: HashMap<Id, AttendanceStatus> = v.attendance.iter().map(|a| (a.person_id, a.status)).collect();
     // The roster of the organising unit on the day; people recorded from elsewhere too.
     let roster = st.app.members_on(&s.actor, conf.unit_id, conf.held_on).await.unwrap_or_default();
-    let roster = roster.iter().map(|p| AttendeeRow { id: p.id, name: p.full_name.clone(), status: status.get(&p.id).map_or("", |s| s.as_str()) }).collect();
+    let roster = roster
+        .iter()
+        .map(|p| AttendeeRow {
+            id: p.id,
+            name: p.full_name.clone(),
+            status: status.get(&p.id).map_or("", |s| s.as_str()),
+        })
+        .collect();
     let topic_list = st.app.topics().await.map_err(|e| s.fail(e))?;
-    let topics = conf.topic_ids.iter().filter_map(|t| topic_list.iter().find(|x| x.id == *t)).map(|t| t.title.clone()).collect();
+    let topics =
+        conf.topic_ids.iter().filter_map(|t| topic_list.iter().find(|x| x.id == *t)).map(|t| t.title.clone()).collect();
     let points = v
         .points
         .iter()
-        .map(|p| (st.app.unit_view(&s.actor, p.unit_id, conf.held_on).map(|u| u.name_on).unwrap_or_else(|_| format!("#{}", p.unit_id)), fmt::int(p.unlisted_members), fmt::int(p.others_count)))
+        .map(|p| {
+            (
+                st.app
+                    .unit_view(&s.actor, p.unit_id, conf.held_on)
+                    .map(|u| u.name_on)
+                    .unwrap_or_else(|_| format!("#{}", p.unit_id)),
+                fmt::int(p.unlisted_members),
+                fmt::int(p.others_count),
+            )
+        })
         .collect();
     let present = v.attendance.iter().filter(|a| a.status == AttendanceStatus::Present).count();
     let t = s.t;

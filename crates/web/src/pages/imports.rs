@@ -43,7 +43,17 @@ async fn page(s: Session) -> PageResult {
         .map(|k| KindView {
             slug: k.slug(),
             title: t.s(k.title_vi(), k.title_en()).to_string(),
-            columns: k.columns().iter().map(|c| (format!("{} ({})", c.header_vi, c.header_en), c.required, t.s(c.description_vi, c.description_en).to_string())).collect(),
+            columns: k
+                .columns()
+                .iter()
+                .map(|c| {
+                    (
+                        format!("{} ({})", c.header_vi, c.header_en),
+                        c.required,
+                        t.s(c.description_vi, c.description_en).to_string(),
+                    )
+                })
+                .collect(),
         })
         .collect();
     render(t, ImportsPage { t, c: Ctx::of(&s), kinds })
@@ -54,7 +64,10 @@ async fn template(s: Session, Path(file): Path<String>) -> PageResult {
     let kind = Kind::from_slug(slug).ok_or_else(|| s.fail(Error::not_found()))?;
     let (bytes, mime) = match ext {
         "csv" => (lamtheo_importer::template_csv(kind), "text/csv; charset=utf-8"),
-        "xlsx" => (lamtheo_importer::template_xlsx(kind).map_err(|e| s.fail(Error::internal(e)))?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "xlsx" => (
+            lamtheo_importer::template_xlsx(kind).map_err(|e| s.fail(Error::internal(e)))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         _ => return Err(s.fail(Error::not_found())),
     };
     let disposition = format!("attachment; filename=\"mau-{slug}.{ext}\"");
@@ -68,13 +81,19 @@ fn bad(msg_vi: &str, msg_en: &str) -> Error {
 /// The upload: a multipart form with `csrf`, `kind` and `file`.
 async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> PageResult {
     let (mut csrf, mut kind, mut file) = (None, None, None);
-    while let Some(field) = mp.next_field().await.map_err(|e| s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}"))))? {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}"))))?
+    {
         match field.name() {
             Some("csrf") => csrf = field.text().await.ok(),
             Some("kind") => kind = field.text().await.ok(),
             Some("file") => {
                 let name = field.file_name().unwrap_or("").to_string();
-                let bytes = field.bytes().await.map_err(|e| s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}"))))?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}")))
+                })?;
                 file = Some((name, bytes.to_vec()));
             }
             _ => {}
@@ -83,8 +102,13 @@ async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> Pa
     if csrf.as_deref() != Some(s.csrf.as_str()) {
         return Err(s.fail(Error::new(ErrorCode::CsrfFailed)));
     }
-    let kind = kind.as_deref().and_then(Kind::from_slug).ok_or_else(|| s.fail(Error::field("kind", "Chọn loại dữ liệu cần nhập", "Choose what to import")))?;
-    let (name, bytes) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()).ok_or_else(|| s.fail(Error::field("file", "Chọn tệp .xlsx hoặc .csv", "Choose an .xlsx or .csv file")))?;
+    let kind = kind
+        .as_deref()
+        .and_then(Kind::from_slug)
+        .ok_or_else(|| s.fail(Error::field("kind", "Chọn loại dữ liệu cần nhập", "Choose what to import")))?;
+    let (name, bytes) = file
+        .filter(|(n, b)| !n.is_empty() && !b.is_empty())
+        .ok_or_else(|| s.fail(Error::field("file", "Chọn tệp .xlsx hoặc .csv", "Choose an .xlsx or .csv file")))?;
     let id = st.jobs.start(st.app.clone(), s.actor.clone(), kind, name, bytes);
     Ok(Redirect::to(&format!("/imports/jobs/{id}")).into_response())
 }
@@ -108,7 +132,7 @@ async fn job(State(st): State<AppState>, s: Session, Path(id): Path<String>) -> 
     let job = st.jobs.get(&id, s.actor.user_id).ok_or_else(|| s.fail(Error::not_found()))?;
     let state = job.state.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let t = s.t;
-    let percent = if state.total == 0 { 0 } else { state.done * 100 / state.total };
+    let percent = (state.done * 100).checked_div(state.total).unwrap_or(0);
     let stage = match state.stage.as_str() {
         "parse" => t.s("Đang đọc tệp", "Reading the file"),
         "write" => t.s("Đang ghi dữ liệu", "Writing"),
@@ -116,7 +140,9 @@ async fn job(State(st): State<AppState>, s: Session, Path(id): Path<String>) -> 
     };
     let (mut summary, mut error, mut details) = (None, None, vec![]);
     match &state.result {
-        Some(Ok(sum)) => summary = Some((fmt::int(sum.rows), fmt::int(sum.created), fmt::int(sum.updated), fmt::int(sum.unchanged))),
+        Some(Ok(sum)) => {
+            summary = Some((fmt::int(sum.rows), fmt::int(sum.created), fmt::int(sum.updated), fmt::int(sum.unchanged)))
+        }
         Some(Err(e)) => {
             error = Some(e.message(t.en).to_string());
             details = if e.code == ErrorCode::Internal { vec![] } else { e.details.clone() };
@@ -124,5 +150,19 @@ async fn job(State(st): State<AppState>, s: Session, Path(id): Path<String>) -> 
         None => {}
     }
     let kind = t.s(job.kind.title_vi(), job.kind.title_en()).to_string();
-    render(t, JobPage { t, c: Ctx::of(&s), file: job.file.clone(), kind, running: state.result.is_none(), stage: stage.into(), percent, summary, error, details })
+    render(
+        t,
+        JobPage {
+            t,
+            c: Ctx::of(&s),
+            file: job.file.clone(),
+            kind,
+            running: state.result.is_none(),
+            stage: stage.into(),
+            percent,
+            summary,
+            error,
+            details,
+        },
+    )
 }

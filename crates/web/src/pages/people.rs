@@ -97,8 +97,25 @@ async fn person_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>)
         (t.s("Cán bộ chủ chốt", "Key cadre"), yes(p.key_cadre)),
         (t.s("Người đứng đầu", "Head of unit"), yes(p.head_of_unit)),
     ];
-    let memberships = v.memberships.iter().map(|(m, name)| (m.unit_id, name.clone(), fmt::date(m.valid_from), m.valid_to.map(fmt::date).unwrap_or_else(|| "…".into()))).collect();
-    render(t, PersonPage { t, c: Ctx::of(&s), id, name: p.full_name.clone(), facts, memberships, can_write: s.actor.role.can_write(Resource::Person) })
+    let memberships = v
+        .memberships
+        .iter()
+        .map(|(m, name)| {
+            (m.unit_id, name.clone(), fmt::date(m.valid_from), m.valid_to.map(fmt::date).unwrap_or_else(|| "…".into()))
+        })
+        .collect();
+    render(
+        t,
+        PersonPage {
+            t,
+            c: Ctx::of(&s),
+            id,
+            name: p.full_name.clone(),
+            facts,
+            memberships,
+            can_write: s.actor.role.can_write(Resource::Person),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -132,14 +149,30 @@ struct MembersPage {
     can_write: bool,
 }
 
-async fn members(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(q): Query<MembersQuery>) -> PageResult {
+async fn members(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Id>,
+    Query(q): Query<MembersQuery>,
+) -> PageResult {
     let on = match q.on.as_deref().filter(|x| !x.is_empty()) {
         Some(d) => fmt::parse_date("on", d).map_err(|e| s.fail(e))?,
         None => st.app.today(),
     };
     let view = st.app.unit_view(&s.actor, id, on).map_err(|e| s.fail(e))?;
     let people = st.app.members_on(&s.actor, id, on).await.map_err(|e| s.fail(e))?;
-    render(s.t, MembersPage { t: s.t, c: Ctx::of(&s), unit_id: id, unit_name: view.name_on, on: fmt::date(on), people: people.iter().map(row).collect(), can_write: s.actor.role.can_write(Resource::Person) })
+    render(
+        s.t,
+        MembersPage {
+            t: s.t,
+            c: Ctx::of(&s),
+            unit_id: id,
+            unit_name: view.name_on,
+            on: fmt::date(on),
+            people: people.iter().map(row).collect(),
+            can_write: s.actor.role.can_write(Resource::Person),
+        },
+    )
 }
 
 #[derive(Deserialize)]

@@ -50,7 +50,11 @@ async fn home(State(st): State<AppState>, s: Session) -> PageResult {
     if let [one] = tops.as_slice() {
         return Ok(Redirect::to(&format!("/units/{one}")).into_response());
     }
-    let units = tops.iter().filter_map(|id| st.app.unit_view(&s.actor, *id, today).ok()).map(|v| (v.unit.id, v.name_on)).collect();
+    let units = tops
+        .iter()
+        .filter_map(|id| st.app.unit_view(&s.actor, *id, today).ok())
+        .map(|v| (v.unit.id, v.name_on))
+        .collect();
     render(s.t, HomePage { t: s.t, c: Ctx::of(&s), units })
 }
 
@@ -110,16 +114,32 @@ struct UnitPage {
     kinds: Vec<(String, String)>,
 }
 
-async fn unit_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(q): Query<PeriodQuery>) -> PageResult {
+async fn unit_page(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Id>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
     let app = &st.app;
-    let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today()).map_err(|e| s.fail(e))?;
+    let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
+        .map_err(|e| s.fail(e))?;
     let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
     let report = app.unit_report(&s.actor, id, period, as_of).map_err(|e| s.fail(e))?;
     let kinds = app.kinds().await.map_err(|e| s.fail(e))?;
-    let kind_label = |k: &str| kinds.iter().find(|x| x.code == k).map(|x| s.t.s(&x.name_vi, &x.name_en).to_string()).unwrap_or_else(|| k.to_string());
+    let kind_label = |k: &str| {
+        kinds
+            .iter()
+            .find(|x| x.code == k)
+            .map(|x| s.t.s(&x.name_vi, &x.name_en).to_string())
+            .unwrap_or_else(|| k.to_string())
+    };
     let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
-    let mut children: Vec<FigureRow> = report.children.iter().map(|c| FigureRow::new(c.unit_id, names.get(&c.unit_id).unwrap_or(&"").to_string(), c.historic, &c.figures)).collect();
-    children.sort_by(|a, b| (a.historic, vn::sort_key(&a.name)).cmp(&(b.historic, vn::sort_key(&b.name))));
+    let mut children: Vec<FigureRow> = report
+        .children
+        .iter()
+        .map(|c| FigureRow::new(c.unit_id, names.get(&c.unit_id).unwrap_or(&"").to_string(), c.historic, &c.figures))
+        .collect();
+    children.sort_by_cached_key(|c| (c.historic, vn::sort_key(&c.name)));
     let topic_titles = app.topics().await.map_err(|e| s.fail(e))?;
     let topics = report
         .topics
@@ -143,7 +163,12 @@ async fn unit_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Q
         .map_err(|e| s.fail(e))?
         .into_iter()
         .map(|e| {
-            let names = |ids: &[Id]| ids.iter().filter_map(|u| app.unit_view(&s.actor, *u, e.happened_on).ok().map(|v| v.name_on)).collect::<Vec<_>>().join(", ");
+            let names = |ids: &[Id]| {
+                ids.iter()
+                    .filter_map(|u| app.unit_view(&s.actor, *u, e.happened_on).ok().map(|v| v.name_on))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let what = format!("{} → {}", names(&e.sources), names(&e.targets));
             (fmt::date(e.happened_on), s.t.s(e.kind.label_vi(), e.kind.as_str()).to_string(), what)
         })
@@ -234,7 +259,10 @@ struct MoveForm {
 async fn move_unit(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<MoveForm>) -> PageResult {
     let s = p.session;
     let on = fmt::parse_date("on", &p.form.on).map_err(|e| s.fail(e))?;
-    let parent = st.app.unit_by_code(&s.actor, p.form.parent_code.trim()).map_err(|_| s.fail(unknown_code("parent_code", &p.form.parent_code)))?;
+    let parent = st
+        .app
+        .unit_by_code(&s.actor, p.form.parent_code.trim())
+        .map_err(|_| s.fail(unknown_code("parent_code", &p.form.parent_code)))?;
     st.app.move_unit(&s.actor, id, parent.id, on).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/units/{id}")).into_response())
 }
@@ -252,7 +280,11 @@ async fn close(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<DateFor
 }
 
 fn unknown_code(field: &str, code: &str) -> Error {
-    Error::field(field, format!("Không có đơn vị mã «{}» trong phạm vi của bạn", code.trim()), format!("No unit with code «{}» in your scope", code.trim()))
+    Error::field(
+        field,
+        format!("Không có đơn vị mã «{}» trong phạm vi của bạn", code.trim()),
+        format!("No unit with code «{}» in your scope", code.trim()),
+    )
 }
 
 /// Merges this unit and the others listed (codes separated by commas) into a new unit under
@@ -281,10 +313,24 @@ async fn merge(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<MergeFo
         sources.push(st.app.unit_by_code(&s.actor, code).map_err(|_| s.fail(unknown_code("others", code)))?.id);
     }
     let target = if !f.target_code.trim().is_empty() {
-        MergeTarget::Existing(st.app.unit_by_code(&s.actor, f.target_code.trim()).map_err(|_| s.fail(unknown_code("target_code", &f.target_code)))?.id)
+        MergeTarget::Existing(
+            st.app
+                .unit_by_code(&s.actor, f.target_code.trim())
+                .map_err(|_| s.fail(unknown_code("target_code", &f.target_code)))?
+                .id,
+        )
     } else {
-        let parent = st.app.unit_by_code(&s.actor, f.new_parent_code.trim()).map_err(|_| s.fail(unknown_code("new_parent_code", &f.new_parent_code)))?;
-        MergeTarget::New(NewUnit { code: f.new_code, name: f.new_name, kind: f.new_kind, parent_id: Some(parent.id), opened_on: on })
+        let parent = st
+            .app
+            .unit_by_code(&s.actor, f.new_parent_code.trim())
+            .map_err(|_| s.fail(unknown_code("new_parent_code", &f.new_parent_code)))?;
+        MergeTarget::New(NewUnit {
+            code: f.new_code,
+            name: f.new_name,
+            kind: f.new_kind,
+            parent_id: Some(parent.id),
+            opened_on: on,
+        })
     };
     let target = st.app.merge_units(&s.actor, &sources, target, on, "").await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/units/{target}")).into_response())

@@ -31,7 +31,11 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io::R
         raw.extend_from_slice(&buf[..n]);
         if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&raw[..i]).to_ascii_lowercase();
-            let len = head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
             break (i + 4, len);
         }
     };
@@ -54,7 +58,12 @@ pub fn available() -> bool {
 impl Driver {
     pub fn start() -> Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let process = Command::new("/usr/bin/chromedriver").arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
+        let process = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -73,7 +82,8 @@ impl Driver {
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let res = http(self.port, method, &format!("/session/{}{path}", self.session), body.as_ref()).expect("webdriver call");
+        let res = http(self.port, method, &format!("/session/{}{path}", self.session), body.as_ref())
+            .expect("webdriver call");
         if let Some(err) = res["value"]["error"].as_str() {
             panic!("webdriver {method} {path}: {err}: {}", res["value"]["message"]);
         }
@@ -88,7 +98,13 @@ impl Driver {
     pub fn find(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let res = http(self.port, "POST", &format!("/session/{}/element", self.session), Some(&json!({"using": "css selector", "value": css}))).unwrap();
+            let res = http(
+                self.port,
+                "POST",
+                &format!("/session/{}/element", self.session),
+                Some(&json!({"using": "css selector", "value": css})),
+            )
+            .unwrap();
             if let Some(id) = res["value"][ELEMENT].as_str() {
                 return id.to_string();
             }
@@ -99,7 +115,9 @@ impl Driver {
 
     pub fn find_all(&self, css: &str) -> Vec<String> {
         let v = self.cmd("POST", "/elements", Some(json!({"using": "css selector", "value": css})));
-        v.as_array().map(|a| a.iter().filter_map(|e| e[ELEMENT].as_str().map(String::from)).collect()).unwrap_or_default()
+        v.as_array()
+            .map(|a| a.iter().filter_map(|e| e[ELEMENT].as_str().map(String::from)).collect())
+            .unwrap_or_default()
     }
 
     pub fn type_into(&self, css: &str, text: &str) {
