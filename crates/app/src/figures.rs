@@ -13,6 +13,15 @@ impl App {
         if period.to < period.from {
             return Err(Error::field("to", "Tháng kết thúc trước tháng bắt đầu", "The period ends before it starts"));
         }
-        Ok(self.index().report(unit, period, as_of))
+        let ix = self.index();
+        let mut report = ix.report(unit, period, as_of);
+        // Only party organisations are expected to study the topics ("10/12 huyện ủy"); the
+        // Fatherland Front and the unions beside them are not counted.
+        let party = |id: &Id| ix.tree().unit(*id).is_some_and(|u| self.party_kinds.contains(&u.kind));
+        for t in &mut report.topics {
+            t.expected.retain(party);
+            t.completed.retain(party);
+        }
+        Ok(report)
     }
 }

@@ -27,6 +27,8 @@ pub struct App {
     pub store: Store,
     index: Arc<RwLock<Index>>,
     limiter: Arc<auth::RateLimiter>,
+    /// Codes of the unit kinds that are party organisations (kinds are data, read at start).
+    party_kinds: Arc<Vec<String>>,
 }
 
 impl App {
@@ -38,7 +40,14 @@ impl App {
 
     pub async fn with_store(store: Store) -> Result<App> {
         let index = load_index(&store).await?;
-        Ok(App { store, index: Arc::new(RwLock::new(index)), limiter: Arc::new(auth::RateLimiter::default()) })
+        let party_kinds =
+            lamtheo_store::units::kinds(&store).await?.into_iter().filter(|k| k.party).map(|k| k.code).collect();
+        Ok(App {
+            store,
+            index: Arc::new(RwLock::new(index)),
+            limiter: Arc::new(auth::RateLimiter::default()),
+            party_kinds: Arc::new(party_kinds),
+        })
     }
 
     pub(crate) fn index(&self) -> RwLockReadGuard<'_, Index> {

@@ -148,7 +148,6 @@ impl Rng {
 mod stream {
     pub const TREE: u64 = 1;
     pub const PLACE: u64 = 2;
-    pub const CELL: u64 = 3;
     pub const PERSON: u64 = 4;
     pub const MEETING: u64 = 5;
     pub const STATUS: u64 = 6;
@@ -163,9 +162,10 @@ fn split(total: u64, parts: u64, jitter: f64, rng: &mut Rng) -> Vec<u64> {
     let rest = total - parts;
     let mut sizes: Vec<u64> = weights.iter().map(|w| 1 + (rest as f64 * w / sum) as u64).collect();
     let mut missing = total - sizes.iter().sum::<u64>();
+    let n = sizes.len();
     let mut i = 0;
     while missing > 0 {
-        sizes[i % sizes.len()] += 1;
+        sizes[i % n] += 1;
         missing -= 1;
         i += 1;
     }
@@ -259,8 +259,8 @@ const PLACE_SECOND: [&str; 20] = [
     "Trung", "Yên", "Phong", "Lâm", "Điền",
 ];
 
-/// Two-syllable place names, shuffled once, handed out in order so that communes and
-/// villages rarely share a name (a number is added once all 380 are used).
+/// Two-syllable place names, shuffled once. Districts and communes take them in order so
+/// that no two share a name (a number is added once all 380 are used).
 struct Places {
     names: Vec<String>,
     next: usize,
@@ -278,6 +278,10 @@ impl Places {
         }
         Places { names, next: 0 }
     }
+    /// Any name, possibly used before: villages of different communes often share names.
+    fn any(&self, rng: &mut Rng) -> &str {
+        rng.pick(&self.names).as_str()
+    }
     fn take(&mut self) -> String {
         let (round, i) = (self.next / self.names.len(), self.next % self.names.len());
         self.next += 1;
@@ -290,8 +294,14 @@ impl Places {
 }
 
 /// Institutions that have their own grassroots party organisation within a commune.
-const INSTITUTIONS: [&str; 6] =
-    ["Trường THPT", "Hợp tác xã Nông nghiệp", "Trung tâm Y tế", "Công ty Cổ phần", "Quỹ Tín dụng nhân dân", "Trường THCS"];
+const INSTITUTIONS: [&str; 6] = [
+    "Trường THPT",
+    "Hợp tác xã Nông nghiệp",
+    "Trung tâm Y tế",
+    "Công ty Cổ phần",
+    "Quỹ Tín dụng nhân dân",
+    "Trường THCS",
+];
 /// Cells inside an institution.
 const DEPARTMENTS: [&str; 6] = ["Hành chính", "Chuyên môn", "Kỹ thuật", "Sản xuất", "Kinh doanh", "Dịch vụ"];
 
@@ -443,7 +453,8 @@ impl TreeBuilder {
             _ => "huyện",
         };
         let opened = self.rng.date_between(province.opened_on, ymd(self.year - 24, 12, 31));
-        let mut district = plan.add_unit(province, format!("H{:02}", d + 1), format!("Đảng bộ {title} {place}"), "huyen_uy", opened);
+        let mut district =
+            plan.add_unit(province, format!("H{:02}", d + 1), format!("Đảng bộ {title} {place}"), "huyen_uy", opened);
         (district.district, district.urban, district.place) = (district.id, d == 0, place);
         for x in 0..self.communes[d] as usize {
             self.commune(plan, &district, x);
@@ -458,7 +469,8 @@ impl TreeBuilder {
             _ => "xã",
         };
         let opened = self.rng.date_between(district.opened_on, ymd(self.year - 15, 12, 31));
-        let mut commune = plan.add_unit(district, format!("X{:02}", x + 1), format!("Đảng bộ {title} {place}"), "dang_uy_xa", opened);
+        let mut commune =
+            plan.add_unit(district, format!("X{:02}", x + 1), format!("Đảng bộ {title} {place}"), "dang_uy_xa", opened);
         commune.place = place;
         let n = self.grassroots[self.next.0];
         self.next.0 += 1;
@@ -469,7 +481,7 @@ impl TreeBuilder {
 
     /// A residential party organisation, or one of a school, cooperative, clinic or firm.
     fn grassroots_org(&mut self, plan: &mut Plan, commune: &Parent, s: usize) {
-        let institution = (s < INSTITUTIONS.len() && self.rng.chance(0.4)).then_some(INSTITUTIONS[s]);
+        let institution = INSTITUTIONS.get(s).copied().filter(|_| self.rng.chance(0.4));
         let name = match institution {
             Some(kind) => format!("Đảng bộ {kind} {}", commune.place),
             None => format!("Đảng bộ khu dân cư số {}", s + 1),
@@ -489,7 +501,7 @@ impl TreeBuilder {
         } else if org.urban {
             format!("Chi bộ khu phố {}", k + 1)
         } else if self.rng.chance(0.5) {
-            format!("Chi bộ thôn {}", self.places.take())
+            format!("Chi bộ thôn {}", self.places.any(&mut self.rng))
         } else {
             format!("Chi bộ xóm {}", k + 1)
         };
@@ -555,12 +567,6 @@ impl Plan {
         plan
     }
 
-    fn add_unit(&mut self, code: String, name: String, kind: &'static str, opened_on: NaiveDate, parent: Option<i64>) -> i64 {
-        let id = self.units.first().map_or(0, |u| u.id) + self.units.len() as i64;
-        self.units.push(Unit { id, code, name, kind, opened_on, parent });
-        id
-    }
-
     /// Province → districts → communes → grassroots organisations → cells, ids in depth-first
     /// order so that every subtree is a contiguous id range (easy to eyeball in the data).
     fn build_tree(&mut self, cfg: &GenConfig, first_id: i64) {
@@ -585,14 +591,28 @@ impl Plan {
             urban: false,
         };
         let name = format!("Đảng bộ tỉnh {}", province.place);
-        self.units.push(Unit { id: first_id, code: province.code.clone(), name, kind: "tinh_uy", opened_on: province.opened_on, parent: None });
+        self.units.push(Unit {
+            id: first_id,
+            code: province.code.clone(),
+            name,
+            kind: "tinh_uy",
+            opened_on: province.opened_on,
+            parent: None,
+        });
         for d in 0..b.communes.len() {
             b.district(self, &province, d);
         }
     }
 
     /// Adds a unit under `parent`; its code extends the parent's with `code`.
-    fn add_unit(&mut self, parent: &Parent, code: String, name: String, kind: &'static str, opened_on: NaiveDate) -> Parent {
+    fn add_unit(
+        &mut self,
+        parent: &Parent,
+        code: String,
+        name: String,
+        kind: &'static str,
+        opened_on: NaiveDate,
+    ) -> Parent {
         let id = self.units[0].id + self.units.len() as i64;
         let code = format!("{}-{code}", parent.code);
         self.units.push(Unit { id, code: code.clone(), name, kind, opened_on, parent: Some(parent.id) });
@@ -630,7 +650,7 @@ impl Plan {
             let mut rng = Rng::for_entity(self.seed, stream::MEETING, ix as u64);
             let day = rng.between(1, 10) as u32;
             let topic_month = if rng.chance(0.88) { 3 } else { 7 };
-            let code = &self.unit(cell.unit_id).code;
+            let code = self.unit(cell.unit_id).code.clone();
             for m in 1..=12u32 {
                 let held_on = ymd(year, m, day + rng.between(0, 2) as u32);
                 self.conferences.push(Conference {
@@ -761,7 +781,7 @@ fn person(cfg: &GenConfig, id: i64, ix: usize, k: usize, unit_id: i64, cell_open
         full_name,
         female,
         birth,
-        ethnicity: rng.weighted(&ETHNICITY),
+        ethnicity: *rng.weighted(&ETHNICITY),
         is_member: !non_member,
         admitted_on,
         official_on,
@@ -831,15 +851,22 @@ async fn write_plan(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64))
     write_topics(tx, plan, progress).await?;
     write_units(tx, plan, progress).await?;
     insert_all(tx, "people", &PEOPLE_COLUMNS, &plan.people, person_row, "people", progress).await?;
-    let membership = |p: &Person| vec![Value::Int(p.id), Value::Int(p.unit_id), Value::Date(p.from), Value::OptDate(p.to)];
+    let membership =
+        |p: &Person| vec![Value::Int(p.id), Value::Int(p.unit_id), Value::Date(p.from), Value::OptDate(p.to)];
     insert_all(tx, "memberships", columns("memberships"), &plan.people, membership, "memberships", progress).await?;
     write_conferences(tx, plan, progress).await
 }
 
 /// The campaign document (Chỉ thị 05-CT/TW) and the year's two study topics.
 async fn write_topics(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64)) -> Result<()> {
-    let doc = [(plan.doc_id, "05-CT/TW", "Chỉ thị 05-CT/TW của Bộ Chính trị về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh")];
-    let doc_row = |(id, code, title): &(i64, &str, &str)| vec![Value::Int(*id), text(code), text(title), Value::Date(ymd(2016, 5, 15))];
+    let doc = [(
+        plan.doc_id,
+        "05-CT/TW",
+        "Chỉ thị 05-CT/TW của Bộ Chính trị về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    )];
+    let doc_row = |(id, code, title): &(i64, &str, &str)| {
+        vec![Value::Int(*id), text(code), text(title), Value::Date(ymd(2016, 5, 15))]
+    };
     insert_all(tx, "campaign_docs", &["id", "code", "title", "issued_on"], &doc, doc_row, "topics", progress).await?;
     let topic_row = |t: &Topic| {
         vec![
@@ -858,7 +885,16 @@ async fn write_topics(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64
 
 /// Units with their first (and only) name and their parent link.
 async fn write_units(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64)) -> Result<()> {
-    let unit_row = |u: &Unit| vec![Value::Int(u.id), text(&u.code), text(&u.name), text(u.kind), Value::Date(u.opened_on), Value::OptDate(None)];
+    let unit_row = |u: &Unit| {
+        vec![
+            Value::Int(u.id),
+            text(&u.code),
+            text(&u.name),
+            text(u.kind),
+            Value::Date(u.opened_on),
+            Value::OptDate(None),
+        ]
+    };
     insert_all(tx, "units", columns("units"), &plan.units, unit_row, "units", progress).await?;
     let name_row = |u: &Unit| vec![Value::Int(u.id), text(&u.name), Value::Date(u.opened_on)];
     insert_all(tx, "unit_names", columns("unit_names"), &plan.units, name_row, "unit names", progress).await?;
@@ -884,11 +920,23 @@ async fn write_conferences(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64
             Value::Int(c.unlisted),
         ]
     };
-    insert_all(tx, "conferences", columns("conferences"), &plan.conferences, conference_row, "conferences", progress).await?;
+    insert_all(tx, "conferences", columns("conferences"), &plan.conferences, conference_row, "conferences", progress)
+        .await?;
     let topics: Vec<(i64, i64)> = plan.conferences.iter().filter_map(|c| c.topic.map(|t| (c.id, t))).collect();
     let topic_row = |(c, t): &(i64, i64)| vec![Value::Int(*c), Value::Int(*t)];
-    insert_all(tx, "conference_topics", columns("conference_topics"), &topics, topic_row, "conference topics", progress).await?;
-    let point_row = |p: &Point| vec![Value::Int(p.conference_id), Value::Int(p.unit_id), Value::Int(p.others), Value::Int(p.unlisted)];
+    insert_all(
+        tx,
+        "conference_topics",
+        columns("conference_topics"),
+        &topics,
+        topic_row,
+        "conference topics",
+        progress,
+    )
+    .await?;
+    let point_row = |p: &Point| {
+        vec![Value::Int(p.conference_id), Value::Int(p.unit_id), Value::Int(p.others), Value::Int(p.unlisted)]
+    };
     let cols = ["conference_id", "unit_id", "others_count", "unlisted_members"];
     insert_all(tx, "conference_points", &cols, &plan.points, point_row, "connection points", progress).await
 }
@@ -976,7 +1024,12 @@ async fn write_attendances(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64
     let mut done = 0u64;
     for (i, c) in plan.conferences.iter().enumerate() {
         plan.attendance_of(c, &mut |r| {
-            rows.push(vec![Value::Int(r.conference_id), Value::Int(r.person_id), Value::OptInt(r.point_unit_id), text(r.status)])
+            rows.push(vec![
+                Value::Int(r.conference_id),
+                Value::Int(r.person_id),
+                Value::OptInt(r.point_unit_id),
+                text(r.status),
+            ])
         });
         if rows.len() >= CHUNK || i + 1 == plan.conferences.len() {
             bulk::insert(tx, "attendances", cols, &rows).await.map_err(db)?;

@@ -14,7 +14,11 @@ mod demo;
 mod gen;
 
 #[derive(Parser)]
-#[command(name = "lamtheo", version, about = "Học tập và làm theo Bác — theo dõi, tổng hợp và báo cáo / campaign tracking and roll-up")]
+#[command(
+    name = "lamtheo",
+    version,
+    about = "Học tập và làm theo Bác — theo dõi, tổng hợp và báo cáo / campaign tracking and roll-up"
+)]
 struct Cli {
     /// sqlite://FILE (default) or postgres://user@host/db
     #[arg(long, global = true, env = "LAMTHEO_DATABASE_URL", default_value = "sqlite://lamtheo.db")]
@@ -56,6 +60,8 @@ enum Command {
         /// Output file (.csv or .xlsx)
         out: std::path::PathBuf,
     },
+    /// Print the import file formats (every column) as Markdown
+    Columns,
     /// Print the figures of a unit (by code) for a period as of a date
     Figures {
         unit_code: String,
@@ -108,30 +114,51 @@ enum UserCommand {
 
 fn bar(len: u64) -> ProgressBar {
     let pb = ProgressBar::new(len);
-    pb.set_style(ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {eta}").expect("valid template").progress_chars("=> "));
+    pb.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
     pb
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "lamtheo=info,warn".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "lamtheo=info,warn".into()),
+        )
+        .init();
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate => {
             lamtheo_store::Store::open(&cli.database_url).await?;
             println!("Đã cập nhật cấu trúc cơ sở dữ liệu / migrations applied");
         }
-        Command::Serve { listen, demo, secure_cookies } => serve(&cli.database_url, &listen, demo, secure_cookies).await?,
+        Command::Serve { listen, demo, secure_cookies } => {
+            serve(&cli.database_url, &listen, demo, secure_cookies).await?
+        }
         Command::User { command: UserCommand::Add { username, role, scope, password } } => {
             let app = App::open(&cli.database_url).await?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
             let system = Actor::system();
-            let scope = scope.map(|c| app.unit_by_code(&system, &c).map(|u| u.id)).transpose().map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
-            let id = app.add_user(&system, NewUser { username: username.clone(), password, role, scope_unit_id: scope, person_id: None }).await.map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let scope = scope
+                .map(|c| app.unit_by_code(&system, &c).map(|u| u.id))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let id = app
+                .add_user(
+                    &system,
+                    NewUser { username: username.clone(), password, role, scope_unit_id: scope, person_id: None },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
             println!("Đã tạo tài khoản {username} (#{id}) / account created");
         }
         Command::Import { kind, file } => {
-            let kind = Kind::from_slug(&kind).with_context(|| format!("unknown kind {kind}: use units, people, conferences, attendance or points"))?;
+            let kind = Kind::from_slug(&kind).with_context(|| {
+                format!("unknown kind {kind}: use units, people, conferences, attendance or points")
+            })?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let app = App::open(&cli.database_url).await?;
             let pb = bar(0);
@@ -144,7 +171,10 @@ async fn main() -> Result<()> {
             match app.import(&Actor::system(), kind, &name, &bytes, &progress).await {
                 Ok(s) => {
                     pb.finish_and_clear();
-                    println!("Đã nhập {} dòng: {} mới, {} cập nhật, {} không đổi", s.rows, s.created, s.updated, s.unchanged);
+                    println!(
+                        "Đã nhập {} dòng: {} mới, {} cập nhật, {} không đổi",
+                        s.rows, s.created, s.updated, s.unchanged
+                    );
                 }
                 Err(e) => {
                     pb.abandon();
@@ -156,17 +186,25 @@ async fn main() -> Result<()> {
                 }
             }
         }
+        Command::Columns => print!("{}", lamtheo_importer::columns_markdown()),
         Command::Template { kind, out } => {
             let kind = Kind::from_slug(&kind).with_context(|| format!("unknown kind {kind}"))?;
-            let bytes = if out.extension().is_some_and(|e| e == "xlsx") { lamtheo_importer::template_xlsx(kind)? } else { lamtheo_importer::template_csv(kind) };
+            let bytes = if out.extension().is_some_and(|e| e == "xlsx") {
+                lamtheo_importer::template_xlsx(kind)?
+            } else {
+                lamtheo_importer::template_csv(kind)
+            };
             std::fs::write(&out, bytes)?;
         }
         Command::Figures { unit_code, from, to, as_of } => {
             let app = App::open(&cli.database_url).await?;
             let system = Actor::system();
             let unit = app.unit_by_code(&system, &unit_code).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
-            let (period, as_of) = lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today()).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
-            let r = app.unit_report(&system, unit.id, period, as_of).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let (period, as_of) =
+                lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today())
+                    .map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let r =
+                app.unit_report(&system, unit.id, period, as_of).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
             println!("{}", serde_json::to_string_pretty(&r)?);
         }
         Command::Gen { members, year, seed } => {
@@ -199,7 +237,9 @@ async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> Res
     let mut login = None;
     if demo {
         if lamtheo_store::bulk::count(&app.store, "units").await? > 0 {
-            println!("Cơ sở dữ liệu đã có dữ liệu: không tạo dữ liệu mẫu / the database holds data: the demo was not built");
+            println!(
+                "Cơ sở dữ liệu đã có dữ liệu: không tạo dữ liệu mẫu / the database holds data: the demo was not built"
+            );
         } else {
             println!("Đang tạo tỉnh mẫu / building the demo province…");
             login = Some(demo::build(&app, &|stage| println!("  … {stage}")).await?);
