@@ -16,6 +16,7 @@ mod admin;
 mod conferences;
 mod imports;
 mod people;
+mod topics;
 mod units;
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(conferences::router())
         .merge(imports::router())
         .merge(people::router())
+        .merge(topics::router())
         .merge(units::router())
 }
 

@@ -20,7 +20,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/people", get(search))
-        .route("/people/{id}", get(person_page))
+        .route("/people/{id}", get(person_page).post(edit_person))
         .route("/people/{id}/transfer", post(transfer))
         .route("/units/{id}/members", get(members).post(add_person))
 }
@@ -76,6 +76,7 @@ struct PersonPage {
     facts: Vec<(&'static str, String)>,
     memberships: Vec<(Id, String, String, String)>,
     can_write: bool,
+    form: PersonForm,
 }
 
 async fn person_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
@@ -114,6 +115,7 @@ async fn person_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>)
             facts,
             memberships,
             can_write: s.actor.role.can_write(Resource::Person),
+            form: PersonForm::of(p),
         },
     )
 }
@@ -147,6 +149,7 @@ struct MembersPage {
     on: String,
     people: Vec<PersonRow>,
     can_write: bool,
+    form: PersonForm,
 }
 
 async fn members(
@@ -171,11 +174,12 @@ async fn members(
             on: fmt::date(on),
             people: people.iter().map(row).collect(),
             can_write: s.actor.role.can_write(Resource::Person),
+            form: PersonForm { is_member: Some("1".into()), ..PersonForm::default() },
         },
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct PersonForm {
     full_name: String,
     #[serde(default)]
@@ -198,7 +202,59 @@ struct PersonForm {
     key_cadre: Option<String>,
     #[serde(default)]
     head_of_unit: Option<String>,
+    #[serde(default)]
     since: String,
+}
+
+impl PersonForm {
+    /// The form filled with a person's current values (dates as people type them).
+    fn of(p: &Person) -> PersonForm {
+        let date = |d: Option<chrono::NaiveDate>| d.map(fmt::date).unwrap_or_default();
+        let flag = |b: bool| b.then(|| "1".to_string());
+        PersonForm {
+            full_name: p.full_name.clone(),
+            card_no: p.card_no.clone().unwrap_or_default(),
+            person_code: p.person_code.clone().unwrap_or_default(),
+            gender: p.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
+            birth_date: date(p.birth_date),
+            ethnicity: p.ethnicity.clone().unwrap_or_default(),
+            is_member: flag(p.is_member),
+            admitted_on: date(p.admitted_on),
+            position: p.position.clone().unwrap_or_default(),
+            key_cadre: flag(p.key_cadre),
+            head_of_unit: flag(p.head_of_unit),
+            since: String::new(),
+        }
+    }
+
+    /// The person the form describes; names the first field that does not parse.
+    fn person(&self, id: Id) -> Result<Person, lamtheo_domain::Error> {
+        let date = |field: &str, v: &str| non_empty(v).map(|v| fmt::parse_date(field, &v)).transpose();
+        Ok(Person {
+            id,
+            person_code: non_empty(&self.person_code),
+            card_no: non_empty(&self.card_no),
+            full_name: self.full_name.trim().to_string(),
+            gender: Gender::parse(&self.gender),
+            birth_date: date("birth_date", &self.birth_date)?,
+            ethnicity: non_empty(&self.ethnicity),
+            is_member: self.is_member.is_some(),
+            admitted_on: date("admitted_on", &self.admitted_on)?,
+            official_on: None,
+            position: non_empty(&self.position),
+            key_cadre: self.key_cadre.is_some(),
+            head_of_unit: self.head_of_unit.is_some(),
+        })
+    }
+}
+
+async fn edit_person(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<PersonForm>) -> PageResult {
+    let s = p.session;
+    // Fields the form does not show (the official-membership date) are kept as they were.
+    let current = st.app.person(&s.actor, id).await.map_err(|e| s.fail(e))?.person;
+    let person = Person { official_on: current.official_on, ..p.form.person(id).map_err(|e| s.fail(e))? };
+    st.app.update_person(&s.actor, person).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -207,22 +263,7 @@ fn non_empty(s: &str) -> Option<String> {
 
 async fn add_person(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<PersonForm>) -> PageResult {
     let (s, f) = (p.session, p.form);
-    let date = |field: &str, v: &str| non_empty(v).map(|v| fmt::parse_date(field, &v)).transpose();
-    let person = Person {
-        id: 0,
-        person_code: non_empty(&f.person_code),
-        card_no: non_empty(&f.card_no),
-        full_name: f.full_name.trim().to_string(),
-        gender: Gender::parse(&f.gender),
-        birth_date: date("birth_date", &f.birth_date).map_err(|e| s.fail(e))?,
-        ethnicity: non_empty(&f.ethnicity),
-        is_member: f.is_member.is_some(),
-        admitted_on: date("admitted_on", &f.admitted_on).map_err(|e| s.fail(e))?,
-        official_on: None,
-        position: non_empty(&f.position),
-        key_cadre: f.key_cadre.is_some(),
-        head_of_unit: f.head_of_unit.is_some(),
-    };
+    let person = f.person(0).map_err(|e| s.fail(e))?;
     let since = fmt::parse_date("since", &f.since).map_err(|e| s.fail(e))?;
     let id = st.app.add_person(&s.actor, NewPerson { person, unit_id: unit, since }).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/people/{id}")).into_response())

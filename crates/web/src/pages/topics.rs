@@ -1,0 +1,110 @@
+//! The campaign catalogue: documents (Chỉ thị, Kết luận…) and study topics with deadlines.
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use lamtheo_domain::access::Resource;
+use lamtheo_domain::conference::Topic;
+use lamtheo_domain::{Error, Id};
+use serde::Deserialize;
+
+use super::{render, Ctx, PageResult};
+use crate::fmt;
+use crate::i18n::Lang;
+use crate::session::{Posted, Session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/topics", get(page)).route("/topics/new", post(add_topic)).route("/docs/new", post(add_doc))
+}
+
+#[derive(Template)]
+#[template(path = "topics.html")]
+struct TopicsPage {
+    t: Lang,
+    c: Ctx,
+    docs: Vec<(Id, String, String, String)>,
+    topics: Vec<(String, String, String, bool, String, String)>,
+    can_write: bool,
+}
+
+async fn page(State(st): State<AppState>, s: Session) -> PageResult {
+    let docs = st.app.docs().await.map_err(|e| s.fail(e))?;
+    let topics = st.app.topics().await.map_err(|e| s.fail(e))?;
+    let doc_code = |id: Option<Id>| docs.iter().find(|d| Some(d.id) == id).map(|d| d.code.clone()).unwrap_or_default();
+    let topics = topics
+        .iter()
+        .map(|t| {
+            (
+                t.code.clone(),
+                t.title.clone(),
+                t.year.to_string(),
+                t.term_wide,
+                t.deadline.map(fmt::date).unwrap_or_default(),
+                doc_code(t.doc_id),
+            )
+        })
+        .collect();
+    let docs = docs
+        .iter()
+        .map(|d| (d.id, d.code.clone(), d.title.clone(), d.issued_on.map(fmt::date).unwrap_or_default()))
+        .collect();
+    render(
+        s.t,
+        TopicsPage { t: s.t, can_write: s.actor.role.can_write(Resource::Catalogue), c: Ctx::of(&s), docs, topics },
+    )
+}
+
+#[derive(Deserialize)]
+struct TopicForm {
+    code: String,
+    title: String,
+    year: String,
+    #[serde(default)]
+    term_wide: Option<String>,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    doc_id: String,
+}
+
+async fn add_topic(State(st): State<AppState>, p: Posted<TopicForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let year = f.year.trim().parse().map_err(|_| s.fail(Error::field("year", "Năm không hợp lệ", "Invalid year")))?;
+    let deadline = Some(f.deadline.trim())
+        .filter(|d| !d.is_empty())
+        .map(|d| fmt::parse_date("deadline", d))
+        .transpose()
+        .map_err(|e| s.fail(e))?;
+    let topic = Topic {
+        id: 0,
+        code: f.code,
+        title: f.title,
+        year,
+        term_wide: f.term_wide.is_some(),
+        deadline,
+        doc_id: f.doc_id.parse().ok(),
+    };
+    st.app.add_topic(&s.actor, topic).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to("/topics").into_response())
+}
+
+#[derive(Deserialize)]
+struct DocForm {
+    code: String,
+    title: String,
+    #[serde(default)]
+    issued_on: String,
+}
+
+async fn add_doc(State(st): State<AppState>, p: Posted<DocForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let issued = Some(f.issued_on.trim())
+        .filter(|d| !d.is_empty())
+        .map(|d| fmt::parse_date("issued_on", d))
+        .transpose()
+        .map_err(|e| s.fail(e))?;
+    st.app.add_doc(&s.actor, &f.code, &f.title, issued).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to("/topics").into_response())
+}
