@@ -14,7 +14,7 @@ use lamtheo_domain::period::{Month, Period};
 use lamtheo_domain::Id;
 use lamtheo_store::{bulk, on_pool, Engine, Store};
 
-use crate::gen::Rng;
+use crate::gen::{db, Rng};
 
 pub struct BenchConfig {
     /// Random queries answered by the index.
@@ -95,15 +95,6 @@ pub async fn run(store: &Store, cfg: &BenchConfig) -> Result<String> {
     Ok(out)
 }
 
-/// Store errors keep their SQL detail out of `Display`; a command-line tool should show it.
-fn db(e: lamtheo_domain::Error) -> anyhow::Error {
-    if e.details.is_empty() {
-        anyhow!("{e}")
-    } else {
-        anyhow!("{e} ({})", e.details.join("; "))
-    }
-}
-
 async fn header(store: &Store, out: &mut String) -> Result<()> {
     let engine = match store.engine {
         Engine::Sqlite => "SQLite",
@@ -113,7 +104,9 @@ async fn header(store: &Store, out: &mut String) -> Result<()> {
     for table in ["units", "people", "memberships", "conferences", "attendances"] {
         counts.push(format!("{} {table}", thousands(bulk::count(store, table).await.map_err(db)? as u64)));
     }
-    writeln!(out, "lamtheo bench — {engine}")?;
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let build = if cfg!(debug_assertions) { "debug build: timings are NOT representative" } else { "release build" };
+    writeln!(out, "lamtheo bench — {engine}, {build}, {cpus} CPUs")?;
     writeln!(out, "Data: {}", counts.join(", "))?;
     Ok(())
 }
@@ -265,7 +258,9 @@ fn baseline_sql(engine: Engine) -> String {
 async fn baseline_figures(store: &Store, sql: &str, q: &Query) -> Result<Figures> {
     type Row = (i64, i64, i64, i64, i64);
     let (first, last) = (q.period.first_day(), q.period.last_day());
-    let row: Row = on_pool!(store.read(), p => sqlx::query_as(sql).bind(q.unit).bind(q.as_of).bind(first).bind(last).fetch_one(p).await)?;
+    let row: Row = on_pool!(store.read(), p => {
+        sqlx::query_as(sql).bind(q.unit).bind(q.as_of).bind(first).bind(last).fetch_one(p).await
+    })?;
     let n = |x: i64| u64::try_from(x).map_err(|_| anyhow!("negative figure {x} from SQL for {}", q.describe()));
     Ok(Figures {
         conferences: n(row.0)?,
@@ -380,7 +375,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
