@@ -40,7 +40,7 @@ const LEVELS: [(&str, &str); 5] = [
 ];
 const PROVINCE: usize = 0;
 
-/// Targets from the brief: what "fast enough" means.
+/// The project's performance targets: what "fast enough" means.
 const TARGET_P95_MS: f64 = 5.0;
 const TARGET_SPEEDUP: f64 = 50.0;
 
@@ -133,6 +133,7 @@ fn pick_queries(index: &Index, first: Month, last: Month, cfg: &BenchConfig) -> 
         bail!("the database holds no party units; run `lamtheo gen` first");
     }
     let (lo, hi) = (Month::new(first.year(), 1).0, Month::new(last.year(), 12).0);
+    // A stream of its own, apart from the generator's (which use small kind numbers).
     let mut rng = Rng::for_entity(cfg.seed, 100, 0);
     let queries = (0..cfg.queries)
         .map(|i| {
