@@ -1,7 +1,7 @@
 //! The in-memory roll-up index. See the crate documentation for its shape.
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint, Topic};
 use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::people::Membership;
@@ -58,24 +58,56 @@ struct UnitPeople {
 
 #[derive(Debug, Clone, Copy)]
 struct ConfInfo {
-    unit_id: Id,
+    unit: u32,
     month: Month,
+}
+
+/// A child link over dense unit numbers, valid on days [from, to).
+#[derive(Debug, Clone, Copy)]
+struct Kid {
+    unit: u32,
+    from: i32,
+    to: i32,
+}
+
+/// A flat copy of every unit's entries and monthly counts, laid out in depth-first order of
+/// the latest tree, so that a subtree's data sits in one stretch of memory. Rebuilt by
+/// `compact` after changes; until then queries read the per-unit data directly.
+#[derive(Default)]
+struct Arena {
+    entries: Vec<Entry>,
+    part: Vec<(i32, u16)>,
+    entry_range: Vec<(u32, u32)>,
+    months: Vec<(Month, Counts)>,
+    month_range: Vec<(u32, u32)>,
 }
 
 pub struct Index {
     tree: OrgTree,
     topics: HashMap<Id, Topic>,
-    months: HashMap<Id, BTreeMap<Month, Counts>>,
-    people: HashMap<Id, UnitPeople>,
+    /// Dense unit numbers: facts are kept in vectors indexed by them.
+    unit_ix: HashMap<Id, u32>,
+    unit_ids: Vec<Id>,
+    /// Day (from the common era) each unit opened; i32::MAX for units not in the tree.
+    opened: Vec<i32>,
+    kids: Vec<Vec<Kid>>,
+    months: Vec<Vec<(Month, Counts)>>,
+    people: Vec<UnitPeople>,
+    arena: Arena,
+    dirty: bool,
     person_ix: HashMap<Id, u32>,
     /// Per dense person: months in which they were present at a conference, with how many
     /// attendances (so removing one attendance knows whether the month still counts).
     person_months: Vec<BTreeMap<Month, u32>>,
     /// Per dense person: the units they have memberships in (to refresh after a change).
-    person_units: Vec<Vec<Id>>,
+    person_units: Vec<Vec<u32>>,
     conferences: HashMap<Id, ConfInfo>,
     /// Per unit and topic: the dates of conferences on that topic organised there.
-    topic_dates: HashMap<Id, BTreeMap<Id, Vec<NaiveDate>>>,
+    topic_dates: HashMap<u32, BTreeMap<Id, Vec<NaiveDate>>>,
+}
+
+fn day(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
 }
 
 impl Index {
@@ -87,36 +119,85 @@ impl Index {
         for p in &facts.points {
             ix.add_point(p);
         }
-        ix.add_attendances_bulk(facts.attendances.iter());
+        for a in &facts.attendances {
+            ix.attendance(a, 1);
+        }
         ix.add_memberships_bulk(&facts.memberships);
+        ix.compact();
         ix
     }
 
     pub fn empty(tree: OrgTree, topics: Vec<Topic>) -> Index {
-        Index {
-            tree,
+        let mut ix = Index {
+            tree: OrgTree::default(),
             topics: topics.into_iter().map(|t| (t.id, t)).collect(),
-            months: HashMap::new(),
-            people: HashMap::new(),
+            unit_ix: HashMap::new(),
+            unit_ids: Vec::new(),
+            opened: Vec::new(),
+            kids: Vec::new(),
+            months: Vec::new(),
+            people: Vec::new(),
+            arena: Arena::default(),
+            dirty: true,
             person_ix: HashMap::new(),
             person_months: Vec::new(),
             person_units: Vec::new(),
             conferences: HashMap::new(),
             topic_dates: HashMap::new(),
-        }
+        };
+        ix.set_tree(tree);
+        ix
     }
 
     pub fn tree(&self) -> &OrgTree {
         &self.tree
     }
+
+    /// Replaces the tree (after a restructuring). Facts are keyed by unit and stay.
     pub fn set_tree(&mut self, tree: OrgTree) {
+        let mut ids: Vec<Id> = tree.units().map(|u| u.id).collect();
+        ids.sort();
+        for id in &ids {
+            self.unit(*id);
+        }
+        for k in &mut self.kids {
+            k.clear();
+        }
+        for o in &mut self.opened {
+            *o = i32::MAX;
+        }
+        for id in ids {
+            let u = self.unit_ix[&id] as usize;
+            self.opened[u] = tree.unit(id).map_or(i32::MAX, |x| day(x.opened_on));
+            let links: Vec<Kid> = tree
+                .children_on_any_date(id)
+                .map(|l| Kid { unit: self.unit_ix[&l.unit_id], from: day(l.valid_from), to: l.valid_to.map_or(i32::MAX, day) })
+                .collect();
+            self.kids[u] = links;
+        }
         self.tree = tree;
+        self.dirty = true;
     }
+
     pub fn set_topics(&mut self, topics: Vec<Topic>) {
         self.topics = topics.into_iter().map(|t| (t.id, t)).collect();
     }
     pub fn topics(&self) -> impl Iterator<Item = &Topic> {
         self.topics.values()
+    }
+
+    /// The dense number of a unit, allocated on first sight and never changed.
+    fn unit(&mut self, id: Id) -> u32 {
+        let next = self.unit_ids.len() as u32;
+        let u = *self.unit_ix.entry(id).or_insert(next);
+        if u == next {
+            self.unit_ids.push(id);
+            self.opened.push(i32::MAX);
+            self.kids.push(Vec::new());
+            self.months.push(Vec::new());
+            self.people.push(UnitPeople::default());
+        }
+        u
     }
 
     fn person(&mut self, id: Id) -> u32 {
@@ -129,9 +210,14 @@ impl Index {
         ix
     }
 
-    fn bump(&mut self, unit: Id, month: Month, c: Counts, sign: i64) {
-        let counts = self.months.entry(unit).or_default().entry(month).or_default();
-        counts.add(c, sign);
+    fn bump(&mut self, unit: u32, month: Month, c: Counts, sign: i64) {
+        let months = &mut self.months[unit as usize];
+        let i = months.partition_point(|(m, _)| *m < month);
+        if months.get(i).is_none_or(|(m, _)| *m != month) {
+            months.insert(i, (month, Counts::default()));
+        }
+        months[i].1.add(c, sign);
+        self.dirty = true;
     }
 
     // ----- conferences and connection points -------------------------------------------
@@ -145,10 +231,11 @@ impl Index {
 
     fn conference(&mut self, c: &Conference, sign: i64) {
         let month = Month::of(c.held_on);
+        let unit = self.unit(c.unit_id);
         let own = Counts { conferences: 1, member_attendances: c.unlisted_members, other_attendances: c.others_count };
-        self.bump(c.unit_id, month, own, sign);
+        self.bump(unit, month, own, sign);
         for t in &c.topic_ids {
-            let dates = self.topic_dates.entry(c.unit_id).or_default().entry(*t).or_default();
+            let dates = self.topic_dates.entry(unit).or_default().entry(*t).or_default();
             if sign > 0 {
                 dates.push(c.held_on);
                 dates.sort();
@@ -157,7 +244,7 @@ impl Index {
             }
         }
         if sign > 0 {
-            self.conferences.insert(c.id, ConfInfo { unit_id: c.unit_id, month });
+            self.conferences.insert(c.id, ConfInfo { unit, month });
         }
     }
 
@@ -169,8 +256,9 @@ impl Index {
     }
     fn point(&mut self, p: &ConnectionPoint, sign: i64) {
         let Some(info) = self.conferences.get(&p.conference_id).copied() else { return };
+        let unit = self.unit(p.unit_id);
         let c = Counts { conferences: 0, member_attendances: p.unlisted_members, other_attendances: p.others_count };
-        self.bump(p.unit_id, info.month, c, sign);
+        self.bump(unit, info.month, c, sign);
     }
 
     /// Forgets a conference entirely (after its points and attendance were removed).
@@ -191,20 +279,16 @@ impl Index {
         }
     }
 
-    /// Adds many rows, refreshing each affected person once at the end.
-    fn add_attendances_bulk<'a>(&mut self, rows: impl Iterator<Item = &'a Attendance>) {
-        for a in rows {
-            self.attendance(a, 1);
-        }
-    }
-
     /// Applies one attendance to the counts; returns the person whose months changed.
     fn attendance(&mut self, a: &Attendance, sign: i64) -> Option<u32> {
         if a.status != AttendanceStatus::Present {
             return None;
         }
         let info = self.conferences.get(&a.conference_id).copied()?;
-        let at = a.point_unit_id.unwrap_or(info.unit_id);
+        let at = match a.point_unit_id {
+            Some(p) => self.unit(p),
+            None => info.unit,
+        };
         self.bump(at, info.month, Counts { member_attendances: 1, ..Counts::default() }, sign);
         let p = self.person(a.person_id);
         let months = &mut self.person_months[p as usize];
@@ -223,32 +307,32 @@ impl Index {
     // ----- memberships ------------------------------------------------------------------
 
     pub fn add_membership(&mut self, m: &Membership) {
-        let p = self.person(m.person_id);
-        if !self.person_units[p as usize].contains(&m.unit_id) {
-            self.person_units[p as usize].push(m.unit_id);
-        }
-        self.people.entry(m.unit_id).or_default().memberships.push(m.clone());
-        self.refresh_unit(m.unit_id);
+        let unit = self.note_membership(m);
+        self.refresh_unit(unit);
     }
 
     /// Removes a membership by id (to change it: remove the old version, add the new).
     pub fn remove_membership(&mut self, m: &Membership) {
-        if let Some(u) = self.people.get_mut(&m.unit_id) {
-            u.memberships.retain(|x| x.id != m.id);
+        let unit = self.unit(m.unit_id);
+        self.people[unit as usize].memberships.retain(|x| x.id != m.id);
+        self.refresh_unit(unit);
+    }
+
+    fn note_membership(&mut self, m: &Membership) -> u32 {
+        let p = self.person(m.person_id);
+        let unit = self.unit(m.unit_id);
+        if !self.person_units[p as usize].contains(&unit) {
+            self.person_units[p as usize].push(unit);
         }
-        self.refresh_unit(m.unit_id);
+        self.people[unit as usize].memberships.push(m.clone());
+        unit
     }
 
     fn add_memberships_bulk(&mut self, ms: &[Membership]) {
         for m in ms {
-            let p = self.person(m.person_id);
-            if !self.person_units[p as usize].contains(&m.unit_id) {
-                self.person_units[p as usize].push(m.unit_id);
-            }
-            self.people.entry(m.unit_id).or_default().memberships.push(m.clone());
+            self.note_membership(m);
         }
-        let units: Vec<Id> = self.people.keys().copied().collect();
-        for u in units {
+        for u in 0..self.people.len() as u32 {
             self.refresh_unit(u);
         }
     }
@@ -260,8 +344,8 @@ impl Index {
     }
 
     /// Recomputes a unit's entries from its memberships and its people's months.
-    fn refresh_unit(&mut self, unit: Id) {
-        let Some(mut up) = self.people.remove(&unit) else { return };
+    fn refresh_unit(&mut self, unit: u32) {
+        let mut up = std::mem::take(&mut self.people[unit as usize]);
         up.entries.clear();
         up.part.clear();
         for m in &up.memberships {
@@ -292,7 +376,81 @@ impl Index {
             let part_len = up.part.len() as u32 - part_start;
             up.entries.push(Entry { person, from, to, part_start, part_len });
         }
-        self.people.insert(unit, up);
+        self.people[unit as usize] = up;
+        self.dirty = true;
+    }
+
+    /// Lays the per-unit data out flat in depth-first order of the latest tree (see `Arena`).
+    /// Cheap enough (a copy of every entry) to run after each batch of changes.
+    pub fn compact(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        let n = self.unit_ids.len();
+        let mut order = Vec::with_capacity(n);
+        let mut seen = vec![false; n];
+        let mut is_child = vec![false; n];
+        for k in self.kids.iter().flatten() {
+            is_child[k.unit as usize] = true;
+        }
+        let latest = i32::MAX - 1;
+        for root in (0..n as u32).filter(|u| !is_child[*u as usize]) {
+            self.walk(root, latest, &mut Vec::new(), &mut |u| {
+                if !std::mem::replace(&mut seen[u as usize], true) {
+                    order.push(u)
+                }
+            });
+        }
+        order.extend((0..n as u32).filter(|u| !seen[*u as usize]));
+        let mut a = Arena { entry_range: vec![(0, 0); n], month_range: vec![(0, 0); n], ..Arena::default() };
+        for u in order {
+            let up = &self.people[u as usize];
+            let start = a.entries.len() as u32;
+            for e in &up.entries {
+                let part = &up.part[e.part_start as usize..(e.part_start + e.part_len) as usize];
+                a.entries.push(Entry { part_start: a.part.len() as u32, ..*e });
+                a.part.extend_from_slice(part);
+            }
+            a.entry_range[u as usize] = (start, a.entries.len() as u32);
+            let start = a.months.len() as u32;
+            a.months.extend_from_slice(&self.months[u as usize]);
+            a.month_range[u as usize] = (start, a.months.len() as u32);
+        }
+        self.arena = a;
+        self.dirty = false;
+    }
+
+    /// A unit's entries and the participation list their `part_start` points into.
+    fn entries(&self, u: u32) -> (&[Entry], &[(i32, u16)]) {
+        if self.dirty {
+            let up = &self.people[u as usize];
+            (&up.entries, &up.part)
+        } else {
+            let (s, e) = self.arena.entry_range[u as usize];
+            (&self.arena.entries[s as usize..e as usize], &self.arena.part)
+        }
+    }
+
+    fn unit_months(&self, u: u32) -> &[(Month, Counts)] {
+        if self.dirty {
+            &self.months[u as usize]
+        } else {
+            let (s, e) = self.arena.month_range[u as usize];
+            &self.arena.months[s as usize..e as usize]
+        }
+    }
+
+    /// Visits the subtree of dense unit `root` on `day`, depth-first.
+    fn walk(&self, root: u32, day: i32, stack: &mut Vec<u32>, visit: &mut dyn FnMut(u32)) {
+        if self.opened.get(root as usize).is_none_or(|o| *o > day) {
+            return;
+        }
+        stack.clear();
+        stack.push(root);
+        while let Some(u) = stack.pop() {
+            visit(u);
+            stack.extend(self.kids[u as usize].iter().rev().filter(|k| k.from <= day && day < k.to).map(|k| k.unit));
+        }
     }
 
     // ----- queries ----------------------------------------------------------------------
@@ -306,17 +464,19 @@ impl Index {
     fn figures_with(&self, unit: Id, period: Period, as_of: NaiveDate, s: &mut Scratch) -> Figures {
         s.clear();
         let mut f = Figures::default();
+        let Some(&root) = self.unit_ix.get(&unit) else { return f };
         let (pf, pt) = (period.from.0, period.to.0);
-        self.tree.walk_on(unit, as_of, &mut |u| {
-            if let Some(months) = self.months.get(&u) {
-                for c in months.range(period.from..=period.to).map(|(_, c)| c) {
-                    f.conferences += c.conferences.max(0) as u64;
-                    f.member_attendances += c.member_attendances.max(0) as u64;
-                    f.other_attendances += c.other_attendances.max(0) as u64;
-                }
+        let mut stack = std::mem::take(&mut s.stack);
+        self.walk(root, day(as_of), &mut stack, &mut |u| {
+            let months = self.unit_months(u);
+            let first = months.partition_point(|(m, _)| *m < period.from);
+            for (_, c) in months[first..].iter().take_while(|(m, _)| *m <= period.to) {
+                f.conferences += c.conferences.max(0) as u64;
+                f.member_attendances += c.member_attendances.max(0) as u64;
+                f.other_attendances += c.other_attendances.max(0) as u64;
             }
-            let Some(up) = self.people.get(&u) else { return };
-            for e in &up.entries {
+            let (entries, part) = self.entries(u);
+            for e in entries {
                 let (lo, hi) = (e.from.max(pf), e.to.min(pt));
                 if lo > hi {
                     continue;
@@ -325,12 +485,13 @@ impl Index {
                 if s.participants.get(e.person) {
                     continue;
                 }
-                let part = &up.part[e.part_start as usize..(e.part_start + e.part_len) as usize];
+                let part = &part[e.part_start as usize..(e.part_start + e.part_len) as usize];
                 if part.iter().any(|&(y, mask)| mask & year_mask(y, lo, hi) != 0) {
                     s.participants.set(e.person);
                 }
             }
         });
+        s.stack = stack;
         f.eligible = s.eligible.count();
         f.participants = s.participants.count();
         f
@@ -346,11 +507,7 @@ impl Index {
             .map(|l| (l.unit_id, l.historic))
             .collect::<Vec<_>>()
             .into_iter()
-            .map(|(id, historic)| ChildRow {
-                unit_id: id,
-                historic,
-                figures: self.figures_with(id, period, as_of, &mut scratch),
-            })
+            .map(|(id, historic)| ChildRow { unit_id: id, historic, figures: self.figures_with(id, period, as_of, &mut scratch) })
             .collect();
         children.sort_by_key(|c| (c.historic, c.unit_id));
         let expected: Vec<Id> = children.iter().filter(|c| !c.historic).map(|c| c.unit_id).collect();
@@ -372,8 +529,9 @@ impl Index {
     /// Did the subtree of `unit` hold a conference on the topic by its deadline (or at all,
     /// when the topic has none)?
     pub fn completed(&self, unit: Id, topic: &Topic, as_of: NaiveDate) -> bool {
+        let Some(&root) = self.unit_ix.get(&unit) else { return false };
         let mut done = false;
-        self.tree.walk_on(unit, as_of, &mut |u| {
+        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
             if done {
                 return;
             }
@@ -399,11 +557,12 @@ fn year_mask(y: i32, lo: i32, hi: i32) -> u16 {
 struct Scratch {
     eligible: Bits,
     participants: Bits,
+    stack: Vec<u32>,
 }
 
 impl Scratch {
     fn new(n: usize) -> Scratch {
-        Scratch { eligible: Bits::new(n), participants: Bits::new(n) }
+        Scratch { eligible: Bits::new(n), participants: Bits::new(n), stack: Vec::new() }
     }
     fn clear(&mut self) {
         self.eligible.clear();

@@ -181,10 +181,16 @@ proptest! {
             ix.remove_membership(&m);
         }
         let n = f.tree.len() as i64;
-        for unit in 1..=n {
-            let period = Period::new(Month::new(2024, 1), Month::new(2025, 12));
-            prop_assert_eq!(ix.figures(unit, period, day(800)), reference::figures(&f, unit, period, day(800)));
-            prop_assert_eq!(ix.figures(unit, Period::year(2024), day(100)), reference::figures(&f, unit, Period::year(2024), day(100)));
+        // Both before `compact` (per-unit data) and after (the flat layout).
+        for compacted in [false, true] {
+            if compacted {
+                ix.compact();
+            }
+            for unit in 1..=n {
+                let period = Period::new(Month::new(2024, 1), Month::new(2025, 12));
+                prop_assert_eq!(ix.figures(unit, period, day(800)), reference::figures(&f, unit, period, day(800)));
+                prop_assert_eq!(ix.figures(unit, Period::year(2024), day(100)), reference::figures(&f, unit, Period::year(2024), day(100)));
+            }
         }
     }
 }

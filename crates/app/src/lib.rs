@@ -57,6 +57,8 @@ impl App {
     pub(crate) fn update_index(&self, f: impl FnOnce(&mut Index)) {
         let mut guard = self.index.write().unwrap_or_else(|e| e.into_inner());
         f(&mut guard);
+        // Lay the changed data out flat again for fast scans (a copy, milliseconds at most).
+        guard.compact();
     }
 
     /// Rebuilds the whole index from the database (after imports and at start).

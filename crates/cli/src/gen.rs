@@ -832,25 +832,8 @@ const PEOPLE_COLUMNS: [&str; 14] = [
     "head_of_unit",
 ];
 
-/// Parameters per INSERT statement on SQLite. SQLite finds the name of each `$n` parameter
-/// by scanning the list of all of them (`sqlite3_bind_parameter_name` is linear), so
-/// binding one statement costs O(n²) in its parameters: bulk::insert's 2,000-row statements
-/// (8,000 parameters for attendance) spent over 80% of the load there. A few hundred
-/// parameters per statement make it small (512 measured fastest: 2.7 s instead of 40 s for
-/// 357,000 rows); the extra statements are cheap.
-const SQLITE_PARAMS: usize = 512;
-
-/// bulk::insert in statements of a size that suits the engine.
 async fn insert(tx: &mut Tx, table: &str, cols: &[&str], rows: &[Vec<Value>]) -> Result<()> {
-    let per_statement = match tx {
-        Tx::Sqlite(_) => (SQLITE_PARAMS / cols.len()).max(1),
-        // PostgreSQL binds by position; bigger statements just mean fewer round trips.
-        Tx::Postgres(_) => rows.len().max(1),
-    };
-    for chunk in rows.chunks(per_statement) {
-        bulk::insert(tx, table, cols, chunk).await.map_err(db)?;
-    }
-    Ok(())
+    bulk::insert(tx, table, cols, rows).await.map_err(db)
 }
 
 /// Inserts `items` as rows of `table` in chunks, reporting progress under `stage`.

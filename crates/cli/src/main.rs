@@ -126,7 +126,7 @@ fn bar(len: u64) -> ProgressBar {
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "lamtheo=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "lamtheo=info,sqlx=error,warn".into()),
         )
         .init();
     let cli = Cli::parse();
@@ -217,6 +217,8 @@ async fn main() -> Result<()> {
             };
             let stats = gen::generate(&store, &gen::GenConfig { members, year, seed }, &progress).await?;
             pb.finish_and_clear();
+            // Closing checkpoints SQLite's write-ahead log into the database file.
+            store.close().await;
             println!(
                 "Đã sinh / generated: {} units, {} people, {} conferences, {} attendances in {:.1} s",
                 stats.units, stats.people, stats.conferences, stats.attendances, stats.seconds

@@ -183,6 +183,11 @@ impl OrgTree {
         self.children.get(&id).into_iter().flatten().filter(move |l| l.valid_on(d))
     }
 
+    /// Every child link the unit ever had, whatever its dates.
+    pub fn children_on_any_date(&self, id: Id) -> impl Iterator<Item = &ParentLink> {
+        self.children.get(&id).into_iter().flatten()
+    }
+
     /// Roots on `d`: units that exist and have no parent link then.
     pub fn roots_on(&self, d: NaiveDate) -> Vec<Id> {
         let mut r: Vec<Id> = self
