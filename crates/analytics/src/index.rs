@@ -171,7 +171,11 @@ impl Index {
             self.opened[u] = tree.unit(id).map_or(i32::MAX, |x| day(x.opened_on));
             let links: Vec<Kid> = tree
                 .children_on_any_date(id)
-                .map(|l| Kid { unit: self.unit_ix[&l.unit_id], from: day(l.valid_from), to: l.valid_to.map_or(i32::MAX, day) })
+                .map(|l| Kid {
+                    unit: self.unit_ix[&l.unit_id],
+                    from: day(l.valid_from),
+                    to: l.valid_to.map_or(i32::MAX, day),
+                })
                 .collect();
             self.kids[u] = links;
         }
@@ -507,7 +511,11 @@ impl Index {
             .map(|l| (l.unit_id, l.historic))
             .collect::<Vec<_>>()
             .into_iter()
-            .map(|(id, historic)| ChildRow { unit_id: id, historic, figures: self.figures_with(id, period, as_of, &mut scratch) })
+            .map(|(id, historic)| ChildRow {
+                unit_id: id,
+                historic,
+                figures: self.figures_with(id, period, as_of, &mut scratch),
+            })
             .collect();
         children.sort_by_key(|c| (c.historic, c.unit_id));
         let expected: Vec<Id> = children.iter().filter(|c| !c.historic).map(|c| c.unit_id).collect();

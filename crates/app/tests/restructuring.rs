@@ -169,24 +169,61 @@ async fn split_reassigns_members_as_told_and_keeps_the_history() {
         let y2024 = Period::year(2024);
         let before = app.unit_report(&sys, pv.communes[1], y2024, d(2024, 12, 31)).unwrap().figures;
         let on = d(2025, 1, 1);
-        let target = |code: &str| NewUnit { code: code.into(), name: format!("Chi bộ {code}"), kind: "chi_bo".into(), parent_id: None, opened_on: on };
+        let target = |code: &str| NewUnit {
+            code: code.into(),
+            name: format!("Chi bộ {code}"),
+            kind: "chi_bo".into(),
+            parent_id: None,
+            opened_on: on,
+        };
         // Every member must be assigned: leaving one out is refused and changes nothing.
-        let partial = SplitPlan { source: cell, on, targets: vec![target("S1"), target("S2")], members: vec![(people[0], 0), (people[1], 1)], children: vec![] };
+        let partial = SplitPlan {
+            source: cell,
+            on,
+            targets: vec![target("S1"), target("S2")],
+            members: vec![(people[0], 0), (people[1], 1)],
+            children: vec![],
+        };
         let e = app.split_unit(&sys, partial).await.unwrap_err();
         assert_eq!(e.field.as_deref(), Some("members"), "{engine}: {e:?}");
         assert!(app.unit_by_code(&sys, "S1").is_err(), "{engine}: nothing created");
-        let plan = SplitPlan { source: cell, on, targets: vec![target("S1"), target("S2")], members: vec![(people[0], 0), (people[1], 1), (people[2], 1)], children: vec![] };
+        let plan = SplitPlan {
+            source: cell,
+            on,
+            targets: vec![target("S1"), target("S2")],
+            members: vec![(people[0], 0), (people[1], 1), (people[2], 1)],
+            children: vec![],
+        };
         let ids = app.split_unit(&sys, plan).await.unwrap();
-        assert_eq!(app.members_on(&sys, ids[0], on).await.unwrap().iter().map(|p| p.id).collect::<Vec<_>>(), vec![people[0]], "{engine}");
+        assert_eq!(
+            app.members_on(&sys, ids[0], on).await.unwrap().iter().map(|p| p.id).collect::<Vec<_>>(),
+            vec![people[0]],
+            "{engine}"
+        );
         assert_eq!(app.members_on(&sys, ids[1], on).await.unwrap().len(), 2, "{engine}");
         assert!(app.members_on(&sys, cell, on).await.unwrap().is_empty(), "{engine}: the split cell is empty");
         let commune = app.unit_view(&sys, pv.communes[1], on).unwrap();
-        assert_eq!(commune.children.iter().filter(|c| !c.historic).count(), 2, "{engine}: two new cells under the commune");
-        assert!(commune.children.iter().any(|c| c.id == cell && c.historic), "{engine}: the old cell hangs on as history");
+        assert_eq!(
+            commune.children.iter().filter(|c| !c.historic).count(),
+            2,
+            "{engine}: two new cells under the commune"
+        );
+        assert!(
+            commune.children.iter().any(|c| c.id == cell && c.historic),
+            "{engine}: the old cell hangs on as history"
+        );
         // 2024 is unchanged; in 2025 the commune counts the same three people.
         assert_eq!(app.unit_report(&sys, pv.communes[1], y2024, d(2025, 12, 31)).unwrap().figures, before, "{engine}");
-        assert_eq!(app.unit_report(&sys, pv.communes[1], Period::year(2025), d(2025, 12, 31)).unwrap().figures.eligible, 3, "{engine}");
+        assert_eq!(
+            app.unit_report(&sys, pv.communes[1], Period::year(2025), d(2025, 12, 31)).unwrap().figures.eligible,
+            3,
+            "{engine}"
+        );
         let fresh = lamtheo_app::load_index(&app.store).await.unwrap();
-        assert_eq!(fresh.figures(pv.communes[1], Period::year(2025), d(2025, 12, 31)), app.unit_report(&sys, pv.communes[1], Period::year(2025), d(2025, 12, 31)).unwrap().figures, "{engine}");
+        assert_eq!(
+            fresh.figures(pv.communes[1], Period::year(2025), d(2025, 12, 31)),
+            app.unit_report(&sys, pv.communes[1], Period::year(2025), d(2025, 12, 31)).unwrap().figures,
+            "{engine}"
+        );
     }
 }

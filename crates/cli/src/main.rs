@@ -126,7 +126,8 @@ fn bar(len: u64) -> ProgressBar {
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "lamtheo=info,sqlx=error,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "lamtheo=info,sqlx=error,warn".into()),
         )
         .init();
     let cli = Cli::parse();
