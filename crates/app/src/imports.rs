@@ -8,7 +8,7 @@ use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{Attendance, ConnectionPoint, Topic};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
-use lamtheo_importer::{self as importer, Kind, RowError};
+use lamtheo_importer::{self as importer, Kind, ParseFailure, RowError};
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
 use serde::Serialize;
 
@@ -27,7 +27,8 @@ pub struct ImportSummary {
 }
 
 /// A rejected import: every problem, each naming file, row and column.
-pub fn rejected(errors: Vec<RowError>) -> Error {
+pub fn rejected(mut errors: Vec<RowError>) -> Error {
+    errors.sort_by_key(|e| e.row);
     let n = errors.len();
     Error {
         details: errors.iter().map(|e| e.to_string()).collect(),
@@ -53,52 +54,32 @@ impl App {
         bytes: &[u8],
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
-        let mut parse_progress = |done, total| progress("parse", done, total);
+        let mut pp = |done, total| progress("parse", done, total);
+        // Rows that parsed are still checked against the database when others did not, so
+        // that the person sees every problem of the file at once.
+        fn split<T>(parsed: Result<Vec<T>, ParseFailure<T>>) -> (Vec<T>, Vec<RowError>) {
+            parsed.map_or_else(|f| (f.valid, f.errors), |rows| (rows, Vec::new()))
+        }
         let summary = match kind {
             Kind::Units => {
-                self.import_units(
-                    actor,
-                    file,
-                    importer::parse_units(file, bytes, &mut parse_progress).map_err(rejected)?,
-                    progress,
-                )
-                .await?
+                let (rows, errors) = split(importer::parse_units(file, bytes, &mut pp));
+                self.import_units(actor, file, rows, errors, progress).await?
             }
             Kind::People => {
-                self.import_people(
-                    actor,
-                    file,
-                    importer::parse_people(file, bytes, &mut parse_progress).map_err(rejected)?,
-                    progress,
-                )
-                .await?
+                let (rows, errors) = split(importer::parse_people(file, bytes, &mut pp));
+                self.import_people(actor, file, rows, errors, progress).await?
             }
             Kind::Conferences => {
-                self.import_conferences(
-                    actor,
-                    file,
-                    importer::parse_conferences(file, bytes, &mut parse_progress).map_err(rejected)?,
-                    progress,
-                )
-                .await?
+                let (rows, errors) = split(importer::parse_conferences(file, bytes, &mut pp));
+                self.import_conferences(actor, file, rows, errors, progress).await?
             }
             Kind::Attendance => {
-                self.import_attendance(
-                    actor,
-                    file,
-                    importer::parse_attendance(file, bytes, &mut parse_progress).map_err(rejected)?,
-                    progress,
-                )
-                .await?
+                let (rows, errors) = split(importer::parse_attendance(file, bytes, &mut pp));
+                self.import_attendance(actor, file, rows, errors, progress).await?
             }
             Kind::Points => {
-                self.import_points(
-                    actor,
-                    file,
-                    importer::parse_points(file, bytes, &mut parse_progress).map_err(rejected)?,
-                    progress,
-                )
-                .await?
+                let (rows, errors) = split(importer::parse_points(file, bytes, &mut pp));
+                self.import_points(actor, file, rows, errors, progress).await?
             }
         };
         self.reload_index().await?;
@@ -158,11 +139,11 @@ impl App {
         actor: &Actor,
         file: &str,
         rows: Vec<importer::UnitRow>,
+        mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         let kinds = self.kinds().await?;
         let today = self.today();
-        let mut errors = Vec::new();
         let in_file: HashMap<&str, &importer::UnitRow> = rows.iter().map(|r| (r.code.as_str(), r)).collect();
         for r in &rows {
             if !kinds.iter().any(|k| k.code == r.kind) {
@@ -297,10 +278,10 @@ impl App {
         actor: &Actor,
         file: &str,
         rows: Vec<importer::PersonRow>,
+        mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         let today = self.today();
-        let mut errors = Vec::new();
         let mut resolved = Vec::new();
         for r in &rows {
             let unit = match self.unit_for(actor, &r.unit_code, Resource::Person, file, r.row, "Mã đơn vị") {
@@ -393,10 +374,10 @@ impl App {
         actor: &Actor,
         file: &str,
         rows: Vec<importer::ConferenceRow>,
+        mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         let topics: HashMap<String, Topic> = self.topics().await?.into_iter().map(|t| (t.code.clone(), t)).collect();
-        let mut errors = Vec::new();
         let mut resolved = Vec::new();
         for r in &rows {
             let unit = self.unit_for(actor, &r.unit_code, Resource::Conference, file, r.row, "Mã đơn vị tổ chức");
@@ -475,9 +456,9 @@ impl App {
         actor: &Actor,
         file: &str,
         rows: Vec<importer::PointRow>,
+        mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
-        let mut errors = Vec::new();
         let mut tx = self.store.begin().await?;
         let mut resolved = Vec::new();
         for r in &rows {
@@ -518,9 +499,9 @@ impl App {
         actor: &Actor,
         file: &str,
         rows: Vec<importer::AttendanceRow>,
+        mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
-        let mut errors = Vec::new();
         let mut tx = self.store.begin().await?;
         let mut confs: HashMap<String, (Id, Id, Vec<Id>)> = HashMap::new();
         let mut people: HashMap<String, Id> = HashMap::new();

@@ -36,6 +36,14 @@ impl RowError {
     }
 }
 
+/// A file that did not parse cleanly: every error, and the rows that had none, so that the
+/// caller can check those against the database and report all problems in one go.
+#[derive(Debug, Clone)]
+pub struct ParseFailure<T> {
+    pub errors: Vec<RowError>,
+    pub valid: Vec<T>,
+}
+
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}, dòng {}", self.file, self.row)?;

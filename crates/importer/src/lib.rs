@@ -22,7 +22,7 @@ mod template;
 
 pub use columns::{Column, Format, Kind};
 pub use doc::columns_markdown;
-pub use error::{RowError, TemplateError};
+pub use error::{ParseFailure, RowError, TemplateError};
 pub use lamtheo_domain::conference::AttendanceStatus;
 pub use lamtheo_domain::people::Gender;
 pub use records::{

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::fields::Fields;
-use crate::{table, AttendanceStatus, Gender, Kind, RowError};
+use crate::{table, AttendanceStatus, Gender, Kind, ParseFailure};
 
 /// A unit of the organisation tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,21 +80,21 @@ pub struct PointRow {
 }
 
 /// Reads the file and builds one record per data row with `build`. Every error of the file is
-/// collected; records are returned only when there is none.
+/// collected; on failure the rows without errors come back too (see `ParseFailure`).
 fn parse_with<T>(
     kind: Kind,
     file: &str,
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
     mut build: impl FnMut(&mut Fields) -> T,
-) -> Result<Vec<T>, Vec<RowError>> {
+) -> Result<Vec<T>, ParseFailure<T>> {
     let columns = kind.columns();
     let mut records = Vec::new();
     let mut errors = Vec::new();
     table::read_rows(file, bytes, columns, progress, &mut errors, &mut |row, values, errors| {
+        let before = errors.len();
         let record = build(&mut Fields::new(file, row, columns, &values, errors));
-        // Once the file has failed its records are useless; only errors matter.
-        if errors.is_empty() {
+        if errors.len() == before {
             records.push(record);
         }
     });
@@ -105,7 +105,7 @@ fn parse_with<T>(
     // errors in the order of its columns.
     let position = |header_vi: &str| columns.iter().position(|c| c.header_vi == header_vi);
     errors.sort_by_key(|e| (e.row, position(&e.column)));
-    Err(errors)
+    Err(ParseFailure { errors, valid: records })
 }
 
 /// Remembers the first row of every key; returns the earlier row when `key` was seen before.
@@ -134,7 +134,7 @@ pub fn parse_units(
     file_name: &str,
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Vec<UnitRow>, Vec<RowError>> {
+) -> Result<Vec<UnitRow>, ParseFailure<UnitRow>> {
     let mut codes = HashMap::new();
     parse_with(Kind::Units, file_name, bytes, progress, |f| {
         let code = f.text("Mã đơn vị").unwrap_or_default();
@@ -164,7 +164,7 @@ pub fn parse_people(
     file_name: &str,
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Vec<PersonRow>, Vec<RowError>> {
+) -> Result<Vec<PersonRow>, ParseFailure<PersonRow>> {
     const GENDERS: &[(&str, Gender)] =
         &[("nam", Gender::Male), ("nu", Gender::Female), ("male", Gender::Male), ("female", Gender::Female)];
     let mut person_ids = HashMap::new();
@@ -226,7 +226,7 @@ pub fn parse_conferences(
     file_name: &str,
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Vec<ConferenceRow>, Vec<RowError>> {
+) -> Result<Vec<ConferenceRow>, ParseFailure<ConferenceRow>> {
     const FORMATS: &[(&str, bool)] =
         &[("truc tiep", false), ("in person", false), ("truc tuyen", true), ("online", true)];
     let mut codes = HashMap::new();
@@ -261,7 +261,7 @@ pub fn parse_attendance(
     file_name: &str,
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Vec<AttendanceRow>, Vec<RowError>> {
+) -> Result<Vec<AttendanceRow>, ParseFailure<AttendanceRow>> {
     const STATUSES: &[(&str, AttendanceStatus)] = &[
         ("co mat", AttendanceStatus::Present),
         ("present", AttendanceStatus::Present),
@@ -312,7 +312,7 @@ pub fn parse_points(
     file_name: &str,
     bytes: &[u8],
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Vec<PointRow>, Vec<RowError>> {
+) -> Result<Vec<PointRow>, ParseFailure<PointRow>> {
     let mut seen = HashMap::new();
     parse_with(Kind::Points, file_name, bytes, progress, |f| {
         let conference_code = f.text("Mã hội nghị").unwrap_or_default();

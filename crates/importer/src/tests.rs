@@ -106,7 +106,7 @@ fn every_bad_row_is_reported_with_its_row_and_column() {
                \n\
                HN-1,DB XA01,18/5/2024,Hội nghị lặp mã,,\n\
                HN-5,,,Thiếu đơn vị và ngày,,\n";
-    let errors = parse_conferences("hoi-nghi.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
+    let errors = parse_conferences("hoi-nghi.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
     assert_eq!(
         places(&errors),
         vec![
@@ -141,7 +141,7 @@ fn people_rules_within_one_file() {
                ,,Phạm Thị Bé,,,CB1\n\
                A1,C2,Hoàng Văn Cường,,,CB1\n\
                A3,C1,Vũ Thị Dung,,,CB1\n";
-    let errors = parse_people("p.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
+    let errors = parse_people("p.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
     assert_eq!(
         places(&errors),
         vec![(2, "Ngày chính thức"), (3, "Mã định danh"), (4, "Mã định danh"), (5, "Số thẻ đảng viên"),]
@@ -157,7 +157,7 @@ fn unit_rules_within_one_file() {
                U1,Một,chi_bo,U1\n\
                U2,Hai,chi_bo,U1\n\
                U2,Hai lặp,chi_bo,U1\n";
-    let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
+    let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(2, "Mã đơn vị cấp trên"), (4, "Mã đơn vị")]);
     assert_eq!(errors[0].message_vi, "Đơn vị không thể là cấp trên của chính nó");
 }
@@ -182,7 +182,7 @@ fn attendance_statuses_defaults_and_duplicates() {
                HN-1,C1,\n\
                HN-1,C1,có mặt\n\
                HN-1,C2,đi muộn\n";
-    let errors = parse_attendance("a.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
+    let errors = parse_attendance("a.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(3, "Mã định danh hoặc số thẻ"), (4, "Tình trạng")]);
     assert_eq!(errors[0].message_vi, "«C1» đã được điểm danh ở hội nghị «HN-1» tại dòng 2");
 }
@@ -213,7 +213,7 @@ fn quoted_cells_spanning_lines_keep_row_numbers() {
                \r\n\
                U2,,chi_bo\r\n\
                U3,,chi_bo";
-    let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
+    let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
     // A blank first line pushes the header to row 2.
     assert_eq!(places(&errors), vec![(5, "Tên đơn vị"), (6, "Tên đơn vị")]);
 }
@@ -295,7 +295,7 @@ fn xlsx_errors_name_the_sheet_row() {
     sheet.write_string(1, 2, "chi_bo").unwrap();
     sheet.write_string(1, 3, "hôm qua").unwrap();
     let bytes = workbook.save_to_buffer().unwrap();
-    let errors = parse_units("u.xlsx", &bytes, &mut no_progress()).unwrap_err();
+    let errors = parse_units("u.xlsx", &bytes, &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(2, "Ngày thành lập")]);
 }
 
@@ -331,22 +331,22 @@ fn every_xlsx_template_parses_back_into_one_record() {
 
 fn count_records(kind: Kind, file: &str, bytes: &[u8]) -> usize {
     let mut p = no_progress();
-    let show = |errors: Vec<RowError>| -> usize {
+    let show = |errors: &[RowError]| -> usize {
         let lines: Vec<_> = errors.iter().map(ToString::to_string).collect();
         panic!("{}", lines.join("\n"))
     };
     match kind {
-        Kind::Units => parse_units(file, bytes, &mut p).map_or_else(show, |r| r.len()),
-        Kind::People => parse_people(file, bytes, &mut p).map_or_else(show, |r| r.len()),
-        Kind::Conferences => parse_conferences(file, bytes, &mut p).map_or_else(show, |r| r.len()),
-        Kind::Attendance => parse_attendance(file, bytes, &mut p).map_or_else(show, |r| r.len()),
-        Kind::Points => parse_points(file, bytes, &mut p).map_or_else(show, |r| r.len()),
+        Kind::Units => parse_units(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::People => parse_people(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::Conferences => parse_conferences(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::Attendance => parse_attendance(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::Points => parse_points(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
     }
 }
 
 #[test]
 fn unsupported_extension_is_one_error_for_the_file() {
-    let errors = parse_units("don-vi.xls", b"whatever", &mut no_progress()).unwrap_err();
+    let errors = parse_units("don-vi.xls", b"whatever", &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(0, "")]);
     assert!(errors[0].message_vi.contains(".csv hoặc .xlsx"));
     assert_eq!(errors[0].to_string(), "don-vi.xls, dòng 0: Loại tệp không được hỗ trợ: chỉ nhận tệp .csv hoặc .xlsx");
@@ -355,16 +355,16 @@ fn unsupported_extension_is_one_error_for_the_file() {
 #[test]
 fn missing_required_column_is_one_error_on_the_header_row() {
     let csv = "Tên đơn vị,Loại đơn vị\nChi bộ 1,chi_bo\nChi bộ 2,chi_bo\n";
-    let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
+    let errors = parse_units("u.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(1, "Mã đơn vị")]);
     assert_eq!(errors[0].message_vi, "Thiếu cột bắt buộc «Mã đơn vị» (hoặc «Unit code») ở dòng tiêu đề");
 }
 
 #[test]
 fn corrupt_and_empty_files() {
-    let errors = parse_units("u.xlsx", b"not a zip", &mut no_progress()).unwrap_err();
+    let errors = parse_units("u.xlsx", b"not a zip", &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(0, "")]);
-    let errors = parse_units("u.csv", b"\xEF\xBB\xBF", &mut no_progress()).unwrap_err();
+    let errors = parse_units("u.csv", b"\xEF\xBB\xBF", &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(1, "")]);
     let only_header = "Mã đơn vị,Tên đơn vị,Loại đơn vị\n";
     let units = parse_units("u.csv", only_header.as_bytes(), &mut no_progress()).unwrap();
@@ -376,7 +376,7 @@ fn non_utf8_csv_is_reported_once() {
     // "Tên" in Windows-1258 is not valid UTF-8.
     let mut bytes = b"Ma don vi,Ten don vi,Loai don vi\n".to_vec();
     bytes.extend_from_slice(b"U1,T\xEAn,chi_bo\nU2,T\xEAn,chi_bo\n");
-    let errors = parse_units("u.csv", &bytes, &mut no_progress()).unwrap_err();
+    let errors = parse_units("u.csv", &bytes, &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(2, "")]);
     assert!(errors[0].message_vi.contains("UTF-8"));
 }
@@ -426,7 +426,7 @@ fn decomposed_and_unaccented_headers_and_dotted_numbers() {
     let csv = "Mã hội nghị;Mã đơn vị điểm cầu;Số lượt đoàn viên, hội viên, nhân dân\n\
                HN-1;CB1;1.250\n\
                HN-1;CB2;1,5\n";
-    let errors = parse_points("d.csv", csv.as_bytes(), &mut no_progress()).unwrap_err();
+    let errors = parse_points("d.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(3, "Số lượt đoàn viên, hội viên, nhân dân")]);
     let ok = "Mã hội nghị;Mã đơn vị điểm cầu;Số lượt đoàn viên, hội viên, nhân dân\n\
               HN-1;CB1;1.250\n";
