@@ -15,6 +15,11 @@ pub struct Figures {
     pub participants: u64,
     /// Distinct people who belonged to the subtree at some time in the period.
     pub eligible: u64,
+    /// Party cells of the subtree open at some time in the period…
+    pub cells: u64,
+    /// …and those whose regular meetings included study content in at least the configured
+    /// share of them ("176/251 chi bộ").
+    pub cells_with_study: u64,
 }
 
 impl Figures {
@@ -24,6 +29,13 @@ impl Figures {
     /// "70,1%"
     pub fn rate_label(&self) -> String {
         vn::fmt_rate(self.participants, self.eligible)
+    }
+    /// "176/251 chi bộ" as numbers: "176/251".
+    pub fn cells_label(&self) -> String {
+        format!("{}/{}", vn::fmt_int(self.cells_with_study as i64), vn::fmt_int(self.cells as i64))
+    }
+    pub fn cells_rate_label(&self) -> String {
+        vn::fmt_rate(self.cells_with_study, self.cells)
     }
 }
 

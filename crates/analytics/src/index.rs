@@ -27,6 +27,9 @@ struct Counts {
     conferences: i64,
     member_attendances: i64,
     other_attendances: i64,
+    /// Regular cell meetings, and those of them with study content.
+    regular_meetings: i64,
+    study_meetings: i64,
 }
 
 impl Counts {
@@ -34,8 +37,15 @@ impl Counts {
         self.conferences += sign * o.conferences;
         self.member_attendances += sign * o.member_attendances;
         self.other_attendances += sign * o.other_attendances;
+        self.regular_meetings += sign * o.regular_meetings;
+        self.study_meetings += sign * o.study_meetings;
     }
 }
+
+/// The unit kind whose regular meetings are counted ("chi bộ").
+pub const CELL_KIND: &str = "chi_bo";
+/// By default a cell studies "regularly" when at least 80% of its meetings included it.
+pub const DEFAULT_STUDY_SHARE_PERMILLE: u32 = 800;
 
 /// One membership as the figures see it: a person and the months [from, to] they belonged.
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +100,12 @@ pub struct Index {
     unit_ids: Vec<Id>,
     /// Day (from the common era) each unit opened; i32::MAX for units not in the tree.
     opened: Vec<i32>,
+    /// Day each unit closed; i32::MAX while open.
+    closed: Vec<i32>,
+    /// Is the unit a party cell (its regular meetings count)?
+    cell: Vec<bool>,
+    /// Share of meetings with study content that makes a cell "regular", per mille.
+    study_share: u32,
     kids: Vec<Vec<Kid>>,
     months: Vec<Vec<(Month, Counts)>>,
     people: Vec<UnitPeople>,
@@ -134,6 +150,9 @@ impl Index {
             unit_ix: HashMap::new(),
             unit_ids: Vec::new(),
             opened: Vec::new(),
+            closed: Vec::new(),
+            cell: Vec::new(),
+            study_share: DEFAULT_STUDY_SHARE_PERMILLE,
             kids: Vec::new(),
             months: Vec::new(),
             people: Vec::new(),
@@ -168,7 +187,10 @@ impl Index {
         }
         for id in ids {
             let u = self.unit_ix[&id] as usize;
-            self.opened[u] = tree.unit(id).map_or(i32::MAX, |x| day(x.opened_on));
+            let unit = tree.unit(id);
+            self.opened[u] = unit.map_or(i32::MAX, |x| day(x.opened_on));
+            self.closed[u] = unit.and_then(|x| x.closed_on).map_or(i32::MAX, day);
+            self.cell[u] = unit.is_some_and(|x| x.kind == CELL_KIND);
             let links: Vec<Kid> = tree
                 .children_on_any_date(id)
                 .map(|l| Kid {
@@ -181,6 +203,12 @@ impl Index {
         }
         self.tree = tree;
         self.dirty = true;
+    }
+
+    /// Sets the share (per mille) of a cell's regular meetings that must include study
+    /// content for the cell to count as doing so regularly.
+    pub fn set_study_share(&mut self, permille: u32) {
+        self.study_share = permille.min(1000);
     }
 
     pub fn set_topics(&mut self, topics: Vec<Topic>) {
@@ -197,6 +225,8 @@ impl Index {
         if u == next {
             self.unit_ids.push(id);
             self.opened.push(i32::MAX);
+            self.closed.push(i32::MAX);
+            self.cell.push(false);
             self.kids.push(Vec::new());
             self.months.push(Vec::new());
             self.people.push(UnitPeople::default());
@@ -236,7 +266,13 @@ impl Index {
     fn conference(&mut self, c: &Conference, sign: i64) {
         let month = Month::of(c.held_on);
         let unit = self.unit(c.unit_id);
-        let own = Counts { conferences: 1, member_attendances: c.unlisted_members, other_attendances: c.others_count };
+        let own = Counts {
+            conferences: 1,
+            member_attendances: c.unlisted_members,
+            other_attendances: c.others_count,
+            regular_meetings: c.regular_meeting as i64,
+            study_meetings: (c.regular_meeting && c.study_content) as i64,
+        };
         self.bump(unit, month, own, sign);
         for t in &c.topic_ids {
             let dates = self.topic_dates.entry(unit).or_default().entry(*t).or_default();
@@ -261,7 +297,8 @@ impl Index {
     fn point(&mut self, p: &ConnectionPoint, sign: i64) {
         let Some(info) = self.conferences.get(&p.conference_id).copied() else { return };
         let unit = self.unit(p.unit_id);
-        let c = Counts { conferences: 0, member_attendances: p.unlisted_members, other_attendances: p.others_count };
+        let c =
+            Counts { member_attendances: p.unlisted_members, other_attendances: p.others_count, ..Counts::default() };
         self.bump(unit, info.month, c, sign);
     }
 
@@ -470,14 +507,25 @@ impl Index {
         let mut f = Figures::default();
         let Some(&root) = self.unit_ix.get(&unit) else { return f };
         let (pf, pt) = (period.from.0, period.to.0);
+        let (first_day, last_day) = (day(period.first_day()), day(period.last_day()));
         let mut stack = std::mem::take(&mut s.stack);
         self.walk(root, day(as_of), &mut stack, &mut |u| {
             let months = self.unit_months(u);
             let first = months.partition_point(|(m, _)| *m < period.from);
+            let (mut regular, mut study) = (0, 0);
             for (_, c) in months[first..].iter().take_while(|(m, _)| *m <= period.to) {
                 f.conferences += c.conferences.max(0) as u64;
                 f.member_attendances += c.member_attendances.max(0) as u64;
                 f.other_attendances += c.other_attendances.max(0) as u64;
+                regular += c.regular_meetings.max(0);
+                study += c.study_meetings.max(0);
+            }
+            let ui = u as usize;
+            if self.cell[ui] && self.opened[ui] <= last_day && self.closed[ui] > first_day {
+                f.cells += 1;
+                if regular > 0 && study * 1000 >= self.study_share as i64 * regular {
+                    f.cells_with_study += 1;
+                }
             }
             let (entries, part) = self.entries(u);
             for e in entries {

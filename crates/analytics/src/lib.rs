@@ -17,4 +17,4 @@ mod index;
 pub mod reference;
 
 pub use figures::{ChildRow, Figures, TopicCompletion, UnitReport};
-pub use index::{Facts, Index};
+pub use index::{Facts, Index, CELL_KIND, DEFAULT_STUDY_SHARE_PERMILLE};

@@ -9,7 +9,12 @@ use lamtheo_domain::Id;
 
 use crate::{Facts, Figures};
 
+/// With the default share of meetings with study content (see `Index::set_study_share`).
 pub fn figures(f: &Facts, unit: Id, period: Period, as_of: NaiveDate) -> Figures {
+    figures_with_share(f, unit, period, as_of, crate::DEFAULT_STUDY_SHARE_PERMILLE)
+}
+
+pub fn figures_with_share(f: &Facts, unit: Id, period: Period, as_of: NaiveDate, share: u32) -> Figures {
     let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
     let conf_by_id: HashMap<Id, _> = f.conferences.iter().map(|c| (c.id, c)).collect();
     let in_period = |d: NaiveDate| period.contains_date(d);
@@ -56,6 +61,20 @@ pub fn figures(f: &Facts, unit: Id, period: Period, as_of: NaiveDate) -> Figures
         });
         if took_part {
             participants.insert(m.person_id);
+        }
+    }
+    // Party cells open at some time in the period, and those whose regular meetings included
+    // study content often enough.
+    for u in f.tree.units().filter(|u| subtree.contains(&u.id) && u.kind == crate::CELL_KIND) {
+        if u.opened_on > period.last_day() || u.closed_on.is_some_and(|c| c <= period.first_day()) {
+            continue;
+        }
+        out.cells += 1;
+        let meetings: Vec<_> =
+            f.conferences.iter().filter(|c| c.unit_id == u.id && c.regular_meeting && in_period(c.held_on)).collect();
+        let with_study = meetings.iter().filter(|c| c.study_content).count() as u64;
+        if !meetings.is_empty() && with_study * 1000 >= share as u64 * meetings.len() as u64 {
+            out.cells_with_study += 1;
         }
     }
     out.eligible = eligible.len() as u64;

@@ -110,6 +110,8 @@ fn facts(seed: &[u32]) -> Facts {
             others_count: (next() % 50) as i64,
             unlisted_members: (next() % 5) as i64,
             topic_ids: if next() % 2 == 0 { vec![1] } else { vec![] },
+            regular_meeting: next() % 3 != 0,
+            study_content: next() % 4 != 0,
         });
         let point = 1 + (next() % n) as i64;
         if next() % 3 == 0 && point != unit_id {
@@ -232,6 +234,8 @@ fn topic_completion_counts_children_that_met_the_deadline() {
         others_count: 0,
         unlisted_members: 0,
         topic_ids: vec![7],
+        regular_meeting: false,
+        study_content: false,
     };
     let facts = Facts {
         tree: OrgTree::new(units, links, vec![]),

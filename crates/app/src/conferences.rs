@@ -34,6 +34,11 @@ pub struct ConferenceInput {
     pub unlisted_members: i64,
     #[serde(default)]
     pub topic_ids: Vec<Id>,
+    /// A party cell's regular meeting, and whether it included study content.
+    #[serde(default)]
+    pub regular_meeting: bool,
+    #[serde(default)]
+    pub study_content: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -117,6 +122,42 @@ impl App {
         Ok(id)
     }
 
+    /// The share (per mille) of a cell's regular meetings with study content that makes it
+    /// count as doing so regularly.
+    pub async fn study_share(&self) -> Result<u32> {
+        crate::loader::study_share(&self.store).await
+    }
+
+    pub async fn set_study_share(&self, actor: &Actor, permille: u32) -> Result<()> {
+        self.check_role(actor, Resource::Catalogue, true)?;
+        if permille == 0 || permille > 1000 {
+            return Err(Error::field(
+                "share",
+                "Tỷ lệ phải từ 0,1% đến 100%",
+                "The share must be between 0.1% and 100%",
+            ));
+        }
+        let before = self.study_share().await?;
+        let mut tx = self.store.begin().await?;
+        lamtheo_store::settings::set(&mut tx, crate::loader::STUDY_SHARE_KEY, &permille.to_string()).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "update",
+                entity: "setting",
+                entity_id: None,
+                unit: None,
+                before: snapshot(&before),
+                after: snapshot(&permille),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.update_index(|ix| ix.set_study_share(permille));
+        Ok(())
+    }
+
     /// Conferences organised by a unit in a date range, newest first.
     pub async fn conferences_of(
         &self,
@@ -193,6 +234,8 @@ impl App {
             others_count: c.others_count,
             unlisted_members: c.unlisted_members,
             topic_ids: c.topic_ids.clone(),
+            regular_meeting: c.regular_meeting,
+            study_content: c.study_content,
         }
     }
 

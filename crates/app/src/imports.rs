@@ -405,6 +405,8 @@ impl App {
                     others_count: r.others_count,
                     unlisted_members: r.unlisted_members,
                     topic_ids,
+                    regular_meeting: r.regular_meeting,
+                    study_content: r.study_content,
                 }),
                 Err(e) => errors.push(e),
             }

@@ -23,9 +23,19 @@ pub async fn load_index(store: &Store) -> Result<Index> {
         tree: load_tree(store).await?,
         topics: conferences::topics(store).await?,
         memberships: facts::memberships(store).await?,
-        conferences: facts::conferences(store).await?,
+        conferences: conferences::all(store).await?,
         points: facts::points(store).await?,
         attendances,
     };
-    Ok(Index::build(facts))
+    let mut index = Index::build(facts);
+    index.set_study_share(study_share(store).await?);
+    Ok(index)
+}
+
+/// Where the share of meetings with study content that makes a cell "regular" is kept.
+pub const STUDY_SHARE_KEY: &str = "regular_study_share_permille";
+
+pub async fn study_share(store: &Store) -> Result<u32> {
+    let stored = lamtheo_store::settings::get(store, STUDY_SHARE_KEY).await?;
+    Ok(stored.and_then(|v| v.parse().ok()).unwrap_or(lamtheo_analytics::DEFAULT_STUDY_SHARE_PERMILLE))
 }

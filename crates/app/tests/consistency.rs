@@ -43,6 +43,8 @@ async fn index_agrees_with_the_database_after_random_writes() {
                                 others_count: next(30) as i64,
                                 unlisted_members: next(3) as i64,
                                 topic_ids: vec![],
+                                regular_meeting: next(2) == 0,
+                                study_content: next(2) == 0,
                             },
                         )
                         .await

@@ -10,13 +10,14 @@ use lamtheo_domain::period::Period;
 
 fn show(label: &str, f: &Figures) {
     println!(
-        "{label:<44} conf {:>3}  lượt CB-ĐV {:>3}  lượt khác {:>3}  tham gia {:>2}/{:<2} {}",
+        "{label:<44} conf {:>3}  lượt CB-ĐV {:>3}  lượt khác {:>3}  tham gia {:>2}/{:<2} {:<6} chi bộ {}",
         f.conferences,
         f.member_attendances,
         f.other_attendances,
         f.participants,
         f.eligible,
-        f.rate_label()
+        f.rate_label(),
+        f.cells_label()
     );
 }
 

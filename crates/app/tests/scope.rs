@@ -103,6 +103,8 @@ async fn every_role_is_kept_inside_its_district() {
                 others_count: 0,
                 unlisted_members: 0,
                 topic_ids: vec![],
+                regular_meeting: false,
+                study_content: false,
             };
             denied(app.create_conference(&me, conf.clone()).await.map(|_| ()), "create a conference");
             denied(app.update_conference(&me, their_conf, conf).await, "change a conference");
@@ -213,6 +215,8 @@ async fn every_role_is_kept_inside_its_district() {
                 others_count: 0,
                 unlisted_members: 0,
                 topic_ids: vec![],
+                regular_meeting: false,
+                study_content: false,
             };
             assert_eq!(
                 app.create_conference(&me, own_conf).await.is_ok(),

@@ -269,7 +269,14 @@ async fn baseline_figures(store: &Store, sql: &str, q: &Query) -> Result<Figures
         other_attendances: n(row.2)?,
         participants: n(row.3)?,
         eligible: n(row.4)?,
+        ..Figures::default()
     })
+}
+
+/// The figures the baseline SQL computes (the study-conference figures of the issue); the
+/// cell-meeting figures are held to their reference by the analytics property tests.
+fn participation(f: &Figures) -> [u64; 5] {
+    [f.conferences, f.member_attendances, f.other_attendances, f.participants, f.eligible]
 }
 
 /// Answers the queries with SQL, timing each, and fails on the first that disagrees with
@@ -283,7 +290,7 @@ async fn time_baseline(store: &Store, queries: &[Query], expected: &[Figures]) -
         let started = Instant::now();
         let got = baseline_figures(store, &sql, q).await?;
         times.push(started.elapsed());
-        if got != *want {
+        if participation(&got) != participation(want) {
             bail!("SQL and index disagree on query {} — {}:\n  index {want:?}\n  SQL   {got:?}", i + 1, q.describe());
         }
         tracing::info!(query = i + 1, ms = ms(times[i]), "baseline: {}", q.describe());

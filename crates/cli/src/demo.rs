@@ -178,7 +178,7 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     let mut confs = Vec::new();
     let mut cell_meetings: Vec<(String, usize, NaiveDate)> = Vec::new();
     for year in [2024, 2025] {
-        confs.push(format!("HN-TINH-{year},LCH,15/02/{year},Hội nghị trực tuyến quán triệt chuyên đề năm {year},CD-{year},Tỉnh,Trực tuyến,{},{}", 1200 + rng.below(400), 150));
+        confs.push(format!("HN-TINH-{year},LCH,15/02/{year},Hội nghị trực tuyến quán triệt chuyên đề năm {year},CD-{year},Tỉnh,Trực tuyến,{},{},,", 1200 + rng.below(400), 150));
         for (ci, (cell, _)) in cells.iter().enumerate() {
             for month in 1..=12u32 {
                 let day = 5 + rng.below(20) as u32;
@@ -187,13 +187,18 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
                 // only got to it in April, so that district missed the deadline (3/4).
                 let late = year == 2024 && cells[ci].0.starts_with("LCH-SH");
                 let topic = if month == if late { 4 } else { 3 } { format!("CD-{year}") } else { String::new() };
-                confs.push(format!("{code},{cell},{day}/{month}/{year},Sinh hoạt chi bộ tháng {month}/{year} - học tập và làm theo Bác,{topic},Chi bộ,Trực tiếp,{},0", rng.below(15)));
+                // Most cells bring study content into every meeting; a cell in four only into
+                // about two meetings in three, short of the 80% that counts as "regularly".
+                let share = if ci % 4 == 3 { 65 } else { 97 };
+                let study = if !topic.is_empty() || rng.below(100) < share { "x" } else { "" };
+                let others = rng.below(15);
+                confs.push(format!("{code},{cell},{day}/{month}/{year},Sinh hoạt chi bộ tháng {month}/{year} - học tập và làm theo Bác,{topic},Chi bộ,Trực tiếp,{others},0,x,{study}"));
                 cell_meetings.push((code, ci, d(year, month, day)));
             }
         }
     }
     // Header punctuation is optional, so the count columns need no quoting here.
-    let header = "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị,Mã chuyên đề,Cấp,Hình thức,Số lượt đoàn viên hội viên nhân dân,Số lượt cán bộ đảng viên ngoài danh sách";
+    let header = "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị,Mã chuyên đề,Cấp,Hình thức,Số lượt đoàn viên hội viên nhân dân,Số lượt cán bộ đảng viên ngoài danh sách,Sinh hoạt chi bộ thường kỳ,Có nội dung học tập và làm theo Bác";
     app.import(&system, Kind::Conferences, "demo-conferences.csv", &csv(header, &confs), &quiet).await?;
     let mut points = Vec::new();
     for year in [2024, 2025] {
@@ -344,6 +349,9 @@ mod tests {
         let topic = &f2024.topics[0];
         assert_eq!(topic.expected.len(), 4, "the four district committees, not the Front or the youth union");
         assert_eq!(topic.label(), "3/4", "Sìn Hồ studied the 2024 topic after its deadline");
+        let cells = f2024.figures;
+        assert_eq!(cells.cells, 92);
+        assert!((60..=75).contains(&cells.cells_with_study), "{}", cells.cells_label());
         // Before 1/7/2025: four districts (and the two mass organisations); after: eight new communes.
         let before = app.unit_view(&sys, province, d(2025, 6, 30)).unwrap();
         assert_eq!(before.children.iter().filter(|c| c.kind == "huyen_uy" && !c.historic).count(), 4);

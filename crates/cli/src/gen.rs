@@ -409,6 +409,9 @@ struct Conference {
     others: i64,
     unlisted: i64,
     topic: Option<i64>,
+    /// A cell's regular meeting, and whether it included study content.
+    regular: bool,
+    study: bool,
     roster: Roster,
 }
 
@@ -663,6 +666,8 @@ impl Plan {
             let mut rng = Rng::for_entity(self.seed, stream::MEETING, ix as u64);
             let day = rng.between(1, 10) as u32;
             let topic_month = if rng.chance(0.88) { 3 } else { 7 };
+            // Most cells bring study content into nearly every meeting; some only now and then.
+            let study_share = if rng.chance(0.7) { 0.97 } else { 0.6 };
             let code = self.unit(cell.unit_id).code.clone();
             for m in 1..=12u32 {
                 let held_on = ymd(year, m, day + rng.between(0, 2) as u32);
@@ -677,6 +682,8 @@ impl Plan {
                     others: 0,
                     unlisted: 0,
                     topic: (m == topic_month).then_some(annual_topic),
+                    regular: true,
+                    study: m == topic_month || rng.chance(study_share),
                     roster: Roster::Cell(ix),
                 });
             }
@@ -713,6 +720,8 @@ impl Plan {
                 others: rng.between(1_500, 4_000),
                 unlisted: rng.between(150, 400),
                 topic,
+                regular: false,
+                study: false,
                 roster: Roster::KeyCadres,
             });
             for &d in &districts {
@@ -934,6 +943,8 @@ async fn write_conferences(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64
             Value::Bool(c.online),
             Value::Int(c.others),
             Value::Int(c.unlisted),
+            Value::Bool(c.regular),
+            Value::Bool(c.study),
         ]
     };
     insert_all(tx, "conferences", columns("conferences"), &plan.conferences, conference_row, "conferences", progress)

@@ -40,6 +40,13 @@ pub struct Conference {
     /// Attendances of cadres and members not on a roster (counted, not named).
     pub unlisted_members: i64,
     pub topic_ids: Vec<Id>,
+    /// A party cell's regular meeting (sinh hoạt chi bộ thường kỳ) rather than a conference.
+    #[serde(default)]
+    pub regular_meeting: bool,
+    /// The meeting included studying and following Uncle Ho's example (its topic in
+    /// `topic_ids` when there is one).
+    #[serde(default)]
+    pub study_content: bool,
 }
 
 /// A connection point (điểm cầu) of an online conference, at another unit.

@@ -391,6 +391,24 @@ static CONFERENCES: &[Column] = &[
     },
     OTHER_ATTENDANCES,
     UNLISTED_MEMBER_ATTENDANCES,
+    Column {
+        header_vi: "Sinh hoạt chi bộ thường kỳ",
+        header_en: "Regular cell meeting",
+        required: false,
+        format: Format::YesNo,
+        description_vi: "Có phải buổi sinh hoạt thường kỳ của chi bộ không; để trống là «Không».",
+        description_en: "Whether this is the party cell's regular meeting; empty means no.",
+        example: "Không",
+    },
+    Column {
+        header_vi: "Có nội dung học tập và làm theo Bác",
+        header_en: "Included study content",
+        required: false,
+        format: Format::YesNo,
+        description_vi: "Buổi sinh hoạt có đưa nội dung học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh không; để trống là «Không».",
+        description_en: "Whether the meeting included studying and following Ho Chi Minh's thought, morality and style; empty means no.",
+        example: "Có",
+    },
 ];
 
 static ATTENDANCE: &[Column] = &[

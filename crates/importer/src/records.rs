@@ -55,6 +55,9 @@ pub struct ConferenceRow {
     pub online: bool,
     pub others_count: i64,
     pub unlisted_members: i64,
+    /// A party cell's regular meeting, and whether it included study content.
+    pub regular_meeting: bool,
+    pub study_content: bool,
 }
 
 /// One person's attendance at a conference.
@@ -253,6 +256,8 @@ pub fn parse_conferences(
                 .unwrap_or(false),
             others_count: f.count("Số lượt đoàn viên, hội viên, nhân dân"),
             unlisted_members: f.count("Số lượt cán bộ, đảng viên (ngoài danh sách)"),
+            regular_meeting: f.yes_no("Sinh hoạt chi bộ thường kỳ").unwrap_or(false),
+            study_content: f.yes_no("Có nội dung học tập và làm theo Bác").unwrap_or(false),
         }
     })
 }

@@ -264,6 +264,8 @@ fn xlsx_round_trip_with_numbers_and_date_cells() {
                 online: true,
                 others_count: 42,
                 unlisted_members: 0,
+                regular_meeting: false,
+                study_content: false,
             },
             ConferenceRow {
                 row: 4,
@@ -276,6 +278,8 @@ fn xlsx_round_trip_with_numbers_and_date_cells() {
                 online: false,
                 others_count: 0,
                 unlisted_members: 0,
+                regular_meeting: false,
+                study_content: false,
             },
         ]
     );

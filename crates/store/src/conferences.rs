@@ -32,8 +32,8 @@ pub async fn topics(store: &Store) -> Result<Vec<Topic>> {
 
 pub async fn insert(tx: &mut Tx, k: &Conference) -> Result<Id> {
     let id: Id = on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO conferences (code, unit_id, held_on, title, level, online, others_count, unlisted_members) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-        .bind(&k.code).bind(k.unit_id).bind(k.held_on).bind(&k.title).bind(&k.level).bind(k.online).bind(k.others_count).bind(k.unlisted_members)
+        "INSERT INTO conferences (code, unit_id, held_on, title, level, online, others_count, unlisted_members, regular_meeting, study_content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+        .bind(&k.code).bind(k.unit_id).bind(k.held_on).bind(&k.title).bind(&k.level).bind(k.online).bind(k.others_count).bind(k.unlisted_members).bind(k.regular_meeting).bind(k.study_content)
         .fetch_one(c).await.map_err(db_err))?;
     set_topics(tx, id, &k.topic_ids).await?;
     Ok(id)
@@ -41,8 +41,8 @@ pub async fn insert(tx: &mut Tx, k: &Conference) -> Result<Id> {
 
 pub async fn update(tx: &mut Tx, k: &Conference) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
-        "UPDATE conferences SET unit_id = $2, held_on = $3, title = $4, level = $5, online = $6, others_count = $7, unlisted_members = $8 WHERE id = $1")
-        .bind(k.id).bind(k.unit_id).bind(k.held_on).bind(&k.title).bind(&k.level).bind(k.online).bind(k.others_count).bind(k.unlisted_members)
+        "UPDATE conferences SET unit_id = $2, held_on = $3, title = $4, level = $5, online = $6, others_count = $7, unlisted_members = $8, regular_meeting = $9, study_content = $10 WHERE id = $1")
+        .bind(k.id).bind(k.unit_id).bind(k.held_on).bind(&k.title).bind(&k.level).bind(k.online).bind(k.others_count).bind(k.unlisted_members).bind(k.regular_meeting).bind(k.study_content)
         .execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     set_topics(tx, k.id, &k.topic_ids).await
 }
@@ -56,7 +56,8 @@ async fn set_topics(tx: &mut Tx, id: Id, topic_ids: &[Id]) -> Result<()> {
     Ok(())
 }
 
-const CONF_COLS: &str = "id, code, unit_id, held_on, title, level, online, others_count, unlisted_members";
+const CONF_COLS: &str =
+    "id, code, unit_id, held_on, title, level, online, others_count, unlisted_members, regular_meeting, study_content";
 
 macro_rules! conf_from_row {
     ($r:expr) => {{
@@ -72,8 +73,25 @@ macro_rules! conf_from_row {
             others_count: r.get(7),
             unlisted_members: r.get(8),
             topic_ids: vec![],
+            regular_meeting: r.get(9),
+            study_content: r.get(10),
         }
     }};
+}
+
+/// Every conference with its topics (for building the roll-up index).
+pub async fn all(store: &Store) -> Result<Vec<Conference>> {
+    let sql = format!("SELECT {CONF_COLS} FROM conferences ORDER BY id");
+    let mut confs: Vec<Conference> = on_pool!(store.read(), p => sqlx::query(&sql).fetch_all(p).await.map_err(db_err)?.iter().map(|r| conf_from_row!(r)).collect());
+    let pairs: Vec<(Id, Id)> = on_pool!(store.read(), p => sqlx::query_as("SELECT conference_id, topic_id FROM conference_topics ORDER BY conference_id")
+        .fetch_all(p).await.map_err(db_err))?;
+    let index: std::collections::HashMap<Id, usize> = confs.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    for (c, t) in pairs {
+        if let Some(&i) = index.get(&c) {
+            confs[i].topic_ids.push(t);
+        }
+    }
+    Ok(confs)
 }
 
 pub async fn get(store: &Store, id: Id) -> Result<Option<Conference>> {

@@ -1,9 +1,9 @@
 //! Bulk reads of every fact the roll-up index is built from. Attendance is streamed: a large
 //! province holds millions of rows and they are never all materialised as rows at once.
 use futures_util::TryStreamExt;
-use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint};
+use lamtheo_domain::conference::{Attendance, AttendanceStatus, ConnectionPoint};
 use lamtheo_domain::people::Membership;
-use lamtheo_domain::{Id, Result};
+use lamtheo_domain::Result;
 use sqlx::Row;
 
 use crate::{db_err, on_pool, Store};
@@ -17,24 +17,6 @@ pub async fn memberships(store: &Store) -> Result<Vec<Membership>> {
         }
         Ok(out)
     })
-}
-
-/// Every conference with its topics.
-pub async fn conferences(store: &Store) -> Result<Vec<Conference>> {
-    let mut confs: Vec<Conference> = on_pool!(store.read(), p => {
-        let rows = sqlx::query("SELECT id, code, unit_id, held_on, title, level, online, others_count, unlisted_members FROM conferences ORDER BY id").fetch_all(p).await.map_err(db_err)?;
-        rows.iter().map(|r| Conference { id: r.get(0), code: r.get(1), unit_id: r.get(2), held_on: r.get(3), title: r.get(4), level: r.get(5),
-            online: r.get(6), others_count: r.get(7), unlisted_members: r.get(8), topic_ids: vec![] }).collect()
-    });
-    let pairs: Vec<(Id, Id)> = on_pool!(store.read(), p => sqlx::query_as("SELECT conference_id, topic_id FROM conference_topics ORDER BY conference_id")
-        .fetch_all(p).await.map_err(db_err))?;
-    let index: std::collections::HashMap<Id, usize> = confs.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    for (c, t) in pairs {
-        if let Some(&i) = index.get(&c) {
-            confs[i].topic_ids.push(t);
-        }
-    }
-    Ok(confs)
 }
 
 pub async fn points(store: &Store) -> Result<Vec<ConnectionPoint>> {

@@ -19,6 +19,7 @@ pub mod bulk;
 pub mod conferences;
 pub mod facts;
 pub mod people;
+pub mod settings;
 pub mod testing;
 pub mod units;
 pub mod users;

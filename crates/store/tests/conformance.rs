@@ -157,6 +157,8 @@ async fn conferences_points_and_attendance() {
             others_count: 120,
             unlisted_members: 3,
             topic_ids: vec![t],
+            regular_meeting: false,
+            study_content: true,
         };
         let c = conferences::insert(&mut tx, &conf).await.unwrap();
         conferences::upsert_point(
@@ -196,7 +198,7 @@ async fn conferences_points_and_attendance() {
         let mut streamed = vec![];
         facts::for_each_attendance(&store, |a| streamed.push(a)).await.unwrap();
         assert_eq!(streamed, att, "{engine}");
-        assert_eq!(facts::conferences(&store).await.unwrap()[0].topic_ids, vec![t], "{engine}");
+        assert_eq!(conferences::all(&store).await.unwrap()[0].topic_ids, vec![t], "{engine}");
         assert_eq!(
             conferences::list_by_unit(&store, u, d(2024, 1, 1), d(2024, 12, 31), 10).await.unwrap().len(),
             1,

@@ -102,6 +102,10 @@ pub async fn province(app: &App) -> Province {
                             others_count: 2,
                             unlisted_members: 0,
                             topic_ids: vec![],
+                            // Cell 2 studied at only 9 of its 12 meetings a year (75% < 80%):
+                            // not "regularly"; the others at every meeting.
+                            regular_meeting: true,
+                            study_content: !(i == 1 && month % 4 == 0),
                         },
                     )
                     .await
@@ -142,6 +146,8 @@ pub async fn province(app: &App) -> Province {
             others_count: 50,
             unlisted_members: 4,
             topic_ids: vec![],
+            regular_meeting: false,
+            study_content: false,
         },
     )
     .await

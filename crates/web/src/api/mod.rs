@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/conferences/{id}/points", post(point))
         .route("/imports/{kind}", post(import))
         .route("/audit", get(audit))
+        .route("/settings/study-share", get(study_share).put(set_study_share))
         .fallback(|| async { ApiError(Error::not_found()) })
 }
 
@@ -142,7 +143,7 @@ async fn figures(
     let (period, as_of) =
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     let r = st.app.unit_report(&a, id, period, as_of)?;
-    let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label()});
+    let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label(), "cells_label": f.cells_label(), "cells_rate": f.cells_rate_label()});
     ok(json!({
         "unit_id": id,
         "period": {"from": fmt::month(period.from), "to": fmt::month(period.to)},
@@ -392,4 +393,18 @@ struct AuditQuery {
 
 async fn audit(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<AuditQuery>) -> ApiResult {
     ok(st.app.audit_log(&a, q.before, 200).await?)
+}
+
+async fn study_share(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
+    ok(json!({"permille": st.app.study_share().await?}))
+}
+
+#[derive(Deserialize)]
+struct ShareBody {
+    permille: u32,
+}
+
+async fn set_study_share(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<ShareBody>) -> ApiResult {
+    st.app.set_study_share(&a, b.permille).await?;
+    ok(json!({"permille": b.permille}))
 }

@@ -48,6 +48,14 @@ pub const OPERATIONS: &[Operation] = &[
         &["file"],
     ),
     ("get", "/audit", "Audit log in scope, newest first", None, &["before"]),
+    (
+        "get",
+        "/settings/study-share",
+        "Share (per mille) of regular meetings with study content that makes a cell count",
+        None,
+        &[],
+    ),
+    ("put", "/settings/study-share", "Change that share", Some("StudyShare"), &[]),
 ];
 
 fn schemas() -> Value {
@@ -80,9 +88,11 @@ fn schemas() -> Value {
         "CampaignDoc": {"type": "object", "required": ["code", "title"], "properties": {"code": {"type": "string", "example": "01-KL/TW"}, "title": {"type": "string"}, "issued_on": date}},
         "Conference": {"type": "object", "required": ["unit_id", "held_on", "title"], "properties": {
             "code": {"type": "string"}, "unit_id": id, "held_on": date, "title": {"type": "string"}, "level": {"type": "string"}, "online": {"type": "boolean"},
-            "others_count": {"type": "integer", "minimum": 0}, "unlisted_members": {"type": "integer", "minimum": 0}, "topic_ids": {"type": "array", "items": id}}},
+            "others_count": {"type": "integer", "minimum": 0}, "unlisted_members": {"type": "integer", "minimum": 0}, "topic_ids": {"type": "array", "items": id},
+            "regular_meeting": {"type": "boolean", "description": "a party cell's regular meeting"}, "study_content": {"type": "boolean", "description": "the meeting included studying and following Uncle Ho"}}},
         "AttendanceList": {"type": "array", "items": {"type": "object", "required": ["person_id", "status"], "properties": {
             "person_id": id, "status": {"enum": ["present", "excused", "absent"]}, "point_unit_id": id}}},
+        "StudyShare": {"type": "object", "required": ["permille"], "properties": {"permille": {"type": "integer", "minimum": 1, "maximum": 1000}}},
         "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
     })
 }

@@ -36,6 +36,8 @@ struct NewPage {
     unit_name: String,
     today: String,
     topics: Vec<(Id, String)>,
+    /// The organiser is a party cell: the form starts as a regular meeting.
+    cell: bool,
 }
 
 async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) -> PageResult {
@@ -48,6 +50,7 @@ async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) 
         .into_iter()
         .map(|t| (t.id, format!("{} ({})", t.title, t.year)))
         .collect();
+    let cell = view.unit.kind == lamtheo_analytics::CELL_KIND;
     render(
         s.t,
         NewPage {
@@ -57,6 +60,7 @@ async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) 
             unit_name: view.name_on,
             today: fmt::date(st.app.today()),
             topics,
+            cell,
         },
     )
 }
@@ -76,6 +80,10 @@ struct ConferenceForm {
     unlisted_members: String,
     #[serde(default)]
     topic_id: String,
+    #[serde(default)]
+    regular_meeting: Option<String>,
+    #[serde(default)]
+    study_content: Option<String>,
 }
 
 /// A count typed in a form: empty is 0; "1.234" is accepted.
@@ -104,6 +112,8 @@ async fn create(State(st): State<AppState>, p: Posted<ConferenceForm>) -> PageRe
         others_count: count("others_count", &f.others_count).map_err(|e| s.fail(e))?,
         unlisted_members: count("unlisted_members", &f.unlisted_members).map_err(|e| s.fail(e))?,
         topic_ids: f.topic_id.parse::<Id>().ok().into_iter().collect(),
+        regular_meeting: f.regular_meeting.is_some(),
+        study_content: f.study_content.is_some(),
     };
     let id = st.app.create_conference(&s.actor, input).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/conferences/{id}")).into_response())

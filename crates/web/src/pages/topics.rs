@@ -16,7 +16,11 @@ use crate::session::{Posted, Session};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/topics", get(page)).route("/topics/new", post(add_topic)).route("/docs/new", post(add_doc))
+    Router::new()
+        .route("/topics", get(page))
+        .route("/topics/new", post(add_topic))
+        .route("/docs/new", post(add_doc))
+        .route("/settings/study-share", post(set_study_share))
 }
 
 #[derive(Template)]
@@ -27,6 +31,8 @@ struct TopicsPage {
     docs: Vec<(Id, String, String, String)>,
     topics: Vec<(String, String, String, bool, String, String)>,
     can_write: bool,
+    /// The share of meetings with study content that makes a cell "regular", in percent.
+    study_share: String,
 }
 
 async fn page(State(st): State<AppState>, s: Session) -> PageResult {
@@ -50,10 +56,10 @@ async fn page(State(st): State<AppState>, s: Session) -> PageResult {
         .iter()
         .map(|d| (d.id, d.code.clone(), d.title.clone(), d.issued_on.map(fmt::date).unwrap_or_default()))
         .collect();
-    render(
-        s.t,
-        TopicsPage { t: s.t, can_write: s.actor.role.can_write(Resource::Catalogue), c: Ctx::of(&s), docs, topics },
-    )
+    let share = st.app.study_share().await.map_err(|e| s.fail(e))?;
+    let study_share = lamtheo_domain::vn::fmt_rate(share as u64, 1000).trim_end_matches('%').to_string();
+    let can_write = s.actor.role.can_write(Resource::Catalogue);
+    render(s.t, TopicsPage { t: s.t, can_write, c: Ctx::of(&s), docs, topics, study_share })
 }
 
 #[derive(Deserialize)]
@@ -106,5 +112,26 @@ async fn add_doc(State(st): State<AppState>, p: Posted<DocForm>) -> PageResult {
         .transpose()
         .map_err(|e| s.fail(e))?;
     st.app.add_doc(&s.actor, &f.code, &f.title, issued).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to("/topics").into_response())
+}
+
+#[derive(Deserialize)]
+struct ShareForm {
+    /// Percent, as typed: "80" or "75,5".
+    percent: String,
+}
+
+async fn set_study_share(State(st): State<AppState>, p: Posted<ShareForm>) -> PageResult {
+    let s = p.session;
+    let typed = p.form.percent.trim().trim_end_matches('%').replace(',', ".");
+    let permille = typed.parse::<f64>().ok().filter(|v| (0.1..=100.0).contains(v)).map(|v| (v * 10.0).round() as u32);
+    let permille = permille.ok_or_else(|| {
+        s.fail(Error::field(
+            "percent",
+            format!("«{}» không phải tỷ lệ từ 0,1 đến 100", p.form.percent),
+            format!("«{}» is not a percentage from 0.1 to 100", p.form.percent),
+        ))
+    })?;
+    st.app.set_study_share(&s.actor, permille).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to("/topics").into_response())
 }

@@ -69,6 +69,9 @@ pub struct FigureRow {
     pub participants: String,
     pub eligible: String,
     pub rate: String,
+    /// "176/251" cells with study content in their regular meetings, and its rate.
+    pub cells: String,
+    pub cells_rate: String,
 }
 
 impl FigureRow {
@@ -83,6 +86,8 @@ impl FigureRow {
             participants: fmt::int(f.participants),
             eligible: fmt::int(f.eligible),
             rate: f.rate_label(),
+            cells: f.cells_label(),
+            cells_rate: f.cells_rate_label(),
         }
     }
 }
@@ -112,6 +117,8 @@ struct UnitPage {
     can_conference: bool,
     can_tree: bool,
     kinds: Vec<(String, String)>,
+    /// "80%": the share of meetings that makes a cell count as studying regularly.
+    study_share: String,
 }
 
 async fn unit_page(
@@ -126,6 +133,7 @@ async fn unit_page(
     let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
     let report = app.unit_report(&s.actor, id, period, as_of).map_err(|e| s.fail(e))?;
     let kinds = app.kinds().await.map_err(|e| s.fail(e))?;
+    let study_share = vn::fmt_rate(app.study_share().await.map_err(|e| s.fail(e))? as u64, 1000);
     let kind_label = |k: &str| {
         kinds
             .iter()
@@ -193,6 +201,7 @@ async fn unit_page(
         can_conference: s.actor.role.can_write(Resource::Conference),
         can_tree: s.actor.role.can_write(Resource::Tree),
         kinds: kinds.iter().map(|k| (k.code.clone(), s.t.s(&k.name_vi, &k.name_en).to_string())).collect(),
+        study_share,
         from,
         to,
         as_of: as_of_s,

@@ -1,0 +1,14 @@
+//! Settings kept as data (key, value), e.g. `regular_study_share_permille`.
+use lamtheo_domain::Result;
+
+use crate::{db_err, on_pool, on_tx, Store, Tx};
+
+pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
+    on_pool!(store.read(), p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await.map_err(db_err))
+}
+
+pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key).bind(value).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(())
+}
