@@ -17,6 +17,7 @@ pub mod figures;
 pub mod imports;
 mod loader;
 pub mod people;
+pub mod plans;
 mod scope;
 pub mod tree;
 

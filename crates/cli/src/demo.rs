@@ -213,6 +213,9 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     load_attendance(app, &roster, &cell_meetings, &mut rng).await?;
     app.reload_index().await?;
 
+    progress("kế hoạch, cam kết / plans");
+    load_plans(app, &mut rng).await?;
+
     progress("sắp xếp tổ chức 1/7/2025 / reorganisation");
     let (y, m, dd) = REORGANISATION;
     let on = d(y, m, dd);
@@ -269,7 +272,65 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
         .await?;
         others.push((username.to_string(), role.label_vi().to_string()));
     }
+    // A member of the first cell, to see "my page" from a phone.
+    let member = app.search_people(&system, "", Some(app.unit_by_code(&system, "LCH-TP-X1-CB1")?.id), 1).await?;
+    if let Some(person) = member.first() {
+        let cell = app.unit_by_code(&system, "LCH-TP-X1-CB1")?.id;
+        app.add_user(
+            &system,
+            NewUser {
+                username: "dangvien".into(),
+                password: password.clone(),
+                role: Role::Member,
+                scope_unit_id: Some(cell),
+                person_id: Some(person.id),
+            },
+        )
+        .await?;
+        others.push(("dangvien".to_string(), format!("{} ({})", Role::Member.label_vi(), person.full_name)));
+    }
     Ok(DemoLogin { username: "admin".into(), password, others })
+}
+
+/// Plans and commitments: most members made theirs; the cells acknowledged most of them.
+async fn load_plans(app: &App, rng: &mut Rng) -> Result<()> {
+    use lamtheo_domain::plans::{PlanKind, PlanStatus};
+    use sqlx::Row;
+    let store = &app.store;
+    let members: Vec<i64> = lamtheo_store::on_pool!(store.read(), p => sqlx::query("SELECT id FROM people WHERE is_member ORDER BY id")
+        .fetch_all(p).await?.iter().map(|r| r.get(0)).collect());
+    let now = chrono::Utc::now();
+    let mut rows = Vec::new();
+    for person in members {
+        for (kind, year, made) in
+            [(PlanKind::TermPlan, 2021, 95), (PlanKind::YearPlan, 2025, 88), (PlanKind::Commitment, 2025, 86)]
+        {
+            if rng.below(100) >= made {
+                continue;
+            }
+            let (from, to) = kind.years_for(year);
+            let status = if rng.below(100) < 75 { PlanStatus::Acknowledged } else { PlanStatus::Submitted };
+            let content = match kind {
+                PlanKind::Commitment => "Tu dưỡng, rèn luyện đạo đức; gương mẫu thực hiện nghĩa vụ đảng viên; giữ mối liên hệ với nhân dân nơi cư trú.",
+                _ => "Thực hành tiết kiệm; tham gia xây dựng nông thôn mới; giúp đỡ hộ nghèo trong thôn, bản.",
+            };
+            rows.push(vec![
+                Value::Int(person),
+                Value::Text(kind.as_str().into()),
+                Value::Int(from.into()),
+                Value::Int(to.into()),
+                Value::Text(content.into()),
+                Value::Text(status.as_str().into()),
+                Value::Text(String::new()),
+                Value::Time(now),
+            ]);
+        }
+    }
+    let cols = ["person_id", "kind", "from_year", "to_year", "content", "status", "comment", "updated_at"];
+    let mut tx = store.begin().await?;
+    bulk::insert(&mut tx, "personal_plans", &cols, &rows).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Attendance of every member of each cell at its monthly meeting, bulk-loaded.
@@ -362,6 +423,12 @@ mod tests {
             app.unit_report(&sys, province, Period::year(2024), d(2025, 12, 31)).unwrap().figures,
             f2024.figures
         );
+        let plans = app.plan_figures(&sys, province, Period::year(2025), d(2025, 12, 31)).await.unwrap();
+        for p in &plans {
+            let share = p.made * 100 / p.expected;
+            assert!((75..=99).contains(&share), "{:?}: {}", p.kind, p.label());
+        }
+        assert!(app.login("dangvien", &login.password, "test").await.is_ok(), "the member account");
         assert!(build(&app, &|_| {}).await.is_err(), "a second build must refuse");
     }
 }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod org;
 pub mod people;
 pub mod period;
+pub mod plans;
 pub mod vn;
 
 pub use error::{Error, ErrorCode, Result};

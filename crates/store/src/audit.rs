@@ -52,10 +52,9 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<AuditEntry>> {
     let units_json = unit_ids.map(|u| serde_json::to_string(u).expect("ids serialise"));
-    let unit_filter = match (units_json.is_some(), store.engine) {
-        (false, _) => "1 = 1 OR $1 IS NULL",
-        (true, crate::Engine::Sqlite) => "scope_unit_id IN (SELECT value FROM json_each($1))",
-        (true, crate::Engine::Postgres) => "scope_unit_id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)",
+    let unit_filter = match units_json {
+        None => "1 = 1 OR $1 IS NULL".to_string(),
+        Some(_) => format!("scope_unit_id IN {}", crate::units_in(store.engine, 1)),
     };
     let sql = format!(
         "SELECT id, at, user_id, username, action, entity, entity_id, scope_unit_id, before_json, after_json, request_id FROM audit_log

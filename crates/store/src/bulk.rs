@@ -15,6 +15,7 @@ pub enum Value {
     OptInt(Option<i64>),
     OptText(Option<String>),
     Bool(bool),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// The tables the generator fills, with their columns in insertion order.
@@ -106,6 +107,7 @@ pub async fn insert(tx: &mut Tx, table: &str, cols: &[&str], rows: &[Vec<Value>]
                         Value::OptInt(x) => q.bind(*x),
                         Value::OptText(x) => q.bind(x.as_deref()),
                         Value::Bool(x) => q.bind(*x),
+                        Value::Time(x) => q.bind(*x),
                     };
                 }
             }

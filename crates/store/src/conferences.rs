@@ -156,3 +156,15 @@ pub async fn upsert_attendance(tx: &mut Tx, a: &Attendance) -> Result<()> {
         .bind(a.conference_id).bind(a.person_id).bind(a.point_unit_id).bind(a.status.as_str()).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     Ok(())
 }
+
+/// A person's attendance history: (conference, their status), newest first.
+pub async fn attended_by(store: &Store, person_id: Id, limit: i64) -> Result<Vec<(Conference, AttendanceStatus)>> {
+    let cols = CONF_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {cols}, a.status FROM attendances a JOIN conferences c ON c.id = a.conference_id WHERE a.person_id = $1 ORDER BY c.held_on DESC, c.id DESC LIMIT $2"
+    );
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(person_id).bind(limit).fetch_all(p).await.map_err(db_err)?.iter().map(|r| {
+        let status = AttendanceStatus::parse(&r.get::<String, _>(11)).unwrap_or(AttendanceStatus::Absent);
+        (conf_from_row!(r), status)
+    }).collect()))
+}

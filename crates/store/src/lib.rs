@@ -19,6 +19,7 @@ pub mod bulk;
 pub mod conferences;
 pub mod facts;
 pub mod people;
+pub mod plans;
 pub mod settings;
 pub mod testing;
 pub mod units;
@@ -153,6 +154,15 @@ impl Tx {
             Tx::Sqlite(t) => t.commit().await.map_err(db_err),
             Tx::Postgres(t) => t.commit().await.map_err(db_err),
         }
+    }
+}
+
+/// SQL that lists the unit ids passed as a JSON array in parameter `$n`. Unit lists can be
+/// long (a province has thousands of cells): one JSON parameter instead of thousands.
+pub(crate) fn units_in(engine: Engine, n: usize) -> String {
+    match engine {
+        Engine::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
+        Engine::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb)::bigint)"),
     }
 }
 

@@ -80,10 +80,8 @@ pub async fn search(store: &Store, unit_ids: &[Id], folded_query: &str, limit: i
     let like = format!("%{}%", folded_query.replace(['%', '_'], ""));
     let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
     on_pool!(store.read(), p => {
-        let sql = match store.engine {
-            crate::Engine::Sqlite => format!("SELECT {cols} FROM people p WHERE p.name_folded LIKE $2 AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN (SELECT value FROM json_each($1))) ORDER BY p.id LIMIT $3"),
-            crate::Engine::Postgres => format!("SELECT {cols} FROM people p WHERE p.name_folded LIKE $2 AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)) ORDER BY p.id LIMIT $3"),
-        };
+        let units = crate::units_in(store.engine, 1);
+        let sql = format!("SELECT {cols} FROM people p WHERE p.name_folded LIKE $2 AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN {units}) ORDER BY p.id LIMIT $3");
         let rows = sqlx::query(&sql).bind(&units_json).bind(&like).bind(limit).fetch_all(p).await.map_err(db_err)?;
         Ok(rows.iter().map(|r| person_from_row!(r)).collect())
     })

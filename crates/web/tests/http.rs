@@ -66,6 +66,16 @@ async fn sites() -> Vec<Site> {
         )
         .await
         .unwrap();
+        let hoa = app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        let cb1 = app.unit_by_code(&sys, "CB1").unwrap().id;
+        let member = NewUser {
+            username: "hoa".into(),
+            password: "dang-vien-123".into(),
+            role: Role::Member,
+            scope_unit_id: Some(cb1),
+            person_id: Some(hoa),
+        };
+        app.add_user(&sys, member).await.unwrap();
         out.push(Site { engine, router: lamtheo_web::router(app.clone(), false), app });
     }
     out
@@ -351,5 +361,55 @@ async fn api_tokens_errors_and_openapi() {
         for p in ["/units/{id}/figures", "/conferences/{id}/attendance", "/imports/{kind}", "/units/merge"] {
             assert!(doc["paths"][p].is_object(), "openapi lacks {p}");
         }
+    }
+}
+
+#[tokio::test]
+async fn a_member_submits_a_plan_from_the_phone_and_the_secretary_acknowledges_it() {
+    for s in sites().await {
+        let (member, csrf) = login(&s.router, "hoa", "dang-vien-123").await;
+        let page = call(&s.router, get("/me?year=2025", &member)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.engine);
+        assert!(page.body.contains("Đặng Thị Hoa") && page.body.contains("Chưa viết"), "{}", s.engine);
+        // The member's menu offers no administration.
+        assert!(!page.body.contains("/admin/users") && !page.body.contains("href=\"/audit\""), "{}", s.engine);
+        let body = format!("csrf={csrf}&kind=year_plan&year=2025&content=Gi%C3%BAp+h%E1%BB%99+ngh%C3%A8o&submit=1");
+        assert_eq!(
+            call(&s.router, form("/me/plans", &member, &body)).await.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            s.engine
+        );
+        let page = call(&s.router, get("/me?year=2025", &member)).await;
+        assert!(page.body.contains("Đã gửi chi bộ") && page.body.contains("Giúp hộ nghèo"), "{}", s.engine);
+        // The district secretary sees it on the cell's review page and acknowledges it.
+        let (secretary, csrf2) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let cb1 = s.app.unit_by_code(&Actor::system(), "CB1").unwrap().id;
+        let review = call(&s.router, get(&format!("/units/{cb1}/plans?year=2025"), &secretary)).await;
+        assert!(review.body.contains("Giúp hộ nghèo"), "{}: {}", s.engine, review.status);
+        let plan_id = review.body.split("/plans/").nth(1).unwrap().split('/').next().unwrap().to_string();
+        let res = call(
+            &s.router,
+            form(
+                &format!("/plans/{plan_id}/review"),
+                &secretary,
+                &format!("csrf={csrf2}&decision=acknowledge&comment=T%E1%BB%91t&back=/units/{cb1}/plans"),
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let page = call(&s.router, get("/me?year=2025", &member)).await;
+        assert!(page.body.contains("Chi bộ đã xác nhận") && page.body.contains("«Tốt»"), "{}", s.engine);
+        // The unit page counts it: one of the two members has a 2025 plan.
+        let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+        let api = call(&s.router, get(&format!("/api/v1/units/{t}/figures?from=1/2025&to=12/2025"), &secretary)).await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND, "{}: the province is outside the secretary's scope", s.engine);
+        let unit = call(&s.router, get(&format!("/units/{cb1}?from=1/2025&to=12/2025"), &secretary)).await;
+        let table = unit.body.split("id=\"plans\"").nth(1).unwrap().split("</table>").next().unwrap().to_string();
+        assert!(
+            table.contains("Kế hoạch làm theo Bác năm 2025</td><td class=\"num\">1/1<"),
+            "{}: CB1's one member made a plan: {table}",
+            s.engine
+        );
     }
 }

@@ -29,6 +29,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::document))
         .route("/me", get(me))
+        .route("/me/page", get(my_page))
+        .route("/me/plans", axum::routing::put(save_plan))
+        .route("/plans/{id}/review", post(review_plan))
+        .route("/units/{id}/plans", get(unit_plans))
         .route("/units", get(find_units).post(create_unit))
         .route("/units/merge", post(merge))
         .route("/units/split", post(split))
@@ -143,6 +147,7 @@ async fn figures(
     let (period, as_of) =
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     let r = st.app.unit_report(&a, id, period, as_of)?;
+    let plans = st.app.plan_figures(&a, id, period, as_of).await?;
     let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label(), "cells_label": f.cells_label(), "cells_rate": f.cells_rate_label()});
     ok(json!({
         "unit_id": id,
@@ -152,6 +157,7 @@ async fn figures(
         "rate": rate(&r.figures),
         "children": r.children.iter().map(|c| json!({"unit_id": c.unit_id, "historic": c.historic, "figures": c.figures, "rate": rate(&c.figures)})).collect::<Vec<_>>(),
         "topics": r.topics.iter().map(|t| json!({"topic_id": t.topic_id, "deadline": t.deadline, "completed": t.completed, "expected": t.expected, "label": t.label()})).collect::<Vec<_>>(),
+        "plans": plans.iter().map(|p| json!({"kind": p.kind, "from_year": p.from_year, "to_year": p.to_year, "made": p.made, "expected": p.expected, "label": p.label(), "rate": p.rate()})).collect::<Vec<_>>(),
     }))
 }
 
@@ -407,4 +413,53 @@ struct ShareBody {
 async fn set_study_share(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<ShareBody>) -> ApiResult {
     st.app.set_study_share(&a, b.permille).await?;
     ok(json!({"permille": b.permille}))
+}
+
+async fn my_page(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+    ok(st.app.my_page(&a).await?)
+}
+
+#[derive(Deserialize)]
+struct PlanBody {
+    kind: lamtheo_domain::plans::PlanKind,
+    year: i32,
+    content: String,
+    #[serde(default)]
+    submit: bool,
+}
+
+async fn save_plan(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<PlanBody>) -> ApiResult {
+    ok(json!({"id": st.app.save_own_plan(&a, b.kind, b.year, &b.content, b.submit).await?}))
+}
+
+#[derive(Deserialize)]
+struct ReviewBody {
+    acknowledge: bool,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn review_plan(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<ReviewBody>,
+) -> ApiResult {
+    st.app.review_plan(&a, id, b.acknowledge, &b.comment).await?;
+    ok(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn unit_plans(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<YearQuery>,
+) -> ApiResult {
+    let today = st.app.today();
+    ok(st.app.plans_of_unit(&a, id, q.year.unwrap_or_else(|| chrono::Datelike::year(&today)), today).await?)
 }

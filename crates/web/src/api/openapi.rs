@@ -8,6 +8,10 @@ type Operation = (&'static str, &'static str, &'static str, Option<&'static str>
 
 pub const OPERATIONS: &[Operation] = &[
     ("get", "/me", "Who am I (user, role, scope)", None, &[]),
+    ("get", "/me/page", "The caller's own record, plans, commitments and attendance (member accounts)", None, &[]),
+    ("put", "/me/plans", "Write or submit the caller's own plan or commitment", Some("PlanInput"), &[]),
+    ("post", "/plans/{id}/review", "Acknowledge or return a submitted plan (the cell)", Some("PlanReview"), &[]),
+    ("get", "/units/{id}/plans", "A unit's members with their plans and commitments of a year", None, &["year"]),
     ("get", "/units", "Find units in scope by name or code (accents ignored)", None, &["q"]),
     ("post", "/units", "Create a unit", Some("NewUnit"), &[]),
     ("post", "/units/merge", "Merge units into a new or existing unit on a date", Some("Merge"), &[]),
@@ -92,6 +96,9 @@ fn schemas() -> Value {
             "regular_meeting": {"type": "boolean", "description": "a party cell's regular meeting"}, "study_content": {"type": "boolean", "description": "the meeting included studying and following Uncle Ho"}}},
         "AttendanceList": {"type": "array", "items": {"type": "object", "required": ["person_id", "status"], "properties": {
             "person_id": id, "status": {"enum": ["present", "excused", "absent"]}, "point_unit_id": id}}},
+        "PlanInput": {"type": "object", "required": ["kind", "year", "content"], "properties": {
+            "kind": {"enum": ["term_plan", "year_plan", "commitment"]}, "year": {"type": "integer"}, "content": {"type": "string"}, "submit": {"type": "boolean"}}},
+        "PlanReview": {"type": "object", "required": ["acknowledge"], "properties": {"acknowledge": {"type": "boolean"}, "comment": {"type": "string"}}},
         "StudyShare": {"type": "object", "required": ["permille"], "properties": {"permille": {"type": "integer", "minimum": 1, "maximum": 1000}}},
         "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
     })

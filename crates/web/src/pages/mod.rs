@@ -4,6 +4,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use lamtheo_domain::access::Resource;
 use lamtheo_domain::Error;
 
 use crate::error::WebError;
@@ -16,6 +17,7 @@ mod admin;
 mod conferences;
 mod imports;
 mod people;
+mod plans;
 mod topics;
 mod units;
 
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(conferences::router())
         .merge(imports::router())
         .merge(people::router())
+        .merge(plans::router())
         .merge(topics::router())
         .merge(units::router())
 }
@@ -42,11 +45,24 @@ async fn css() -> impl IntoResponse {
 pub struct Ctx {
     pub username: String,
     pub csrf: String,
+    /// Which menu entries this role can use (the others would only answer "forbidden").
+    pub people: bool,
+    pub imports: bool,
+    pub audit: bool,
+    pub users: bool,
 }
 
 impl Ctx {
     pub fn of(s: &Session) -> Ctx {
-        Ctx { username: s.actor.username.clone(), csrf: s.csrf.clone() }
+        let role = s.actor.role;
+        Ctx {
+            username: s.actor.username.clone(),
+            csrf: s.csrf.clone(),
+            people: role.can_read(Resource::Person),
+            imports: role.can_write(Resource::Person) || role.can_write(Resource::Conference),
+            audit: role.can_read(Resource::Audit),
+            users: role.can_read(Resource::Users),
+        }
     }
 }
 

@@ -119,6 +119,9 @@ struct UnitPage {
     kinds: Vec<(String, String)>,
     /// "80%": the share of meetings that makes a cell count as studying regularly.
     study_share: String,
+    /// (title, years, "made/expected", rate) for plans and commitments.
+    plans: Vec<(String, String, String, String)>,
+    plan_year: i32,
 }
 
 async fn unit_page(
@@ -181,6 +184,20 @@ async fn unit_page(
             (fmt::date(e.happened_on), s.t.s(e.kind.label_vi(), e.kind.as_str()).to_string(), what)
         })
         .collect();
+    let plans = app
+        .plan_figures(&s.actor, id, period, as_of)
+        .await
+        .map_err(|e| s.fail(e))?
+        .iter()
+        .map(|f| {
+            let years = if f.from_year == f.to_year {
+                f.from_year.to_string()
+            } else {
+                format!("{}–{}", f.from_year, f.to_year)
+            };
+            (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate())
+        })
+        .collect();
     let (from, to, as_of_s) = (fmt::month(period.from), fmt::month(period.to), fmt::date(as_of));
     let qs = format!("from={from}&to={to}&as_of={as_of_s}");
     let page = UnitPage {
@@ -202,6 +219,8 @@ async fn unit_page(
         can_tree: s.actor.role.can_write(Resource::Tree),
         kinds: kinds.iter().map(|k| (k.code.clone(), s.t.s(&k.name_vi, &k.name_en).to_string())).collect(),
         study_share,
+        plans,
+        plan_year: period.to.year(),
         from,
         to,
         as_of: as_of_s,

@@ -1,0 +1,226 @@
+//! Personal plans and commitments: a member writes and submits their own (from a phone);
+//! the cell's secretary acknowledges or returns them; figures count who has made one.
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::conference::{AttendanceStatus, Conference};
+use lamtheo_domain::people::{Membership, Person};
+use lamtheo_domain::period::Period;
+use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanStatus};
+use lamtheo_domain::{vn, Error, Id, Result};
+use lamtheo_store::{conferences as conf_store, people as people_store, plans as store};
+use serde::Serialize;
+
+use crate::audit::{self, snapshot, Change};
+use crate::App;
+
+/// What a member sees on their own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MyPage {
+    pub person: Person,
+    pub memberships: Vec<Membership>,
+    pub plans: Vec<PersonalPlan>,
+    pub attendance: Vec<(Conference, AttendanceStatus)>,
+}
+
+/// "made / expected" for one kind of plan.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct PlanFigure {
+    pub kind: PlanKind,
+    pub from_year: i32,
+    pub to_year: i32,
+    pub made: i64,
+    pub expected: i64,
+}
+
+impl PlanFigure {
+    pub fn label(&self) -> String {
+        format!("{}/{}", vn::fmt_int(self.made), vn::fmt_int(self.expected))
+    }
+    pub fn rate(&self) -> String {
+        vn::fmt_rate(self.made.max(0) as u64, self.expected.max(0) as u64)
+    }
+}
+
+/// One roster line of a cell's review page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewRow {
+    pub person: Person,
+    pub plans: Vec<PersonalPlan>,
+}
+
+impl App {
+    fn own_person(&self, actor: &Actor) -> Result<Id> {
+        actor.person_id.ok_or_else(|| {
+            Error::msg(
+                lamtheo_domain::ErrorCode::Forbidden,
+                "Tài khoản này không gắn với đảng viên nào",
+                "This account is not linked to a member",
+            )
+        })
+    }
+
+    /// The logged-in member's own record, plans and attendance. Nothing of anyone else's.
+    pub async fn my_page(&self, actor: &Actor) -> Result<MyPage> {
+        let id = self.own_person(actor)?;
+        let person = people_store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        Ok(MyPage {
+            person,
+            memberships: people_store::memberships_of(&self.store, id).await?,
+            plans: store::of_person(&self.store, id).await?,
+            attendance: conf_store::attended_by(&self.store, id, 60).await?,
+        })
+    }
+
+    /// Saves the actor's own plan of `kind` for the years around `year`; `submit` sends it to
+    /// the cell. An acknowledged plan is final.
+    pub async fn save_own_plan(
+        &self,
+        actor: &Actor,
+        kind: PlanKind,
+        year: i32,
+        content: &str,
+        submit: bool,
+    ) -> Result<Id> {
+        let person = self.own_person(actor)?;
+        if !(2000..=2100).contains(&year) {
+            return Err(Error::field("year", "Năm không hợp lệ", "Invalid year"));
+        }
+        let content = content.trim();
+        if content.is_empty() {
+            return Err(Error::field("content", "Cần viết nội dung", "Please write the content"));
+        }
+        if content.chars().count() > 20_000 {
+            return Err(Error::field(
+                "content",
+                "Nội dung quá dài (tối đa 20.000 ký tự)",
+                "The content is too long (20,000 characters at most)",
+            ));
+        }
+        let (from_year, to_year) = kind.years_for(year);
+        let existing = store::of_person(&self.store, person)
+            .await?
+            .into_iter()
+            .find(|p| p.kind == kind && p.from_year == from_year);
+        if existing.as_ref().is_some_and(|p| p.status == PlanStatus::Acknowledged) {
+            return Err(Error::field(
+                "content",
+                "Chi bộ đã xác nhận bản này; không sửa được nữa",
+                "The cell has acknowledged it; it can no longer change",
+            ));
+        }
+        let plan = PersonalPlan {
+            id: 0,
+            person_id: person,
+            kind,
+            from_year,
+            to_year,
+            content: content.to_string(),
+            status: if submit { PlanStatus::Submitted } else { PlanStatus::Draft },
+            comment: existing.as_ref().map(|p| p.comment.clone()).unwrap_or_default(),
+            updated_at: chrono::Utc::now(),
+        };
+        let unit = people_store::memberships_of(&self.store, person)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|m| m.valid_to.is_none())
+            .map(|m| m.unit_id);
+        let mut tx = self.store.begin().await?;
+        let id = store::upsert(&mut tx, &plan).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: if submit { "submit" } else { "save" },
+                entity: "personal_plan",
+                entity_id: Some(id),
+                unit,
+                before: existing.as_ref().and_then(snapshot),
+                after: snapshot(&plan),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The cell acknowledges a submitted plan, or returns it with a comment.
+    pub async fn review_plan(&self, actor: &Actor, plan_id: Id, acknowledge: bool, comment: &str) -> Result<()> {
+        let plan = store::get(&self.store, plan_id).await?.ok_or_else(Error::not_found)?;
+        let unit = people_store::memberships_of(&self.store, plan.person_id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|m| m.valid_to.is_none())
+            .map(|m| m.unit_id);
+        // Reviewing is a write on the person's record, in the reviewer's scope.
+        self.check(actor, unit.ok_or_else(Error::not_found)?, Resource::Person, true)?;
+        if plan.status != PlanStatus::Submitted {
+            return Err(Error::field("status", "Chỉ xem xét được bản đã gửi", "Only a submitted plan can be reviewed"));
+        }
+        if !acknowledge && comment.trim().is_empty() {
+            return Err(Error::field("comment", "Khi trả lại cần ghi ý kiến", "Say why when returning it"));
+        }
+        let after = PersonalPlan {
+            status: if acknowledge { PlanStatus::Acknowledged } else { PlanStatus::Returned },
+            comment: comment.trim().to_string(),
+            ..plan.clone()
+        };
+        let mut tx = self.store.begin().await?;
+        store::upsert(&mut tx, &after).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: if acknowledge { "acknowledge" } else { "return" },
+                entity: "personal_plan",
+                entity_id: Some(plan_id),
+                unit,
+                before: snapshot(&plan),
+                after: snapshot(&after),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// A unit's members on `on` with their plans covering `year` (for the review page).
+    pub async fn plans_of_unit(&self, actor: &Actor, unit: Id, year: i32, on: NaiveDate) -> Result<Vec<ReviewRow>> {
+        let people = self.members_on(actor, unit, on).await?;
+        let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
+        let mut plans = Vec::new();
+        for kind in PlanKind::ALL {
+            plans.extend(store::covering(&self.store, &ids, kind, year).await?);
+        }
+        Ok(people
+            .into_iter()
+            .map(|person| ReviewRow {
+                plans: plans.iter().filter(|p| p.person_id == person.id).cloned().collect(),
+                person,
+            })
+            .collect())
+    }
+
+    /// Plans made / members expected, for each kind, over the subtree of `unit` as of
+    /// `as_of`, for the year (or term) that the period ends in.
+    pub async fn plan_figures(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Result<Vec<PlanFigure>> {
+        self.check(actor, unit, Resource::Unit, false)?;
+        let units = self.index().tree().subtree_on(unit, as_of);
+        let year = period.to.year();
+        let mut out = Vec::new();
+        for kind in PlanKind::ALL {
+            let (from_year, to_year) = kind.years_for(year);
+            let first = NaiveDate::from_ymd_opt(from_year, 1, 1).expect("valid year");
+            let last = NaiveDate::from_ymd_opt(to_year, 12, 31).expect("valid year");
+            let (made, expected) = store::figures(&self.store, &units, kind, year, first, last).await?;
+            out.push(PlanFigure { kind, from_year, to_year, made, expected });
+        }
+        Ok(out)
+    }
+}
