@@ -19,6 +19,7 @@ mod loader;
 pub mod people;
 pub mod plans;
 mod scope;
+pub mod tasks;
 pub mod tree;
 
 pub use loader::load_index;

@@ -215,6 +215,7 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
 
     progress("kế hoạch, cam kết / plans");
     load_plans(app, &mut rng).await?;
+    load_tasks(app, &cells, &mut rng).await?;
 
     progress("sắp xếp tổ chức 1/7/2025 / reorganisation");
     let (y, m, dd) = REORGANISATION;
@@ -290,6 +291,42 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
         others.push(("dangvien".to_string(), format!("{} ({})", Role::Member.label_vi(), person.full_name)));
     }
     Ok(DemoLogin { username: "admin".into(), password, others })
+}
+
+/// Breakthrough tasks for 2025: most cells chose one or two.
+async fn load_tasks(app: &App, cells: &[(String, String)], rng: &mut Rng) -> Result<()> {
+    const TASKS: [(&str, &str); 6] = [
+        ("Xóa nhà tạm, nhà dột nát cho hộ nghèo", "An sinh xã hội"),
+        ("Bê tông hóa đường vào bản", "Nông thôn mới"),
+        ("Trồng rừng gỗ lớn, phát triển cây dược liệu", "Kinh tế"),
+        ("Vận động không tảo hôn, không sinh con thứ ba", "Văn hóa - xã hội"),
+        ("Đưa chè Shan tuyết lên sàn thương mại điện tử", "Chuyển đổi số"),
+        ("Xây dựng bản văn hóa, bản không có ma túy", "An ninh trật tự"),
+    ];
+    let system = Actor::system();
+    let mut rows = Vec::new();
+    for (cell, _) in cells {
+        let unit = app.unit_by_code(&system, cell)?.id;
+        for _ in 0..[0, 1, 1, 2][rng.below(4) as usize] {
+            let (title, field) = TASKS[rng.below(TASKS.len() as u64) as usize];
+            let status = ["planned", "in_progress", "in_progress", "done"][rng.below(4) as usize];
+            rows.push(vec![
+                Value::Int(unit),
+                Value::Int(2025),
+                Value::Int(2025),
+                Value::Text(title.into()),
+                Value::Text(field.into()),
+                Value::Text("Bí thư chi bộ".into()),
+                Value::Text(status.into()),
+                Value::Text(String::new()),
+            ]);
+        }
+    }
+    let cols = ["unit_id", "from_year", "to_year", "title", "field", "responsible", "status", "result"];
+    let mut tx = app.store.begin().await?;
+    bulk::insert(&mut tx, "breakthrough_tasks", &cols, &rows).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Plans and commitments: most members made theirs; the cells acknowledged most of them.
@@ -429,6 +466,8 @@ mod tests {
             assert!((75..=99).contains(&share), "{:?}: {}", p.kind, p.label());
         }
         assert!(app.login("dangvien", &login.password, "test").await.is_ok(), "the member account");
+        let tasks = app.task_report(&sys, province, Period::year(2025), d(2025, 12, 31)).await.unwrap();
+        assert!(tasks.units > 40 && tasks.tasks > tasks.units, "{} units, {} tasks", tasks.units, tasks.tasks);
         assert!(build(&app, &|_| {}).await.is_err(), "a second build must refuse");
     }
 }

@@ -30,6 +30,8 @@ pub enum Resource {
     Conference,
     /// Topics and campaign documents (shared catalogue).
     Catalogue,
+    /// Campaign activities recorded for units: breakthrough tasks and the like.
+    Activity,
     Audit,
     Users,
 }
@@ -71,8 +73,8 @@ impl Role {
             Role::Secretary => !matches!(r, Users | Audit),
             // A member sees the figures and conferences of their unit, and only their own record
             // (checked by the service: person reads are limited to the actor's own person).
-            Role::Member => matches!(r, Unit | Conference | Catalogue | Person),
-            Role::ReadOnly => matches!(r, Unit | Conference | Catalogue),
+            Role::Member => matches!(r, Unit | Conference | Catalogue | Person | Activity),
+            Role::ReadOnly => matches!(r, Unit | Conference | Catalogue | Activity),
         }
     }
 
@@ -81,8 +83,8 @@ impl Role {
         use Resource::*;
         match self {
             Role::Admin => !matches!(r, Audit),
-            Role::Staff => matches!(r, Unit | Tree | Person | Conference | Catalogue),
-            Role::Secretary => matches!(r, Person | Conference),
+            Role::Staff => matches!(r, Unit | Tree | Person | Conference | Catalogue | Activity),
+            Role::Secretary => matches!(r, Person | Conference | Activity),
             Role::Member | Role::Inspector | Role::ReadOnly => false,
         }
     }

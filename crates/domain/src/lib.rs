@@ -7,6 +7,7 @@ pub mod org;
 pub mod people;
 pub mod period;
 pub mod plans;
+pub mod tasks;
 pub mod vn;
 
 pub use error::{Error, ErrorCode, Result};

@@ -21,6 +21,7 @@ pub mod facts;
 pub mod people;
 pub mod plans;
 pub mod settings;
+pub mod tasks;
 pub mod testing;
 pub mod units;
 pub mod users;

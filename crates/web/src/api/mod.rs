@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/me/plans", axum::routing::put(save_plan))
         .route("/plans/{id}/review", post(review_plan))
         .route("/units/{id}/plans", get(unit_plans))
+        .route("/units/{id}/tasks", get(unit_tasks).post(create_task))
+        .route("/tasks/{id}", axum::routing::put(update_task))
         .route("/units", get(find_units).post(create_unit))
         .route("/units/merge", post(merge))
         .route("/units/split", post(split))
@@ -462,4 +464,34 @@ async fn unit_plans(
 ) -> ApiResult {
     let today = st.app.today();
     ok(st.app.plans_of_unit(&a, id, q.year.unwrap_or_else(|| chrono::Datelike::year(&today)), today).await?)
+}
+
+async fn unit_tasks(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<FiguresQuery>,
+) -> ApiResult {
+    let (period, as_of) =
+        fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
+    ok(st.app.task_report(&a, id, period, as_of).await?)
+}
+
+async fn create_task(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(t): Body<lamtheo_domain::tasks::BreakthroughTask>,
+) -> ApiResult {
+    ok(json!({"id": st.app.add_task(&a, lamtheo_domain::tasks::BreakthroughTask { unit_id: id, ..t }).await?}))
+}
+
+async fn update_task(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(t): Body<lamtheo_domain::tasks::BreakthroughTask>,
+) -> ApiResult {
+    st.app.update_task(&a, lamtheo_domain::tasks::BreakthroughTask { id, ..t }).await?;
+    ok(json!({"ok": true}))
 }

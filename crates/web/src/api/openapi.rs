@@ -12,6 +12,15 @@ pub const OPERATIONS: &[Operation] = &[
     ("put", "/me/plans", "Write or submit the caller's own plan or commitment", Some("PlanInput"), &[]),
     ("post", "/plans/{id}/review", "Acknowledge or return a submitted plan (the cell)", Some("PlanReview"), &[]),
     ("get", "/units/{id}/plans", "A unit's members with their plans and commitments of a year", None, &["year"]),
+    (
+        "get",
+        "/units/{id}/tasks",
+        "Breakthrough tasks: the unit's own, and by level over the subtree",
+        None,
+        &["from", "to", "as_of"],
+    ),
+    ("post", "/units/{id}/tasks", "Add a breakthrough task to a unit", Some("Task"), &[]),
+    ("put", "/tasks/{id}", "Change a breakthrough task (status, result…)", Some("Task"), &[]),
     ("get", "/units", "Find units in scope by name or code (accents ignored)", None, &["q"]),
     ("post", "/units", "Create a unit", Some("NewUnit"), &[]),
     ("post", "/units/merge", "Merge units into a new or existing unit on a date", Some("Merge"), &[]),
@@ -99,6 +108,9 @@ fn schemas() -> Value {
         "PlanInput": {"type": "object", "required": ["kind", "year", "content"], "properties": {
             "kind": {"enum": ["term_plan", "year_plan", "commitment"]}, "year": {"type": "integer"}, "content": {"type": "string"}, "submit": {"type": "boolean"}}},
         "PlanReview": {"type": "object", "required": ["acknowledge"], "properties": {"acknowledge": {"type": "boolean"}, "comment": {"type": "string"}}},
+        "Task": {"type": "object", "required": ["unit_id", "from_year", "to_year", "title", "status"], "properties": {
+            "unit_id": id, "from_year": {"type": "integer"}, "to_year": {"type": "integer"}, "title": {"type": "string"}, "field": {"type": "string"},
+            "responsible": {"type": "string"}, "status": {"enum": ["planned", "in_progress", "done", "dropped"]}, "result": {"type": "string"}}},
         "StudyShare": {"type": "object", "required": ["permille"], "properties": {"permille": {"type": "integer", "minimum": 1, "maximum": 1000}}},
         "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
     })

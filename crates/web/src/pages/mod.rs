@@ -18,6 +18,7 @@ mod conferences;
 mod imports;
 mod people;
 mod plans;
+mod tasks;
 mod topics;
 mod units;
 
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(imports::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(tasks::router())
         .merge(topics::router())
         .merge(units::router())
 }

@@ -122,6 +122,25 @@ struct UnitPage {
     /// (title, years, "made/expected", rate) for plans and commitments.
     plans: Vec<(String, String, String, String)>,
     plan_year: i32,
+    /// Breakthrough tasks: (kind label, units, tasks) by level, totals, and the unit's own.
+    task_levels: Vec<(String, String, String)>,
+    task_units: String,
+    task_count: String,
+    tasks: Vec<TaskRow>,
+    can_activity: bool,
+    statuses: Vec<(&'static str, String)>,
+}
+
+pub struct TaskRow {
+    pub id: Id,
+    pub title: String,
+    pub field: String,
+    pub responsible: String,
+    pub from_year: i32,
+    pub to_year: i32,
+    pub status: &'static str,
+    pub status_label: String,
+    pub result: String,
 }
 
 async fn unit_page(
@@ -198,6 +217,34 @@ async fn unit_page(
             (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate())
         })
         .collect();
+    let task_report = app.task_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
+    let task_levels = task_report
+        .by_level
+        .iter()
+        .map(|l| {
+            let (u, n) = l.label();
+            (kind_label(&l.kind), u, n)
+        })
+        .collect();
+    let tasks = task_report
+        .own
+        .iter()
+        .map(|t| TaskRow {
+            id: t.id,
+            title: t.title.clone(),
+            field: t.field.clone(),
+            responsible: t.responsible.clone(),
+            from_year: t.from_year,
+            to_year: t.to_year,
+            status: t.status.as_str(),
+            status_label: s.t.s(t.status.label_vi(), t.status.label_en()).to_string(),
+            result: t.result.clone(),
+        })
+        .collect();
+    let statuses = lamtheo_domain::tasks::TaskStatus::ALL
+        .iter()
+        .map(|x| (x.as_str(), s.t.s(x.label_vi(), x.label_en()).to_string()))
+        .collect();
     let (from, to, as_of_s) = (fmt::month(period.from), fmt::month(period.to), fmt::date(as_of));
     let qs = format!("from={from}&to={to}&as_of={as_of_s}");
     let page = UnitPage {
@@ -221,6 +268,12 @@ async fn unit_page(
         study_share,
         plans,
         plan_year: period.to.year(),
+        task_levels,
+        task_units: fmt::int(task_report.units),
+        task_count: fmt::int(task_report.tasks),
+        tasks,
+        can_activity: s.actor.role.can_write(Resource::Activity),
+        statuses,
         from,
         to,
         as_of: as_of_s,
