@@ -216,6 +216,7 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     progress("kế hoạch, cam kết / plans");
     load_plans(app, &mut rng).await?;
     load_tasks(app, &cells, &mut rng).await?;
+    load_evaluations(app, &mut rng).await?;
 
     progress("sắp xếp tổ chức 1/7/2025 / reorganisation");
     let (y, m, dd) = REORGANISATION;
@@ -291,6 +292,39 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
         others.push(("dangvien".to_string(), format!("{} ({})", Role::Member.label_vi(), person.full_name)));
     }
     Ok(DemoLogin { username: "admin".into(), password, others })
+}
+
+/// The 2024 ratings of every member: mostly good, a few excellent (within the 20% rule).
+async fn load_evaluations(app: &App, rng: &mut Rng) -> Result<()> {
+    use sqlx::Row;
+    let store = &app.store;
+    let people: Vec<i64> = lamtheo_store::on_pool!(store.read(), p => sqlx::query("SELECT id FROM people WHERE is_member OR key_cadre ORDER BY id")
+        .fetch_all(p).await?.iter().map(|r| r.get(0)).collect());
+    let rows: Vec<Vec<Value>> = people
+        .into_iter()
+        .map(|person| {
+            let roll = rng.below(100);
+            let level = match roll {
+                0..12 => "xuat_sac",
+                12..92 => "tot",
+                92..98 => "hoan_thanh",
+                _ => "khong_hoan_thanh",
+            };
+            vec![
+                Value::Text("person".into()),
+                Value::Int(person),
+                Value::Int(2024),
+                Value::Int(0),
+                Value::Text("qd124".into()),
+                Value::Text(level.into()),
+            ]
+        })
+        .collect();
+    let mut tx = store.begin().await?;
+    bulk::insert(&mut tx, "evaluations", &["subject", "subject_id", "year", "quarter", "scale", "level_code"], &rows)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Breakthrough tasks for 2025: most cells chose one or two.
@@ -466,6 +500,8 @@ mod tests {
             assert!((75..=99).contains(&share), "{:?}: {}", p.kind, p.label());
         }
         assert!(app.login("dangvien", &login.password, "test").await.is_ok(), "the member account");
+        let rated = &app.evaluation_report(&sys, province, 2024, 0, d(2024, 12, 31), false).await.unwrap()[0];
+        assert!(rated.evaluated > 2000 && rated.warning.is_none(), "{} rated, {:?}", rated.evaluated, rated.warning);
         let tasks = app.task_report(&sys, province, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         assert!(tasks.units > 40 && tasks.tasks > tasks.units, "{} units, {} tasks", tasks.units, tasks.tasks);
         assert!(build(&app, &|_| {}).await.is_err(), "a second build must refuse");

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod conference;
 pub mod error;
+pub mod evaluation;
 pub mod org;
 pub mod people;
 pub mod period;

@@ -17,6 +17,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 pub mod audit;
 pub mod bulk;
 pub mod conferences;
+pub mod evaluations;
 pub mod facts;
 pub mod people;
 pub mod plans;
@@ -128,6 +129,7 @@ impl Store {
             Store { engine: Engine::Sqlite, read: Pool::Sqlite(read), write: Pool::Sqlite(write) }
         };
         units::seed_kinds(&store).await?;
+        evaluations::seed_levels(&store).await?;
         Ok(store)
     }
 
@@ -158,7 +160,7 @@ impl Tx {
     }
 }
 
-/// SQL that lists the unit ids passed as a JSON array in parameter `$n`. Unit lists can be
+/// SQL that lists the ids (units, people) passed as a JSON array in parameter `$n`. Unit lists can be
 /// long (a province has thousands of cells): one JSON parameter instead of thousands.
 pub(crate) fn units_in(engine: Engine, n: usize) -> String {
     match engine {

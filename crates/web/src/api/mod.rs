@@ -34,6 +34,9 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/review", post(review_plan))
         .route("/units/{id}/plans", get(unit_plans))
         .route("/units/{id}/tasks", get(unit_tasks).post(create_task))
+        .route("/rating-levels", get(rating_levels))
+        .route("/evaluations", post(evaluate))
+        .route("/units/{id}/evaluations", get(unit_evaluations))
         .route("/tasks/{id}", axum::routing::put(update_task))
         .route("/units", get(find_units).post(create_unit))
         .route("/units/merge", post(merge))
@@ -494,4 +497,35 @@ async fn update_task(
 ) -> ApiResult {
     st.app.update_task(&a, lamtheo_domain::tasks::BreakthroughTask { id, ..t }).await?;
     ok(json!({"ok": true}))
+}
+
+async fn rating_levels(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
+    ok(st.app.rating_levels().await?)
+}
+
+async fn evaluate(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Body(rows): Body<Vec<lamtheo_domain::evaluation::Evaluation>>,
+) -> ApiResult {
+    ok(json!({"recorded": st.app.record_evaluations(&a, rows).await?}))
+}
+
+#[derive(Deserialize)]
+struct EvalQuery {
+    year: i32,
+    #[serde(default)]
+    quarter: i32,
+    as_of: Option<NaiveDate>,
+}
+
+async fn unit_evaluations(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<EvalQuery>,
+) -> ApiResult {
+    let as_of = q.as_of.unwrap_or_else(|| st.app.today());
+    let report = st.app.evaluation_report(&a, id, q.year, q.quarter, as_of, false).await?;
+    ok(report.iter().map(|d| json!({"group": d.group, "levels": d.levels, "evaluated": d.evaluated, "good_or_better": d.good_or_better, "excellent": d.excellent, "rate": d.rate(), "warning": d.warning})).collect::<Vec<_>>())
 }

@@ -21,6 +21,27 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     ("post", "/units/{id}/tasks", "Add a breakthrough task to a unit", Some("Task"), &[]),
     ("put", "/tasks/{id}", "Change a breakthrough task (status, result…)", Some("Task"), &[]),
+    (
+        "get",
+        "/rating-levels",
+        "Rating scales and their levels (data: QĐ 124, QĐ 366 with scores, older scales)",
+        None,
+        &[],
+    ),
+    (
+        "post",
+        "/evaluations",
+        "Record ratings of people or units (a score on a scored scale decides the level)",
+        Some("Evaluations"),
+        &[],
+    ),
+    (
+        "get",
+        "/units/{id}/evaluations",
+        "Distribution by level and share rated good or better, by group, with the 20% rule's warning",
+        None,
+        &["year", "quarter", "as_of"],
+    ),
     ("get", "/units", "Find units in scope by name or code (accents ignored)", None, &["q"]),
     ("post", "/units", "Create a unit", Some("NewUnit"), &[]),
     ("post", "/units/merge", "Merge units into a new or existing unit on a date", Some("Merge"), &[]),
@@ -111,6 +132,9 @@ fn schemas() -> Value {
         "Task": {"type": "object", "required": ["unit_id", "from_year", "to_year", "title", "status"], "properties": {
             "unit_id": id, "from_year": {"type": "integer"}, "to_year": {"type": "integer"}, "title": {"type": "string"}, "field": {"type": "string"},
             "responsible": {"type": "string"}, "status": {"enum": ["planned", "in_progress", "done", "dropped"]}, "result": {"type": "string"}}},
+        "Evaluations": {"type": "array", "items": {"type": "object", "required": ["subject", "subject_id", "year", "scale"], "properties": {
+            "subject": {"enum": ["person", "unit"]}, "subject_id": id, "year": {"type": "integer"}, "quarter": {"type": "integer", "minimum": 0, "maximum": 4},
+            "scale": {"type": "string", "example": "qd124"}, "level_code": {"type": "string"}, "score": {"type": "integer"}, "note": {"type": "string"}}}},
         "StudyShare": {"type": "object", "required": ["permille"], "properties": {"permille": {"type": "integer", "minimum": 1, "maximum": 1000}}},
         "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
     })

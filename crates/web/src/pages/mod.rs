@@ -15,6 +15,7 @@ use crate::AppState;
 mod account;
 mod admin;
 mod conferences;
+mod evaluations;
 mod imports;
 mod people;
 mod plans;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(conferences::router())
+        .merge(evaluations::router())
         .merge(imports::router())
         .merge(people::router())
         .merge(plans::router())

@@ -129,6 +129,8 @@ struct UnitPage {
     tasks: Vec<TaskRow>,
     can_activity: bool,
     statuses: Vec<(&'static str, String)>,
+    /// Members rated in the period's last year: (rated, good or better, rate, rule warning).
+    rated: (String, String, String, Option<String>),
 }
 
 pub struct TaskRow {
@@ -245,6 +247,14 @@ async fn unit_page(
         .iter()
         .map(|x| (x.as_str(), s.t.s(x.label_vi(), x.label_en()).to_string()))
         .collect();
+    let rated = app
+        .evaluation_report(&s.actor, id, period.to.year(), 0, as_of, s.t.en)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .next()
+        .map(|d| (fmt::int(d.evaluated), fmt::int(d.good_or_better), d.rate(), d.warning.clone()))
+        .unwrap_or_default();
     let (from, to, as_of_s) = (fmt::month(period.from), fmt::month(period.to), fmt::date(as_of));
     let qs = format!("from={from}&to={to}&as_of={as_of_s}");
     let page = UnitPage {
@@ -274,6 +284,7 @@ async fn unit_page(
         tasks,
         can_activity: s.actor.role.can_write(Resource::Activity),
         statuses,
+        rated,
         from,
         to,
         as_of: as_of_s,

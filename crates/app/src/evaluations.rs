@@ -1,0 +1,211 @@
+//! Evaluation and ranking: recording ratings of people and organisations, and the
+//! distribution by level with the share rated good or better ("710 đồng chí được đánh giá,
+//! 667 xếp loại tốt, đạt 93,9%"). The rule "excellent at most 20% of those rated good" is
+//! checked and reported as a warning, never silently enforced.
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::evaluation::{excellent_allowance, level_for_score, Evaluation, RatingLevel, Subject};
+use lamtheo_domain::{vn, Error, Result};
+use lamtheo_store::evaluations::{self as store, Group};
+use lamtheo_store::people as people_store;
+use serde::Serialize;
+
+use crate::audit::{self, snapshot, Change};
+use crate::App;
+
+/// The rule's share: at most this percent of those rated good or better may be excellent.
+pub const EXCELLENT_SHARE_PERCENT: u64 = 20;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Distribution {
+    /// "all members", "key cadres", "non-member key cadres", "organisations".
+    pub group: &'static str,
+    /// (scale, level code, level name, count), best levels first.
+    pub levels: Vec<(String, String, String, i64)>,
+    pub evaluated: i64,
+    pub good_or_better: i64,
+    pub excellent: i64,
+    /// Set when more are excellent than the rule allows.
+    pub warning: Option<String>,
+}
+
+impl Distribution {
+    pub fn rate(&self) -> String {
+        vn::fmt_rate(self.good_or_better.max(0) as u64, self.evaluated.max(0) as u64)
+    }
+}
+
+fn distribution(
+    group: &'static str,
+    rows: Vec<(String, String, i64)>,
+    levels: &[RatingLevel],
+    english: bool,
+) -> Distribution {
+    let level = |scale: &str, code: &str| levels.iter().find(|l| l.scale == scale && l.code == code);
+    let mut out: Vec<(i32, (String, String, String, i64))> = rows
+        .into_iter()
+        .map(|(scale, code, n)| {
+            let l = level(&scale, &code);
+            let name =
+                l.map(|l| if english { l.name_en.clone() } else { l.name_vi.clone() }).unwrap_or_else(|| code.clone());
+            (l.map_or(99, |l| l.rank), (scale, code, name, n))
+        })
+        .collect();
+    out.sort_by(|a, b| (a.0, &a.1 .0).cmp(&(b.0, &b.1 .0)));
+    let count = |pred: &dyn Fn(&RatingLevel) -> bool| {
+        out.iter().filter(|(_, (s, c, _, _))| level(s, c).is_some_and(pred)).map(|(_, x)| x.3).sum::<i64>()
+    };
+    let good = count(&|l| l.good_or_better);
+    let excellent = count(&|l| l.excellent);
+    let allowed = excellent_allowance(good.max(0) as u64, EXCELLENT_SHARE_PERCENT) as i64;
+    let warning = (excellent > allowed).then(|| {
+        format!(
+            "{} xếp loại xuất sắc, vượt {}% của {} được đánh giá tốt trở lên (tối đa {}) / {} excellent, more than {}% of {} rated good or better (at most {})",
+            vn::fmt_int(excellent), EXCELLENT_SHARE_PERCENT, vn::fmt_int(good), vn::fmt_int(allowed),
+            excellent, EXCELLENT_SHARE_PERCENT, good, allowed
+        )
+    });
+    Distribution {
+        group,
+        evaluated: out.iter().map(|(_, x)| x.3).sum(),
+        good_or_better: good,
+        excellent,
+        warning,
+        levels: out.into_iter().map(|(_, x)| x).collect(),
+    }
+}
+
+impl App {
+    pub async fn rating_levels(&self) -> Result<Vec<RatingLevel>> {
+        store::levels(&self.store).await
+    }
+
+    /// Records ratings (one audited transaction). A score on a scored scale decides the level.
+    pub async fn record_evaluations(&self, actor: &Actor, rows: Vec<Evaluation>) -> Result<usize> {
+        let levels = self.rating_levels().await?;
+        let mut checked = Vec::with_capacity(rows.len());
+        for mut e in rows {
+            match e.subject {
+                Subject::Person => {
+                    let ms = people_store::memberships_of(&self.store, e.subject_id).await?;
+                    let unit = ms
+                        .iter()
+                        .rev()
+                        .find(|m| m.valid_to.is_none())
+                        .or(ms.last())
+                        .map(|m| m.unit_id)
+                        .ok_or_else(Error::not_found)?;
+                    self.check(actor, unit, Resource::Person, true)?;
+                }
+                Subject::Unit => self.check(actor, e.subject_id, Resource::Activity, true)?,
+            }
+            if !(0..=4).contains(&e.quarter) || !(2000..=2100).contains(&e.year) {
+                return Err(Error::field("quarter", "Năm hoặc quý không hợp lệ", "Invalid year or quarter"));
+            }
+            if let Some(score) = e.score {
+                if !(0..=100).contains(&score) {
+                    return Err(Error::field(
+                        "score",
+                        format!("Điểm {score} phải từ 0 đến 100"),
+                        format!("The score {score} must be 0–100"),
+                    ));
+                }
+                let level = level_for_score(&levels, &e.scale, score).ok_or_else(|| {
+                    Error::field(
+                        "score",
+                        format!("Thang «{}» không chấm theo điểm", e.scale),
+                        format!("Scale «{}» has no scores", e.scale),
+                    )
+                })?;
+                e.level_code = level.code.clone();
+            }
+            if !levels.iter().any(|l| l.scale == e.scale && l.code == e.level_code) {
+                return Err(Error::field(
+                    "level_code",
+                    format!("Mức «{}» không có trong thang «{}»", e.level_code, e.scale),
+                    format!("Level «{}» is not on scale «{}»", e.level_code, e.scale),
+                ));
+            }
+            checked.push(e);
+        }
+        let mut tx = self.store.begin().await?;
+        for e in &checked {
+            store::upsert(&mut tx, e).await?;
+        }
+        let unit = actor.scope;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "evaluate",
+                entity: "evaluation",
+                entity_id: None,
+                unit,
+                before: None,
+                after: snapshot(&checked),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(checked.len())
+    }
+
+    /// Distributions by level over the subtree of `unit` for a year (quarter 0) or a quarter.
+    pub async fn evaluation_report(
+        &self,
+        actor: &Actor,
+        unit: lamtheo_domain::Id,
+        year: i32,
+        quarter: i32,
+        as_of: NaiveDate,
+        english: bool,
+    ) -> Result<Vec<Distribution>> {
+        self.check(actor, unit, Resource::Unit, false)?;
+        let units = self.index().tree().subtree_on(unit, as_of);
+        let levels = self.rating_levels().await?;
+        let (first, last) = match quarter {
+            1..=4 => {
+                let m = (quarter as u32 - 1) * 3 + 1;
+                let first = NaiveDate::from_ymd_opt(year, m, 1).expect("valid quarter");
+                (first, lamtheo_domain::period::Month::new(year, m + 2).last_day())
+            }
+            _ => (
+                NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
+                NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
+            ),
+        };
+        let mut out = Vec::new();
+        for (name, group) in [
+            ("members", Group::Members),
+            ("key_cadres", Group::KeyCadres),
+            ("non_member_key_cadres", Group::NonMemberKeyCadres),
+        ] {
+            let rows = store::person_distribution(&self.store, &units, group, year, quarter, first, last).await?;
+            out.push(distribution(name, rows, &levels, english));
+        }
+        out.push(distribution(
+            "organisations",
+            store::unit_distribution(&self.store, &units, year, quarter).await?,
+            &levels,
+            english,
+        ));
+        Ok(out)
+    }
+
+    /// Ratings already given to some people (for the entry page).
+    pub async fn evaluations_of(
+        &self,
+        actor: &Actor,
+        unit: lamtheo_domain::Id,
+        year: i32,
+        quarter: i32,
+    ) -> Result<Vec<Evaluation>> {
+        let people: Vec<_> = self
+            .members_on(actor, unit, NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"))
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        store::of_people(&self.store, &people, year, quarter).await
+    }
+}

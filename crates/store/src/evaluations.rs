@@ -1,0 +1,139 @@
+//! Rating scales and evaluations.
+use chrono::NaiveDate;
+use lamtheo_domain::evaluation::{Evaluation, RatingLevel};
+use lamtheo_domain::{Id, Result};
+use sqlx::Row;
+
+use crate::{db_err, on_pool, on_tx, units_in, Store, Tx};
+
+/// (scale, code, name_vi, name_en, rank, good_or_better, excellent, min_score)
+type Seed = (&'static str, &'static str, &'static str, &'static str, i32, bool, bool, Option<i32>);
+
+/// The scales every deployment starts with. Scales change with regulations: more are rows.
+const SEED_LEVELS: [Seed; 12] = [
+    ("qd124", "xuat_sac", "Hoàn thành xuất sắc nhiệm vụ", "Excellent", 1, true, true, None),
+    ("qd124", "tot", "Hoàn thành tốt nhiệm vụ", "Good", 2, true, false, None),
+    ("qd124", "hoan_thanh", "Hoàn thành nhiệm vụ", "Completed", 3, false, false, None),
+    ("qd124", "khong_hoan_thanh", "Không hoàn thành nhiệm vụ", "Not completed", 4, false, false, None),
+    ("qd366", "xuat_sac", "Hoàn thành xuất sắc nhiệm vụ (từ 90 điểm)", "Excellent (90+)", 1, true, true, Some(90)),
+    ("qd366", "tot", "Hoàn thành tốt nhiệm vụ (70 đến dưới 90 điểm)", "Good (70–89)", 2, true, false, Some(70)),
+    (
+        "qd366",
+        "hoan_thanh",
+        "Hoàn thành nhiệm vụ (50 đến dưới 70 điểm)",
+        "Completed (50–69)",
+        3,
+        false,
+        false,
+        Some(50),
+    ),
+    (
+        "qd366",
+        "khong_hoan_thanh",
+        "Không hoàn thành nhiệm vụ (dưới 50 điểm)",
+        "Not completed (<50)",
+        4,
+        false,
+        false,
+        Some(0),
+    ),
+    ("cu", "tot", "Tốt", "Good", 1, true, false, None),
+    ("cu", "kha", "Khá", "Fair", 2, false, false, None),
+    ("cu", "trung_binh", "Trung bình", "Average", 3, false, false, None),
+    ("cu", "yeu", "Yếu", "Weak", 4, false, false, None),
+];
+
+pub async fn seed_levels(store: &Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    for (scale, code, vi, en, rank, good, excellent, min) in SEED_LEVELS {
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO rating_levels (scale, code, name_vi, name_en, rank, good_or_better, excellent, min_score) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (scale, code) DO NOTHING")
+            .bind(scale).bind(code).bind(vi).bind(en).bind(rank).bind(good).bind(excellent).bind(min)
+            .execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    }
+    tx.commit().await
+}
+
+pub async fn levels(store: &Store) -> Result<Vec<RatingLevel>> {
+    on_pool!(store.read(), p => Ok(sqlx::query("SELECT scale, code, name_vi, name_en, rank, good_or_better, excellent, min_score FROM rating_levels ORDER BY scale, rank")
+        .fetch_all(p).await.map_err(db_err)?.iter().map(|r| RatingLevel {
+            scale: r.get(0), code: r.get(1), name_vi: r.get(2), name_en: r.get(3), rank: r.get(4), good_or_better: r.get(5), excellent: r.get(6), min_score: r.get(7),
+        }).collect()))
+}
+
+pub async fn upsert(tx: &mut Tx, e: &Evaluation) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO evaluations (subject, subject_id, year, quarter, scale, level_code, score, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (subject, subject_id, year, quarter) DO UPDATE SET scale = excluded.scale, level_code = excluded.level_code, score = excluded.score, note = excluded.note")
+        .bind(e.subject.as_str()).bind(e.subject_id).bind(e.year).bind(e.quarter).bind(&e.scale).bind(&e.level_code).bind(e.score).bind(&e.note)
+        .execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(())
+}
+
+/// Which people count in a distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Members,
+    KeyCadres,
+    NonMemberKeyCadres,
+}
+
+impl Group {
+    fn condition(self) -> &'static str {
+        match self {
+            Group::Members => "p.is_member",
+            Group::KeyCadres => "p.key_cadre",
+            Group::NonMemberKeyCadres => "p.key_cadre AND NOT p.is_member",
+        }
+    }
+}
+
+/// (scale, level code, people) for people of `group` who belonged to `units` during
+/// [first, last], evaluated for `year` and `quarter`.
+pub async fn person_distribution(
+    store: &Store,
+    units: &[Id],
+    group: Group,
+    year: i32,
+    quarter: i32,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(String, String, i64)>> {
+    let ids = serde_json::to_string(units).expect("ids serialise");
+    let sql = format!(
+        "SELECT e.scale, e.level_code, COUNT(DISTINCT p.id) FROM people p
+         JOIN evaluations e ON e.subject = 'person' AND e.subject_id = p.id AND e.year = $2 AND e.quarter = $3
+         WHERE {} AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN {} AND m.valid_from <= $5 AND (m.valid_to IS NULL OR m.valid_to > $4))
+         GROUP BY e.scale, e.level_code",
+        group.condition(),
+        units_in(store.engine, 1)
+    );
+    on_pool!(store.read(), p => sqlx::query_as(&sql).bind(ids).bind(year).bind(quarter).bind(first).bind(last).fetch_all(p).await.map_err(db_err))
+}
+
+/// (scale, level code, units) for the given units' own evaluations.
+pub async fn unit_distribution(
+    store: &Store,
+    units: &[Id],
+    year: i32,
+    quarter: i32,
+) -> Result<Vec<(String, String, i64)>> {
+    let ids = serde_json::to_string(units).expect("ids serialise");
+    let sql = format!(
+        "SELECT scale, level_code, COUNT(*) FROM evaluations WHERE subject = 'unit' AND subject_id IN {} AND year = $2 AND quarter = $3 GROUP BY scale, level_code",
+        units_in(store.engine, 1)
+    );
+    on_pool!(store.read(), p => sqlx::query_as(&sql).bind(ids).bind(year).bind(quarter).fetch_all(p).await.map_err(db_err))
+}
+
+/// The evaluations of some people (for the entry page).
+pub async fn of_people(store: &Store, people: &[Id], year: i32, quarter: i32) -> Result<Vec<Evaluation>> {
+    let ids = serde_json::to_string(people).expect("ids serialise");
+    let sql = format!(
+        "SELECT subject_id, scale, level_code, score, note FROM evaluations WHERE subject = 'person' AND subject_id IN {} AND year = $2 AND quarter = $3",
+        units_in(store.engine, 1)
+    );
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(ids).bind(year).bind(quarter).fetch_all(p).await.map_err(db_err)?.iter().map(|r| Evaluation {
+        subject: lamtheo_domain::evaluation::Subject::Person, subject_id: r.get(0), year, quarter, scale: r.get(1), level_code: r.get(2), score: r.get(3), note: r.get(4),
+    }).collect()))
+}

@@ -1,0 +1,175 @@
+//! Rating the members of a unit for a year or a quarter, on a scale (or by score).
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::Router;
+use chrono::Datelike;
+use lamtheo_domain::evaluation::{Evaluation, Subject};
+use lamtheo_domain::Id;
+use serde::Deserialize;
+
+use super::{render, Ctx, PageResult};
+use crate::i18n::Lang;
+use crate::session::{Posted, Session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/units/{id}/evaluations", get(page).post(save))
+}
+
+#[derive(Deserialize)]
+struct EvalQuery {
+    year: Option<i32>,
+    #[serde(default)]
+    quarter: i32,
+    scale: Option<String>,
+}
+
+pub struct EvalRow {
+    pub id: Id,
+    pub name: String,
+    pub level: String,
+    pub score: String,
+}
+
+#[derive(Template)]
+#[template(path = "evaluations.html")]
+struct EvalPage {
+    t: Lang,
+    c: Ctx,
+    unit_id: Id,
+    unit_name: String,
+    year: i32,
+    quarter: i32,
+    scale: String,
+    scales: Vec<String>,
+    scored: bool,
+    levels: Vec<(String, String)>,
+    rows: Vec<EvalRow>,
+    summary: Vec<(String, String, String, String, Option<String>)>,
+}
+
+async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Query(q): Query<EvalQuery>) -> PageResult {
+    let app = &st.app;
+    let t = s.t;
+    let year = q.year.unwrap_or_else(|| app.today().year() - 1);
+    let scale = q.scale.unwrap_or_else(|| if q.quarter > 0 { "qd366".into() } else { "qd124".into() });
+    let all_levels = app.rating_levels().await.map_err(|e| s.fail(e))?;
+    let mut scales: Vec<String> = all_levels.iter().map(|l| l.scale.clone()).collect();
+    scales.dedup();
+    let levels: Vec<_> = all_levels.iter().filter(|l| l.scale == scale).collect();
+    let scored = levels.iter().any(|l| l.min_score.is_some());
+    let view = app.unit_view(&s.actor, unit, app.today()).map_err(|e| s.fail(e))?;
+    let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
+    let people = app.members_on(&s.actor, unit, year_end).await.map_err(|e| s.fail(e))?;
+    let given: HashMap<Id, Evaluation> = app
+        .evaluations_of(&s.actor, unit, year, q.quarter)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|e| (e.subject_id, e))
+        .collect();
+    let rows = people
+        .iter()
+        .map(|p| EvalRow {
+            id: p.id,
+            name: p.full_name.clone(),
+            level: given.get(&p.id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default(),
+            score: given.get(&p.id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let summary = app
+        .evaluation_report(&s.actor, unit, year, q.quarter, year_end, t.en)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|d| {
+            let group = match d.group {
+                "members" => t.s("Đảng viên", "Members"),
+                "key_cadres" => t.s("Cán bộ chủ chốt", "Key cadres"),
+                "non_member_key_cadres" => t.s("Cán bộ chủ chốt không phải đảng viên", "Non-member key cadres"),
+                _ => t.s("Tổ chức", "Organisations"),
+            };
+            let levels = d
+                .levels
+                .iter()
+                .map(|(_, _, name, n)| format!("{name}: {}", crate::fmt::int(*n)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            (
+                group.to_string(),
+                crate::fmt::int(d.evaluated),
+                crate::fmt::int(d.good_or_better),
+                d.rate(),
+                d.warning.clone().map(|w| format!("{w} — {levels}")).or(Some(levels)).filter(|x| !x.is_empty()),
+            )
+        })
+        .collect();
+    let levels =
+        levels.iter().map(|l| (l.code.clone(), if t.en { l.name_en.clone() } else { l.name_vi.clone() })).collect();
+    render(
+        t,
+        EvalPage {
+            t,
+            c: Ctx::of(&s),
+            unit_id: unit,
+            unit_name: view.name_on,
+            year,
+            quarter: q.quarter,
+            scale,
+            scales,
+            scored,
+            levels,
+            rows,
+            summary,
+        },
+    )
+}
+
+/// The form: `year`, `quarter`, `scale`, then `l<person id>` (level) and/or `s<person id>` (score).
+async fn save(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<HashMap<String, String>>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let num = |k: &str| f.get(k).and_then(|v| v.trim().parse::<i32>().ok());
+    let (year, quarter) = (num("year").unwrap_or(0), num("quarter").unwrap_or(0));
+    let scale = f.get("scale").cloned().unwrap_or_default();
+    let mut rows: HashMap<Id, Evaluation> = HashMap::new();
+    for (k, v) in &f {
+        let (kind, id) = match (k.strip_prefix('l'), k.strip_prefix('s')) {
+            (Some(id), _) => ('l', id),
+            (_, Some(id)) => ('s', id),
+            _ => continue,
+        };
+        let (Ok(id), v) = (id.parse::<Id>(), v.trim()) else { continue };
+        if v.is_empty() {
+            continue;
+        }
+        let e = rows.entry(id).or_insert_with(|| Evaluation {
+            subject: Subject::Person,
+            subject_id: id,
+            year,
+            quarter,
+            scale: scale.clone(),
+            level_code: String::new(),
+            score: None,
+            note: String::new(),
+        });
+        match kind {
+            'l' => e.level_code = v.to_string(),
+            _ => {
+                let score = v.parse().map_err(|_| {
+                    s.fail(lamtheo_domain::Error::field(
+                        "score",
+                        format!("Điểm «{v}» không hợp lệ"),
+                        format!("Invalid score «{v}»"),
+                    ))
+                })?;
+                e.score = Some(score);
+            }
+        }
+    }
+    st.app.record_evaluations(&s.actor, rows.into_values().collect()).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{unit}/evaluations?year={year}&quarter={quarter}&scale={scale}")).into_response())
+}
