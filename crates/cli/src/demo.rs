@@ -217,6 +217,7 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     load_plans(app, &mut rng).await?;
     load_tasks(app, &cells, &mut rng).await?;
     load_evaluations(app, &mut rng).await?;
+    load_emulation(app, &mut rng).await?;
 
     progress("sắp xếp tổ chức 1/7/2025 / reorganisation");
     let (y, m, dd) = REORGANISATION;
@@ -292,6 +293,60 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
         others.push(("dangvien".to_string(), format!("{} ({})", Role::Member.label_vi(), person.full_name)));
     }
     Ok(DemoLogin { username: "admin".into(), password, others })
+}
+
+/// A 2025 emulation movement for key cadres: nearly all registered; monthly reviews.
+async fn load_emulation(app: &App, rng: &mut Rng) -> Result<()> {
+    use lamtheo_domain::emulation::{Expected, Movement};
+    use sqlx::Row;
+    let system = Actor::system();
+    let province = app.unit_by_code(&system, "LCH")?.id;
+    let movement = Movement {
+        id: 0,
+        unit_id: province,
+        title: "Cán bộ chủ chốt, người đứng đầu thi đua làm theo Bác năm 2025".into(),
+        from_date: d(2025, 1, 1),
+        to_date: d(2025, 12, 31),
+        expected: Expected::KeyCadres,
+    };
+    let id = app.create_movement(&system, movement).await?;
+    let store = &app.store;
+    let people: Vec<i64> = lamtheo_store::on_pool!(store.read(), p => sqlx::query("SELECT id FROM people WHERE key_cadre OR head_of_unit ORDER BY id")
+        .fetch_all(p).await?.iter().map(|r| r.get(0)).collect());
+    let rows: Vec<Vec<Value>> = people
+        .iter()
+        .filter(|_| rng.below(100) < 97)
+        .map(|p| {
+            vec![
+                Value::Int(id),
+                Value::Int(*p),
+                Value::Text("Gương mẫu, nói đi đôi với làm; giúp đỡ một hộ nghèo".into()),
+                Value::Date(d(2025, 1, 10)),
+            ]
+        })
+        .collect();
+    let mut tx = store.begin().await?;
+    bulk::insert(&mut tx, "emulation_registrations", &["movement_id", "person_id", "content", "registered_on"], &rows)
+        .await?;
+    tx.commit().await?;
+    let regs: Vec<i64> = lamtheo_store::on_pool!(store.read(), p => sqlx::query("SELECT id FROM emulation_registrations ORDER BY id")
+        .fetch_all(p).await?.iter().map(|r| r.get(0)).collect());
+    let mut reviews = Vec::new();
+    for r in regs {
+        for month in 1..=10u32 {
+            let met = rng.below(100) < 93;
+            reviews.push(vec![
+                Value::Int(r),
+                Value::Int(lamtheo_domain::period::Month::new(2025, month).0.into()),
+                Value::Bool(met),
+                Value::Text(String::new()),
+            ]);
+        }
+    }
+    let mut tx = store.begin().await?;
+    bulk::insert(&mut tx, "emulation_reviews", &["registration_id", "month", "met", "comment"], &reviews).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The 2024 ratings of every member: mostly good, a few excellent (within the 20% rule).
@@ -502,6 +557,15 @@ mod tests {
         assert!(app.login("dangvien", &login.password, "test").await.is_ok(), "the member account");
         let rated = &app.evaluation_report(&sys, province, 2024, 0, d(2024, 12, 31), false).await.unwrap()[0];
         assert!(rated.evaluated > 2000 && rated.warning.is_none(), "{} rated, {:?}", rated.evaluated, rated.warning);
+        let movement = app.movements(&sys).await.unwrap()[0].id;
+        let report = app.movement_report(&sys, movement, province, d(2025, 12, 31)).await.unwrap();
+        assert!(
+            report.registered > 150 && report.registered <= report.expected && report.registered_non_members > 0,
+            "{}/{}",
+            report.registered,
+            report.expected
+        );
+        assert_eq!(report.months.len(), 10);
         let tasks = app.task_report(&sys, province, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         assert!(tasks.units > 40 && tasks.tasks > tasks.units, "{} units, {} tasks", tasks.units, tasks.tasks);
         assert!(build(&app, &|_| {}).await.is_err(), "a second build must refuse");

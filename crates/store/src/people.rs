@@ -124,3 +124,18 @@ pub async fn members_on(store: &Store, unit_id: Id, on: NaiveDate) -> Result<Vec
         Ok(rows.iter().map(|r| person_from_row!(r)).collect())
     })
 }
+
+/// People with a membership in `units` overlapping [first, last] (e.g. everyone expected to
+/// register for a movement in a subtree).
+pub async fn in_units_during(store: &Store, units: &[Id], first: NaiveDate, last: NaiveDate) -> Result<Vec<Person>> {
+    let units_json = serde_json::to_string(units).expect("ids serialise");
+    let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {cols} FROM people p WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN {} AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $2)) ORDER BY p.id",
+        crate::units_in(store.engine, 1)
+    );
+    on_pool!(store.read(), p => {
+        let rows = sqlx::query(&sql).bind(&units_json).bind(first).bind(last).fetch_all(p).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| person_from_row!(r)).collect())
+    })
+}

@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}/plans", get(unit_plans))
         .route("/units/{id}/tasks", get(unit_tasks).post(create_task))
         .route("/rating-levels", get(rating_levels))
+        .route("/movements", get(movements).post(create_movement))
+        .route("/movements/{id}/report", get(movement_report))
+        .route("/movements/{id}/registrations", post(register))
+        .route("/registrations/{id}/reviews", post(review_registration))
         .route("/evaluations", post(evaluate))
         .route("/units/{id}/evaluations", get(unit_evaluations))
         .route("/tasks/{id}", axum::routing::put(update_task))
@@ -528,4 +532,71 @@ async fn unit_evaluations(
     let as_of = q.as_of.unwrap_or_else(|| st.app.today());
     let report = st.app.evaluation_report(&a, id, q.year, q.quarter, as_of, false).await?;
     ok(report.iter().map(|d| json!({"group": d.group, "levels": d.levels, "evaluated": d.evaluated, "good_or_better": d.good_or_better, "excellent": d.excellent, "rate": d.rate(), "warning": d.warning})).collect::<Vec<_>>())
+}
+
+async fn movements(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+    ok(st.app.movements(&a).await?)
+}
+
+async fn create_movement(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Body(m): Body<lamtheo_domain::emulation::Movement>,
+) -> ApiResult {
+    ok(json!({"id": st.app.create_movement(&a, m).await?}))
+}
+
+#[derive(Deserialize)]
+struct MovementQuery {
+    unit: Id,
+    as_of: Option<NaiveDate>,
+}
+
+async fn movement_report(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<MovementQuery>,
+) -> ApiResult {
+    ok(st.app.movement_report(&a, id, q.unit, q.as_of.unwrap_or_else(|| st.app.today())).await?)
+}
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    person_id: Id,
+    content: String,
+}
+
+async fn register(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<RegisterBody>,
+) -> ApiResult {
+    ok(json!({"id": st.app.register(&a, id, b.person_id, &b.content, st.app.today()).await?}))
+}
+
+#[derive(Deserialize)]
+struct ReviewRegistrationBody {
+    /// "3/2025" or "2025-03"
+    month: String,
+    met: bool,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn review_registration(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<ReviewRegistrationBody>,
+) -> ApiResult {
+    let month = fmt::parse_month("month", &b.month)?;
+    st.app
+        .review_registration(
+            &a,
+            lamtheo_domain::emulation::Review { registration_id: id, month: month.0, met: b.met, comment: b.comment },
+        )
+        .await?;
+    ok(json!({"ok": true}))
 }

@@ -42,6 +42,29 @@ pub const OPERATIONS: &[Operation] = &[
         None,
         &["year", "quarter", "as_of"],
     ),
+    ("get", "/movements", "Emulation movements visible to the caller", None, &[]),
+    ("post", "/movements", "Launch an emulation movement", Some("Movement"), &[]),
+    (
+        "get",
+        "/movements/{id}/report",
+        "Registered / expected over a unit's subtree, members and non-members, monthly reviews",
+        None,
+        &["unit", "as_of"],
+    ),
+    (
+        "post",
+        "/movements/{id}/registrations",
+        "Register a person (oneself, or someone in scope)",
+        Some("Registration"),
+        &[],
+    ),
+    (
+        "post",
+        "/registrations/{id}/reviews",
+        "The cell's monthly review of a registration",
+        Some("RegistrationReview"),
+        &[],
+    ),
     ("get", "/units", "Find units in scope by name or code (accents ignored)", None, &["q"]),
     ("post", "/units", "Create a unit", Some("NewUnit"), &[]),
     ("post", "/units/merge", "Merge units into a new or existing unit on a date", Some("Merge"), &[]),
@@ -135,6 +158,10 @@ fn schemas() -> Value {
         "Evaluations": {"type": "array", "items": {"type": "object", "required": ["subject", "subject_id", "year", "scale"], "properties": {
             "subject": {"enum": ["person", "unit"]}, "subject_id": id, "year": {"type": "integer"}, "quarter": {"type": "integer", "minimum": 0, "maximum": 4},
             "scale": {"type": "string", "example": "qd124"}, "level_code": {"type": "string"}, "score": {"type": "integer"}, "note": {"type": "string"}}}},
+        "Movement": {"type": "object", "required": ["unit_id", "title", "from_date", "to_date", "expected"], "properties": {
+            "unit_id": id, "title": {"type": "string"}, "from_date": date, "to_date": date, "expected": {"enum": ["key_cadres", "members", "everyone"]}}},
+        "Registration": {"type": "object", "required": ["person_id", "content"], "properties": {"person_id": id, "content": {"type": "string"}}},
+        "RegistrationReview": {"type": "object", "required": ["month", "met"], "properties": {"month": {"type": "string", "example": "3/2025"}, "met": {"type": "boolean"}, "comment": {"type": "string"}}},
         "StudyShare": {"type": "object", "required": ["permille"], "properties": {"permille": {"type": "integer", "minimum": 1, "maximum": 1000}}},
         "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
     })

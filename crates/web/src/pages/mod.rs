@@ -15,6 +15,7 @@ use crate::AppState;
 mod account;
 mod admin;
 mod conferences;
+mod emulation;
 mod evaluations;
 mod imports;
 mod people;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(conferences::router())
+        .merge(emulation::router())
         .merge(evaluations::router())
         .merge(imports::router())
         .merge(people::router())

@@ -1,0 +1,210 @@
+//! Emulation movements: the people expected to register, their registrations and the
+//! cell's monthly reviews ("820/820 đồng chí đăng ký, trong đó 710 là đảng viên, 110 không
+//! phải đảng viên").
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource, Role};
+use lamtheo_domain::emulation::{Movement, Registration, Review};
+use lamtheo_domain::people::Person;
+use lamtheo_domain::period::Month;
+use lamtheo_domain::{Error, Id, Result};
+use lamtheo_store::{emulation as store, people as people_store};
+use serde::Serialize;
+
+use crate::audit::{self, snapshot, Change};
+use crate::scope::today;
+use crate::App;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MovementRow {
+    pub person: Person,
+    pub registration: Option<Registration>,
+    pub reviews: Vec<Review>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MovementReport {
+    pub movement: Movement,
+    pub expected: usize,
+    pub registered: usize,
+    pub registered_members: usize,
+    pub registered_non_members: usize,
+    /// (month, met, not met) over the registrations of the subtree.
+    pub months: Vec<(Month, usize, usize)>,
+    pub rows: Vec<MovementRow>,
+}
+
+impl App {
+    /// A movement is visible to those whose scope covers the unit that launched it, and to
+    /// those inside that unit's subtree (who are expected to take part).
+    fn movement_visible(&self, actor: &Actor, m: &Movement) -> bool {
+        self.in_scope(actor, m.unit_id)
+            || actor.scope.is_some_and(|s| self.index().tree().is_within_on(s, m.unit_id, today()))
+    }
+
+    pub async fn movements(&self, actor: &Actor) -> Result<Vec<Movement>> {
+        self.check_role(actor, Resource::Activity, false)?;
+        Ok(store::movements(&self.store).await?.into_iter().filter(|m| self.movement_visible(actor, m)).collect())
+    }
+
+    async fn movement(&self, actor: &Actor, id: Id) -> Result<Movement> {
+        let m = store::movements(&self.store).await?.into_iter().find(|m| m.id == id).ok_or_else(Error::not_found)?;
+        if !self.movement_visible(actor, &m) {
+            return Err(Error::not_found());
+        }
+        Ok(m)
+    }
+
+    pub async fn create_movement(&self, actor: &Actor, m: Movement) -> Result<Id> {
+        self.check(actor, m.unit_id, Resource::Activity, true)?;
+        if m.title.trim().is_empty() {
+            return Err(Error::field("title", "Cần nhập tên phong trào", "The movement needs a title"));
+        }
+        if m.to_date < m.from_date {
+            return Err(Error::field("to_date", "Ngày kết thúc trước ngày bắt đầu", "It ends before it starts"));
+        }
+        let mut tx = self.store.begin().await?;
+        let id = store::insert_movement(&mut tx, &m).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "emulation_movement",
+                entity_id: Some(id),
+                unit: Some(m.unit_id),
+                before: None,
+                after: snapshot(&m),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The person's current unit, for scope checks on their records.
+    async fn current_unit(&self, person: Id) -> Result<Id> {
+        let ms = people_store::memberships_of(&self.store, person).await?;
+        ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last()).map(|m| m.unit_id).ok_or_else(Error::not_found)
+    }
+
+    /// Registers `person` (oneself, or someone in the actor's scope) with what they pledge.
+    pub async fn register(&self, actor: &Actor, movement: Id, person: Id, content: &str, on: NaiveDate) -> Result<Id> {
+        let m = self.movement(actor, movement).await?;
+        let unit = self.current_unit(person).await?;
+        if actor.person_id != Some(person) {
+            self.check(actor, unit, Resource::Person, true)?;
+        }
+        if !self.index().tree().is_within_on(unit, m.unit_id, on) {
+            return Err(Error::field(
+                "person_id",
+                "Người này không thuộc phạm vi của phong trào",
+                "This person is outside the movement's units",
+            ));
+        }
+        if content.trim().is_empty() {
+            return Err(Error::field("content", "Cần ghi nội dung đăng ký", "Say what is pledged"));
+        }
+        let r = Registration {
+            id: 0,
+            movement_id: movement,
+            person_id: person,
+            content: content.trim().to_string(),
+            registered_on: on,
+        };
+        let mut tx = self.store.begin().await?;
+        let id = store::upsert_registration(&mut tx, &r).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "register",
+                entity: "emulation_registration",
+                entity_id: Some(id),
+                unit: Some(unit),
+                before: None,
+                after: snapshot(&r),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The cell's monthly review of a registration.
+    pub async fn review_registration(&self, actor: &Actor, review: Review) -> Result<()> {
+        let r = store::registration(&self.store, review.registration_id).await?.ok_or_else(Error::not_found)?;
+        let unit = self.current_unit(r.person_id).await?;
+        self.check(actor, unit, Resource::Person, true)?;
+        let mut tx = self.store.begin().await?;
+        store::upsert_review(&mut tx, &review).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "review",
+                entity: "emulation_registration",
+                entity_id: Some(r.id),
+                unit: Some(unit),
+                before: None,
+                after: snapshot(&review),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Registered / expected over the subtree of `unit`, split by membership, with the
+    /// monthly review results; a member sees only their own line.
+    pub async fn movement_report(
+        &self,
+        actor: &Actor,
+        movement: Id,
+        unit: Id,
+        as_of: NaiveDate,
+    ) -> Result<MovementReport> {
+        let m = self.movement(actor, movement).await?;
+        self.check(actor, unit, Resource::Activity, false)?;
+        let units = self.index().tree().subtree_on(unit, as_of);
+        let mut expected: Vec<Person> = people_store::in_units_during(&self.store, &units, m.from_date, m.to_date)
+            .await?
+            .into_iter()
+            .filter(|p| m.expected.includes(p))
+            .collect();
+        expected.sort_by_cached_key(|p| lamtheo_domain::vn::name_sort_key(&p.full_name));
+        let ids: Vec<Id> = expected.iter().map(|p| p.id).collect();
+        let regs = store::registrations(&self.store, movement, &ids).await?;
+        let reviews = store::reviews(&self.store, &regs.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+        let reg_of = |p: Id| regs.iter().find(|r| r.person_id == p);
+        let registered: Vec<&Person> = expected.iter().filter(|p| reg_of(p.id).is_some()).collect();
+        let mut months: Vec<(Month, usize, usize)> = Vec::new();
+        for r in &reviews {
+            let month = Month(r.month);
+            match months.iter_mut().find(|(m, _, _)| *m == month) {
+                Some(e) => *(if r.met { &mut e.1 } else { &mut e.2 }) += 1,
+                None => months.push((month, r.met as usize, (!r.met) as usize)),
+            }
+        }
+        months.sort_by_key(|x| x.0);
+        let rows = expected
+            .iter()
+            .filter(|p| actor.role != Role::Member || actor.person_id == Some(p.id))
+            .map(|p| {
+                let registration = reg_of(p.id).cloned();
+                let reviews = registration
+                    .as_ref()
+                    .map(|r| reviews.iter().filter(|x| x.registration_id == r.id).cloned().collect())
+                    .unwrap_or_default();
+                MovementRow { person: p.clone(), registration, reviews }
+            })
+            .collect();
+        Ok(MovementReport {
+            expected: expected.len(),
+            registered: registered.len(),
+            registered_members: registered.iter().filter(|p| p.is_member).count(),
+            registered_non_members: registered.iter().filter(|p| !p.is_member).count(),
+            months,
+            rows,
+            movement: m,
+        })
+    }
+}

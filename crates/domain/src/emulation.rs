@@ -1,0 +1,76 @@
+//! Emulation movements (phong trào thi đua): who is expected to register, their registration
+//! and the cell's monthly review (met / not met).
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::people::Person;
+use crate::Id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expected {
+    /// Key cadres and heads of units, members or not ("820/820 … 710 đảng viên, 110 không").
+    KeyCadres,
+    Members,
+    Everyone,
+}
+
+impl Expected {
+    pub const ALL: [Expected; 3] = [Expected::KeyCadres, Expected::Members, Expected::Everyone];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expected::KeyCadres => "key_cadres",
+            Expected::Members => "members",
+            Expected::Everyone => "everyone",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Expected> {
+        Expected::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Expected::KeyCadres => "Cán bộ chủ chốt và người đứng đầu",
+            Expected::Members => "Đảng viên",
+            Expected::Everyone => "Mọi người trong danh sách",
+        }
+    }
+    /// Is this person expected to register?
+    pub fn includes(self, p: &Person) -> bool {
+        match self {
+            Expected::KeyCadres => p.key_cadre || p.head_of_unit,
+            Expected::Members => p.is_member,
+            Expected::Everyone => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Movement {
+    #[serde(default)]
+    pub id: Id,
+    /// The unit that launched it: people of its subtree are expected to register.
+    pub unit_id: Id,
+    pub title: String,
+    pub from_date: NaiveDate,
+    pub to_date: NaiveDate,
+    pub expected: Expected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registration {
+    pub id: Id,
+    pub movement_id: Id,
+    pub person_id: Id,
+    pub content: String,
+    pub registered_on: NaiveDate,
+}
+
+/// The cell's review of one registration for one month (`month` as in `period::Month`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub registration_id: Id,
+    pub month: i32,
+    pub met: bool,
+    #[serde(default)]
+    pub comment: String,
+}

@@ -1,0 +1,196 @@
+//! Emulation movements: the list, launching one, and a movement's page for a unit with
+//! registrations and the monthly review.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use lamtheo_domain::access::Resource;
+use lamtheo_domain::emulation::{Expected, Movement, Review};
+use lamtheo_domain::{Error, Id};
+use serde::Deserialize;
+
+use super::{render, Ctx, PageResult};
+use crate::fmt;
+use crate::i18n::Lang;
+use crate::session::{Posted, Session};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/movements", get(list).post(create))
+        .route("/movements/{id}", get(show))
+        .route("/movements/{id}/register", post(register))
+        .route("/registrations/{id}/review", post(review))
+}
+
+#[derive(Template)]
+#[template(path = "movements.html")]
+struct ListPage {
+    t: Lang,
+    c: Ctx,
+    movements: Vec<(Id, String, String, String)>,
+    can_write: bool,
+    expected: Vec<(&'static str, &'static str)>,
+}
+
+async fn list(State(st): State<AppState>, s: Session) -> PageResult {
+    let movements = st.app.movements(&s.actor).await.map_err(|e| s.fail(e))?;
+    let movements = movements
+        .iter()
+        .map(|m| {
+            (
+                m.id,
+                m.title.clone(),
+                format!("{} – {}", fmt::date(m.from_date), fmt::date(m.to_date)),
+                m.expected.label_vi().to_string(),
+            )
+        })
+        .collect();
+    let expected = Expected::ALL.iter().map(|e| (e.as_str(), e.label_vi())).collect();
+    render(
+        s.t,
+        ListPage { t: s.t, c: Ctx::of(&s), movements, can_write: s.actor.role.can_write(Resource::Activity), expected },
+    )
+}
+
+#[derive(Deserialize)]
+struct MovementForm {
+    title: String,
+    unit_code: String,
+    from_date: String,
+    to_date: String,
+    expected: String,
+}
+
+async fn create(State(st): State<AppState>, p: Posted<MovementForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let unit = st.app.unit_by_code(&s.actor, f.unit_code.trim()).map_err(|e| s.fail(e))?.id;
+    let m = Movement {
+        id: 0,
+        unit_id: unit,
+        title: f.title,
+        from_date: fmt::parse_date("from_date", &f.from_date).map_err(|e| s.fail(e))?,
+        to_date: fmt::parse_date("to_date", &f.to_date).map_err(|e| s.fail(e))?,
+        expected: Expected::parse(&f.expected).unwrap_or(Expected::KeyCadres),
+    };
+    let id = st.app.create_movement(&s.actor, m).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/movements/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    unit: Option<Id>,
+}
+
+pub struct Line {
+    pub person_id: Id,
+    pub name: String,
+    pub member: bool,
+    pub registration: Option<(Id, String)>,
+    pub reviews: String,
+}
+
+#[derive(Template)]
+#[template(path = "movement.html")]
+struct ShowPage {
+    t: Lang,
+    c: Ctx,
+    id: Id,
+    title: String,
+    unit: Id,
+    summary: (String, String, String, String),
+    months: Vec<(String, String, String)>,
+    lines: Vec<Line>,
+    this_month: String,
+}
+
+async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(q): Query<ShowQuery>) -> PageResult {
+    let app = &st.app;
+    let today = app.today();
+    let unit = match q.unit.or(s.actor.scope) {
+        Some(u) => u,
+        None => app.top_units(&s.actor, today).first().copied().ok_or_else(|| s.fail(Error::not_found()))?,
+    };
+    let r = app.movement_report(&s.actor, id, unit, today).await.map_err(|e| s.fail(e))?;
+    let lines = r
+        .rows
+        .iter()
+        .map(|row| Line {
+            person_id: row.person.id,
+            name: row.person.full_name.clone(),
+            member: row.person.is_member,
+            registration: row.registration.as_ref().map(|x| (x.id, x.content.clone())),
+            reviews: row
+                .reviews
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{}: {}",
+                        fmt::month(lamtheo_domain::period::Month(v.month)),
+                        if v.met { "đạt" } else { "chưa đạt" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let months = r.months.iter().map(|(m, met, not)| (fmt::month(*m), fmt::int(*met), fmt::int(*not))).collect();
+    let summary = (
+        fmt::int(r.registered),
+        fmt::int(r.expected),
+        fmt::int(r.registered_members),
+        fmt::int(r.registered_non_members),
+    );
+    let this_month = fmt::month(lamtheo_domain::period::Month::of(today));
+    render(
+        s.t,
+        ShowPage {
+            t: s.t,
+            c: Ctx::of(&s),
+            id,
+            title: r.movement.title.clone(),
+            unit,
+            summary,
+            months,
+            lines,
+            this_month,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    person_id: Id,
+    content: String,
+    unit: Id,
+}
+
+async fn register(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<RegisterForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    st.app.register(&s.actor, id, f.person_id, &f.content, st.app.today()).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/movements/{id}?unit={}", f.unit)).into_response())
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    month: String,
+    met: String,
+    #[serde(default)]
+    comment: String,
+    back: String,
+}
+
+async fn review(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<ReviewForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let month = fmt::parse_month("month", &f.month).map_err(|e| s.fail(e))?;
+    st.app
+        .review_registration(
+            &s.actor,
+            Review { registration_id: id, month: month.0, met: f.met == "1", comment: f.comment },
+        )
+        .await
+        .map_err(|e| s.fail(e))?;
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") { f.back } else { "/movements".into() };
+    Ok(Redirect::to(&back).into_response())
+}
