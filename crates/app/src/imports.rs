@@ -26,6 +26,17 @@ pub struct ImportSummary {
     pub unchanged: usize,
 }
 
+impl ImportSummary {
+    /// Counts a record that already existed as updated or unchanged.
+    fn existing(&mut self, changed: bool) {
+        if changed {
+            self.updated += 1;
+        } else {
+            self.unchanged += 1;
+        }
+    }
+}
+
 /// A rejected import: every problem, each naming file, row and column.
 pub fn rejected(mut errors: Vec<RowError>) -> Error {
     errors.sort_by_key(|e| e.row);
@@ -257,11 +268,7 @@ impl App {
                         units::insert_link(&mut tx, u.id, p, today, false).await?;
                         changed = true;
                     }
-                    if changed {
-                        summary.updated += 1;
-                    } else {
-                        summary.unchanged += 1;
-                    }
+                    summary.existing(changed);
                 }
             }
             if i % 500 == 0 {
@@ -353,11 +360,7 @@ impl App {
                         people_store::insert_membership(&mut tx, existing.id, unit, on).await?;
                         changed = true;
                     }
-                    if changed {
-                        summary.updated += 1;
-                    } else {
-                        summary.unchanged += 1;
-                    }
+                    summary.existing(changed);
                 }
             }
             if i % 500 == 0 {
@@ -437,11 +440,9 @@ impl App {
                     conf.id = existing.id;
                     conf_store::update(&mut tx, &conf).await?;
                     // Topics are not compared: `find_by_code` does not load them.
-                    if existing == (lamtheo_domain::conference::Conference { topic_ids: vec![], ..conf.clone() }) {
-                        summary.unchanged += 1;
-                    } else {
-                        summary.updated += 1;
-                    }
+                    summary.existing(
+                        existing != (lamtheo_domain::conference::Conference { topic_ids: vec![], ..conf.clone() }),
+                    );
                 }
             }
             if i % 500 == 0 {
@@ -582,8 +583,7 @@ impl App {
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         for (i, a) in resolved.iter().enumerate() {
             match conf_store::get_attendance(&mut tx, a.conference_id, a.person_id).await? {
-                Some(old) if old == *a => summary.unchanged += 1,
-                Some(_) => summary.updated += 1,
+                Some(old) => summary.existing(old != *a),
                 None => summary.created += 1,
             }
             conf_store::upsert_attendance(&mut tx, a).await?;
