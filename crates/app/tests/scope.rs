@@ -28,6 +28,44 @@ async fn every_role_is_kept_inside_its_district() {
         let their_units = app.unit_view(&sys, theirs, d(2025, 1, 1)).unwrap();
         let mut their_ids = vec![theirs, their_cell, pv.communes[2], pv.communes[3], pv.cells[3]];
         their_ids.extend(their_units.children.iter().map(|c| c.id));
+        // Activities of the other district (the second issue's data).
+        let their_member =
+            Actor { person_id: Some(their_person), role: Role::Member, scope: Some(their_cell), ..sys.clone() };
+        let their_plan = app
+            .save_own_plan(&their_member, lamtheo_domain::plans::PlanKind::YearPlan, 2025, "Kế hoạch", true)
+            .await
+            .unwrap();
+        let task = |unit_id| lamtheo_domain::tasks::BreakthroughTask {
+            id: 0,
+            unit_id,
+            from_year: 2025,
+            to_year: 2025,
+            title: "Nhiệm vụ".into(),
+            field: String::new(),
+            responsible: String::new(),
+            status: lamtheo_domain::tasks::TaskStatus::Planned,
+            result: String::new(),
+        };
+        let their_task = app.add_task(&sys, task(their_cell)).await.unwrap();
+        let movement = lamtheo_domain::emulation::Movement {
+            id: 0,
+            unit_id: theirs,
+            title: "Thi đua".into(),
+            from_date: d(2025, 1, 1),
+            to_date: d(2025, 12, 31),
+            expected: lamtheo_domain::emulation::Expected::Everyone,
+        };
+        let their_movement = app.create_movement(&sys, movement).await.unwrap();
+        let rating = |subject_id| lamtheo_domain::evaluation::Evaluation {
+            subject: lamtheo_domain::evaluation::Subject::Person,
+            subject_id,
+            year: 2024,
+            quarter: 0,
+            scale: "qd124".into(),
+            level_code: "tot".into(),
+            score: None,
+            note: String::new(),
+        };
         let audit_before = app.audit_log(&sys, None, 10_000).await.unwrap().len();
 
         for role in Role::ALL {
@@ -202,6 +240,36 @@ async fn every_role_is_kept_inside_its_district() {
                 "create an account there",
             );
 
+            // The campaign activities of the other district.
+            denied(app.review_plan(&me, their_plan, true, "").await, "acknowledge a plan");
+            denied(app.plans_of_unit(&me, their_cell, 2025, d(2025, 6, 1)).await.map(|_| ()), "list plans");
+            denied(
+                app.plan_figures(&me, theirs, Period::year(2025), d(2025, 6, 1)).await.map(|_| ()),
+                "read plan figures",
+            );
+            denied(app.task_report(&me, their_cell, Period::year(2025), d(2025, 6, 1)).await.map(|_| ()), "read tasks");
+            denied(app.task(&me, their_task).await.map(|_| ()), "read a task by id");
+            denied(app.add_task(&me, task(their_cell)).await.map(|_| ()), "add a task");
+            denied(app.record_evaluations(&me, vec![rating(their_person)]).await.map(|_| ()), "rate a person");
+            denied(
+                app.evaluation_report(&me, theirs, 2024, 0, d(2024, 12, 31), false).await.map(|_| ()),
+                "read ratings",
+            );
+            denied(
+                app.movement_report(&me, their_movement, theirs, d(2025, 6, 1)).await.map(|_| ()),
+                "read a movement",
+            );
+            denied(
+                app.register(&me, their_movement, their_person, "Lén", d(2025, 2, 1)).await.map(|_| ()),
+                "register for a movement",
+            );
+            if let Ok(list) = app.movements(&me).await {
+                assert!(
+                    list.iter().all(|m| m.id != their_movement),
+                    "{engine}: {role:?} listed the other district's movement"
+                );
+            }
+
             // Inside its own district the role can do what the table says (or the checks above prove nothing).
             let own = app.unit_report(&me, pv.cells[0], Period::year(2024), d(2024, 12, 31));
             assert_eq!(own.is_ok(), role.can_read(Resource::Unit), "{engine}: {role:?} reading its own unit");
@@ -234,5 +302,12 @@ async fn every_role_is_kept_inside_its_district() {
         );
         let writers = Role::ALL.iter().filter(|r| r.can_write(Resource::Conference)).count();
         assert_eq!(new_entries.iter().filter(|e| e.entity == "conference").count(), writers, "{engine}");
+        assert!(
+            new_entries.iter().all(|e| !matches!(
+                e.entity.as_str(),
+                "personal_plan" | "breakthrough_task" | "evaluation" | "emulation_registration"
+            )),
+            "{engine}: an activity was written across districts"
+        );
     }
 }
