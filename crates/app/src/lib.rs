@@ -13,6 +13,7 @@ use lamtheo_store::Store;
 mod audit;
 pub mod auth;
 pub mod conferences;
+pub mod covenants;
 pub mod emulation;
 pub mod evaluations;
 pub mod figures;

@@ -241,6 +241,9 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
         app.close_unit(&system, district, on).await?;
     }
 
+    progress("giao ước thi đua / covenants");
+    load_covenant(app, &mut rng).await?;
+
     progress("tài khoản / accounts");
     let password = format!("demo-{:06}", rng.below(1_000_000));
     let mut others = Vec::new();
@@ -293,6 +296,50 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
         others.push(("dangvien".to_string(), format!("{} ({})", Role::Member.label_vi(), person.full_name)));
     }
     Ok(DemoLogin { username: "admin".into(), password, others })
+}
+
+/// The province's 2025 covenant among the new communes: five groups of 20 points, all signed.
+async fn load_covenant(app: &App, rng: &mut Rng) -> Result<()> {
+    use lamtheo_domain::covenant::{Campaign, ContentGroup, Score, Signatory};
+    let system = Actor::system();
+    let province = app.unit_by_code(&system, "LCH")?.id;
+    let groups = [
+        "Học tập, quán triệt",
+        "Làm theo gắn với nhiệm vụ chính trị",
+        "Xây dựng mô hình, điển hình",
+        "Tuyên truyền",
+        "Kiểm tra, sơ kết",
+    ]
+    .iter()
+    .map(|t| ContentGroup { title: t.to_string(), max_score: 20 })
+    .collect();
+    let mut communes = Vec::new();
+    for (dcode, _, _) in DISTRICTS {
+        for m in 1..=2 {
+            communes.push(app.unit_by_code(&system, &format!("{dcode}-M{m}"))?.id);
+        }
+    }
+    let id = app
+        .create_covenant(
+            &system,
+            Campaign {
+                id: 0,
+                unit_id: province,
+                title: "Giao ước thi đua học tập và làm theo Bác năm 2025".into(),
+                year: 2025,
+                groups,
+            },
+            &communes,
+        )
+        .await?;
+    let mut scores = Vec::new();
+    for (i, c) in communes.iter().enumerate() {
+        app.sign_covenant(&system, id, Signatory { unit_id: *c, signed_on: Some(d(2025, 7, 15)), pilot: i < 2 })
+            .await?;
+        scores.extend((0..5).map(|g| Score { unit_id: *c, group: g, score: 14 + rng.below(7) as i32 }));
+    }
+    app.score_covenant(&system, id, &scores).await?;
+    Ok(())
 }
 
 /// A 2025 emulation movement for key cadres: nearly all registered; monthly reviews.
@@ -566,6 +613,9 @@ mod tests {
             report.expected
         );
         assert_eq!(report.months.len(), 10);
+        let covenant = app.covenants(&sys).await.unwrap()[0].id;
+        let c = app.covenant_report(&sys, covenant).await.unwrap();
+        assert_eq!((c.signed, c.expected, c.rows[0].rank), (8, 8, 1));
         let tasks = app.task_report(&sys, province, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         assert!(tasks.units > 40 && tasks.tasks > tasks.units, "{} units, {} tasks", tasks.units, tasks.tasks);
         assert!(build(&app, &|_| {}).await.is_err(), "a second build must refuse");

@@ -2,6 +2,7 @@
 //! roles and scope, periods, errors, and Vietnamese text. No I/O lives here.
 pub mod access;
 pub mod conference;
+pub mod covenant;
 pub mod emulation;
 pub mod error;
 pub mod evaluation;

@@ -17,6 +17,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 pub mod audit;
 pub mod bulk;
 pub mod conferences;
+pub mod covenants;
 pub mod emulation;
 pub mod evaluations;
 pub mod facts;

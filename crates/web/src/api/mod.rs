@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}/plans", get(unit_plans))
         .route("/units/{id}/tasks", get(unit_tasks).post(create_task))
         .route("/rating-levels", get(rating_levels))
+        .route("/covenants", get(covenants).post(create_covenant))
+        .route("/covenants/{id}", get(covenant))
+        .route("/covenants/{id}/sign", post(sign_covenant))
+        .route("/covenants/{id}/scores", post(score_covenant))
         .route("/movements", get(movements).post(create_movement))
         .route("/movements/{id}/report", get(movement_report))
         .route("/movements/{id}/registrations", post(register))
@@ -598,5 +602,45 @@ async fn review_registration(
             lamtheo_domain::emulation::Review { registration_id: id, month: month.0, met: b.met, comment: b.comment },
         )
         .await?;
+    ok(json!({"ok": true}))
+}
+
+async fn covenants(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+    ok(st.app.covenants(&a).await?)
+}
+
+#[derive(Deserialize)]
+struct CovenantBody {
+    #[serde(flatten)]
+    campaign: lamtheo_domain::covenant::Campaign,
+    /// The signatory units.
+    units: Vec<Id>,
+}
+
+async fn create_covenant(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<CovenantBody>) -> ApiResult {
+    ok(json!({"id": st.app.create_covenant(&a, b.campaign, &b.units).await?}))
+}
+
+async fn covenant(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+    ok(st.app.covenant_report(&a, id).await?)
+}
+
+async fn sign_covenant(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<lamtheo_domain::covenant::Signatory>,
+) -> ApiResult {
+    st.app.sign_covenant(&a, id, b).await?;
+    ok(json!({"ok": true}))
+}
+
+async fn score_covenant(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Vec<lamtheo_domain::covenant::Score>>,
+) -> ApiResult {
+    st.app.score_covenant(&a, id, &b).await?;
     ok(json!({"ok": true}))
 }

@@ -42,6 +42,23 @@ pub const OPERATIONS: &[Operation] = &[
         None,
         &["year", "quarter", "as_of"],
     ),
+    ("get", "/covenants", "Emulation covenants visible to the caller", None, &[]),
+    (
+        "post",
+        "/covenants",
+        "Organise a covenant: content groups with maximum scores, signatory units",
+        Some("Covenant"),
+        &[],
+    ),
+    ("get", "/covenants/{id}", "Signed/expected, average, score bands and the ranking table", None, &[]),
+    ("post", "/covenants/{id}/sign", "Record a unit's signature (date, pilot)", Some("Signatory"), &[]),
+    (
+        "post",
+        "/covenants/{id}/scores",
+        "Score signatories per content group (the organiser)",
+        Some("CovenantScores"),
+        &[],
+    ),
     ("get", "/movements", "Emulation movements visible to the caller", None, &[]),
     ("post", "/movements", "Launch an emulation movement", Some("Movement"), &[]),
     (
@@ -162,6 +179,12 @@ fn schemas() -> Value {
             "unit_id": id, "title": {"type": "string"}, "from_date": date, "to_date": date, "expected": {"enum": ["key_cadres", "members", "everyone"]}}},
         "Registration": {"type": "object", "required": ["person_id", "content"], "properties": {"person_id": id, "content": {"type": "string"}}},
         "RegistrationReview": {"type": "object", "required": ["month", "met"], "properties": {"month": {"type": "string", "example": "3/2025"}, "met": {"type": "boolean"}, "comment": {"type": "string"}}},
+        "Covenant": {"type": "object", "required": ["unit_id", "title", "year", "groups", "units"], "properties": {
+            "unit_id": id, "title": {"type": "string"}, "year": {"type": "integer"},
+            "groups": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "max_score": {"type": "integer"}}}},
+            "units": {"type": "array", "items": id}}},
+        "Signatory": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "signed_on": date, "pilot": {"type": "boolean"}}},
+        "CovenantScores": {"type": "array", "items": {"type": "object", "properties": {"unit_id": id, "group": {"type": "integer"}, "score": {"type": "integer"}}}},
         "StudyShare": {"type": "object", "required": ["permille"], "properties": {"permille": {"type": "integer", "minimum": 1, "maximum": 1000}}},
         "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
     })

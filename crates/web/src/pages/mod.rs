@@ -15,6 +15,7 @@ use crate::AppState;
 mod account;
 mod admin;
 mod conferences;
+mod covenants;
 mod emulation;
 mod evaluations;
 mod imports;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(conferences::router())
+        .merge(covenants::router())
         .merge(emulation::router())
         .merge(evaluations::router())
         .merge(imports::router())

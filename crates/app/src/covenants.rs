@@ -1,0 +1,235 @@
+//! Emulation covenants: organised by a unit, signed by the units expected to, scored per
+//! content group by the organiser; figures are signed/expected ("43/43"), the average and
+//! spread of the scores, and the ranking.
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::covenant::{Campaign, Score, Signatory};
+use lamtheo_domain::{vn, Error, Id, Result};
+use lamtheo_store::covenants as store;
+use serde::Serialize;
+
+use crate::audit::{self, snapshot, Change};
+use crate::scope::today;
+use crate::App;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RankRow {
+    pub rank: usize,
+    pub unit_id: Id,
+    pub name: String,
+    pub signed_on: Option<NaiveDate>,
+    pub pilot: bool,
+    /// Score per content group (None: not scored yet).
+    pub scores: Vec<Option<i32>>,
+    pub total: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CovenantReport {
+    pub campaign: Campaign,
+    pub signed: usize,
+    pub expected: usize,
+    pub pilots: usize,
+    /// Average total of the units scored, to one decimal ("86,4").
+    pub average: String,
+    /// Units scored at ≥ 90%, 70–<90% and < 70% of the maximum total.
+    pub bands: [usize; 3],
+    pub rows: Vec<RankRow>,
+}
+
+impl App {
+    fn campaign_visible(&self, actor: &Actor, c: &Campaign) -> bool {
+        self.in_scope(actor, c.unit_id)
+            || actor.scope.is_some_and(|s| self.index().tree().is_within_on(s, c.unit_id, today()))
+    }
+
+    pub async fn covenants(&self, actor: &Actor) -> Result<Vec<Campaign>> {
+        self.check_role(actor, Resource::Activity, false)?;
+        Ok(store::all(&self.store).await?.into_iter().filter(|c| self.campaign_visible(actor, c)).collect())
+    }
+
+    async fn covenant(&self, actor: &Actor, id: Id) -> Result<Campaign> {
+        let c = store::all(&self.store).await?.into_iter().find(|c| c.id == id).ok_or_else(Error::not_found)?;
+        if !self.campaign_visible(actor, &c) {
+            return Err(Error::not_found());
+        }
+        Ok(c)
+    }
+
+    /// Organises a covenant among `expected` units (all in the actor's scope).
+    pub async fn create_covenant(&self, actor: &Actor, c: Campaign, expected: &[Id]) -> Result<Id> {
+        self.check(actor, c.unit_id, Resource::Activity, true)?;
+        if c.title.trim().is_empty() {
+            return Err(Error::field("title", "Cần nhập tên giao ước", "The covenant needs a title"));
+        }
+        if c.groups.is_empty() || c.groups.iter().any(|g| g.title.trim().is_empty() || g.max_score <= 0) {
+            return Err(Error::field(
+                "groups",
+                "Cần ít nhất một nhóm nội dung, mỗi nhóm có tên và điểm tối đa",
+                "At least one content group, each with a title and a maximum score",
+            ));
+        }
+        if expected.is_empty() {
+            return Err(Error::field("units", "Cần chọn các đơn vị tham gia ký", "Choose the units that are to sign"));
+        }
+        for u in expected {
+            self.check(actor, *u, Resource::Activity, true)?;
+        }
+        let mut tx = self.store.begin().await?;
+        let id = store::insert(&mut tx, &c).await?;
+        for u in expected {
+            store::upsert_signatory(&mut tx, id, &Signatory { unit_id: *u, signed_on: None, pilot: false }).await?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "covenant",
+                entity_id: Some(id),
+                unit: Some(c.unit_id),
+                before: None,
+                after: snapshot(&(&c, expected)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records that a unit signed (on a date), and whether it is a pilot.
+    pub async fn sign_covenant(&self, actor: &Actor, id: Id, s: Signatory) -> Result<()> {
+        self.covenant(actor, id).await?;
+        self.check(actor, s.unit_id, Resource::Activity, true)?;
+        if !store::signatories(&self.store, id).await?.iter().any(|x| x.unit_id == s.unit_id) {
+            return Err(Error::field(
+                "unit_id",
+                "Đơn vị này không thuộc danh sách ký giao ước",
+                "This unit is not among the covenant's signatories",
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        store::upsert_signatory(&mut tx, id, &s).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "sign",
+                entity: "covenant",
+                entity_id: Some(id),
+                unit: Some(s.unit_id),
+                before: None,
+                after: snapshot(&s),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The organiser scores a signatory on one content group.
+    pub async fn score_covenant(&self, actor: &Actor, id: Id, scores: &[Score]) -> Result<()> {
+        let c = self.covenant(actor, id).await?;
+        self.check(actor, c.unit_id, Resource::Activity, true)?;
+        let signatories = store::signatories(&self.store, id).await?;
+        for s in scores {
+            let group = c
+                .groups
+                .get(s.group as usize)
+                .ok_or_else(|| Error::field("group", "Nhóm nội dung không tồn tại", "No such content group"))?;
+            if s.score < 0 || s.score > group.max_score {
+                return Err(Error::field(
+                    "score",
+                    format!("Điểm {} ngoài khoảng 0–{} của nhóm «{}»", s.score, group.max_score, group.title),
+                    format!("Score {} is outside 0–{} for «{}»", s.score, group.max_score, group.title),
+                ));
+            }
+            if !signatories.iter().any(|x| x.unit_id == s.unit_id) {
+                return Err(Error::field(
+                    "unit_id",
+                    "Đơn vị này không thuộc danh sách ký giao ước",
+                    "This unit is not among the covenant's signatories",
+                ));
+            }
+        }
+        let mut tx = self.store.begin().await?;
+        for s in scores {
+            store::upsert_score(&mut tx, id, s).await?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "score",
+                entity: "covenant",
+                entity_id: Some(id),
+                unit: Some(c.unit_id),
+                before: None,
+                after: snapshot(&scores),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn covenant_report(&self, actor: &Actor, id: Id) -> Result<CovenantReport> {
+        let c = self.covenant(actor, id).await?;
+        let signatories = store::signatories(&self.store, id).await?;
+        let scores = store::scores(&self.store, id).await?;
+        let today = today();
+        let mut rows: Vec<RankRow> = signatories
+            .iter()
+            .map(|s| {
+                let per: Vec<Option<i32>> = (0..c.groups.len())
+                    .map(|g| scores.iter().find(|x| x.unit_id == s.unit_id && x.group == g as i32).map(|x| x.score))
+                    .collect();
+                RankRow {
+                    rank: 0,
+                    unit_id: s.unit_id,
+                    name: self.index().tree().name_on(s.unit_id, today).unwrap_or_default().to_string(),
+                    signed_on: s.signed_on,
+                    pilot: s.pilot,
+                    total: per.iter().flatten().sum(),
+                    scores: per,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| vn::sort_key(&a.name).cmp(&vn::sort_key(&b.name))));
+        let mut rank = 0;
+        for i in 0..rows.len() {
+            // Equal totals share a rank ("1, 2, 2, 4").
+            if i == 0 || rows[i].total != rows[i - 1].total {
+                rank = i + 1;
+            }
+            rows[i].rank = rank;
+        }
+        let scored: Vec<&RankRow> = rows.iter().filter(|r| r.scores.iter().any(Option::is_some)).collect();
+        let max = c.max_total().max(1) as i64;
+        let mut bands = [0; 3];
+        for r in &scored {
+            let permille = r.total as i64 * 1000 / max;
+            bands[if permille >= 900 {
+                0
+            } else if permille >= 700 {
+                1
+            } else {
+                2
+            }] += 1;
+        }
+        let sum: i64 = scored.iter().map(|r| r.total as i64).sum();
+        // sum / n with one decimal, rounded the Vietnamese way: fmt_rate(a, b) prints a/b·100.
+        let average = if scored.is_empty() {
+            "–".into()
+        } else {
+            vn::fmt_rate(sum.max(0) as u64, scored.len() as u64 * 100).trim_end_matches('%').to_string()
+        };
+        Ok(CovenantReport {
+            signed: signatories.iter().filter(|s| s.signed_on.is_some()).count(),
+            expected: signatories.len(),
+            pilots: signatories.iter().filter(|s| s.pilot).count(),
+            average,
+            bands,
+            rows,
+            campaign: c,
+        })
+    }
+}
