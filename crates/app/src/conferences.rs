@@ -174,10 +174,10 @@ impl App {
     pub async fn conference(&self, actor: &Actor, id: Id) -> Result<ConferenceView> {
         let conference = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
         let points = store::points(&self.store, id).await?;
-        let visible = self.check(actor, conference.unit_id, Resource::Conference, false);
-        if visible.is_err() && !points.iter().any(|p| self.check(actor, p.unit_id, Resource::Conference, false).is_ok())
-        {
-            return visible.map(|_| unreachable!());
+        if let Err(denied) = self.check(actor, conference.unit_id, Resource::Conference, false) {
+            if !points.iter().any(|p| self.check(actor, p.unit_id, Resource::Conference, false).is_ok()) {
+                return Err(denied);
+            }
         }
         let attendance = store::attendance(&self.store, id).await?;
         Ok(ConferenceView { conference, points, attendance })
