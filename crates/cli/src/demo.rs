@@ -57,6 +57,21 @@ fn csv(header: &str, rows: &[String]) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// The demo accounts' password: the same on every machine and every run, so that a demo
+/// database started again can print its login too.
+pub fn password() -> String {
+    format!("demo-{:06}", Rng(0x1A1C).below(1_000_000))
+}
+
+/// The login of a demo database built earlier (its province and demo accounts are there).
+pub async fn existing_login(app: &App) -> Option<DemoLogin> {
+    let has = |name: &'static str| async move {
+        lamtheo_store::users::by_username(&app.store, name).await.ok().flatten().is_some()
+    };
+    let is_demo = app.unit_by_code(&Actor::system(), "LCH").is_ok() && has("admin").await && has("tuyengiao").await;
+    is_demo.then(|| DemoLogin { username: "admin".into(), password: password(), others: vec![] })
+}
+
 pub struct DemoLogin {
     pub username: String,
     pub password: String,
@@ -245,7 +260,7 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     load_covenant(app, &mut rng).await?;
 
     progress("tài khoản / accounts");
-    let password = format!("demo-{:06}", rng.below(1_000_000));
+    let password = password();
     let mut others = Vec::new();
     app.add_user(
         &system,
@@ -619,5 +634,10 @@ mod tests {
         let tasks = app.task_report(&sys, province, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         assert!(tasks.units > 40 && tasks.tasks > tasks.units, "{} units, {} tasks", tasks.units, tasks.tasks);
         assert!(build(&app, &|_| {}).await.is_err(), "a second build must refuse");
+        assert_eq!(
+            existing_login(&app).await.map(|l| l.password),
+            Some(password()),
+            "a second start prints the login again"
+        );
     }
 }

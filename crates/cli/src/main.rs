@@ -243,6 +243,7 @@ async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> Res
             println!(
                 "Cơ sở dữ liệu đã có dữ liệu: không tạo dữ liệu mẫu / the database holds data: the demo was not built"
             );
+            login = demo::existing_login(&app).await;
         } else {
             println!("Đang tạo tỉnh mẫu / building the demo province…");
             login = Some(demo::build(&app, &|stage| println!("  … {stage}")).await?);
