@@ -37,6 +37,30 @@ pub struct CovenantReport {
     pub rows: Vec<RankRow>,
 }
 
+/// A score must be for a content group of the covenant, within its maximum, and for a unit
+/// on the covenant's list.
+pub(crate) fn check_score(c: &Campaign, signatories: &[Signatory], s: &Score) -> Result<()> {
+    let group = usize::try_from(s.group)
+        .ok()
+        .and_then(|g| c.groups.get(g))
+        .ok_or_else(|| Error::field("group", "Nhóm nội dung không tồn tại", "No such content group"))?;
+    if s.score < 0 || s.score > group.max_score {
+        return Err(Error::field(
+            "score",
+            format!("Điểm {} ngoài khoảng 0–{} của nhóm «{}»", s.score, group.max_score, group.title),
+            format!("Score {} is outside 0–{} for «{}»", s.score, group.max_score, group.title),
+        ));
+    }
+    if !signatories.iter().any(|x| x.unit_id == s.unit_id) {
+        return Err(Error::field(
+            "unit_id",
+            "Đơn vị này không thuộc danh sách ký giao ước",
+            "This unit is not among the covenant's signatories",
+        ));
+    }
+    Ok(())
+}
+
 impl App {
     fn campaign_visible(&self, actor: &Actor, c: &Campaign) -> bool {
         self.in_scope(actor, c.unit_id)
@@ -48,7 +72,7 @@ impl App {
         Ok(store::all(&self.store).await?.into_iter().filter(|c| self.campaign_visible(actor, c)).collect())
     }
 
-    async fn covenant(&self, actor: &Actor, id: Id) -> Result<Campaign> {
+    pub(crate) async fn covenant(&self, actor: &Actor, id: Id) -> Result<Campaign> {
         let c = store::all(&self.store).await?.into_iter().find(|c| c.id == id).ok_or_else(Error::not_found)?;
         if !self.campaign_visible(actor, &c) {
             return Err(Error::not_found());
@@ -132,24 +156,7 @@ impl App {
         self.check(actor, c.unit_id, Resource::Activity, true)?;
         let signatories = store::signatories(&self.store, id).await?;
         for s in scores {
-            let group = c
-                .groups
-                .get(s.group as usize)
-                .ok_or_else(|| Error::field("group", "Nhóm nội dung không tồn tại", "No such content group"))?;
-            if s.score < 0 || s.score > group.max_score {
-                return Err(Error::field(
-                    "score",
-                    format!("Điểm {} ngoài khoảng 0–{} của nhóm «{}»", s.score, group.max_score, group.title),
-                    format!("Score {} is outside 0–{} for «{}»", s.score, group.max_score, group.title),
-                ));
-            }
-            if !signatories.iter().any(|x| x.unit_id == s.unit_id) {
-                return Err(Error::field(
-                    "unit_id",
-                    "Đơn vị này không thuộc danh sách ký giao ước",
-                    "This unit is not among the covenant's signatories",
-                ));
-            }
+            check_score(&c, &signatories, s)?;
         }
         let mut tx = self.store.begin().await?;
         for s in scores {

@@ -46,7 +46,7 @@ impl App {
         Ok(store::movements(&self.store).await?.into_iter().filter(|m| self.movement_visible(actor, m)).collect())
     }
 
-    async fn movement(&self, actor: &Actor, id: Id) -> Result<Movement> {
+    pub(crate) async fn movement(&self, actor: &Actor, id: Id) -> Result<Movement> {
         let m = store::movements(&self.store).await?.into_iter().find(|m| m.id == id).ok_or_else(Error::not_found)?;
         if !self.movement_visible(actor, &m) {
             return Err(Error::not_found());
@@ -81,19 +81,16 @@ impl App {
         Ok(id)
     }
 
-    /// The person's current unit, for scope checks on their records.
-    async fn current_unit(&self, person: Id) -> Result<Id> {
-        let ms = people_store::memberships_of(&self.store, person).await?;
-        ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last()).map(|m| m.unit_id).ok_or_else(Error::not_found)
-    }
-
-    /// Registers `person` (oneself, or someone in the actor's scope) with what they pledge.
-    pub async fn register(&self, actor: &Actor, movement: Id, person: Id, content: &str, on: NaiveDate) -> Result<Id> {
-        let m = self.movement(actor, movement).await?;
-        let unit = self.current_unit(person).await?;
-        if actor.person_id != Some(person) {
-            self.check(actor, unit, Resource::Person, true)?;
-        }
+    /// A registration of `person` (of `unit`) for `m`, checked: the person must be within the
+    /// movement's units on the day, and say what they pledge.
+    pub(crate) fn registration_for(
+        &self,
+        m: &Movement,
+        person: Id,
+        unit: Id,
+        content: &str,
+        on: NaiveDate,
+    ) -> Result<Registration> {
         if !self.index().tree().is_within_on(unit, m.unit_id, on) {
             return Err(Error::field(
                 "person_id",
@@ -104,13 +101,23 @@ impl App {
         if content.trim().is_empty() {
             return Err(Error::field("content", "Cần ghi nội dung đăng ký", "Say what is pledged"));
         }
-        let r = Registration {
+        Ok(Registration {
             id: 0,
-            movement_id: movement,
+            movement_id: m.id,
             person_id: person,
             content: content.trim().to_string(),
             registered_on: on,
-        };
+        })
+    }
+
+    /// Registers `person` (oneself, or someone in the actor's scope) with what they pledge.
+    pub async fn register(&self, actor: &Actor, movement: Id, person: Id, content: &str, on: NaiveDate) -> Result<Id> {
+        let m = self.movement(actor, movement).await?;
+        let unit = self.current_unit(person).await?;
+        if actor.person_id != Some(person) {
+            self.check(actor, unit, Resource::Person, true)?;
+        }
+        let r = self.registration_for(&m, person, unit, content, on)?;
         let mut tx = self.store.begin().await?;
         let id = store::upsert_registration(&mut tx, &r).await?;
         audit::record(

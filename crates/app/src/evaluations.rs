@@ -7,7 +7,6 @@ use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::evaluation::{excellent_allowance, level_for_score, Evaluation, RatingLevel, Subject};
 use lamtheo_domain::{vn, Error, Result};
 use lamtheo_store::evaluations::{self as store, Group};
-use lamtheo_store::people as people_store;
 use serde::Serialize;
 
 use crate::audit::{self, snapshot, Change};
@@ -75,6 +74,48 @@ fn distribution(
     }
 }
 
+/// Checks a rating's year, quarter, scale and level; a score on a scored scale decides the
+/// level. Scope is the caller's.
+pub(crate) fn checked_rating(levels: &[RatingLevel], mut e: Evaluation) -> Result<Evaluation> {
+    if !(0..=4).contains(&e.quarter) || !(2000..=2100).contains(&e.year) {
+        return Err(Error::field("quarter", "Năm hoặc quý không hợp lệ", "Invalid year or quarter"));
+    }
+    if !levels.iter().any(|l| l.scale == e.scale) {
+        let known: std::collections::BTreeSet<&str> = levels.iter().map(|l| l.scale.as_str()).collect();
+        let known = known.into_iter().collect::<Vec<_>>();
+        return Err(Error::field(
+            "scale",
+            format!("Không có thang «{}»; dùng một trong: {}", e.scale, known.join(", ")),
+            format!("No scale «{}»; use one of: {}", e.scale, known.join(", ")),
+        ));
+    }
+    if let Some(score) = e.score {
+        if !(0..=100).contains(&score) {
+            return Err(Error::field(
+                "score",
+                format!("Điểm {score} phải từ 0 đến 100"),
+                format!("The score {score} must be 0–100"),
+            ));
+        }
+        let level = level_for_score(levels, &e.scale, score).ok_or_else(|| {
+            Error::field(
+                "score",
+                format!("Thang «{}» không chấm theo điểm", e.scale),
+                format!("Scale «{}» has no scores", e.scale),
+            )
+        })?;
+        e.level_code = level.code.clone();
+    }
+    if !levels.iter().any(|l| l.scale == e.scale && l.code == e.level_code) {
+        return Err(Error::field(
+            "level_code",
+            format!("Mức «{}» không có trong thang «{}»", e.level_code, e.scale),
+            format!("Level «{}» is not on scale «{}»", e.level_code, e.scale),
+        ));
+    }
+    Ok(e)
+}
+
 impl App {
     pub async fn rating_levels(&self) -> Result<Vec<RatingLevel>> {
         store::levels(&self.store).await
@@ -84,49 +125,15 @@ impl App {
     pub async fn record_evaluations(&self, actor: &Actor, rows: Vec<Evaluation>) -> Result<usize> {
         let levels = self.rating_levels().await?;
         let mut checked = Vec::with_capacity(rows.len());
-        for mut e in rows {
+        for e in rows {
             match e.subject {
                 Subject::Person => {
-                    let ms = people_store::memberships_of(&self.store, e.subject_id).await?;
-                    let unit = ms
-                        .iter()
-                        .rev()
-                        .find(|m| m.valid_to.is_none())
-                        .or(ms.last())
-                        .map(|m| m.unit_id)
-                        .ok_or_else(Error::not_found)?;
+                    let unit = self.current_unit(e.subject_id).await?;
                     self.check(actor, unit, Resource::Person, true)?;
                 }
                 Subject::Unit => self.check(actor, e.subject_id, Resource::Activity, true)?,
             }
-            if !(0..=4).contains(&e.quarter) || !(2000..=2100).contains(&e.year) {
-                return Err(Error::field("quarter", "Năm hoặc quý không hợp lệ", "Invalid year or quarter"));
-            }
-            if let Some(score) = e.score {
-                if !(0..=100).contains(&score) {
-                    return Err(Error::field(
-                        "score",
-                        format!("Điểm {score} phải từ 0 đến 100"),
-                        format!("The score {score} must be 0–100"),
-                    ));
-                }
-                let level = level_for_score(&levels, &e.scale, score).ok_or_else(|| {
-                    Error::field(
-                        "score",
-                        format!("Thang «{}» không chấm theo điểm", e.scale),
-                        format!("Scale «{}» has no scores", e.scale),
-                    )
-                })?;
-                e.level_code = level.code.clone();
-            }
-            if !levels.iter().any(|l| l.scale == e.scale && l.code == e.level_code) {
-                return Err(Error::field(
-                    "level_code",
-                    format!("Mức «{}» không có trong thang «{}»", e.level_code, e.scale),
-                    format!("Level «{}» is not on scale «{}»", e.level_code, e.scale),
-                ));
-            }
-            checked.push(e);
+            checked.push(checked_rating(&levels, e)?);
         }
         let mut tx = self.store.begin().await?;
         for e in &checked {

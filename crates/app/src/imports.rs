@@ -27,6 +27,14 @@ pub struct ImportSummary {
 }
 
 impl ImportSummary {
+    /// Counts a record: `None` when it is new, else whether it changed.
+    pub(crate) fn record(&mut self, changed: Option<bool>) {
+        match changed {
+            None => self.created += 1,
+            Some(changed) => self.existing(changed),
+        }
+    }
+
     /// Counts a record that already existed as updated or unchanged.
     fn existing(&mut self, changed: bool) {
         if changed {
@@ -51,12 +59,12 @@ pub fn rejected(mut errors: Vec<RowError>) -> Error {
     }
 }
 
-fn row_err(file: &str, row: usize, column: &str, vi: String, en: String) -> RowError {
+pub(crate) fn row_err(file: &str, row: usize, column: &str, vi: String, en: String) -> RowError {
     RowError { file: file.to_string(), row, column: column.to_string(), message_vi: vi, message_en: en }
 }
 
 impl App {
-    /// Imports any kind by its slug ("units", "people", "conferences", "attendance", "points").
+    /// Imports a file of any kind (see `Kind`).
     pub async fn import(
         &self,
         actor: &Actor,
@@ -92,13 +100,42 @@ impl App {
                 let (rows, errors) = split(importer::parse_points(file, bytes, &mut pp));
                 self.import_points(actor, file, rows, errors, progress).await?
             }
+            // The campaign activities are not in the in-memory index: nothing to reload.
+            Kind::Plans => {
+                let (rows, errors) = split(importer::parse_plans(file, bytes, &mut pp));
+                return self.import_plans(actor, file, rows, errors, progress).await;
+            }
+            Kind::Registrations => {
+                let (rows, errors) = split(importer::parse_registrations(file, bytes, &mut pp));
+                return self.import_registrations(actor, file, rows, errors, progress).await;
+            }
+            Kind::Reviews => {
+                let (rows, errors) = split(importer::parse_reviews(file, bytes, &mut pp));
+                return self.import_reviews(actor, file, rows, errors, progress).await;
+            }
+            Kind::Evaluations => {
+                let (rows, errors) = split(importer::parse_evaluations(file, bytes, &mut pp));
+                return self.import_evaluations(actor, file, rows, errors, progress).await;
+            }
+            Kind::CovenantUnits => {
+                let (rows, errors) = split(importer::parse_covenant_units(file, bytes, &mut pp));
+                return self.import_covenant_units(actor, file, rows, errors, progress).await;
+            }
+            Kind::CovenantScores => {
+                let (rows, errors) = split(importer::parse_covenant_scores(file, bytes, &mut pp));
+                return self.import_covenant_scores(actor, file, rows, errors, progress).await;
+            }
+            Kind::Tasks => {
+                let (rows, errors) = split(importer::parse_tasks(file, bytes, &mut pp));
+                return self.import_tasks(actor, file, rows, errors, progress).await;
+            }
         };
         self.reload_index().await?;
         Ok(summary)
     }
 
     /// A unit code from a file: it must exist and the actor must be allowed to write there.
-    fn unit_for(
+    pub(crate) fn unit_for(
         &self,
         actor: &Actor,
         code: &str,
@@ -127,7 +164,14 @@ impl App {
         }
     }
 
-    async fn finish(&self, mut tx: Tx, actor: &Actor, kind: &str, file: &str, summary: &ImportSummary) -> Result<()> {
+    pub(crate) async fn finish(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        kind: &str,
+        file: &str,
+        summary: &ImportSummary,
+    ) -> Result<()> {
         let after = serde_json::json!({"file": file, "summary": summary});
         audit::record(
             &mut tx,

@@ -10,12 +10,14 @@ use lamtheo_analytics::Index;
 use lamtheo_domain::Result;
 use lamtheo_store::Store;
 
+mod activity_imports;
 mod audit;
 pub mod auth;
 pub mod conferences;
 pub mod covenants;
 pub mod emulation;
 pub mod evaluations;
+pub mod exports;
 pub mod figures;
 pub mod imports;
 mod loader;

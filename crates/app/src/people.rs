@@ -58,6 +58,12 @@ pub fn validate(p: &Person) -> Result<()> {
 }
 
 impl App {
+    /// The unit a person belongs to now (or last belonged to): their records are in its scope.
+    pub(crate) async fn current_unit(&self, person: Id) -> Result<Id> {
+        let ms = store::memberships_of(&self.store, person).await?;
+        ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last()).map(|m| m.unit_id).ok_or_else(Error::not_found)
+    }
+
     /// May the actor see this person? Members see only themselves; others need one of the
     /// person's units in scope.
     async fn check_person(&self, actor: &Actor, id: Id, write: bool) -> Result<Vec<Membership>> {

@@ -48,6 +48,22 @@ pub struct ReviewRow {
     pub plans: Vec<PersonalPlan>,
 }
 
+/// The text of a plan or commitment, trimmed; refused when empty or too long.
+pub(crate) fn plan_content(content: &str) -> Result<String> {
+    let content = content.trim();
+    if content.is_empty() {
+        return Err(Error::field("content", "Cần viết nội dung", "Please write the content"));
+    }
+    if content.chars().count() > 20_000 {
+        return Err(Error::field(
+            "content",
+            "Nội dung quá dài (tối đa 20.000 ký tự)",
+            "The content is too long (20,000 characters at most)",
+        ));
+    }
+    Ok(content.to_string())
+}
+
 impl App {
     fn own_person(&self, actor: &Actor) -> Result<Id> {
         actor.person_id.ok_or_else(|| {
@@ -85,17 +101,7 @@ impl App {
         if !(2000..=2100).contains(&year) {
             return Err(Error::field("year", "Năm không hợp lệ", "Invalid year"));
         }
-        let content = content.trim();
-        if content.is_empty() {
-            return Err(Error::field("content", "Cần viết nội dung", "Please write the content"));
-        }
-        if content.chars().count() > 20_000 {
-            return Err(Error::field(
-                "content",
-                "Nội dung quá dài (tối đa 20.000 ký tự)",
-                "The content is too long (20,000 characters at most)",
-            ));
-        }
+        let content = plan_content(content)?;
         let (from_year, to_year) = kind.years_for(year);
         let existing = store::of_person(&self.store, person)
             .await?
@@ -114,17 +120,12 @@ impl App {
             kind,
             from_year,
             to_year,
-            content: content.to_string(),
+            content,
             status: if submit { PlanStatus::Submitted } else { PlanStatus::Draft },
             comment: existing.as_ref().map(|p| p.comment.clone()).unwrap_or_default(),
             updated_at: chrono::Utc::now(),
         };
-        let unit = people_store::memberships_of(&self.store, person)
-            .await?
-            .into_iter()
-            .rev()
-            .find(|m| m.valid_to.is_none())
-            .map(|m| m.unit_id);
+        let unit = self.current_unit(person).await.ok();
         let mut tx = self.store.begin().await?;
         let id = store::upsert(&mut tx, &plan).await?;
         audit::record(
@@ -147,14 +148,9 @@ impl App {
     /// The cell acknowledges a submitted plan, or returns it with a comment.
     pub async fn review_plan(&self, actor: &Actor, plan_id: Id, acknowledge: bool, comment: &str) -> Result<()> {
         let plan = store::get(&self.store, plan_id).await?.ok_or_else(Error::not_found)?;
-        let unit = people_store::memberships_of(&self.store, plan.person_id)
-            .await?
-            .into_iter()
-            .rev()
-            .find(|m| m.valid_to.is_none())
-            .map(|m| m.unit_id);
+        let unit = self.current_unit(plan.person_id).await?;
         // Reviewing is a write on the person's record, in the reviewer's scope.
-        self.check(actor, unit.ok_or_else(Error::not_found)?, Resource::Person, true)?;
+        self.check(actor, unit, Resource::Person, true)?;
         if plan.status != PlanStatus::Submitted {
             return Err(Error::field("status", "Chỉ xem xét được bản đã gửi", "Only a submitted plan can be reviewed"));
         }
@@ -175,7 +171,7 @@ impl App {
                 action: if acknowledge { "acknowledge" } else { "return" },
                 entity: "personal_plan",
                 entity_id: Some(plan_id),
-                unit,
+                unit: Some(unit),
                 before: snapshot(&plan),
                 after: snapshot(&after),
             },

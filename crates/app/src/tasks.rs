@@ -38,7 +38,7 @@ pub struct TaskReport {
     pub tasks: usize,
 }
 
-fn validate(t: &BreakthroughTask) -> Result<()> {
+pub(crate) fn validate(t: &BreakthroughTask) -> Result<()> {
     if t.title.trim().is_empty() {
         return Err(Error::field("title", "Cần nhập tên nhiệm vụ", "The task needs a title"));
     }

@@ -19,6 +19,8 @@ pub enum Format {
     Choice,
     /// Several codes separated by `;` or `,`.
     List,
+    /// A month written month/year, e.g. 5/2025.
+    Month,
 }
 
 impl Format {
@@ -31,6 +33,7 @@ impl Format {
             Format::YesNo => "Có/Không",
             Format::Choice => "Chọn một giá trị",
             Format::List => "Danh sách, phân cách bằng ; hoặc ,",
+            Format::Month => "Tháng (tháng/năm)",
         }
     }
 
@@ -43,6 +46,7 @@ impl Format {
             Format::YesNo => "Yes/No",
             Format::Choice => "One of the listed values",
             Format::List => "List separated by ; or ,",
+            Format::Month => "Month (month/year)",
         }
     }
 }
@@ -63,7 +67,7 @@ pub struct Column {
     pub example: &'static str,
 }
 
-/// The kinds of file that can be imported.
+/// The kinds of file that can be imported (and exported in the same shape).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Units,
@@ -71,10 +75,30 @@ pub enum Kind {
     Conferences,
     Attendance,
     Points,
+    Plans,
+    Registrations,
+    Reviews,
+    Evaluations,
+    CovenantUnits,
+    CovenantScores,
+    Tasks,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Units, Kind::People, Kind::Conferences, Kind::Attendance, Kind::Points];
+    pub const ALL: [Kind; 12] = [
+        Kind::Units,
+        Kind::People,
+        Kind::Conferences,
+        Kind::Attendance,
+        Kind::Points,
+        Kind::Plans,
+        Kind::Registrations,
+        Kind::Reviews,
+        Kind::Evaluations,
+        Kind::CovenantUnits,
+        Kind::CovenantScores,
+        Kind::Tasks,
+    ];
 
     /// Stable name used in URLs and template file names.
     pub fn slug(&self) -> &'static str {
@@ -84,6 +108,13 @@ impl Kind {
             Kind::Conferences => "conferences",
             Kind::Attendance => "attendance",
             Kind::Points => "points",
+            Kind::Plans => "plans",
+            Kind::Registrations => "registrations",
+            Kind::Reviews => "reviews",
+            Kind::Evaluations => "evaluations",
+            Kind::CovenantUnits => "covenant_units",
+            Kind::CovenantScores => "covenant_scores",
+            Kind::Tasks => "tasks",
         }
     }
 
@@ -98,6 +129,13 @@ impl Kind {
             Kind::Conferences => "Hội nghị học tập",
             Kind::Attendance => "Điểm danh dự hội nghị",
             Kind::Points => "Điểm cầu hội nghị trực tuyến",
+            Kind::Plans => "Kế hoạch làm theo Bác và bản cam kết",
+            Kind::Registrations => "Đăng ký thi đua",
+            Kind::Reviews => "Kiểm điểm đăng ký thi đua hằng tháng",
+            Kind::Evaluations => "Đánh giá, xếp loại",
+            Kind::CovenantUnits => "Đơn vị ký giao ước thi đua",
+            Kind::CovenantScores => "Chấm điểm giao ước thi đua",
+            Kind::Tasks => "Nhiệm vụ đột phá",
         }
     }
 
@@ -108,16 +146,31 @@ impl Kind {
             Kind::Conferences => "Study conferences",
             Kind::Attendance => "Conference attendance",
             Kind::Points => "Connection points of online conferences",
+            Kind::Plans => "Personal plans and commitments",
+            Kind::Registrations => "Emulation registrations",
+            Kind::Reviews => "Monthly reviews of emulation registrations",
+            Kind::Evaluations => "Evaluation and ranking",
+            Kind::CovenantUnits => "Units signing an emulation covenant",
+            Kind::CovenantScores => "Emulation covenant scores",
+            Kind::Tasks => "Breakthrough tasks",
         }
     }
 
     pub fn columns(&self) -> &'static [Column] {
+        use crate::activity_columns as a;
         match self {
             Kind::Units => UNITS,
             Kind::People => PEOPLE,
             Kind::Conferences => CONFERENCES,
             Kind::Attendance => ATTENDANCE,
             Kind::Points => POINTS,
+            Kind::Plans => a::PLANS,
+            Kind::Registrations => a::REGISTRATIONS,
+            Kind::Reviews => a::REVIEWS,
+            Kind::Evaluations => a::EVALUATIONS,
+            Kind::CovenantUnits => a::COVENANT_UNITS,
+            Kind::CovenantScores => a::COVENANT_SCORES,
+            Kind::Tasks => a::TASKS,
         }
     }
 }

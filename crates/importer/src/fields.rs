@@ -48,6 +48,11 @@ impl<'a> Fields<'a> {
         None
     }
 
+    /// Whether the cell is empty (without reporting anything).
+    pub fn is_empty(&self, header_vi: &str) -> bool {
+        self.values[self.column(header_vi).0].is_empty()
+    }
+
     pub fn error(&mut self, header_vi: &str, vi: impl Into<String>, en: impl Into<String>) {
         self.errors.push(RowError::new(self.file, self.row, header_vi, vi, en));
     }
@@ -104,6 +109,46 @@ impl<'a> Fields<'a> {
                 0
             }
         }
+    }
+
+    /// A whole number within `range` (years, quarters, scores); None when empty or wrong.
+    pub fn number_in(&mut self, header_vi: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+        let value = self.raw(header_vi)?;
+        let n = vn::parse_int(value).filter(|n| range.contains(n));
+        if n.is_none() {
+            let (lo, hi) = (range.start(), range.end());
+            self.error(
+                header_vi,
+                format!("Số không hợp lệ «{value}»: cần số nguyên từ {lo} đến {hi}"),
+                format!("Invalid number «{value}»: expected a whole number from {lo} to {hi}"),
+            );
+        }
+        n
+    }
+
+    /// A month as "5/2025" (or a full date, as Excel turns "5/2025" into 1/5/2025); the
+    /// value is `Month`'s number (year·12 + month − 1).
+    pub fn month(&mut self, header_vi: &str) -> Option<i32> {
+        let value = self.raw(header_vi)?;
+        let month_year = || {
+            let (m, y) = value.trim().split_once(['/', '-', '.'])?;
+            let (m, y) = (m.trim().parse::<u32>().ok()?, y.trim().parse::<i32>().ok()?);
+            ((1..=12).contains(&m) && (2000..=2100).contains(&y)).then(|| y * 12 + m as i32 - 1)
+        };
+        let found = month_year().or_else(|| {
+            vn::parse_date(value).map(|d| {
+                use chrono::Datelike;
+                d.year() * 12 + d.month() as i32 - 1
+            })
+        });
+        if found.is_none() {
+            self.error(
+                header_vi,
+                format!("Tháng không hợp lệ «{value}»: cần dạng tháng/năm, ví dụ 5/2025"),
+                format!("Invalid month «{value}»: expected month/year, e.g. 5/2025"),
+            );
+        }
+        found
     }
 
     /// Yes/no; None when the cell is empty so the caller can choose the default.

@@ -84,7 +84,7 @@ pub struct PointRow {
 
 /// Reads the file and builds one record per data row with `build`. Every error of the file is
 /// collected; on failure the rows without errors come back too (see `ParseFailure`).
-fn parse_with<T>(
+pub(crate) fn parse_with<T>(
     kind: Kind,
     file: &str,
     bytes: &[u8],
@@ -112,7 +112,7 @@ fn parse_with<T>(
 }
 
 /// Remembers the first row of every key; returns the earlier row when `key` was seen before.
-fn earlier_row(seen: &mut HashMap<String, usize>, key: &str, row: usize) -> Option<usize> {
+pub(crate) fn earlier_row(seen: &mut HashMap<String, usize>, key: &str, row: usize) -> Option<usize> {
     match seen.entry(key.to_string()) {
         Entry::Occupied(first) => Some(*first.get()),
         Entry::Vacant(slot) => {
@@ -123,7 +123,7 @@ fn earlier_row(seen: &mut HashMap<String, usize>, key: &str, row: usize) -> Opti
 }
 
 /// Reports `value` in `column` as already used on an earlier row.
-fn check_unique(fields: &mut Fields, seen: &mut HashMap<String, usize>, column: &str, value: &str) {
+pub(crate) fn check_unique(fields: &mut Fields, seen: &mut HashMap<String, usize>, column: &str, value: &str) {
     if let Some(earlier) = earlier_row(seen, value, fields.row) {
         fields.error(
             column,

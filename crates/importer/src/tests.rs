@@ -3,6 +3,8 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
 use crate::*;
+use lamtheo_domain::plans::{PlanKind, PlanStatus};
+use lamtheo_domain::tasks::TaskStatus;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -345,6 +347,15 @@ fn count_records(kind: Kind, file: &str, bytes: &[u8]) -> usize {
         Kind::Conferences => parse_conferences(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
         Kind::Attendance => parse_attendance(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
         Kind::Points => parse_points(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::Plans => parse_plans(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::Registrations => parse_registrations(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::Reviews => parse_reviews(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::Evaluations => parse_evaluations(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::CovenantUnits => parse_covenant_units(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
+        Kind::CovenantScores => {
+            parse_covenant_scores(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len())
+        }
+        Kind::Tasks => parse_tasks(file, bytes, &mut p).map_or_else(|f| show(&f.errors), |r| r.len()),
     }
 }
 
@@ -408,7 +419,8 @@ fn column_tables_are_consistent() {
         assert_eq!(Kind::from_slug(kind.slug()), Some(kind));
         for column in kind.columns() {
             assert!(!column.description_vi.is_empty() && !column.description_en.is_empty());
-            assert!(!column.example.is_empty(), "{}", column.header_vi);
+            // An optional column may be left empty in the example row (as users often do).
+            assert!(!column.required || !column.example.is_empty(), "{}", column.header_vi);
         }
     }
 }
@@ -436,4 +448,90 @@ fn decomposed_and_unaccented_headers_and_dotted_numbers() {
               HN-1;CB1;1.250\n";
     let points = parse_points("d.csv", ok.as_bytes(), &mut no_progress()).unwrap();
     assert_eq!(points[0].others_count, 1250);
+}
+
+#[test]
+fn activity_files_report_every_bad_cell() {
+    let plans = "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung,Tình trạng,Ý kiến của chi bộ\n\
+                 CARD-1,Kế hoạch năm,2025,Giữ gìn đoàn kết,,\n\
+                 CARD-2,Ke hoach nhiem ky,2023,Học tập suốt nhiệm kỳ,Đã xác nhận,Tốt\n\
+                 CARD-1,Kế hoạch năm,2025,Trùng,Đã gửi,\n\
+                 CARD-3,Kế hoạch tháng,20x5,,Trả lại,\n";
+    let errors = parse_plans("kh.csv", plans.as_bytes(), &mut no_progress()).unwrap_err().errors;
+    assert_eq!(
+        places(&errors),
+        vec![(4, "Mã định danh hoặc số thẻ"), (5, "Loại"), (5, "Năm"), (5, "Nội dung"), (5, "Ý kiến của chi bộ")]
+    );
+    assert_eq!(errors[0].message_vi, "Dòng này trùng với dòng 2 (cùng một bản ghi)");
+    assert_eq!(errors[2].message_vi, "Số không hợp lệ «20x5»: cần số nguyên từ 2000 đến 2100");
+    let ok = "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung\nCARD-2,Ke hoach nhiem ky,2023,Học tập\n";
+    let rows = parse_plans("kh.csv", ok.as_bytes(), &mut no_progress()).unwrap();
+    assert_eq!((rows[0].kind, rows[0].status), (PlanKind::TermPlan, PlanStatus::Submitted));
+
+    let reviews = "Số hiệu phong trào,Mã định danh hoặc số thẻ,Tháng,Kết quả\n\
+                   1,CARD-1,5/2025,Đạt\n\
+                   1,CARD-1,01/06/2025,Không đạt\n\
+                   1,CARD-1,13/2025,Có\n";
+    let errors = parse_reviews("kd.csv", reviews.as_bytes(), &mut no_progress()).unwrap_err().errors;
+    assert_eq!(places(&errors), vec![(4, "Tháng"), (4, "Kết quả")]);
+    assert_eq!(errors[0].message_vi, "Tháng không hợp lệ «13/2025»: cần dạng tháng/năm, ví dụ 5/2025");
+
+    let ratings = "Mã định danh hoặc số thẻ,Mã đơn vị,Năm,Quý,Thang đánh giá,Mức xếp loại,Điểm\n\
+                   CARD-1,,2025,,qd124,Hoàn thành tốt nhiệm vụ,\n\
+                   CARD-1,K1,2025,5,qd366,,101\n\
+                   ,,2025,,qd124,,\n";
+    let errors = parse_evaluations("dg.csv", ratings.as_bytes(), &mut no_progress()).unwrap_err().errors;
+    assert_eq!(
+        places(&errors),
+        vec![
+            (3, "Mã định danh hoặc số thẻ"),
+            (3, "Quý"),
+            (3, "Điểm"),
+            (4, "Mã định danh hoặc số thẻ"),
+            (4, "Mức xếp loại")
+        ]
+    );
+
+    let scores = "Số hiệu giao ước,Mã đơn vị,Nhóm nội dung,Điểm\n1,C1,1,18\n1,C1,1,17\n0,C2,0,-1\n";
+    let errors = parse_covenant_scores("gu.csv", scores.as_bytes(), &mut no_progress()).unwrap_err().errors;
+    assert_eq!(places(&errors), vec![(3, "Nhóm nội dung"), (4, "Số hiệu giao ước"), (4, "Nhóm nội dung"), (4, "Điểm")]);
+
+    let tasks = "Mã đơn vị,Từ năm,Đến năm,Tên nhiệm vụ,Tình trạng\n\
+                 C1,2021,2025,Nông thôn mới,Đang thực hiện\n\
+                 C1,2021,,nong thon moi,\n\
+                 C2,2025,2020,Chuyển đổi số,Xong\n";
+    let errors = parse_tasks("nv.csv", tasks.as_bytes(), &mut no_progress()).unwrap_err().errors;
+    assert_eq!(places(&errors), vec![(3, "Tên nhiệm vụ"), (4, "Đến năm"), (4, "Tình trạng")]);
+}
+
+#[test]
+fn an_export_written_as_xlsx_reads_back_the_same() {
+    let rows = vec![
+        vec![
+            "C1".into(),
+            "2021".into(),
+            "2025".into(),
+            "Nông thôn mới".into(),
+            "".into(),
+            "".into(),
+            "Hoàn thành".into(),
+            "Đạt 19/19 tiêu chí".into(),
+        ],
+        vec![
+            "C2".into(),
+            "2025".into(),
+            "2025".into(),
+            "Chuyển đổi số".into(),
+            "Khoa học".into(),
+            "Bí thư".into(),
+            "Đã xác định".into(),
+            "".into(),
+        ],
+    ];
+    let bytes = write_xlsx(Kind::Tasks, &rows).unwrap();
+    let tasks = parse_tasks("nv.xlsx", &bytes, &mut no_progress()).unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert_eq!((tasks[0].from_year, tasks[0].to_year, tasks[0].status), (2021, 2025, TaskStatus::Done));
+    assert_eq!(tasks[0].result, "Đạt 19/19 tiêu chí");
+    assert_eq!((tasks[1].field.as_str(), tasks[1].status), ("Khoa học", TaskStatus::Planned));
 }

@@ -21,7 +21,7 @@ pub async fn movements(store: &Store) -> Result<Vec<Movement>> {
 pub async fn upsert_registration(tx: &mut Tx, r: &Registration) -> Result<Id> {
     on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO emulation_registrations (movement_id, person_id, content, registered_on) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (movement_id, person_id) DO UPDATE SET content = excluded.content RETURNING id")
+         ON CONFLICT (movement_id, person_id) DO UPDATE SET content = excluded.content, registered_on = excluded.registered_on RETURNING id")
         .bind(r.movement_id).bind(r.person_id).bind(&r.content).bind(r.registered_on).fetch_one(c).await.map_err(db_err))
 }
 

@@ -1,6 +1,6 @@
 //! Rating scales and evaluations.
 use chrono::NaiveDate;
-use lamtheo_domain::evaluation::{Evaluation, RatingLevel};
+use lamtheo_domain::evaluation::{Evaluation, RatingLevel, Subject};
 use lamtheo_domain::{Id, Result};
 use sqlx::Row;
 
@@ -126,14 +126,35 @@ pub async fn unit_distribution(
     on_pool!(store.read(), p => sqlx::query_as(&sql).bind(ids).bind(year).bind(quarter).fetch_all(p).await.map_err(db_err))
 }
 
+/// One subject's rating for a year (quarter 0) or a quarter.
+pub async fn get(
+    store: &Store,
+    subject: Subject,
+    subject_id: Id,
+    year: i32,
+    quarter: i32,
+) -> Result<Option<Evaluation>> {
+    on_pool!(store.read(), p => Ok(sqlx::query(
+        "SELECT scale, level_code, score, note FROM evaluations WHERE subject = $1 AND subject_id = $2 AND year = $3 AND quarter = $4")
+        .bind(subject.as_str()).bind(subject_id).bind(year).bind(quarter).fetch_optional(p).await.map_err(db_err)?
+        .map(|r| Evaluation { subject, subject_id, year, quarter, scale: r.get(0), level_code: r.get(1), score: r.get(2), note: r.get(3) })))
+}
+
 /// The evaluations of some people (for the entry page).
 pub async fn of_people(store: &Store, people: &[Id], year: i32, quarter: i32) -> Result<Vec<Evaluation>> {
-    let ids = serde_json::to_string(people).expect("ids serialise");
+    let mut all = of_subjects(store, Subject::Person, people, year).await?;
+    all.retain(|e| e.quarter == quarter);
+    Ok(all)
+}
+
+/// Every rating of some people (or units) for a year and its quarters.
+pub async fn of_subjects(store: &Store, subject: Subject, ids: &[Id], year: i32) -> Result<Vec<Evaluation>> {
+    let ids = serde_json::to_string(ids).expect("ids serialise");
     let sql = format!(
-        "SELECT subject_id, scale, level_code, score, note FROM evaluations WHERE subject = 'person' AND subject_id IN {} AND year = $2 AND quarter = $3",
+        "SELECT subject_id, quarter, scale, level_code, score, note FROM evaluations WHERE subject = $2 AND subject_id IN {} AND year = $3 ORDER BY subject_id, quarter",
         units_in(store.engine, 1)
     );
-    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(ids).bind(year).bind(quarter).fetch_all(p).await.map_err(db_err)?.iter().map(|r| Evaluation {
-        subject: lamtheo_domain::evaluation::Subject::Person, subject_id: r.get(0), year, quarter, scale: r.get(1), level_code: r.get(2), score: r.get(3), note: r.get(4),
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(ids).bind(subject.as_str()).bind(year).fetch_all(p).await.map_err(db_err)?.iter().map(|r| Evaluation {
+        subject, subject_id: r.get(0), year, quarter: r.get(1), scale: r.get(2), level_code: r.get(3), score: r.get(4), note: r.get(5),
     }).collect()))
 }

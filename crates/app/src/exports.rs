@@ -1,0 +1,234 @@
+//! Exports of the campaign activities as rows in the columns of the matching import kind,
+//! so that a downloaded file can be corrected and imported back. Every export reads through
+//! the same scope checks as the pages.
+use chrono::NaiveDate;
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::evaluation::{Evaluation, Subject};
+use lamtheo_domain::people::Person;
+use lamtheo_domain::period::Month;
+use lamtheo_domain::plans::{PlanKind, PlanStatus};
+use lamtheo_domain::tasks::TaskStatus;
+use lamtheo_domain::{vn, Error, ErrorCode, Id, Result};
+use lamtheo_importer::Kind;
+use lamtheo_store::{
+    evaluations as evaluation_store, people as people_store, plans as plan_store, tasks as task_store,
+};
+
+use crate::App;
+
+/// What to export: a unit's subtree for a year (plans, ratings, tasks), or one movement or
+/// covenant (`of`, its number) as seen from `unit`.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportQuery {
+    pub unit: Id,
+    pub year: i32,
+    pub of: Option<Id>,
+}
+
+/// The words the importer reads back (`activity_records.rs`).
+fn plan_kind_word(k: PlanKind) -> &'static str {
+    match k {
+        PlanKind::TermPlan => "Kế hoạch nhiệm kỳ",
+        PlanKind::YearPlan => "Kế hoạch năm",
+        PlanKind::Commitment => "Cam kết",
+    }
+}
+
+fn plan_status_word(s: PlanStatus) -> &'static str {
+    match s {
+        PlanStatus::Draft => "Bản nháp",
+        PlanStatus::Submitted => "Đã gửi",
+        PlanStatus::Acknowledged => "Đã xác nhận",
+        PlanStatus::Returned => "Trả lại",
+    }
+}
+
+fn task_status_word(s: TaskStatus) -> &'static str {
+    s.label_vi()
+}
+
+fn key(p: &Person) -> String {
+    p.natural_key().unwrap_or_default().to_string()
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(vn::fmt_date).unwrap_or_default()
+}
+
+impl App {
+    /// The rows of an export (without the header row), in the columns of `kind`.
+    pub async fn export(&self, actor: &Actor, kind: Kind, q: ExportQuery) -> Result<Vec<Vec<String>>> {
+        let need_of = || {
+            q.of.ok_or_else(|| {
+                Error::field("of", "Cần chọn phong trào hoặc giao ước", "Choose the movement or covenant")
+            })
+        };
+        match kind {
+            Kind::Plans => self.export_plans(actor, q).await,
+            Kind::Evaluations => self.export_evaluations(actor, q).await,
+            Kind::Tasks => self.export_tasks(actor, q).await,
+            Kind::Registrations | Kind::Reviews => {
+                let report = self.movement_report(actor, need_of()?, q.unit, crate::scope::today()).await?;
+                let number = report.movement.id.to_string();
+                let mut rows = Vec::new();
+                for r in &report.rows {
+                    let Some(reg) = &r.registration else { continue };
+                    if kind == Kind::Registrations {
+                        rows.push(vec![
+                            number.clone(),
+                            key(&r.person),
+                            reg.content.clone(),
+                            vn::fmt_date(reg.registered_on),
+                        ]);
+                        continue;
+                    }
+                    for review in &r.reviews {
+                        let m = Month(review.month);
+                        rows.push(vec![
+                            number.clone(),
+                            key(&r.person),
+                            format!("{}/{}", m.month(), m.year()),
+                            if review.met { "Đạt" } else { "Không đạt" }.to_string(),
+                            review.comment.clone(),
+                        ]);
+                    }
+                }
+                Ok(rows)
+            }
+            Kind::CovenantUnits | Kind::CovenantScores => {
+                let report = self.covenant_report(actor, need_of()?).await?;
+                let number = report.campaign.id.to_string();
+                let code = |id: Id| self.unit_code(id);
+                let mut rows = Vec::new();
+                for r in &report.rows {
+                    if kind == Kind::CovenantUnits {
+                        let pilot = if r.pilot { "Có" } else { "Không" };
+                        rows.push(vec![number.clone(), code(r.unit_id), date(r.signed_on), pilot.to_string()]);
+                        continue;
+                    }
+                    for (group, score) in r.scores.iter().enumerate() {
+                        if let Some(score) = score {
+                            rows.push(vec![
+                                number.clone(),
+                                code(r.unit_id),
+                                (group + 1).to_string(),
+                                score.to_string(),
+                            ]);
+                        }
+                    }
+                }
+                Ok(rows)
+            }
+            Kind::Units | Kind::People | Kind::Conferences | Kind::Attendance | Kind::Points => Err(Error::msg(
+                ErrorCode::InvalidInput,
+                "Loại dữ liệu này chưa xuất ra tệp được",
+                "This kind of data cannot be exported yet",
+            )),
+        }
+    }
+
+    fn unit_code(&self, id: Id) -> String {
+        self.index().tree().unit(id).map(|u| u.code.clone()).unwrap_or_default()
+    }
+
+    /// The people who belonged to the subtree of `unit` during `year`.
+    async fn people_of_year(&self, actor: &Actor, unit: Id, year: i32) -> Result<Vec<Person>> {
+        self.check(actor, unit, Resource::Person, false)?;
+        let first = NaiveDate::from_ymd_opt(year, 1, 1)
+            .ok_or_else(|| Error::field("year", "Năm không hợp lệ", "Invalid year"))?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
+        let units = self.index().tree().subtree_on(unit, last);
+        let mut people = people_store::in_units_during(&self.store, &units, first, last).await?;
+        if actor.role == lamtheo_domain::access::Role::Member {
+            people.retain(|p| Some(p.id) == actor.person_id);
+        }
+        people.sort_by_cached_key(|p| vn::name_sort_key(&p.full_name));
+        Ok(people)
+    }
+
+    async fn export_plans(&self, actor: &Actor, q: ExportQuery) -> Result<Vec<Vec<String>>> {
+        let people = self.people_of_year(actor, q.unit, q.year).await?;
+        let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
+        let mut rows = Vec::new();
+        for kind in PlanKind::ALL {
+            for plan in plan_store::covering(&self.store, &ids, kind, q.year).await? {
+                let person = people.iter().find(|p| p.id == plan.person_id).expect("asked for these people");
+                rows.push((
+                    vn::name_sort_key(&person.full_name),
+                    vec![
+                        key(person),
+                        plan_kind_word(kind).to_string(),
+                        plan.from_year.max(q.year.min(plan.to_year)).to_string(),
+                        plan.content,
+                        plan_status_word(plan.status).to_string(),
+                        plan.comment,
+                    ],
+                ));
+            }
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(rows.into_iter().map(|(_, r)| r).collect())
+    }
+
+    async fn export_evaluations(&self, actor: &Actor, q: ExportQuery) -> Result<Vec<Vec<String>>> {
+        let levels = self.rating_levels().await?;
+        let level_name = |e: &Evaluation| {
+            levels
+                .iter()
+                .find(|l| l.scale == e.scale && l.code == e.level_code)
+                .map_or_else(|| e.level_code.clone(), |l| l.name_vi.clone())
+        };
+        let row = |person: String, unit: String, e: &Evaluation| {
+            vec![
+                person,
+                unit,
+                e.year.to_string(),
+                if e.quarter == 0 { String::new() } else { e.quarter.to_string() },
+                e.scale.clone(),
+                level_name(e),
+                e.score.map(|s| s.to_string()).unwrap_or_default(),
+                e.note.clone(),
+            ]
+        };
+        let people = self.people_of_year(actor, q.unit, q.year).await?;
+        let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
+        let mut rows = Vec::new();
+        let ratings = evaluation_store::of_subjects(&self.store, Subject::Person, &ids, q.year).await?;
+        for p in &people {
+            for e in ratings.iter().filter(|e| e.subject_id == p.id) {
+                rows.push(row(key(p), String::new(), e));
+            }
+        }
+        if actor.role != lamtheo_domain::access::Role::Member {
+            let last = NaiveDate::from_ymd_opt(q.year, 12, 31).expect("valid year");
+            let units = self.index().tree().subtree_on(q.unit, last);
+            for e in evaluation_store::of_subjects(&self.store, Subject::Unit, &units, q.year).await? {
+                rows.push(row(String::new(), self.unit_code(e.subject_id), &e));
+            }
+        }
+        Ok(rows)
+    }
+
+    async fn export_tasks(&self, actor: &Actor, q: ExportQuery) -> Result<Vec<Vec<String>>> {
+        self.check(actor, q.unit, Resource::Activity, false)?;
+        let last = NaiveDate::from_ymd_opt(q.year, 12, 31)
+            .ok_or_else(|| Error::field("year", "Năm không hợp lệ", "Invalid year"))?;
+        let units = self.index().tree().subtree_on(q.unit, last);
+        let tasks = task_store::of_units(&self.store, &units, q.year, q.year).await?;
+        Ok(tasks
+            .into_iter()
+            .map(|t| {
+                vec![
+                    self.unit_code(t.unit_id),
+                    t.from_year.to_string(),
+                    t.to_year.to_string(),
+                    t.title,
+                    t.field,
+                    t.responsible,
+                    task_status_word(t.status).to_string(),
+                    t.result,
+                ]
+            })
+            .collect())
+    }
+}
