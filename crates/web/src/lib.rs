@@ -52,3 +52,31 @@ async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Respons
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     res
 }
+
+/// A file to download: .xlsx or .csv by the name's extension.
+pub(crate) fn download(file_name: &str, bytes: Vec<u8>) -> Response {
+    use axum::response::IntoResponse;
+    let mime = if file_name.ends_with(".csv") {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// An export as .xlsx, named after its kind and year ("tasks-2025.xlsx").
+pub(crate) async fn export_xlsx(
+    app: &App,
+    actor: &lamtheo_domain::access::Actor,
+    kind: lamtheo_importer::Kind,
+    q: lamtheo_app::exports::ExportQuery,
+) -> lamtheo_domain::Result<Response> {
+    let rows = app.export(actor, kind, q).await?;
+    let bytes = lamtheo_importer::write_xlsx(kind, &rows).map_err(lamtheo_domain::Error::internal)?;
+    let name = match q.of {
+        Some(of) => format!("{}-{of}.xlsx", kind.slug()),
+        None => format!("{}-{}.xlsx", kind.slug(), q.year),
+    };
+    Ok(download(&name, bytes))
+}

@@ -67,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .route("/conferences/{id}/attendance", post(attendance))
         .route("/conferences/{id}/points", post(point))
         .route("/imports/{kind}", post(import))
+        .route("/exports/{kind}", get(export))
         .route("/audit", get(audit))
         .route("/settings/study-share", get(study_share).put(set_study_share))
         .fallback(|| async { ApiError(Error::not_found()) })
@@ -403,6 +404,29 @@ async fn import(
 ) -> ApiResult {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
     ok(st.app.import(&a, kind, &q.file, &body, &|_, _, _| {}).await?)
+}
+
+#[derive(Deserialize)]
+struct ExportParams {
+    /// Defaults to the caller's scope unit.
+    unit: Option<Id>,
+    year: Option<i32>,
+    /// The movement or covenant, for their exports.
+    of: Option<Id>,
+}
+
+/// The .xlsx file itself (not JSON), in the columns of the matching import.
+async fn export(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(kind): Path<String>,
+    Params(q): Params<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Local::now().date_naive()));
+    let unit = q.unit.or(a.scope).unwrap_or_default();
+    let q = lamtheo_app::exports::ExportQuery { unit, year, of: q.of };
+    Ok(crate::export_xlsx(&st.app, &a, kind, q).await?)
 }
 
 #[derive(Deserialize)]

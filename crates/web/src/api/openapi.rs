@@ -117,9 +117,16 @@ pub const OPERATIONS: &[Operation] = &[
     (
         "post",
         "/imports/{kind}",
-        "Import a .csv/.xlsx file (raw body); kind: units, people, conferences, attendance, points",
+        "Import a .csv/.xlsx file (raw body); kind: units, people, conferences, attendance, points, plans, registrations, reviews, evaluations, covenant_units, covenant_scores, tasks",
         None,
         &["file"],
+    ),
+    (
+        "get",
+        "/exports/{kind}",
+        "Export as .xlsx in the import columns; kind: plans, evaluations, tasks (unit, year) or registrations, reviews (of = movement, unit), covenant_units, covenant_scores (of = covenant)",
+        None,
+        &["unit", "year", "of"],
     ),
     ("get", "/audit", "Audit log in scope, newest first", None, &["before"]),
     (

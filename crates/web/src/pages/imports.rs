@@ -1,12 +1,12 @@
 //! Import pages: templates to download, an upload form, and a job page that shows progress
-//! and then the result or every bad row.
+//! and then the result or every bad row; and the .xlsx exports, in the same columns.
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
-use axum::http::header;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
-use lamtheo_domain::{Error, ErrorCode};
+use lamtheo_app::exports::ExportQuery;
+use lamtheo_domain::{Error, ErrorCode, Id};
 use lamtheo_importer::Kind;
 
 use super::{render, Ctx, PageResult};
@@ -14,12 +14,14 @@ use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::Session;
 use crate::AppState;
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/imports", get(page).post(upload))
         .route("/imports/jobs/{id}", get(job))
         .route("/imports/templates/{file}", get(template))
+        .route("/exports/{file}", get(export))
 }
 
 pub struct KindView {
@@ -62,16 +64,35 @@ async fn page(s: Session) -> PageResult {
 async fn template(s: Session, Path(file): Path<String>) -> PageResult {
     let (slug, ext) = file.rsplit_once('.').unwrap_or((&file, ""));
     let kind = Kind::from_slug(slug).ok_or_else(|| s.fail(Error::not_found()))?;
-    let (bytes, mime) = match ext {
-        "csv" => (lamtheo_importer::template_csv(kind), "text/csv; charset=utf-8"),
-        "xlsx" => (
-            lamtheo_importer::template_xlsx(kind).map_err(|e| s.fail(Error::internal(e)))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
+    let bytes = match ext {
+        "csv" => lamtheo_importer::template_csv(kind),
+        "xlsx" => lamtheo_importer::template_xlsx(kind).map_err(|e| s.fail(Error::internal(e)))?,
         _ => return Err(s.fail(Error::not_found())),
     };
-    let disposition = format!("attachment; filename=\"mau-{slug}.{ext}\"");
-    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok(crate::download(&format!("mau-{slug}.{ext}"), bytes))
+}
+
+#[derive(Deserialize)]
+struct ExportParams {
+    unit: Option<Id>,
+    year: Option<i32>,
+    of: Option<Id>,
+}
+
+/// `/exports/tasks.xlsx?unit=…&year=…`, `/exports/registrations.xlsx?of=…&unit=…`.
+async fn export(
+    State(st): State<AppState>,
+    s: Session,
+    Path(file): Path<String>,
+    Query(q): Query<ExportParams>,
+) -> PageResult {
+    let kind = file.strip_suffix(".xlsx").and_then(Kind::from_slug).ok_or_else(|| s.fail(Error::not_found()))?;
+    let q = ExportQuery {
+        unit: q.unit.or(s.actor.scope).unwrap_or_default(),
+        year: q.year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Local::now().date_naive())),
+        of: q.of,
+    };
+    crate::export_xlsx(&st.app, &s.actor, kind, q).await.map_err(|e| s.fail(e))
 }
 
 fn bad(msg_vi: &str, msg_en: &str) -> Error {
