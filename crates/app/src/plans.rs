@@ -3,11 +3,16 @@
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{AttendanceStatus, Conference};
+use lamtheo_domain::emulation::{Movement, Registration, Review};
+use lamtheo_domain::evaluation::{Evaluation, Subject};
 use lamtheo_domain::people::{Membership, Person};
 use lamtheo_domain::period::Period;
 use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanStatus};
 use lamtheo_domain::{vn, Error, Id, Result};
-use lamtheo_store::{conferences as conf_store, people as people_store, plans as store};
+use lamtheo_store::{
+    conferences as conf_store, emulation as emulation_store, evaluations as evaluation_store, people as people_store,
+    plans as store,
+};
 use serde::Serialize;
 
 use crate::audit::{self, snapshot, Change};
@@ -20,6 +25,17 @@ pub struct MyPage {
     pub memberships: Vec<Membership>,
     pub plans: Vec<PersonalPlan>,
     pub attendance: Vec<(Conference, AttendanceStatus)>,
+    /// Movements the person is expected to register for (or did), newest first.
+    pub movements: Vec<MyMovement>,
+    /// Their ratings, newest first, with the level's name in Vietnamese and English.
+    pub evaluations: Vec<(Evaluation, String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MyMovement {
+    pub movement: Movement,
+    pub registration: Option<Registration>,
+    pub reviews: Vec<Review>,
 }
 
 /// "made / expected" for one kind of plan.
@@ -79,11 +95,39 @@ impl App {
     pub async fn my_page(&self, actor: &Actor) -> Result<MyPage> {
         let id = self.own_person(actor)?;
         let person = people_store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let mut movements = Vec::new();
+        for movement in self.movements(actor).await? {
+            let registration = emulation_store::registrations(&self.store, movement.id, &[id]).await?.pop();
+            if registration.is_none() && !movement.expected.includes(&person) {
+                continue;
+            }
+            let reviews = match &registration {
+                Some(r) => emulation_store::reviews(&self.store, &[r.id]).await?,
+                None => Vec::new(),
+            };
+            movements.push(MyMovement { movement, registration, reviews });
+        }
+        movements.sort_by(|a, b| b.movement.from_date.cmp(&a.movement.from_date));
+        let levels = self.rating_levels().await?;
+        let evaluations = evaluation_store::history(&self.store, Subject::Person, id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let level = levels.iter().find(|l| l.scale == e.scale && l.code == e.level_code);
+                let (vi, en) = level.map_or_else(
+                    || (e.level_code.clone(), e.level_code.clone()),
+                    |l| (l.name_vi.clone(), l.name_en.clone()),
+                );
+                (e, vi, en)
+            })
+            .collect();
         Ok(MyPage {
-            person,
             memberships: people_store::memberships_of(&self.store, id).await?,
             plans: store::of_person(&self.store, id).await?,
             attendance: conf_store::attended_by(&self.store, id, 60).await?,
+            movements,
+            evaluations,
+            person,
         })
     }
 

@@ -140,6 +140,15 @@ pub async fn get(
         .map(|r| Evaluation { subject, subject_id, year, quarter, scale: r.get(0), level_code: r.get(1), score: r.get(2), note: r.get(3) })))
 }
 
+/// Every rating of one person or unit, newest first.
+pub async fn history(store: &Store, subject: Subject, subject_id: Id) -> Result<Vec<Evaluation>> {
+    on_pool!(store.read(), p => Ok(sqlx::query(
+        "SELECT year, quarter, scale, level_code, score, note FROM evaluations WHERE subject = $1 AND subject_id = $2 ORDER BY year DESC, quarter DESC")
+        .bind(subject.as_str()).bind(subject_id).fetch_all(p).await.map_err(db_err)?.iter().map(|r| Evaluation {
+            subject, subject_id, year: r.get(0), quarter: r.get(1), scale: r.get(2), level_code: r.get(3), score: r.get(4), note: r.get(5),
+        }).collect()))
+}
+
 /// The evaluations of some people (for the entry page).
 pub async fn of_people(store: &Store, people: &[Id], year: i32, quarter: i32) -> Result<Vec<Evaluation>> {
     let mut all = of_subjects(store, Subject::Person, people, year).await?;

@@ -470,3 +470,59 @@ async fn exports_download_xlsx_that_imports_back_within_scope_only() {
         assert_eq!(bytes_of(&s.router, api(unit("H2"))).await.0, StatusCode::NOT_FOUND, "{}", s.engine);
     }
 }
+
+#[tokio::test]
+async fn a_member_registers_for_a_movement_and_sees_their_rating_on_their_own_page() {
+    use lamtheo_domain::emulation::{Expected, Movement};
+    use lamtheo_domain::evaluation::{Evaluation, Subject};
+    for s in sites().await {
+        let sys = Actor::system();
+        let year = chrono::Datelike::year(&s.app.today());
+        let t = s.app.unit_by_code(&sys, "T").unwrap().id;
+        let movement = Movement {
+            id: 0,
+            unit_id: t,
+            title: "Thi đua làm theo Bác".into(),
+            from_date: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+            to_date: chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap(),
+            expected: Expected::Members,
+        };
+        let m = s.app.create_movement(&sys, movement).await.unwrap();
+        let hoa = s.app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        let rating = Evaluation {
+            subject: Subject::Person,
+            subject_id: hoa,
+            year: 2024,
+            quarter: 0,
+            scale: "qd124".into(),
+            level_code: "tot".into(),
+            score: None,
+            note: String::new(),
+        };
+        s.app.record_evaluations(&sys, vec![rating]).await.unwrap();
+
+        let (member, csrf) = login(&s.router, "hoa", "dang-vien-123").await;
+        let page = call(&s.router, get("/me", &member)).await;
+        let card = page.body.split(&format!("id=\"movement-{m}\"")).nth(1).unwrap().split("</div>").next().unwrap();
+        assert!(card.contains("Thi đua làm theo Bác") && card.contains("/register"), "{}: {card}", s.engine);
+        let rated = page.body.split("id=\"my-evaluations\"").nth(1).unwrap().split("</table>").next().unwrap();
+        assert!(rated.contains("2024") && rated.contains("Hoàn thành tốt nhiệm vụ"), "{}: {rated}", s.engine);
+
+        let body = format!("csrf={csrf}&person_id={hoa}&back=/me&content=Ti%E1%BA%BFt+ki%E1%BB%87m+%C4%91i%E1%BB%87n");
+        let res = call(&s.router, form(&format!("/movements/{m}/register"), &member, &body)).await;
+        assert_eq!((res.status, res.headers[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/me"));
+        let page = call(&s.router, get("/me", &member)).await;
+        let card = page.body.split(&format!("id=\"movement-{m}\"")).nth(1).unwrap().split("</div>").next().unwrap();
+        assert!(card.contains("Tiết kiệm điện") && !card.contains("/register"), "{}: {card}", s.engine);
+        // Someone else's registration cannot be made from the member's account.
+        let other = s.app.search_people(&sys, "tran van binh", None, 1).await.unwrap()[0].id;
+        let body = format!("csrf={csrf}&person_id={other}&back=/me&content=X");
+        let res = call(&s.router, form(&format!("/movements/{m}/register"), &member, &body)).await;
+        assert!(
+            res.status == StatusCode::NOT_FOUND || res.status == StatusCode::FORBIDDEN,
+            "{}: {}",
+            s.engine,
+            res.status
+        );
+    }
+}

@@ -163,13 +163,23 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
 struct RegisterForm {
     person_id: Id,
     content: String,
-    unit: Id,
+    #[serde(default)]
+    unit: Option<Id>,
+    /// Where to go afterwards (the member's own page registers from there).
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// A page of this site to return to; anything else goes to `fallback`.
+fn local(back: Option<String>, fallback: String) -> String {
+    back.filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or(fallback)
 }
 
 async fn register(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<RegisterForm>) -> PageResult {
     let (s, f) = (p.session, p.form);
     st.app.register(&s.actor, id, f.person_id, &f.content, st.app.today()).await.map_err(|e| s.fail(e))?;
-    Ok(Redirect::to(&format!("/movements/{id}?unit={}", f.unit)).into_response())
+    let unit = f.unit.map(|u| format!("?unit={u}")).unwrap_or_default();
+    Ok(Redirect::to(&local(f.back, format!("/movements/{id}{unit}"))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -191,6 +201,5 @@ async fn review(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Review
         )
         .await
         .map_err(|e| s.fail(e))?;
-    let back = if f.back.starts_with('/') && !f.back.starts_with("//") { f.back } else { "/movements".into() };
-    Ok(Redirect::to(&back).into_response())
+    Ok(Redirect::to(&local(Some(f.back), "/movements".into())).into_response())
 }

@@ -66,10 +66,24 @@ struct MePage {
     t: Lang,
     c: Ctx,
     name: String,
+    person_id: Id,
     year: i32,
     units: Vec<(Id, String, String, String)>,
     plans: Vec<PlanView>,
     attendance: Vec<(String, String, String)>,
+    movements: Vec<MyMovementView>,
+    /// (year or quarter, level, score)
+    evaluations: Vec<(String, String, String)>,
+}
+
+struct MyMovementView {
+    id: Id,
+    title: String,
+    dates: String,
+    /// (content, registered on) when registered.
+    registration: Option<(String, String)>,
+    /// "5/2025: đạt — comment"
+    reviews: Vec<String>,
 }
 
 async fn me(State(st): State<AppState>, s: Session, Query(q): Query<YearQuery>) -> PageResult {
@@ -100,7 +114,52 @@ async fn me(State(st): State<AppState>, s: Session, Query(q): Query<YearQuery>) 
         .iter()
         .map(|(c, status)| (fmt::date(c.held_on), c.title.clone(), t.s(status.label_vi(), status.as_str()).to_string()))
         .collect();
-    render(t, MePage { t, c: Ctx::of(&s), name: page.person.full_name, year, units, plans, attendance })
+    let movements = page
+        .movements
+        .iter()
+        .map(|m| MyMovementView {
+            id: m.movement.id,
+            title: m.movement.title.clone(),
+            dates: format!("{} – {}", fmt::date(m.movement.from_date), fmt::date(m.movement.to_date)),
+            registration: m.registration.as_ref().map(|r| (r.content.clone(), fmt::date(r.registered_on))),
+            reviews: m
+                .reviews
+                .iter()
+                .map(|r| {
+                    let month = lamtheo_domain::period::Month(r.month);
+                    let met = if r.met { t.s("đạt", "met") } else { t.s("chưa đạt", "not met") };
+                    let comment = if r.comment.is_empty() { String::new() } else { format!(" — {}", r.comment) };
+                    format!("{}/{}: {met}{comment}", month.month(), month.year())
+                })
+                .collect(),
+        })
+        .collect();
+    let evaluations = page
+        .evaluations
+        .iter()
+        .map(|(e, vi, en)| {
+            let when = match e.quarter {
+                0 => e.year.to_string(),
+                q => format!("{} {q}/{}", t.s("Quý", "Quarter"), e.year),
+            };
+            (when, t.s(vi, en).to_string(), e.score.map(|s| s.to_string()).unwrap_or_default())
+        })
+        .collect();
+    render(
+        t,
+        MePage {
+            t,
+            c: Ctx::of(&s),
+            name: page.person.full_name,
+            person_id: page.person.id,
+            year,
+            units,
+            plans,
+            attendance,
+            movements,
+            evaluations,
+        },
+    )
 }
 
 #[derive(Deserialize)]
