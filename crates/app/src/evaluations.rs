@@ -215,4 +215,19 @@ impl App {
             .collect();
         store::of_people(&self.store, &people, year, quarter).await
     }
+
+    /// Ratings already given to some organisations in the actor's scope (for the entry page).
+    pub async fn unit_ratings(
+        &self,
+        actor: &Actor,
+        units: &[lamtheo_domain::Id],
+        year: i32,
+        quarter: i32,
+    ) -> Result<Vec<Evaluation>> {
+        let visible: Vec<_> =
+            units.iter().copied().filter(|u| self.check(actor, *u, Resource::Activity, false).is_ok()).collect();
+        let mut all = store::of_subjects(&self.store, Subject::Unit, &visible, year).await?;
+        all.retain(|e| e.quarter == quarter);
+        Ok(all)
+    }
 }

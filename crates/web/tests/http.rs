@@ -526,3 +526,31 @@ async fn a_member_registers_for_a_movement_and_sees_their_rating_on_their_own_pa
         );
     }
 }
+
+#[tokio::test]
+async fn a_secretary_rates_the_organisations_under_their_unit_on_the_evaluation_page() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let (h1, cb1, cb2) = ["H1", "CB1", "CB2"].map(|c| s.app.unit_by_code(&sys, c).unwrap().id).into();
+        let (secretary, csrf) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let page = call(&s.router, get(&format!("/units/{h1}/evaluations?year=2025"), &secretary)).await;
+        let table = page.body.split("id=\"unit-ratings\"").nth(1).unwrap().split("</table>").next().unwrap();
+        assert!(table.contains(&format!("name=\"ul{cb1}\"")), "{}: {table}", s.engine);
+        let body = format!("csrf={csrf}&year=2025&quarter=0&scale=qd124&ul{cb1}=tot");
+        let res = call(&s.router, form(&format!("/units/{h1}/evaluations"), &secretary, &body)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let report =
+            s.app.evaluation_report(&sys, h1, 2025, 0, chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(), false);
+        let orgs = report.await.unwrap().into_iter().find(|d| d.group == "organisations").unwrap();
+        assert_eq!((orgs.evaluated, orgs.good_or_better), (1, 1), "{}", s.engine);
+        // Another district's cell, by a guessed id: refused, nothing written.
+        let body = format!("csrf={csrf}&year=2025&quarter=0&scale=qd124&ul{cb2}=tot");
+        let res = call(&s.router, form(&format!("/units/{h1}/evaluations"), &secretary, &body)).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", s.engine);
+        let t = s.app.unit_by_code(&sys, "T").unwrap().id;
+        let report =
+            s.app.evaluation_report(&sys, t, 2025, 0, chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(), false);
+        let orgs = report.await.unwrap().into_iter().find(|d| d.group == "organisations").unwrap();
+        assert_eq!(orgs.evaluated, 1, "{}", s.engine);
+    }
+}

@@ -49,6 +49,8 @@ struct EvalPage {
     scored: bool,
     levels: Vec<(String, String)>,
     rows: Vec<EvalRow>,
+    /// The unit's child organisations, rated as organisations.
+    units: Vec<EvalRow>,
     summary: Vec<(String, String, String, String, Option<String>)>,
 }
 
@@ -62,8 +64,8 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
     scales.dedup();
     let levels: Vec<_> = all_levels.iter().filter(|l| l.scale == scale).collect();
     let scored = levels.iter().any(|l| l.min_score.is_some());
-    let view = app.unit_view(&s.actor, unit, app.today()).map_err(|e| s.fail(e))?;
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
+    let view = app.unit_view(&s.actor, unit, year_end).map_err(|e| s.fail(e))?;
     let people = app.members_on(&s.actor, unit, year_end).await.map_err(|e| s.fail(e))?;
     let given: HashMap<Id, Evaluation> = app
         .evaluations_of(&s.actor, unit, year, q.quarter)
@@ -79,6 +81,24 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
             name: p.full_name.clone(),
             level: given.get(&p.id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default(),
             score: given.get(&p.id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let children: Vec<_> = view.children.iter().filter(|c| !c.historic).collect();
+    let child_ids: Vec<Id> = children.iter().map(|c| c.id).collect();
+    let unit_given: HashMap<Id, Evaluation> = app
+        .unit_ratings(&s.actor, &child_ids, year, q.quarter)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|e| (e.subject_id, e))
+        .collect();
+    let units = children
+        .iter()
+        .map(|c| EvalRow {
+            id: c.id,
+            name: c.name.clone(),
+            level: unit_given.get(&c.id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default(),
+            score: unit_given.get(&c.id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default(),
         })
         .collect();
     let summary = app
@@ -124,19 +144,25 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
             scored,
             levels,
             rows,
+            units,
             summary,
         },
     )
 }
 
-/// The form: `year`, `quarter`, `scale`, then `l<person id>` (level) and/or `s<person id>` (score).
+/// The form: `year`, `quarter`, `scale`, then `l<person id>` (level) and/or `s<person id>`
+/// (score), and `ul<unit id>` / `us<unit id>` for organisations.
 async fn save(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<HashMap<String, String>>) -> PageResult {
     let (s, f) = (p.session, p.form);
     let num = |k: &str| f.get(k).and_then(|v| v.trim().parse::<i32>().ok());
     let (year, quarter) = (num("year").unwrap_or(0), num("quarter").unwrap_or(0));
     let scale = f.get("scale").cloned().unwrap_or_default();
-    let mut rows: HashMap<Id, Evaluation> = HashMap::new();
+    let mut rows: HashMap<(Subject, Id), Evaluation> = HashMap::new();
     for (k, v) in &f {
+        let (subject, k) = match k.strip_prefix('u') {
+            Some(rest) => (Subject::Unit, rest),
+            None => (Subject::Person, k.as_str()),
+        };
         let (kind, id) = match (k.strip_prefix('l'), k.strip_prefix('s')) {
             (Some(id), _) => ('l', id),
             (_, Some(id)) => ('s', id),
@@ -146,8 +172,8 @@ async fn save(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<HashMa
         if v.is_empty() {
             continue;
         }
-        let e = rows.entry(id).or_insert_with(|| Evaluation {
-            subject: Subject::Person,
+        let e = rows.entry((subject, id)).or_insert_with(|| Evaluation {
+            subject,
             subject_id: id,
             year,
             quarter,
