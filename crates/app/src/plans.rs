@@ -107,7 +107,7 @@ impl App {
             };
             movements.push(MyMovement { movement, registration, reviews });
         }
-        movements.sort_by(|a, b| b.movement.from_date.cmp(&a.movement.from_date));
+        movements.sort_by_key(|m| std::cmp::Reverse(m.movement.from_date));
         let levels = self.rating_levels().await?;
         let evaluations = evaluation_store::history(&self.store, Subject::Person, id)
             .await?
