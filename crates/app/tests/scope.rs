@@ -6,6 +6,7 @@ mod common;
 use common::{apps, d, province};
 use lamtheo_app::auth::NewUser;
 use lamtheo_app::conferences::{AttendanceInput, ConferenceInput};
+use lamtheo_app::exports::ExportQuery;
 use lamtheo_app::people::NewPerson;
 use lamtheo_app::tree::{MergeTarget, NewUnit};
 use lamtheo_domain::access::{Actor, Resource, Role};
@@ -66,6 +67,12 @@ async fn every_role_is_kept_inside_its_district() {
             score: None,
             note: String::new(),
         };
+        let groups = vec![lamtheo_domain::covenant::ContentGroup { title: "Nhóm 1".into(), max_score: 20 }];
+        let covenant =
+            lamtheo_domain::covenant::Campaign {
+                id: 0, unit_id: theirs, title: "Giao ước".into(), year: 2025, groups
+            };
+        let their_covenant = app.create_covenant(&sys, covenant, &[pv.communes[2], pv.communes[3]]).await.unwrap();
         let audit_before = app.audit_log(&sys, None, 10_000).await.unwrap().len();
 
         for role in Role::ALL {
@@ -263,6 +270,37 @@ async fn every_role_is_kept_inside_its_district() {
                 app.register(&me, their_movement, their_person, "Lén", d(2025, 2, 1)).await.map(|_| ()),
                 "register for a movement",
             );
+            denied(app.covenant_report(&me, their_covenant).await.map(|_| ()), "read a covenant");
+            let signature = lamtheo_domain::covenant::Signatory {
+                unit_id: pv.communes[2],
+                signed_on: Some(d(2025, 3, 1)),
+                pilot: false,
+            };
+            denied(app.sign_covenant(&me, their_covenant, signature).await, "sign a covenant");
+            let score = lamtheo_domain::covenant::Score { unit_id: pv.communes[2], group: 0, score: 5 };
+            denied(app.score_covenant(&me, their_covenant, &[score]).await, "score a covenant");
+            // Exports read through the same check; imports name the refused row.
+            for kind in [Kind::Plans, Kind::Evaluations, Kind::Tasks] {
+                let q = ExportQuery { unit: theirs, year: 2025, of: None };
+                denied(app.export(&me, kind, q).await.map(|_| ()), &format!("export {kind:?}"));
+            }
+            let q = ExportQuery { unit: theirs, year: 2025, of: Some(their_movement) };
+            denied(app.export(&me, Kind::Registrations, q).await.map(|_| ()), "export registrations");
+            let q = ExportQuery { of: Some(their_covenant), ..q };
+            denied(app.export(&me, Kind::CovenantScores, q).await.map(|_| ()), "export covenant scores");
+            let files = [
+                (Kind::Tasks, "Mã đơn vị,Từ năm,Tên nhiệm vụ\nK3,2025,Lén\n".to_string()),
+                (Kind::Plans, "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung\nCARD-2-0,Cam kết,2025,Lén\n".into()),
+                (Kind::Evaluations, "Mã đơn vị,Năm,Thang đánh giá,Mức xếp loại\nK3,2025,qd124,tot\n".into()),
+                (
+                    Kind::CovenantScores,
+                    format!("Số hiệu giao ước,Mã đơn vị,Nhóm nội dung,Điểm\n{their_covenant},C3,1,5\n"),
+                ),
+            ];
+            for (kind, csv) in files {
+                let result = app.import(&me, kind, "x.csv", csv.as_bytes(), &|_, _, _| {}).await;
+                assert!(result.is_err(), "{engine}: {role:?} imported {kind:?} into the other district");
+            }
             if let Ok(list) = app.movements(&me).await {
                 assert!(
                     list.iter().all(|m| m.id != their_movement),
@@ -305,7 +343,15 @@ async fn every_role_is_kept_inside_its_district() {
         assert!(
             new_entries.iter().all(|e| !matches!(
                 e.entity.as_str(),
-                "personal_plan" | "breakthrough_task" | "evaluation" | "emulation_registration"
+                "personal_plan"
+                    | "breakthrough_task"
+                    | "evaluation"
+                    | "emulation_registration"
+                    | "covenant"
+                    | "personal_plans"
+                    | "breakthrough_tasks"
+                    | "evaluations"
+                    | "covenant_scores"
             )),
             "{engine}: an activity was written across districts"
         );
