@@ -16,11 +16,11 @@ use lamtheo_store::{
 
 use crate::App;
 
-/// What to export: a unit's subtree for a year (plans, ratings, tasks), or one movement or
-/// covenant (`of`, its number) as seen from `unit`.
+/// What to export: a unit's subtree for a year (plans, ratings, tasks), or one movement (as
+/// seen from `unit`, by default the launching unit) or covenant: `of`, its number.
 #[derive(Debug, Clone, Copy)]
 pub struct ExportQuery {
-    pub unit: Id,
+    pub unit: Option<Id>,
     pub year: i32,
     pub of: Option<Id>,
 }
@@ -58,17 +58,20 @@ fn date(d: Option<NaiveDate>) -> String {
 impl App {
     /// The rows of an export (without the header row), in the columns of `kind`.
     pub async fn export(&self, actor: &Actor, kind: Kind, q: ExportQuery) -> Result<Vec<Vec<String>>> {
+        let need_unit = || q.unit.ok_or_else(|| Error::field("unit", "Cần chọn đơn vị", "Choose the unit"));
         let need_of = || {
             q.of.ok_or_else(|| {
                 Error::field("of", "Cần chọn phong trào hoặc giao ước", "Choose the movement or covenant")
             })
         };
         match kind {
-            Kind::Plans => self.export_plans(actor, q).await,
-            Kind::Evaluations => self.export_evaluations(actor, q).await,
-            Kind::Tasks => self.export_tasks(actor, q).await,
+            Kind::Plans => self.export_plans(actor, need_unit()?, q.year).await,
+            Kind::Evaluations => self.export_evaluations(actor, need_unit()?, q.year).await,
+            Kind::Tasks => self.export_tasks(actor, need_unit()?, q.year).await,
             Kind::Registrations | Kind::Reviews => {
-                let report = self.movement_report(actor, need_of()?, q.unit, crate::scope::today()).await?;
+                let movement = self.movement(actor, need_of()?).await?;
+                let unit = q.unit.unwrap_or(movement.unit_id);
+                let report = self.movement_report(actor, movement.id, unit, crate::scope::today()).await?;
                 let number = report.movement.id.to_string();
                 let mut rows = Vec::new();
                 for r in &report.rows {
@@ -146,19 +149,19 @@ impl App {
         Ok(people)
     }
 
-    async fn export_plans(&self, actor: &Actor, q: ExportQuery) -> Result<Vec<Vec<String>>> {
-        let people = self.people_of_year(actor, q.unit, q.year).await?;
+    async fn export_plans(&self, actor: &Actor, unit: Id, year: i32) -> Result<Vec<Vec<String>>> {
+        let people = self.people_of_year(actor, unit, year).await?;
         let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
         let mut rows = Vec::new();
         for kind in PlanKind::ALL {
-            for plan in plan_store::covering(&self.store, &ids, kind, q.year).await? {
+            for plan in plan_store::covering(&self.store, &ids, kind, year).await? {
                 let person = people.iter().find(|p| p.id == plan.person_id).expect("asked for these people");
                 rows.push((
                     vn::name_sort_key(&person.full_name),
                     vec![
                         key(person),
                         plan_kind_word(kind).to_string(),
-                        plan.from_year.max(q.year.min(plan.to_year)).to_string(),
+                        plan.from_year.max(year.min(plan.to_year)).to_string(),
                         plan.content,
                         plan_status_word(plan.status).to_string(),
                         plan.comment,
@@ -170,7 +173,7 @@ impl App {
         Ok(rows.into_iter().map(|(_, r)| r).collect())
     }
 
-    async fn export_evaluations(&self, actor: &Actor, q: ExportQuery) -> Result<Vec<Vec<String>>> {
+    async fn export_evaluations(&self, actor: &Actor, unit: Id, year: i32) -> Result<Vec<Vec<String>>> {
         let levels = self.rating_levels().await?;
         let level_name = |e: &Evaluation| {
             levels
@@ -190,31 +193,31 @@ impl App {
                 e.note.clone(),
             ]
         };
-        let people = self.people_of_year(actor, q.unit, q.year).await?;
+        let people = self.people_of_year(actor, unit, year).await?;
         let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
         let mut rows = Vec::new();
-        let ratings = evaluation_store::of_subjects(&self.store, Subject::Person, &ids, q.year).await?;
+        let ratings = evaluation_store::of_subjects(&self.store, Subject::Person, &ids, year).await?;
         for p in &people {
             for e in ratings.iter().filter(|e| e.subject_id == p.id) {
                 rows.push(row(key(p), String::new(), e));
             }
         }
         if actor.role != lamtheo_domain::access::Role::Member {
-            let last = NaiveDate::from_ymd_opt(q.year, 12, 31).expect("valid year");
-            let units = self.index().tree().subtree_on(q.unit, last);
-            for e in evaluation_store::of_subjects(&self.store, Subject::Unit, &units, q.year).await? {
+            let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
+            let units = self.index().tree().subtree_on(unit, last);
+            for e in evaluation_store::of_subjects(&self.store, Subject::Unit, &units, year).await? {
                 rows.push(row(String::new(), self.unit_code(e.subject_id), &e));
             }
         }
         Ok(rows)
     }
 
-    async fn export_tasks(&self, actor: &Actor, q: ExportQuery) -> Result<Vec<Vec<String>>> {
-        self.check(actor, q.unit, Resource::Activity, false)?;
-        let last = NaiveDate::from_ymd_opt(q.year, 12, 31)
+    async fn export_tasks(&self, actor: &Actor, unit: Id, year: i32) -> Result<Vec<Vec<String>>> {
+        self.check(actor, unit, Resource::Activity, false)?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31)
             .ok_or_else(|| Error::field("year", "Năm không hợp lệ", "Invalid year"))?;
-        let units = self.index().tree().subtree_on(q.unit, last);
-        let tasks = task_store::of_units(&self.store, &units, q.year, q.year).await?;
+        let units = self.index().tree().subtree_on(unit, last);
+        let tasks = task_store::of_units(&self.store, &units, year, year).await?;
         Ok(tasks
             .into_iter()
             .map(|t| {

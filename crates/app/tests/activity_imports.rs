@@ -122,7 +122,7 @@ async fn activities_import_export_and_import_back_unchanged() {
         assert_eq!((t.units, t.tasks), (3, 3), "{engine}");
 
         // Every export imports back without a change.
-        let year = ExportQuery { unit: pv.p, year: 2025, of: None };
+        let year = ExportQuery { unit: Some(pv.p), year: 2025, of: None };
         assert_eq!(round_trip(&app, Kind::Plans, year, engine).await, 3, "{engine}: the 2021–2025 plan covers 2025");
         assert_eq!(round_trip(&app, Kind::Evaluations, year, engine).await, 4, "{engine}");
         assert_eq!(round_trip(&app, Kind::Tasks, year, engine).await, 3, "{engine}");
@@ -225,7 +225,7 @@ async fn bad_activity_files_change_nothing_and_name_row_and_column() {
         let t = app.task_report(&sys, pv.p, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         assert_eq!(t.tasks, 0, "{engine}");
         let e = app
-            .export(&other, Kind::Tasks, ExportQuery { unit: pv.districts[0], year: 2025, of: None })
+            .export(&other, Kind::Tasks, ExportQuery { unit: Some(pv.districts[0]), year: 2025, of: None })
             .await
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::NotFound, "{engine}");

@@ -281,10 +281,10 @@ async fn every_role_is_kept_inside_its_district() {
             denied(app.score_covenant(&me, their_covenant, &[score]).await, "score a covenant");
             // Exports read through the same check; imports name the refused row.
             for kind in [Kind::Plans, Kind::Evaluations, Kind::Tasks] {
-                let q = ExportQuery { unit: theirs, year: 2025, of: None };
+                let q = ExportQuery { unit: Some(theirs), year: 2025, of: None };
                 denied(app.export(&me, kind, q).await.map(|_| ()), &format!("export {kind:?}"));
             }
-            let q = ExportQuery { unit: theirs, year: 2025, of: Some(their_movement) };
+            let q = ExportQuery { unit: Some(theirs), year: 2025, of: Some(their_movement) };
             denied(app.export(&me, Kind::Registrations, q).await.map(|_| ()), "export registrations");
             let q = ExportQuery { of: Some(their_covenant), ..q };
             denied(app.export(&me, Kind::CovenantScores, q).await.map(|_| ()), "export covenant scores");

@@ -48,13 +48,30 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Import a .csv or .xlsx file: units, people, conferences, attendance or points
+    /// Import a .csv or .xlsx file of any kind (see `lamtheo columns`)
     Import {
-        /// units | people | conferences | attendance | points
+        /// units | people | conferences | attendance | points | plans | registrations | reviews |
+        /// evaluations | covenant_units | covenant_scores | tasks
         kind: String,
         file: std::path::PathBuf,
     },
-    /// Write an import template: units | people | conferences | attendance | points
+    /// Export campaign activities as .xlsx, in the columns of their import
+    Export {
+        /// plans | evaluations | tasks (of a unit's subtree for a year); registrations | reviews
+        /// (of a movement: --of); covenant_units | covenant_scores (of a covenant: --of)
+        kind: String,
+        /// Output file (.xlsx)
+        out: std::path::PathBuf,
+        /// The unit (by code) whose subtree is exported (for a movement: whose part of it)
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        /// The movement's or covenant's number
+        #[arg(long)]
+        of: Option<i64>,
+    },
+    /// Write an import template of any kind (see `lamtheo columns`)
     Template {
         kind: String,
         /// Output file (.csv or .xlsx)
@@ -158,7 +175,8 @@ async fn main() -> Result<()> {
         }
         Command::Import { kind, file } => {
             let kind = Kind::from_slug(&kind).with_context(|| {
-                format!("unknown kind {kind}: use units, people, conferences, attendance or points")
+                let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.slug()).collect();
+                format!("unknown kind {kind}: use one of {}", kinds.join(", "))
             })?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let app = App::open(&cli.database_url).await?;
@@ -186,6 +204,22 @@ async fn main() -> Result<()> {
                     bail!("{}", e.message_en);
                 }
             }
+        }
+        Command::Export { kind, out, unit, year, of } => {
+            let kind = Kind::from_slug(&kind).with_context(|| format!("unknown kind {kind}"))?;
+            let app = App::open(&cli.database_url).await?;
+            let system = Actor::system();
+            let unit = match unit {
+                Some(code) => {
+                    Some(app.unit_by_code(&system, &code).map_err(|e| anyhow::anyhow!("{}", e.message_en))?.id)
+                }
+                None => None,
+            };
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&app.today()));
+            let query = lamtheo_app::exports::ExportQuery { unit, year, of };
+            let rows = app.export(&system, kind, query).await.map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            std::fs::write(&out, lamtheo_importer::write_xlsx(kind, &rows)?)?;
+            println!("Đã xuất {} dòng vào {} / rows exported", rows.len(), out.display());
         }
         Command::Columns => print!("{}", lamtheo_importer::columns_markdown()),
         Command::Template { kind, out } => {

@@ -424,8 +424,7 @@ async fn export(
 ) -> Result<axum::response::Response, ApiError> {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Local::now().date_naive()));
-    let unit = q.unit.or(a.scope).unwrap_or_default();
-    let q = lamtheo_app::exports::ExportQuery { unit, year, of: q.of };
+    let q = lamtheo_app::exports::ExportQuery { unit: q.unit.or(a.scope), year, of: q.of };
     Ok(crate::export_xlsx(&st.app, &a, kind, q).await?)
 }
 

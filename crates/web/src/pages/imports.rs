@@ -88,7 +88,7 @@ async fn export(
 ) -> PageResult {
     let kind = file.strip_suffix(".xlsx").and_then(Kind::from_slug).ok_or_else(|| s.fail(Error::not_found()))?;
     let q = ExportQuery {
-        unit: q.unit.or(s.actor.scope).unwrap_or_default(),
+        unit: q.unit.or(s.actor.scope),
         year: q.year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Local::now().date_naive())),
         of: q.of,
     };
