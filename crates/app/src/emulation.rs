@@ -171,7 +171,19 @@ impl App {
     ) -> Result<MovementReport> {
         let m = self.movement(actor, movement).await?;
         self.check(actor, unit, Resource::Activity, false)?;
-        let units = self.index().tree().subtree_on(unit, as_of);
+        // Only the part of the subtree the movement reaches: seen from above the launching
+        // unit, that is the launching unit's subtree; from a unit elsewhere, nobody.
+        let units = {
+            let ix = self.index();
+            let tree = ix.tree();
+            if tree.is_within_on(m.unit_id, unit, as_of) {
+                tree.subtree_on(m.unit_id, as_of)
+            } else if tree.is_within_on(unit, m.unit_id, as_of) {
+                tree.subtree_on(unit, as_of)
+            } else {
+                Vec::new()
+            }
+        };
         let mut expected: Vec<Person> = people_store::in_units_during(&self.store, &units, m.from_date, m.to_date)
             .await?
             .into_iter()

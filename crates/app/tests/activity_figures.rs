@@ -741,7 +741,17 @@ async fn movement_report_matches_a_recount() {
                     let expected: Vec<&PersonFact> = w
                         .people
                         .iter()
-                        .filter(|p| expected_to_register(m.expected, p) && w.belonged(p, unit, m.from, m.to))
+                        .filter(|p| {
+                            // The movement reaches the deeper of the two subtrees; disjoint: nobody.
+                            let root = if w.within(m.unit, unit) {
+                                Some(m.unit)
+                            } else if w.within(unit, m.unit) {
+                                Some(unit)
+                            } else {
+                                None
+                            };
+                            expected_to_register(m.expected, p) && root.is_some_and(|r| w.belonged(p, r, m.from, m.to))
+                        })
                         .collect();
                     let registered: Vec<(&PersonFact, Id)> = expected
                         .iter()
