@@ -239,4 +239,28 @@ impl App {
             campaign: c,
         })
     }
+
+    /// The covenants of the period's years that units of the subtree of `unit` organised or
+    /// that `unit` signs, with the unit's own ranking line when it is a signatory.
+    pub async fn unit_covenants(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: lamtheo_domain::period::Period,
+    ) -> Result<Vec<(CovenantReport, Option<RankRow>)>> {
+        self.check(actor, unit, Resource::Activity, false)?;
+        let mut out = Vec::new();
+        for c in self.covenants(actor).await? {
+            if c.year < period.from.year() || c.year > period.to.year() {
+                continue;
+            }
+            let organised_here = self.index().tree().is_within_on(c.unit_id, unit, today());
+            let report = self.covenant_report(actor, c.id).await?;
+            let own = report.rows.iter().find(|r| r.unit_id == unit).cloned();
+            if organised_here || own.is_some() {
+                out.push((report, own));
+            }
+        }
+        Ok(out)
+    }
 }

@@ -226,4 +226,31 @@ impl App {
             movement: m,
         })
     }
+
+    /// The movements that reach `unit` (launched at it, above it or inside its subtree) and
+    /// run during the period, each with the figures of the unit's part (without the roster).
+    pub async fn unit_movements(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: lamtheo_domain::period::Period,
+        as_of: NaiveDate,
+    ) -> Result<Vec<MovementReport>> {
+        self.check(actor, unit, Resource::Activity, false)?;
+        let mut out = Vec::new();
+        for m in self.movements(actor).await? {
+            let reaches = {
+                let ix = self.index();
+                let tree = ix.tree();
+                tree.is_within_on(unit, m.unit_id, as_of) || tree.is_within_on(m.unit_id, unit, as_of)
+            };
+            if !reaches || m.to_date < period.first_day() || m.from_date > period.last_day() {
+                continue;
+            }
+            let mut report = self.movement_report(actor, m.id, unit, as_of).await?;
+            report.rows.clear();
+            out.push(report);
+        }
+        Ok(out)
+    }
 }

@@ -70,3 +70,65 @@ async fn covenants_are_signed_scored_and_ranked() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_unit_sees_the_covenants_and_movements_that_reach_it() {
+    use lamtheo_domain::emulation::{Expected, Movement};
+    use lamtheo_domain::period::Period;
+    for (engine, app) in apps().await {
+        let sys = Actor::system();
+        let pv = province(&app).await;
+        let groups = vec![ContentGroup { title: "Nhóm 1".into(), max_score: 50 }];
+        let campaign =
+            Campaign { id: 0, unit_id: pv.districts[0], title: "Giao ước huyện".into(), year: 2025, groups };
+        let c = app.create_covenant(&sys, campaign, &pv.communes[..2]).await.unwrap();
+        app.sign_covenant(&sys, c, Signatory { unit_id: pv.communes[1], signed_on: Some(d(2025, 3, 1)), pilot: false })
+            .await
+            .unwrap();
+        let scores = [
+            Score { unit_id: pv.communes[0], group: 0, score: 40 },
+            Score { unit_id: pv.communes[1], group: 0, score: 45 },
+        ];
+        app.score_covenant(&sys, c, &scores).await.unwrap();
+        let movement = Movement {
+            id: 0,
+            unit_id: pv.communes[0],
+            title: "Thi đua xã".into(),
+            from_date: d(2025, 1, 1),
+            to_date: d(2025, 12, 31),
+            expected: Expected::Members,
+        };
+        let m = app.create_movement(&sys, movement).await.unwrap();
+        app.register(&sys, m, pv.people[0][0], "Tiết kiệm", d(2025, 2, 1)).await.unwrap();
+        let year = Period::year(2025);
+        let as_of = d(2025, 12, 31);
+
+        // The province: the district's covenant (organised in its subtree), the commune's
+        // movement counted over the commune only (3 members, 1 registered).
+        let cov = app.unit_covenants(&sys, pv.p, year).await.unwrap();
+        assert_eq!(
+            cov.iter().map(|(r, own)| (r.campaign.id, r.signed, r.expected, own.is_some())).collect::<Vec<_>>(),
+            vec![(c, 1, 2, false)],
+            "{engine}"
+        );
+        let mov = app.unit_movements(&sys, pv.p, year, as_of).await.unwrap();
+        assert_eq!(
+            mov.iter().map(|r| (r.movement.id, r.registered, r.expected)).collect::<Vec<_>>(),
+            vec![(m, 1, 3)],
+            "{engine}"
+        );
+        // The second commune signs: its own line, ranked first; the movement does not reach it.
+        let cov = app.unit_covenants(&sys, pv.communes[1], year).await.unwrap();
+        assert_eq!(
+            cov.iter().map(|(_, own)| own.as_ref().map(|o| (o.rank, o.total))).collect::<Vec<_>>(),
+            vec![Some((1, 45))],
+            "{engine}"
+        );
+        assert!(app.unit_movements(&sys, pv.communes[1], year, as_of).await.unwrap().is_empty(), "{engine}");
+        // The other district sees neither; another year shows nothing.
+        assert!(app.unit_covenants(&sys, pv.districts[1], year).await.unwrap().is_empty(), "{engine}");
+        assert!(app.unit_movements(&sys, pv.districts[1], year, as_of).await.unwrap().is_empty(), "{engine}");
+        assert!(app.unit_covenants(&sys, pv.p, Period::year(2024)).await.unwrap().is_empty(), "{engine}");
+        assert!(app.unit_movements(&sys, pv.p, Period::year(2024), as_of).await.unwrap().is_empty(), "{engine}");
+    }
+}

@@ -162,6 +162,8 @@ async fn figures(
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     let r = st.app.unit_report(&a, id, period, as_of)?;
     let plans = st.app.plan_figures(&a, id, period, as_of).await?;
+    let movements = st.app.unit_movements(&a, id, period, as_of).await?;
+    let covenants = st.app.unit_covenants(&a, id, period).await?;
     let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label(), "cells_label": f.cells_label(), "cells_rate": f.cells_rate_label()});
     ok(json!({
         "unit_id": id,
@@ -172,6 +174,8 @@ async fn figures(
         "children": r.children.iter().map(|c| json!({"unit_id": c.unit_id, "historic": c.historic, "figures": c.figures, "rate": rate(&c.figures)})).collect::<Vec<_>>(),
         "topics": r.topics.iter().map(|t| json!({"topic_id": t.topic_id, "deadline": t.deadline, "completed": t.completed, "expected": t.expected, "label": t.label()})).collect::<Vec<_>>(),
         "plans": plans.iter().map(|p| json!({"kind": p.kind, "from_year": p.from_year, "to_year": p.to_year, "made": p.made, "expected": p.expected, "label": p.label(), "rate": p.rate()})).collect::<Vec<_>>(),
+        "movements": movements.iter().map(|m| json!({"movement_id": m.movement.id, "title": m.movement.title, "expected": m.expected, "registered": m.registered, "registered_members": m.registered_members, "registered_non_members": m.registered_non_members})).collect::<Vec<_>>(),
+        "covenants": covenants.iter().map(|(c, own)| json!({"covenant_id": c.campaign.id, "title": c.campaign.title, "year": c.campaign.year, "signed": c.signed, "expected": c.expected, "pilots": c.pilots, "average": c.average, "bands": c.bands, "rank": own.as_ref().map(|r| r.rank), "total": own.as_ref().map(|r| r.total)})).collect::<Vec<_>>(),
     }))
 }
 

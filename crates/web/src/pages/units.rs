@@ -131,6 +131,10 @@ struct UnitPage {
     statuses: Vec<(&'static str, String)>,
     /// Members rated in the period's last year: (rated, good or better, rate, rule warning).
     rated: (String, String, String, Option<String>),
+    /// Movements reaching the unit in the period: (id, title, "820/820 đồng chí đăng ký, …").
+    movements: Vec<(Id, String, String)>,
+    /// Covenants organised in the subtree or signed by the unit: (id, title, figures).
+    covenants: Vec<(Id, String, String)>,
 }
 
 pub struct TaskRow {
@@ -255,6 +259,53 @@ async fn unit_page(
         .next()
         .map(|d| (fmt::int(d.evaluated), fmt::int(d.good_or_better), d.rate(), d.warning.clone()))
         .unwrap_or_default();
+    let t = s.t;
+    let movements = app
+        .unit_movements(&s.actor, id, period, as_of)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|r| {
+            let text = format!(
+                "{}/{} {} {} {} {} {}",
+                fmt::int(r.registered),
+                fmt::int(r.expected),
+                t.s("đồng chí đăng ký, trong đó", "registered, of whom"),
+                fmt::int(r.registered_members),
+                t.s("là đảng viên,", "are party members and"),
+                fmt::int(r.registered_non_members),
+                t.s("không phải đảng viên", "are not"),
+            );
+            (r.movement.id, r.movement.title, text)
+        })
+        .collect();
+    let covenants = app
+        .unit_covenants(&s.actor, id, period)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|(r, own)| {
+            let mut text = format!(
+                "{}/{} {}, {} {}",
+                fmt::int(r.signed),
+                fmt::int(r.expected),
+                t.s("đơn vị đã ký", "units signed"),
+                t.s("điểm bình quân", "average score"),
+                r.average
+            );
+            if let Some(own) = own {
+                text.push_str(&format!(
+                    "; {} {}/{} ({} {})",
+                    t.s("đơn vị xếp thứ", "this unit ranks"),
+                    own.rank,
+                    r.rows.len(),
+                    own.total,
+                    t.s("điểm", "points")
+                ));
+            }
+            (r.campaign.id, format!("{} ({})", r.campaign.title, r.campaign.year), text)
+        })
+        .collect();
     let (from, to, as_of_s) = (fmt::month(period.from), fmt::month(period.to), fmt::date(as_of));
     let qs = format!("from={from}&to={to}&as_of={as_of_s}");
     let page = UnitPage {
@@ -285,6 +336,8 @@ async fn unit_page(
         can_activity: s.actor.role.can_write(Resource::Activity),
         statuses,
         rated,
+        movements,
+        covenants,
         from,
         to,
         as_of: as_of_s,
