@@ -131,6 +131,14 @@ impl App {
                 .await?
                 .into_iter()
                 .find(|p| p.kind == r.kind && p.from_year == from_year);
+            // A day left empty keeps the one recorded, or is today when the status needs one.
+            let today = self.today();
+            let submitted = r.status != PlanStatus::Draft;
+            let reviewed = matches!(r.status, PlanStatus::Acknowledged | PlanStatus::Returned);
+            let submitted_on =
+                r.submitted_on.or(existing.as_ref().and_then(|p| p.submitted_on)).or(Some(today)).filter(|_| submitted);
+            let reviewed_on =
+                r.reviewed_on.or(existing.as_ref().and_then(|p| p.reviewed_on)).or(Some(today)).filter(|_| reviewed);
             let plan = PersonalPlan {
                 id: existing.as_ref().map_or(0, |p| p.id),
                 person_id: person,
@@ -140,11 +148,13 @@ impl App {
                 content,
                 status: r.status,
                 comment: r.comment.clone(),
+                submitted_on,
+                reviewed_on,
                 updated_at: chrono::Utc::now(),
             };
-            let changed = existing
-                .as_ref()
-                .map(|old| (&old.content, old.status, &old.comment) != (&plan.content, plan.status, &plan.comment));
+            let key =
+                |p: &PersonalPlan| (p.content.clone(), p.status, p.comment.clone(), p.submitted_on, p.reviewed_on);
+            let changed = existing.as_ref().map(|old| key(old) != key(&plan));
             if existing.as_ref().is_some_and(|old| old.status == PlanStatus::Acknowledged) && changed == Some(true) {
                 errors.push(row_err(
                     file,

@@ -165,6 +165,8 @@ impl App {
                         plan.content,
                         plan_status_word(plan.status).to_string(),
                         plan.comment,
+                        date(plan.submitted_on),
+                        date(plan.reviewed_on),
                     ],
                 ));
             }

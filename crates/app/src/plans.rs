@@ -167,6 +167,8 @@ impl App {
             content,
             status: if submit { PlanStatus::Submitted } else { PlanStatus::Draft },
             comment: existing.as_ref().map(|p| p.comment.clone()).unwrap_or_default(),
+            submitted_on: submit.then(|| self.today()),
+            reviewed_on: None,
             updated_at: chrono::Utc::now(),
         };
         let unit = self.current_unit(person).await.ok();
@@ -204,6 +206,7 @@ impl App {
         let after = PersonalPlan {
             status: if acknowledge { PlanStatus::Acknowledged } else { PlanStatus::Returned },
             comment: comment.trim().to_string(),
+            reviewed_on: Some(self.today()),
             ..plan.clone()
         };
         let mut tx = self.store.begin().await?;

@@ -56,10 +56,11 @@ async fn activities_import_export_and_import_back_unchanged() {
         let c: Id = app.create_covenant(&sys, campaign, &pv.communes[..2]).await.unwrap();
 
         // Plans: a draft does not count, a submitted and an acknowledged one do.
-        let plans = "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung,Tình trạng,Ý kiến của chi bộ\n\
-                     CARD-0-0,Kế hoạch năm,2025,Giữ gìn đoàn kết,,\n\
-                     CARD-0-1,Cam kết,2025,Tu dưỡng rèn luyện,Đã xác nhận,Tốt\n\
-                     CARD-1-0,Kế hoạch nhiệm kỳ,2023,Học tập cả nhiệm kỳ,Bản nháp,\n";
+        let plans =
+            "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung,Tình trạng,Ý kiến của chi bộ,Ngày gửi,Ngày chi bộ xem xét\n\
+                     CARD-0-0,Kế hoạch năm,2025,Giữ gìn đoàn kết,,,,\n\
+                     CARD-0-1,Cam kết,2025,Tu dưỡng rèn luyện,Đã xác nhận,Tốt,10/01/2025,05/02/2025\n\
+                     CARD-1-0,Kế hoạch nhiệm kỳ,2023,Học tập cả nhiệm kỳ,Bản nháp,,,\n";
         assert_eq!(import(&app, &sys, Kind::Plans, plans).await.unwrap(), (3, 0, 0), "{engine}");
         let figures = app.plan_figures(&sys, pv.p, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         let made = |k: PlanKind| figures.iter().find(|f| f.kind == k).map(|f| (f.made, f.expected)).unwrap();
@@ -69,6 +70,13 @@ async fn activities_import_export_and_import_back_unchanged() {
             "{engine}"
         );
         assert_eq!(import(&app, &sys, Kind::Plans, plans).await.unwrap(), (0, 0, 3), "{engine}: same file again");
+        let exported =
+            app.export(&sys, Kind::Plans, ExportQuery { unit: Some(pv.p), year: 2025, of: None }).await.unwrap();
+        let commitment = exported.iter().find(|r| r[1] == "Cam kết").unwrap();
+        assert_eq!((commitment[6].as_str(), commitment[7].as_str()), ("10/1/2025", "5/2/2025"), "{engine}");
+        let year_plan = exported.iter().find(|r| r[1] == "Kế hoạch năm").unwrap();
+        let today = lamtheo_domain::vn::fmt_date(app.today());
+        assert_eq!((year_plan[6].as_str(), year_plan[7].as_str()), (today.as_str(), ""), "{engine}: submitted today");
 
         // Registrations, then their monthly reviews.
         let regs = format!(

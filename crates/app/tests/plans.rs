@@ -93,6 +93,8 @@ async fn members_submit_and_cells_acknowledge_plans() {
         let mine = app.my_page(&hoa).await.unwrap();
         let plan = mine.plans.iter().find(|p| p.kind == PlanKind::YearPlan).unwrap();
         assert_eq!((plan.status, plan.comment.as_str()), (PlanStatus::Acknowledged, "Tốt"), "{engine}");
+        let today = app.today();
+        assert_eq!((plan.submitted_on, plan.reviewed_on), (Some(today), Some(today)), "{engine}: the days are kept");
         assert!(
             app.save_own_plan(&hoa, PlanKind::YearPlan, 2025, "Sửa lại", true).await.is_err(),
             "{engine}: acknowledged is final"

@@ -511,10 +511,23 @@ async fn load_plans(app: &App, rng: &mut Rng) -> Result<()> {
                 Value::Text(status.as_str().into()),
                 Value::Text(String::new()),
                 Value::Time(now),
+                Value::OptDate(Some(d(year, 1, 10 + rng.below(15) as u32))),
+                Value::OptDate((status == PlanStatus::Acknowledged).then(|| d(year, 2, 1 + rng.below(20) as u32))),
             ]);
         }
     }
-    let cols = ["person_id", "kind", "from_year", "to_year", "content", "status", "comment", "updated_at"];
+    let cols = [
+        "person_id",
+        "kind",
+        "from_year",
+        "to_year",
+        "content",
+        "status",
+        "comment",
+        "updated_at",
+        "submitted_on",
+        "reviewed_on",
+    ];
     let mut tx = store.begin().await?;
     bulk::insert(&mut tx, "personal_plans", &cols, &rows).await?;
     tx.commit().await?;

@@ -1,7 +1,7 @@
 //! Personal plans to follow Uncle Ho's example (kế hoạch làm theo Bác, per term and per year)
 //! and annual self-cultivation commitments (bản cam kết tu dưỡng, rèn luyện). A member writes
 //! and submits their own; the cell acknowledges it or returns it with a comment.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Id;
@@ -111,6 +111,12 @@ pub struct PersonalPlan {
     pub status: PlanStatus,
     /// The cell's comment when it returned (or acknowledged) the plan.
     pub comment: String,
+    /// The day it was (last) submitted to the cell.
+    #[serde(default)]
+    pub submitted_on: Option<NaiveDate>,
+    /// The day the cell acknowledged or returned it.
+    #[serde(default)]
+    pub reviewed_on: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
 }
 

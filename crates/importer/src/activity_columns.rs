@@ -97,6 +97,24 @@ pub(crate) static PLANS: &[Column] = &[
         description_en: "The cell's comment on returning or acknowledging; required for «Trả lại».",
         example: "",
     },
+    Column {
+        header_vi: "Ngày gửi",
+        header_en: "Submitted on",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày gửi chi bộ; để trống là ngày đã ghi trước đó, hoặc hôm nay.",
+        description_en: "Day it was submitted to the cell; empty keeps the day recorded before, or today.",
+        example: "10/01/2025",
+    },
+    Column {
+        header_vi: "Ngày chi bộ xem xét",
+        header_en: "Reviewed on",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày chi bộ xác nhận hoặc trả lại; để trống là ngày đã ghi trước đó, hoặc hôm nay.",
+        description_en: "Day the cell acknowledged or returned it; empty keeps the day recorded before, or today.",
+        example: "",
+    },
 ];
 
 pub(crate) static REGISTRATIONS: &[Column] = &[

@@ -24,6 +24,8 @@ pub struct PlanRow {
     pub content: String,
     pub status: PlanStatus,
     pub comment: String,
+    pub submitted_on: Option<NaiveDate>,
+    pub reviewed_on: Option<NaiveDate>,
 }
 
 /// A person's registration for an emulation movement.
@@ -162,7 +164,15 @@ pub fn parse_plans(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64))
         let first_year = kind.years_for(year).0.to_string();
         check_repeat(f, &mut seen, "Mã định danh hoặc số thẻ", &[&person_key, kind.as_str(), &first_year]);
         PlanRow {
-            row: f.row, person_key, kind, year, content: f.text("Nội dung").unwrap_or_default(), status, comment
+            row: f.row,
+            person_key,
+            kind,
+            year,
+            content: f.text("Nội dung").unwrap_or_default(),
+            status,
+            comment,
+            submitted_on: f.date("Ngày gửi"),
+            reviewed_on: f.date("Ngày chi bộ xem xét"),
         }
     })
 }

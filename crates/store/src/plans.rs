@@ -6,7 +6,8 @@ use sqlx::Row;
 
 use crate::{db_err, on_pool, on_tx, units_in, Store, Tx};
 
-const COLS: &str = "id, person_id, kind, from_year, to_year, content, status, comment, updated_at";
+const COLS: &str =
+    "id, person_id, kind, from_year, to_year, content, status, comment, updated_at, submitted_on, reviewed_on";
 
 macro_rules! plan_from_row {
     ($r:expr) => {{
@@ -21,6 +22,8 @@ macro_rules! plan_from_row {
             status: PlanStatus::parse(&r.get::<String, _>(6)).unwrap_or(PlanStatus::Draft),
             comment: r.get(7),
             updated_at: r.get(8),
+            submitted_on: r.get(9),
+            reviewed_on: r.get(10),
         }
     }};
 }
@@ -28,10 +31,12 @@ macro_rules! plan_from_row {
 /// Writes a person's plan of a kind and years (one per person, kind and years).
 pub async fn upsert(tx: &mut Tx, p: &PersonalPlan) -> Result<Id> {
     on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO personal_plans (person_id, kind, from_year, to_year, content, status, comment, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (person_id, kind, from_year, to_year) DO UPDATE SET content = excluded.content, status = excluded.status, comment = excluded.comment, updated_at = excluded.updated_at
+        "INSERT INTO personal_plans (person_id, kind, from_year, to_year, content, status, comment, updated_at, submitted_on, reviewed_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (person_id, kind, from_year, to_year) DO UPDATE SET content = excluded.content, status = excluded.status, comment = excluded.comment, updated_at = excluded.updated_at,
+           submitted_on = excluded.submitted_on, reviewed_on = excluded.reviewed_on
          RETURNING id")
         .bind(p.person_id).bind(p.kind.as_str()).bind(p.from_year).bind(p.to_year).bind(&p.content).bind(p.status.as_str()).bind(&p.comment).bind(Utc::now())
+        .bind(p.submitted_on).bind(p.reviewed_on)
         .fetch_one(c).await.map_err(db_err))
 }
 

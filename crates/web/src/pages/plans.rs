@@ -34,6 +34,8 @@ pub struct PlanView {
     pub submitted: bool,
     pub editable: bool,
     pub comment: String,
+    /// "gửi 10/1/2025, chi bộ xem xét 5/2/2025"
+    pub dates: String,
 }
 
 fn view(t: Lang, kind: PlanKind, year: i32, plan: Option<&PersonalPlan>) -> PlanView {
@@ -52,6 +54,14 @@ fn view(t: Lang, kind: PlanKind, year: i32, plan: Option<&PersonalPlan>) -> Plan
         submitted: status == Some(PlanStatus::Submitted),
         editable: status != Some(PlanStatus::Acknowledged),
         comment: plan.map(|p| p.comment.clone()).unwrap_or_default(),
+        dates: [
+            plan.and_then(|p| p.submitted_on).map(|d| format!("{} {}", t.s("gửi", "submitted"), fmt::date(d))),
+            plan.and_then(|p| p.reviewed_on).map(|d| format!("{} {}", t.s("chi bộ xem xét", "reviewed"), fmt::date(d))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
     }
 }
 
