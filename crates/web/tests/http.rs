@@ -554,3 +554,35 @@ async fn a_secretary_rates_the_organisations_under_their_unit_on_the_evaluation_
         assert_eq!(orgs.evaluated, 1, "{}", s.engine);
     }
 }
+
+#[tokio::test]
+async fn staff_split_a_cell_on_its_page_assigning_each_member() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
+        let hoa = s.app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        let (admin, csrf) = login(&s.router, "admin", "quan-tri-123").await;
+        let page = call(&s.router, get(&format!("/units/{cb1}/split"), &admin)).await;
+        assert!(page.body.contains(&format!("name=\"member{hoa}\"")), "{}: {}", s.engine, page.status);
+        // A member sent to a new unit left blank: the field is named, nothing changes.
+        let body = format!("csrf={csrf}&on=1%2F7%2F2025&code1=CB1A&name1=Chi+b%E1%BB%99+1A&member{hoa}=2");
+        let res = call(&s.router, form(&format!("/units/{cb1}/split"), &admin, &body)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {}", s.engine, res.body);
+        assert!(s.app.unit_by_code(&sys, "CB1A").is_err(), "{}", s.engine);
+        let body = format!(
+            "csrf={csrf}&on=1%2F7%2F2025&code1=CB1A&name1=Chi+b%E1%BB%99+1A&code2=CB1B&name2=Chi+b%E1%BB%99+1B&member{hoa}=2"
+        );
+        let res = call(&s.router, form(&format!("/units/{cb1}/split"), &admin, &body)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let b = s.app.unit_by_code(&sys, "CB1B").unwrap().id;
+        let on = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        let members = s.app.members_on(&sys, b, on).await.unwrap();
+        assert_eq!(members.iter().map(|p| p.id).collect::<Vec<_>>(), vec![hoa], "{}", s.engine);
+        // The secretary of the district may not restructure.
+        let (secretary, csrf2) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let a = s.app.unit_by_code(&sys, "CB1A").unwrap().id;
+        let body = format!("csrf={csrf2}&on=1%2F8%2F2025&code1=X1&name1=X");
+        let res = call(&s.router, form(&format!("/units/{a}/split"), &secretary, &body)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}: {}", s.engine, res.body);
+    }
+}

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}/move", post(move_unit))
         .route("/units/{id}/close", post(close))
         .route("/units/{id}/merge", post(merge))
+        .route("/units/{id}/split", get(split_page).post(split))
         .route("/units/search", get(search))
 }
 
@@ -479,4 +480,82 @@ async fn merge(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<MergeFo
     };
     let target = st.app.merge_units(&s.actor, &sources, target, on, "").await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/units/{target}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "split.html")]
+struct SplitPage {
+    t: Lang,
+    c: Ctx,
+    id: Id,
+    name: String,
+    /// (person id, name) of the members today.
+    members: Vec<(Id, String)>,
+    /// (unit id, name) of the open child units today.
+    children: Vec<(Id, String)>,
+}
+
+/// The split form: up to three new units; each member and child unit is assigned to one.
+async fn split_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
+    let today = st.app.today();
+    let view = st.app.unit_view(&s.actor, id, today).map_err(|e| s.fail(e))?;
+    let members = st.app.members_on(&s.actor, id, today).await.map_err(|e| s.fail(e))?;
+    let page = SplitPage {
+        t: s.t,
+        id,
+        name: view.name_on,
+        members: members.into_iter().map(|p| (p.id, p.full_name)).collect(),
+        children: view.children.into_iter().filter(|c| !c.historic).map(|c| (c.id, c.name)).collect(),
+        c: Ctx::of(&s),
+    };
+    render(s.t, page)
+}
+
+/// Fields: `on`, `code1..3`/`name1..3` (blank rows ignored), `member<person id>` and `child<unit id>`
+/// naming the new unit (1–3) each member and child unit goes to.
+async fn split(
+    State(st): State<AppState>,
+    Path(id): Path<Id>,
+    p: Posted<std::collections::HashMap<String, String>>,
+) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let on = fmt::parse_date("on", &get("on")).map_err(|e| s.fail(e))?;
+    let source = st.app.unit_view(&s.actor, id, on).map_err(|e| s.fail(e))?;
+    // The form's row number (1–3) of each new unit that was filled in → its index in the plan.
+    let mut rows = Vec::new();
+    let mut targets = Vec::new();
+    for n in 1..=3 {
+        let (code, name) = (get(&format!("code{n}")), get(&format!("name{n}")));
+        if code.is_empty() && name.is_empty() {
+            continue;
+        }
+        rows.push(n.to_string());
+        targets.push(NewUnit { code, name, kind: source.unit.kind.clone(), parent_id: None, opened_on: on });
+    }
+    let pick = |key: &str, what_vi: &str, what_en: &str| -> Result<usize, Error> {
+        rows.iter().position(|r| *r == get(key)).ok_or_else(|| {
+            Error::field(
+                key,
+                format!("Chọn đơn vị mới (đã điền mã và tên) cho {what_vi}"),
+                format!("Choose a new unit (with its code and name filled in) for {what_en}"),
+            )
+        })
+    };
+    let mut members = Vec::new();
+    let mut children = Vec::new();
+    for key in f.keys() {
+        let (list, rest) = match (key.strip_prefix("member"), key.strip_prefix("child")) {
+            (Some(rest), _) => (&mut members, rest),
+            (_, Some(rest)) => (&mut children, rest),
+            _ => continue,
+        };
+        let Ok(item) = rest.parse::<Id>() else { continue };
+        let index =
+            pick(key, "mọi đảng viên và đơn vị trực thuộc", "every member and child unit").map_err(|e| s.fail(e))?;
+        list.push((item, index));
+    }
+    let plan = lamtheo_app::tree::SplitPlan { source: id, on, targets, members, children };
+    let ids = st.app.split_unit(&s.actor, plan).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{}", ids.first().copied().unwrap_or(id))).into_response())
 }
