@@ -37,7 +37,48 @@ struct People(HashMap<String, Lookup>);
 /// (person, current unit), or the Vietnamese and English reasons why not.
 type Lookup = std::result::Result<(Id, Id), (String, String)>;
 
+/// The checked records of an import file, with whether each is new (`None`) or changed,
+/// and every bad row found.
+struct Batch<'a, T> {
+    /// The audit record's entity.
+    entity: &'static str,
+    file: &'a str,
+    rows: usize,
+    errors: Vec<RowError>,
+    resolved: Vec<(T, Option<bool>)>,
+}
+
 impl App {
+    /// Writes a batch in one audited transaction (`tx`, or a new one), or — when any row was
+    /// bad — reports them all and writes nothing. Unchanged records are not written again.
+    async fn write_import<T>(
+        &self,
+        actor: &Actor,
+        tx: Option<Tx>,
+        batch: Batch<'_, T>,
+        progress: Progress<'_>,
+        write: impl AsyncFn(&mut Tx, &T) -> Result<()>,
+    ) -> Result<ImportSummary> {
+        if !batch.errors.is_empty() {
+            return Err(rejected(batch.errors));
+        }
+        let mut tx = match tx {
+            Some(tx) => tx,
+            None => self.store.begin().await?,
+        };
+        let mut summary = ImportSummary { rows: batch.rows, ..Default::default() };
+        for (record, changed) in &batch.resolved {
+            if *changed != Some(false) {
+                write(&mut tx, record).await?;
+            }
+            summary.record(*changed);
+        }
+        let total = batch.resolved.len() as u64;
+        progress("write", total, total);
+        self.finish(tx, actor, batch.entity, batch.file, &summary).await?;
+        Ok(summary)
+    }
+
     /// The person with this ID or card number, whose current unit the actor may write in.
     async fn person_for(
         &self,
@@ -167,19 +208,11 @@ impl App {
             }
             resolved.push((plan, changed));
         }
-        if !errors.is_empty() {
-            return Err(rejected(errors));
-        }
-        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (plan, changed) in &resolved {
-            if *changed != Some(false) {
-                plan_store::upsert(&mut tx, plan).await?;
-            }
-            summary.record(*changed);
-        }
-        progress("write", resolved.len() as u64, resolved.len() as u64);
-        self.finish(tx, actor, "personal_plans", file, &summary).await?;
-        Ok(summary)
+        let batch = Batch { entity: "personal_plans", file, rows: rows.len(), errors, resolved };
+        self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, plan: &PersonalPlan| {
+            plan_store::upsert(tx, plan).await.map(|_| ())
+        })
+        .await
     }
 
     pub(crate) async fn import_registrations(
@@ -217,17 +250,17 @@ impl App {
                 .map(|old| (&old.content, old.registered_on) != (&registration.content, registration.registered_on));
             resolved.push((registration, changed));
         }
-        if !errors.is_empty() {
-            return Err(rejected(errors));
-        }
-        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (registration, changed) in &resolved {
-            emulation_store::upsert_registration(&mut tx, registration).await?;
-            summary.record(*changed);
-        }
-        progress("write", resolved.len() as u64, resolved.len() as u64);
-        self.finish(tx, actor, "emulation_registrations", file, &summary).await?;
-        Ok(summary)
+        let batch = Batch { entity: "emulation_registrations", file, rows: rows.len(), errors, resolved };
+        self.write_import(
+            actor,
+            Some(tx),
+            batch,
+            progress,
+            async |tx: &mut Tx, registration: &lamtheo_domain::emulation::Registration| {
+                emulation_store::upsert_registration(tx, registration).await.map(|_| ())
+            },
+        )
+        .await
     }
 
     pub(crate) async fn import_reviews(
@@ -284,17 +317,11 @@ impl App {
             let changed = existing.iter().find(|x| x.month == r.month).map(|old| *old != review);
             resolved.push((review, changed));
         }
-        if !errors.is_empty() {
-            return Err(rejected(errors));
-        }
-        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (review, changed) in &resolved {
-            emulation_store::upsert_review(&mut tx, review).await?;
-            summary.record(*changed);
-        }
-        progress("write", resolved.len() as u64, resolved.len() as u64);
-        self.finish(tx, actor, "emulation_reviews", file, &summary).await?;
-        Ok(summary)
+        let batch = Batch { entity: "emulation_reviews", file, rows: rows.len(), errors, resolved };
+        self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, review: &Review| {
+            emulation_store::upsert_review(tx, review).await
+        })
+        .await
     }
 
     pub(crate) async fn import_evaluations(
@@ -373,17 +400,11 @@ impl App {
             let changed = existing.map(|old| old != rating);
             resolved.push((rating, changed));
         }
-        if !errors.is_empty() {
-            return Err(rejected(errors));
-        }
-        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (rating, changed) in &resolved {
-            evaluation_store::upsert(&mut tx, rating).await?;
-            summary.record(*changed);
-        }
-        progress("write", resolved.len() as u64, resolved.len() as u64);
-        self.finish(tx, actor, "evaluations", file, &summary).await?;
-        Ok(summary)
+        let batch = Batch { entity: "evaluations", file, rows: rows.len(), errors, resolved };
+        self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, rating: &Evaluation| {
+            evaluation_store::upsert(tx, rating).await
+        })
+        .await
     }
 
     pub(crate) async fn import_covenant_units(
@@ -423,20 +444,13 @@ impl App {
             }
             let signatory = Signatory { unit_id, signed_on: r.signed_on, pilot: r.pilot };
             let changed = old.map(|old| old != signatory);
-            resolved.push((c.id, signatory, changed));
+            resolved.push(((c.id, signatory), changed));
         }
-        if !errors.is_empty() {
-            return Err(rejected(errors));
-        }
-        let mut tx = self.store.begin().await?;
-        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (covenant, signatory, changed) in &resolved {
-            covenant_store::upsert_signatory(&mut tx, *covenant, signatory).await?;
-            summary.record(*changed);
-        }
-        progress("write", resolved.len() as u64, resolved.len() as u64);
-        self.finish(tx, actor, "covenant_signatories", file, &summary).await?;
-        Ok(summary)
+        let batch = Batch { entity: "covenant_signatories", file, rows: rows.len(), errors, resolved };
+        self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, signatory): &(Id, Signatory)| {
+            covenant_store::upsert_signatory(tx, *covenant, signatory).await
+        })
+        .await
     }
 
     pub(crate) async fn import_covenant_scores(
@@ -485,20 +499,13 @@ impl App {
                 continue;
             }
             let changed = scores.iter().find(|s| s.unit_id == unit_id && s.group == r.group).map(|old| *old != score);
-            resolved.push((c.id, score, changed));
+            resolved.push(((c.id, score), changed));
         }
-        if !errors.is_empty() {
-            return Err(rejected(errors));
-        }
-        let mut tx = self.store.begin().await?;
-        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (covenant, score, changed) in &resolved {
-            covenant_store::upsert_score(&mut tx, *covenant, score).await?;
-            summary.record(*changed);
-        }
-        progress("write", resolved.len() as u64, resolved.len() as u64);
-        self.finish(tx, actor, "covenant_scores", file, &summary).await?;
-        Ok(summary)
+        let batch = Batch { entity: "covenant_scores", file, rows: rows.len(), errors, resolved };
+        self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, score): &(Id, Score)| {
+            covenant_store::upsert_score(tx, *covenant, score).await
+        })
+        .await
     }
 
     pub(crate) async fn import_tasks(
@@ -541,23 +548,11 @@ impl App {
             let changed = existing.map(|old| old != task);
             resolved.push((task, changed));
         }
-        if !errors.is_empty() {
-            return Err(rejected(errors));
-        }
-        let mut tx = self.store.begin().await?;
-        let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (task, changed) in &resolved {
-            match changed {
-                None => {
-                    task_store::insert(&mut tx, task).await?;
-                }
-                Some(true) => task_store::update(&mut tx, task).await?,
-                Some(false) => {}
-            }
-            summary.record(*changed);
-        }
-        progress("write", resolved.len() as u64, resolved.len() as u64);
-        self.finish(tx, actor, "breakthrough_tasks", file, &summary).await?;
-        Ok(summary)
+        let batch = Batch { entity: "breakthrough_tasks", file, rows: rows.len(), errors, resolved };
+        self.write_import(actor, None, batch, progress, async |tx: &mut Tx, task: &BreakthroughTask| match task.id {
+            0 => task_store::insert(tx, task).await.map(|_| ()),
+            _ => task_store::update(tx, task).await,
+        })
+        .await
     }
 }

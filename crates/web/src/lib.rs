@@ -65,13 +65,26 @@ pub(crate) fn download(file_name: &str, bytes: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
+/// What an export link or API call asks for (see `lamtheo_app::exports::ExportQuery`).
+#[derive(serde::Deserialize)]
+pub(crate) struct ExportParams {
+    /// Defaults to the caller's scope unit.
+    unit: Option<lamtheo_domain::Id>,
+    /// Defaults to this year.
+    year: Option<i32>,
+    /// The movement's or covenant's number, for their exports.
+    of: Option<lamtheo_domain::Id>,
+}
+
 /// An export as .xlsx, named after its kind and year ("tasks-2025.xlsx").
 pub(crate) async fn export_xlsx(
     app: &App,
     actor: &lamtheo_domain::access::Actor,
     kind: lamtheo_importer::Kind,
-    q: lamtheo_app::exports::ExportQuery,
+    p: ExportParams,
 ) -> lamtheo_domain::Result<Response> {
+    let year = p.year.unwrap_or_else(|| chrono::Datelike::year(&app.today()));
+    let q = lamtheo_app::exports::ExportQuery { unit: p.unit.or(actor.scope), year, of: p.of };
     let rows = app.export(actor, kind, q).await?;
     let bytes = lamtheo_importer::write_xlsx(kind, &rows).map_err(lamtheo_domain::Error::internal)?;
     let name = match q.of {

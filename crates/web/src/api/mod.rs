@@ -410,25 +410,14 @@ async fn import(
     ok(st.app.import(&a, kind, &q.file, &body, &|_, _, _| {}).await?)
 }
 
-#[derive(Deserialize)]
-struct ExportParams {
-    /// Defaults to the caller's scope unit.
-    unit: Option<Id>,
-    year: Option<i32>,
-    /// The movement or covenant, for their exports.
-    of: Option<Id>,
-}
-
 /// The .xlsx file itself (not JSON), in the columns of the matching import.
 async fn export(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     Path(kind): Path<String>,
-    Params(q): Params<ExportParams>,
+    Params(q): Params<crate::ExportParams>,
 ) -> Result<axum::response::Response, ApiError> {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Local::now().date_naive()));
-    let q = lamtheo_app::exports::ExportQuery { unit: q.unit.or(a.scope), year, of: q.of };
     Ok(crate::export_xlsx(&st.app, &a, kind, q).await?)
 }
 

@@ -5,8 +5,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
-use lamtheo_app::exports::ExportQuery;
-use lamtheo_domain::{Error, ErrorCode, Id};
+use lamtheo_domain::{Error, ErrorCode};
 use lamtheo_importer::Kind;
 
 use super::{render, Ctx, PageResult};
@@ -14,7 +13,6 @@ use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::Session;
 use crate::AppState;
-use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -72,26 +70,14 @@ async fn template(s: Session, Path(file): Path<String>) -> PageResult {
     Ok(crate::download(&format!("mau-{slug}.{ext}"), bytes))
 }
 
-#[derive(Deserialize)]
-struct ExportParams {
-    unit: Option<Id>,
-    year: Option<i32>,
-    of: Option<Id>,
-}
-
 /// `/exports/tasks.xlsx?unit=…&year=…`, `/exports/registrations.xlsx?of=…&unit=…`.
 async fn export(
     State(st): State<AppState>,
     s: Session,
     Path(file): Path<String>,
-    Query(q): Query<ExportParams>,
+    Query(q): Query<crate::ExportParams>,
 ) -> PageResult {
     let kind = file.strip_suffix(".xlsx").and_then(Kind::from_slug).ok_or_else(|| s.fail(Error::not_found()))?;
-    let q = ExportQuery {
-        unit: q.unit.or(s.actor.scope),
-        year: q.year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Local::now().date_naive())),
-        of: q.of,
-    };
     crate::export_xlsx(&st.app, &s.actor, kind, q).await.map_err(|e| s.fail(e))
 }
 
