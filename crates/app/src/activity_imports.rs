@@ -30,6 +30,21 @@ fn field_err(file: &str, row: usize, e: Error, fields: &[(&str, &str)]) -> RowEr
     row_err(file, row, column, e.message_vi, e.message_en)
 }
 
+/// Both lookups of a row, or else their errors added to the file's.
+fn both<A, B>(
+    a: std::result::Result<A, RowError>,
+    b: std::result::Result<B, RowError>,
+    errors: &mut Vec<RowError>,
+) -> Option<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Some((a, b)),
+        (a, b) => {
+            errors.extend(a.err().into_iter().chain(b.err()));
+            None
+        }
+    }
+}
+
 /// The people of a file, looked up once each: (person, their current unit), or why not.
 #[derive(Default)]
 struct People(HashMap<String, Lookup>);
@@ -229,12 +244,8 @@ impl App {
         for r in &rows {
             let movement = self.movement_for(actor, r.movement, file, r.row).await;
             let person = self.person_for(actor, &mut tx, &mut people, &r.person_key, file, r.row).await?;
-            let (m, (person, unit)) = match (movement, person) {
-                (Ok(m), Ok(p)) => (m, p),
-                (m, p) => {
-                    errors.extend(m.err().into_iter().chain(p.err()));
-                    continue;
-                }
+            let Some((m, (person, unit))) = both(movement, person, &mut errors) else {
+                continue;
             };
             let registration = match self.registration_for(&m, person, unit, &r.content, r.registered_on) {
                 Ok(x) => x,
@@ -277,12 +288,8 @@ impl App {
         for r in &rows {
             let movement = self.movement_for(actor, r.movement, file, r.row).await;
             let person = self.person_for(actor, &mut tx, &mut people, &r.person_key, file, r.row).await?;
-            let (m, (person, _)) = match (movement, person) {
-                (Ok(m), Ok(p)) => (m, p),
-                (m, p) => {
-                    errors.extend(m.err().into_iter().chain(p.err()));
-                    continue;
-                }
+            let Some((m, (person, _))) = both(movement, person, &mut errors) else {
+                continue;
             };
             let month = lamtheo_domain::period::Month(r.month);
             if month.last_day() < m.from_date || month.first_day() > m.to_date {
@@ -420,12 +427,8 @@ impl App {
         for r in &rows {
             let covenant = self.covenant_for(actor, r.covenant, file, r.row).await;
             let unit = self.unit_for(actor, &r.unit_code, Resource::Activity, file, r.row, "Mã đơn vị");
-            let (c, unit_id) = match (covenant, unit) {
-                (Ok(c), Ok(u)) => (c, u),
-                (c, u) => {
-                    errors.extend(c.err().into_iter().chain(u.err()));
-                    continue;
-                }
+            let Some((c, unit_id)) = both(covenant, unit, &mut errors) else {
+                continue;
             };
             if let Entry::Vacant(slot) = lists.entry(c.id) {
                 slot.insert(covenant_store::signatories(&self.store, c.id).await?);
@@ -478,12 +481,8 @@ impl App {
                 }
             });
             let unit = self.unit_for(actor, &r.unit_code, Resource::Activity, file, r.row, "Mã đơn vị");
-            let (c, unit_id) = match (covenant, unit) {
-                (Ok(c), Ok(u)) => (c, u),
-                (c, u) => {
-                    errors.extend(c.err().into_iter().chain(u.err()));
-                    continue;
-                }
+            let Some((c, unit_id)) = both(covenant, unit, &mut errors) else {
+                continue;
             };
             if let Entry::Vacant(slot) = known.entry(c.id) {
                 slot.insert((
