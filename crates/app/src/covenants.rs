@@ -240,13 +240,14 @@ impl App {
         })
     }
 
-    /// The covenants of the period's years that units of the subtree of `unit` organised or
+    /// The covenants of the period's years that units of the subtree of `unit` (as of `as_of`) organised or
     /// that `unit` signs, with the unit's own ranking line when it is a signatory.
     pub async fn unit_covenants(
         &self,
         actor: &Actor,
         unit: Id,
         period: lamtheo_domain::period::Period,
+        as_of: NaiveDate,
     ) -> Result<Vec<(CovenantReport, Option<RankRow>)>> {
         self.check(actor, unit, Resource::Activity, false)?;
         let mut out = Vec::new();
@@ -254,7 +255,7 @@ impl App {
             if c.year < period.from.year() || c.year > period.to.year() {
                 continue;
             }
-            let organised_here = self.index().tree().is_within_on(c.unit_id, unit, today());
+            let organised_here = self.index().tree().is_within_on(c.unit_id, unit, as_of);
             let report = self.covenant_report(actor, c.id).await?;
             let own = report.rows.iter().find(|r| r.unit_id == unit).cloned();
             if organised_here || own.is_some() {

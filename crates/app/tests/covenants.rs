@@ -105,7 +105,7 @@ async fn a_unit_sees_the_covenants_and_movements_that_reach_it() {
 
         // The province: the district's covenant (organised in its subtree), the commune's
         // movement counted over the commune only (3 members, 1 registered).
-        let cov = app.unit_covenants(&sys, pv.p, year).await.unwrap();
+        let cov = app.unit_covenants(&sys, pv.p, year, as_of).await.unwrap();
         assert_eq!(
             cov.iter().map(|(r, own)| (r.campaign.id, r.signed, r.expected, own.is_some())).collect::<Vec<_>>(),
             vec![(c, 1, 2, false)],
@@ -118,7 +118,7 @@ async fn a_unit_sees_the_covenants_and_movements_that_reach_it() {
             "{engine}"
         );
         // The second commune signs: its own line, ranked first; the movement does not reach it.
-        let cov = app.unit_covenants(&sys, pv.communes[1], year).await.unwrap();
+        let cov = app.unit_covenants(&sys, pv.communes[1], year, as_of).await.unwrap();
         assert_eq!(
             cov.iter().map(|(_, own)| own.as_ref().map(|o| (o.rank, o.total))).collect::<Vec<_>>(),
             vec![Some((1, 45))],
@@ -126,9 +126,9 @@ async fn a_unit_sees_the_covenants_and_movements_that_reach_it() {
         );
         assert!(app.unit_movements(&sys, pv.communes[1], year, as_of).await.unwrap().is_empty(), "{engine}");
         // The other district sees neither; another year shows nothing.
-        assert!(app.unit_covenants(&sys, pv.districts[1], year).await.unwrap().is_empty(), "{engine}");
+        assert!(app.unit_covenants(&sys, pv.districts[1], year, as_of).await.unwrap().is_empty(), "{engine}");
         assert!(app.unit_movements(&sys, pv.districts[1], year, as_of).await.unwrap().is_empty(), "{engine}");
-        assert!(app.unit_covenants(&sys, pv.p, Period::year(2024)).await.unwrap().is_empty(), "{engine}");
+        assert!(app.unit_covenants(&sys, pv.p, Period::year(2024), as_of).await.unwrap().is_empty(), "{engine}");
         assert!(app.unit_movements(&sys, pv.p, Period::year(2024), as_of).await.unwrap().is_empty(), "{engine}");
     }
 }

@@ -163,7 +163,7 @@ async fn figures(
     let r = st.app.unit_report(&a, id, period, as_of)?;
     let plans = st.app.plan_figures(&a, id, period, as_of).await?;
     let movements = st.app.unit_movements(&a, id, period, as_of).await?;
-    let covenants = st.app.unit_covenants(&a, id, period).await?;
+    let covenants = st.app.unit_covenants(&a, id, period, as_of).await?;
     let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label(), "cells_label": f.cells_label(), "cells_rate": f.cells_rate_label()});
     ok(json!({
         "unit_id": id,

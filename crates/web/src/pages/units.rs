@@ -281,7 +281,7 @@ async fn unit_page(
         })
         .collect();
     let covenants = app
-        .unit_covenants(&s.actor, id, period)
+        .unit_covenants(&s.actor, id, period, as_of)
         .await
         .map_err(|e| s.fail(e))?
         .into_iter()
