@@ -7,9 +7,10 @@ use std::collections::hash_map::{Entry, HashMap};
 
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::covenant::{Campaign, Score, Signatory};
-use lamtheo_domain::emulation::{Movement, Review};
+use lamtheo_domain::emulation::{Movement, Registration, Review};
 use lamtheo_domain::evaluation::{Evaluation, Subject};
-use lamtheo_domain::plans::{PersonalPlan, PlanStatus};
+use lamtheo_domain::people::{Membership, Person};
+use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanStatus};
 use lamtheo_domain::tasks::BreakthroughTask;
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_importer::{self as importer, RowError};
@@ -19,9 +20,12 @@ use lamtheo_store::{
 };
 
 use crate::imports::{rejected, row_err, ImportSummary, Progress};
+use crate::people::current_membership;
 use crate::App;
 
 const PERSON_KEY: &str = "Mã định danh hoặc số thẻ";
+const MOVEMENT: (&str, &str) = ("phong trào", "movement");
+const COVENANT: (&str, &str) = ("giao ước", "covenant");
 
 /// A form check's error as a row error: its field names the column (`fields` maps one to
 /// the other).
@@ -45,12 +49,45 @@ fn both<A, B>(
     }
 }
 
-/// The people of a file, looked up once each: (person, their current unit), or why not.
-#[derive(Default)]
+/// The people a file names, looked up together: by key, (person, current unit) or why not.
 struct People(HashMap<String, Lookup>);
 
 /// (person, current unit), or the Vietnamese and English reasons why not.
 type Lookup = std::result::Result<(Id, Id), (String, String)>;
+
+impl People {
+    fn not_found(key: &str) -> Lookup {
+        Err((format!("Không có người nào mang mã «{key}»"), format!("No person has ID «{key}»")))
+    }
+
+    /// The person of a key that `people_named` was given.
+    fn get(&self, key: &str, file: &str, row: usize) -> std::result::Result<(Id, Id), RowError> {
+        let lookup = self.0.get(key).cloned().unwrap_or_else(|| People::not_found(key));
+        lookup.map_err(|(vi, en)| row_err(file, row, PERSON_KEY, vi, en))
+    }
+
+    fn ids(&self) -> Vec<Id> {
+        self.0.values().filter_map(|x| x.as_ref().ok()).map(|(person, _)| *person).collect()
+    }
+}
+
+/// A movement or covenant named by its number, among those the actor can see (`known`).
+fn numbered<T: Clone>(
+    known: &HashMap<Id, T>,
+    number: i64,
+    (file, row, column): (&str, usize, &str),
+    (what_vi, what_en): (&str, &str),
+) -> std::result::Result<T, RowError> {
+    known.get(&number).cloned().ok_or_else(|| {
+        row_err(
+            file,
+            row,
+            column,
+            format!("Không có {what_vi} số hiệu {number} trong phạm vi của bạn"),
+            format!("No {what_en} numbered {number} in your scope"),
+        )
+    })
+}
 
 /// The checked records of an import file, with whether each is new (`None`) or changed,
 /// and every bad row found.
@@ -94,66 +131,71 @@ impl App {
         Ok(summary)
     }
 
-    /// The person with this ID or card number, whose current unit the actor may write in.
-    async fn person_for(
+    /// Looks up every person a file names in two queries: each must exist, and the actor
+    /// must be allowed to write in their current unit.
+    async fn people_named<'k>(
         &self,
         actor: &Actor,
         tx: &mut Tx,
-        people: &mut People,
-        key: &str,
-        file: &str,
-        row: usize,
-    ) -> Result<std::result::Result<(Id, Id), RowError>> {
-        if !people.0.contains_key(key) {
-            let found = match people_store::find_by_key(tx, key).await? {
-                None => Err((format!("Không có người nào mang mã «{key}»"), format!("No person has ID «{key}»"))),
-                Some(p) => match self.current_unit(p.id).await {
-                    Ok(unit) if self.check(actor, unit, Resource::Person, true).is_ok() => Ok((p.id, unit)),
-                    _ => Err((
+        keys: impl Iterator<Item = &'k str>,
+    ) -> Result<People> {
+        let mut keys: Vec<&str> = keys.collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let found = people_store::find_by_keys(tx, &keys).await?;
+        let ids: Vec<Id> = found.iter().map(|p| p.id).collect();
+        let mut memberships: HashMap<Id, Vec<Membership>> = HashMap::new();
+        for m in people_store::memberships_of_people(&self.store, &ids).await? {
+            memberships.entry(m.person_id).or_default().push(m);
+        }
+        // By either key, the first person by id, as a lookup by one key would find.
+        let mut by_key: HashMap<&str, &Person> = HashMap::new();
+        for p in &found {
+            for key in [p.card_no.as_deref(), p.person_code.as_deref()].into_iter().flatten() {
+                by_key.entry(key).or_insert(p);
+            }
+        }
+        let people = keys
+            .into_iter()
+            .map(|key| {
+                let unit = by_key.get(key).map(|p| {
+                    let unit = memberships.get(&p.id).and_then(|ms| current_membership(ms)).map(|m| m.unit_id);
+                    (p.id, unit)
+                });
+                let lookup = match unit {
+                    None => People::not_found(key),
+                    Some((person, Some(unit))) if self.check(actor, unit, Resource::Person, true).is_ok() => {
+                        Ok((person, unit))
+                    }
+                    Some(_) => Err((
                         format!("«{key}» thuộc một đơn vị ngoài phạm vi được phép"),
                         format!("«{key}» belongs to a unit outside your scope"),
                     )),
-                },
-            };
-            people.0.insert(key.to_string(), found);
+                };
+                (key.to_string(), lookup)
+            })
+            .collect();
+        Ok(People(people))
+    }
+
+    /// The movements the actor can see, by number.
+    async fn movements_by_number(&self, actor: &Actor) -> Result<HashMap<Id, Movement>> {
+        Ok(self.movements(actor).await?.into_iter().map(|m| (m.id, m)).collect())
+    }
+
+    /// The existing registrations for (movement, person) pairs, one query per movement.
+    async fn registrations_of(&self, pairs: &[(Id, Id)]) -> Result<HashMap<(Id, Id), Registration>> {
+        let mut by_movement: HashMap<Id, Vec<Id>> = HashMap::new();
+        for (movement, person) in pairs {
+            by_movement.entry(*movement).or_default().push(*person);
         }
-        Ok(people.0[key].clone().map_err(|(vi, en)| row_err(file, row, PERSON_KEY, vi, en)))
-    }
-
-    async fn movement_for(
-        &self,
-        actor: &Actor,
-        number: i64,
-        file: &str,
-        row: usize,
-    ) -> std::result::Result<Movement, RowError> {
-        self.movement(actor, number).await.map_err(|_| {
-            row_err(
-                file,
-                row,
-                "Số hiệu phong trào",
-                format!("Không có phong trào số hiệu {number} trong phạm vi của bạn"),
-                format!("No movement numbered {number} in your scope"),
-            )
-        })
-    }
-
-    async fn covenant_for(
-        &self,
-        actor: &Actor,
-        number: i64,
-        file: &str,
-        row: usize,
-    ) -> std::result::Result<Campaign, RowError> {
-        self.covenant(actor, number).await.map_err(|_| {
-            row_err(
-                file,
-                row,
-                "Số hiệu giao ước",
-                format!("Không có giao ước số hiệu {number} trong phạm vi của bạn"),
-                format!("No covenant numbered {number} in your scope"),
-            )
-        })
+        let mut out = HashMap::new();
+        for (movement, people) in by_movement {
+            for r in emulation_store::registrations(&self.store, movement, &people).await? {
+                out.insert((r.movement_id, r.person_id), r);
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) async fn import_plans(
@@ -165,10 +207,16 @@ impl App {
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         let mut tx = self.store.begin().await?;
-        let mut people = People::default();
+        let people = self.people_named(actor, &mut tx, rows.iter().map(|r| r.person_key.as_str())).await?;
+        let existing: HashMap<(Id, PlanKind, i32), PersonalPlan> = plan_store::of_people(&self.store, &people.ids())
+            .await?
+            .into_iter()
+            .map(|p| ((p.person_id, p.kind, p.from_year), p))
+            .collect();
+        let today = self.today();
         let mut resolved = Vec::new();
         for r in &rows {
-            let (person, _) = match self.person_for(actor, &mut tx, &mut people, &r.person_key, file, r.row).await? {
+            let (person, _) = match people.get(&r.person_key, file, r.row) {
                 Ok(p) => p,
                 Err(e) => {
                     errors.push(e);
@@ -183,20 +231,16 @@ impl App {
                 }
             };
             let (from_year, to_year) = r.kind.years_for(r.year);
-            let existing = plan_store::of_person(&self.store, person)
-                .await?
-                .into_iter()
-                .find(|p| p.kind == r.kind && p.from_year == from_year);
+            let existing = existing.get(&(person, r.kind, from_year));
             // A day left empty keeps the one recorded, or is today when the status needs one.
-            let today = self.today();
             let submitted = r.status != PlanStatus::Draft;
             let reviewed = matches!(r.status, PlanStatus::Acknowledged | PlanStatus::Returned);
             let submitted_on =
-                r.submitted_on.or(existing.as_ref().and_then(|p| p.submitted_on)).or(Some(today)).filter(|_| submitted);
+                r.submitted_on.or(existing.and_then(|p| p.submitted_on)).or(Some(today)).filter(|_| submitted);
             let reviewed_on =
-                r.reviewed_on.or(existing.as_ref().and_then(|p| p.reviewed_on)).or(Some(today)).filter(|_| reviewed);
+                r.reviewed_on.or(existing.and_then(|p| p.reviewed_on)).or(Some(today)).filter(|_| reviewed);
             let plan = PersonalPlan {
-                id: existing.as_ref().map_or(0, |p| p.id),
+                id: existing.map_or(0, |p| p.id),
                 person_id: person,
                 kind: r.kind,
                 from_year,
@@ -210,8 +254,8 @@ impl App {
             };
             let key =
                 |p: &PersonalPlan| (p.content.clone(), p.status, p.comment.clone(), p.submitted_on, p.reviewed_on);
-            let changed = existing.as_ref().map(|old| key(old) != key(&plan));
-            if existing.as_ref().is_some_and(|old| old.status == PlanStatus::Acknowledged) && changed == Some(true) {
+            let changed = existing.map(|old| key(old) != key(&plan));
+            if existing.is_some_and(|old| old.status == PlanStatus::Acknowledged) && changed == Some(true) {
                 errors.push(row_err(
                     file,
                     r.row,
@@ -239,38 +283,37 @@ impl App {
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         let mut tx = self.store.begin().await?;
-        let mut people = People::default();
-        let mut resolved = Vec::new();
+        let people = self.people_named(actor, &mut tx, rows.iter().map(|r| r.person_key.as_str())).await?;
+        let movements = self.movements_by_number(actor).await?;
+        let mut checked = Vec::new();
         for r in &rows {
-            let movement = self.movement_for(actor, r.movement, file, r.row).await;
-            let person = self.person_for(actor, &mut tx, &mut people, &r.person_key, file, r.row).await?;
+            let movement = numbered(&movements, r.movement, (file, r.row, "Số hiệu phong trào"), MOVEMENT);
+            let person = people.get(&r.person_key, file, r.row);
             let Some((m, (person, unit))) = both(movement, person, &mut errors) else {
                 continue;
             };
-            let registration = match self.registration_for(&m, person, unit, &r.content, r.registered_on) {
-                Ok(x) => x,
+            match self.registration_for(&m, person, unit, &r.content, r.registered_on) {
+                Ok(x) => checked.push(x),
                 Err(e) => {
                     let fields = [("person_id", PERSON_KEY), ("content", "Nội dung đăng ký")];
                     errors.push(field_err(file, r.row, e, &fields));
-                    continue;
                 }
-            };
-            let existing = emulation_store::registrations(&self.store, m.id, &[person]).await?;
-            let changed = existing
-                .first()
-                .map(|old| (&old.content, old.registered_on) != (&registration.content, registration.registered_on));
-            resolved.push((registration, changed));
+            }
         }
+        let pairs: Vec<(Id, Id)> = checked.iter().map(|x| (x.movement_id, x.person_id)).collect();
+        let existing = self.registrations_of(&pairs).await?;
+        let resolved = checked
+            .into_iter()
+            .map(|x| {
+                let old = existing.get(&(x.movement_id, x.person_id));
+                let changed = old.map(|old| (&old.content, old.registered_on) != (&x.content, x.registered_on));
+                (x, changed)
+            })
+            .collect();
         let batch = Batch { entity: "emulation_registrations", file, rows: rows.len(), errors, resolved };
-        self.write_import(
-            actor,
-            Some(tx),
-            batch,
-            progress,
-            async |tx: &mut Tx, registration: &lamtheo_domain::emulation::Registration| {
-                emulation_store::upsert_registration(tx, registration).await.map(|_| ())
-            },
-        )
+        self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, registration: &Registration| {
+            emulation_store::upsert_registration(tx, registration).await.map(|_| ())
+        })
         .await
     }
 
@@ -283,11 +326,13 @@ impl App {
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         let mut tx = self.store.begin().await?;
-        let mut people = People::default();
-        let mut resolved = Vec::new();
+        let people = self.people_named(actor, &mut tx, rows.iter().map(|r| r.person_key.as_str())).await?;
+        let movements = self.movements_by_number(actor).await?;
+        // (row, movement, person) of the rows whose movement, person and month are right.
+        let mut checked = Vec::new();
         for r in &rows {
-            let movement = self.movement_for(actor, r.movement, file, r.row).await;
-            let person = self.person_for(actor, &mut tx, &mut people, &r.person_key, file, r.row).await?;
+            let movement = numbered(&movements, r.movement, (file, r.row, "Số hiệu phong trào"), MOVEMENT);
+            let person = people.get(&r.person_key, file, r.row);
             let Some((m, (person, _))) = both(movement, person, &mut errors) else {
                 continue;
             };
@@ -308,7 +353,19 @@ impl App {
                 ));
                 continue;
             }
-            let Some(registration) = emulation_store::registrations(&self.store, m.id, &[person]).await?.pop() else {
+            checked.push((r, m.id, person));
+        }
+        let pairs: Vec<(Id, Id)> = checked.iter().map(|(_, m, p)| (*m, *p)).collect();
+        let registrations = self.registrations_of(&pairs).await?;
+        let ids: Vec<Id> = registrations.values().map(|x| x.id).collect();
+        let existing: HashMap<(Id, i32), Review> = emulation_store::reviews(&self.store, &ids)
+            .await?
+            .into_iter()
+            .map(|x| ((x.registration_id, x.month), x))
+            .collect();
+        let mut resolved = Vec::new();
+        for (r, movement, person) in checked {
+            let Some(registration) = registrations.get(&(movement, person)) else {
                 errors.push(row_err(
                     file,
                     r.row,
@@ -320,8 +377,7 @@ impl App {
             };
             let review =
                 Review { registration_id: registration.id, month: r.month, met: r.met, comment: r.comment.clone() };
-            let existing = emulation_store::reviews(&self.store, &[registration.id]).await?;
-            let changed = existing.iter().find(|x| x.month == r.month).map(|old| *old != review);
+            let changed = existing.get(&(registration.id, r.month)).map(|old| *old != review);
             resolved.push((review, changed));
         }
         let batch = Batch { entity: "emulation_reviews", file, rows: rows.len(), errors, resolved };
@@ -341,14 +397,11 @@ impl App {
     ) -> Result<ImportSummary> {
         let levels = self.rating_levels().await?;
         let mut tx = self.store.begin().await?;
-        let mut people = People::default();
-        let mut resolved = Vec::new();
+        let people = self.people_named(actor, &mut tx, rows.iter().filter_map(|r| r.person_key.as_deref())).await?;
+        let mut checked = Vec::new();
         for r in &rows {
             let subject = match (&r.person_key, &r.unit_code) {
-                (Some(key), _) => self
-                    .person_for(actor, &mut tx, &mut people, key, file, r.row)
-                    .await?
-                    .map(|(person, _)| (Subject::Person, person)),
+                (Some(key), _) => people.get(key, file, r.row).map(|(person, _)| (Subject::Person, person)),
                 (None, Some(code)) => {
                     self.unit_for(actor, code, Resource::Activity, file, r.row, "Mã đơn vị").map(|u| (Subject::Unit, u))
                 }
@@ -393,20 +446,37 @@ impl App {
             };
             if let (Some(named), Some(score)) = (&named, r.score) {
                 if *named != rating.level_code {
+                    let level = r.level.as_deref().unwrap_or_default();
                     errors.push(row_err(
                         file,
                         r.row,
                         "Mức xếp loại",
-                        format!("Mức «{}» không khớp với điểm {score}", r.level.as_deref().unwrap_or_default()),
-                        format!("Level «{}» does not match the score {score}", r.level.as_deref().unwrap_or_default()),
+                        format!("Mức «{level}» không khớp với điểm {score}"),
+                        format!("Level «{level}» does not match the score {score}"),
                     ));
                     continue;
                 }
             }
-            let existing = evaluation_store::get(&self.store, subject, subject_id, r.year, r.quarter).await?;
-            let changed = existing.map(|old| old != rating);
-            resolved.push((rating, changed));
+            checked.push(rating);
         }
+        // The ratings already given, one query per subject kind and year.
+        let mut asked: HashMap<(Subject, i32), Vec<Id>> = HashMap::new();
+        for e in &checked {
+            asked.entry((e.subject, e.year)).or_default().push(e.subject_id);
+        }
+        let mut existing = HashMap::new();
+        for ((subject, year), ids) in asked {
+            for e in evaluation_store::of_subjects(&self.store, subject, &ids, year).await? {
+                existing.insert((e.subject, e.subject_id, e.year, e.quarter), e);
+            }
+        }
+        let resolved = checked
+            .into_iter()
+            .map(|e| {
+                let changed = existing.get(&(e.subject, e.subject_id, e.year, e.quarter)).map(|old| *old != e);
+                (e, changed)
+            })
+            .collect();
         let batch = Batch { entity: "evaluations", file, rows: rows.len(), errors, resolved };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, rating: &Evaluation| {
             evaluation_store::upsert(tx, rating).await
@@ -422,10 +492,11 @@ impl App {
         mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
+        let covenants = self.covenants_by_number(actor).await?;
         let mut lists: HashMap<Id, Vec<Signatory>> = HashMap::new();
         let mut resolved = Vec::new();
         for r in &rows {
-            let covenant = self.covenant_for(actor, r.covenant, file, r.row).await;
+            let covenant = numbered(&covenants, r.covenant, (file, r.row, "Số hiệu giao ước"), COVENANT);
             let unit = self.unit_for(actor, &r.unit_code, Resource::Activity, file, r.row, "Mã đơn vị");
             let Some((c, unit_id)) = both(covenant, unit, &mut errors) else {
                 continue;
@@ -464,22 +535,24 @@ impl App {
         mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
+        let covenants = self.covenants_by_number(actor).await?;
         let mut known: HashMap<Id, (Vec<Signatory>, Vec<Score>)> = HashMap::new();
         let mut resolved = Vec::new();
         for r in &rows {
-            let covenant = self.covenant_for(actor, r.covenant, file, r.row).await.and_then(|c| {
-                // Scores are the organiser's to give.
-                match self.check(actor, c.unit_id, Resource::Activity, true) {
-                    Ok(()) => Ok(c),
-                    Err(_) => Err(row_err(
-                        file,
-                        r.row,
-                        "Số hiệu giao ước",
-                        format!("Chỉ đơn vị tổ chức mới chấm điểm giao ước số hiệu {}", r.covenant),
-                        format!("Only the organiser scores covenant number {}", r.covenant),
-                    )),
-                }
-            });
+            let covenant =
+                numbered(&covenants, r.covenant, (file, r.row, "Số hiệu giao ước"), COVENANT).and_then(|c| {
+                    // Scores are the organiser's to give.
+                    match self.check(actor, c.unit_id, Resource::Activity, true) {
+                        Ok(()) => Ok(c),
+                        Err(_) => Err(row_err(
+                            file,
+                            r.row,
+                            "Số hiệu giao ước",
+                            format!("Chỉ đơn vị tổ chức mới chấm điểm giao ước số hiệu {}", r.covenant),
+                            format!("Only the organiser scores covenant number {}", r.covenant),
+                        )),
+                    }
+                });
             let unit = self.unit_for(actor, &r.unit_code, Resource::Activity, file, r.row, "Mã đơn vị");
             let Some((c, unit_id)) = both(covenant, unit, &mut errors) else {
                 continue;
@@ -507,6 +580,11 @@ impl App {
         .await
     }
 
+    /// The covenants the actor can see, by number.
+    async fn covenants_by_number(&self, actor: &Actor) -> Result<HashMap<Id, Campaign>> {
+        Ok(self.covenants(actor).await?.into_iter().map(|c| (c.id, c)).collect())
+    }
+
     pub(crate) async fn import_tasks(
         &self,
         actor: &Actor,
@@ -515,7 +593,7 @@ impl App {
         mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
-        let mut resolved = Vec::new();
+        let mut checked = Vec::new();
         for r in &rows {
             let unit_id = match self.unit_for(actor, &r.unit_code, Resource::Activity, file, r.row, "Mã đơn vị") {
                 Ok(u) => u,
@@ -524,13 +602,8 @@ impl App {
                     continue;
                 }
             };
-            let title = vn::fold(&r.title);
-            let existing = task_store::of_units(&self.store, &[unit_id], r.from_year, r.from_year)
-                .await?
-                .into_iter()
-                .find(|t| t.from_year == r.from_year && vn::fold(&t.title) == title);
             let task = BreakthroughTask {
-                id: existing.as_ref().map_or(0, |t| t.id),
+                id: 0,
                 unit_id,
                 from_year: r.from_year,
                 to_year: r.to_year,
@@ -540,13 +613,33 @@ impl App {
                 status: r.status,
                 result: r.result.clone(),
             };
-            if let Err(e) = crate::tasks::validate(&task) {
-                errors.push(field_err(file, r.row, e, &[("title", "Tên nhiệm vụ"), ("to_year", "Đến năm")]));
-                continue;
+            match crate::tasks::validate(&task) {
+                Ok(()) => checked.push(task),
+                Err(e) => errors.push(field_err(file, r.row, e, &[("title", "Tên nhiệm vụ"), ("to_year", "Đến năm")])),
             }
-            let changed = existing.map(|old| old != task);
-            resolved.push((task, changed));
         }
+        // The same unit, first year and title (ignoring accents and case) is the same task.
+        let key = |t: &BreakthroughTask| (t.unit_id, t.from_year, vn::fold(&t.title));
+        let units: Vec<Id> = checked.iter().map(|t| t.unit_id).collect();
+        let (first, last) =
+            checked.iter().fold((i32::MAX, i32::MIN), |(a, b), t| (a.min(t.from_year), b.max(t.from_year)));
+        let existing: HashMap<_, BreakthroughTask> = match checked.is_empty() {
+            true => HashMap::new(),
+            false => task_store::of_units(&self.store, &units, first, last)
+                .await?
+                .into_iter()
+                .map(|t| (key(&t), t))
+                .collect(),
+        };
+        let resolved = checked
+            .into_iter()
+            .map(|task| {
+                let old = existing.get(&key(&task));
+                let task = BreakthroughTask { id: old.map_or(0, |t| t.id), ..task };
+                let changed = old.map(|old| *old != task);
+                (task, changed)
+            })
+            .collect();
         let batch = Batch { entity: "breakthrough_tasks", file, rows: rows.len(), errors, resolved };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, task: &BreakthroughTask| match task.id {
             0 => task_store::insert(tx, task).await.map(|_| ()),

@@ -1,6 +1,8 @@
 //! Emulation movements: the people expected to register, their registrations and the
 //! cell's monthly reviews ("820/820 đồng chí đăng ký, trong đó 710 là đảng viên, 110 không
 //! phải đảng viên").
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource, Role};
 use lamtheo_domain::emulation::{Movement, Registration, Review};
@@ -170,6 +172,19 @@ impl App {
         as_of: NaiveDate,
     ) -> Result<MovementReport> {
         let m = self.movement(actor, movement).await?;
+        self.report_of(actor, m, unit, as_of, true).await
+    }
+
+    /// The figures of `m` over the part of `unit`'s subtree it reaches, and with `roster`
+    /// each expected person's line.
+    async fn report_of(
+        &self,
+        actor: &Actor,
+        m: Movement,
+        unit: Id,
+        as_of: NaiveDate,
+        roster: bool,
+    ) -> Result<MovementReport> {
         self.check(actor, unit, Resource::Activity, false)?;
         // Only the part of the subtree the movement reaches: seen from above the launching
         // unit, that is the launching unit's subtree; from a unit elsewhere, nobody.
@@ -191,10 +206,10 @@ impl App {
             .collect();
         expected.sort_by_cached_key(|p| lamtheo_domain::vn::name_sort_key(&p.full_name));
         let ids: Vec<Id> = expected.iter().map(|p| p.id).collect();
-        let regs = store::registrations(&self.store, movement, &ids).await?;
-        let reviews = store::reviews(&self.store, &regs.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
-        let reg_of = |p: Id| regs.iter().find(|r| r.person_id == p);
-        let registered: Vec<&Person> = expected.iter().filter(|p| reg_of(p.id).is_some()).collect();
+        let regs: HashMap<Id, Registration> =
+            store::registrations(&self.store, m.id, &ids).await?.into_iter().map(|r| (r.person_id, r)).collect();
+        let reviews = store::reviews(&self.store, &regs.values().map(|r| r.id).collect::<Vec<_>>()).await?;
+        let registered: Vec<&Person> = expected.iter().filter(|p| regs.contains_key(&p.id)).collect();
         let mut months: Vec<(Month, usize, usize)> = Vec::new();
         for r in &reviews {
             let month = Month(r.month);
@@ -204,15 +219,16 @@ impl App {
             }
         }
         months.sort_by_key(|x| x.0);
+        let mut reviews_of: HashMap<Id, Vec<Review>> = HashMap::new();
+        for r in &reviews {
+            reviews_of.entry(r.registration_id).or_default().push(r.clone());
+        }
         let rows = expected
             .iter()
-            .filter(|p| actor.role != Role::Member || actor.person_id == Some(p.id))
+            .filter(|p| roster && (actor.role != Role::Member || actor.person_id == Some(p.id)))
             .map(|p| {
-                let registration = reg_of(p.id).cloned();
-                let reviews = registration
-                    .as_ref()
-                    .map(|r| reviews.iter().filter(|x| x.registration_id == r.id).cloned().collect())
-                    .unwrap_or_default();
+                let registration = regs.get(&p.id).cloned();
+                let reviews = registration.as_ref().and_then(|r| reviews_of.remove(&r.id)).unwrap_or_default();
                 MovementRow { person: p.clone(), registration, reviews }
             })
             .collect();
@@ -247,9 +263,7 @@ impl App {
             if !reaches || m.to_date < period.first_day() || m.from_date > period.last_day() {
                 continue;
             }
-            let mut report = self.movement_report(actor, m.id, unit, as_of).await?;
-            report.rows.clear();
-            out.push(report);
+            out.push(self.report_of(actor, m, unit, as_of, false).await?);
         }
         Ok(out)
     }

@@ -1,6 +1,8 @@
 //! Exports of the campaign activities as rows in the columns of the matching import kind,
 //! so that a downloaded file can be corrected and imported back. Every export reads through
 //! the same scope checks as the pages.
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::evaluation::{Evaluation, Subject};
@@ -152,10 +154,11 @@ impl App {
     async fn export_plans(&self, actor: &Actor, unit: Id, year: i32) -> Result<Vec<Vec<String>>> {
         let people = self.people_of_year(actor, unit, year).await?;
         let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
+        let by_id: HashMap<Id, &Person> = people.iter().map(|p| (p.id, p)).collect();
         let mut rows = Vec::new();
         for kind in PlanKind::ALL {
             for plan in plan_store::covering(&self.store, &ids, kind, year).await? {
-                let person = people.iter().find(|p| p.id == plan.person_id).expect("asked for these people");
+                let person = by_id[&plan.person_id];
                 rows.push((
                     vn::name_sort_key(&person.full_name),
                     vec![
@@ -198,9 +201,12 @@ impl App {
         let people = self.people_of_year(actor, unit, year).await?;
         let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
         let mut rows = Vec::new();
-        let ratings = evaluation_store::of_subjects(&self.store, Subject::Person, &ids, year).await?;
+        let mut ratings: HashMap<Id, Vec<Evaluation>> = HashMap::new();
+        for e in evaluation_store::of_subjects(&self.store, Subject::Person, &ids, year).await? {
+            ratings.entry(e.subject_id).or_default().push(e);
+        }
         for p in &people {
-            for e in ratings.iter().filter(|e| e.subject_id == p.id) {
+            for e in ratings.get(&p.id).into_iter().flatten() {
                 rows.push(row(key(p), String::new(), e));
             }
         }

@@ -57,11 +57,16 @@ pub fn validate(p: &Person) -> Result<()> {
     Ok(())
 }
 
+/// The open membership, or else the last one, of one person's memberships in date order.
+pub(crate) fn current_membership(ms: &[Membership]) -> Option<&Membership> {
+    ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last())
+}
+
 impl App {
     /// The unit a person belongs to now (or last belonged to): their records are in its scope.
     pub(crate) async fn current_unit(&self, person: Id) -> Result<Id> {
         let ms = store::memberships_of(&self.store, person).await?;
-        ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last()).map(|m| m.unit_id).ok_or_else(Error::not_found)
+        current_membership(&ms).map(|m| m.unit_id).ok_or_else(Error::not_found)
     }
 
     /// May the actor see this person? Members see only themselves; others need one of the
@@ -72,8 +77,7 @@ impl App {
             return Err(Error::not_found());
         }
         let ms = store::memberships_of(&self.store, id).await?;
-        let latest = ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last());
-        match latest {
+        match current_membership(&ms) {
             // Writes need the current unit in scope; reads accept any unit the person belonged to.
             Some(m) if write => self.check(actor, m.unit_id, Resource::Person, true)?,
             Some(_) if ms.iter().any(|m| self.in_scope(actor, m.unit_id)) => {}

@@ -40,6 +40,15 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+impl Tx {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Postgres(_) => Engine::Postgres,
+        }
+    }
+}
+
 /// Runs `$body` with `$c` bound to the transaction's connection, once per engine.
 #[macro_export]
 macro_rules! on_tx {
@@ -168,6 +177,14 @@ pub(crate) fn units_in(engine: Engine, n: usize) -> String {
     match engine {
         Engine::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
         Engine::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb)::bigint)"),
+    }
+}
+
+/// Like `units_in`, for a JSON array of strings (natural keys).
+pub(crate) fn texts_in(engine: Engine, n: usize) -> String {
+    match engine {
+        Engine::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
+        Engine::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb))"),
     }
 }
 

@@ -68,6 +68,17 @@ pub async fn find_by_key(tx: &mut Tx, key: &str) -> Result<Option<Person>> {
     })
 }
 
+/// The people whose card number or person code is among `keys` (one query for a whole file).
+pub async fn find_by_keys(tx: &mut Tx, keys: &[&str]) -> Result<Vec<Person>> {
+    let keys = serde_json::to_string(keys).expect("keys serialise");
+    let list = crate::texts_in(tx.engine(), 1);
+    let sql = format!("SELECT {PERSON_COLS} FROM people WHERE card_no IN {list} OR person_code IN {list} ORDER BY id");
+    on_tx!(tx, c => {
+        let rows = sqlx::query(&sql).bind(&keys).fetch_all(c).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| person_from_row!(r)).collect())
+    })
+}
+
 /// Every person with at least one membership in the given units, optionally filtered by a
 /// folded-name fragment. The caller passes the units of the actor's scope.
 pub async fn search(store: &Store, unit_ids: &[Id], folded_query: &str, limit: i64) -> Result<Vec<Person>> {
@@ -100,9 +111,18 @@ pub async fn end_memberships(tx: &mut Tx, person_id: Id, on: NaiveDate) -> Resul
 }
 
 pub async fn memberships_of(store: &Store, person_id: Id) -> Result<Vec<Membership>> {
+    memberships_of_people(store, &[person_id]).await
+}
+
+/// The memberships of several people, each person's in date order.
+pub async fn memberships_of_people(store: &Store, people: &[Id]) -> Result<Vec<Membership>> {
+    let ids = serde_json::to_string(people).expect("ids serialise");
+    let sql = format!(
+        "SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships WHERE person_id IN {} ORDER BY person_id, valid_from, id",
+        crate::units_in(store.engine, 1)
+    );
     on_pool!(store.read(), p => {
-        let rows = sqlx::query("SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships WHERE person_id = $1 ORDER BY valid_from, id")
-            .bind(person_id).fetch_all(p).await.map_err(db_err)?;
+        let rows = sqlx::query(&sql).bind(ids).fetch_all(p).await.map_err(db_err)?;
         Ok(rows.iter().map(|r| Membership { id: r.get(0), person_id: r.get(1), unit_id: r.get(2), valid_from: r.get(3), valid_to: r.get(4) }).collect())
     })
 }

@@ -46,8 +46,17 @@ pub async fn get(store: &Store, id: Id) -> Result<Option<PersonalPlan>> {
 }
 
 pub async fn of_person(store: &Store, person_id: Id) -> Result<Vec<PersonalPlan>> {
-    let sql = format!("SELECT {COLS} FROM personal_plans WHERE person_id = $1 ORDER BY from_year DESC, kind");
-    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(person_id).fetch_all(p).await.map_err(db_err)?.iter().map(|r| plan_from_row!(r)).collect()))
+    of_people(store, &[person_id]).await
+}
+
+/// Every plan of some people, newest years first.
+pub async fn of_people(store: &Store, people: &[Id]) -> Result<Vec<PersonalPlan>> {
+    let ids = serde_json::to_string(people).expect("ids serialise");
+    let sql = format!(
+        "SELECT {COLS} FROM personal_plans WHERE person_id IN {} ORDER BY person_id, from_year DESC, kind",
+        units_in(store.engine, 1)
+    );
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(ids).fetch_all(p).await.map_err(db_err)?.iter().map(|r| plan_from_row!(r)).collect()))
 }
 
 /// Plans of a kind covering `year`, of the given people.
