@@ -5,6 +5,7 @@
 //! exported file changes nothing.
 use std::collections::hash_map::{Entry, HashMap};
 
+use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::covenant::{Campaign, Score, Signatory};
 use lamtheo_domain::emulation::{Movement, Registration, Review};
@@ -232,13 +233,16 @@ impl App {
             };
             let (from_year, to_year) = r.kind.years_for(r.year);
             let existing = existing.get(&(person, r.kind, from_year));
-            // A day left empty keeps the one recorded, or is today when the status needs one.
-            let submitted = r.status != PlanStatus::Draft;
-            let reviewed = matches!(r.status, PlanStatus::Acknowledged | PlanStatus::Returned);
+            // A day left empty keeps the one recorded; a status the plan did not have yet, and
+            // that needs the day, takes today.
+            let new_status = existing.is_none_or(|p| p.status != r.status);
+            let day = |given: Option<NaiveDate>, recorded: Option<NaiveDate>, needed: bool| {
+                given.or(recorded).or(new_status.then_some(today)).filter(|_| needed)
+            };
             let submitted_on =
-                r.submitted_on.or(existing.and_then(|p| p.submitted_on)).or(Some(today)).filter(|_| submitted);
-            let reviewed_on =
-                r.reviewed_on.or(existing.and_then(|p| p.reviewed_on)).or(Some(today)).filter(|_| reviewed);
+                day(r.submitted_on, existing.and_then(|p| p.submitted_on), r.status != PlanStatus::Draft);
+            let reviewed = matches!(r.status, PlanStatus::Acknowledged | PlanStatus::Returned);
+            let reviewed_on = day(r.reviewed_on, existing.and_then(|p| p.reviewed_on), reviewed);
             let plan = PersonalPlan {
                 id: existing.map_or(0, |p| p.id),
                 person_id: person,

@@ -129,9 +129,31 @@ async fn activities_import_export_and_import_back_unchanged() {
         let t = app.task_report(&sys, pv.p, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         assert_eq!((t.units, t.tasks), (3, 3), "{engine}");
 
+        // An acknowledged plan recorded before plans had days (none recorded) stays as it is.
+        let old = lamtheo_domain::plans::PersonalPlan {
+            id: 0,
+            person_id: pv.people[1][1],
+            kind: PlanKind::YearPlan,
+            from_year: 2025,
+            to_year: 2025,
+            content: "Kế hoạch cũ".into(),
+            status: lamtheo_domain::plans::PlanStatus::Acknowledged,
+            comment: String::new(),
+            submitted_on: None,
+            reviewed_on: None,
+            updated_at: chrono::Utc::now(),
+        };
+        let mut tx = app.store.begin().await.unwrap();
+        lamtheo_store::plans::upsert(&mut tx, &old).await.unwrap();
+        tx.commit().await.unwrap();
+
         // Every export imports back without a change.
         let year = ExportQuery { unit: Some(pv.p), year: 2025, of: None };
-        assert_eq!(round_trip(&app, Kind::Plans, year, engine).await, 3, "{engine}: the 2021–2025 plan covers 2025");
+        assert_eq!(
+            round_trip(&app, Kind::Plans, year, engine).await,
+            4,
+            "{engine}: the three imported (the 2021–2025 plan covers 2025) and the old one"
+        );
         assert_eq!(round_trip(&app, Kind::Evaluations, year, engine).await, 4, "{engine}");
         assert_eq!(round_trip(&app, Kind::Tasks, year, engine).await, 3, "{engine}");
         let of_m = ExportQuery { of: Some(m), ..year };
