@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::evaluation::{excellent_allowance, level_for_score, Evaluation, RatingLevel, Subject};
+use lamtheo_domain::period::{check_year, Period};
 use lamtheo_domain::{vn, Error, Result};
 use lamtheo_store::evaluations::{self as store, Group};
 use serde::Serialize;
@@ -77,8 +78,13 @@ fn distribution(
 /// Checks a rating's year, quarter, scale and level; a score on a scored scale decides the
 /// level. Scope is the caller's.
 pub(crate) fn checked_rating(levels: &[RatingLevel], mut e: Evaluation) -> Result<Evaluation> {
-    if !(0..=4).contains(&e.quarter) || !(2000..=2100).contains(&e.year) {
-        return Err(Error::field("quarter", "Năm hoặc quý không hợp lệ", "Invalid year or quarter"));
+    check_year("year", e.year)?;
+    if !(0..=4).contains(&e.quarter) {
+        return Err(Error::field(
+            "quarter",
+            "Quý phải từ 1 đến 4 (0 là cả năm)",
+            "The quarter must be 1–4 (0: the year)",
+        ));
     }
     if !levels.iter().any(|l| l.scale == e.scale) {
         let known: std::collections::BTreeSet<&str> = levels.iter().map(|l| l.scale.as_str()).collect();
@@ -168,19 +174,11 @@ impl App {
         english: bool,
     ) -> Result<Vec<Distribution>> {
         self.check(actor, unit, Resource::Unit, false)?;
+        check_year("year", year)?;
         let units = self.index().tree().subtree_on(unit, as_of);
         let levels = self.rating_levels().await?;
-        let (first, last) = match quarter {
-            1..=4 => {
-                let m = (quarter as u32 - 1) * 3 + 1;
-                let first = NaiveDate::from_ymd_opt(year, m, 1).expect("valid quarter");
-                (first, lamtheo_domain::period::Month::new(year, m + 2).last_day())
-            }
-            _ => (
-                NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
-                NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
-            ),
-        };
+        let period = Period::quarter(year, quarter);
+        let (first, last) = (period.first_day(), period.last_day());
         let mut out = Vec::new();
         for (name, group) in [
             ("members", Group::Members),
@@ -207,12 +205,9 @@ impl App {
         year: i32,
         quarter: i32,
     ) -> Result<Vec<Evaluation>> {
-        let people: Vec<_> = self
-            .members_on(actor, unit, NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"))
-            .await?
-            .iter()
-            .map(|p| p.id)
-            .collect();
+        check_year("year", year)?;
+        let people: Vec<_> =
+            self.members_on(actor, unit, Period::year(year).last_day()).await?.iter().map(|p| p.id).collect();
         store::of_people(&self.store, &people, year, quarter).await
     }
 

@@ -7,9 +7,8 @@ use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::evaluation::{Evaluation, Subject};
 use lamtheo_domain::people::Person;
-use lamtheo_domain::period::Month;
+use lamtheo_domain::period::{check_year, Month, Period};
 use lamtheo_domain::plans::{PlanKind, PlanStatus};
-use lamtheo_domain::tasks::TaskStatus;
 use lamtheo_domain::{vn, Error, ErrorCode, Id, Result};
 use lamtheo_importer::Kind;
 use lamtheo_store::{
@@ -45,10 +44,6 @@ fn plan_status_word(s: PlanStatus) -> &'static str {
     }
 }
 
-fn task_status_word(s: TaskStatus) -> &'static str {
-    s.label_vi()
-}
-
 fn key(p: &Person) -> String {
     p.natural_key().unwrap_or_default().to_string()
 }
@@ -67,9 +62,15 @@ impl App {
             })
         };
         match kind {
-            Kind::Plans => self.export_plans(actor, need_unit()?, q.year).await,
-            Kind::Evaluations => self.export_evaluations(actor, need_unit()?, q.year).await,
-            Kind::Tasks => self.export_tasks(actor, need_unit()?, q.year).await,
+            Kind::Plans | Kind::Evaluations | Kind::Tasks => {
+                let unit = need_unit()?;
+                check_year("year", q.year)?;
+                match kind {
+                    Kind::Plans => self.export_plans(actor, unit, q.year).await,
+                    Kind::Evaluations => self.export_evaluations(actor, unit, q.year).await,
+                    _ => self.export_tasks(actor, unit, q.year).await,
+                }
+            }
             Kind::Registrations | Kind::Reviews => {
                 let movement = self.movement(actor, need_of()?).await?;
                 let unit = q.unit.unwrap_or(movement.unit_id);
@@ -136,12 +137,10 @@ impl App {
         self.index().tree().unit(id).map(|u| u.code.clone()).unwrap_or_default()
     }
 
-    /// The people who belonged to the subtree of `unit` during `year`.
+    /// The people who belonged to the subtree of `unit` during `year` (a checked year).
     async fn people_of_year(&self, actor: &Actor, unit: Id, year: i32) -> Result<Vec<Person>> {
         self.check(actor, unit, Resource::Person, false)?;
-        let first = NaiveDate::from_ymd_opt(year, 1, 1)
-            .ok_or_else(|| Error::field("year", "Năm không hợp lệ", "Invalid year"))?;
-        let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
+        let (first, last) = (Period::year(year).first_day(), Period::year(year).last_day());
         let units = self.index().tree().subtree_on(unit, last);
         let mut people = people_store::in_units_during(&self.store, &units, first, last).await?;
         if actor.role == lamtheo_domain::access::Role::Member {
@@ -211,8 +210,7 @@ impl App {
             }
         }
         if actor.role != lamtheo_domain::access::Role::Member {
-            let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
-            let units = self.index().tree().subtree_on(unit, last);
+            let units = self.index().tree().subtree_on(unit, Period::year(year).last_day());
             for e in evaluation_store::of_subjects(&self.store, Subject::Unit, &units, year).await? {
                 rows.push(row(String::new(), self.unit_code(e.subject_id), &e));
             }
@@ -222,9 +220,7 @@ impl App {
 
     async fn export_tasks(&self, actor: &Actor, unit: Id, year: i32) -> Result<Vec<Vec<String>>> {
         self.check(actor, unit, Resource::Activity, false)?;
-        let last = NaiveDate::from_ymd_opt(year, 12, 31)
-            .ok_or_else(|| Error::field("year", "Năm không hợp lệ", "Invalid year"))?;
-        let units = self.index().tree().subtree_on(unit, last);
+        let units = self.index().tree().subtree_on(unit, Period::year(year).last_day());
         let tasks = task_store::of_units(&self.store, &units, year, year).await?;
         Ok(tasks
             .into_iter()
@@ -236,7 +232,7 @@ impl App {
                     t.title,
                     t.field,
                     t.responsible,
-                    task_status_word(t.status).to_string(),
+                    t.status.label_vi().to_string(),
                     t.result,
                 ]
             })

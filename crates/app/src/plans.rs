@@ -142,9 +142,7 @@ impl App {
         submit: bool,
     ) -> Result<Id> {
         let person = self.own_person(actor)?;
-        if !(2000..=2100).contains(&year) {
-            return Err(Error::field("year", "Năm không hợp lệ", "Invalid year"));
-        }
+        lamtheo_domain::period::check_year("year", year)?;
         let content = plan_content(content)?;
         let (from_year, to_year) = kind.years_for(year);
         let existing = store::of_person(&self.store, person)

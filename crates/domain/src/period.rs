@@ -2,6 +2,21 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+/// The years the campaign's records belong to; a year outside them is a typing error.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// `year` within `YEARS`, or an error naming `field`.
+pub fn check_year(field: &str, year: i32) -> crate::Result<()> {
+    if YEARS.contains(&year) {
+        return Ok(());
+    }
+    Err(crate::Error::field(
+        field,
+        format!("Năm {year} không hợp lệ: cần từ {} đến {}", YEARS.start(), YEARS.end()),
+        format!("Invalid year {year}: expected {} to {}", YEARS.start(), YEARS.end()),
+    ))
+}
+
 /// A month as a single number (year * 12 + month - 1) so ranges are integer intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Month(pub i32);
@@ -41,6 +56,16 @@ impl Period {
     }
     pub fn year(year: i32) -> Period {
         Period::new(Month::new(year, 1), Month::new(year, 12))
+    }
+    /// A year (quarter 0) or one of its quarters (1–4).
+    pub fn quarter(year: i32, quarter: i32) -> Period {
+        match quarter {
+            1..=4 => {
+                let first = (quarter as u32 - 1) * 3 + 1;
+                Period::new(Month::new(year, first), Month::new(year, first + 2))
+            }
+            _ => Period::year(year),
+        }
     }
     pub fn first_day(&self) -> NaiveDate {
         self.from.first_day()

@@ -586,3 +586,20 @@ async fn staff_split_a_cell_on_its_page_assigning_each_member() {
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{}: {}", s.engine, res.body);
     }
 }
+
+#[tokio::test]
+async fn a_year_out_of_range_is_a_clear_error_not_a_crash() {
+    for s in sites().await {
+        let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+        let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+        for path in [
+            format!("/units/{t}/evaluations?year=300000"),
+            format!("/exports/tasks.xlsx?unit={t}&year=300000"),
+            format!("/api/v1/units/{t}/evaluations?year=300000"),
+        ] {
+            let res = call(&s.router, get(&path, &admin)).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {path}", s.engine);
+            assert!(res.body.contains("300000"), "{}: {path}: the message names the year: {}", s.engine, res.body);
+        }
+    }
+}
