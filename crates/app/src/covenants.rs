@@ -180,8 +180,13 @@ impl App {
 
     pub async fn covenant_report(&self, actor: &Actor, id: Id) -> Result<CovenantReport> {
         let c = self.covenant(actor, id).await?;
-        let signatories = store::signatories(&self.store, id).await?;
-        let scores = store::scores(&self.store, id).await?;
+        self.covenant_report_of(c).await
+    }
+
+    /// Signatures, scores and ranking of a covenant the caller may see.
+    async fn covenant_report_of(&self, c: Campaign) -> Result<CovenantReport> {
+        let signatories = store::signatories(&self.store, c.id).await?;
+        let scores = store::scores(&self.store, c.id).await?;
         let today = today();
         let mut rows: Vec<RankRow> = signatories
             .iter()
@@ -256,7 +261,7 @@ impl App {
                 continue;
             }
             let organised_here = self.index().tree().is_within_on(c.unit_id, unit, as_of);
-            let report = self.covenant_report(actor, c.id).await?;
+            let report = self.covenant_report_of(c).await?;
             let own = report.rows.iter().find(|r| r.unit_id == unit).cloned();
             if organised_here || own.is_some() {
                 out.push((report, own));

@@ -172,12 +172,12 @@ impl App {
         as_of: NaiveDate,
     ) -> Result<MovementReport> {
         let m = self.movement(actor, movement).await?;
-        self.report_of(actor, m, unit, as_of, true).await
+        self.movement_report_of(actor, m, unit, as_of, true).await
     }
 
     /// The figures of `m` over the part of `unit`'s subtree it reaches, and with `roster`
     /// each expected person's line.
-    async fn report_of(
+    async fn movement_report_of(
         &self,
         actor: &Actor,
         m: Movement,
@@ -263,7 +263,7 @@ impl App {
             if !reaches || m.to_date < period.first_day() || m.from_date > period.last_day() {
                 continue;
             }
-            out.push(self.report_of(actor, m, unit, as_of, false).await?);
+            out.push(self.movement_report_of(actor, m, unit, as_of, false).await?);
         }
         Ok(out)
     }

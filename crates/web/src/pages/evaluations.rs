@@ -67,40 +67,26 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
     let view = app.unit_view(&s.actor, unit, year_end).map_err(|e| s.fail(e))?;
     let people = app.members_on(&s.actor, unit, year_end).await.map_err(|e| s.fail(e))?;
-    let given: HashMap<Id, Evaluation> = app
-        .evaluations_of(&s.actor, unit, year, q.quarter)
-        .await
-        .map_err(|e| s.fail(e))?
-        .into_iter()
-        .map(|e| (e.subject_id, e))
-        .collect();
-    let rows = people
-        .iter()
-        .map(|p| EvalRow {
-            id: p.id,
-            name: p.full_name.clone(),
-            level: given.get(&p.id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default(),
-            score: given.get(&p.id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default(),
-        })
-        .collect();
-    let children: Vec<_> = view.children.iter().filter(|c| !c.historic).collect();
-    let child_ids: Vec<Id> = children.iter().map(|c| c.id).collect();
-    let unit_given: HashMap<Id, Evaluation> = app
-        .unit_ratings(&s.actor, &child_ids, year, q.quarter)
-        .await
-        .map_err(|e| s.fail(e))?
-        .into_iter()
-        .map(|e| (e.subject_id, e))
-        .collect();
-    let units = children
-        .iter()
-        .map(|c| EvalRow {
-            id: c.id,
-            name: c.name.clone(),
-            level: unit_given.get(&c.id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default(),
-            score: unit_given.get(&c.id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default(),
-        })
-        .collect();
+    // One line of the entry form per person or organisation, with the rating already given.
+    let lines = |subjects: Vec<(Id, String)>, given: Vec<Evaluation>| -> Vec<EvalRow> {
+        let given: HashMap<Id, Evaluation> = given.into_iter().map(|e| (e.subject_id, e)).collect();
+        subjects
+            .into_iter()
+            .map(|(id, name)| EvalRow {
+                id,
+                name,
+                level: given.get(&id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default(),
+                score: given.get(&id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default(),
+            })
+            .collect()
+    };
+    let given = app.evaluations_of(&s.actor, unit, year, q.quarter).await.map_err(|e| s.fail(e))?;
+    let rows = lines(people.into_iter().map(|p| (p.id, p.full_name)).collect(), given);
+    let children: Vec<(Id, String)> =
+        view.children.iter().filter(|c| !c.historic).map(|c| (c.id, c.name.clone())).collect();
+    let child_ids: Vec<Id> = children.iter().map(|c| c.0).collect();
+    let given = app.unit_ratings(&s.actor, &child_ids, year, q.quarter).await.map_err(|e| s.fail(e))?;
+    let units = lines(children, given);
     let summary = app
         .evaluation_report(&s.actor, unit, year, q.quarter, year_end, t.en)
         .await

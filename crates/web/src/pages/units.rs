@@ -298,9 +298,9 @@ async fn unit_page(
                 text.push_str(&format!(
                     "; {} {}/{} ({} {})",
                     t.s("đơn vị xếp thứ", "this unit ranks"),
-                    own.rank,
-                    r.rows.len(),
-                    own.total,
+                    fmt::int(own.rank),
+                    fmt::int(r.rows.len()),
+                    fmt::int(own.total),
                     t.s("điểm", "points")
                 ));
             }
