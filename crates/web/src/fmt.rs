@@ -46,6 +46,13 @@ pub fn month(m: Month) -> String {
     format!("{}/{}", m.month(), m.year())
 }
 
+/// A monthly review of an emulation registration: "5/2025: đạt — comment".
+pub fn review(t: crate::i18n::Lang, r: &lamtheo_domain::emulation::Review) -> String {
+    let met = if r.met { t.s("đạt", "met") } else { t.s("chưa đạt", "not met") };
+    let comment = if r.comment.is_empty() { String::new() } else { format!(" — {}", r.comment) };
+    format!("{}: {met}{comment}", month(Month(r.month)))
+}
+
 /// The period and as-of date a page or API call asks for, defaulting to this year and today.
 pub fn period_and_as_of(
     from: Option<&str>,

@@ -121,18 +121,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
             name: row.person.full_name.clone(),
             member: row.person.is_member,
             registration: row.registration.as_ref().map(|x| (x.id, x.content.clone())),
-            reviews: row
-                .reviews
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{}: {}",
-                        fmt::month(lamtheo_domain::period::Month(v.month)),
-                        if v.met { "đạt" } else { "chưa đạt" }
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
+            reviews: row.reviews.iter().map(|v| fmt::review(s.t, v)).collect::<Vec<_>>().join(", "),
         })
         .collect();
     let months = r.months.iter().map(|(m, met, not)| (fmt::month(*m), fmt::int(*met), fmt::int(*not))).collect();

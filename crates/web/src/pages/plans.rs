@@ -132,16 +132,7 @@ async fn me(State(st): State<AppState>, s: Session, Query(q): Query<YearQuery>) 
             title: m.movement.title.clone(),
             dates: format!("{} – {}", fmt::date(m.movement.from_date), fmt::date(m.movement.to_date)),
             registration: m.registration.as_ref().map(|r| (r.content.clone(), fmt::date(r.registered_on))),
-            reviews: m
-                .reviews
-                .iter()
-                .map(|r| {
-                    let month = lamtheo_domain::period::Month(r.month);
-                    let met = if r.met { t.s("đạt", "met") } else { t.s("chưa đạt", "not met") };
-                    let comment = if r.comment.is_empty() { String::new() } else { format!(" — {}", r.comment) };
-                    format!("{}/{}: {met}{comment}", month.month(), month.year())
-                })
-                .collect(),
+            reviews: m.reviews.iter().map(|r| fmt::review(t, r)).collect(),
         })
         .collect();
     let evaluations = page
