@@ -216,11 +216,7 @@ async fn unit_page(
         .map_err(|e| s.fail(e))?
         .iter()
         .map(|f| {
-            let years = if f.from_year == f.to_year {
-                f.from_year.to_string()
-            } else {
-                format!("{}–{}", f.from_year, f.to_year)
-            };
+            let years = fmt::years(f.from_year, f.to_year);
             (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate())
         })
         .collect();
