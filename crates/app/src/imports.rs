@@ -3,12 +3,14 @@
 //! audited transaction — or nothing. Matching is by natural keys (unit code, card number or
 //! person ID, conference code), so importing the same file twice changes nothing.
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{Attendance, ConnectionPoint, Topic};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
-use lamtheo_importer::{self as importer, Kind, ParseFailure, RowError};
+use lamtheo_importer::{self as importer, Kind, Parsed, Reading, RowError};
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
 use serde::Serialize;
 
@@ -64,7 +66,8 @@ pub(crate) fn row_err(file: &str, row: usize, column: &str, vi: String, en: Stri
 }
 
 impl App {
-    /// Imports a file of any kind (see `Kind`).
+    /// Imports a file of any kind (see `Kind`). The role is checked before a byte of the file
+    /// is read; the file is parsed off the async runtime, a few at a time, within `limits()`.
     pub async fn import(
         &self,
         actor: &Actor,
@@ -73,65 +76,114 @@ impl App {
         bytes: &[u8],
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
-        let mut pp = |done, total| progress("parse", done, total);
-        // Rows that parsed are still checked against the database when others did not, so
-        // that the person sees every problem of the file at once.
-        fn split<T>(parsed: Result<Vec<T>, ParseFailure<T>>) -> (Vec<T>, Vec<RowError>) {
-            parsed.map_or_else(|f| (f.valid, f.errors), |rows| (rows, Vec::new()))
-        }
+        self.check_import(actor, kind)?;
+        let bytes: Arc<[u8]> = bytes.into();
         let summary = match kind {
             Kind::Units => {
-                let (rows, errors) = split(importer::parse_units(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_units).await?;
                 self.import_units(actor, file, rows, errors, progress).await?
             }
             Kind::People => {
-                let (rows, errors) = split(importer::parse_people(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_people).await?;
                 self.import_people(actor, file, rows, errors, progress).await?
             }
             Kind::Conferences => {
-                let (rows, errors) = split(importer::parse_conferences(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_conferences).await?;
                 self.import_conferences(actor, file, rows, errors, progress).await?
             }
             Kind::Attendance => {
-                let (rows, errors) = split(importer::parse_attendance(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_attendance).await?;
                 self.import_attendance(actor, file, rows, errors, progress).await?
             }
             Kind::Points => {
-                let (rows, errors) = split(importer::parse_points(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_points).await?;
                 self.import_points(actor, file, rows, errors, progress).await?
             }
             // The campaign activities are not in the in-memory index: nothing to reload.
             Kind::Plans => {
-                let (rows, errors) = split(importer::parse_plans(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_plans).await?;
                 return self.import_plans(actor, file, rows, errors, progress).await;
             }
             Kind::Registrations => {
-                let (rows, errors) = split(importer::parse_registrations(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_registrations).await?;
                 return self.import_registrations(actor, file, rows, errors, progress).await;
             }
             Kind::Reviews => {
-                let (rows, errors) = split(importer::parse_reviews(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_reviews).await?;
                 return self.import_reviews(actor, file, rows, errors, progress).await;
             }
             Kind::Evaluations => {
-                let (rows, errors) = split(importer::parse_evaluations(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_evaluations).await?;
                 return self.import_evaluations(actor, file, rows, errors, progress).await;
             }
             Kind::CovenantUnits => {
-                let (rows, errors) = split(importer::parse_covenant_units(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_covenant_units).await?;
                 return self.import_covenant_units(actor, file, rows, errors, progress).await;
             }
             Kind::CovenantScores => {
-                let (rows, errors) = split(importer::parse_covenant_scores(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_covenant_scores).await?;
                 return self.import_covenant_scores(actor, file, rows, errors, progress).await;
             }
             Kind::Tasks => {
-                let (rows, errors) = split(importer::parse_tasks(file, bytes, &mut pp));
+                let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_tasks).await?;
                 return self.import_tasks(actor, file, rows, errors, progress).await;
             }
         };
         self.reload_index().await?;
         Ok(summary)
+    }
+
+    /// May `actor` import files of `kind` at all? Asked before an upload is read, so that an
+    /// account that may not write such records cannot make the server parse anything.
+    /// (Each row is checked against the actor's scope afterwards.)
+    pub fn check_import(&self, actor: &Actor, kind: Kind) -> Result<()> {
+        let resource = match kind {
+            Kind::Units => Resource::Tree,
+            Kind::People => Resource::Person,
+            Kind::Conferences | Kind::Attendance | Kind::Points => Resource::Conference,
+            Kind::Plans
+            | Kind::Registrations
+            | Kind::Reviews
+            | Kind::Evaluations
+            | Kind::CovenantUnits
+            | Kind::CovenantScores
+            | Kind::Tasks => Resource::Activity,
+        };
+        self.check_role(actor, resource, true)
+    }
+
+    /// Parses a file on the blocking pool, at most `PARSERS` at a time, reporting its progress
+    /// as the "parse" stage. Rows that parsed come back with the errors of those that did not,
+    /// so that they are still checked against the database and the person sees every problem
+    /// of the file at once.
+    async fn parse<T: Send + 'static>(
+        &self,
+        file: &str,
+        bytes: &Arc<[u8]>,
+        progress: Progress<'_>,
+        parse: fn(&str, &[u8], &mut Reading<'_>) -> Parsed<T>,
+    ) -> Result<(Vec<T>, Vec<RowError>)> {
+        let _turn = self.parsers.acquire().await.map_err(Error::internal)?;
+        let done = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+        let mut task = {
+            let (file, bytes, done, limits) = (file.to_string(), bytes.clone(), done.clone(), self.limits);
+            tokio::task::spawn_blocking(move || {
+                let mut reading = Reading::new(limits).with_progress(move |d, t| {
+                    done.0.store(d, Ordering::Relaxed);
+                    done.1.store(t, Ordering::Relaxed);
+                });
+                parse(&file, &bytes, &mut reading)
+            })
+        };
+        let parsed = loop {
+            tokio::select! {
+                parsed = &mut task => break parsed.map_err(Error::internal)?,
+                _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                    progress("parse", done.0.load(Ordering::Relaxed), done.1.load(Ordering::Relaxed));
+                }
+            }
+        };
+        Ok(parsed.map_or_else(|f| (f.valid, f.errors), |rows| (rows, Vec::new())))
     }
 
     /// A unit code from a file: it must exist and the actor must be allowed to write there.

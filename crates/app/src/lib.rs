@@ -8,7 +8,9 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use lamtheo_analytics::Index;
 use lamtheo_domain::Result;
+use lamtheo_importer::Limits;
 use lamtheo_store::Store;
+use tokio::sync::Semaphore;
 
 mod activity_imports;
 mod audit;
@@ -29,6 +31,9 @@ pub mod tree;
 
 pub use loader::load_index;
 
+/// Import files parsed at once; more wait their turn.
+const PARSERS: usize = 2;
+
 #[derive(Clone)]
 pub struct App {
     pub store: Store,
@@ -36,6 +41,11 @@ pub struct App {
     limiter: Arc<auth::RateLimiter>,
     /// Codes of the unit kinds that are party organisations (kinds are data, read at start).
     party_kinds: Arc<Vec<String>>,
+    /// What one import file may cost.
+    limits: Limits,
+    /// Turns to parse an import file: parsing is CPU-bound and runs off the async runtime,
+    /// so that a few uploads at once cannot take every core from the pages.
+    parsers: Arc<Semaphore>,
 }
 
 impl App {
@@ -54,7 +64,20 @@ impl App {
             index: Arc::new(RwLock::new(index)),
             limiter: Arc::new(auth::RateLimiter::default()),
             party_kinds: Arc::new(party_kinds),
+            limits: Limits::default(),
+            parsers: Arc::new(Semaphore::new(PARSERS)),
         })
+    }
+
+    /// The same service with other bounds on import files.
+    pub fn with_limits(mut self, limits: Limits) -> App {
+        self.limits = limits;
+        self
+    }
+
+    /// What one import file may cost (the upload routes bound their bodies by it).
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     pub(crate) fn index(&self) -> RwLockReadGuard<'_, Index> {

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lamtheo_app::auth::NewUser;
 use lamtheo_app::App;
 use lamtheo_domain::access::{Actor, Role};
-use lamtheo_importer::Kind;
+use lamtheo_importer::{Kind, Limits};
 
 mod bench;
 mod demo;
@@ -23,8 +23,41 @@ struct Cli {
     /// sqlite://FILE (default) or postgres://user@host/db
     #[arg(long, global = true, env = "LAMTHEO_DATABASE_URL", default_value = "sqlite://lamtheo.db")]
     database_url: String,
+    #[command(flatten)]
+    limits: LimitArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// What one import file may cost (see `lamtheo_importer::Limits` for the defaults' reasons).
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Largest import file, in MB
+    #[arg(long, global = true, env = "LAMTHEO_MAX_FILE_MB", default_value_t = Limits::default().file_bytes >> 20)]
+    max_file_mb: u64,
+    /// Largest size one part of an .xlsx file may unpack to, in MB
+    #[arg(long, global = true, env = "LAMTHEO_MAX_UNPACKED_MB", default_value_t = Limits::default().part_bytes >> 20)]
+    max_unpacked_mb: u64,
+    /// Most rows in one import file
+    #[arg(long, global = true, env = "LAMTHEO_MAX_ROWS", default_value_t = Limits::default().rows)]
+    max_rows: u64,
+    /// Most filled cells in one import file
+    #[arg(long, global = true, env = "LAMTHEO_MAX_CELLS", default_value_t = Limits::default().cells)]
+    max_cells: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let part_bytes = self.max_unpacked_mb << 20;
+        Limits {
+            file_bytes: self.max_file_mb << 20,
+            part_bytes,
+            total_bytes: Limits::default().total_bytes.max(part_bytes * 2),
+            rows: self.max_rows,
+            cells: self.max_cells,
+            ..Limits::default()
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -154,7 +187,7 @@ async fn main() -> Result<()> {
             println!("Đã cập nhật cấu trúc cơ sở dữ liệu / migrations applied");
         }
         Command::Serve { listen, demo, secure_cookies } => {
-            serve(&cli.database_url, &listen, demo, secure_cookies).await?
+            serve(&cli.database_url, &listen, demo, secure_cookies, cli.limits.limits()).await?
         }
         Command::User { command: UserCommand::Add { username, role, scope, password } } => {
             let app = App::open(&cli.database_url).await?;
@@ -178,15 +211,22 @@ async fn main() -> Result<()> {
                 let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.slug()).collect();
                 format!("unknown kind {kind}: use one of {}", kinds.join(", "))
             })?;
+            let limits = cli.limits.limits();
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let size = std::fs::metadata(&file).with_context(|| format!("cannot read {}", file.display()))?.len();
+            if size > limits.file_bytes {
+                let e = limits.file_too_large(&name);
+                eprintln!("{e}");
+                bail!("{}", e.message_en);
+            }
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let app = App::open(&cli.database_url).await?;
+            let app = App::open(&cli.database_url).await?.with_limits(limits);
             let pb = bar(0);
             let progress = |stage: &str, done: u64, total: u64| {
                 pb.set_message(stage.to_string());
                 pb.set_length(total);
                 pb.set_position(done);
             };
-            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             match app.import(&Actor::system(), kind, &name, &bytes, &progress).await {
                 Ok(s) => {
                     pb.finish_and_clear();
@@ -268,9 +308,9 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, limits: Limits) -> Result<()> {
     let started = Instant::now();
-    let app = App::open(url).await?;
+    let app = App::open(url).await?.with_limits(limits);
     let mut login = None;
     if demo {
         if lamtheo_store::bulk::count(&app.store, "units").await? > 0 {

@@ -10,9 +10,7 @@ use serde::Serialize;
 
 use crate::fields::Fields;
 use crate::records::{earlier_row, parse_with};
-use crate::{Kind, ParseFailure};
-
-type Parsed<T> = Result<Vec<T>, ParseFailure<T>>;
+use crate::{Kind, Parsed, Reading};
 
 /// A personal plan or commitment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,7 +117,7 @@ fn check_repeat(f: &mut Fields, seen: &mut HashMap<String, usize>, column: &str,
     }
 }
 
-pub fn parse_plans(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Parsed<PlanRow> {
+pub fn parse_plans(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parsed<PlanRow> {
     const KINDS: &[(&str, PlanKind)] = &[
         ("ke hoach nhiem ky", PlanKind::TermPlan),
         ("term plan", PlanKind::TermPlan),
@@ -139,7 +137,7 @@ pub fn parse_plans(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64))
         ("returned", PlanStatus::Returned),
     ];
     let mut seen = HashMap::new();
-    parse_with(Kind::Plans, file, bytes, progress, |f| {
+    parse_with(Kind::Plans, file, bytes, reading, |f| {
         let person_key = f.text("Mã định danh hoặc số thẻ").unwrap_or_default();
         let kind = f.choice(
             "Loại",
@@ -177,9 +175,9 @@ pub fn parse_plans(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64))
     })
 }
 
-pub fn parse_registrations(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Parsed<RegistrationRow> {
+pub fn parse_registrations(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parsed<RegistrationRow> {
     let mut seen = HashMap::new();
-    parse_with(Kind::Registrations, file, bytes, progress, |f| {
+    parse_with(Kind::Registrations, file, bytes, reading, |f| {
         let movement = f.number_in("Số hiệu phong trào", IDS).unwrap_or_default();
         let person_key = f.text("Mã định danh hoặc số thẻ").unwrap_or_default();
         check_repeat(f, &mut seen, "Mã định danh hoặc số thẻ", &[&movement.to_string(), &person_key]);
@@ -193,10 +191,10 @@ pub fn parse_registrations(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u6
     })
 }
 
-pub fn parse_reviews(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Parsed<MonthlyReviewRow> {
+pub fn parse_reviews(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parsed<MonthlyReviewRow> {
     const RESULTS: &[(&str, bool)] = &[("dat", true), ("met", true), ("khong dat", false), ("not met", false)];
     let mut seen = HashMap::new();
-    parse_with(Kind::Reviews, file, bytes, progress, |f| {
+    parse_with(Kind::Reviews, file, bytes, reading, |f| {
         let movement = f.number_in("Số hiệu phong trào", IDS).unwrap_or_default();
         let person_key = f.text("Mã định danh hoặc số thẻ").unwrap_or_default();
         let month = f.month("Tháng").unwrap_or_default();
@@ -214,9 +212,9 @@ pub fn parse_reviews(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64
     })
 }
 
-pub fn parse_evaluations(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Parsed<EvaluationRow> {
+pub fn parse_evaluations(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parsed<EvaluationRow> {
     let mut seen = HashMap::new();
-    parse_with(Kind::Evaluations, file, bytes, progress, |f| {
+    parse_with(Kind::Evaluations, file, bytes, reading, |f| {
         let person_key = f.text("Mã định danh hoặc số thẻ");
         let unit_code = f.text("Mã đơn vị");
         let subject = match (&person_key, &unit_code) {
@@ -253,9 +251,9 @@ pub fn parse_evaluations(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64,
     })
 }
 
-pub fn parse_covenant_units(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Parsed<SignatoryRow> {
+pub fn parse_covenant_units(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parsed<SignatoryRow> {
     let mut seen = HashMap::new();
-    parse_with(Kind::CovenantUnits, file, bytes, progress, |f| {
+    parse_with(Kind::CovenantUnits, file, bytes, reading, |f| {
         let covenant = f.number_in("Số hiệu giao ước", IDS).unwrap_or_default();
         let unit_code = f.text("Mã đơn vị").unwrap_or_default();
         check_repeat(f, &mut seen, "Mã đơn vị", &[&covenant.to_string(), &unit_code]);
@@ -269,9 +267,9 @@ pub fn parse_covenant_units(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u
     })
 }
 
-pub fn parse_covenant_scores(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Parsed<ScoreRow> {
+pub fn parse_covenant_scores(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parsed<ScoreRow> {
     let mut seen = HashMap::new();
-    parse_with(Kind::CovenantScores, file, bytes, progress, |f| {
+    parse_with(Kind::CovenantScores, file, bytes, reading, |f| {
         let covenant = f.number_in("Số hiệu giao ước", IDS).unwrap_or_default();
         let unit_code = f.text("Mã đơn vị").unwrap_or_default();
         let group = f.number_in("Nhóm nội dung", 1..=100).unwrap_or_default() as i32;
@@ -286,7 +284,7 @@ pub fn parse_covenant_scores(file: &str, bytes: &[u8], progress: &mut dyn FnMut(
     })
 }
 
-pub fn parse_tasks(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Parsed<TaskRow> {
+pub fn parse_tasks(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parsed<TaskRow> {
     const STATUSES: &[(&str, TaskStatus)] = &[
         ("da xac dinh", TaskStatus::Planned),
         ("chosen", TaskStatus::Planned),
@@ -298,7 +296,7 @@ pub fn parse_tasks(file: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64))
         ("dropped", TaskStatus::Dropped),
     ];
     let mut seen = HashMap::new();
-    parse_with(Kind::Tasks, file, bytes, progress, |f| {
+    parse_with(Kind::Tasks, file, bytes, reading, |f| {
         let unit_code = f.text("Mã đơn vị").unwrap_or_default();
         let from_year = f.number_in("Từ năm", YEARS).unwrap_or_default() as i32;
         let to_year = f.number_in("Đến năm", YEARS).map_or(from_year, |y| y as i32);

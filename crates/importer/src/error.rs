@@ -46,7 +46,10 @@ pub struct ParseFailure<T> {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, dòng {}", self.file, self.row)?;
+        write!(f, "{}", self.file)?;
+        if self.row > 0 {
+            write!(f, ", dòng {}", self.row)?;
+        }
         if !self.column.is_empty() {
             write!(f, ", cột «{}»", self.column)?;
         }

@@ -7,10 +7,10 @@
 //! error found in it, each naming file, row and column in Vietnamese and English.
 //!
 //! ```
-//! use lamtheo_importer::{parse_units, template_csv, Kind};
+//! use lamtheo_importer::{parse_units, template_csv, Kind, Reading};
 //!
 //! let csv = template_csv(Kind::Units);
-//! let units = parse_units("units.csv", &csv, &mut |_, _| {}).unwrap();
+//! let units = parse_units("units.csv", &csv, &mut Reading::default()).unwrap();
 //! assert_eq!(units[0].code, "CB-VP01");
 //! ```
 mod activity_columns;
@@ -19,6 +19,7 @@ mod columns;
 mod doc;
 mod error;
 mod fields;
+mod limits;
 mod records;
 mod table;
 mod template;
@@ -32,11 +33,39 @@ pub use doc::columns_markdown;
 pub use error::{ParseFailure, RowError, TemplateError};
 pub use lamtheo_domain::conference::AttendanceStatus;
 pub use lamtheo_domain::people::Gender;
+pub use limits::Limits;
 pub use records::{
     parse_attendance, parse_conferences, parse_people, parse_points, parse_units, AttendanceRow, ConferenceRow,
     PersonRow, PointRow, UnitRow,
 };
 pub use template::{template_csv, template_xlsx, write_xlsx};
+
+/// What a parse function returns: every record, or every error with the records that had none.
+pub type Parsed<T> = Result<Vec<T>, ParseFailure<T>>;
+
+/// How a file is read: the limits it must stay within, and whom to tell how far reading has
+/// got (bytes or rows done, of the total).
+pub struct Reading<'a> {
+    pub limits: Limits,
+    pub progress: Box<dyn FnMut(u64, u64) + Send + 'a>,
+}
+
+impl Default for Reading<'_> {
+    fn default() -> Self {
+        Reading::new(Limits::default())
+    }
+}
+
+impl<'a> Reading<'a> {
+    pub fn new(limits: Limits) -> Reading<'a> {
+        Reading { limits, progress: Box::new(|_, _| {}) }
+    }
+
+    pub fn with_progress(mut self, progress: impl FnMut(u64, u64) + Send + 'a) -> Reading<'a> {
+        self.progress = Box::new(progress);
+        self
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::fields::Fields;
-use crate::{table, AttendanceStatus, Gender, Kind, ParseFailure};
+use crate::{table, AttendanceStatus, Gender, Kind, ParseFailure, Reading};
 
 /// A unit of the organisation tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,13 +88,13 @@ pub(crate) fn parse_with<T>(
     kind: Kind,
     file: &str,
     bytes: &[u8],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
     mut build: impl FnMut(&mut Fields) -> T,
 ) -> Result<Vec<T>, ParseFailure<T>> {
     let columns = kind.columns();
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    table::read_rows(file, bytes, columns, progress, &mut errors, &mut |row, values, errors| {
+    table::read_rows(file, bytes, columns, reading, &mut errors, &mut |row, values, errors| {
         let before = errors.len();
         let record = build(&mut Fields::new(file, row, columns, &values, errors));
         if errors.len() == before {
@@ -136,10 +136,10 @@ pub(crate) fn check_unique(fields: &mut Fields, seen: &mut HashMap<String, usize
 pub fn parse_units(
     file_name: &str,
     bytes: &[u8],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
 ) -> Result<Vec<UnitRow>, ParseFailure<UnitRow>> {
     let mut codes = HashMap::new();
-    parse_with(Kind::Units, file_name, bytes, progress, |f| {
+    parse_with(Kind::Units, file_name, bytes, reading, |f| {
         let code = f.text("Mã đơn vị").unwrap_or_default();
         let parent_code = f.text("Mã đơn vị cấp trên");
         if !code.is_empty() {
@@ -166,13 +166,13 @@ pub fn parse_units(
 pub fn parse_people(
     file_name: &str,
     bytes: &[u8],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
 ) -> Result<Vec<PersonRow>, ParseFailure<PersonRow>> {
     const GENDERS: &[(&str, Gender)] =
         &[("nam", Gender::Male), ("nu", Gender::Female), ("male", Gender::Male), ("female", Gender::Female)];
     let mut person_ids = HashMap::new();
     let mut card_numbers = HashMap::new();
-    parse_with(Kind::People, file_name, bytes, progress, |f| {
+    parse_with(Kind::People, file_name, bytes, reading, |f| {
         let person_id = f.text("Mã định danh");
         let card_number = f.text("Số thẻ đảng viên");
         match (&person_id, &card_number) {
@@ -228,12 +228,12 @@ pub fn parse_people(
 pub fn parse_conferences(
     file_name: &str,
     bytes: &[u8],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
 ) -> Result<Vec<ConferenceRow>, ParseFailure<ConferenceRow>> {
     const FORMATS: &[(&str, bool)] =
         &[("truc tiep", false), ("in person", false), ("truc tuyen", true), ("online", true)];
     let mut codes = HashMap::new();
-    parse_with(Kind::Conferences, file_name, bytes, progress, |f| {
+    parse_with(Kind::Conferences, file_name, bytes, reading, |f| {
         let code = f.text("Mã hội nghị").unwrap_or_default();
         if !code.is_empty() {
             check_unique(f, &mut codes, "Mã hội nghị", &code);
@@ -265,7 +265,7 @@ pub fn parse_conferences(
 pub fn parse_attendance(
     file_name: &str,
     bytes: &[u8],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
 ) -> Result<Vec<AttendanceRow>, ParseFailure<AttendanceRow>> {
     const STATUSES: &[(&str, AttendanceStatus)] = &[
         ("co mat", AttendanceStatus::Present),
@@ -276,7 +276,7 @@ pub fn parse_attendance(
         ("absent", AttendanceStatus::Absent),
     ];
     let mut seen = HashMap::new();
-    parse_with(Kind::Attendance, file_name, bytes, progress, |f| {
+    parse_with(Kind::Attendance, file_name, bytes, reading, |f| {
         let conference_code = f.text("Mã hội nghị").unwrap_or_default();
         let person_key = f.text("Mã định danh hoặc số thẻ").unwrap_or_default();
         if !conference_code.is_empty() && !person_key.is_empty() {
@@ -316,10 +316,10 @@ pub fn parse_attendance(
 pub fn parse_points(
     file_name: &str,
     bytes: &[u8],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
 ) -> Result<Vec<PointRow>, ParseFailure<PointRow>> {
     let mut seen = HashMap::new();
-    parse_with(Kind::Points, file_name, bytes, progress, |f| {
+    parse_with(Kind::Points, file_name, bytes, reading, |f| {
         let conference_code = f.text("Mã hội nghị").unwrap_or_default();
         let unit_code = f.text("Mã đơn vị điểm cầu").unwrap_or_default();
         if !conference_code.is_empty() && !unit_code.is_empty() {

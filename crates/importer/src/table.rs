@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use lamtheo_domain::vn;
 
-use crate::{Column, RowError};
+use crate::{Column, Limits, Reading, RowError};
 
 /// How often (in rows) the progress callback is called.
 const PROGRESS_EVERY: usize = 1000;
@@ -20,20 +20,24 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) type OnRow<'a> = dyn FnMut(usize, Vec<String>, &mut Vec<RowError>) + 'a;
 
 /// Reads every row of `bytes` and calls `on_row` for each non-empty data row. Problems with the
-/// file as a whole (type, encoding, header) are pushed to `errors`; after a header problem no
-/// rows are read, since every row would only repeat it.
+/// file as a whole (type, encoding, header, a limit of `reading`) are pushed to `errors`; after
+/// a header problem or a limit no more rows are read, since every row would only repeat it.
 pub(crate) fn read_rows(
     file: &str,
     bytes: &[u8],
     columns: &[Column],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
     errors: &mut Vec<RowError>,
     on_row: &mut OnRow<'_>,
 ) {
+    if let Err(e) = reading.limits.check_file(file, bytes) {
+        errors.push(e);
+        return;
+    }
     let extension = Path::new(file).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match extension.as_deref() {
-        Some("csv") => read_csv(file, bytes, columns, progress, errors, on_row),
-        Some("xlsx") => read_xlsx(file, bytes, columns, progress, errors, on_row),
+        Some("csv") => read_csv(file, bytes, columns, reading, errors, on_row),
+        Some("xlsx") => read_xlsx(file, bytes, columns, reading, errors, on_row),
         _ => errors.push(RowError::new(
             file,
             0,
@@ -44,14 +48,58 @@ pub(crate) fn read_rows(
     }
 }
 
+/// Counts rows and cells against the limits and checks each cell's length, for either format.
+struct Budget<'a> {
+    file: &'a str,
+    limits: Limits,
+    cells: u64,
+}
+
+impl Budget<'_> {
+    /// Checks a row about to be handed on; `Err` stops reading.
+    fn row(
+        &mut self,
+        row: usize,
+        cells: &[String],
+        header: Option<&HeaderMap>,
+        columns: &[Column],
+    ) -> Result<(), RowError> {
+        if row as u64 > self.limits.rows {
+            return Err(self.limits.too_many_rows(self.file, row));
+        }
+        if cells.len() as u64 > self.limits.columns {
+            return Err(self.limits.too_many_columns(self.file, row));
+        }
+        self.cells += cells.iter().filter(|c| !c.is_empty()).count() as u64;
+        if self.cells > self.limits.cells {
+            return Err(self.limits.too_many_cells(self.file, row));
+        }
+        for (position, cell) in cells.iter().enumerate() {
+            let column = header.and_then(|h| h.column_at(position)).map_or("", |c| columns[c].header_vi);
+            self.limits.check_cell(self.file, row, column, cell)?;
+        }
+        Ok(())
+    }
+}
+
 fn read_csv(
     file: &str,
     bytes: &[u8],
     columns: &[Column],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
     errors: &mut Vec<RowError>,
     on_row: &mut OnRow<'_>,
 ) {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        errors.push(RowError::new(
+            file,
+            1,
+            "",
+            "Tệp ở mã UTF-16: hãy lưu lại dưới dạng «CSV UTF-8» hoặc dùng tệp .xlsx",
+            "The file is UTF-16: save it again as «CSV UTF-8» or use an .xlsx file",
+        ));
+        return;
+    }
     let total = bytes.len() as u64;
     let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let skipped = (bytes.len() - body.len()) as u64;
@@ -61,6 +109,7 @@ fn read_csv(
         .delimiter(detect_delimiter(body, columns))
         .from_reader(body);
 
+    let mut budget = Budget { file, limits: reading.limits, cells: 0 };
     let mut record = csv::ByteRecord::new();
     let mut header: Option<HeaderMap> = None;
     // The csv reader skips blank lines and a quoted cell may span lines, so neither the record
@@ -81,8 +130,8 @@ fn read_csv(
         let start = record.position().map_or(0, |p| p.byte() as usize);
         row += 1 + blank_lines_at(body, start);
 
-        let mut cells = Vec::with_capacity(record.len());
-        for field in record.iter() {
+        let mut cells = Vec::with_capacity(record.len().min(budget.limits.columns as usize + 1));
+        for field in record.iter().take(budget.limits.columns as usize + 1) {
             match std::str::from_utf8(field) {
                 Ok(text) => cells.push(text.to_string()),
                 Err(_) => {
@@ -103,18 +152,22 @@ fn read_csv(
                 }
             }
         }
+        if let Err(e) = budget.row(row, &cells, header.as_ref(), columns) {
+            errors.push(e);
+            return;
+        }
         if !feed_row(file, row, cells, columns, &mut header, errors, on_row) {
             return;
         }
         rows_read += 1;
         if rows_read % PROGRESS_EVERY == 0 {
-            progress(skipped + reader.position().byte(), total);
+            (reading.progress)(skipped + reader.position().byte(), total);
         }
     }
     if header.is_none() {
         errors.push(empty_file(file));
     }
-    progress(total, total);
+    (reading.progress)(total, total);
 }
 
 /// Counts the blank lines at `start`, where the csv reader says a record begins: that is just
@@ -167,63 +220,124 @@ fn read_xlsx(
     file: &str,
     bytes: &[u8],
     columns: &[Column],
-    progress: &mut dyn FnMut(u64, u64),
+    reading: &mut Reading<'_>,
     errors: &mut Vec<RowError>,
     on_row: &mut OnRow<'_>,
 ) {
-    let range = match calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) {
-        Ok(mut workbook) => workbook.worksheet_range_at(0),
+    let limits = reading.limits;
+    // Before calamine reads a byte: it keeps the shared strings in memory and its XML reader
+    // buffers whole text nodes, so what the parts unpack to must be known to be bounded.
+    if let Err(e) = limits.check_archive(file, bytes) {
+        errors.push(e);
+        return;
+    }
+    let mut workbook = match calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) {
+        Ok(workbook) => workbook,
         Err(e) => {
             errors.push(unreadable(file, 0, &e.to_string()));
             return;
         }
     };
-    let range = match range {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => {
+    let Some(sheet) = workbook.sheet_names().first().cloned() else {
+        errors.push(empty_file(file));
+        return;
+    };
+    // Cell by cell: a sheet's rectangle (`worksheet_range`) is allocated whole, and two cells
+    // at A1 and XFD1048576 claim 17 billion of them.
+    let mut cells = match workbook.worksheet_cells_reader(&sheet) {
+        Ok(cells) => cells,
+        Err(e) => {
             errors.push(unreadable(file, 0, &e.to_string()));
             return;
         }
-        None => {
-            errors.push(empty_file(file));
-            return;
-        }
     };
-    // The range starts at the first used cell, which is not always A1.
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let total = range.height() as u64;
+    let claimed = cells.dimensions();
+    if u64::from(claimed.end.0) + 1 > limits.rows {
+        errors.push(limits.too_many_rows(file, 0));
+        return;
+    }
+    if u64::from(claimed.end.1) + 1 > limits.columns {
+        errors.push(limits.too_many_columns(file, 0));
+        return;
+    }
+    let total = u64::from(claimed.end.0.saturating_sub(claimed.start.0)) + 1;
+    let mut budget = Budget { file, limits, cells: 0 };
     let mut header: Option<HeaderMap> = None;
-    for (i, cells) in range.rows().enumerate() {
-        let row = first_row as usize + i + 1;
-        // Leading empty columns keep their place so that column letters stay meaningful.
-        let mut texts = vec![String::new(); first_col as usize];
-        for (j, cell) in cells.iter().enumerate() {
-            if let Data::Error(e) = cell {
-                let column =
-                    header.as_ref().and_then(|h| h.column_at(first_col as usize + j)).map(|c| columns[c].header_vi);
-                if let Some(column) = column {
-                    errors.push(RowError::new(
-                        file,
-                        row,
-                        column,
-                        format!("Ô có lỗi công thức «{e}»"),
-                        format!("The cell holds a formula error «{e}»"),
-                    ));
+    // The row being gathered: its number, its texts by column, and its cells with formula errors.
+    let mut row: Option<u32> = None;
+    let mut texts: Vec<String> = Vec::new();
+    let mut formula_errors: Vec<(usize, String)> = Vec::new();
+    let mut rows_read = 0u64;
+    let mut flush = |row: u32,
+                     texts: Vec<String>,
+                     formula_errors: &mut Vec<(usize, String)>,
+                     header: &mut Option<HeaderMap>,
+                     errors: &mut Vec<RowError>|
+     -> bool {
+        let row = row as usize + 1;
+        if let Err(e) = budget.row(row, &texts, header.as_ref(), columns) {
+            errors.push(e);
+            return false;
+        }
+        for (position, e) in formula_errors.drain(..) {
+            if let Some(column) = header.as_ref().and_then(|h| h.column_at(position)).map(|c| columns[c].header_vi) {
+                errors.push(RowError::new(
+                    file,
+                    row,
+                    column,
+                    format!("Ô có lỗi công thức «{e}»"),
+                    format!("The cell holds a formula error «{e}»"),
+                ));
+            }
+        }
+        feed_row(file, row, texts, columns, header, errors, on_row)
+    };
+    loop {
+        let cell = match cells.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => {
+                errors.push(unreadable(file, row.map_or(0, |r| r as usize + 1), &e.to_string()));
+                return;
+            }
+        };
+        let (r, c) = cell.get_position();
+        if row != Some(r) {
+            if let Some(done) = row {
+                if !flush(done, std::mem::take(&mut texts), &mut formula_errors, &mut header, errors) {
+                    return;
+                }
+                rows_read += 1;
+                if rows_read.is_multiple_of(PROGRESS_EVERY as u64) {
+                    (reading.progress)(rows_read.min(total), total);
                 }
             }
-            texts.push(cell_text(cell));
+            row = Some(r);
         }
-        if !feed_row(file, row, texts, columns, &mut header, errors, on_row) {
+        let c = c as usize;
+        if c as u64 >= limits.columns {
+            errors.push(limits.too_many_columns(file, r as usize + 1));
             return;
         }
-        if (i + 1) % PROGRESS_EVERY == 0 {
-            progress(i as u64 + 1, total);
+        let value = Data::from(cell.get_value().clone());
+        if let Data::Error(e) = &value {
+            formula_errors.push((c, e.to_string()));
+        }
+        // Leading empty columns keep their place so that column letters stay meaningful.
+        if texts.len() <= c {
+            texts.resize(c + 1, String::new());
+        }
+        texts[c] = cell_text(&value);
+    }
+    if let Some(done) = row {
+        if !flush(done, texts, &mut formula_errors, &mut header, errors) {
+            return;
         }
     }
     if header.is_none() {
         errors.push(empty_file(file));
     }
-    progress(total, total);
+    (reading.progress)(total, total);
 }
 
 /// The text a cell stands for, written the way a person would type it into a CSV file so that

@@ -10,8 +10,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn no_progress() -> impl FnMut(u64, u64) {
-    |_, _| {}
+fn no_progress() -> Reading<'static> {
+    Reading::default()
 }
 
 /// (row, column) of every error, for compact assertions.
@@ -251,7 +251,12 @@ fn xlsx_round_trip_with_numbers_and_date_cells() {
     let bytes = workbook.save_to_buffer().unwrap();
 
     let mut calls = Vec::new();
-    let rows = parse_conferences("hoi-nghi.XLSX", &bytes, &mut |done, total| calls.push((done, total))).unwrap();
+    let rows = parse_conferences(
+        "hoi-nghi.XLSX",
+        &bytes,
+        &mut Reading::default().with_progress(|done, total| calls.push((done, total))),
+    )
+    .unwrap();
     assert_eq!(
         rows,
         vec![
@@ -364,7 +369,7 @@ fn unsupported_extension_is_one_error_for_the_file() {
     let errors = parse_units("don-vi.xls", b"whatever", &mut no_progress()).unwrap_err().errors;
     assert_eq!(places(&errors), vec![(0, "")]);
     assert!(errors[0].message_vi.contains(".csv hoặc .xlsx"));
-    assert_eq!(errors[0].to_string(), "don-vi.xls, dòng 0: Loại tệp không được hỗ trợ: chỉ nhận tệp .csv hoặc .xlsx");
+    assert_eq!(errors[0].to_string(), "don-vi.xls: Loại tệp không được hỗ trợ: chỉ nhận tệp .csv hoặc .xlsx");
 }
 
 #[test]
@@ -403,7 +408,12 @@ fn progress_reports_bytes_for_csv() {
         csv.push_str(&format!("U{i},Chi bộ {i},chi_bo\n"));
     }
     let mut calls = Vec::new();
-    let units = parse_units("u.csv", csv.as_bytes(), &mut |done, total| calls.push((done, total))).unwrap();
+    let units = parse_units(
+        "u.csv",
+        csv.as_bytes(),
+        &mut Reading::default().with_progress(|done, total| calls.push((done, total))),
+    )
+    .unwrap();
     assert_eq!(units.len(), 2500);
     assert_eq!(units[2499].row, 2501);
     let total = csv.len() as u64;

@@ -29,8 +29,9 @@ pub struct AppState {
     pub secure_cookies: bool,
 }
 
-/// The largest upload accepted (an import file).
-const MAX_BODY: usize = 64 * 1024 * 1024;
+/// The largest body of a form or a JSON call. Import files are bounded separately, by the
+/// import limits (`App::limits`), on the two routes that take them.
+const MAX_BODY: usize = 4 * 1024 * 1024;
 
 pub fn router(app: App, secure_cookies: bool) -> Router {
     let state = AppState { app, jobs: Arc::new(jobs::Jobs::default()), secure_cookies };

@@ -1,6 +1,6 @@
 //! The JSON API under /api/v1. Every handler: extract the caller, call one `App` method,
 //! answer JSON. Errors are `{"error": {"code", "field", "message", "message_en", "details"}}`.
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -66,7 +66,8 @@ pub fn router() -> Router<AppState> {
         .route("/conferences/{id}", get(conference).put(update_conference))
         .route("/conferences/{id}/attendance", post(attendance))
         .route("/conferences/{id}/points", post(point))
-        .route("/imports/{kind}", post(import))
+        // The import bounds its body itself, by the import limits, after the role check.
+        .route("/imports/{kind}", post(import).layer(DefaultBodyLimit::disable()))
         .route("/exports/{kind}", get(export))
         .route("/audit", get(audit))
         .route("/settings/study-share", get(study_share).put(set_study_share))
@@ -398,16 +399,22 @@ struct ImportQuery {
     file: String,
 }
 
-/// The file is the raw request body. The import runs to its end before answering.
+/// The file is the raw request body, read only after the role check and only up to the size
+/// limit. The import runs to its end before answering.
 async fn import(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     Path(kind): Path<String>,
     Params(q): Params<ImportQuery>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> ApiResult {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
-    ok(st.app.import(&a, kind, &q.file, &body, &|_, _, _| {}).await?)
+    st.app.check_import(&a, kind)?;
+    let limits = st.app.limits();
+    let bytes = axum::body::to_bytes(body, limits.file_bytes as usize)
+        .await
+        .map_err(|_| lamtheo_app::imports::rejected(vec![limits.file_too_large(&q.file)]))?;
+    ok(st.app.import(&a, kind, &q.file, &bytes, &|_, _, _| {}).await?)
 }
 
 /// The .xlsx file itself (not JSON), in the columns of the matching import.

@@ -1,7 +1,7 @@
 //! Import pages: templates to download, an upload form, and a job page that shows progress
 //! and then the result or every bad row; and the .xlsx exports, in the same columns.
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
@@ -16,7 +16,8 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/imports", get(page).post(upload))
+        // The upload bounds itself, by the import limits, after the role check.
+        .route("/imports", get(page).post(upload).layer(DefaultBodyLimit::disable()))
         .route("/imports/jobs/{id}", get(job))
         .route("/imports/templates/{file}", get(template))
         .route("/exports/{file}", get(export))
@@ -85,23 +86,38 @@ fn bad(msg_vi: &str, msg_en: &str) -> Error {
     Error::msg(ErrorCode::InvalidInput, msg_vi, msg_en)
 }
 
-/// The upload: a multipart form with `csrf`, `kind` and `file`.
+/// The upload: a multipart form with `csrf`, `kind` and `file`, in that order. The token and
+/// the role are checked before a byte of the file is read, and the file is read only up to the
+/// size limit.
 async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> PageResult {
+    let failed = |e: axum::extract::multipart::MultipartError| {
+        s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}")))
+    };
+    // An account that may import nothing is refused before the form is read at all.
+    if !Kind::ALL.iter().any(|&k| st.app.check_import(&s.actor, k).is_ok()) {
+        return Err(s.fail(Error::forbidden()));
+    }
     let (mut csrf, mut kind, mut file) = (None, None, None);
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}"))))?
-    {
+    while let Some(mut field) = mp.next_field().await.map_err(failed)? {
         match field.name() {
             Some("csrf") => csrf = field.text().await.ok(),
             Some("kind") => kind = field.text().await.ok(),
             Some("file") => {
+                if csrf.as_deref() != Some(s.csrf.as_str()) {
+                    return Err(s.fail(Error::new(ErrorCode::CsrfFailed)));
+                }
+                let k = kind.as_deref().and_then(Kind::from_slug).ok_or_else(|| s.fail(choose_kind()))?;
+                st.app.check_import(&s.actor, k).map_err(|e| s.fail(e))?;
                 let name = field.file_name().unwrap_or("").to_string();
-                let bytes = field.bytes().await.map_err(|e| {
-                    s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}")))
-                })?;
-                file = Some((name, bytes.to_vec()));
+                let limits = st.app.limits();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(failed)? {
+                    if (bytes.len() + chunk.len()) as u64 > limits.file_bytes {
+                        return Err(s.fail(lamtheo_app::imports::rejected(vec![limits.file_too_large(&name)])));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some((name, bytes));
             }
             _ => {}
         }
@@ -109,15 +125,16 @@ async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> Pa
     if csrf.as_deref() != Some(s.csrf.as_str()) {
         return Err(s.fail(Error::new(ErrorCode::CsrfFailed)));
     }
-    let kind = kind
-        .as_deref()
-        .and_then(Kind::from_slug)
-        .ok_or_else(|| s.fail(Error::field("kind", "Chọn loại dữ liệu cần nhập", "Choose what to import")))?;
+    let kind = kind.as_deref().and_then(Kind::from_slug).ok_or_else(|| s.fail(choose_kind()))?;
     let (name, bytes) = file
         .filter(|(n, b)| !n.is_empty() && !b.is_empty())
         .ok_or_else(|| s.fail(Error::field("file", "Chọn tệp .xlsx hoặc .csv", "Choose an .xlsx or .csv file")))?;
     let id = st.jobs.start(st.app.clone(), s.actor.clone(), kind, name, bytes);
     Ok(Redirect::to(&format!("/imports/jobs/{id}")).into_response())
+}
+
+fn choose_kind() -> Error {
+    Error::field("kind", "Chọn loại dữ liệu cần nhập", "Choose what to import")
 }
 
 #[derive(Template)]
