@@ -2,6 +2,7 @@
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, CampaignDoc, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::text::{self, Text};
 use lamtheo_domain::{Error, Id, Result};
 use lamtheo_store::{conferences as store, people as people_store};
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,7 @@ impl App {
                 "The number and the title are required",
             ));
         }
+        text::check_all([("code", code, Text::Code), ("title", title, Text::Name)])?;
         let mut tx = self.store.begin().await?;
         let id = store::insert_doc(&mut tx, code.trim(), title.trim(), issued_on).await?;
         audit::record(
@@ -98,6 +100,7 @@ impl App {
         if t.title.trim().is_empty() {
             return Err(Error::field("title", "Cần nhập tên chuyên đề", "The topic title is required"));
         }
+        text::check_all([("code", t.code.as_str(), Text::Code), ("title", &t.title, Text::Name)])?;
         if !(1945..=2200).contains(&t.year) {
             return Err(Error::field("year", "Năm không hợp lệ", "Invalid year"));
         }
@@ -187,6 +190,11 @@ impl App {
         if c.title.trim().is_empty() {
             return Err(Error::field("title", "Cần nhập tên hội nghị", "The conference title is required"));
         }
+        text::check_all([
+            ("code", c.code.as_str(), Text::Code),
+            ("title", &c.title, Text::Name),
+            ("level", &c.level, Text::Name),
+        ])?;
         if c.others_count < 0 || c.unlisted_members < 0 {
             let field = if c.others_count < 0 { "others_count" } else { "unlisted_members" };
             return Err(Error::field(field, "Số lượt không thể âm", "A count cannot be negative"));

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::covenant::{Campaign, Score, Signatory};
+use lamtheo_domain::text::Text;
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::covenants as store;
 use serde::Serialize;
@@ -86,6 +87,8 @@ impl App {
         if c.title.trim().is_empty() {
             return Err(Error::field("title", "Cần nhập tên giao ước", "The covenant needs a title"));
         }
+        Text::Name.check("title", &c.title)?;
+        c.groups.iter().try_for_each(|g| Text::Name.check("groups", &g.title))?;
         if c.groups.is_empty() || c.groups.iter().any(|g| g.title.trim().is_empty() || g.max_score <= 0) {
             return Err(Error::field(
                 "groups",

@@ -8,6 +8,7 @@ use lamtheo_domain::access::{Actor, Resource, Role};
 use lamtheo_domain::emulation::{Movement, Registration, Review};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::period::Month;
+use lamtheo_domain::text::Text;
 use lamtheo_domain::{Error, Id, Result};
 use lamtheo_store::{emulation as store, people as people_store};
 use serde::Serialize;
@@ -61,6 +62,7 @@ impl App {
         if m.title.trim().is_empty() {
             return Err(Error::field("title", "Cần nhập tên phong trào", "The movement needs a title"));
         }
+        Text::Name.check("title", &m.title)?;
         if m.to_date < m.from_date {
             return Err(Error::field("to_date", "Ngày kết thúc trước ngày bắt đầu", "It ends before it starts"));
         }
@@ -103,6 +105,7 @@ impl App {
         if content.trim().is_empty() {
             return Err(Error::field("content", "Cần ghi nội dung đăng ký", "Say what is pledged"));
         }
+        Text::Free.check("content", content)?;
         Ok(Registration {
             id: 0,
             movement_id: m.id,
@@ -141,6 +144,7 @@ impl App {
 
     /// The cell's monthly review of a registration.
     pub async fn review_registration(&self, actor: &Actor, review: Review) -> Result<()> {
+        Text::Free.check("comment", &review.comment)?;
         let r = store::registration(&self.store, review.registration_id).await?.ok_or_else(Error::not_found)?;
         let unit = self.current_unit(r.person_id).await?;
         self.check(actor, unit, Resource::Person, true)?;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::evaluation::{excellent_allowance, level_for_score, Evaluation, RatingLevel, Subject};
 use lamtheo_domain::period::{check_year, Period};
+use lamtheo_domain::text::Text;
 use lamtheo_domain::{vn, Error, Result};
 use lamtheo_store::evaluations::{self as store, Group};
 use serde::Serialize;
@@ -79,6 +80,7 @@ fn distribution(
 /// level. Scope is the caller's.
 pub(crate) fn checked_rating(levels: &[RatingLevel], mut e: Evaluation) -> Result<Evaluation> {
     check_year("year", e.year)?;
+    Text::Free.check("note", &e.note)?;
     if !(0..=4).contains(&e.quarter) {
         return Err(Error::field(
             "quarter",

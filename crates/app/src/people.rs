@@ -2,6 +2,7 @@
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource, Role};
 use lamtheo_domain::people::{Membership, Person};
+use lamtheo_domain::text::{self, Text};
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::people as store;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,11 @@ pub fn validate(p: &Person) -> Result<()> {
             ));
         }
     }
+    text::check_all([
+        ("full_name", p.full_name.as_str(), Text::Name),
+        ("ethnicity", p.ethnicity.as_deref().unwrap_or(""), Text::Name),
+        ("position", p.position.as_deref().unwrap_or(""), Text::Name),
+    ])?;
     if p.card_no.is_none() && p.person_code.is_none() {
         return Err(Error::field(
             "person_code",

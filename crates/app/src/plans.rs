@@ -8,6 +8,7 @@ use lamtheo_domain::evaluation::{Evaluation, Subject};
 use lamtheo_domain::people::{Membership, Person};
 use lamtheo_domain::period::Period;
 use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanStatus};
+use lamtheo_domain::text::Text;
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::{
     conferences as conf_store, emulation as emulation_store, evaluations as evaluation_store, people as people_store,
@@ -70,13 +71,7 @@ pub(crate) fn plan_content(content: &str) -> Result<String> {
     if content.is_empty() {
         return Err(Error::field("content", "Cần viết nội dung", "Please write the content"));
     }
-    if content.chars().count() > 20_000 {
-        return Err(Error::field(
-            "content",
-            "Nội dung quá dài (tối đa 20.000 ký tự)",
-            "The content is too long (20,000 characters at most)",
-        ));
-    }
+    Text::Free.check("content", content)?;
     Ok(content.to_string())
 }
 
@@ -198,6 +193,7 @@ impl App {
         if plan.status != PlanStatus::Submitted {
             return Err(Error::field("status", "Chỉ xem xét được bản đã gửi", "Only a submitted plan can be reviewed"));
         }
+        Text::Free.check("comment", comment)?;
         if !acknowledge && comment.trim().is_empty() {
             return Err(Error::field("comment", "Khi trả lại cần ghi ý kiến", "Say why when returning it"));
         }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::period::Period;
 use lamtheo_domain::tasks::BreakthroughTask;
+use lamtheo_domain::text::{self, Text};
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::tasks as store;
 use serde::Serialize;
@@ -42,6 +43,12 @@ pub(crate) fn validate(t: &BreakthroughTask) -> Result<()> {
     if t.title.trim().is_empty() {
         return Err(Error::field("title", "Cần nhập tên nhiệm vụ", "The task needs a title"));
     }
+    text::check_all([
+        ("title", t.title.as_str(), Text::Name),
+        ("field", &t.field, Text::Name),
+        ("responsible", &t.responsible, Text::Name),
+        ("result", &t.result, Text::Free),
+    ])?;
     if !(2000..=2100).contains(&t.from_year) || t.to_year < t.from_year || t.to_year > t.from_year + 10 {
         return Err(Error::field("to_year", "Thời gian thực hiện không hợp lệ", "Invalid years"));
     }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource, Role};
 use lamtheo_domain::org::{LineageEvent, LineageKind, Unit, UnitKind};
 use lamtheo_domain::people::Membership;
+use lamtheo_domain::text::Text;
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::{people as people_store, units, Tx};
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,7 @@ impl App {
         if n.name.trim().is_empty() {
             return Err(Error::field("name", "Cần nhập tên đơn vị", "The unit name is required"));
         }
+        Text::Name.check("name", &n.name)?;
         if !kinds.iter().any(|k| k.code == n.kind) {
             return Err(Error::field(
                 "kind",
@@ -233,6 +235,7 @@ impl App {
         if name.trim().is_empty() {
             return Err(Error::field("name", "Cần nhập tên mới", "The new name is required"));
         }
+        Text::Name.check("name", name)?;
         let mut tx = self.store.begin().await?;
         units::insert_name(&mut tx, id, name.trim(), on).await?;
         units::insert_lineage(&mut tx, LineageKind::Rename, on, &[id], &[id], name.trim()).await?;

@@ -11,6 +11,7 @@ pub mod people;
 pub mod period;
 pub mod plans;
 pub mod tasks;
+pub mod text;
 pub mod vn;
 
 pub use error::{Error, ErrorCode, Result};

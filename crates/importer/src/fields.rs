@@ -2,6 +2,7 @@
 //! bilingual error against the right row and column when the value is unusable, and still
 //! returns something so that the rest of the row is checked too.
 use chrono::NaiveDate;
+use lamtheo_domain::text::Text;
 use lamtheo_domain::vn;
 
 use crate::{Column, Format, RowError};
@@ -62,7 +63,17 @@ impl<'a> Fields<'a> {
     pub fn text(&mut self, header_vi: &str) -> Option<String> {
         let value = self.raw(header_vi)?;
         if self.column(header_vi).1.format != Format::Code {
-            return Some(value.split_whitespace().collect::<Vec<_>>().join(" "));
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            // The same rule as the forms' (names and titles are bounded again where they are
+            // checked as such, by the service); a cell is already within Excel's limit.
+            if let Err(e) = Text::Free.check(header_vi, &value) {
+                self.error(header_vi, e.message_vi, e.message_en);
+            }
+            return Some(value);
+        }
+        if let Err(e) = Text::Code.check(header_vi, value) {
+            self.error(header_vi, e.message_vi, e.message_en);
+            return Some(value.to_string());
         }
         if value.chars().any(char::is_whitespace) {
             self.error(

@@ -545,3 +545,11 @@ fn an_export_written_as_xlsx_reads_back_the_same() {
     assert_eq!(tasks[0].result, "Đạt 19/19 tiêu chí");
     assert_eq!((tasks[1].field.as_str(), tasks[1].status), ("Khoa học", TaskStatus::Planned));
 }
+
+#[test]
+fn control_characters_in_a_cell_are_refused_naming_row_and_column() {
+    let csv = "Mã đơn vị,Từ năm,Tên nhiệm vụ\nK1,2025,Làm\u{0}đường\nK\u{7}2,2025,Được\n";
+    let errors = parse_tasks("t.csv", csv.as_bytes(), &mut no_progress()).unwrap_err().errors;
+    assert_eq!(places(&errors), [(2, "Tên nhiệm vụ"), (3, "Mã đơn vị")]);
+    assert!(errors[0].message_en.contains("U+0000"), "{}", errors[0].message_en);
+}

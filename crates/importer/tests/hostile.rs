@@ -103,3 +103,59 @@ fn print_the_corpus_errors() {
         }
     }
 }
+
+/// A short, always-run cousin of the fuzz target (`fuzz/`): genuine files of every kind and the
+/// small files of the corpus, with random bytes changed, cut or inserted, must be read into rows
+/// or errors without a panic.
+mod mutations {
+    use lamtheo_importer::{template_csv, template_xlsx, Kind, Limits, Reading};
+    use proptest::prelude::*;
+
+    fn seeds() -> &'static [(&'static str, Vec<u8>)] {
+        static SEEDS: std::sync::OnceLock<Vec<(&'static str, Vec<u8>)>> = std::sync::OnceLock::new();
+        SEEDS.get_or_init(make_seeds)
+    }
+
+    fn make_seeds() -> Vec<(&'static str, Vec<u8>)> {
+        let mut seeds = vec![];
+        for kind in Kind::ALL {
+            seeds.push(("f.csv", template_csv(kind)));
+            seeds.push(("f.xlsx", template_xlsx(kind).unwrap()));
+        }
+        for name in ["sparse.xlsx", "formulas.xlsx", "long-cell.xlsx", "far-row.xlsx"] {
+            let path = format!("{}/tests/hostile/{name}", env!("CARGO_MANIFEST_DIR"));
+            seeds.push(("f.xlsx", std::fs::read(path).unwrap()));
+        }
+        seeds
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn changed_files_never_panic(
+            seed in any::<prop::sample::Index>(),
+            kind in any::<prop::sample::Index>(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8),
+        ) {
+            let seeds = seeds();
+            let (file, mut bytes) = seeds[seed.index(seeds.len())].clone();
+            for (at, byte, how) in edits {
+                let i = at.index(bytes.len().max(1)).min(bytes.len());
+                match how {
+                    0 if i < bytes.len() => bytes[i] = byte,
+                    1 => bytes.insert(i, byte),
+                    _ => bytes.truncate(i.max(1)),
+                }
+            }
+            let limits = Limits { rows: 10_000, cells: 100_000, ..Limits::default() };
+            let mut reading = Reading::new(limits);
+            let _ = match Kind::ALL[kind.index(Kind::ALL.len())] {
+                Kind::People => lamtheo_importer::parse_people(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
+                Kind::Units => lamtheo_importer::parse_units(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
+                Kind::Attendance => lamtheo_importer::parse_attendance(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
+                Kind::Plans => lamtheo_importer::parse_plans(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
+                _ => lamtheo_importer::parse_tasks(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
+            };
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Limits on the text people type or import: every text field is a code, a name or a free
+//! text, each with a length that every output accepts (an .xlsx cell holds 32.767 characters
+//! at most; a free text stays well under it), and none may hold control characters, which
+//! corrupt exports and printed reports (a line break or a tab is allowed in a free text).
+use crate::{Error, Result};
+
+/// The kinds of text field, by how long they may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// A key other records refer to: a unit code, a card number, a conference code.
+    Code,
+    /// A name or title: one line.
+    Name,
+    /// A free text: a plan, a pledge, a comment, a result.
+    Free,
+}
+
+impl Text {
+    /// The most characters the field may hold.
+    pub const fn max_chars(self) -> usize {
+        match self {
+            Text::Code => 64,
+            Text::Name => 500,
+            Text::Free => 20_000,
+        }
+    }
+
+    /// Checks `value` for the field named `field`: its length and its characters.
+    pub fn check(self, field: &str, value: &str) -> Result<()> {
+        let max = self.max_chars();
+        if value.len() > max && value.chars().count() > max {
+            let shown = crate::vn::fmt_int(max as i64);
+            return Err(Error::field(
+                field,
+                format!("«{field}» dài quá {shown} ký tự"),
+                format!("«{field}» is longer than {max} characters"),
+            ));
+        }
+        let allowed = |c: char| self == Text::Free && matches!(c, '\n' | '\r' | '\t');
+        if let Some(c) = value.chars().find(|&c| c.is_control() && !allowed(c)) {
+            return Err(Error::field(
+                field,
+                format!("«{field}» chứa ký tự điều khiển không hợp lệ (U+{:04X})", c as u32),
+                format!("«{field}» holds a control character (U+{:04X})", c as u32),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Checks several fields at once; the first bad one is named.
+pub fn check_all<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, Text)>) -> Result<()> {
+    fields.into_iter().try_for_each(|(field, value, kind)| kind.check(field, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_are_counted_in_characters_and_named() {
+        assert!(Text::Name.check("title", &"ư".repeat(500)).is_ok());
+        let e = Text::Name.check("title", &"ư".repeat(501)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("title"));
+        assert!(e.message_vi.contains("500 ký tự"), "{}", e.message_vi);
+        assert!(Text::Free.check("content", &"a".repeat(20_001)).is_err());
+        assert!(Text::Code.check("code", &"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_a_free_text_keeps_its_lines() {
+        assert!(Text::Name.check("full_name", "Nguyễn\0Văn A").unwrap_err().message_en.contains("U+0000"));
+        assert!(Text::Name.check("title", "a\nb").is_err());
+        assert!(Text::Free.check("content", "Dòng 1\r\nDòng 2\tx").is_ok());
+        assert!(Text::Free.check("content", "a\u{1b}[31m").is_err());
+        assert!(
+            check_all([("a", "ok", Text::Name), ("b", "x\u{7f}", Text::Name)]).unwrap_err().field.as_deref()
+                == Some("b")
+        );
+    }
+}
