@@ -47,6 +47,11 @@ impl ImportSummary {
     }
 }
 
+/// See `App::import_turn`; the turn ends when this is dropped.
+pub struct ImportTurn {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
 /// A rejected import: every problem, each naming file, row and column.
 pub fn rejected(mut errors: Vec<RowError>) -> Error {
     errors.sort_by_key(|e| e.row);
@@ -131,6 +136,18 @@ impl App {
         };
         self.reload_index().await?;
         Ok(summary)
+    }
+
+    /// A turn to receive and import one file, to hold until the import is done; refused while
+    /// `UPLOADS` files are held, so that uploads cannot fill the memory.
+    pub fn import_turn(&self) -> Result<ImportTurn> {
+        self.uploads.clone().try_acquire_owned().map(|_permit| ImportTurn { _permit }).map_err(|_| {
+            Error::msg(
+                ErrorCode::RateLimited,
+                "Đang có nhiều tệp được nhập cùng lúc; hãy thử lại sau ít phút",
+                "Too many files are being imported at once; try again in a few minutes",
+            )
+        })
     }
 
     /// May `actor` import files of `kind` at all? Asked before an upload is read, so that an

@@ -33,6 +33,9 @@ pub use loader::load_index;
 
 /// Import files parsed at once; more wait their turn.
 const PARSERS: usize = 2;
+/// Uploaded files held at once (being received, waiting to be parsed, or being imported);
+/// more are refused until one is done.
+const UPLOADS: usize = 8;
 
 #[derive(Clone)]
 pub struct App {
@@ -46,6 +49,9 @@ pub struct App {
     /// Turns to parse an import file: parsing is CPU-bound and runs off the async runtime,
     /// so that a few uploads at once cannot take every core from the pages.
     parsers: Arc<Semaphore>,
+    /// Turns to hold an uploaded file: each may be as large as the file limit, so the number
+    /// held in memory at once is bounded too (see `App::import_turn`).
+    uploads: Arc<Semaphore>,
 }
 
 impl App {
@@ -66,6 +72,7 @@ impl App {
             party_kinds: Arc::new(party_kinds),
             limits: Limits::default(),
             parsers: Arc::new(Semaphore::new(PARSERS)),
+            uploads: Arc::new(Semaphore::new(UPLOADS)),
         })
     }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use lamtheo_app::imports::ImportSummary;
+use lamtheo_app::imports::{ImportSummary, ImportTurn};
 use lamtheo_app::App;
 use lamtheo_domain::access::Actor;
 use lamtheo_domain::{Error, Id};
@@ -31,7 +31,8 @@ pub struct Jobs {
 
 impl Jobs {
     /// Starts an import in the background and returns the job's id.
-    pub fn start(&self, app: App, actor: Actor, kind: Kind, file: String, bytes: Vec<u8>) -> String {
+    /// The job holds the upload's `turn` until it is done.
+    pub fn start(&self, app: App, actor: Actor, kind: Kind, file: String, bytes: Vec<u8>, turn: ImportTurn) -> String {
         let id = format!("{:016x}", rand::random::<u64>());
         let job =
             Arc::new(Job { owner: actor.user_id, kind, file: file.clone(), state: Mutex::new(JobState::default()) });
@@ -44,6 +45,7 @@ impl Jobs {
                 s.total = total;
             };
             let result = app.import(&actor, kind, &file, &bytes, &progress).await;
+            drop((bytes, turn));
             job.state.lock().unwrap_or_else(|e| e.into_inner()).result = Some(result);
         });
         id

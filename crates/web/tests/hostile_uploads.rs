@@ -193,3 +193,21 @@ async fn every_hostile_file_gets_a_clear_error_through_the_api_and_the_page() {
         }
     }
 }
+
+#[tokio::test]
+async fn uploads_held_at_once_are_bounded() {
+    for s in sites(Limits::default()).await {
+        let token = s.token(Role::Staff).await;
+        let mut held = vec![];
+        while let Ok(turn) = s.app.import_turn() {
+            held.push(turn);
+        }
+        assert_eq!(held.len(), 8, "{}", s.engine);
+        let (status, json) = s.api_import(&token, "sparse.xlsx", Body::from(corpus("sparse.xlsx"))).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{}: {json}", s.engine);
+        assert_eq!(json["error"]["code"], "rate_limited", "{}", s.engine);
+        held.pop();
+        let (status, _) = s.api_import(&token, "sparse.xlsx", Body::from(corpus("sparse.xlsx"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: a turn freed is a turn to take", s.engine);
+    }
+}

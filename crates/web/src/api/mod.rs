@@ -410,6 +410,7 @@ async fn import(
 ) -> ApiResult {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
     st.app.check_import(&a, kind)?;
+    let _turn = st.app.import_turn()?;
     let limits = st.app.limits();
     let bytes = axum::body::to_bytes(body, limits.file_bytes as usize)
         .await

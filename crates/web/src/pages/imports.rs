@@ -97,6 +97,7 @@ async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> Pa
     if !Kind::ALL.iter().any(|&k| st.app.check_import(&s.actor, k).is_ok()) {
         return Err(s.fail(Error::forbidden()));
     }
+    let turn = st.app.import_turn().map_err(|e| s.fail(e))?;
     let (mut csrf, mut kind, mut file) = (None, None, None);
     while let Some(mut field) = mp.next_field().await.map_err(failed)? {
         match field.name() {
@@ -129,7 +130,7 @@ async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> Pa
     let (name, bytes) = file
         .filter(|(n, b)| !n.is_empty() && !b.is_empty())
         .ok_or_else(|| s.fail(Error::field("file", "Chọn tệp .xlsx hoặc .csv", "Choose an .xlsx or .csv file")))?;
-    let id = st.jobs.start(st.app.clone(), s.actor.clone(), kind, name, bytes);
+    let id = st.jobs.start(st.app.clone(), s.actor.clone(), kind, name, bytes, turn);
     Ok(Redirect::to(&format!("/imports/jobs/{id}")).into_response())
 }
 
