@@ -123,6 +123,8 @@ struct ShowPage {
     pilots: usize,
     rows: Vec<Row>,
     can_write: bool,
+    /// Scores and pilots are the organiser's.
+    can_score: bool,
 }
 
 async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
@@ -158,6 +160,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
         pilots: r.pilots,
         rows,
         can_write: s.actor.role.can_write(Resource::Activity),
+        can_score: st.app.may(&s.actor, r.campaign.unit_id, Resource::Activity, true),
     };
     render(s.t, page)
 }
