@@ -111,12 +111,24 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/docs/new", WriteRole(R::Catalogue, "code=VB&title=Moi")),
     ("POST", "/settings/study-share", WriteRole(R::Catalogue, "percent=80")),
     ("GET", "/movements", List(R::Activity)),
-    ("POST", "/movements", Write(R::Activity, Unit, "title=Moi&unit_code={code}&from_date=01/01/2025&to_date=31/12/2025&expected=everyone")),
+    (
+        "POST",
+        "/movements",
+        Write(
+            R::Activity,
+            Unit,
+            "title=Moi&unit_code={code}&from_date=01/01/2025&to_date=31/12/2025&expected=everyone",
+        ),
+    ),
     ("GET", "/movements/{id}", Read(R::Activity, Movement)),
     ("POST", "/movements/{id}/register", Write(R::Person, Movement, "person_id={person}&content=Moi")),
     ("POST", "/registrations/{id}/review", Write(R::Person, Registration, "month=3/2025&met=1&back=/")),
     ("GET", "/covenants", List(R::Activity)),
-    ("POST", "/covenants", Write(R::Activity, Unit, "title=Moi&year=2025&unit_code={code}&groups=Nhom|10&units={code}")),
+    (
+        "POST",
+        "/covenants",
+        Write(R::Activity, Unit, "title=Moi&year=2025&unit_code={code}&groups=Nhom|10&units={code}"),
+    ),
     ("GET", "/covenants/{id}", Read(R::Activity, Covenant)),
     ("POST", "/covenants/{id}/sign", Write(R::Activity, Covenant, "unit_id={unit}&signed_on=01/03/2025")),
     ("POST", "/covenants/{id}/scores", Write(R::Activity, Covenant, "s{unit}_0=5")),
@@ -137,25 +149,93 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/plans/{id}/review", Write(R::Person, Plan, r#"{"acknowledge":true}"#)),
     ("GET", "/api/v1/units/{id}/plans", Read(R::Person, Unit)),
     ("GET", "/api/v1/units/{id}/tasks", Read(R::Activity, Unit)),
-    ("POST", "/api/v1/units/{id}/tasks", Write(R::Activity, Unit, r#"{"unit_id":{id},"from_year":2025,"to_year":2025,"title":"Moi","status":"planned"}"#)),
-    ("PUT", "/api/v1/tasks/{id}", Write(R::Activity, Task, r#"{"unit_id":{unit},"from_year":2025,"to_year":2025,"title":"Moi","status":"planned"}"#)),
+    (
+        "POST",
+        "/api/v1/units/{id}/tasks",
+        Write(
+            R::Activity,
+            Unit,
+            r#"{"unit_id":{id},"from_year":2025,"to_year":2025,"title":"Moi","status":"planned"}"#,
+        ),
+    ),
+    (
+        "PUT",
+        "/api/v1/tasks/{id}",
+        Write(
+            R::Activity,
+            Task,
+            r#"{"unit_id":{unit},"from_year":2025,"to_year":2025,"title":"Moi","status":"planned"}"#,
+        ),
+    ),
     ("GET", "/api/v1/rating-levels", Own),
     ("GET", "/api/v1/covenants", List(R::Activity)),
-    ("POST", "/api/v1/covenants", Write(R::Activity, Unit, r#"{"unit_id":{id},"title":"Moi","year":2025,"groups":[{"title":"N","max_score":10}],"units":[{id}]}"#)),
+    (
+        "POST",
+        "/api/v1/covenants",
+        Write(
+            R::Activity,
+            Unit,
+            r#"{"unit_id":{id},"title":"Moi","year":2025,"groups":[{"title":"N","max_score":10}],"units":[{id}]}"#,
+        ),
+    ),
     ("GET", "/api/v1/covenants/{id}", Read(R::Activity, Covenant)),
-    ("POST", "/api/v1/covenants/{id}/sign", Write(R::Activity, Covenant, r#"{"unit_id":{unit},"signed_on":"2025-03-01","pilot":false}"#)),
-    ("POST", "/api/v1/covenants/{id}/scores", Write(R::Activity, Covenant, r#"[{"unit_id":{unit},"group":0,"score":5}]"#)),
+    (
+        "POST",
+        "/api/v1/covenants/{id}/sign",
+        Write(R::Activity, Covenant, r#"{"unit_id":{unit},"signed_on":"2025-03-01","pilot":false}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/covenants/{id}/scores",
+        Write(R::Activity, Covenant, r#"[{"unit_id":{unit},"group":0,"score":5}]"#),
+    ),
     ("GET", "/api/v1/movements", List(R::Activity)),
-    ("POST", "/api/v1/movements", Write(R::Activity, Unit, r#"{"unit_id":{id},"title":"Moi","from_date":"2025-01-01","to_date":"2025-12-31","expected":"everyone"}"#)),
+    (
+        "POST",
+        "/api/v1/movements",
+        Write(
+            R::Activity,
+            Unit,
+            r#"{"unit_id":{id},"title":"Moi","from_date":"2025-01-01","to_date":"2025-12-31","expected":"everyone"}"#,
+        ),
+    ),
     ("GET", "/api/v1/movements/{id}/report", Read(R::Activity, Movement)),
-    ("POST", "/api/v1/movements/{id}/registrations", Write(R::Person, Movement, r#"{"person_id":{person},"content":"Moi"}"#)),
+    (
+        "POST",
+        "/api/v1/movements/{id}/registrations",
+        Write(R::Person, Movement, r#"{"person_id":{person},"content":"Moi"}"#),
+    ),
     ("POST", "/api/v1/registrations/{id}/reviews", Write(R::Person, Registration, r#"{"month":"3/2025","met":true}"#)),
-    ("POST", "/api/v1/evaluations", Write(R::Activity, Unit, r#"[{"subject":"unit","subject_id":{id},"year":2024,"scale":"qd124","level_code":"tot"}]"#)),
+    (
+        "POST",
+        "/api/v1/evaluations",
+        Write(
+            R::Activity,
+            Unit,
+            r#"[{"subject":"unit","subject_id":{id},"year":2024,"scale":"qd124","level_code":"tot"}]"#,
+        ),
+    ),
     ("GET", "/api/v1/units/{id}/evaluations", Read(R::Unit, Unit)),
     ("GET", "/api/v1/units", Own),
-    ("POST", "/api/v1/units", Write(R::Tree, Unit, r#"{"code":"NEW","name":"Moi","kind":"chi_bo","parent_id":{id},"opened_on":"2025-01-01"}"#)),
-    ("POST", "/api/v1/units/merge", Write(R::Tree, Unit, r#"{"sources":[{id}],"target":{"existing":{id}},"on":"2025-01-01"}"#)),
-    ("POST", "/api/v1/units/split", Write(R::Tree, Unit, r#"{"source":{id},"on":"2025-01-01","targets":[],"members":[]}"#)),
+    (
+        "POST",
+        "/api/v1/units",
+        Write(
+            R::Tree,
+            Unit,
+            r#"{"code":"NEW","name":"Moi","kind":"chi_bo","parent_id":{id},"opened_on":"2025-01-01"}"#,
+        ),
+    ),
+    (
+        "POST",
+        "/api/v1/units/merge",
+        Write(R::Tree, Unit, r#"{"sources":[{id}],"target":{"existing":{id}},"on":"2025-01-01"}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/units/split",
+        Write(R::Tree, Unit, r#"{"source":{id},"on":"2025-01-01","targets":[],"members":[]}"#),
+    ),
     ("GET", "/api/v1/units/{id}", Read(R::Unit, Unit)),
     ("GET", "/api/v1/units/{id}/figures", Read(R::Unit, Unit)),
     ("GET", "/api/v1/units/{id}/lineage", Read(R::Unit, Unit)),
@@ -165,18 +245,50 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/units/{id}/move", Write(R::Tree, Unit, r#"{"parent_id":{id},"on":"2025-01-01"}"#)),
     ("POST", "/api/v1/units/{id}/close", Write(R::Tree, Unit, r#"{"on":"2025-01-01"}"#)),
     ("GET", "/api/v1/people", Read(R::Person, Unit)),
-    ("POST", "/api/v1/people", Write(R::Person, Unit, r#"{"id":0,"full_name":"Moi","card_no":"NEW1","is_member":true,"key_cadre":false,"head_of_unit":false,"unit_id":{id},"since":"2025-01-01"}"#)),
+    (
+        "POST",
+        "/api/v1/people",
+        Write(
+            R::Person,
+            Unit,
+            r#"{"id":0,"full_name":"Moi","card_no":"NEW1","is_member":true,"key_cadre":false,"head_of_unit":false,"unit_id":{id},"since":"2025-01-01"}"#,
+        ),
+    ),
     ("GET", "/api/v1/people/{id}", Read(R::Person, Person)),
-    ("PUT", "/api/v1/people/{id}", Write(R::Person, Person, r#"{"id":{id},"full_name":"Moi","is_member":true,"key_cadre":false,"head_of_unit":false}"#)),
+    (
+        "PUT",
+        "/api/v1/people/{id}",
+        Write(
+            R::Person,
+            Person,
+            r#"{"id":{id},"full_name":"Moi","is_member":true,"key_cadre":false,"head_of_unit":false}"#,
+        ),
+    ),
     ("POST", "/api/v1/people/{id}/transfer", Write(R::Person, Person, r#"{"unit_id":{unit},"on":"2025-01-01"}"#)),
     ("GET", "/api/v1/topics", Own),
-    ("POST", "/api/v1/topics", WriteRole(R::Catalogue, r#"{"id":0,"code":"CD","title":"Moi","year":2025,"term_wide":false}"#)),
+    (
+        "POST",
+        "/api/v1/topics",
+        WriteRole(R::Catalogue, r#"{"id":0,"code":"CD","title":"Moi","year":2025,"term_wide":false}"#),
+    ),
     ("GET", "/api/v1/docs", Own),
     ("POST", "/api/v1/docs", WriteRole(R::Catalogue, r#"{"id":0,"code":"VB","title":"Moi"}"#)),
-    ("POST", "/api/v1/conferences", Write(R::Conference, Unit, r#"{"unit_id":{id},"held_on":"2025-02-01","title":"Moi"}"#)),
+    (
+        "POST",
+        "/api/v1/conferences",
+        Write(R::Conference, Unit, r#"{"unit_id":{id},"held_on":"2025-02-01","title":"Moi"}"#),
+    ),
     ("GET", "/api/v1/conferences/{id}", Read(R::Conference, Conference)),
-    ("PUT", "/api/v1/conferences/{id}", Write(R::Conference, Conference, r#"{"unit_id":{unit},"held_on":"2025-02-01","title":"Moi"}"#)),
-    ("POST", "/api/v1/conferences/{id}/attendance", Write(R::Conference, Conference, r#"[{"person_id":{person},"status":"present"}]"#)),
+    (
+        "PUT",
+        "/api/v1/conferences/{id}",
+        Write(R::Conference, Conference, r#"{"unit_id":{unit},"held_on":"2025-02-01","title":"Moi"}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/conferences/{id}/attendance",
+        Write(R::Conference, Conference, r#"[{"person_id":{person},"status":"present"}]"#),
+    ),
     ("POST", "/api/v1/conferences/{id}/points", Write(R::Conference, Conference, r#"{"unit_id":{unit}}"#)),
     ("POST", "/api/v1/imports/{kind}", Import),
     ("GET", "/api/v1/exports/{kind}", Read(R::Activity, Unit)),
@@ -232,8 +344,7 @@ fn served() -> BTreeSet<(String, String)> {
 fn every_route_is_in_the_matrix() {
     let served = served();
     assert!(served.len() > 90, "the route scan found only {} routes", served.len());
-    let listed: BTreeSet<(String, String)> =
-        MATRIX.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let listed: BTreeSet<(String, String)> = MATRIX.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
     assert_eq!(listed.len(), MATRIX.len(), "a route is listed twice in MATRIX");
     let missing: Vec<_> = served.difference(&listed).collect();
     assert!(missing.is_empty(), "routes with no line in the scope matrix: {missing:?}");
@@ -307,7 +418,10 @@ async fn records(app: &App) -> Records {
         movements[i] = app.create_movement(&sys, m).await.unwrap();
         registrations[i] = app.register(&sys, movements[i], people[i], "Cam kết", d(2025, 2, 1)).await.unwrap();
         let groups = vec![lamtheo_domain::covenant::ContentGroup { title: "Nhóm".into(), max_score: 20 }];
-        let c = lamtheo_domain::covenant::Campaign { id: 0, unit_id: h[i], title: "Giao ước".into(), year: 2025, groups };
+        let c =
+            lamtheo_domain::covenant::Campaign {
+                id: 0, unit_id: h[i], title: "Giao ước".into(), year: 2025, groups
+            };
         covenants[i] = app.create_covenant(&sys, c, &[cells[i]]).await.unwrap();
         let task = lamtheo_domain::tasks::BreakthroughTask {
             id: 0,
@@ -322,10 +436,8 @@ async fn records(app: &App) -> Records {
         };
         tasks[i] = app.add_task(&sys, task).await.unwrap();
         let owner = Actor { person_id: Some(people[i]), role: Role::Member, scope: Some(cells[i]), ..sys.clone() };
-        plans[i] = app
-            .save_own_plan(&owner, lamtheo_domain::plans::PlanKind::YearPlan, 2025, "Kế hoạch", true)
-            .await
-            .unwrap();
+        plans[i] =
+            app.save_own_plan(&owner, lamtheo_domain::plans::PlanKind::YearPlan, 2025, "Kế hoạch", true).await.unwrap();
         let user = NewUser {
             username: format!("khac-{i}"),
             password: PASSWORD.into(),
@@ -365,7 +477,8 @@ async fn login(router: &Router, user: &str) -> (String, String) {
     let res = router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "login {user}");
     let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
-    let page = call(router, Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let page =
+        call(router, Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
     let csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     (cookie, csrf)
 }
@@ -489,7 +602,13 @@ async fn every_route_answers_every_role_as_the_rights_table_says() {
                 username: name.clone(),
                 password: PASSWORD.into(),
                 role,
-                scope_unit_id: if role == Role::Admin { None } else if member { Some(r.cells[0]) } else { Some(r.ids[&Unit][0]) },
+                scope_unit_id: if role == Role::Admin {
+                    None
+                } else if member {
+                    Some(r.cells[0])
+                } else {
+                    Some(r.ids[&Unit][0])
+                },
                 person_id: member.then_some(r.people[0]),
             };
             app.add_user(&sys, user).await.unwrap();
@@ -511,7 +630,12 @@ async fn every_route_answers_every_role_as_the_rights_table_says() {
                 }
             }
         }
-        assert!(failures.is_empty(), "{} answers differ from the rights table:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} answers differ from the rights table:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 }
 
@@ -584,6 +708,46 @@ async fn pages_show_no_link_or_button_the_account_cannot_use() {
                 }
             }
         }
-        assert!(failures.is_empty(), "{} links or buttons that cannot be used:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} links or buttons that cannot be used:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_signatory_records_its_signature_on_the_page_and_the_pilot_mark_stays() {
+    for (engine, url) in lamtheo_store::testing::fresh_databases().await {
+        let app = App::open(&url).await.unwrap();
+        let r = records(&app).await;
+        let router = lamtheo_web::router(app.clone(), false);
+        let sys = Actor::system();
+        // The first district's covenant, its cell marked a pilot by the organiser.
+        let (covenant, cell) = (r.ids[&Covenant][0], r.cells[0]);
+        let pilot = lamtheo_domain::covenant::Signatory { unit_id: cell, signed_on: None, pilot: true };
+        app.sign_covenant(&sys, covenant, pilot).await.unwrap();
+        let user = NewUser {
+            username: "bt-ap1".into(),
+            password: PASSWORD.into(),
+            role: Role::Secretary,
+            scope_unit_id: Some(cell),
+            person_id: None,
+        };
+        app.add_user(&sys, user).await.unwrap();
+        let (cookie, csrf) = login(&router, "bt-ap1").await;
+        let page = Request::get(format!("/covenants/{covenant}")).header(header::COOKIE, &cookie).body(Body::empty());
+        let page = call(&router, page.unwrap()).await;
+        assert!(!page.body.contains("name=\"pilot\""), "{engine}: the cell's secretary is offered the pilot box");
+        let req = Request::post(format!("/covenants/{covenant}/sign"))
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={csrf}&unit_id={cell}&signed_on=01/03/2025")))
+            .unwrap();
+        let res = call(&router, req).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{engine}: {}", res.body);
+        let report = app.covenant_report(&sys, covenant).await.unwrap();
+        assert_eq!((report.signed, report.pilots), (1, 1), "{engine}");
     }
 }
