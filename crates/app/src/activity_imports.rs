@@ -398,13 +398,14 @@ impl App {
         for r in &rows {
             let subject = match (&r.person_key, &r.unit_code) {
                 (Some(key), _) => people.get(key, file, r.row).map(|(person, _)| (Subject::Person, person)),
-                (None, Some(code)) => self
-                    .unit_for(actor, code, Resource::Activity, file, r.row, "Mã đơn vị")
-                    .and_then(|u| {
+                (None, Some(code)) => {
+                    self.unit_for(actor, code, Resource::Activity, file, r.row, "Mã đơn vị").and_then(|u| {
                         // Who may rate an organisation: the form's check.
-                        self.check_unit_rater(actor, u).map_err(|e| row_err(file, r.row, "Mã đơn vị", e.message_vi, e.message_en))
-                    .map(|()| (Subject::Unit, u))
-                    }),
+                        self.check_unit_rater(actor, u)
+                            .map_err(|e| row_err(file, r.row, "Mã đơn vị", e.message_vi, e.message_en))
+                            .map(|()| (Subject::Unit, u))
+                    })
+                }
                 (None, None) => continue, // reported by the parser
             };
             let (subject, subject_id) = match subject {

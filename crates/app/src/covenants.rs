@@ -153,7 +153,13 @@ impl App {
 
     /// A unit records its own signature, but which units are pilots is the organiser's to
     /// say: changing the mark needs the right to write at the organising unit.
-    pub(crate) fn check_pilot(&self, actor: &Actor, c: &Campaign, old: Option<&Signatory>, new: &Signatory) -> Result<()> {
+    pub(crate) fn check_pilot(
+        &self,
+        actor: &Actor,
+        c: &Campaign,
+        old: Option<&Signatory>,
+        new: &Signatory,
+    ) -> Result<()> {
         if old.is_some_and(|o| o.pilot) == new.pilot || self.may(actor, c.unit_id, Resource::Activity, true) {
             return Ok(());
         }

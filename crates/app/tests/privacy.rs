@@ -91,12 +91,10 @@ async fn read_only_and_members_see_no_one_elses_personal_data() {
         let e = app.export(&readonly, Kind::Reviews, q).await.unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden, "{engine}");
         let q = ExportQuery { unit: Some(pv.cells[0]), ..q };
-        assert_eq!(app.export(&member, Kind::Registrations, q).await.unwrap(), vec![vec![
-            m.to_string(),
-            "CARD-0-0".to_string(),
-            "Cam kết".to_string(),
-            "1/2/2025".to_string()
-        ]]);
+        assert_eq!(
+            app.export(&member, Kind::Registrations, q).await.unwrap(),
+            vec![vec![m.to_string(), "CARD-0-0".to_string(), "Cam kết".to_string(), "1/2/2025".to_string()]]
+        );
         assert_eq!(app.export(&secretary, Kind::Registrations, q).await.unwrap().len(), 3, "{engine}");
 
         // A conference: its figures for all, its attendance list as people's data.
@@ -177,7 +175,8 @@ async fn a_unit_neither_rates_itself_nor_marks_itself_a_pilot() {
         assert_eq!(e.code, ErrorCode::Forbidden, "{engine}: a commune marked itself a pilot");
         app.sign_covenant(&secretary, c, sign(false)).await.unwrap();
         let file = format!("Số hiệu giao ước,Mã đơn vị,Ngày ký,Thí điểm\n{c},C1,01/03/2025,Có\n");
-        let e = app.import(&secretary, Kind::CovenantUnits, "gu.csv", file.as_bytes(), &|_, _, _| {}).await.unwrap_err();
+        let e =
+            app.import(&secretary, Kind::CovenantUnits, "gu.csv", file.as_bytes(), &|_, _, _| {}).await.unwrap_err();
         assert_eq!(
             rejected_details(e),
             vec!["gu.csv, dòng 2, cột «Thí điểm»: Chỉ đơn vị tổ chức giao ước mới chọn đơn vị làm điểm"],

@@ -75,11 +75,8 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
     // people's lines only for those who read people, the form only for those who rate.
     let sees_people = app.may(&s.actor, unit, Resource::Person, false);
     let can_write = app.may(&s.actor, unit, Resource::Person, true);
-    let people = if sees_people {
-        app.members_on(&s.actor, unit, year_end).await.map_err(|e| s.fail(e))?
-    } else {
-        Vec::new()
-    };
+    let people =
+        if sees_people { app.members_on(&s.actor, unit, year_end).await.map_err(|e| s.fail(e))? } else { Vec::new() };
     let level_name = |code: &str| {
         levels.iter().find(|l| l.code == code).map_or(code.to_string(), |l| t.s(&l.name_vi, &l.name_en).to_string())
     };
