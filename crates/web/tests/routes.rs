@@ -52,6 +52,10 @@ enum Rule {
     /// Changes something that is not a record of a unit (the account itself, the shared
     /// catalogue, the study-share setting): a role without the right gets 403.
     WriteRole(Resource, &'static str),
+    /// Changes what applies to every unit (topics, the study-share setting): 403 for a role
+    /// without the right and for any account not scoped at a root unit (every account here
+    /// but the administrator is scoped at a district).
+    Root(Resource, &'static str),
     /// The import upload: every row is checked by the service (`crates/app/tests/scope.rs`,
     /// `privacy.rs`); here a file naming the other district must be refused.
     Import,
@@ -107,9 +111,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/people/{id}", Write(R::Person, Person, "full_name=Moi")),
     ("POST", "/people/{id}/transfer", Write(R::Person, Person, "unit_code=CB1&on=01/01/2025")),
     ("GET", "/topics", Own),
-    ("POST", "/topics/new", WriteRole(R::Catalogue, "code=CD&title=Moi&year=2025")),
+    ("POST", "/topics/new", Root(R::Catalogue, "code=CD&title=Moi&year=2025")),
     ("POST", "/docs/new", WriteRole(R::Catalogue, "code=VB&title=Moi")),
-    ("POST", "/settings/study-share", WriteRole(R::Catalogue, "percent=80")),
+    ("POST", "/settings/study-share", Root(R::Catalogue, "percent=80")),
     ("GET", "/movements", List(R::Activity)),
     (
         "POST",
@@ -269,7 +273,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     (
         "POST",
         "/api/v1/topics",
-        WriteRole(R::Catalogue, r#"{"id":0,"code":"CD","title":"Moi","year":2025,"term_wide":false}"#),
+        Root(R::Catalogue, r#"{"id":0,"code":"CD","title":"Moi","year":2025,"term_wide":false}"#),
     ),
     ("GET", "/api/v1/docs", Own),
     ("POST", "/api/v1/docs", WriteRole(R::Catalogue, r#"{"id":0,"code":"VB","title":"Moi"}"#)),
@@ -294,7 +298,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/exports/{kind}", Read(R::Activity, Unit)),
     ("GET", "/api/v1/audit", List(R::Audit)),
     ("GET", "/api/v1/settings/study-share", Own),
-    ("PUT", "/api/v1/settings/study-share", WriteRole(R::Catalogue, r#"{"permille":800}"#)),
+    ("PUT", "/api/v1/settings/study-share", Root(R::Catalogue, r#"{"permille":800}"#)),
 ];
 
 /// Every (method, path) the router serves, read from the `.route("…", get(…).post(…))`
@@ -514,7 +518,7 @@ fn request(method: &str, path: &str, rule: Rule, r: &Records, side: usize, cooki
     }
     let api = path.starts_with("/api/");
     let body = match rule {
-        Write(_, _, b) | WriteRole(_, b) => fill(b),
+        Write(_, _, b) | WriteRole(_, b) | Root(_, b) => fill(b),
         Import => format!("Mã đơn vị,Từ năm,Tên nhiệm vụ\nCB{},2025,Lén\n", side + 1),
         _ => String::new(),
     };
@@ -578,6 +582,8 @@ fn expected(method: &str, rule: Rule, role: Role, side: usize) -> Option<Vec<Sta
         Write(_, _, _) if inside => return None,
         Write(_, _, _) => vec![S::NOT_FOUND],
         WriteRole(_, _) => return None,
+        Root(_, _) if role == Role::Admin => return None,
+        Root(_, _) => vec![S::FORBIDDEN],
         // A file naming the other district: refused row by row (422) by the API; the page
         // starts a job that fails (303).
         Import if !inside => vec![S::FORBIDDEN, S::UNPROCESSABLE_ENTITY, S::SEE_OTHER],
