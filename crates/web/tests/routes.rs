@@ -582,7 +582,8 @@ fn expected(method: &str, rule: Rule, role: Role, side: usize) -> Option<Vec<Sta
         Write(_, _, _) if inside => return None,
         Write(_, _, _) => vec![S::NOT_FOUND],
         WriteRole(_, _) => return None,
-        Root(_, _) if role == Role::Admin => return None,
+        // The administrator of the whole tree may (scoped accounts here are at a district).
+        Root(res, _) if role.can_write(res) && role == Role::Admin => return None,
         Root(_, _) => vec![S::FORBIDDEN],
         // A file naming the other district: refused row by row (422) by the API; the page
         // starts a job that fails (303).
