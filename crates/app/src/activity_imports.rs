@@ -20,7 +20,7 @@ use lamtheo_store::{
     plans as plan_store, tasks as task_store, Tx,
 };
 
-use crate::imports::{rejected, row_err, ImportSummary, Progress};
+use crate::imports::{no_person, rejected, row_err, ImportSummary, Progress};
 use crate::people::current_membership;
 use crate::App;
 
@@ -53,22 +53,18 @@ fn both<A, B>(
 /// The people a file names, looked up together: by key, (person, current unit) or why not.
 struct People(HashMap<String, Lookup>);
 
-/// (person, current unit), or the Vietnamese and English reasons why not.
-type Lookup = std::result::Result<(Id, Id), (String, String)>;
+/// (person, current unit), or None for a key naming nobody the actor may write for: unknown
+/// and out of scope read the same (`no_person`).
+type Lookup = Option<(Id, Id)>;
 
 impl People {
-    fn not_found(key: &str) -> Lookup {
-        Err((format!("Không có người nào mang mã «{key}»"), format!("No person has ID «{key}»")))
-    }
-
     /// The person of a key that `people_named` was given.
     fn get(&self, key: &str, file: &str, row: usize) -> std::result::Result<(Id, Id), RowError> {
-        let lookup = self.0.get(key).cloned().unwrap_or_else(|| People::not_found(key));
-        lookup.map_err(|(vi, en)| row_err(file, row, PERSON_KEY, vi, en))
+        self.0.get(key).copied().flatten().ok_or_else(|| no_person(file, row, key))
     }
 
     fn ids(&self) -> Vec<Id> {
-        self.0.values().filter_map(|x| x.as_ref().ok()).map(|(person, _)| *person).collect()
+        self.0.values().flatten().map(|(person, _)| *person).collect()
     }
 }
 
@@ -164,14 +160,10 @@ impl App {
                     (p.id, unit)
                 });
                 let lookup = match unit {
-                    None => People::not_found(key),
                     Some((person, Some(unit))) if self.check(actor, unit, Resource::Person, true).is_ok() => {
-                        Ok((person, unit))
+                        Some((person, unit))
                     }
-                    Some(_) => Err((
-                        format!("«{key}» thuộc một đơn vị ngoài phạm vi được phép"),
-                        format!("«{key}» belongs to a unit outside your scope"),
-                    )),
+                    _ => None,
                 };
                 (key.to_string(), lookup)
             })
@@ -407,7 +399,12 @@ impl App {
             let subject = match (&r.person_key, &r.unit_code) {
                 (Some(key), _) => people.get(key, file, r.row).map(|(person, _)| (Subject::Person, person)),
                 (None, Some(code)) => {
-                    self.unit_for(actor, code, Resource::Activity, file, r.row, "Mã đơn vị").map(|u| (Subject::Unit, u))
+                    self.unit_for(actor, code, Resource::Activity, file, r.row, "Mã đơn vị").and_then(|u| {
+                        // Who may rate an organisation: the form's check.
+                        self.check_unit_rater(actor, u)
+                            .map_err(|e| row_err(file, r.row, "Mã đơn vị", e.message_vi, e.message_en))
+                            .map(|()| (Subject::Unit, u))
+                    })
                 }
                 (None, None) => continue, // reported by the parser
             };
@@ -521,6 +518,10 @@ impl App {
                 continue;
             }
             let signatory = Signatory { unit_id, signed_on: r.signed_on, pilot: r.pilot };
+            if let Err(e) = self.check_pilot(actor, &c, old.as_ref(), &signatory) {
+                errors.push(row_err(file, r.row, "Thí điểm", e.message_vi, e.message_en));
+                continue;
+            }
             let changed = old.map(|old| old != signatory);
             resolved.push(((c.id, signatory), changed));
         }

@@ -126,15 +126,16 @@ impl App {
 
     /// Records that a unit signed (on a date), and whether it is a pilot.
     pub async fn sign_covenant(&self, actor: &Actor, id: Id, s: Signatory) -> Result<()> {
-        self.covenant(actor, id).await?;
+        let c = self.covenant(actor, id).await?;
         self.check(actor, s.unit_id, Resource::Activity, true)?;
-        if !store::signatories(&self.store, id).await?.iter().any(|x| x.unit_id == s.unit_id) {
+        let Some(old) = store::signatories(&self.store, id).await?.into_iter().find(|x| x.unit_id == s.unit_id) else {
             return Err(Error::field(
                 "unit_id",
                 "Đơn vị này không thuộc danh sách ký giao ước",
                 "This unit is not among the covenant's signatories",
             ));
-        }
+        };
+        self.check_pilot(actor, &c, Some(&old), &s)?;
         let mut tx = self.store.begin().await?;
         store::upsert_signatory(&mut tx, id, &s).await?;
         audit::record(
@@ -151,6 +152,28 @@ impl App {
         )
         .await?;
         tx.commit().await
+    }
+
+    /// A unit records its own signature, but which units are pilots is the organiser's to
+    /// say: changing the mark needs the right to write at the organising unit.
+    pub(crate) fn check_pilot(
+        &self,
+        actor: &Actor,
+        c: &Campaign,
+        old: Option<&Signatory>,
+        new: &Signatory,
+    ) -> Result<()> {
+        if old.is_some_and(|o| o.pilot) == new.pilot || self.may(actor, c.unit_id, Resource::Activity, true) {
+            return Ok(());
+        }
+        Err(Error {
+            field: Some("pilot".into()),
+            ..Error::msg(
+                lamtheo_domain::ErrorCode::Forbidden,
+                "Chỉ đơn vị tổ chức giao ước mới chọn đơn vị làm điểm",
+                "Only the organiser of the covenant marks pilot units",
+            )
+        })
     }
 
     /// The organiser scores a signatory on one content group.

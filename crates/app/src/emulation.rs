@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use lamtheo_domain::access::{Actor, Resource, Role};
+use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::emulation::{Movement, Registration, Review};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::period::Month;
@@ -167,7 +167,7 @@ impl App {
     }
 
     /// Registered / expected over the subtree of `unit`, split by membership, with the
-    /// monthly review results; a member sees only their own line.
+    /// monthly review results; each person's line only to those who may see it (`sees_person`).
     pub async fn movement_report(
         &self,
         actor: &Actor,
@@ -229,7 +229,7 @@ impl App {
         }
         let rows = expected
             .iter()
-            .filter(|p| roster && (actor.role != Role::Member || actor.person_id == Some(p.id)))
+            .filter(|p| roster && self.sees_person(actor, p.id))
             .map(|p| {
                 let registration = regs.get(&p.id).cloned();
                 let reviews = registration.as_ref().and_then(|r| reviews_of.remove(&r.id)).unwrap_or_default();

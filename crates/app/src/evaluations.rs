@@ -139,7 +139,10 @@ impl App {
                     let unit = self.current_unit(e.subject_id).await?;
                     self.check(actor, unit, Resource::Person, true)?;
                 }
-                Subject::Unit => self.check(actor, e.subject_id, Resource::Activity, true)?,
+                Subject::Unit => {
+                    self.check(actor, e.subject_id, Resource::Activity, true)?;
+                    self.check_unit_rater(actor, e.subject_id)?;
+                }
             }
             checked.push(checked_rating(&levels, e)?);
         }
@@ -163,6 +166,29 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(checked.len())
+    }
+
+    /// An organisation is rated by the level above it, never by itself: the actor must be
+    /// allowed to write at the unit's parent (a root unit: only an administrator of the whole
+    /// tree). The caller has checked the unit itself is in scope.
+    pub(crate) fn check_unit_rater(&self, actor: &Actor, unit: lamtheo_domain::Id) -> Result<()> {
+        let parent = self.index().tree().parent_link_on(unit, crate::scope::today()).map(|l| l.parent_id);
+        let allowed = match parent {
+            Some(p) => self.may(actor, p, Resource::Activity, true),
+            None => actor.scope.is_none() && self.check_role(actor, Resource::Activity, true).is_ok(),
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error {
+                field: Some("subject_id".into()),
+                ..Error::msg(
+                    lamtheo_domain::ErrorCode::Forbidden,
+                    "Tổ chức do cấp trên trực tiếp đánh giá, xếp loại",
+                    "An organisation is rated by the level directly above it",
+                )
+            })
+        }
     }
 
     /// Distributions by level over the subtree of `unit` for a year (quarter 0) or a quarter.

@@ -72,6 +72,8 @@ impl App {
                 }
             }
             Kind::Registrations | Kind::Reviews => {
+                // A file of people's pledges and results: not for accounts that see nobody's.
+                self.check_role(actor, Resource::Person, false)?;
                 let movement = self.movement(actor, need_of()?).await?;
                 let unit = q.unit.unwrap_or(movement.unit_id);
                 let report = self.movement_report(actor, movement.id, unit, crate::scope::today()).await?;

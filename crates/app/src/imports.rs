@@ -70,6 +70,18 @@ pub(crate) fn row_err(file: &str, row: usize, column: &str, vi: String, en: Stri
     RowError { file: file.to_string(), row, column: column.to_string(), message_vi: vi, message_en: en }
 }
 
+/// A person key that names nobody the actor may write for: unknown and out of scope read
+/// the same, so a file cannot probe who exists elsewhere.
+pub(crate) fn no_person(file: &str, row: usize, key: &str) -> RowError {
+    row_err(
+        file,
+        row,
+        "Mã định danh hoặc số thẻ",
+        format!("Không có người nào mang mã «{key}» trong phạm vi của bạn"),
+        format!("No person with ID «{key}» in your scope"),
+    )
+}
+
 impl App {
     /// Imports a file of any kind (see `Kind`). The role is checked before a byte of the file
     /// is read; the file is parsed off the async runtime, a few at a time, within `limits()`.
@@ -214,21 +226,15 @@ impl App {
         column: &str,
     ) -> std::result::Result<Id, RowError> {
         let id = self.index().tree().by_code(code).map(|u| u.id);
+        // Unknown and out of scope read the same, as `check` answers "not found" for both.
         match id {
             Some(id) if self.check(actor, id, resource, true).is_ok() => Ok(id),
-            Some(_) => Err(row_err(
+            _ => Err(row_err(
                 file,
                 row,
                 column,
-                format!("Đơn vị «{code}» nằm ngoài phạm vi được phép"),
-                format!("Unit «{code}» is outside your scope"),
-            )),
-            None => Err(row_err(
-                file,
-                row,
-                column,
-                format!("Không có đơn vị mã «{code}»"),
-                format!("No unit has code «{code}»"),
+                format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
+                format!("No unit with code «{code}» in your scope"),
             )),
         }
     }
@@ -302,8 +308,9 @@ impl App {
                         file,
                         r.row,
                         "Mã đơn vị",
-                        format!("Đơn vị «{}» nằm ngoài phạm vi được phép", r.code),
-                        format!("Unit «{}» is outside your scope", r.code),
+                        // What the form says creating that code (no word of whose it is).
+                        format!("Mã đơn vị «{}» đã tồn tại", r.code),
+                        format!("Unit code «{}» already exists", r.code),
                     ));
                 }
             }
@@ -458,8 +465,9 @@ impl App {
                                 file,
                                 r.row,
                                 "Số thẻ đảng viên",
-                                format!("«{key}» thuộc một đơn vị ngoài phạm vi được phép"),
-                                format!("«{key}» belongs to a unit outside your scope"),
+                                // What the form says creating that key (no word of whose it is).
+                                format!("«{key}» đã tồn tại"),
+                                format!("«{key}» already exists"),
                             )]));
                         }
                     }
@@ -546,8 +554,9 @@ impl App {
                             file,
                             r.row,
                             "Mã hội nghị",
-                            format!("Hội nghị «{}» thuộc đơn vị ngoài phạm vi được phép", input.code),
-                            format!("Conference «{}» belongs to a unit outside your scope", input.code),
+                            // What the form says creating that code (no word of whose it is).
+                            format!("Mã hội nghị «{}» đã tồn tại", input.code),
+                            format!("Conference code «{}» already exists", input.code),
                         )]));
                     }
                     conf.id = existing.id;
@@ -665,22 +674,23 @@ impl App {
             }
             let person = match people.get(&r.person_key) {
                 Some(id) => *id,
-                None => match people_store::find_by_key(&mut tx, &r.person_key).await? {
-                    Some(p) => {
-                        people.insert(r.person_key.clone(), p.id);
-                        p.id
+                None => {
+                    // The attendance form's check; someone outside it reads as unknown.
+                    let found = match people_store::find_by_key(&mut tx, &r.person_key).await? {
+                        Some(p) if self.may_attend(actor, p.id).await? => Some(p.id),
+                        _ => None,
+                    };
+                    match found {
+                        Some(id) => {
+                            people.insert(r.person_key.clone(), id);
+                            id
+                        }
+                        None => {
+                            errors.push(no_person(file, r.row, &r.person_key));
+                            continue;
+                        }
                     }
-                    None => {
-                        errors.push(row_err(
-                            file,
-                            r.row,
-                            "Mã định danh hoặc số thẻ",
-                            format!("Không có người nào mang mã «{}»", r.person_key),
-                            format!("No person has ID «{}»", r.person_key),
-                        ));
-                        continue;
-                    }
-                },
+                }
             };
             resolved.push(Attendance {
                 conference_id: conf_id,

@@ -14,7 +14,7 @@ pub(crate) fn today() -> NaiveDate {
 impl App {
     /// Allows `actor` to read (or, with `write`, change) `resource` belonging to `unit`.
     /// Out-of-scope units answer "not found", so guessing ids reveals nothing.
-    pub(crate) fn check(&self, actor: &Actor, unit: Id, resource: Resource, write: bool) -> Result<()> {
+    pub fn check(&self, actor: &Actor, unit: Id, resource: Resource, write: bool) -> Result<()> {
         self.check_role(actor, resource, write)?;
         if self.in_scope(actor, unit) {
             Ok(())
@@ -29,6 +29,40 @@ impl App {
             Ok(())
         } else {
             Err(Error::forbidden())
+        }
+    }
+
+    /// Whether `check` lets the actor read (or change) this kind of thing at `unit`: what
+    /// pages ask before showing a button or link.
+    pub fn may(&self, actor: &Actor, unit: Id, resource: Resource, write: bool) -> bool {
+        self.check(actor, unit, resource, write).is_ok()
+    }
+
+    /// Whether the actor may see the personal data (name, birth date, IDs, position, pledges,
+    /// reviews, attendance, ratings) of `person`, someone inside the actor's scope: roles that
+    /// read people may, except members, who see only themselves, as does any account linked
+    /// to its own person. Read-only accounts see nobody's. Pages, API and exports all ask here.
+    pub fn sees_person(&self, actor: &Actor, person: Id) -> bool {
+        actor.person_id == Some(person) || (actor.role.can_read(Resource::Person) && actor.role != Role::Member)
+    }
+
+    /// Settings and catalogue entries that change every unit's figures (the study-share
+    /// threshold, topics with deadlines) are for an administrator of the whole tree or an
+    /// account scoped at a root unit; anyone else with the right is refused.
+    pub fn check_everyone(&self, actor: &Actor, resource: Resource) -> Result<()> {
+        self.check_role(actor, resource, true)?;
+        let at_root = match actor.scope {
+            None => actor.role == Role::Admin,
+            Some(scope) => self.index().tree().parent_link_on(scope, today()).is_none(),
+        };
+        if at_root {
+            Ok(())
+        } else {
+            Err(Error::msg(
+                lamtheo_domain::ErrorCode::Forbidden,
+                "Chỉ quản trị hoặc cán bộ cấp cao nhất mới thay đổi được thiết lập chung cho mọi đơn vị",
+                "Only an administrator or an account of the top-level unit can change what applies to every unit",
+            ))
         }
     }
 

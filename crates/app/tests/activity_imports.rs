@@ -180,7 +180,7 @@ async fn bad_activity_files_change_nothing_and_name_row_and_column() {
         let details = rejected_details(import(&app, &sys, Kind::Plans, plans).await.unwrap_err());
         assert_eq!(
             details,
-            vec!["plans.csv, dòng 3, cột «Mã định danh hoặc số thẻ»: Không có người nào mang mã «KHONG-CO»"],
+            vec!["plans.csv, dòng 3, cột «Mã định danh hoặc số thẻ»: Không có người nào mang mã «KHONG-CO» trong phạm vi của bạn"],
             "{engine}"
         );
         let after = app.plan_figures(&sys, pv.p, Period::year(2025), d(2025, 12, 31)).await.unwrap();
@@ -243,10 +243,18 @@ async fn bad_activity_files_change_nothing_and_name_row_and_column() {
         };
         let tasks = "Mã đơn vị,Từ năm,Tên nhiệm vụ\nC3,2025,Của mình\nC1,2025,Của huyện khác\n";
         let details = rejected_details(import(&app, &other, Kind::Tasks, tasks).await.unwrap_err());
-        assert_eq!(details, vec!["tasks.csv, dòng 3, cột «Mã đơn vị»: Đơn vị «C1» nằm ngoài phạm vi được phép"]);
+        // Out of scope reads exactly like unknown (X9 exists nowhere).
+        assert_eq!(details, vec!["tasks.csv, dòng 3, cột «Mã đơn vị»: Không có đơn vị mã «C1» trong phạm vi của bạn"]);
+        let unknown = "Mã đơn vị,Từ năm,Tên nhiệm vụ\nC3,2025,Của mình\nX9,2025,Không có\n";
+        let details = rejected_details(import(&app, &other, Kind::Tasks, unknown).await.unwrap_err());
+        assert_eq!(details, vec!["tasks.csv, dòng 3, cột «Mã đơn vị»: Không có đơn vị mã «X9» trong phạm vi của bạn"]);
         let plans = "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung\nCARD-0-0,Cam kết,2025,Cam kết\n";
         let details = rejected_details(import(&app, &other, Kind::Plans, plans).await.unwrap_err());
-        assert!(details[0].contains("ngoài phạm vi"), "{engine}: {details:?}");
+        assert_eq!(
+            details,
+            vec!["plans.csv, dòng 2, cột «Mã định danh hoặc số thẻ»: Không có người nào mang mã «CARD-0-0» trong phạm vi của bạn"],
+            "{engine}"
+        );
         let regs = format!(
             "Số hiệu phong trào,Mã định danh hoặc số thẻ,Nội dung đăng ký,Ngày đăng ký\n{m},CARD-2-0,X,01/02/2025\n"
         );

@@ -210,8 +210,11 @@ async fn unit_conferences(
     Path(id): Path<Id>,
     Params(q): Params<RangeQuery>,
 ) -> ApiResult {
-    let from = q.from.unwrap_or(NaiveDate::MIN);
-    let to = q.to.unwrap_or(NaiveDate::MAX);
+    // Open ends, within the dates every engine stores (PostgreSQL's start in 4713 BC).
+    let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let from = q.from.unwrap_or(first).max(first);
+    let to = q.to.unwrap_or(last).min(last);
     ok(st.app.conferences_of(&a, id, from, to).await?)
 }
 

@@ -41,6 +41,8 @@ struct NewPage {
 }
 
 async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) -> PageResult {
+    // A form nobody could send is not shown: the same check as recording the conference.
+    st.app.check(&s.actor, unit, Resource::Conference, true).map_err(|e| s.fail(e))?;
     let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
     let topics = st
         .app
@@ -180,7 +182,6 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
             )
         })
         .collect();
-    let present = v.attendance.iter().filter(|a| a.status == AttendanceStatus::Present).count();
     let t = s.t;
     let statuses = AttendanceStatus::ALL.iter().map(|x| (x.as_str(), t.s(x.label_vi(), x.as_str()))).collect();
     render(
@@ -198,7 +199,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
             others: fmt::int(conf.others_count),
             unlisted: fmt::int(conf.unlisted_members),
             topics,
-            present: fmt::int(present),
+            present: fmt::int(v.present),
             roster,
             points,
             can_write,

@@ -123,6 +123,8 @@ struct ShowPage {
     pilots: usize,
     rows: Vec<Row>,
     can_write: bool,
+    /// Scores and pilots are the organiser's.
+    can_score: bool,
 }
 
 async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
@@ -158,6 +160,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
         pilots: r.pilots,
         rows,
         can_write: s.actor.role.can_write(Resource::Activity),
+        can_score: st.app.may(&s.actor, r.campaign.unit_id, Resource::Activity, true),
     };
     render(s.t, page)
 }
@@ -177,8 +180,15 @@ async fn sign(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<SignForm
         .map(|d| fmt::parse_date("signed_on", d))
         .transpose()
         .map_err(|e| s.fail(e))?;
+    // Only the organiser sees the pilot box: for anyone else the mark stays as it is.
+    let report = st.app.covenant_report(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    let pilot = if st.app.may(&s.actor, report.campaign.unit_id, Resource::Activity, true) {
+        f.pilot.is_some()
+    } else {
+        report.rows.iter().any(|r| r.unit_id == f.unit_id && r.pilot)
+    };
     st.app
-        .sign_covenant(&s.actor, id, Signatory { unit_id: f.unit_id, signed_on, pilot: f.pilot.is_some() })
+        .sign_covenant(&s.actor, id, Signatory { unit_id: f.unit_id, signed_on, pilot })
         .await
         .map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/covenants/{id}")).into_response())

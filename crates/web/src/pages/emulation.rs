@@ -89,6 +89,8 @@ pub struct Line {
     pub member: bool,
     pub registration: Option<(Id, String)>,
     pub reviews: String,
+    /// The actor's own line (a member registers themselves).
+    pub own: bool,
 }
 
 #[derive(Template)]
@@ -103,6 +105,10 @@ struct ShowPage {
     months: Vec<(String, String, String)>,
     lines: Vec<Line>,
     this_month: String,
+    /// Links to the files of people's pledges and results.
+    can_people: bool,
+    /// Review forms (the cell, department staff); the register form also for one's own line.
+    can_review: bool,
 }
 
 async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(q): Query<ShowQuery>) -> PageResult {
@@ -122,6 +128,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
             member: row.person.is_member,
             registration: row.registration.as_ref().map(|x| (x.id, x.content.clone())),
             reviews: row.reviews.iter().map(|v| fmt::review(s.t, v)).collect::<Vec<_>>().join(", "),
+            own: s.actor.person_id == Some(row.person.id),
         })
         .collect();
     let months = r.months.iter().map(|(m, met, not)| (fmt::month(*m), fmt::int(*met), fmt::int(*not))).collect();
@@ -144,6 +151,8 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
             months,
             lines,
             this_month,
+            can_people: app.may(&s.actor, unit, Resource::Person, false),
+            can_review: app.may(&s.actor, unit, Resource::Person, true),
         },
     )
 }

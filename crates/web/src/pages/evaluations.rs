@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
 use chrono::Datelike;
+use lamtheo_domain::access::Resource;
 use lamtheo_domain::evaluation::{Evaluation, Subject};
 use lamtheo_domain::Id;
 use serde::Deserialize;
@@ -33,6 +34,8 @@ pub struct EvalRow {
     pub name: String,
     pub level: String,
     pub score: String,
+    /// The level's name (and score), for those who may only read it.
+    pub shown: String,
 }
 
 #[derive(Template)]
@@ -52,6 +55,8 @@ struct EvalPage {
     /// The unit's child organisations, rated as organisations.
     units: Vec<EvalRow>,
     summary: Vec<(String, String, String, String, Option<String>)>,
+    /// Whether the entry form is shown (else the ratings are shown as text).
+    can_write: bool,
 }
 
 async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Query(q): Query<EvalQuery>) -> PageResult {
@@ -66,21 +71,38 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
     let scored = levels.iter().any(|l| l.min_score.is_some());
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
     let view = app.unit_view(&s.actor, unit, year_end).map_err(|e| s.fail(e))?;
-    let people = app.members_on(&s.actor, unit, year_end).await.map_err(|e| s.fail(e))?;
+    // The summary is for whoever reads the unit (as `GET /api/v1/units/{id}/evaluations`);
+    // people's lines only for those who read people, the form only for those who rate.
+    let sees_people = app.may(&s.actor, unit, Resource::Person, false);
+    let can_write = app.may(&s.actor, unit, Resource::Person, true);
+    let people =
+        if sees_people { app.members_on(&s.actor, unit, year_end).await.map_err(|e| s.fail(e))? } else { Vec::new() };
+    let level_name = |code: &str| {
+        levels.iter().find(|l| l.code == code).map_or(code.to_string(), |l| t.s(&l.name_vi, &l.name_en).to_string())
+    };
     // One line of the entry form per person or organisation, with the rating already given.
     let lines = |subjects: Vec<(Id, String)>, given: Vec<Evaluation>| -> Vec<EvalRow> {
         let given: HashMap<Id, Evaluation> = given.into_iter().map(|e| (e.subject_id, e)).collect();
         subjects
             .into_iter()
-            .map(|(id, name)| EvalRow {
-                id,
-                name,
-                level: given.get(&id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default(),
-                score: given.get(&id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default(),
+            .map(|(id, name)| {
+                let level =
+                    given.get(&id).filter(|e| e.scale == scale).map(|e| e.level_code.clone()).unwrap_or_default();
+                let score = given.get(&id).and_then(|e| e.score).map(|x| x.to_string()).unwrap_or_default();
+                let shown = match (level.is_empty(), score.is_empty()) {
+                    (true, _) => String::new(),
+                    (false, true) => level_name(&level),
+                    (false, false) => format!("{} ({score})", level_name(&level)),
+                };
+                EvalRow { id, name, level, score, shown }
             })
             .collect()
     };
-    let given = app.evaluations_of(&s.actor, unit, year, q.quarter).await.map_err(|e| s.fail(e))?;
+    let given = if sees_people {
+        app.evaluations_of(&s.actor, unit, year, q.quarter).await.map_err(|e| s.fail(e))?
+    } else {
+        Vec::new()
+    };
     let rows = lines(people.into_iter().map(|p| (p.id, p.full_name)).collect(), given);
     let children: Vec<(Id, String)> =
         view.children.iter().filter(|c| !c.historic).map(|c| (c.id, c.name.clone())).collect();
@@ -132,6 +154,7 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
             rows,
             units,
             summary,
+            can_write,
         },
     )
 }

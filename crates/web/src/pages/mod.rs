@@ -58,6 +58,8 @@ pub struct Ctx {
     pub imports: bool,
     pub audit: bool,
     pub users: bool,
+    /// "Mine" (`/me`) is for an account linked to a person.
+    pub me: bool,
 }
 
 impl Ctx {
@@ -70,6 +72,7 @@ impl Ctx {
             imports: role.can_write(Resource::Person) || role.can_write(Resource::Conference),
             audit: role.can_read(Resource::Audit),
             users: role.can_read(Resource::Users),
+            me: s.actor.person_id.is_some(),
         }
     }
 }

@@ -31,6 +31,7 @@ struct TopicsPage {
     docs: Vec<(Id, String, String, String)>,
     topics: Vec<(String, String, String, bool, String, String)>,
     can_write: bool,
+    can_settings: bool,
     /// The share of meetings with study content that makes a cell "regular", in percent.
     study_share: String,
 }
@@ -59,7 +60,9 @@ async fn page(State(st): State<AppState>, s: Session) -> PageResult {
     let share = st.app.study_share().await.map_err(|e| s.fail(e))?;
     let study_share = lamtheo_domain::vn::fmt_rate(share as u64, 1000).trim_end_matches('%').to_string();
     let can_write = s.actor.role.can_write(Resource::Catalogue);
-    render(s.t, TopicsPage { t: s.t, can_write, c: Ctx::of(&s), docs, topics, study_share })
+    // Topics and the share change every unit's figures: only the root's (see `check_everyone`).
+    let can_settings = st.app.check_everyone(&s.actor, Resource::Catalogue).is_ok();
+    render(s.t, TopicsPage { t: s.t, can_write, can_settings, c: Ctx::of(&s), docs, topics, study_share })
 }
 
 #[derive(Deserialize)]

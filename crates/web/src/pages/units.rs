@@ -129,6 +129,8 @@ struct UnitPage {
     task_count: String,
     tasks: Vec<TaskRow>,
     can_activity: bool,
+    /// Links to pages and files of people's data (rosters, plans, ratings).
+    can_people: bool,
     statuses: Vec<(&'static str, String)>,
     /// Members rated in the period's last year: (rated, good or better, rate, rule warning).
     rated: (String, String, String, Option<String>),
@@ -331,6 +333,7 @@ async fn unit_page(
         task_count: fmt::int(task_report.tasks),
         tasks,
         can_activity: s.actor.role.can_write(Resource::Activity),
+        can_people: st.app.may(&s.actor, id, Resource::Person, false),
         statuses,
         rated,
         movements,
@@ -493,6 +496,8 @@ struct SplitPage {
 
 /// The split form: up to three new units; each member and child unit is assigned to one.
 async fn split_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
+    // A form nobody could send is not shown: the same check as the split itself.
+    st.app.check(&s.actor, id, Resource::Tree, true).map_err(|e| s.fail(e))?;
     let today = st.app.today();
     let view = st.app.unit_view(&s.actor, id, today).map_err(|e| s.fail(e))?;
     let members = st.app.members_on(&s.actor, id, today).await.map_err(|e| s.fail(e))?;
