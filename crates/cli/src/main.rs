@@ -117,7 +117,7 @@ enum UserCommand {
     /// Create an account (the first administrator, for instance)
     Add {
         username: String,
-        /// admin | staff | secretary | member | inspector | readonly
+        /// admin | staff | secretary | member | inspector | read_only
         #[arg(long, default_value = "admin")]
         role: String,
         /// Unit code of the account's scope (none: the whole system, administrators only)
