@@ -146,7 +146,8 @@ async fn the_frameworks_own_rejections_are_the_json_error_under_the_api_and_the_
     assert_eq!((res.status, res.code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"), "{}", res.body);
     // A body over the limit.
     let big = vec![b'a'; 65 * 1024 * 1024];
-    let res = call(&router, api(Request::post("/api/v1/imports/people?file=x.csv")).body(Body::from(big)).unwrap()).await;
+    let res =
+        call(&router, api(Request::post("/api/v1/imports/people?file=x.csv")).body(Body::from(big)).unwrap()).await;
     assert_eq!((res.status, res.code().as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "too_large"), "{}", res.body);
     // An error without a field has no `field` at all; one with a field names it.
     let res = call(&router, api(Request::get("/api/v1/units/999999")).body(Body::empty()).unwrap()).await;
