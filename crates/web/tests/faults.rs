@@ -184,3 +184,69 @@ async fn login(router: &Router) -> (String, StatusCode) {
     let set = res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
     (set.split(';').next().unwrap().to_string(), res.status())
 }
+
+#[tokio::test]
+async fn dates_are_read_in_either_form_everywhere_and_a_bad_one_names_its_parameter() {
+    let (app, token) = site().await;
+    let cb1 = app.unit_by_code(&Actor::system(), "CB1").unwrap().id;
+    let router = lamtheo_web::router(app, false);
+    let get = |path: String| bearer(Request::get(path), &token).body(Body::empty()).unwrap();
+    let post = |path: String, body: Value| {
+        bearer(Request::post(path), &token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let field = |res: &Res| res.json()["error"]["field"].as_str().map(str::to_string);
+
+    // Query strings.
+    for as_of in ["1/6/2024", "01/06/2024", "2024-06-01"] {
+        let res = call(&router, get(format!("/api/v1/units/{cb1}?as_of={as_of}"))).await;
+        assert_eq!(res.status, StatusCode::OK, "as_of={as_of}: {}", res.body);
+        let res = call(&router, get(format!("/api/v1/units/{cb1}/members?on={as_of}"))).await;
+        assert_eq!(res.status, StatusCode::OK, "on={as_of}: {}", res.body);
+    }
+    let res = call(&router, get(format!("/api/v1/units/{cb1}?as_of=31/02/2024"))).await;
+    assert_eq!((res.status, field(&res).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("as_of")), "{}", res.body);
+    let res = call(&router, get(format!("/api/v1/units/{cb1}/conferences?from=2024-01-01&to=hôm-nay"))).await;
+    assert_eq!((res.status, field(&res).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("to")), "{}", res.body);
+
+    // JSON bodies: the API's own and the domain's.
+    let res = call(
+        &router,
+        post(format!("/api/v1/units/{cb1}/rename"), serde_json::json!({"name": "Chi bộ 1", "on": "16/5/2024"})),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = call(
+        &router,
+        post(format!("/api/v1/units/{cb1}/rename"), serde_json::json!({"name": "Chi bộ 1", "on": "16.5.24"})),
+    )
+    .await;
+    assert_eq!((res.status, field(&res).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("on")), "{}", res.body);
+    let person = |birth: &str, since: &str| {
+        serde_json::json!({"id": 0, "full_name": "Lê Văn Tám", "card_no": format!("TH-{since}"), "is_member": true,
+            "key_cadre": false, "head_of_unit": false, "birth_date": birth, "unit_id": cb1, "since": since})
+    };
+    let res = call(&router, post("/api/v1/people".into(), person("5/3/1980", "01/01/2020"))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let id = res.json()["id"].as_i64().unwrap();
+    let res = call(&router, get(format!("/api/v1/people/{id}"))).await;
+    assert_eq!(res.json()["person"]["birth_date"], "1980-03-05", "dates are written ISO: {}", res.body);
+    let res = call(&router, post("/api/v1/people".into(), person("1980-03-05", "99/99/2020"))).await;
+    assert_eq!((res.status, field(&res).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("since")), "{}", res.body);
+}
+
+#[tokio::test]
+async fn units_are_found_by_their_exact_code() {
+    let (app, token) = site().await;
+    let router = lamtheo_web::router(app, false);
+    let codes = |res: Res| -> Vec<String> {
+        res.json().as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string()).collect()
+    };
+    let get = |path: &str| bearer(Request::get(path), &token).body(Body::empty()).unwrap();
+    assert_eq!(codes(call(&router, get("/api/v1/units?code=CB1")).await), ["CB1"]);
+    // "C" is part of "CB1" (a search would find it) but no unit's code.
+    assert!(codes(call(&router, get("/api/v1/units?q=C")).await).contains(&"CB1".to_string()));
+    assert!(codes(call(&router, get("/api/v1/units?code=C")).await).is_empty());
+}
