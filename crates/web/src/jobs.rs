@@ -129,13 +129,14 @@ mod tests {
         let (running, _) = jobs.add(1, Kind::People, "running.csv".into());
         let (done, job) = jobs.add(1, Kind::People, "done.csv".into());
         finish(job, tokio::spawn(async { Ok(ImportSummary::default()) })).await;
-        let mut map = jobs.jobs.lock().unwrap();
-        prune(&mut map, Instant::now() + KEEP / 2);
-        assert!(map.contains_key(&done) && map.contains_key(&running));
-        prune(&mut map, Instant::now() + KEEP + Duration::from_secs(1));
-        assert!(!map.contains_key(&done), "a finished job outlived KEEP");
-        assert!(map.contains_key(&running), "a running job was dropped");
-        drop(map);
+        {
+            let mut map = jobs.jobs.lock().unwrap();
+            prune(&mut map, Instant::now() + KEEP / 2);
+            assert!(map.contains_key(&done) && map.contains_key(&running));
+            prune(&mut map, Instant::now() + KEEP + Duration::from_secs(1));
+            assert!(!map.contains_key(&done), "a finished job outlived KEEP");
+            assert!(map.contains_key(&running), "a running job was dropped");
+        }
         // Over the bound, the oldest finished jobs make room; running ones stay.
         let mut first = None;
         for i in 0..MAX_JOBS + 5 {
