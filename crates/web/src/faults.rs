@@ -11,7 +11,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
@@ -27,6 +27,9 @@ pub async fn guard(State(timeout): State<Duration>, req: Request, next: Next) ->
     let api = req.uri().path().starts_with("/api/");
     let (mut parts, body) = req.into_parts();
     let lang = Lang::from_request_parts(&mut parts, &()).await.unwrap_or_default();
+    // An upload to the import page only receives the file (the import runs in the
+    // background), and receiving 64 MB over a slow line may well take longer than the limit.
+    let timeout = if parts.method == Method::POST && parts.uri.path() == "/imports" { Duration::MAX } else { timeout };
     let req = Request::from_parts(parts, body);
     // The handler's future is dropped on a panic or a timeout, which rolls back any open
     // transaction (sqlx rolls back a transaction that is dropped uncommitted).

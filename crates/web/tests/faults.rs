@@ -108,6 +108,41 @@ async fn a_panicking_or_hanging_handler_answers_the_usual_error_and_the_server_k
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(res.is_error_page(), "{}", res.body);
 
+    // An upload to the import page only receives the file, however slowly it comes: the
+    // limit does not cut it off (the import itself runs in the background).
+    let (cookie, _) = login(&router).await;
+    let page =
+        call(&router, Request::get("/imports").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let part = |name: &str, extra: &str, value: &str| {
+        format!("--XX\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n{value}\r\n")
+    };
+    let head = part("csrf", "", &csrf) + &part("kind", "", "units");
+    let file = part("file", "; filename=\"u.csv\"", UNITS) + "--XX--\r\n";
+    let chunks = futures_util::stream::unfold(0, move |i| {
+        let (head, file) = (head.clone(), file.clone());
+        async move {
+            match i {
+                0 => Some((Ok::<_, std::io::Error>(head.into_bytes()), 1)),
+                1 => {
+                    tokio::time::sleep(Duration::from_millis(600)).await;
+                    Some((Ok(file.into_bytes()), 2))
+                }
+                _ => None,
+            }
+        }
+    });
+    let res = call(
+        &router,
+        Request::post("/imports")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XX")
+            .body(Body::from_stream(chunks))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
     // Still serving, pages and API.
     let res = call(&router, bearer(Request::get("/api/v1/me"), &token).body(Body::empty()).unwrap()).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
