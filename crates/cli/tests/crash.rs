@@ -2,6 +2,8 @@
 //! large import, from the command line and through the server. Afterwards the database is
 //! sound (SQLite's integrity check), holds nothing of that import, the server starts, and the
 //! same import then succeeds. SQLite always; PostgreSQL too when LAMTHEO_TEST_POSTGRES_URL is set.
+//! Linux only: whether SQLite is writing is read from /proc/locks.
+#![cfg(target_os = "linux")]
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
