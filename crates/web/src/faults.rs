@@ -47,8 +47,10 @@ pub async fn guard(State(timeout): State<Duration>, req: Request, next: Next) ->
             let secs = timeout.as_secs_f64();
             let e = Error::msg(
                 ErrorCode::Timeout,
-                format!("Yêu cầu chạy quá {secs} giây nên đã bị dừng; không có gì được ghi"),
-                format!("The request took longer than {secs} s and was stopped; nothing was saved"),
+                format!("Yêu cầu chạy quá {secs} giây nên đã bị dừng; phần chưa ghi xong đã được hủy"),
+                format!(
+                    "The request took longer than {secs} s and was stopped; what it had not saved yet was rolled back"
+                ),
             );
             return answer(api, lang, e);
         }
