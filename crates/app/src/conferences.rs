@@ -26,6 +26,7 @@ pub struct ConferenceInput {
     #[serde(default)]
     pub code: String,
     pub unit_id: Id,
+    #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
     pub held_on: NaiveDate,
     pub title: String,
     #[serde(default)]

@@ -146,7 +146,10 @@ impl App {
                 return self.import_tasks(actor, file, rows, errors, progress).await;
             }
         };
-        self.reload_index().await?;
+        // The rows are committed: the index must follow even if the caller stops waiting (a
+        // time limit, a closed connection), so the reload runs as a task of its own.
+        let app = self.clone();
+        tokio::spawn(async move { app.reload_index().await }).await.map_err(Error::internal)??;
         Ok(summary)
     }
 

@@ -22,6 +22,7 @@ pub struct NewPerson {
     #[serde(flatten)]
     pub person: Person,
     pub unit_id: Id,
+    #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
     pub since: NaiveDate,
 }
 

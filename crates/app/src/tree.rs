@@ -39,6 +39,7 @@ pub struct NewUnit {
     pub name: String,
     pub kind: String,
     pub parent_id: Option<Id>,
+    #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
     pub opened_on: NaiveDate,
 }
 
@@ -53,6 +54,7 @@ pub enum MergeTarget {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SplitPlan {
     pub source: Id,
+    #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
     pub on: NaiveDate,
     /// The new units; each gets the source's parent unless it names one.
     pub targets: Vec<NewUnit>,

@@ -73,6 +73,10 @@ enum Command {
         /// Mark cookies Secure (when served over HTTPS behind a proxy)
         #[arg(long, env = "LAMTHEO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Seconds a request may take before it is stopped with 503 (an import through the
+        /// API included; imports through the page run in the background)
+        #[arg(long, env = "LAMTHEO_REQUEST_TIMEOUT", default_value_t = lamtheo_web::DEFAULT_TIMEOUT.as_secs())]
+        request_timeout: u64,
     },
     /// Run the database migrations and exit
     Migrate,
@@ -150,7 +154,7 @@ enum UserCommand {
     /// Create an account (the first administrator, for instance)
     Add {
         username: String,
-        /// admin | staff | secretary | member | inspector | readonly
+        /// admin | staff | secretary | member | inspector | read_only
         #[arg(long, default_value = "admin")]
         role: String,
         /// Unit code of the account's scope (none: the whole system, administrators only)
@@ -186,8 +190,13 @@ async fn main() -> Result<()> {
             lamtheo_store::Store::open(&cli.database_url).await?;
             println!("Đã cập nhật cấu trúc cơ sở dữ liệu / migrations applied");
         }
-        Command::Serve { listen, demo, secure_cookies } => {
-            serve(&cli.database_url, &listen, demo, secure_cookies, cli.limits.limits()).await?
+        Command::Serve { listen, demo, secure_cookies, request_timeout } => {
+            let opts = lamtheo_web::Options {
+                secure_cookies,
+                request_timeout: std::time::Duration::from_secs(request_timeout),
+                ..Default::default()
+            };
+            serve(&cli.database_url, &listen, demo, opts, cli.limits.limits()).await?
         }
         Command::User { command: UserCommand::Add { username, role, scope, password } } => {
             let app = App::open(&cli.database_url).await?;
@@ -308,7 +317,7 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, limits: Limits) -> Result<()> {
+async fn serve(url: &str, listen: &str, demo: bool, opts: lamtheo_web::Options, limits: Limits) -> Result<()> {
     let started = Instant::now();
     let app = App::open(url).await?.with_limits(limits);
     let mut login = None;
@@ -335,7 +344,7 @@ async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, limits
             println!("  {u} / {} ({role})", l.password);
         }
     }
-    let router = lamtheo_web::router(app, secure_cookies);
+    let router = lamtheo_web::router_with(app, opts);
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

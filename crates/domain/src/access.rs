@@ -14,6 +14,9 @@ pub enum Role {
     Secretary,
     Member,
     Inspector,
+    /// `read_only`; `readonly` (what the command line and the database used to say) is
+    /// accepted too.
+    #[serde(alias = "readonly")]
     ReadOnly,
 }
 
@@ -47,11 +50,16 @@ impl Role {
             Role::Secretary => "secretary",
             Role::Member => "member",
             Role::Inspector => "inspector",
-            Role::ReadOnly => "readonly",
+            Role::ReadOnly => "read_only",
         }
     }
+    /// A role by its name. Accounts made before the name was `read_only` are stored as
+    /// `readonly`, so both read back the same (the users table is not rewritten).
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        match s {
+            "readonly" => Some(Role::ReadOnly),
+            _ => Role::ALL.into_iter().find(|r| r.as_str() == s),
+        }
     }
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -130,6 +138,13 @@ mod tests {
             assert!(!r.can_write(Resource::Audit));
         }
         assert!(!Role::ReadOnly.can_read(Resource::Person));
+        // One name printed everywhere (as the API's JSON says it); the old one still read.
+        assert_eq!(Role::ReadOnly.as_str(), "read_only");
+        assert_eq!(serde_json::to_value(Role::ReadOnly).unwrap(), "read_only");
+        for name in ["read_only", "readonly"] {
+            assert_eq!(Role::parse(name), Some(Role::ReadOnly), "{name}");
+            assert_eq!(serde_json::from_value::<Role>(name.into()).unwrap(), Role::ReadOnly, "{name}");
+        }
         assert!(!Role::Inspector.can_write(Resource::Conference));
         assert!(Role::Secretary.can_write(Resource::Conference));
         assert!(!Role::Secretary.can_write(Resource::Tree));

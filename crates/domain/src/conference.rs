@@ -10,6 +10,7 @@ pub struct CampaignDoc {
     pub id: Id,
     pub code: String,
     pub title: String,
+    #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub issued_on: Option<NaiveDate>,
 }
 
@@ -21,6 +22,7 @@ pub struct Topic {
     pub title: String,
     pub year: i32,
     pub term_wide: bool,
+    #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub deadline: Option<NaiveDate>,
     pub doc_id: Option<Id>,
 }

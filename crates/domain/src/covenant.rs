@@ -32,6 +32,7 @@ impl Campaign {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signatory {
     pub unit_id: Id,
+    #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub signed_on: Option<NaiveDate>,
     pub pilot: bool,
 }

@@ -51,7 +51,9 @@ pub struct Movement {
     /// The unit that launched it: people of its subtree are expected to register.
     pub unit_id: Id,
     pub title: String,
+    #[serde(deserialize_with = "crate::vn::de_date")]
     pub from_date: NaiveDate,
+    #[serde(deserialize_with = "crate::vn::de_date")]
     pub to_date: NaiveDate,
     pub expected: Expected,
 }

@@ -14,6 +14,12 @@ pub enum ErrorCode {
     RateLimited,
     ImportRejected,
     Internal,
+    /// The request body is over the limit.
+    TooLarge,
+    /// The route exists but not with this method.
+    MethodNotAllowed,
+    /// The request ran out of time and was stopped.
+    Timeout,
 }
 
 impl ErrorCode {
@@ -28,6 +34,9 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::ImportRejected => "import_rejected",
             ErrorCode::Internal => "internal",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Timeout => "timeout",
         }
     }
 
@@ -41,6 +50,9 @@ impl ErrorCode {
             ErrorCode::CsrfFailed => 403,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Timeout => 503,
         }
     }
 
@@ -60,6 +72,9 @@ impl ErrorCode {
                 ("Tệp có dòng lỗi, chưa nhập gì", "The file has bad rows; nothing was imported")
             }
             ErrorCode::Internal => ("Lỗi hệ thống", "Internal error"),
+            ErrorCode::TooLarge => ("Nội dung gửi lên quá lớn", "The request body is too large"),
+            ErrorCode::MethodNotAllowed => ("Địa chỉ này không nhận phương thức đó", "Method not allowed here"),
+            ErrorCode::Timeout => ("Yêu cầu chạy quá lâu nên đã bị dừng", "The request took too long and was stopped"),
         }
     }
 }

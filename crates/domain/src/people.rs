@@ -41,10 +41,13 @@ pub struct Person {
     pub card_no: Option<String>,
     pub full_name: String,
     pub gender: Option<Gender>,
+    #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub birth_date: Option<NaiveDate>,
     pub ethnicity: Option<String>,
     pub is_member: bool,
+    #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub admitted_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub official_on: Option<NaiveDate>,
     pub position: Option<String>,
     pub key_cadre: bool,

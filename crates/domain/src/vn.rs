@@ -450,6 +450,28 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
+/// A date in a JSON body or a query string, read like every other date (`parse_date`):
+/// for `#[serde(deserialize_with = "vn::de_date")]`. Dates are still written ISO.
+pub fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let s = <String as serde::Deserialize>::deserialize(d)?;
+    parse_date(&s).ok_or_else(|| bad_date(&s))
+}
+
+/// An optional date (`null`, absent or empty is none), for
+/// `#[serde(default, deserialize_with = "vn::de_opt_date")]`.
+pub fn de_opt_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    match <Option<String> as serde::Deserialize>::deserialize(d)? {
+        Some(s) if !s.trim().is_empty() => parse_date(&s).map(Some).ok_or_else(|| bad_date(&s)),
+        _ => Ok(None),
+    }
+}
+
+fn bad_date<E: serde::de::Error>(s: &str) -> E {
+    E::custom(format!(
+        "ngày «{s}» không hợp lệ, cần dạng 16/5/2024 hoặc 2024-05-16 / invalid date, expected 16/5/2024 or 2024-05-16"
+    ))
+}
+
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------

@@ -39,9 +39,13 @@ fn public(mut e: Error) -> Error {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = public(self.0);
-        let body = serde_json::json!({
-            "error": {"code": e.code.as_str(), "field": e.field, "message": e.message_vi, "message_en": e.message_en, "details": e.details}
+        let mut body = serde_json::json!({
+            "error": {"code": e.code.as_str(), "message": e.message_vi, "message_en": e.message_en, "details": e.details}
         });
+        // `field` is there only when the error concerns one, never null.
+        if let Some(f) = &e.field {
+            body["error"]["field"] = f.as_str().into();
+        }
         (status(&e), Json(body)).into_response()
     }
 }

@@ -11,6 +11,7 @@ use lamtheo_app::App;
 
 mod api;
 mod error;
+mod faults;
 mod fmt;
 mod i18n;
 mod jobs;
@@ -18,6 +19,7 @@ mod pages;
 mod session;
 
 pub use error::WebError;
+pub use faults::DEFAULT_TIMEOUT;
 pub use fmt::period_and_as_of;
 
 /// Shared state of every handler.
@@ -34,11 +36,35 @@ pub struct AppState {
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
 pub fn router(app: App, secure_cookies: bool) -> Router {
-    let state = AppState { app, jobs: Arc::new(jobs::Jobs::default()), secure_cookies };
+    router_with(app, Options { secure_cookies, ..Options::default() })
+}
+
+/// How the server is run (`lamtheo serve` flags).
+pub struct Options {
+    /// Set the Secure flag on cookies (when served over TLS behind a proxy).
+    pub secure_cookies: bool,
+    /// How long a request may take before it is stopped (503). Imports through the page run
+    /// in the background and are not bound by it; an import through the API is.
+    pub request_timeout: std::time::Duration,
+    /// Routes added beside the application's, under the same error handling: tests use it
+    /// for routes that panic or hang, which production does not have.
+    pub extra: Router<AppState>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { secure_cookies: false, request_timeout: faults::DEFAULT_TIMEOUT, extra: Router::new() }
+    }
+}
+
+pub fn router_with(app: App, opts: Options) -> Router {
+    let state = AppState { app, jobs: Arc::new(jobs::Jobs::default()), secure_cookies: opts.secure_cookies };
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())
+        .merge(opts.extra)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(opts.request_timeout, faults::guard))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

@@ -10,7 +10,7 @@ use lamtheo_app::people::NewPerson;
 use lamtheo_app::tree::{MergeTarget, NewUnit, SplitPlan};
 use lamtheo_domain::conference::{CampaignDoc, ConnectionPoint, Topic};
 use lamtheo_domain::people::Person;
-use lamtheo_domain::{Error, ErrorCode, Id};
+use lamtheo_domain::{vn, Error, ErrorCode, Id};
 use lamtheo_importer::Kind;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -80,31 +80,46 @@ pub struct Body<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(e) => Err(ApiError(Error::msg(
+        let invalid = |e: &dyn std::fmt::Display| {
+            Error::msg(
                 ErrorCode::InvalidInput,
-                format!("Nội dung JSON không hợp lệ: {}", e.body_text()),
-                format!("Invalid JSON body: {}", e.body_text()),
-            ))),
-        }
+                format!("Nội dung JSON không hợp lệ: {e}"),
+                format!("Invalid JSON body: {e}"),
+            )
+        };
+        // The content type and size are checked by axum's own extractor; the body is then
+        // read here so that a value that does not fit names its field.
+        let Json(v) = Json::<Value>::from_request(req, state).await.map_err(|e| ApiError(invalid(&e.body_text())))?;
+        serde_path_to_error::deserialize(v).map(Body).map_err(|e| ApiError(named(e.path(), invalid(e.inner()))))
     }
 }
 
-/// Query parameters, with our JSON error on failure.
+/// Query parameters, with our JSON error on failure naming the parameter.
 pub struct Params<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).map(Params).map_err(|e| {
-            ApiError(Error::msg(
-                ErrorCode::InvalidInput,
-                format!("Tham số không hợp lệ: {e}"),
-                format!("Invalid query parameters: {e}"),
+        let query = parts.uri.query().unwrap_or("").as_bytes();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
+        serde_path_to_error::deserialize(de).map(Params).map_err(|e| {
+            let inner = e.inner();
+            ApiError(named(
+                e.path(),
+                Error::msg(
+                    ErrorCode::InvalidInput,
+                    format!("Tham số không hợp lệ: {inner}"),
+                    format!("Invalid query parameters: {inner}"),
+                ),
             ))
         })
     }
+}
+
+/// The error with its field, when serde knew where it was.
+fn named(path: &serde_path_to_error::Path, e: Error) -> Error {
+    let path = path.to_string();
+    Error { field: (path != ".").then_some(path), ..e }
 }
 
 fn ok(v: impl serde::Serialize) -> ApiResult {
@@ -122,8 +137,24 @@ struct FindQuery {
     unit: Option<Id>,
 }
 
-async fn find_units(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<FindQuery>) -> ApiResult {
-    ok(st.app.find_units(&a, &q.q, 500))
+#[derive(Deserialize)]
+struct UnitsQuery {
+    #[serde(default)]
+    q: String,
+    /// Exactly this code: the unit, or none when there is no such unit in scope.
+    code: Option<String>,
+}
+
+async fn find_units(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<UnitsQuery>) -> ApiResult {
+    match q.code {
+        Some(code) => match st.app.unit_by_code(&a, code.trim()) {
+            Ok(u) => ok([u]),
+            // Out of scope looks the same as absent, as everywhere.
+            Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) => ok(json!([])),
+            Err(e) => Err(e.into()),
+        },
+        None => ok(st.app.find_units(&a, &q.q, 500)),
+    }
 }
 
 async fn create_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewUnit>) -> ApiResult {
@@ -132,6 +163,7 @@ async fn create_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n):
 
 #[derive(Deserialize)]
 struct AsOf {
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     as_of: Option<NaiveDate>,
 }
 
@@ -186,6 +218,7 @@ async fn lineage(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Pa
 
 #[derive(Deserialize)]
 struct OnQuery {
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     on: Option<NaiveDate>,
 }
 
@@ -200,7 +233,9 @@ async fn members(
 
 #[derive(Deserialize)]
 struct RangeQuery {
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     to: Option<NaiveDate>,
 }
 
@@ -221,6 +256,7 @@ async fn unit_conferences(
 #[derive(Deserialize)]
 struct RenameBody {
     name: String,
+    #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
 }
 
@@ -237,6 +273,7 @@ async fn rename(
 #[derive(Deserialize)]
 struct MoveBody {
     parent_id: Id,
+    #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
 }
 
@@ -252,6 +289,7 @@ async fn move_unit(
 
 #[derive(Deserialize)]
 struct CloseBody {
+    #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
 }
 
@@ -269,6 +307,7 @@ async fn close(
 struct MergeBody {
     sources: Vec<Id>,
     target: MergeTarget,
+    #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
     #[serde(default)]
     note: String,
@@ -307,6 +346,7 @@ async fn update_person(
 #[derive(Deserialize)]
 struct TransferBody {
     unit_id: Id,
+    #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
 }
 
@@ -551,6 +591,7 @@ struct EvalQuery {
     year: i32,
     #[serde(default)]
     quarter: i32,
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     as_of: Option<NaiveDate>,
 }
 
@@ -580,6 +621,7 @@ async fn create_movement(
 #[derive(Deserialize)]
 struct MovementQuery {
     unit: Id,
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     as_of: Option<NaiveDate>,
 }
 

@@ -82,7 +82,7 @@ pub const OPERATIONS: &[Operation] = &[
         Some("RegistrationReview"),
         &[],
     ),
-    ("get", "/units", "Find units in scope by name or code (accents ignored)", None, &["q"]),
+    ("get", "/units", "Find units in scope by name or code (accents ignored), or by exact code", None, &["q", "code"]),
     ("post", "/units", "Create a unit", Some("NewUnit"), &[]),
     ("post", "/units/merge", "Merge units into a new or existing unit on a date", Some("Merge"), &[]),
     ("post", "/units/split", "Split a unit, reassigning members and children", Some("SplitPlan"), &[]),
@@ -146,7 +146,7 @@ fn schemas() -> Value {
         "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "example": "chi_bo"}, "parent_id": id, "opened_on": date}});
     json!({
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-            "code": {"type": "string", "enum": ["not_found", "forbidden", "unauthenticated", "invalid_input", "conflict", "csrf_failed", "rate_limited", "import_rejected", "internal"]},
+            "code": {"type": "string", "enum": ["not_found", "forbidden", "unauthenticated", "invalid_input", "conflict", "csrf_failed", "rate_limited", "import_rejected", "internal", "too_large", "method_not_allowed", "timeout"]},
             "field": {"type": "string"}, "message": {"type": "string"}, "message_en": {"type": "string"}, "details": {"type": "array", "items": {"type": "string"}}}}}},
         "NewUnit": new_unit,
         "Merge": {"type": "object", "required": ["sources", "target", "on"], "properties": {
