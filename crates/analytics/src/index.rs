@@ -567,8 +567,14 @@ impl Index {
             .collect();
         children.sort_by_key(|c| (c.historic, c.unit_id));
         let expected: Vec<Id> = children.iter().filter(|c| !c.historic).map(|c| c.unit_id).collect();
-        let mut topics: Vec<&Topic> =
-            self.topics.values().filter(|t| t.year >= period.from.year() && t.year <= period.to.year()).collect();
+        // A topic applies to the subtree of the unit that issued it: it is counted for reports
+        // of that unit and the units under it, never above it or beside it.
+        let applies = |t: &Topic| t.unit_id.is_none_or(|issuer| self.tree.is_within_on(unit, issuer, as_of));
+        let mut topics: Vec<&Topic> = self
+            .topics
+            .values()
+            .filter(|t| t.year >= period.from.year() && t.year <= period.to.year() && applies(t))
+            .collect();
         topics.sort_by_key(|t| (t.year, t.id));
         let topics = topics
             .into_iter()

@@ -93,6 +93,7 @@ fn facts(seed: &[u32]) -> Facts {
         term_wide: false,
         deadline: Some(day(200)),
         doc_id: None,
+        unit_id: None,
     }];
     let mut conferences = vec![];
     let mut points = vec![];
@@ -222,7 +223,10 @@ fn topic_completion_counts_children_that_met_the_deadline() {
         term_wide: false,
         deadline: Some(d(3, 20)),
         doc_id: None,
+        unit_id: None,
     };
+    // A topic issued by unit 2 applies to its subtree only.
+    let local = Topic { id: 8, code: "CD-2".into(), unit_id: Some(2), ..topic.clone() };
     let conf = |id, unit_id, held_on| Conference {
         id,
         code: format!("C{id}"),
@@ -239,12 +243,18 @@ fn topic_completion_counts_children_that_met_the_deadline() {
     };
     let facts = Facts {
         tree: OrgTree::new(units, links, vec![]),
-        topics: vec![topic],
+        topics: vec![topic, local],
         conferences: vec![conf(1, 2, d(3, 1)), conf(2, 3, d(3, 20)), conf(3, 4, d(3, 21))],
         ..Facts::default()
     };
-    let report = Index::build(facts).report(1, Period::year(2022), d(12, 31));
+    let index = Index::build(facts);
+    let report = index.report(1, Period::year(2022), d(12, 31));
+    assert_eq!(report.topics.len(), 1, "unit 2's own topic is not counted above it");
     assert_eq!(report.topics[0].label(), "2/3", "unit 4 studied the topic a day late");
+    let of_2: Vec<i64> = index.report(2, Period::year(2022), d(12, 31)).topics.iter().map(|t| t.topic_id).collect();
+    assert_eq!(of_2, [7, 8], "the issuer's own report counts its topic");
+    let of_3: Vec<i64> = index.report(3, Period::year(2022), d(12, 31)).topics.iter().map(|t| t.topic_id).collect();
+    assert_eq!(of_3, [7], "nor beside it");
     assert_eq!(report.figures.conferences, 3);
     assert_eq!(report.children.len(), 3);
 }

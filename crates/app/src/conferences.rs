@@ -92,9 +92,13 @@ impl App {
         Ok(id)
     }
 
-    /// Topics count in every unit's completion figures, so only the root may add them.
+    /// A topic counts in the completion figures of its issuing unit's subtree: issuing one
+    /// needs the right to write there; one for the whole tree (no unit) needs the root.
     pub async fn add_topic(&self, actor: &Actor, t: Topic) -> Result<Id> {
-        self.check_everyone(actor, Resource::Catalogue)?;
+        match t.unit_id {
+            Some(unit) => self.check(actor, unit, Resource::Catalogue, true)?,
+            None => self.check_everyone(actor, Resource::Catalogue)?,
+        }
         if t.code.trim().is_empty() || t.code.chars().any(char::is_whitespace) {
             return Err(Error::field(
                 "code",
@@ -118,7 +122,7 @@ impl App {
                 action: "create",
                 entity: "topic",
                 entity_id: Some(id),
-                unit: None,
+                unit: t.unit_id,
                 before: None,
                 after: snapshot(&t),
             },

@@ -10,7 +10,7 @@ use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{Attendance, ConnectionPoint, Topic};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
-use lamtheo_importer::{self as importer, Kind, Parsed, Reading, RowError};
+use lamtheo_importer::{self as importer, Kind, Limits, Parsed, Reading, RowError};
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
 use serde::Serialize;
 
@@ -64,6 +64,11 @@ pub fn rejected(mut errors: Vec<RowError>) -> Error {
             format!("The file has {n} errors; nothing was imported"),
         )
     }
+}
+
+/// An upload larger than the file limit (413), naming the limit; nothing of it was read past it.
+pub fn too_large(file: &str, limits: &Limits) -> Error {
+    Error { code: ErrorCode::TooLarge, ..rejected(vec![limits.file_too_large(file)]) }
 }
 
 pub(crate) fn row_err(file: &str, row: usize, column: &str, vi: String, en: String) -> RowError {

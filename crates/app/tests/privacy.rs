@@ -6,8 +6,10 @@ mod common;
 use common::{apps, d, province};
 use lamtheo_app::exports::ExportQuery;
 use lamtheo_domain::access::{Actor, Role};
+use lamtheo_domain::conference::Topic;
 use lamtheo_domain::covenant::{Campaign, Signatory};
 use lamtheo_domain::evaluation::{Evaluation, Subject};
+use lamtheo_domain::period::Period;
 use lamtheo_domain::ErrorCode;
 use lamtheo_importer::Kind;
 
@@ -120,7 +122,7 @@ async fn settings_for_everyone_need_the_root() {
         assert_eq!(app.study_share().await.unwrap(), 800, "{engine}: the share did not change");
         app.set_study_share(&root_staff, 700).await.unwrap();
         assert_eq!(app.study_share().await.unwrap(), 700, "{engine}");
-        let topic = |code: &str| lamtheo_domain::conference::Topic {
+        let topic = |code: &str| Topic {
             id: 0,
             code: code.into(),
             title: "Chuyên đề".into(),
@@ -128,12 +130,27 @@ async fn settings_for_everyone_need_the_root() {
             term_wide: false,
             deadline: Some(d(2025, 6, 30)),
             doc_id: None,
+            unit_id: None,
         };
+        // A topic for the whole tree needs the root; one issued by a unit applies to its
+        // subtree only, and needs the right to write there.
         let e = app.add_topic(&commune_staff, topic("CD-XA")).await.unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden, "{engine}");
         assert!(app.topics().await.unwrap().is_empty(), "{engine}");
         app.add_topic(&root_staff, topic("CD-TINH")).await.unwrap();
         assert_eq!(app.topics().await.unwrap().len(), 1, "{engine}");
+        let own = Topic { unit_id: Some(pv.communes[0]), ..topic("CD-XA") };
+        app.add_topic(&commune_staff, own).await.unwrap();
+        let other = Topic { unit_id: Some(pv.communes[1]), ..topic("CD-XA2") };
+        assert_eq!(app.add_topic(&commune_staff, other).await.unwrap_err().code, ErrorCode::NotFound, "{engine}");
+        let sys = Actor::system();
+        let listed = |unit| {
+            let r = app.unit_report(&sys, unit, Period::year(2025), d(2025, 12, 31)).unwrap();
+            r.topics.len()
+        };
+        assert_eq!(listed(pv.p), 1, "{engine}: the commune's topic is not counted for the province");
+        assert_eq!(listed(pv.communes[0]), 2, "{engine}: the commune counts its own topic");
+        assert_eq!(listed(pv.communes[1]), 1, "{engine}: nor for the commune beside it");
     }
 }
 

@@ -184,6 +184,7 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
                 term_wide: false,
                 deadline: Some(deadline),
                 doc_id: Some(doc),
+                unit_id: None,
             },
         )
         .await?;

@@ -25,6 +25,11 @@ pub struct Topic {
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub deadline: Option<NaiveDate>,
     pub doc_id: Option<Id>,
+    /// The unit that issued it: the topic applies to that unit's subtree only (its completion
+    /// is counted for reports of that unit and the units under it). None: issued for the
+    /// whole tree, by an administrator or an account of the root.
+    #[serde(default)]
+    pub unit_id: Option<Id>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -19,14 +19,14 @@ pub async fn docs(store: &Store) -> Result<Vec<CampaignDoc>> {
 }
 
 pub async fn insert_topic(tx: &mut Tx, t: &Topic) -> Result<Id> {
-    on_tx!(tx, c => sqlx::query_scalar("INSERT INTO topics (code, title, year, term_wide, deadline, doc_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(&t.code).bind(&t.title).bind(t.year).bind(t.term_wide).bind(t.deadline).bind(t.doc_id).fetch_one(c).await.map_err(db_err))
+    on_tx!(tx, c => sqlx::query_scalar("INSERT INTO topics (code, title, year, term_wide, deadline, doc_id, unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(&t.code).bind(&t.title).bind(t.year).bind(t.term_wide).bind(t.deadline).bind(t.doc_id).bind(t.unit_id).fetch_one(c).await.map_err(db_err))
 }
 
 pub async fn topics(store: &Store) -> Result<Vec<Topic>> {
     on_pool!(store.read(), p => {
-        let rows = sqlx::query("SELECT id, code, title, year, term_wide, deadline, doc_id FROM topics ORDER BY year DESC, code").fetch_all(p).await.map_err(db_err)?;
-        Ok(rows.iter().map(|r| Topic { id: r.get(0), code: r.get(1), title: r.get(2), year: r.get(3), term_wide: r.get(4), deadline: r.get(5), doc_id: r.get(6) }).collect())
+        let rows = sqlx::query("SELECT id, code, title, year, term_wide, deadline, doc_id, unit_id FROM topics ORDER BY year DESC, code").fetch_all(p).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| Topic { id: r.get(0), code: r.get(1), title: r.get(2), year: r.get(3), term_wide: r.get(4), deadline: r.get(5), doc_id: r.get(6), unit_id: r.get(7) }).collect())
     })
 }
 

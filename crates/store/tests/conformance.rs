@@ -142,6 +142,7 @@ async fn conferences_points_and_attendance() {
                 term_wide: false,
                 deadline: Some(d(2024, 3, 20)),
                 doc_id: None,
+                unit_id: Some(u),
             },
         )
         .await

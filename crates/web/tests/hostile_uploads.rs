@@ -155,11 +155,16 @@ async fn an_upload_past_the_size_limit_is_refused_naming_the_limit() {
     for s in sites(limits).await {
         let big = corpus("long-cell.csv");
         let (status, json) = s.api_import(&s.token(Role::Staff).await, "long-cell.csv", Body::from(big.clone())).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {json}", s.engine);
+        assert_eq!(
+            (status, json["error"]["code"].as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")),
+            "{}",
+            s.engine
+        );
         assert!(json["error"]["details"][0].as_str().unwrap().contains("giới hạn 1.000"), "{}: {json}", s.engine);
 
         let (status, page) = s.page_import(Role::Staff, "long-cell.csv", Body::from(big)).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {page}", s.engine);
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{}: {page}", s.engine);
         assert!(page.contains("giới hạn 1.000"), "{}: {page}", s.engine);
     }
 }

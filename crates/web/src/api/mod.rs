@@ -457,7 +457,7 @@ async fn import(
     let limits = st.app.limits();
     let bytes = axum::body::to_bytes(body, limits.file_bytes as usize)
         .await
-        .map_err(|_| lamtheo_app::imports::rejected(vec![limits.file_too_large(&q.file)]))?;
+        .map_err(|_| lamtheo_app::imports::too_large(&q.file, &limits))?;
     ok(st.app.import(&a, kind, &q.file, &bytes, &|_, _, _| {}).await?)
 }
 

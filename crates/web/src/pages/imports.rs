@@ -114,7 +114,7 @@ async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> Pa
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(failed)? {
                     if (bytes.len() + chunk.len()) as u64 > limits.file_bytes {
-                        return Err(s.fail(lamtheo_app::imports::rejected(vec![limits.file_too_large(&name)])));
+                        return Err(s.fail(lamtheo_app::imports::too_large(&name, &limits)));
                     }
                     bytes.extend_from_slice(&chunk);
                 }

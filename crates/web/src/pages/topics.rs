@@ -29,9 +29,12 @@ struct TopicsPage {
     t: Lang,
     c: Ctx,
     docs: Vec<(Id, String, String, String)>,
-    topics: Vec<(String, String, String, bool, String, String)>,
+    topics: Vec<(String, String, String, bool, String, String, String)>,
     can_write: bool,
     can_settings: bool,
+    /// The unit a topic added here is issued by: the account's own (None with `can_settings`:
+    /// for the whole tree).
+    issuer: Option<(Id, String)>,
     /// The share of meetings with study content that makes a cell "regular", in percent.
     study_share: String,
 }
@@ -40,6 +43,9 @@ async fn page(State(st): State<AppState>, s: Session) -> PageResult {
     let docs = st.app.docs().await.map_err(|e| s.fail(e))?;
     let topics = st.app.topics().await.map_err(|e| s.fail(e))?;
     let doc_code = |id: Option<Id>| docs.iter().find(|d| Some(d.id) == id).map(|d| d.code.clone()).unwrap_or_default();
+    let today = st.app.today();
+    let unit_name = |id: Id| st.app.unit_view(&s.actor, id, today).map(|v| v.name_on).ok();
+    let whole_tree = s.t.s("Toàn hệ thống", "Whole tree").to_string();
     let topics = topics
         .iter()
         .map(|t| {
@@ -50,6 +56,7 @@ async fn page(State(st): State<AppState>, s: Session) -> PageResult {
                 t.term_wide,
                 t.deadline.map(fmt::date).unwrap_or_default(),
                 doc_code(t.doc_id),
+                t.unit_id.map_or(Some(whole_tree.clone()), unit_name).unwrap_or_default(),
             )
         })
         .collect();
@@ -62,7 +69,12 @@ async fn page(State(st): State<AppState>, s: Session) -> PageResult {
     let can_write = s.actor.role.can_write(Resource::Catalogue);
     // Topics and the share change every unit's figures: only the root's (see `check_everyone`).
     let can_settings = st.app.check_everyone(&s.actor, Resource::Catalogue).is_ok();
-    render(s.t, TopicsPage { t: s.t, can_write, can_settings, c: Ctx::of(&s), docs, topics, study_share })
+    let issuer = s
+        .actor
+        .scope
+        .filter(|&u| st.app.may(&s.actor, u, Resource::Catalogue, true))
+        .and_then(|u| Some((u, unit_name(u)?)));
+    render(s.t, TopicsPage { t: s.t, can_write, can_settings, issuer, c: Ctx::of(&s), docs, topics, study_share })
 }
 
 #[derive(Deserialize)]
@@ -76,6 +88,9 @@ struct TopicForm {
     deadline: String,
     #[serde(default)]
     doc_id: String,
+    /// The issuing unit; none: the whole tree.
+    #[serde(default)]
+    unit_id: String,
 }
 
 async fn add_topic(State(st): State<AppState>, p: Posted<TopicForm>) -> PageResult {
@@ -94,6 +109,7 @@ async fn add_topic(State(st): State<AppState>, p: Posted<TopicForm>) -> PageResu
         term_wide: f.term_wide.is_some(),
         deadline,
         doc_id: f.doc_id.parse().ok(),
+        unit_id: f.unit_id.parse().ok(),
     };
     st.app.add_topic(&s.actor, topic).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to("/topics").into_response())

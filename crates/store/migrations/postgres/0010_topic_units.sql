@@ -1,0 +1,2 @@
+-- A topic belongs to the unit that issues it and applies to its subtree only (NULL: the whole tree).
+ALTER TABLE topics ADD COLUMN unit_id BIGINT REFERENCES units(id);
