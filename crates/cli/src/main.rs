@@ -40,6 +40,10 @@ enum Command {
         /// Mark cookies Secure (when served over HTTPS behind a proxy)
         #[arg(long, env = "LAMTHEO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Address of a reverse proxy whose X-Forwarded-For is believed (repeat for several;
+        /// the env var takes a comma-separated list)
+        #[arg(long, env = "LAMTHEO_TRUSTED_PROXY", value_delimiter = ',')]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// Run the database migrations and exit
     Migrate,
@@ -47,6 +51,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage an account's API tokens
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Import a .csv or .xlsx file of any kind (see `lamtheo columns`)
     Import {
@@ -129,6 +138,46 @@ enum UserCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token for an account; the secret is printed once
+    Add { username: String, name: String },
+    /// List an account's tokens
+    List { username: String },
+    /// Revoke one of an account's tokens (by the number `list` shows)
+    Revoke { username: String, id: i64 },
+}
+
+async fn token(url: &str, command: TokenCommand) -> Result<()> {
+    let app = App::open(url).await?;
+    let username = match &command {
+        TokenCommand::Add { username, .. }
+        | TokenCommand::List { username }
+        | TokenCommand::Revoke { username, .. } => username,
+    };
+    let mut actor = app.account_actor(username).await.map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+    actor.request_id = "cli".into();
+    let fail = |e: lamtheo_domain::Error| anyhow::anyhow!("{}", e.message_en);
+    match command {
+        TokenCommand::Add { name, .. } => {
+            let (id, secret) = app.create_token(&actor, &name).await.map_err(fail)?;
+            println!("#{id} {secret}");
+        }
+        TokenCommand::List { .. } => {
+            for k in app.list_tokens(&actor).await.map_err(fail)? {
+                let state =
+                    k.revoked_at.map_or("active".to_string(), |r| format!("revoked {}", r.format("%Y-%m-%d %H:%M")));
+                println!("#{}\t{}\t{}\t{state}", k.id, k.name, k.created_at.format("%Y-%m-%d %H:%M"));
+            }
+        }
+        TokenCommand::Revoke { id, .. } => {
+            app.revoke_token(&actor, id).await.map_err(fail)?;
+            println!("Đã thu hồi khóa #{id} / token revoked");
+        }
+    }
+    Ok(())
+}
+
 fn bar(len: u64) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
@@ -153,9 +202,10 @@ async fn main() -> Result<()> {
             lamtheo_store::Store::open(&cli.database_url).await?;
             println!("Đã cập nhật cấu trúc cơ sở dữ liệu / migrations applied");
         }
-        Command::Serve { listen, demo, secure_cookies } => {
-            serve(&cli.database_url, &listen, demo, secure_cookies).await?
+        Command::Serve { listen, demo, secure_cookies, trusted_proxy } => {
+            serve(&cli.database_url, &listen, demo, secure_cookies, trusted_proxy).await?
         }
+        Command::Token { command } => token(&cli.database_url, command).await?,
         Command::User { command: UserCommand::Add { username, role, scope, password } } => {
             let app = App::open(&cli.database_url).await?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
@@ -268,7 +318,13 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+async fn serve(
+    url: &str,
+    listen: &str,
+    demo: bool,
+    secure_cookies: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Result<()> {
     let started = Instant::now();
     let app = App::open(url).await?;
     let mut login = None;
@@ -295,7 +351,7 @@ async fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> Res
             println!("  {u} / {} ({role})", l.password);
         }
     }
-    let router = lamtheo_web::router(app, secure_cookies);
+    let router = lamtheo_web::router_behind(app, secure_cookies, trusted_proxies);
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

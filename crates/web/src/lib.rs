@@ -27,13 +27,26 @@ pub struct AppState {
     pub jobs: Arc<jobs::Jobs>,
     /// Set the Secure flag on cookies (when served over TLS behind a proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`serve --trusted-proxy`).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// The largest upload accepted (an import file).
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
 pub fn router(app: App, secure_cookies: bool) -> Router {
-    let state = AppState { app, jobs: Arc::new(jobs::Jobs::default()), secure_cookies };
+    router_behind(app, secure_cookies, vec![])
+}
+
+/// The router for a server behind the given reverse proxies: a request from one of them is
+/// taken to come from the address it forwards (see `pages::account::client_of`).
+pub fn router_behind(app: App, secure_cookies: bool, trusted_proxies: Vec<std::net::IpAddr>) -> Router {
+    let state = AppState {
+        app,
+        jobs: Arc::new(jobs::Jobs::default()),
+        secure_cookies,
+        trusted_proxies: Arc::new(trusted_proxies),
+    };
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())

@@ -113,9 +113,26 @@ fn form(path: &str, cookie: &str, body: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// Posts the login form as a browser does: the page first, for its CSRF cookie and field; the
+/// request comes from `peer` (none: as through `oneshot`) with an `X-Forwarded-For`.
+async fn post_login(router: &Router, body: &str, peer: Option<&str>, forwarded: Option<&str>) -> Res {
+    let page = call(router, get("/login", "")).await;
+    let set = page.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    let cookie = set.split(';').next().unwrap().to_string();
+    let csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    let mut req = form("/login", &cookie, &format!("{body}&csrf={csrf}"));
+    if let Some(p) = peer {
+        req.extensions_mut().insert(axum::extract::ConnectInfo(p.parse::<std::net::SocketAddr>().unwrap()));
+    }
+    if let Some(f) = forwarded {
+        req.headers_mut().insert("x-forwarded-for", f.parse().unwrap());
+    }
+    call(router, req).await
+}
+
 /// Logs in and returns (cookie header, csrf token).
 async fn login(router: &Router, user: &str, password: &str) -> (String, String) {
-    let res = call(router, form("/login", "", &format!("username={user}&password={password}"))).await;
+    let res = post_login(router, &format!("username={user}&password={password}"), None, None).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "login {user}: {}", res.body);
     let set = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
@@ -140,11 +157,11 @@ async fn pages_need_a_session_and_login_is_rate_limited() {
             .contains("frame-ancestors 'none'"));
         assert_eq!(res.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
         for _ in 0..5 {
-            let res = call(&s.router, form("/login", "", "username=bithu1&password=sai-mat-khau")).await;
+            let res = post_login(&s.router, "username=bithu1&password=sai-mat-khau", None, None).await;
             assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
             assert!(res.body.contains("Sai tên đăng nhập hoặc mật khẩu"), "{}", s.engine);
         }
-        let res = call(&s.router, form("/login", "", "username=bithu1&password=bi-thu-123")).await;
+        let res = post_login(&s.router, "username=bithu1&password=bi-thu-123", None, None).await;
         assert_eq!(
             res.status,
             StatusCode::TOO_MANY_REQUESTS,
@@ -159,6 +176,133 @@ async fn pages_need_a_session_and_login_is_rate_limited() {
             "{}",
             s.engine
         );
+    }
+}
+
+#[tokio::test]
+async fn the_login_limiter_believes_forwarded_addresses_only_from_trusted_proxies() {
+    for s in sites().await {
+        // Without trusted proxies, X-Forwarded-For is ignored: a spray of usernames with fresh
+        // fake addresses all counts against the one real peer.
+        let codes: Vec<StatusCode> = spray(&s.router, None).await;
+        assert!(codes.iter().take(20).all(|c| *c == StatusCode::UNAUTHORIZED), "{}: {codes:?}", s.engine);
+        assert!(codes.iter().skip(20).all(|c| *c == StatusCode::TOO_MANY_REQUESTS), "{}: {codes:?}", s.engine);
+        let codes = spray(&s.router, Some("203.0.113.9:4000")).await;
+        assert_eq!(
+            codes.last(),
+            Some(&StatusCode::TOO_MANY_REQUESTS),
+            "{}: a peer's own XFF is not believed",
+            s.engine
+        );
+
+        // Behind a trusted proxy the client is the right-most address it did not write itself.
+        let proxied = lamtheo_web::router_behind(s.app.clone(), false, vec!["10.0.0.1".parse().unwrap()]);
+        let proxy = Some("10.0.0.1:5000");
+        for _ in 0..5 {
+            let res = post_login(&proxied, "username=bithu1&password=sai", proxy, Some("198.51.100.7")).await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+        }
+        let res = post_login(&proxied, "username=bithu1&password=bi-thu-123", proxy, Some("198.51.100.7")).await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}: the guessing address is blocked", s.engine);
+        // Prepending another address does not escape: the proxy appended the real one.
+        let res = post_login(&proxied, "username=bithu1&password=sai", proxy, Some("192.0.2.1, 198.51.100.7")).await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", s.engine);
+        // The owner, from elsewhere, is not locked out.
+        let res = post_login(&proxied, "username=bithu1&password=bi-thu-123", proxy, Some("192.0.2.44")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: the owner logs in", s.engine);
+    }
+}
+
+/// 30 wrong logins for 30 usernames, each claiming a fresh address in X-Forwarded-For.
+async fn spray(router: &Router, peer: Option<&str>) -> Vec<StatusCode> {
+    let mut codes = vec![];
+    for i in 0..30 {
+        let xff = format!("100.64.0.{i}");
+        codes.push(post_login(router, &format!("username=nguoi{i}&password=sai"), peer, Some(&xff)).await.status);
+    }
+    codes
+}
+
+#[tokio::test]
+async fn the_login_form_needs_its_csrf_token_and_the_language_switch_stays_on_this_site() {
+    for s in sites().await {
+        // A login posted from elsewhere (no token, or a token without its cookie) is refused.
+        let res = call(&s.router, form("/login", "", "username=admin&password=quan-tri-123")).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", s.engine);
+        assert!(res.headers.get(header::SET_COOKIE).is_none_or(|c| !c.to_str().unwrap().starts_with("lt_session")));
+        let res =
+            call(&s.router, form("/login", "lt_login=abc", "username=admin&password=quan-tri-123&csrf=abd")).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", s.engine);
+        for (referer, to) in [
+            ("http://localhost//evil.example/phish", "/"),
+            ("http://localhost/\\evil.example", "/"),
+            ("//evil.example/x", "/"),
+            ("https://evil.example", "/"),
+            ("http://localhost/units/3?from=1/2024", "/units/3?from=1/2024"),
+            ("https://evil.example/people/1", "/people/1"),
+        ] {
+            let req = Request::get("/lang/en").header(header::REFERER, referer).body(Body::empty()).unwrap();
+            let res = call(&s.router, req).await;
+            assert_eq!(res.headers.get(header::LOCATION).unwrap(), to, "{referer}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn api_tokens_are_listed_and_revoked_and_end_with_the_password_or_the_account() {
+    for s in sites().await {
+        let (cookie, csrf) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let res = call(&s.router, form("/account/tokens", &cookie, &format!("csrf={csrf}&name=%20"))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: an empty name is refused", s.engine);
+        let res = call(&s.router, form("/account/tokens", &cookie, &format!("csrf={csrf}&name=bao-cao"))).await;
+        let secret = res.body.split("<code id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let bearer = |secret: &str, req: axum::http::request::Builder| {
+            req.header(header::AUTHORIZATION, format!("Bearer {secret}")).body(Body::empty()).unwrap()
+        };
+        // Listed on the page and through the API; a second one made through the API.
+        assert!(call(&s.router, get("/account", &cookie)).await.body.contains("bao-cao"), "{}", s.engine);
+        let list = call(&s.router, bearer(&secret, Request::get("/api/v1/tokens"))).await.json();
+        let first = list[0]["id"].as_i64().unwrap();
+        assert_eq!((list[0]["name"].as_str(), list[0]["revoked_at"].is_null()), (Some("bao-cao"), true));
+        let req = Request::post("/api/v1/tokens")
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"name":"may-chu"}"#))
+            .unwrap();
+        let made = call(&s.router, req).await.json();
+        let (second, second_secret) = (made["id"].as_i64().unwrap(), made["token"].as_str().unwrap().to_string());
+        // Revoked through the API (another's token is not found), then on the page.
+        let admin = s.app.account_actor("admin").await.unwrap();
+        let (_, admin_secret) = s.app.create_token(&admin, "quan-tri").await.unwrap();
+        let res = call(&s.router, bearer(&admin_secret, Request::delete(format!("/api/v1/tokens/{second}")))).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{}: another's token", s.engine);
+        let res = call(&s.router, bearer(&secret, Request::delete(format!("/api/v1/tokens/{second}")))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.engine, res.body);
+        let res = call(&s.router, bearer(&second_secret, Request::get("/api/v1/me"))).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+        let res =
+            call(&s.router, form(&format!("/account/tokens/{first}/revoke"), &cookie, &format!("csrf={csrf}"))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", s.engine);
+        let res = call(&s.router, bearer(&secret, Request::get("/api/v1/me"))).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+
+        // A password change ends every session and token of the account.
+        let (_, token) = s.app.create_token(&s.app.account_actor("bithu1").await.unwrap(), "cu").await.unwrap();
+        let body = format!("csrf={csrf}&old_password=bi-thu-123&new_password=bi-thu-456");
+        assert_eq!(call(&s.router, form("/account/password", &cookie, &body)).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(call(&s.router, bearer(&token, Request::get("/api/v1/me"))).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(call(&s.router, get("/account", &cookie)).await.status, StatusCode::SEE_OTHER);
+
+        // Deactivating ends them too, and reactivating does not bring the tokens back.
+        let (cookie, _) = login(&s.router, "bithu1", "bi-thu-456").await;
+        let (_, token) = s.app.create_token(&s.app.account_actor("bithu1").await.unwrap(), "moi").await.unwrap();
+        assert_eq!(call(&s.router, bearer(&token, Request::get("/api/v1/me"))).await.status, StatusCode::OK);
+        let uid = s.app.account_actor("bithu1").await.unwrap().user_id;
+        s.app.set_user_active(&admin, uid, false).await.unwrap();
+        assert_eq!(call(&s.router, get("/account", &cookie)).await.status, StatusCode::SEE_OTHER);
+        s.app.set_user_active(&admin, uid, true).await.unwrap();
+        assert_eq!(call(&s.router, bearer(&token, Request::get("/api/v1/me"))).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(call(&s.router, get("/account", &cookie)).await.status, StatusCode::SEE_OTHER);
     }
 }
 

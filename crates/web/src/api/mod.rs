@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
         .route("/me", get(me))
         .route("/me/page", get(my_page))
+        .route("/tokens", get(tokens).post(create_token))
+        .route("/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/me/plans", axum::routing::put(save_plan))
         .route("/plans/{id}/review", post(review_plan))
         .route("/units/{id}/plans", get(unit_plans))
@@ -112,6 +114,26 @@ fn ok(v: impl serde::Serialize) -> ApiResult {
 
 async fn me(ApiActor(a): ApiActor) -> ApiResult {
     ok(json!({"user_id": a.user_id, "username": a.username, "role": a.role, "scope_unit_id": a.scope}))
+}
+
+async fn tokens(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+    ok(st.app.list_tokens(&a).await?)
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    name: String,
+}
+
+/// A new token for the caller; the secret is in this answer only.
+async fn create_token(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<TokenBody>) -> ApiResult {
+    let (id, token) = st.app.create_token(&a, &b.name).await?;
+    ok(json!({"id": id, "token": token}))
+}
+
+async fn revoke_token(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+    st.app.revoke_token(&a, id).await?;
+    ok(json!({"revoked": id}))
 }
 
 #[derive(Deserialize)]
