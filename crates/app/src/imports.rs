@@ -12,7 +12,7 @@ use lamtheo_importer::{self as importer, Kind, ParseFailure, RowError};
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{self, snapshot, Change, RowChange};
 use crate::App;
 
 /// Progress of an import: (stage, done, total).
@@ -171,7 +171,11 @@ impl App {
         kind: &str,
         file: &str,
         summary: &ImportSummary,
+        rows: &[RowChange],
     ) -> Result<()> {
+        // Each created or changed record gets its own audit row (see `audit::record_rows`),
+        // then one row sums the import up.
+        audit::record_rows(&mut tx, actor, "import_row", rows).await?;
         let after = serde_json::json!({"file": file, "summary": summary});
         audit::record(
             &mut tx,
@@ -271,6 +275,7 @@ impl App {
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut tx = self.store.begin().await?;
         let mut ids: HashMap<String, Id> = HashMap::new();
+        let mut audited = Vec::new();
         let total = order.len() as u64;
         for (i, r) in order.into_iter().enumerate() {
             let opened = r.founded_on.unwrap_or(today);
@@ -298,6 +303,14 @@ impl App {
                     .await?;
                     ids.insert(r.code.clone(), id);
                     summary.created += 1;
+                    let after = serde_json::json!({"code": r.code, "name": r.name, "kind": r.kind, "parent_id": parent, "opened_on": opened});
+                    audited.push(RowChange {
+                        entity: "unit",
+                        entity_id: Some(id),
+                        unit: Some(id),
+                        before: None,
+                        after: snapshot(&after),
+                    });
                 }
                 Some(u) => {
                     ids.insert(r.code.clone(), u.id);
@@ -313,6 +326,17 @@ impl App {
                         changed = true;
                     }
                     summary.existing(changed);
+                    if changed {
+                        let before = serde_json::json!({"name": u.name, "parent_id": current_parent});
+                        let after = serde_json::json!({"name": r.name, "parent_id": parent.or(current_parent)});
+                        audited.push(RowChange {
+                            entity: "unit",
+                            entity_id: Some(u.id),
+                            unit: Some(u.id),
+                            before: snapshot(&before),
+                            after: snapshot(&after),
+                        });
+                    }
                 }
             }
             if i % 500 == 0 {
@@ -320,7 +344,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "units", file, &summary).await?;
+        self.finish(tx, actor, "units", file, &summary, &audited).await?;
         Ok(summary)
     }
 
@@ -368,6 +392,13 @@ impl App {
         }
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut tx = self.store.begin().await?;
+        let mut audited = Vec::new();
+        // A person as audited: the record and the unit they belong to.
+        let person_in = |p: &Person, unit: Option<Id>| {
+            let mut v = serde_json::to_value(p).unwrap_or_default();
+            v["unit_id"] = serde_json::json!(unit);
+            snapshot(&v)
+        };
         let total = resolved.len() as u64;
         for (i, (r, unit, mut person)) in resolved.into_iter().enumerate() {
             let since = r.member_since.or(r.admitted_on).unwrap_or(today);
@@ -377,6 +408,15 @@ impl App {
                     let id = people_store::insert(&mut tx, &person).await?;
                     people_store::insert_membership(&mut tx, id, unit, since).await?;
                     summary.created += 1;
+                    person.id = id;
+                    let after = person_in(&person, Some(unit));
+                    audited.push(RowChange {
+                        entity: "person",
+                        entity_id: Some(id),
+                        unit: Some(unit),
+                        before: None,
+                        after,
+                    });
                 }
                 Some(existing) => {
                     person.id = existing.id;
@@ -405,6 +445,15 @@ impl App {
                         changed = true;
                     }
                     summary.existing(changed);
+                    if changed {
+                        audited.push(RowChange {
+                            entity: "person",
+                            entity_id: Some(existing.id),
+                            unit: Some(unit),
+                            before: person_in(&existing, current.map(|c| c.unit_id)),
+                            after: person_in(&person, Some(unit)),
+                        });
+                    }
                 }
             }
             if i % 500 == 0 {
@@ -412,7 +461,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "people", file, &summary).await?;
+        self.finish(tx, actor, "people", file, &summary, &audited).await?;
         Ok(summary)
     }
 
@@ -463,13 +512,21 @@ impl App {
         }
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut tx = self.store.begin().await?;
+        let mut audited = Vec::new();
         let total = resolved.len() as u64;
         for (i, (input, r)) in resolved.iter().zip(&rows).enumerate() {
             let mut conf = self.conference_from(0, input);
             match conf_store::find_by_code(&mut tx, &input.code).await? {
                 None => {
-                    conf_store::insert(&mut tx, &conf).await?;
+                    conf.id = conf_store::insert(&mut tx, &conf).await?;
                     summary.created += 1;
+                    audited.push(RowChange {
+                        entity: "conference",
+                        entity_id: Some(conf.id),
+                        unit: Some(conf.unit_id),
+                        before: None,
+                        after: snapshot(&conf),
+                    });
                 }
                 Some(existing) => {
                     if self.check(actor, existing.unit_id, Resource::Conference, true).is_err() {
@@ -484,9 +541,18 @@ impl App {
                     conf.id = existing.id;
                     conf_store::update(&mut tx, &conf).await?;
                     // Topics are not compared: `find_by_code` does not load them.
-                    summary.existing(
-                        existing != (lamtheo_domain::conference::Conference { topic_ids: vec![], ..conf.clone() }),
-                    );
+                    let changed =
+                        existing != (lamtheo_domain::conference::Conference { topic_ids: vec![], ..conf.clone() });
+                    summary.existing(changed);
+                    if changed {
+                        audited.push(RowChange {
+                            entity: "conference",
+                            entity_id: Some(conf.id),
+                            unit: Some(conf.unit_id),
+                            before: snapshot(&existing),
+                            after: snapshot(&conf),
+                        });
+                    }
                 }
             }
             if i % 500 == 0 {
@@ -494,7 +560,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "conferences", file, &summary).await?;
+        self.finish(tx, actor, "conferences", file, &summary, &audited).await?;
         Ok(summary)
     }
 
@@ -532,12 +598,25 @@ impl App {
             return Err(rejected(errors));
         }
         let total = resolved.len() as u64;
+        let mut recorded: HashMap<Id, Vec<ConnectionPoint>> = HashMap::new();
+        let mut audited = Vec::new();
         for p in &resolved {
+            if let std::collections::hash_map::Entry::Vacant(slot) = recorded.entry(p.conference_id) {
+                slot.insert(conf_store::points(&self.store, p.conference_id).await?);
+            }
+            let old = recorded[&p.conference_id].iter().find(|o| o.unit_id == p.unit_id);
             conf_store::upsert_point(&mut tx, p).await?;
+            audited.push(RowChange {
+                entity: "conference",
+                entity_id: Some(p.conference_id),
+                unit: Some(p.unit_id),
+                before: old.and_then(snapshot),
+                after: snapshot(p),
+            });
         }
         progress("write", total, total);
         let summary = ImportSummary { rows: rows.len(), updated: resolved.len(), ..Default::default() };
-        self.finish(tx, actor, "points", file, &summary).await?;
+        self.finish(tx, actor, "points", file, &summary, &audited).await?;
         Ok(summary)
     }
 
@@ -613,22 +692,27 @@ impl App {
                     }
                 },
             };
-            resolved.push(Attendance {
-                conference_id: conf_id,
-                person_id: person,
-                point_unit_id: point,
-                status: r.status,
-            });
+            let attendance =
+                Attendance { conference_id: conf_id, person_id: person, point_unit_id: point, status: r.status };
+            resolved.push((attendance, point.unwrap_or(organiser)));
         }
         if !errors.is_empty() {
             return Err(rejected(errors));
         }
         let total = resolved.len() as u64;
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (i, a) in resolved.iter().enumerate() {
-            match conf_store::get_attendance(&mut tx, a.conference_id, a.person_id).await? {
-                Some(old) => summary.existing(old != *a),
-                None => summary.created += 1,
+        let mut audited = Vec::new();
+        for (i, (a, place)) in resolved.iter().enumerate() {
+            let old = conf_store::get_attendance(&mut tx, a.conference_id, a.person_id).await?;
+            summary.record(old.as_ref().map(|old| old != a));
+            if old.as_ref() != Some(a) {
+                audited.push(RowChange {
+                    entity: "conference",
+                    entity_id: Some(a.conference_id),
+                    unit: Some(*place),
+                    before: old.as_ref().and_then(snapshot),
+                    after: snapshot(a),
+                });
             }
             conf_store::upsert_attendance(&mut tx, a).await?;
             if i % 1000 == 0 {
@@ -636,7 +720,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "attendance", file, &summary).await?;
+        self.finish(tx, actor, "attendance", file, &summary, &audited).await?;
         Ok(summary)
     }
 

@@ -11,7 +11,7 @@ use lamtheo_domain::Result;
 use lamtheo_store::Store;
 
 mod activity_imports;
-mod audit;
+pub mod audit;
 pub mod auth;
 pub mod conferences;
 pub mod covenants;

@@ -307,6 +307,42 @@ async fn api_tokens_are_listed_and_revoked_and_end_with_the_password_or_the_acco
 }
 
 #[tokio::test]
+async fn the_audit_page_shows_names_filters_and_links_each_record_to_its_history() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+        let hoa = s.app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        let page = call(&s.router, get("/audit", &admin)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.engine);
+        // Names in place of ids, no raw JSON.
+        assert!(page.body.contains("Chi bộ ấp 1") && page.body.contains("Đặng Thị Hoa"), "{}", s.engine);
+        assert!(page.body.contains("Nhập từ tệp") && !page.body.contains("{&quot;"), "{}", s.engine);
+        let english = call(&s.router, get("/audit", &format!("{admin}; lang=en"))).await;
+        assert!(english.body.contains("Imported row") && english.body.contains("full name"), "{}", s.engine);
+        // A person's page links to its own history, which holds only that person.
+        let person = call(&s.router, get(&format!("/people/{hoa}"), &admin)).await;
+        let link = format!("/audit?entity=person&amp;id={hoa}");
+        assert!(person.body.contains(&link), "{}", s.engine);
+        let history = call(&s.router, get(&format!("/audit?entity=person&id={hoa}"), &admin)).await;
+        assert!(history.body.contains("Đặng Thị Hoa") && !history.body.contains("Trần Văn Bình"), "{}", s.engine);
+        // The unit filter takes a code and keeps its subtree.
+        let h2 = call(&s.router, get("/audit?unit=H2", &admin)).await;
+        assert!(h2.body.contains("Trần Văn Bình") && !h2.body.contains("Đặng Thị Hoa"), "{}", s.engine);
+        // Bad filters are a clear error naming the field and quoting what was typed.
+        for (field, value) in [("id", "abc"), ("from", "31/02/2024"), ("unit", "KHONG")] {
+            let res = call(&s.router, get(&format!("/audit?{field}={value}"), &admin)).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {field}", s.engine);
+            let (named, quoted) = (format!("«{field}»"), format!("«{value}»"));
+            assert!(res.body.contains(&named) && res.body.contains(&quoted), "{}: {field}: {}", s.engine, res.body);
+        }
+        // A secretary has no audit log, and no history links.
+        let (secretary, _) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let person = call(&s.router, get(&format!("/people/{hoa}"), &secretary)).await;
+        assert!(person.status == StatusCode::OK && !person.body.contains("/audit?"), "{}", s.engine);
+    }
+}
+
+#[tokio::test]
 async fn a_district_secretary_sees_only_its_district_through_pages_and_api() {
     for s in sites().await {
         let sys = Actor::system();
