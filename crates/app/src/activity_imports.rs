@@ -21,7 +21,7 @@ use lamtheo_store::{
 };
 use serde::Serialize;
 
-use crate::audit::{snapshot, RowChange};
+use crate::audit::{value, RowChange};
 use crate::imports::{rejected, row_err, ImportSummary, Progress};
 use crate::people::current_membership;
 use crate::App;
@@ -94,12 +94,12 @@ fn numbered<T: Clone>(
 
 /// A checked record against what is recorded: `None` when new, else whether it changed and,
 /// if it did, the recorded value (the audit's "before").
-type Was = Option<(bool, Option<String>)>;
+type Was = Option<(bool, Option<serde_json::Value>)>;
 
 fn was<O: Serialize>(old: Option<&O>, changed: impl FnOnce(&O) -> bool) -> Was {
     old.map(|o| {
         let changed = changed(o);
-        (changed, if changed { snapshot(o) } else { None })
+        (changed, if changed { value(o) } else { None })
     })
 }
 
@@ -139,13 +139,13 @@ impl App {
             if changed != Some(false) {
                 write(&mut tx, &record).await?;
                 let before = was.and_then(|(_, before)| before);
-                let after = snapshot(&record);
+                let after = value(&record);
                 audited.push(RowChange { entity: batch.entity, entity_id: None, unit: actor.scope, before, after });
             }
             summary.record(changed);
         }
         progress("write", total, total);
-        self.finish(tx, actor, batch.entity, batch.file, &summary, &audited).await?;
+        self.finish(tx, actor, batch.entity, batch.file, &summary, audited).await?;
         Ok(summary)
     }
 

@@ -12,7 +12,7 @@ use lamtheo_importer::{self as importer, Kind, ParseFailure, RowError};
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change, RowChange};
+use crate::audit::{self, snapshot, value, Change, RowChange};
 use crate::App;
 
 /// Progress of an import: (stage, done, total).
@@ -171,7 +171,7 @@ impl App {
         kind: &str,
         file: &str,
         summary: &ImportSummary,
-        rows: &[RowChange],
+        rows: Vec<RowChange>,
     ) -> Result<()> {
         // Each created or changed record gets its own audit row (see `audit::record_rows`),
         // then one row sums the import up.
@@ -309,7 +309,7 @@ impl App {
                         entity_id: Some(id),
                         unit: Some(id),
                         before: None,
-                        after: snapshot(&after),
+                        after: value(&after),
                     });
                 }
                 Some(u) => {
@@ -333,8 +333,8 @@ impl App {
                             entity: "unit",
                             entity_id: Some(u.id),
                             unit: Some(u.id),
-                            before: snapshot(&before),
-                            after: snapshot(&after),
+                            before: value(&before),
+                            after: value(&after),
                         });
                     }
                 }
@@ -344,7 +344,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "units", file, &summary, &audited).await?;
+        self.finish(tx, actor, "units", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -397,7 +397,7 @@ impl App {
         let person_in = |p: &Person, unit: Option<Id>| {
             let mut v = serde_json::to_value(p).unwrap_or_default();
             v["unit_id"] = serde_json::json!(unit);
-            snapshot(&v)
+            Some(v)
         };
         let total = resolved.len() as u64;
         for (i, (r, unit, mut person)) in resolved.into_iter().enumerate() {
@@ -461,7 +461,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "people", file, &summary, &audited).await?;
+        self.finish(tx, actor, "people", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -525,7 +525,7 @@ impl App {
                         entity_id: Some(conf.id),
                         unit: Some(conf.unit_id),
                         before: None,
-                        after: snapshot(&conf),
+                        after: value(&conf),
                     });
                 }
                 Some(existing) => {
@@ -549,8 +549,8 @@ impl App {
                             entity: "conference",
                             entity_id: Some(conf.id),
                             unit: Some(conf.unit_id),
-                            before: snapshot(&existing),
-                            after: snapshot(&conf),
+                            before: value(&existing),
+                            after: value(&conf),
                         });
                     }
                 }
@@ -560,7 +560,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "conferences", file, &summary, &audited).await?;
+        self.finish(tx, actor, "conferences", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -610,13 +610,13 @@ impl App {
                 entity: "conference",
                 entity_id: Some(p.conference_id),
                 unit: Some(p.unit_id),
-                before: old.and_then(snapshot),
-                after: snapshot(p),
+                before: old.and_then(value),
+                after: value(p),
             });
         }
         progress("write", total, total);
         let summary = ImportSummary { rows: rows.len(), updated: resolved.len(), ..Default::default() };
-        self.finish(tx, actor, "points", file, &summary, &audited).await?;
+        self.finish(tx, actor, "points", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -710,8 +710,8 @@ impl App {
                     entity: "conference",
                     entity_id: Some(a.conference_id),
                     unit: Some(*place),
-                    before: old.as_ref().and_then(snapshot),
-                    after: snapshot(a),
+                    before: old.as_ref().and_then(value),
+                    after: value(a),
                 });
             }
             conf_store::upsert_attendance(&mut tx, a).await?;
@@ -720,7 +720,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "attendance", file, &summary, &audited).await?;
+        self.finish(tx, actor, "attendance", file, &summary, audited).await?;
         Ok(summary)
     }
 

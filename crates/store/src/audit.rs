@@ -44,27 +44,45 @@ pub async fn insert(tx: &mut Tx, a: NewAudit<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Many entries in one go (an import's rows): a few hundred rows per statement, so that
-/// auditing each row of a large import costs a fraction of writing the rows themselves.
-pub async fn insert_many(tx: &mut Tx, rows: &[NewAudit<'_>]) -> Result<()> {
-    const COLS: usize = 10;
+/// Who wrote a batch of entries (`insert_many`): the same for all of them.
+pub struct Author<'a> {
+    pub user_id: Id,
+    pub username: &'a str,
+    pub action: &'a str,
+    pub request_id: &'a str,
+}
+
+/// One entry of a batch.
+pub struct AuditRow<'a> {
+    pub entity: &'a str,
+    pub entity_id: Option<Id>,
+    pub scope_unit_id: Option<Id>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Many entries in one go (an import's rows): a few hundred rows per statement, the columns
+/// they share bound once, so that auditing each row of a large import costs a fraction of
+/// writing the rows themselves.
+pub async fn insert_many(tx: &mut Tx, by: &Author<'_>, rows: &[AuditRow<'_>]) -> Result<()> {
+    const SHARED: usize = 5;
+    const OWN: usize = 5;
     let at = Utc::now();
     for chunk in rows.chunks(500) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let n: Vec<String> = (1..=COLS).map(|j| format!("${}", i * COLS + j)).collect();
-                format!("({})", n.join(", "))
+                let own: Vec<String> = (1..=OWN).map(|j| format!("${}", SHARED + i * OWN + j)).collect();
+                format!("($1, $2, $3, $4, $5, {})", own.join(", "))
             })
             .collect();
         let sql = format!(
-            "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, scope_unit_id, before_json, after_json, request_id) VALUES {}",
+            "INSERT INTO audit_log (at, user_id, username, action, request_id, entity, entity_id, scope_unit_id, before_json, after_json) VALUES {}",
             values.join(", ")
         );
         on_tx!(tx, c => {
-            let mut q = sqlx::query(&sql);
-            for a in chunk {
-                q = q.bind(at).bind(a.user_id).bind(a.username).bind(a.action).bind(a.entity).bind(a.entity_id)
-                    .bind(a.scope_unit_id).bind(a.before.as_deref()).bind(a.after.as_deref()).bind(a.request_id);
+            let mut q = sqlx::query(&sql).bind(at).bind(by.user_id).bind(by.username).bind(by.action).bind(by.request_id);
+            for r in chunk {
+                q = q.bind(r.entity).bind(r.entity_id).bind(r.scope_unit_id).bind(r.before.as_deref()).bind(r.after.as_deref());
             }
             q.execute(c).await.map(|r| r.rows_affected()).map_err(db_err)
         })?;
