@@ -1,6 +1,6 @@
 //! Accounts, passwords, sessions, CSRF tokens, API tokens and the login rate limit.
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -66,7 +66,7 @@ fn check_password_rules(password: &str) -> Result<()> {
 pub struct RateLimiter {
     attempts: Mutex<HashMap<String, (u32, Instant)>>,
     cap: usize,
-    hashes: Semaphore,
+    hashes: Arc<Semaphore>,
 }
 
 impl Default for RateLimiter {
@@ -79,7 +79,7 @@ impl Default for RateLimiter {
 
 impl RateLimiter {
     fn new(cap: usize, hashes: usize) -> Self {
-        RateLimiter { attempts: Mutex::default(), cap, hashes: Semaphore::new(hashes) }
+        RateLimiter { attempts: Mutex::default(), cap, hashes: Arc::new(Semaphore::new(hashes)) }
     }
 
     fn blocked(&self, key: &str, limit: u32) -> bool {
@@ -123,8 +123,15 @@ impl RateLimiter {
     /// Runs an Argon2 computation on the blocking pool, a few at a time: a burst of logins then
     /// neither stalls the async workers nor takes every core from the other requests.
     async fn hashing<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-        let _permit = self.hashes.acquire().await.map_err(Error::internal)?;
-        tokio::task::spawn_blocking(f).await.map_err(Error::internal)
+        // The permit moves into the task: a request given up half-way (the client went away)
+        // still holds it until its hash is done.
+        let permit = self.hashes.clone().acquire_owned().await.map_err(Error::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f()
+        })
+        .await
+        .map_err(Error::internal)
     }
 }
 

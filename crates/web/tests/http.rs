@@ -286,6 +286,8 @@ async fn api_tokens_are_listed_and_revoked_and_end_with_the_password_or_the_acco
         let res = call(&s.router, bearer(&secret, Request::get("/api/v1/me"))).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
 
+        let doc = call(&s.router, get("/api/v1/openapi.json", "")).await.json();
+        assert!(doc["paths"]["/tokens/{id}"]["delete"].is_object() && doc["paths"]["/tokens"]["post"].is_object());
         // A password change ends every session and token of the account.
         let (_, token) = s.app.create_token(&s.app.account_actor("bithu1").await.unwrap(), "cu").await.unwrap();
         let body = format!("csrf={csrf}&old_password=bi-thu-123&new_password=bi-thu-456");
@@ -335,6 +337,13 @@ async fn the_audit_page_shows_names_filters_and_links_each_record_to_its_history
             let (named, quoted) = (format!("«{field}»"), format!("«{value}»"));
             assert!(res.body.contains(&named) && res.body.contains(&quoted), "{}: {field}: {}", s.engine, res.body);
         }
+        // The API takes the same filters.
+        let api = call(&s.router, get(&format!("/api/v1/audit?entity=person&id={hoa}"), &admin)).await.json();
+        let entries = api.as_array().unwrap();
+        assert!(!entries.is_empty(), "{}", s.engine);
+        assert!(entries.iter().all(|e| e["entity"] == "person" && e["entity_id"] == hoa), "{}: {api}", s.engine);
+        let res = call(&s.router, get("/api/v1/audit?from=2024-13-01", &admin)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.engine);
         // A secretary has no audit log, and no history links.
         let (secretary, _) = login(&s.router, "bithu1", "bi-thu-123").await;
         let person = call(&s.router, get(&format!("/people/{hoa}"), &secretary)).await;

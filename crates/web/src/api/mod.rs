@@ -443,13 +443,30 @@ async fn export(
     Ok(crate::export_xlsx(&st.app, &a, kind, q).await?)
 }
 
+/// The audit page's filters: account, unit (with its subtree), kind and id of record, days.
 #[derive(Deserialize)]
 struct AuditQuery {
     before: Option<Id>,
+    who: Option<String>,
+    unit: Option<Id>,
+    entity: Option<String>,
+    id: Option<Id>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
 }
 
 async fn audit(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<AuditQuery>) -> ApiResult {
-    ok(st.app.audit_log(&a, q.before, 200).await?)
+    let q = lamtheo_app::audit::AuditQuery {
+        who: q.who,
+        unit: q.unit,
+        entity: q.entity,
+        entity_id: q.id,
+        from: q.from,
+        to: q.to,
+        before: q.before,
+        limit: 200,
+    };
+    ok(st.app.audit_search(&a, &q).await?)
 }
 
 async fn study_share(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
