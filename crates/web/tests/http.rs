@@ -319,6 +319,7 @@ async fn the_audit_page_shows_names_filters_and_links_each_record_to_its_history
         // Names in place of ids, no raw JSON.
         assert!(page.body.contains("Chi bộ ấp 1") && page.body.contains("Đặng Thị Hoa"), "{}", s.engine);
         assert!(page.body.contains("Nhập từ tệp") && !page.body.contains("{&quot;"), "{}", s.engine);
+        assert!(page.body.contains("vai trò: Bí thư"), "{}: roles in the page's language", s.engine);
         let english = call(&s.router, get("/audit", &format!("{admin}; lang=en"))).await;
         assert!(english.body.contains("Imported row") && english.body.contains("full name"), "{}", s.engine);
         // A person's page links to its own history, which holds only that person.

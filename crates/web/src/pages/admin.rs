@@ -258,7 +258,7 @@ fn describe(t: Lang, names: &AuditNames, key: &str, v: &serde_json::Value) -> St
         Value::Null => "—".into(),
         Value::Bool(b) => t.s(if *b { "có" } else { "không" }, if *b { "yes" } else { "no" }).into(),
         Value::Number(n) => n.as_i64().and_then(id_name).unwrap_or_else(|| n.to_string()),
-        Value::String(s) => s.clone(),
+        Value::String(s) => coded(t, key, s).unwrap_or_else(|| s.clone()),
         Value::Array(a) => {
             let mut parts: Vec<String> = a.iter().take(LIST_SHOWN).map(|x| describe(t, names, key, x)).collect();
             if a.len() > LIST_SHOWN {
@@ -279,6 +279,23 @@ fn describe(t: Lang, names: &AuditNames, key: &str, v: &serde_json::Value) -> St
             }
         }
     }
+}
+
+/// A stored code (a status, a role) in the page's language, if it is one.
+fn coded(t: Lang, key: &str, code: &str) -> Option<String> {
+    use lamtheo_domain::conference::AttendanceStatus;
+    use lamtheo_domain::plans::PlanStatus;
+    let v = serde_json::Value::String(code.to_string());
+    let label = match key {
+        "role" => Role::parse(code).map(|r| t.s(r.label_vi(), r.as_str()))?,
+        "status" => match (AttendanceStatus::parse(code), serde_json::from_value::<PlanStatus>(v)) {
+            (Some(a), _) => t.s(a.label_vi(), a.as_str()),
+            (None, Ok(p)) => t.s(p.label_vi(), p.label_en()),
+            (None, Err(_)) => return None,
+        },
+        _ => return None,
+    };
+    Some(label.to_string())
 }
 
 fn describe_json(t: Lang, names: &AuditNames, json: Option<&str>) -> String {
