@@ -135,3 +135,70 @@ async fn the_log_is_filtered_by_who_unit_kind_and_days_and_paged() {
         assert_eq!(names.people.get(&binh).map(String::as_str), Some("Trần Văn Bình"), "{engine}");
     }
 }
+
+#[tokio::test]
+async fn ratings_registrations_and_reviews_keep_the_value_before() {
+    use chrono::NaiveDate;
+    use lamtheo_domain::covenant::{Campaign, ContentGroup, Score, Signatory};
+    use lamtheo_domain::emulation::{Expected, Movement, Review};
+    use lamtheo_domain::evaluation::{Evaluation, Subject};
+    for (engine, app) in apps().await {
+        let sys = Actor::system();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let hoa = app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        let last = |n| {
+            let app = app.clone();
+            async move { app.audit_log(&Actor::system(), None, n).await.unwrap() }
+        };
+        let rating = |level: &str| Evaluation {
+            subject: Subject::Person,
+            subject_id: hoa,
+            year: 2024,
+            quarter: 0,
+            scale: "qd124".into(),
+            level_code: level.into(),
+            score: None,
+            note: String::new(),
+        };
+        app.record_evaluations(&sys, vec![rating("tot")]).await.unwrap();
+        app.record_evaluations(&sys, vec![rating("xuat_sac")]).await.unwrap();
+        let e = &last(1).await[0];
+        assert!(e.before.as_deref().unwrap_or_default().contains("\"tot\""), "{engine}: {:?}", e.before);
+
+        let cb1 = app.unit_by_code(&sys, "CB1").unwrap().id;
+        let movement = Movement {
+            id: 0,
+            unit_id: cb1,
+            title: "Thi đua 2025".into(),
+            from_date: d(2025, 1, 1),
+            to_date: d(2025, 12, 31),
+            expected: Expected::Everyone,
+        };
+        let m = app.create_movement(&sys, movement).await.unwrap();
+        let r = app.register(&sys, m, hoa, "Tiết kiệm", d(2025, 1, 5)).await.unwrap();
+        app.register(&sys, m, hoa, "Tiết kiệm, gương mẫu", d(2025, 1, 5)).await.unwrap();
+        let e = &last(1).await[0];
+        assert!(e.before.as_deref().unwrap_or_default().contains("\"Tiết kiệm\""), "{engine}: {:?}", e.before);
+        let review = |met| Review { registration_id: r, month: 2025 * 12, met, comment: String::new() };
+        app.review_registration(&sys, review(false)).await.unwrap();
+        assert_eq!(last(1).await[0].before, None, "{engine}: the first review");
+        app.review_registration(&sys, review(true)).await.unwrap();
+        let e = &last(1).await[0];
+        assert!(e.before.as_deref().unwrap_or_default().contains("\"met\":false"), "{engine}: {:?}", e.before);
+
+        // A covenant: signing and scoring keep what was recorded.
+        let (t, h1) = (app.unit_by_code(&sys, "T").unwrap().id, app.unit_by_code(&sys, "H1").unwrap().id);
+        let groups = vec![ContentGroup { title: "Học tập".into(), max_score: 20 }];
+        let campaign = Campaign { id: 0, unit_id: t, title: "Giao ước 2025".into(), year: 2025, groups };
+        let c = app.create_covenant(&sys, campaign, &[h1]).await.unwrap();
+        app.sign_covenant(&sys, c, Signatory { unit_id: h1, signed_on: Some(d(2025, 1, 15)), pilot: false })
+            .await
+            .unwrap();
+        let e = &last(1).await[0];
+        assert!(e.before.as_deref().unwrap_or_default().contains("\"signed_on\":null"), "{engine}: {:?}", e.before);
+        app.score_covenant(&sys, c, &[Score { unit_id: h1, group: 0, score: 12 }]).await.unwrap();
+        app.score_covenant(&sys, c, &[Score { unit_id: h1, group: 0, score: 18 }]).await.unwrap();
+        let e = &last(1).await[0];
+        assert!(e.before.as_deref().unwrap_or_default().contains("\"score\":12"), "{engine}: {:?}", e.before);
+    }
+}
