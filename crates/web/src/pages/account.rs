@@ -80,7 +80,9 @@ fn client_of(headers: &HeaderMap, peer: Option<SocketAddr>, trusted: &[IpAddr]) 
         .map(str::trim)
         .collect();
     for entry in forwarded.into_iter().rev() {
-        match entry.parse::<IpAddr>() {
+        // Some proxies write the port too ("203.0.113.7:51234", "[2001:db8::1]:443").
+        let ip = entry.parse::<IpAddr>().or_else(|_| entry.parse::<SocketAddr>().map(|s| s.ip()));
+        match ip {
             Ok(ip) if trusted.contains(&ip) => continue,
             Ok(ip) => return ip.to_string(),
             Err(_) => return entry.to_string(),
