@@ -19,7 +19,9 @@ use lamtheo_store::{
     covenants as covenant_store, emulation as emulation_store, evaluations as evaluation_store, people as people_store,
     plans as plan_store, tasks as task_store, Tx,
 };
+use serde::Serialize;
 
+use crate::audit::{value, RowChange};
 use crate::imports::{no_person, rejected, row_err, ImportSummary, Progress};
 use crate::people::current_membership;
 use crate::App;
@@ -86,21 +88,31 @@ fn numbered<T: Clone>(
     })
 }
 
-/// The checked records of an import file, with whether each is new (`None`) or changed,
-/// and every bad row found.
+/// A checked record against what is recorded: `None` when new, else whether it changed and,
+/// if it did, the recorded value (the audit's "before").
+type Was = Option<(bool, Option<serde_json::Value>)>;
+
+fn was<O: Serialize>(old: Option<&O>, changed: impl FnOnce(&O) -> bool) -> Was {
+    old.map(|o| {
+        let changed = changed(o);
+        (changed, if changed { value(o) } else { None })
+    })
+}
+
+/// The checked records of an import file, with what each was, and every bad row found.
 struct Batch<'a, T> {
     /// The audit record's entity.
     entity: &'static str,
     file: &'a str,
     rows: usize,
     errors: Vec<RowError>,
-    resolved: Vec<(T, Option<bool>)>,
+    resolved: Vec<(T, Was)>,
 }
 
 impl App {
     /// Writes a batch in one audited transaction (`tx`, or a new one), or — when any row was
     /// bad — reports them all and writes nothing. Unchanged records are not written again.
-    async fn write_import<T>(
+    async fn write_import<T: Serialize>(
         &self,
         actor: &Actor,
         tx: Option<Tx>,
@@ -116,15 +128,20 @@ impl App {
             None => self.store.begin().await?,
         };
         let mut summary = ImportSummary { rows: batch.rows, ..Default::default() };
-        for (record, changed) in &batch.resolved {
-            if *changed != Some(false) {
-                write(&mut tx, record).await?;
-            }
-            summary.record(*changed);
-        }
+        let mut audited = Vec::new();
         let total = batch.resolved.len() as u64;
+        for (record, was) in batch.resolved {
+            let changed = was.as_ref().map(|(changed, _)| *changed);
+            if changed != Some(false) {
+                write(&mut tx, &record).await?;
+                let before = was.and_then(|(_, before)| before);
+                let after = value(&record);
+                audited.push(RowChange { entity: batch.entity, entity_id: None, unit: actor.scope, before, after });
+            }
+            summary.record(changed);
+        }
         progress("write", total, total);
-        self.finish(tx, actor, batch.entity, batch.file, &summary).await?;
+        self.finish(tx, actor, batch.entity, batch.file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -250,8 +267,9 @@ impl App {
             };
             let key =
                 |p: &PersonalPlan| (p.content.clone(), p.status, p.comment.clone(), p.submitted_on, p.reviewed_on);
-            let changed = existing.map(|old| key(old) != key(&plan));
-            if existing.is_some_and(|old| old.status == PlanStatus::Acknowledged) && changed == Some(true) {
+            let changed = was(existing, |old| key(old) != key(&plan));
+            let edited = changed.as_ref().is_some_and(|(c, _)| *c);
+            if existing.is_some_and(|old| old.status == PlanStatus::Acknowledged) && edited {
                 errors.push(row_err(
                     file,
                     r.row,
@@ -302,7 +320,7 @@ impl App {
             .into_iter()
             .map(|x| {
                 let old = existing.get(&(x.movement_id, x.person_id));
-                let changed = old.map(|old| (&old.content, old.registered_on) != (&x.content, x.registered_on));
+                let changed = was(old, |old| (&old.content, old.registered_on) != (&x.content, x.registered_on));
                 (x, changed)
             })
             .collect();
@@ -373,7 +391,7 @@ impl App {
             };
             let review =
                 Review { registration_id: registration.id, month: r.month, met: r.met, comment: r.comment.clone() };
-            let changed = existing.get(&(registration.id, r.month)).map(|old| *old != review);
+            let changed = was(existing.get(&(registration.id, r.month)), |old| *old != review);
             resolved.push((review, changed));
         }
         let batch = Batch { entity: "emulation_reviews", file, rows: rows.len(), errors, resolved };
@@ -474,7 +492,7 @@ impl App {
         let resolved = checked
             .into_iter()
             .map(|e| {
-                let changed = existing.get(&(e.subject, e.subject_id, e.year, e.quarter)).map(|old| *old != e);
+                let changed = was(existing.get(&(e.subject, e.subject_id, e.year, e.quarter)), |old| *old != e);
                 (e, changed)
             })
             .collect();
@@ -522,7 +540,7 @@ impl App {
                 errors.push(row_err(file, r.row, "Thí điểm", e.message_vi, e.message_en));
                 continue;
             }
-            let changed = old.map(|old| old != signatory);
+            let changed = was(old.as_ref(), |old| *old != signatory);
             resolved.push(((c.id, signatory), changed));
         }
         let batch = Batch { entity: "covenant_signatories", file, rows: rows.len(), errors, resolved };
@@ -575,7 +593,8 @@ impl App {
                 errors.push(field_err(file, r.row, e, &fields));
                 continue;
             }
-            let changed = scores.iter().find(|s| s.unit_id == unit_id && s.group == r.group).map(|old| *old != score);
+            let old = scores.iter().find(|s| s.unit_id == unit_id && s.group == r.group);
+            let changed = was(old, |old| *old != score);
             resolved.push(((c.id, score), changed));
         }
         let batch = Batch { entity: "covenant_scores", file, rows: rows.len(), errors, resolved };
@@ -641,7 +660,7 @@ impl App {
             .map(|task| {
                 let old = existing.get(&key(&task));
                 let task = BreakthroughTask { id: old.map_or(0, |t| t.id), ..task };
-                let changed = old.map(|old| *old != task);
+                let changed = was(old, |old| *old != task);
                 (task, changed)
             })
             .collect();

@@ -1,6 +1,6 @@
 //! Accounts, passwords, sessions, CSRF tokens, API tokens and the login rate limit.
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -11,6 +11,7 @@ use lamtheo_domain::{Error, ErrorCode, Id, Result};
 use lamtheo_store::users::{self, User};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::audit::{self, snapshot, Change};
 use crate::App;
@@ -19,11 +20,18 @@ use crate::App;
 pub const SESSION_IDLE: chrono::Duration = chrono::Duration::hours(2);
 /// …and after this long in any case.
 pub const SESSION_MAX: chrono::Duration = chrono::Duration::hours(12);
-/// Failed logins allowed per key (username and client address) per window.
-const LOGIN_ATTEMPTS: u32 = 5;
+/// Failed logins allowed per client address per window (an office behind one address holds
+/// several accounts, so this is looser than the next)…
+const ADDRESS_ATTEMPTS: u32 = 20;
+/// …and per account from one address. Not per account alone: then anyone anywhere could lock
+/// the real owner out with five wrong passwords.
+const ACCOUNT_ATTEMPTS: u32 = 5;
 const LOGIN_WINDOW: Duration = Duration::from_secs(300);
+/// Keys the limiter remembers at most, so that fresh addresses or usernames cannot grow it
+/// without bound; past this the oldest windows are forgotten first.
+const LIMITER_KEYS: usize = 100_000;
 
-pub fn hash_password(password: &str) -> Result<String> {
+fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(Error::internal)
 }
@@ -53,27 +61,77 @@ fn check_password_rules(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Counts failed logins per key in a sliding window.
-#[derive(Default)]
+/// Counts login attempts per key in a fixed window, and lets only a few Argon2 hashes run at
+/// once.
 pub struct RateLimiter {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    attempts: Mutex<HashMap<String, (u32, Instant)>>,
+    cap: usize,
+    hashes: Arc<Semaphore>,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        // Half the cores (at least one): a burst of logins leaves the rest to other requests.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        RateLimiter::new(LIMITER_KEYS, (cores / 2).max(1))
+    }
 }
 
 impl RateLimiter {
-    fn blocked(&self, key: &str) -> bool {
-        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(key).is_some_and(|(n, since)| *n >= LOGIN_ATTEMPTS && since.elapsed() < LOGIN_WINDOW)
+    fn new(cap: usize, hashes: usize) -> Self {
+        RateLimiter { attempts: Mutex::default(), cap, hashes: Arc::new(Semaphore::new(hashes)) }
     }
-    fn fail(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+
+    fn blocked(&self, key: &str, limit: u32) -> bool {
+        let map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key).is_some_and(|(n, since)| *n >= limit && since.elapsed() < LOGIN_WINDOW)
+    }
+
+    /// Counts an attempt before its password is checked, so that many attempts sent at once
+    /// cannot all pass `blocked` while the first ones are still hashing.
+    fn attempt(&self, key: &str) {
+        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.cap && !map.contains_key(key) {
+            map.retain(|_, (_, since)| since.elapsed() < LOGIN_WINDOW);
+            // Still full: forget the oldest window. A linear scan, but each attempt also costs
+            // a password hash, far dearer than this.
+            if map.len() >= self.cap {
+                if let Some(oldest) = map.iter().min_by_key(|(_, (_, since))| *since).map(|(k, _)| k.clone()) {
+                    map.remove(&oldest);
+                }
+            }
+        }
         let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
         if e.1.elapsed() >= LOGIN_WINDOW {
             *e = (0, Instant::now());
         }
         e.0 += 1;
     }
+
+    /// Takes back an attempt that succeeded.
+    fn forgive(&self, key: &str) {
+        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = map.get_mut(key) {
+            e.0 = e.0.saturating_sub(1);
+        }
+    }
+
     fn clear(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.attempts.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
+
+    /// Runs an Argon2 computation on the blocking pool, a few at a time: a burst of logins then
+    /// neither stalls the async workers nor takes every core from the other requests.
+    async fn hashing<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        // The permit moves into the task: a request given up half-way (the client went away)
+        // still holds it until its hash is done.
+        let permit = self.hashes.clone().acquire_owned().await.map_err(Error::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f()
+        })
+        .await
+        .map_err(Error::internal)
     }
 }
 
@@ -104,32 +162,46 @@ pub struct NewUser {
 }
 
 impl App {
-    /// Checks the password and opens a new session (always a new id: no fixation).
+    /// Checks the password and opens a new session (always a new id: no fixation). `client` is
+    /// the caller's address as the web layer trusts it.
     pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<NewSession> {
-        let keys = [format!("u:{username}"), format!("c:{client}")];
-        if keys.iter().any(|k| self.limiter.blocked(k)) {
+        let address = format!("c:{client}");
+        let account = format!("u:{username}\u{0}{client}");
+        if self.limiter.blocked(&address, ADDRESS_ATTEMPTS) || self.limiter.blocked(&account, ACCOUNT_ATTEMPTS) {
             return Err(Error::new(ErrorCode::RateLimited));
         }
+        self.limiter.attempt(&address);
+        self.limiter.attempt(&account);
         let user = users::by_username(&self.store, username).await?;
+        let password = password.to_string();
         let ok = match &user {
-            Some(u) => u.active && verify_password(password, &u.password_hash),
-            None => {
+            Some(u) if u.active => {
+                let hash = u.password_hash.clone();
+                self.limiter.hashing(move || verify_password(&password, &hash)).await?
+            }
+            _ => {
                 // Spend the same time as a real check so timing does not reveal usernames.
                 static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-                let dummy = DUMMY.get_or_init(|| hash_password("không có tài khoản").unwrap_or_default());
-                let _ = verify_password(password, dummy);
+                self.limiter
+                    .hashing(move || {
+                        let dummy = DUMMY.get_or_init(|| hash_password("không có tài khoản").unwrap_or_default());
+                        verify_password(&password, dummy)
+                    })
+                    .await?;
                 false
             }
         };
         let Some(user) = user.filter(|_| ok) else {
-            keys.iter().for_each(|k| self.limiter.fail(k));
             return Err(Error::msg(
                 ErrorCode::Unauthenticated,
                 "Sai tên đăng nhập hoặc mật khẩu",
                 "Wrong username or password",
             ));
         };
-        keys.iter().for_each(|k| self.limiter.clear(k));
+        // Only this attempt is taken back from the address: logging into one's own account
+        // must not reset the count of an address that is guessing others.
+        self.limiter.forgive(&address);
+        self.limiter.clear(&account);
         let (token, csrf) = (random_token(), random_token());
         let mut tx = self.store.begin().await?;
         users::insert_session(&mut tx, &sha256_hex(&token), user.id, &csrf).await?;
@@ -171,6 +243,14 @@ impl App {
 
     /// Creates an API token for the actor itself; the secret is shown once.
     pub async fn create_token(&self, actor: &Actor, name: &str) -> Result<(Id, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::field(
+                "name",
+                "Tên khóa cần từ 1 đến 100 ký tự",
+                "The token name needs 1 to 100 characters",
+            ));
+        }
         let secret = format!("lt_{}", random_token());
         let mut tx = self.store.begin().await?;
         let id = users::insert_token(&mut tx, actor.user_id, name, &sha256_hex(&secret)).await?;
@@ -191,6 +271,12 @@ impl App {
         Ok((id, secret))
     }
 
+    /// The actor's own API tokens, newest first.
+    pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<users::TokenRow>> {
+        users::tokens_of(&self.store, actor.user_id).await
+    }
+
+    /// Revokes one of the actor's own tokens; another's (or an unknown one) is "not found".
     pub async fn revoke_token(&self, actor: &Actor, token_id: Id) -> Result<()> {
         let mut tx = self.store.begin().await?;
         if users::revoke_token(&mut tx, actor.user_id, token_id).await? == 0 {
@@ -212,16 +298,33 @@ impl App {
         tx.commit().await
     }
 
+    /// The account behind a username, as an actor: for the command line, which holds the
+    /// database anyway (`lamtheo token …`). Inactive accounts are refused.
+    pub async fn account_actor(&self, username: &str) -> Result<Actor> {
+        match users::by_username(&self.store, username).await? {
+            Some(u) if u.active => Ok(actor_of(&u)),
+            _ => Err(Error::field(
+                "username",
+                format!("Không có tài khoản «{username}» đang hoạt động"),
+                format!("No active account «{username}»"),
+            )),
+        }
+    }
+
     pub async fn change_password(&self, actor: &Actor, old: &str, new: &str) -> Result<()> {
         let user = users::get(&self.store, actor.user_id).await?.ok_or_else(Error::not_found)?;
-        if !verify_password(old, &user.password_hash) {
+        let (old, hash) = (old.to_string(), user.password_hash.clone());
+        if !self.limiter.hashing(move || verify_password(&old, &hash)).await? {
             return Err(Error::field("old_password", "Mật khẩu hiện tại không đúng", "The current password is wrong"));
         }
-        check_password_rules(new)?;
+        check_password_rules(new).map_err(|e| Error { field: Some("new_password".into()), ..e })?;
+        let new = new.to_string();
+        let hash = self.limiter.hashing(move || hash_password(&new)).await??;
         let mut tx = self.store.begin().await?;
-        users::set_password(&mut tx, user.id, &hash_password(new)?).await?;
-        // Every other session of this user ends with the old password.
+        users::set_password(&mut tx, user.id, &hash).await?;
+        // Whoever knew the old password may hold a session or a token made with it: all end.
         users::delete_sessions_of(&mut tx, user.id).await?;
+        let revoked = users::revoke_tokens_of(&mut tx, user.id).await?;
         audit::record(
             &mut tx,
             actor,
@@ -231,7 +334,7 @@ impl App {
                 entity_id: Some(user.id),
                 unit: user.scope_unit_id,
                 before: None,
-                after: None,
+                after: snapshot(&serde_json::json!({"sessions_ended": true, "tokens_revoked": revoked})),
             },
         )
         .await?;
@@ -255,10 +358,10 @@ impl App {
             ));
         }
         check_password_rules(&new.password)?;
+        let password = new.password.clone();
+        let hash = self.limiter.hashing(move || hash_password(&password)).await??;
         let mut tx = self.store.begin().await?;
-        let id =
-            users::insert(&mut tx, name, &hash_password(&new.password)?, new.role, new.scope_unit_id, new.person_id)
-                .await?;
+        let id = users::insert(&mut tx, name, &hash, new.role, new.scope_unit_id, new.person_id).await?;
         let after = serde_json::json!({"username": name, "role": new.role, "scope_unit_id": new.scope_unit_id});
         audit::record(
             &mut tx,
@@ -297,6 +400,10 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         users::set_active(&mut tx, user_id, active).await?;
+        // Deactivating ends the account's sessions (in `set_active`) and tokens; reactivating
+        // revokes tokens too, so none made before a deactivation (before this rule existed)
+        // comes back with the account.
+        let revoked = users::revoke_tokens_of(&mut tx, user_id).await?;
         audit::record(
             &mut tx,
             actor,
@@ -305,8 +412,8 @@ impl App {
                 entity: "user",
                 entity_id: Some(user_id),
                 unit: user.scope_unit_id,
-                before: snapshot(&user.active),
-                after: snapshot(&active),
+                before: snapshot(&serde_json::json!({"active": user.active})),
+                after: snapshot(&serde_json::json!({"active": active, "tokens_revoked": revoked})),
             },
         )
         .await?;
@@ -315,5 +422,47 @@ impl App {
 
     pub async fn has_users(&self) -> Result<bool> {
         Ok(users::count(&self.store).await? > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn the_limiter_forgets_the_oldest_keys_past_its_cap() {
+        let l = RateLimiter::new(3, 1);
+        for i in 0..5 {
+            for _ in 0..ACCOUNT_ATTEMPTS {
+                l.attempt(&format!("k{i}"));
+            }
+        }
+        assert_eq!(l.attempts.lock().unwrap().len(), 3);
+        assert!(!l.blocked("k0", ACCOUNT_ATTEMPTS) && !l.blocked("k1", ACCOUNT_ATTEMPTS));
+        assert!((2..5).all(|i| l.blocked(&format!("k{i}"), ACCOUNT_ATTEMPTS)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn only_a_few_hashes_run_at_once() {
+        let l = Arc::new(RateLimiter::new(10, 2));
+        let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let mut jobs = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let (l, now, most) = (l.clone(), now.clone(), most.clone());
+            jobs.spawn(async move {
+                l.hashing(move || {
+                    most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(30));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                })
+                .await
+                .unwrap()
+            });
+        }
+        while jobs.join_next().await.is_some() {}
+        assert_eq!(most.load(Ordering::SeqCst), 2);
     }
 }

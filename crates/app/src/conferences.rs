@@ -391,6 +391,8 @@ impl App {
             store::upsert_attendance(&mut tx, &new).await?;
             changes.push((old, new));
         }
+        // Before and after line up: the n-th of each is the same person (null before: new).
+        let before: Vec<Option<&Attendance>> = changes.iter().map(|(o, _)| o.as_ref()).collect();
         let after: Vec<&Attendance> = changes.iter().map(|(_, n)| n).collect();
         audit::record(
             &mut tx,
@@ -400,7 +402,7 @@ impl App {
                 entity: "conference",
                 entity_id: Some(conference_id),
                 unit: Some(conf.unit_id),
-                before: None,
+                before: snapshot(&before),
                 after: snapshot(&after),
             },
         )

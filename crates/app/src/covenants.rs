@@ -128,14 +128,15 @@ impl App {
     pub async fn sign_covenant(&self, actor: &Actor, id: Id, s: Signatory) -> Result<()> {
         let c = self.covenant(actor, id).await?;
         self.check(actor, s.unit_id, Resource::Activity, true)?;
-        let Some(old) = store::signatories(&self.store, id).await?.into_iter().find(|x| x.unit_id == s.unit_id) else {
+        let signatories = store::signatories(&self.store, id).await?;
+        let Some(old) = signatories.iter().find(|x| x.unit_id == s.unit_id) else {
             return Err(Error::field(
                 "unit_id",
                 "Đơn vị này không thuộc danh sách ký giao ước",
                 "This unit is not among the covenant's signatories",
             ));
         };
-        self.check_pilot(actor, &c, Some(&old), &s)?;
+        self.check_pilot(actor, &c, Some(old), &s)?;
         let mut tx = self.store.begin().await?;
         store::upsert_signatory(&mut tx, id, &s).await?;
         audit::record(
@@ -146,7 +147,7 @@ impl App {
                 entity: "covenant",
                 entity_id: Some(id),
                 unit: Some(s.unit_id),
-                before: None,
+                before: snapshot(old),
                 after: snapshot(&s),
             },
         )
@@ -184,6 +185,10 @@ impl App {
         for s in scores {
             check_score(&c, &signatories, s)?;
         }
+        // Before and after line up: the n-th of each is the same unit and group.
+        let recorded = store::scores(&self.store, id).await?;
+        let before: Vec<Option<&Score>> =
+            scores.iter().map(|s| recorded.iter().find(|o| o.unit_id == s.unit_id && o.group == s.group)).collect();
         let mut tx = self.store.begin().await?;
         for s in scores {
             store::upsert_score(&mut tx, id, s).await?;
@@ -196,7 +201,7 @@ impl App {
                 entity: "covenant",
                 entity_id: Some(id),
                 unit: Some(c.unit_id),
-                before: None,
+                before: snapshot(&before),
                 after: snapshot(&scores),
             },
         )

@@ -123,6 +123,7 @@ impl App {
             self.check(actor, unit, Resource::Person, true)?;
         }
         let r = self.registration_for(&m, person, unit, content, on)?;
+        let old = store::registrations(&self.store, movement, &[person]).await?.into_iter().next();
         let mut tx = self.store.begin().await?;
         let id = store::upsert_registration(&mut tx, &r).await?;
         audit::record(
@@ -133,7 +134,7 @@ impl App {
                 entity: "emulation_registration",
                 entity_id: Some(id),
                 unit: Some(unit),
-                before: None,
+                before: old.as_ref().and_then(snapshot),
                 after: snapshot(&r),
             },
         )
@@ -148,6 +149,7 @@ impl App {
         let r = store::registration(&self.store, review.registration_id).await?.ok_or_else(Error::not_found)?;
         let unit = self.current_unit(r.person_id).await?;
         self.check(actor, unit, Resource::Person, true)?;
+        let old = store::reviews(&self.store, &[r.id]).await?.into_iter().find(|o| o.month == review.month);
         let mut tx = self.store.begin().await?;
         store::upsert_review(&mut tx, &review).await?;
         audit::record(
@@ -158,7 +160,7 @@ impl App {
                 entity: "emulation_registration",
                 entity_id: Some(r.id),
                 unit: Some(unit),
-                before: None,
+                before: old.as_ref().and_then(snapshot),
                 after: snapshot(&review),
             },
         )

@@ -146,6 +146,11 @@ impl App {
             }
             checked.push(checked_rating(&levels, e)?);
         }
+        // Before and after line up: the n-th of each rates the same subject and period.
+        let mut before = Vec::with_capacity(checked.len());
+        for e in &checked {
+            before.push(store::get(&self.store, e.subject, e.subject_id, e.year, e.quarter).await?);
+        }
         let mut tx = self.store.begin().await?;
         for e in &checked {
             store::upsert(&mut tx, e).await?;
@@ -159,7 +164,7 @@ impl App {
                 entity: "evaluation",
                 entity_id: None,
                 unit,
-                before: None,
+                before: snapshot(&before),
                 after: snapshot(&checked),
             },
         )

@@ -14,7 +14,7 @@ use lamtheo_importer::{self as importer, Kind, Limits, Parsed, Reading, RowError
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{self, snapshot, value, Change, RowChange};
 use crate::App;
 
 /// Progress of an import: (stage, done, total).
@@ -254,7 +254,11 @@ impl App {
         kind: &str,
         file: &str,
         summary: &ImportSummary,
+        rows: Vec<RowChange>,
     ) -> Result<()> {
+        // Each created or changed record gets its own audit row (see `audit::record_rows`),
+        // then one row sums the import up.
+        audit::record_rows(&mut tx, actor, "import_row", rows).await?;
         let after = serde_json::json!({"file": file, "summary": summary});
         audit::record(
             &mut tx,
@@ -355,6 +359,7 @@ impl App {
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut tx = self.store.begin().await?;
         let mut ids: HashMap<String, Id> = HashMap::new();
+        let mut audited = Vec::new();
         let total = order.len() as u64;
         for (i, r) in order.into_iter().enumerate() {
             let opened = r.founded_on.unwrap_or(today);
@@ -382,6 +387,14 @@ impl App {
                     .await?;
                     ids.insert(r.code.clone(), id);
                     summary.created += 1;
+                    let after = serde_json::json!({"code": r.code, "name": r.name, "kind": r.kind, "parent_id": parent, "opened_on": opened});
+                    audited.push(RowChange {
+                        entity: "unit",
+                        entity_id: Some(id),
+                        unit: Some(id),
+                        before: None,
+                        after: value(&after),
+                    });
                 }
                 Some(u) => {
                     ids.insert(r.code.clone(), u.id);
@@ -397,6 +410,17 @@ impl App {
                         changed = true;
                     }
                     summary.existing(changed);
+                    if changed {
+                        let before = serde_json::json!({"name": u.name, "parent_id": current_parent});
+                        let after = serde_json::json!({"name": r.name, "parent_id": parent.or(current_parent)});
+                        audited.push(RowChange {
+                            entity: "unit",
+                            entity_id: Some(u.id),
+                            unit: Some(u.id),
+                            before: value(&before),
+                            after: value(&after),
+                        });
+                    }
                 }
             }
             if i % 500 == 0 {
@@ -404,7 +428,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "units", file, &summary).await?;
+        self.finish(tx, actor, "units", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -452,6 +476,13 @@ impl App {
         }
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut tx = self.store.begin().await?;
+        let mut audited = Vec::new();
+        // A person as audited: the record and the unit they belong to.
+        let person_in = |p: &Person, unit: Option<Id>| {
+            let mut v = serde_json::to_value(p).unwrap_or_default();
+            v["unit_id"] = serde_json::json!(unit);
+            Some(v)
+        };
         let total = resolved.len() as u64;
         for (i, (r, unit, mut person)) in resolved.into_iter().enumerate() {
             let since = r.member_since.or(r.admitted_on).unwrap_or(today);
@@ -461,6 +492,15 @@ impl App {
                     let id = people_store::insert(&mut tx, &person).await?;
                     people_store::insert_membership(&mut tx, id, unit, since).await?;
                     summary.created += 1;
+                    person.id = id;
+                    let after = person_in(&person, Some(unit));
+                    audited.push(RowChange {
+                        entity: "person",
+                        entity_id: Some(id),
+                        unit: Some(unit),
+                        before: None,
+                        after,
+                    });
                 }
                 Some(existing) => {
                     person.id = existing.id;
@@ -490,6 +530,15 @@ impl App {
                         changed = true;
                     }
                     summary.existing(changed);
+                    if changed {
+                        audited.push(RowChange {
+                            entity: "person",
+                            entity_id: Some(existing.id),
+                            unit: Some(unit),
+                            before: person_in(&existing, current.map(|c| c.unit_id)),
+                            after: person_in(&person, Some(unit)),
+                        });
+                    }
                 }
             }
             if i % 500 == 0 {
@@ -497,7 +546,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "people", file, &summary).await?;
+        self.finish(tx, actor, "people", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -548,13 +597,21 @@ impl App {
         }
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut tx = self.store.begin().await?;
+        let mut audited = Vec::new();
         let total = resolved.len() as u64;
         for (i, (input, r)) in resolved.iter().zip(&rows).enumerate() {
             let mut conf = self.conference_from(0, input);
             match conf_store::find_by_code(&mut tx, &input.code).await? {
                 None => {
-                    conf_store::insert(&mut tx, &conf).await?;
+                    conf.id = conf_store::insert(&mut tx, &conf).await?;
                     summary.created += 1;
+                    audited.push(RowChange {
+                        entity: "conference",
+                        entity_id: Some(conf.id),
+                        unit: Some(conf.unit_id),
+                        before: None,
+                        after: value(&conf),
+                    });
                 }
                 Some(existing) => {
                     if self.check(actor, existing.unit_id, Resource::Conference, true).is_err() {
@@ -570,9 +627,18 @@ impl App {
                     conf.id = existing.id;
                     conf_store::update(&mut tx, &conf).await?;
                     // Topics are not compared: `find_by_code` does not load them.
-                    summary.existing(
-                        existing != (lamtheo_domain::conference::Conference { topic_ids: vec![], ..conf.clone() }),
-                    );
+                    let changed =
+                        existing != (lamtheo_domain::conference::Conference { topic_ids: vec![], ..conf.clone() });
+                    summary.existing(changed);
+                    if changed {
+                        audited.push(RowChange {
+                            entity: "conference",
+                            entity_id: Some(conf.id),
+                            unit: Some(conf.unit_id),
+                            before: value(&existing),
+                            after: value(&conf),
+                        });
+                    }
                 }
             }
             if i % 500 == 0 {
@@ -580,7 +646,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "conferences", file, &summary).await?;
+        self.finish(tx, actor, "conferences", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -618,12 +684,25 @@ impl App {
             return Err(rejected(errors));
         }
         let total = resolved.len() as u64;
+        let mut recorded: HashMap<Id, Vec<ConnectionPoint>> = HashMap::new();
+        let mut audited = Vec::new();
         for p in &resolved {
+            if let std::collections::hash_map::Entry::Vacant(slot) = recorded.entry(p.conference_id) {
+                slot.insert(conf_store::points(&self.store, p.conference_id).await?);
+            }
+            let old = recorded[&p.conference_id].iter().find(|o| o.unit_id == p.unit_id);
             conf_store::upsert_point(&mut tx, p).await?;
+            audited.push(RowChange {
+                entity: "conference",
+                entity_id: Some(p.conference_id),
+                unit: Some(p.unit_id),
+                before: old.and_then(value),
+                after: value(p),
+            });
         }
         progress("write", total, total);
         let summary = ImportSummary { rows: rows.len(), updated: resolved.len(), ..Default::default() };
-        self.finish(tx, actor, "points", file, &summary).await?;
+        self.finish(tx, actor, "points", file, &summary, audited).await?;
         Ok(summary)
     }
 
@@ -700,22 +779,27 @@ impl App {
                     }
                 }
             };
-            resolved.push(Attendance {
-                conference_id: conf_id,
-                person_id: person,
-                point_unit_id: point,
-                status: r.status,
-            });
+            let attendance =
+                Attendance { conference_id: conf_id, person_id: person, point_unit_id: point, status: r.status };
+            resolved.push((attendance, point.unwrap_or(organiser)));
         }
         if !errors.is_empty() {
             return Err(rejected(errors));
         }
         let total = resolved.len() as u64;
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
-        for (i, a) in resolved.iter().enumerate() {
-            match conf_store::get_attendance(&mut tx, a.conference_id, a.person_id).await? {
-                Some(old) => summary.existing(old != *a),
-                None => summary.created += 1,
+        let mut audited = Vec::new();
+        for (i, (a, place)) in resolved.iter().enumerate() {
+            let old = conf_store::get_attendance(&mut tx, a.conference_id, a.person_id).await?;
+            summary.record(old.as_ref().map(|old| old != a));
+            if old.as_ref() != Some(a) {
+                audited.push(RowChange {
+                    entity: "conference",
+                    entity_id: Some(a.conference_id),
+                    unit: Some(*place),
+                    before: old.as_ref().and_then(value),
+                    after: value(a),
+                });
             }
             conf_store::upsert_attendance(&mut tx, a).await?;
             if i % 1000 == 0 {
@@ -723,7 +807,7 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "attendance", file, &summary).await?;
+        self.finish(tx, actor, "attendance", file, &summary, audited).await?;
         Ok(summary)
     }
 

@@ -13,7 +13,7 @@ use lamtheo_store::Store;
 use tokio::sync::Semaphore;
 
 mod activity_imports;
-mod audit;
+pub mod audit;
 pub mod auth;
 pub mod conferences;
 pub mod covenants;

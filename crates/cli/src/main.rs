@@ -77,6 +77,10 @@ enum Command {
         /// API included; imports through the page run in the background)
         #[arg(long, env = "LAMTHEO_REQUEST_TIMEOUT", default_value_t = lamtheo_web::DEFAULT_TIMEOUT.as_secs())]
         request_timeout: u64,
+        /// Address of a reverse proxy whose X-Forwarded-For is believed (repeat for several;
+        /// the env var takes a comma-separated list)
+        #[arg(long, env = "LAMTHEO_TRUSTED_PROXY", value_delimiter = ',')]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// Run the database migrations and exit
     Migrate,
@@ -84,6 +88,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage an account's API tokens
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Import a .csv or .xlsx file of any kind (see `lamtheo columns`)
     Import {
@@ -166,6 +175,46 @@ enum UserCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token for an account; the secret is printed once
+    Add { username: String, name: String },
+    /// List an account's tokens
+    List { username: String },
+    /// Revoke one of an account's tokens (by the number `list` shows)
+    Revoke { username: String, id: i64 },
+}
+
+async fn token(url: &str, command: TokenCommand) -> Result<()> {
+    let app = App::open(url).await?;
+    let username = match &command {
+        TokenCommand::Add { username, .. }
+        | TokenCommand::List { username }
+        | TokenCommand::Revoke { username, .. } => username,
+    };
+    let mut actor = app.account_actor(username).await.map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+    actor.request_id = "cli".into();
+    let fail = |e: lamtheo_domain::Error| anyhow::anyhow!("{}", e.message_en);
+    match command {
+        TokenCommand::Add { name, .. } => {
+            let (id, secret) = app.create_token(&actor, &name).await.map_err(fail)?;
+            println!("#{id} {secret}");
+        }
+        TokenCommand::List { .. } => {
+            for k in app.list_tokens(&actor).await.map_err(fail)? {
+                let state =
+                    k.revoked_at.map_or("active".to_string(), |r| format!("revoked {}", r.format("%Y-%m-%d %H:%M")));
+                println!("#{}\t{}\t{}\t{state}", k.id, k.name, k.created_at.format("%Y-%m-%d %H:%M"));
+            }
+        }
+        TokenCommand::Revoke { id, .. } => {
+            app.revoke_token(&actor, id).await.map_err(fail)?;
+            println!("Đã thu hồi khóa #{id} / token revoked");
+        }
+    }
+    Ok(())
+}
+
 fn bar(len: u64) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
@@ -190,14 +239,16 @@ async fn main() -> Result<()> {
             lamtheo_store::Store::open(&cli.database_url).await?;
             println!("Đã cập nhật cấu trúc cơ sở dữ liệu / migrations applied");
         }
-        Command::Serve { listen, demo, secure_cookies, request_timeout } => {
+        Command::Serve { listen, demo, secure_cookies, request_timeout, trusted_proxy } => {
             let opts = lamtheo_web::Options {
                 secure_cookies,
                 request_timeout: std::time::Duration::from_secs(request_timeout),
+                trusted_proxies: trusted_proxy,
                 ..Default::default()
             };
             serve(&cli.database_url, &listen, demo, opts, cli.limits.limits()).await?
         }
+        Command::Token { command } => token(&cli.database_url, command).await?,
         Command::User { command: UserCommand::Add { username, role, scope, password } } => {
             let app = App::open(&cli.database_url).await?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;

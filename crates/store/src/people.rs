@@ -59,6 +59,13 @@ pub async fn get(store: &Store, id: Id) -> Result<Option<Person>> {
     })
 }
 
+/// The full names of these people, in one query (for the audit page).
+pub async fn names_of(store: &Store, ids: &[Id]) -> Result<Vec<(Id, String)>> {
+    let ids = serde_json::to_string(ids).expect("ids serialise");
+    let sql = format!("SELECT id, full_name FROM people WHERE id IN {}", crate::units_in(store.engine, 1));
+    on_pool!(store.read(), p => sqlx::query_as(&sql).bind(ids).fetch_all(p).await.map_err(db_err))
+}
+
 /// Finds a person by card number or by person code (the natural keys imports match on).
 pub async fn find_by_key(tx: &mut Tx, key: &str) -> Result<Option<Person>> {
     let sql = format!("SELECT {PERSON_COLS} FROM people WHERE card_no = $1 OR person_code = $1 ORDER BY id LIMIT 1");

@@ -134,3 +134,25 @@ pub async fn user_of_token(store: &Store, token_hash: &str) -> Result<Option<Id>
     on_pool!(store.read(), p => sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
         .bind(token_hash).fetch_optional(p).await.map_err(db_err))
 }
+
+/// An API token as its owner sees it (never the secret, which is not stored).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenRow {
+    pub id: Id,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A user's tokens, newest first, revoked ones too (so the owner sees what ended when).
+pub async fn tokens_of(store: &Store, user_id: Id) -> Result<Vec<TokenRow>> {
+    on_pool!(store.read(), p => Ok(sqlx::query("SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")
+        .bind(user_id).fetch_all(p).await.map_err(db_err)?
+        .iter().map(|r| TokenRow { id: r.get(0), name: r.get(1), created_at: r.get(2), revoked_at: r.get(3) }).collect()))
+}
+
+/// Revokes every live token of a user; the number revoked.
+pub async fn revoke_tokens_of(tx: &mut Tx, user_id: Id) -> Result<u64> {
+    on_tx!(tx, c => Ok(sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id).bind(Utc::now()).execute(c).await.map(|r| r.rows_affected()).map_err(db_err)?))
+}

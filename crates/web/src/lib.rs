@@ -29,6 +29,8 @@ pub struct AppState {
     pub jobs: Arc<jobs::Jobs>,
     /// Set the Secure flag on cookies (when served over TLS behind a proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`serve --trusted-proxy`).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// The largest body of a form or a JSON call. Import files are bounded separately, by the
@@ -46,6 +48,10 @@ pub struct Options {
     /// How long a request may take before it is stopped (503). Imports through the page run
     /// in the background and are not bound by it; an import through the API is.
     pub request_timeout: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`serve --trusted-proxy`): a request
+    /// from one of them is taken to come from the address it forwards (see
+    /// `pages::account::client_of`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Routes added beside the application's, under the same error handling: tests use it
     /// for routes that panic or hang, which production does not have.
     pub extra: Router<AppState>,
@@ -53,12 +59,22 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { secure_cookies: false, request_timeout: faults::DEFAULT_TIMEOUT, extra: Router::new() }
+        Options {
+            secure_cookies: false,
+            request_timeout: faults::DEFAULT_TIMEOUT,
+            trusted_proxies: vec![],
+            extra: Router::new(),
+        }
     }
 }
 
 pub fn router_with(app: App, opts: Options) -> Router {
-    let state = AppState { app, jobs: Arc::new(jobs::Jobs::default()), secure_cookies: opts.secure_cookies };
+    let state = AppState {
+        app,
+        jobs: Arc::new(jobs::Jobs::default()),
+        secure_cookies: opts.secure_cookies,
+        trusted_proxies: Arc::new(opts.trusted_proxies),
+    };
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())

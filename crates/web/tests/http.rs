@@ -113,9 +113,26 @@ fn form(path: &str, cookie: &str, body: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// Posts the login form as a browser does: the page first, for its CSRF cookie and field; the
+/// request comes from `peer` (none: as through `oneshot`) with an `X-Forwarded-For`.
+async fn post_login(router: &Router, body: &str, peer: Option<&str>, forwarded: Option<&str>) -> Res {
+    let page = call(router, get("/login", "")).await;
+    let set = page.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    let cookie = set.split(';').next().unwrap().to_string();
+    let csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    let mut req = form("/login", &cookie, &format!("{body}&csrf={csrf}"));
+    if let Some(p) = peer {
+        req.extensions_mut().insert(axum::extract::ConnectInfo(p.parse::<std::net::SocketAddr>().unwrap()));
+    }
+    if let Some(f) = forwarded {
+        req.headers_mut().insert("x-forwarded-for", f.parse().unwrap());
+    }
+    call(router, req).await
+}
+
 /// Logs in and returns (cookie header, csrf token).
 async fn login(router: &Router, user: &str, password: &str) -> (String, String) {
-    let res = call(router, form("/login", "", &format!("username={user}&password={password}"))).await;
+    let res = post_login(router, &format!("username={user}&password={password}"), None, None).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "login {user}: {}", res.body);
     let set = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
@@ -140,11 +157,11 @@ async fn pages_need_a_session_and_login_is_rate_limited() {
             .contains("frame-ancestors 'none'"));
         assert_eq!(res.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
         for _ in 0..5 {
-            let res = call(&s.router, form("/login", "", "username=bithu1&password=sai-mat-khau")).await;
+            let res = post_login(&s.router, "username=bithu1&password=sai-mat-khau", None, None).await;
             assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
             assert!(res.body.contains("Sai tên đăng nhập hoặc mật khẩu"), "{}", s.engine);
         }
-        let res = call(&s.router, form("/login", "", "username=bithu1&password=bi-thu-123")).await;
+        let res = post_login(&s.router, "username=bithu1&password=bi-thu-123", None, None).await;
         assert_eq!(
             res.status,
             StatusCode::TOO_MANY_REQUESTS,
@@ -159,6 +176,184 @@ async fn pages_need_a_session_and_login_is_rate_limited() {
             "{}",
             s.engine
         );
+    }
+}
+
+#[tokio::test]
+async fn the_login_limiter_believes_forwarded_addresses_only_from_trusted_proxies() {
+    for s in sites().await {
+        // Without trusted proxies, X-Forwarded-For is ignored: a spray of usernames with fresh
+        // fake addresses all counts against the one real peer.
+        let codes: Vec<StatusCode> = spray(&s.router, None).await;
+        assert!(codes.iter().take(20).all(|c| *c == StatusCode::UNAUTHORIZED), "{}: {codes:?}", s.engine);
+        assert!(codes.iter().skip(20).all(|c| *c == StatusCode::TOO_MANY_REQUESTS), "{}: {codes:?}", s.engine);
+        let codes = spray(&s.router, Some("203.0.113.9:4000")).await;
+        assert_eq!(
+            codes.last(),
+            Some(&StatusCode::TOO_MANY_REQUESTS),
+            "{}: a peer's own XFF is not believed",
+            s.engine
+        );
+
+        // Behind a trusted proxy the client is the right-most address it did not write itself.
+        let proxied = lamtheo_web::router_with(
+            s.app.clone(),
+            lamtheo_web::Options { trusted_proxies: vec!["10.0.0.1".parse().unwrap()], ..Default::default() },
+        );
+        let proxy = Some("10.0.0.1:5000");
+        for _ in 0..5 {
+            let res = post_login(&proxied, "username=bithu1&password=sai", proxy, Some("198.51.100.7")).await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+        }
+        let res = post_login(&proxied, "username=bithu1&password=bi-thu-123", proxy, Some("198.51.100.7")).await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}: the guessing address is blocked", s.engine);
+        // Prepending another address does not escape: the proxy appended the real one (with
+        // or without its port).
+        let xff = Some("192.0.2.1, 198.51.100.7:4431");
+        let res = post_login(&proxied, "username=bithu1&password=sai", proxy, xff).await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", s.engine);
+        // The owner, from elsewhere, is not locked out.
+        let res = post_login(&proxied, "username=bithu1&password=bi-thu-123", proxy, Some("192.0.2.44")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: the owner logs in", s.engine);
+    }
+}
+
+/// 30 wrong logins for 30 usernames, each claiming a fresh address in X-Forwarded-For.
+async fn spray(router: &Router, peer: Option<&str>) -> Vec<StatusCode> {
+    let mut codes = vec![];
+    for i in 0..30 {
+        let xff = format!("100.64.0.{i}");
+        codes.push(post_login(router, &format!("username=nguoi{i}&password=sai"), peer, Some(&xff)).await.status);
+    }
+    codes
+}
+
+#[tokio::test]
+async fn the_login_form_needs_its_csrf_token_and_the_language_switch_stays_on_this_site() {
+    for s in sites().await {
+        // A login posted from elsewhere (no token, or a token without its cookie) is refused.
+        let res = call(&s.router, form("/login", "", "username=admin&password=quan-tri-123")).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", s.engine);
+        assert!(res.headers.get(header::SET_COOKIE).is_none_or(|c| !c.to_str().unwrap().starts_with("lt_session")));
+        let res =
+            call(&s.router, form("/login", "lt_login=abc", "username=admin&password=quan-tri-123&csrf=abd")).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", s.engine);
+        for (referer, to) in [
+            ("http://localhost//evil.example/phish", "/"),
+            ("http://localhost/\\evil.example", "/"),
+            ("//evil.example/x", "/"),
+            ("https://evil.example", "/"),
+            ("http://localhost/units/3?from=1/2024", "/units/3?from=1/2024"),
+            ("https://evil.example/people/1", "/people/1"),
+        ] {
+            let req = Request::get("/lang/en").header(header::REFERER, referer).body(Body::empty()).unwrap();
+            let res = call(&s.router, req).await;
+            assert_eq!(res.headers.get(header::LOCATION).unwrap(), to, "{referer}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn api_tokens_are_listed_and_revoked_and_end_with_the_password_or_the_account() {
+    for s in sites().await {
+        let (cookie, csrf) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let res = call(&s.router, form("/account/tokens", &cookie, &format!("csrf={csrf}&name=%20"))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: an empty name is refused", s.engine);
+        let res = call(&s.router, form("/account/tokens", &cookie, &format!("csrf={csrf}&name=bao-cao"))).await;
+        let secret = res.body.split("<code id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let bearer = |secret: &str, req: axum::http::request::Builder| {
+            req.header(header::AUTHORIZATION, format!("Bearer {secret}")).body(Body::empty()).unwrap()
+        };
+        // Listed on the page and through the API; a second one made through the API.
+        assert!(call(&s.router, get("/account", &cookie)).await.body.contains("bao-cao"), "{}", s.engine);
+        let list = call(&s.router, bearer(&secret, Request::get("/api/v1/tokens"))).await.json();
+        let first = list[0]["id"].as_i64().unwrap();
+        assert_eq!((list[0]["name"].as_str(), list[0]["revoked_at"].is_null()), (Some("bao-cao"), true));
+        let req = Request::post("/api/v1/tokens")
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"name":"may-chu"}"#))
+            .unwrap();
+        let made = call(&s.router, req).await.json();
+        let (second, second_secret) = (made["id"].as_i64().unwrap(), made["token"].as_str().unwrap().to_string());
+        // Revoked through the API (another's token is not found), then on the page.
+        let admin = s.app.account_actor("admin").await.unwrap();
+        let (_, admin_secret) = s.app.create_token(&admin, "quan-tri").await.unwrap();
+        let res = call(&s.router, bearer(&admin_secret, Request::delete(format!("/api/v1/tokens/{second}")))).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{}: another's token", s.engine);
+        let res = call(&s.router, bearer(&secret, Request::delete(format!("/api/v1/tokens/{second}")))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.engine, res.body);
+        let res = call(&s.router, bearer(&second_secret, Request::get("/api/v1/me"))).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+        let res =
+            call(&s.router, form(&format!("/account/tokens/{first}/revoke"), &cookie, &format!("csrf={csrf}"))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", s.engine);
+        let res = call(&s.router, bearer(&secret, Request::get("/api/v1/me"))).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+
+        let doc = call(&s.router, get("/api/v1/openapi.json", "")).await.json();
+        assert!(doc["paths"]["/tokens/{id}"]["delete"].is_object() && doc["paths"]["/tokens"]["post"].is_object());
+        // A password change ends every session and token of the account.
+        let (_, token) = s.app.create_token(&s.app.account_actor("bithu1").await.unwrap(), "cu").await.unwrap();
+        let body = format!("csrf={csrf}&old_password=bi-thu-123&new_password=bi-thu-456");
+        assert_eq!(call(&s.router, form("/account/password", &cookie, &body)).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(call(&s.router, bearer(&token, Request::get("/api/v1/me"))).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(call(&s.router, get("/account", &cookie)).await.status, StatusCode::SEE_OTHER);
+
+        // Deactivating ends them too, and reactivating does not bring the tokens back.
+        let (cookie, _) = login(&s.router, "bithu1", "bi-thu-456").await;
+        let (_, token) = s.app.create_token(&s.app.account_actor("bithu1").await.unwrap(), "moi").await.unwrap();
+        assert_eq!(call(&s.router, bearer(&token, Request::get("/api/v1/me"))).await.status, StatusCode::OK);
+        let uid = s.app.account_actor("bithu1").await.unwrap().user_id;
+        s.app.set_user_active(&admin, uid, false).await.unwrap();
+        assert_eq!(call(&s.router, get("/account", &cookie)).await.status, StatusCode::SEE_OTHER);
+        s.app.set_user_active(&admin, uid, true).await.unwrap();
+        assert_eq!(call(&s.router, bearer(&token, Request::get("/api/v1/me"))).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(call(&s.router, get("/account", &cookie)).await.status, StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn the_audit_page_shows_names_filters_and_links_each_record_to_its_history() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+        let hoa = s.app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        let page = call(&s.router, get("/audit", &admin)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.engine);
+        // Names in place of ids, no raw JSON.
+        assert!(page.body.contains("Chi bộ ấp 1") && page.body.contains("Đặng Thị Hoa"), "{}", s.engine);
+        assert!(page.body.contains("Nhập từ tệp") && !page.body.contains("{&quot;"), "{}", s.engine);
+        assert!(page.body.contains("vai trò: Bí thư"), "{}: roles in the page's language", s.engine);
+        let english = call(&s.router, get("/audit", &format!("{admin}; lang=en"))).await;
+        assert!(english.body.contains("Imported row") && english.body.contains("full name"), "{}", s.engine);
+        // A person's page links to its own history, which holds only that person.
+        let person = call(&s.router, get(&format!("/people/{hoa}"), &admin)).await;
+        let link = format!("/audit?entity=person&amp;id={hoa}");
+        assert!(person.body.contains(&link), "{}", s.engine);
+        let history = call(&s.router, get(&format!("/audit?entity=person&id={hoa}"), &admin)).await;
+        assert!(history.body.contains("Đặng Thị Hoa") && !history.body.contains("Trần Văn Bình"), "{}", s.engine);
+        // The unit filter takes a code and keeps its subtree.
+        let h2 = call(&s.router, get("/audit?unit=H2", &admin)).await;
+        assert!(h2.body.contains("Trần Văn Bình") && !h2.body.contains("Đặng Thị Hoa"), "{}", s.engine);
+        // Bad filters are a clear error naming the field and quoting what was typed.
+        for (field, value) in [("id", "abc"), ("from", "31/02/2024"), ("unit", "KHONG")] {
+            let res = call(&s.router, get(&format!("/audit?{field}={value}"), &admin)).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {field}", s.engine);
+            let (named, quoted) = (format!("«{field}»"), format!("«{value}»"));
+            assert!(res.body.contains(&named) && res.body.contains(&quoted), "{}: {field}: {}", s.engine, res.body);
+        }
+        // The API takes the same filters.
+        let api = call(&s.router, get(&format!("/api/v1/audit?entity=person&id={hoa}"), &admin)).await.json();
+        let entries = api.as_array().unwrap();
+        assert!(!entries.is_empty(), "{}", s.engine);
+        assert!(entries.iter().all(|e| e["entity"] == "person" && e["entity_id"] == hoa), "{}: {api}", s.engine);
+        let res = call(&s.router, get("/api/v1/audit?from=2024-13-01", &admin)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.engine);
+        // A secretary has no audit log, and no history links.
+        let (secretary, _) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let person = call(&s.router, get(&format!("/people/{hoa}"), &secretary)).await;
+        assert!(person.status == StatusCode::OK && !person.body.contains("/audit?"), "{}", s.engine);
     }
 }
 

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
         .route("/me", get(me))
         .route("/me/page", get(my_page))
+        .route("/tokens", get(tokens).post(create_token))
+        .route("/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/me/plans", axum::routing::put(save_plan))
         .route("/plans/{id}/review", post(review_plan))
         .route("/units/{id}/plans", get(unit_plans))
@@ -128,6 +130,26 @@ fn ok(v: impl serde::Serialize) -> ApiResult {
 
 async fn me(ApiActor(a): ApiActor) -> ApiResult {
     ok(json!({"user_id": a.user_id, "username": a.username, "role": a.role, "scope_unit_id": a.scope}))
+}
+
+async fn tokens(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+    ok(st.app.list_tokens(&a).await?)
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    name: String,
+}
+
+/// A new token for the caller; the secret is in this answer only.
+async fn create_token(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<TokenBody>) -> ApiResult {
+    let (id, token) = st.app.create_token(&a, &b.name).await?;
+    ok(json!({"id": id, "token": token}))
+}
+
+async fn revoke_token(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+    st.app.revoke_token(&a, id).await?;
+    ok(json!({"revoked": id}))
 }
 
 #[derive(Deserialize)]
@@ -472,13 +494,30 @@ async fn export(
     Ok(crate::export_xlsx(&st.app, &a, kind, q).await?)
 }
 
+/// The audit page's filters: account, unit (with its subtree), kind and id of record, days.
 #[derive(Deserialize)]
 struct AuditQuery {
     before: Option<Id>,
+    who: Option<String>,
+    unit: Option<Id>,
+    entity: Option<String>,
+    id: Option<Id>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
 }
 
 async fn audit(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<AuditQuery>) -> ApiResult {
-    ok(st.app.audit_log(&a, q.before, 200).await?)
+    let q = lamtheo_app::audit::AuditQuery {
+        who: q.who,
+        unit: q.unit,
+        entity: q.entity,
+        entity_id: q.id,
+        from: q.from,
+        to: q.to,
+        before: q.before,
+        limit: 200,
+    };
+    ok(st.app.audit_search(&a, &q).await?)
 }
 
 async fn study_share(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {

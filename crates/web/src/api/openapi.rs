@@ -8,6 +8,9 @@ type Operation = (&'static str, &'static str, &'static str, Option<&'static str>
 
 pub const OPERATIONS: &[Operation] = &[
     ("get", "/me", "Who am I (user, role, scope)", None, &[]),
+    ("get", "/tokens", "The caller's API tokens (never their secrets)", None, &[]),
+    ("post", "/tokens", "Make an API token for the caller; the secret is in this answer only", Some("Token"), &[]),
+    ("delete", "/tokens/{id}", "Revoke one of the caller's API tokens", None, &[]),
     ("get", "/me/page", "The caller's own record, plans, commitments and attendance (member accounts)", None, &[]),
     ("put", "/me/plans", "Write or submit the caller's own plan or commitment", Some("PlanInput"), &[]),
     ("post", "/plans/{id}/review", "Acknowledge or return a submitted plan (the cell)", Some("PlanReview"), &[]),
@@ -128,7 +131,7 @@ pub const OPERATIONS: &[Operation] = &[
         None,
         &["unit", "year", "of"],
     ),
-    ("get", "/audit", "Audit log in scope, newest first", None, &["before"]),
+    ("get", "/audit", "Audit log in scope, newest first", None, &["before", "who", "unit", "entity", "id", "from", "to"]),
     (
         "get",
         "/settings/study-share",
@@ -192,6 +195,7 @@ fn schemas() -> Value {
             "units": {"type": "array", "items": id}}},
         "Signatory": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "signed_on": date, "pilot": {"type": "boolean"}}},
         "CovenantScores": {"type": "array", "items": {"type": "object", "properties": {"unit_id": id, "group": {"type": "integer"}, "score": {"type": "integer"}}}},
+        "Token": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "maxLength": 100}}},
         "StudyShare": {"type": "object", "required": ["permille"], "properties": {"permille": {"type": "integer", "minimum": 1, "maximum": 1000}}},
         "Point": {"type": "object", "required": ["unit_id"], "properties": {"unit_id": id, "others_count": {"type": "integer"}, "unlisted_members": {"type": "integer"}}},
     })

@@ -1,15 +1,20 @@
 //! Logging in and out, the language switch, and one's own account: password and API tokens.
 use askama::Template;
 use axum::extract::{Path, State};
+use std::net::{IpAddr, SocketAddr};
+
 use axum::http::header::{HeaderMap, SET_COOKIE};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use lamtheo_domain::{Error, ErrorCode, Id};
+use lamtheo_store::users::TokenRow;
 use serde::Deserialize;
 
 use super::{render, Ctx, PageResult};
 use crate::i18n::Lang;
-use crate::session::{PeerAddr, Posted, Session, SESSION_COOKIE};
+use crate::session::{cookie, PeerAddr, Posted, Session, SESSION_COOKIE};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -20,44 +25,84 @@ pub fn router() -> Router<AppState> {
         .route("/account", get(account_page))
         .route("/account/password", post(change_password))
         .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
+
+/// The login form's CSRF token travels twice: in this cookie and in the form (a "double
+/// submit"). There is no session yet to keep it in, and no server key to sign it with; a
+/// foreign site can neither read this HttpOnly cookie nor set it, so it cannot post a login
+/// (to log the victim into the attacker's account) that carries the same value.
+const LOGIN_COOKIE: &str = "lt_login";
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
     t: Lang,
     error: Option<String>,
+    csrf: String,
 }
 
-async fn login_page(t: Lang) -> PageResult {
-    render(t, LoginPage { t, error: None })
+/// The login form with a fresh CSRF token, and its cookie.
+fn login_form(t: Lang, status: StatusCode, error: Option<String>) -> Response {
+    let csrf = format!("{:016x}{:016x}", rand::random::<u64>(), rand::random::<u64>());
+    let cookie = format!("{LOGIN_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Lax");
+    match render(t, LoginPage { t, error, csrf }) {
+        Ok(page) => (status, [(SET_COOKIE, cookie)], page).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn login_page(t: Lang) -> Response {
+    login_form(t, StatusCode::OK, None)
 }
 
 #[derive(Deserialize)]
 struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    csrf: String,
 }
 
-fn client_of(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
-    // Behind a reverse proxy the client is the first X-Forwarded-For entry.
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_string())
-        .or_else(|| peer.map(|p| p.ip().to_string()))
-        .unwrap_or_default()
+/// The client's address for the login limiter: the socket peer, unless the peer is one of
+/// our reverse proxies; then the right-most `X-Forwarded-For` entry that is not one of them
+/// (entries further left were written by the client and prove nothing).
+fn client_of(headers: &HeaderMap, peer: Option<SocketAddr>, trusted: &[IpAddr]) -> String {
+    let Some(peer) = peer.map(|p| p.ip()) else { return "unknown peer".into() };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in forwarded.into_iter().rev() {
+        // Some proxies write the port too ("203.0.113.7:51234", "[2001:db8::1]:443").
+        let ip = entry.parse::<IpAddr>().or_else(|_| entry.parse::<SocketAddr>().map(|s| s.ip()));
+        match ip {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip.to_string(),
+            Err(_) => return entry.to_string(),
+        }
+    }
+    peer.to_string()
 }
 
 async fn login(
     State(st): State<AppState>,
     t: Lang,
     peer: PeerAddr,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let client = client_of(&headers, peer.0);
+    if f.csrf.is_empty() || cookie(&parts, LOGIN_COOKIE).as_deref() != Some(f.csrf.as_str()) {
+        let e = Error::new(ErrorCode::CsrfFailed);
+        return login_form(t, StatusCode::FORBIDDEN, Some(e.message(t.en).to_string()));
+    }
+    let client = client_of(&parts.headers, peer.0, &st.trusted_proxies);
     match st.app.login(f.username.trim(), &f.password, &client).await {
         Ok(s) => {
             let secure = if st.secure_cookies { "; Secure" } else { "" };
@@ -65,12 +110,8 @@ async fn login(
             ([(SET_COOKIE, cookie)], Redirect::to("/")).into_response()
         }
         Err(e) => {
-            let status =
-                axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::UNAUTHORIZED);
-            match render(t, LoginPage { t, error: Some(e.message(t.en).to_string()) }) {
-                Ok(page) => (status, page).into_response(),
-                Err(e) => e.into_response(),
-            }
+            let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            login_form(t, status, Some(e.message(t.en).to_string()))
         }
     }
 }
@@ -84,14 +125,24 @@ async fn logout(State(st): State<AppState>, p: Posted<serde::de::IgnoredAny>) ->
         .into_response()
 }
 
+/// The path part of a Referer, if it is a path on this site: one leading `/`, not `//` or
+/// `/\` (which browsers read as another host), no control characters.
+fn local_path(referer: &str) -> Option<String> {
+    let path = match referer.find("://") {
+        Some(i) => &referer[i + 3 + referer[i + 3..].find('/')?..],
+        None => referer,
+    };
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.contains("/lang/")
+        && !path.chars().any(char::is_control);
+    ok.then(|| path.to_string())
+}
+
 async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
     let lang = if code == "en" { "en" } else { "vi" };
-    let back = headers.get("referer").and_then(|v| v.to_str().ok()).filter(|r| !r.contains("/lang/")).map(|r| {
-        // Only go back within this site.
-        r.find("://")
-            .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
-            .unwrap_or_else(|| "/".into())
-    });
+    let back = headers.get("referer").and_then(|v| v.to_str().ok()).and_then(local_path);
     (
         [(SET_COOKIE, format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000"))],
         Redirect::to(&back.unwrap_or_else(|| "/".into())),
@@ -107,13 +158,34 @@ struct AccountPage {
     role: String,
     message: Option<String>,
     new_token: Option<String>,
+    tokens: Vec<TokenLine>,
 }
 
-async fn account_page(s: Session) -> PageResult {
-    render(
-        s.t,
-        AccountPage { t: s.t, role: s.actor.role.label_vi().into(), c: Ctx::of(&s), message: None, new_token: None },
-    )
+struct TokenLine {
+    id: Id,
+    name: String,
+    created: String,
+    revoked: Option<String>,
+}
+
+async fn account(st: &AppState, s: &Session, message: Option<String>, new_token: Option<String>) -> PageResult {
+    let when = |d: chrono::DateTime<chrono::Utc>| d.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string();
+    let tokens = st.app.list_tokens(&s.actor).await.map_err(|e| s.fail(e))?;
+    let tokens = tokens
+        .into_iter()
+        .map(|k: TokenRow| TokenLine {
+            id: k.id,
+            name: k.name,
+            created: when(k.created_at),
+            revoked: k.revoked_at.map(when),
+        })
+        .collect();
+    let role = s.t.s(s.actor.role.label_vi(), s.actor.role.as_str()).to_string();
+    render(s.t, AccountPage { t: s.t, role, c: Ctx::of(s), message, new_token, tokens })
+}
+
+async fn account_page(State(st): State<AppState>, s: Session) -> PageResult {
+    account(&st, &s, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -135,16 +207,16 @@ struct TokenForm {
 
 async fn create_token(State(st): State<AppState>, p: Posted<TokenForm>) -> PageResult {
     let s = p.session;
-    let (_, secret) = st.app.create_token(&s.actor, p.form.name.trim()).await.map_err(|e| s.fail(e))?;
-    let message = Some(
-        s.t.s(
-            "Đã tạo khóa API. Hãy chép ngay: khóa chỉ hiện một lần.",
-            "API token created. Copy it now: it is shown only once.",
-        )
-        .to_string(),
+    let (_, secret) = st.app.create_token(&s.actor, &p.form.name).await.map_err(|e| s.fail(e))?;
+    let message = s.t.s(
+        "Đã tạo khóa API. Hãy chép ngay: khóa chỉ hiện một lần.",
+        "API token created. Copy it now: it is shown only once.",
     );
-    render(
-        s.t,
-        AccountPage { t: s.t, role: s.actor.role.label_vi().into(), c: Ctx::of(&s), message, new_token: Some(secret) },
-    )
+    account(&st, &s, Some(message.to_string()), Some(secret)).await
+}
+
+async fn revoke_token(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<serde::de::IgnoredAny>) -> PageResult {
+    let s = p.session;
+    st.app.revoke_token(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to("/account").into_response())
 }

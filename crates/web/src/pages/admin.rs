@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
+use lamtheo_app::audit::{AuditNames, AuditQuery};
 use lamtheo_app::auth::NewUser;
 use lamtheo_domain::access::Role;
 use lamtheo_domain::{Error, Id};
@@ -108,9 +109,201 @@ async fn set_active(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Ac
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
-    before: Option<Id>,
+/// The audit page's filters, as typed (every one optional); parsed with errors naming them.
+#[derive(Deserialize, Default)]
+struct AuditParams {
+    #[serde(default)]
+    who: String,
+    /// A unit's code: its subtree.
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    entity: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    before: String,
+}
+
+const AUDIT_PAGE: i64 = 100;
+
+fn id_param(field: &str, s: &str) -> Result<Option<Id>, Error> {
+    match s.trim() {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::field(field, format!("«{v}» không phải một số"), format!("«{v}» is not a number"))),
+    }
+}
+
+fn date_param(field: &str, s: &str) -> Result<Option<chrono::NaiveDate>, Error> {
+    match s.trim() {
+        "" => Ok(None),
+        v => crate::fmt::parse_date(field, v).map(Some),
+    }
+}
+
+/// Kinds of record the log knows, for the filter and the "what" column (import files are
+/// named after their kind, which is plural).
+const ENTITIES: &[(&str, &str, &str)] = &[
+    ("unit", "Đơn vị", "Unit"),
+    ("person", "Người", "Person"),
+    ("conference", "Hội nghị", "Conference"),
+    ("covenant", "Giao ước", "Covenant"),
+    ("user", "Tài khoản", "Account"),
+    ("api_token", "Khóa API", "API token"),
+    ("personal_plan", "Kế hoạch cá nhân", "Personal plan"),
+    ("emulation_movement", "Phong trào thi đua", "Emulation movement"),
+    ("emulation_registration", "Đăng ký thi đua", "Emulation registration"),
+    ("evaluation", "Xếp loại", "Rating"),
+    ("breakthrough_task", "Nhiệm vụ đột phá", "Breakthrough task"),
+    ("topic", "Chuyên đề", "Topic"),
+    ("campaign_doc", "Văn bản", "Document"),
+    ("setting", "Cài đặt", "Setting"),
+    ("units", "Tệp đơn vị", "Units file"),
+    ("people", "Tệp nhân sự", "People file"),
+    ("conferences", "Tệp hội nghị", "Conferences file"),
+    ("points", "Tệp điểm cầu", "Connection points file"),
+    ("attendance", "Tệp điểm danh", "Attendance file"),
+    ("personal_plans", "Tệp kế hoạch cá nhân", "Personal plans file"),
+    ("emulation_registrations", "Tệp đăng ký thi đua", "Registrations file"),
+    ("emulation_reviews", "Tệp đánh giá hằng tháng", "Monthly reviews file"),
+    ("evaluations", "Tệp xếp loại", "Ratings file"),
+    ("covenant_signatories", "Tệp đơn vị ký giao ước", "Covenant signatories file"),
+    ("covenant_scores", "Tệp điểm giao ước", "Covenant scores file"),
+    ("breakthrough_tasks", "Tệp nhiệm vụ đột phá", "Breakthrough tasks file"),
+];
+
+const ACTIONS: &[(&str, &str, &str)] = &[
+    ("create", "Tạo mới", "Created"),
+    ("update", "Sửa", "Changed"),
+    ("import", "Nhập tệp", "Imported a file"),
+    ("import_row", "Nhập từ tệp", "Imported row"),
+    ("attendance", "Điểm danh", "Attendance"),
+    ("set_point", "Điểm cầu", "Connection point"),
+    ("change_password", "Đổi mật khẩu", "Changed password"),
+    ("revoke", "Thu hồi", "Revoked"),
+    ("activate", "Mở lại", "Reactivated"),
+    ("deactivate", "Khóa", "Deactivated"),
+    ("rename", "Đổi tên", "Renamed"),
+    ("move", "Chuyển cấp trên", "Moved"),
+    ("close", "Giải thể", "Closed"),
+    ("merge", "Hợp nhất", "Merged"),
+    ("split", "Chia tách", "Split"),
+    ("transfer", "Chuyển sinh hoạt", "Transferred"),
+    ("register", "Đăng ký", "Registered"),
+    ("review", "Đánh giá", "Reviewed"),
+    ("evaluate", "Xếp loại", "Rated"),
+    ("sign", "Ký", "Signed"),
+    ("score", "Chấm điểm", "Scored"),
+];
+
+/// Field names in before/after, in the page's language (others show as they are stored).
+const FIELDS: &[(&str, &str, &str)] = &[
+    ("username", "tên đăng nhập", "username"),
+    ("role", "vai trò", "role"),
+    ("scope_unit_id", "phạm vi", "scope"),
+    ("unit_id", "đơn vị", "unit"),
+    ("parent_id", "cấp trên", "parent"),
+    ("point_unit_id", "điểm cầu", "connection point"),
+    ("person_id", "người", "person"),
+    ("conference_id", "hội nghị", "conference"),
+    ("user_id", "tài khoản", "account"),
+    ("code", "mã", "code"),
+    ("name", "tên", "name"),
+    ("full_name", "họ và tên", "full name"),
+    ("title", "tiêu đề", "title"),
+    ("status", "trạng thái", "status"),
+    ("active", "đang hoạt động", "active"),
+    ("held_on", "ngày", "held on"),
+    ("file", "tệp", "file"),
+    ("summary", "kết quả", "summary"),
+    ("rows", "dòng", "rows"),
+    ("created", "mới", "created"),
+    ("updated", "cập nhật", "updated"),
+    ("unchanged", "không đổi", "unchanged"),
+    ("tokens_revoked", "khóa API bị thu hồi", "API tokens revoked"),
+    ("sessions_ended", "phiên bị đóng", "sessions ended"),
+    ("content", "nội dung", "content"),
+    ("comment", "nhận xét", "comment"),
+];
+
+fn label<'a>(t: Lang, table: &'a [(&str, &'a str, &'a str)], code: &'a str) -> &'a str {
+    table.iter().find(|(c, _, _)| *c == code).map_or(code, |(_, vi, en)| t.s(vi, en))
+}
+
+/// At most this many elements of a list are spelled out (an attendance sheet can be long).
+const LIST_SHOWN: usize = 20;
+
+/// A before/after value for people: field names in the page's language and ids as names.
+fn describe(t: Lang, names: &AuditNames, key: &str, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let id_name = |id: Id| -> Option<String> {
+        let map = match key {
+            k if k.ends_with("unit_id") || k == "parent_id" => &names.units,
+            "person_id" => &names.people,
+            "user_id" => &names.users,
+            "conference_id" => &names.conferences,
+            "covenant_id" | "campaign_id" => &names.covenants,
+            _ => return None,
+        };
+        Some(map.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))
+    };
+    match v {
+        Value::Null => "—".into(),
+        Value::Bool(b) => t.s(if *b { "có" } else { "không" }, if *b { "yes" } else { "no" }).into(),
+        Value::Number(n) => n.as_i64().and_then(id_name).unwrap_or_else(|| n.to_string()),
+        Value::String(s) => coded(t, key, s).unwrap_or_else(|| s.clone()),
+        Value::Array(a) => {
+            let mut parts: Vec<String> = a.iter().take(LIST_SHOWN).map(|x| describe(t, names, key, x)).collect();
+            if a.len() > LIST_SHOWN {
+                parts.push(format!("… (+{})", a.len() - LIST_SHOWN));
+            }
+            parts.join("; ")
+        }
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .filter(|(k, _)| k.as_str() != "id")
+                .map(|(k, v)| format!("{}: {}", label(t, FIELDS, k), describe(t, names, k, v)))
+                .collect();
+            if key.is_empty() {
+                parts.join(", ")
+            } else {
+                format!("({})", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// A stored code (a status, a role) in the page's language, if it is one.
+fn coded(t: Lang, key: &str, code: &str) -> Option<String> {
+    use lamtheo_domain::conference::AttendanceStatus;
+    use lamtheo_domain::plans::PlanStatus;
+    let v = serde_json::Value::String(code.to_string());
+    let label = match key {
+        "role" => Role::parse(code).map(|r| t.s(r.label_vi(), r.as_str()))?,
+        "status" => match (AttendanceStatus::parse(code), serde_json::from_value::<PlanStatus>(v)) {
+            (Some(a), _) => t.s(a.label_vi(), a.as_str()),
+            (None, Ok(p)) => t.s(p.label_vi(), p.label_en()),
+            (None, Err(_)) => return None,
+        },
+        _ => return None,
+    };
+    Some(label.to_string())
+}
+
+fn describe_json(t: Lang, names: &AuditNames, json: Option<&str>) -> String {
+    match json.map(serde_json::from_str::<serde_json::Value>) {
+        None => String::new(),
+        Some(Ok(v)) => describe(t, names, "", &v),
+        Some(Err(_)) => json.unwrap_or_default().to_string(),
+    }
 }
 
 pub struct AuditRow {
@@ -119,8 +312,12 @@ pub struct AuditRow {
     pub who: String,
     pub action: String,
     pub entity: String,
+    /// The record's name, and the link to its own history.
+    pub subject: Option<(String, String)>,
+    pub unit: String,
     pub before: String,
     pub after: String,
+    pub request_id: String,
 }
 
 #[derive(Template)]
@@ -129,23 +326,93 @@ struct AuditPage {
     t: Lang,
     c: Ctx,
     rows: Vec<AuditRow>,
-    next: Option<Id>,
+    f: AuditParams,
+    entities: Vec<(&'static str, &'static str)>,
+    /// Query strings of the next (older) page and of the first page, with the same filters.
+    older: Option<String>,
+    newest: Option<String>,
 }
 
-async fn audit(State(st): State<AppState>, s: Session, Query(q): Query<AuditQuery>) -> PageResult {
-    let entries = st.app.audit_log(&s.actor, q.before, 100).await.map_err(|e| s.fail(e))?;
-    let next = if entries.len() == 100 { entries.last().map(|e| e.id) } else { None };
+async fn audit(State(st): State<AppState>, s: Session, Query(f): Query<AuditParams>) -> PageResult {
+    let q = (|| -> Result<AuditQuery, Error> {
+        let unit = match f.unit.trim() {
+            "" => None,
+            code => Some(
+                st.app
+                    .unit_by_code(&s.actor, code)
+                    .map_err(|_| {
+                        Error::field(
+                            "unit",
+                            format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
+                            format!("No unit with code «{code}» in your scope"),
+                        )
+                    })?
+                    .id,
+            ),
+        };
+        Ok(AuditQuery {
+            who: Some(f.who.clone()),
+            unit,
+            entity: Some(f.entity.trim().to_string()),
+            entity_id: id_param("id", &f.id)?,
+            from: date_param("from", &f.from)?,
+            to: date_param("to", &f.to)?,
+            before: id_param("before", &f.before)?,
+            limit: AUDIT_PAGE,
+        })
+    })()
+    .map_err(|e| s.fail(e))?;
+    let entries = st.app.audit_search(&s.actor, &q).await.map_err(|e| s.fail(e))?;
+    let names = st.app.audit_names(&s.actor, &entries).await.map_err(|e| s.fail(e))?;
+    let t = s.t;
+    let page = |before: Option<Id>| {
+        let mut pairs: Vec<(&str, String)> = [
+            ("who", &f.who),
+            ("unit", &f.unit),
+            ("entity", &f.entity),
+            ("id", &f.id),
+            ("from", &f.from),
+            ("to", &f.to),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim().to_string()))
+        .collect();
+        if let Some(b) = before {
+            pairs.push(("before", b.to_string()));
+        }
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    };
+    let older = (entries.len() as i64 == AUDIT_PAGE).then(|| entries.last().map(|e| page(Some(e.id)))).flatten();
+    let newest = q.before.map(|_| page(None));
     let rows = entries
         .into_iter()
-        .map(|e| AuditRow {
-            id: e.id,
-            at: e.at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S").to_string(),
-            who: e.username,
-            action: e.action,
-            entity: format!("{}{}", e.entity, e.entity_id.map(|i| format!(" #{i}")).unwrap_or_default()),
-            before: e.before.unwrap_or_default(),
-            after: e.after.unwrap_or_default(),
+        .map(|e| {
+            let subject = e.entity_id.map(|id| {
+                let name = match e.entity.as_str() {
+                    "unit" => names.units.get(&id),
+                    "person" => names.people.get(&id),
+                    "user" => names.users.get(&id),
+                    "conference" => names.conferences.get(&id),
+                    "covenant" => names.covenants.get(&id),
+                    _ => None,
+                };
+                (name.cloned().unwrap_or_else(|| format!("#{id}")), format!("/audit?entity={}&id={id}", e.entity))
+            });
+            AuditRow {
+                id: e.id,
+                at: e.at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S").to_string(),
+                who: e.username,
+                action: label(t, ACTIONS, &e.action).to_string(),
+                entity: label(t, ENTITIES, &e.entity).to_string(),
+                subject,
+                unit: e.scope_unit_id.and_then(|u| names.units.get(&u).cloned()).unwrap_or_default(),
+                before: describe_json(t, &names, e.before.as_deref()),
+                after: describe_json(t, &names, e.after.as_deref()),
+                request_id: e.request_id,
+            }
         })
         .collect();
-    render(s.t, AuditPage { t: s.t, c: Ctx::of(&s), rows, next })
+    let entities = ENTITIES.iter().map(|(code, vi, en)| (*code, t.s(vi, en))).collect();
+    render(t, AuditPage { t, c: Ctx::of(&s), rows, f, entities, older, newest })
 }
