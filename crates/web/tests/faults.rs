@@ -211,12 +211,20 @@ async fn the_frameworks_own_rejections_are_the_json_error_under_the_api_and_the_
 
 /// Logs in as the administrator through the page; returns the cookie header.
 async fn login(router: &Router) -> (String, StatusCode) {
+    // The login form carries its own CSRF token: a cookie and a hidden field.
+    let page = router.clone().oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    let cookie =
+        page.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let body = axum::body::to_bytes(page.into_body(), 1 << 20).await.unwrap();
+    let body = String::from_utf8_lossy(&body);
+    let csrf = body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
     let res = router
         .clone()
         .oneshot(
             Request::post("/login")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from("username=admin&password=quan-tri-123"))
+                .header(header::COOKIE, cookie)
+                .body(Body::from(format!("username=admin&password=quan-tri-123&csrf={csrf}")))
                 .unwrap(),
         )
         .await
