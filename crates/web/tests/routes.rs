@@ -81,6 +81,8 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/account", Own),
     ("POST", "/account/password", Own),
     ("POST", "/account/tokens", Own),
+    // Another account's token is "not found" to the owner of the session (`http.rs`).
+    ("POST", "/account/tokens/{id}/revoke", Own),
     ("GET", "/", Own),
     ("GET", "/me", Mine),
     ("POST", "/me/plans", Own),
@@ -148,6 +150,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     // API.
     ("GET", "/api/v1/openapi.json", Public),
     ("GET", "/api/v1/me", Own),
+    ("GET", "/api/v1/tokens", Own),
+    ("POST", "/api/v1/tokens", Own),
+    ("DELETE", "/api/v1/tokens/{id}", Own),
     ("GET", "/api/v1/me/page", Mine),
     ("PUT", "/api/v1/me/plans", Own),
     ("POST", "/api/v1/plans/{id}/review", Write(R::Person, Plan, r#"{"acknowledge":true}"#)),
@@ -474,9 +479,13 @@ async fn call(router: &Router, req: Request<Body>) -> Res {
 
 /// Logs in and returns (cookie header, csrf token).
 async fn login(router: &Router, user: &str) -> (String, String) {
+    // The login form carries its own CSRF token: a cookie and a hidden field.
+    let form = call(router, Request::get("/login").body(Body::empty()).unwrap()).await;
+    let login_csrf = form.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
     let req = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("username={user}&password={PASSWORD}")))
+        .header(header::COOKIE, format!("lt_login={login_csrf}"))
+        .body(Body::from(format!("username={user}&password={PASSWORD}&csrf={login_csrf}")))
         .unwrap();
     let res = router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "login {user}");
