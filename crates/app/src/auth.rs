@@ -7,6 +7,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use chrono::Utc;
 use lamtheo_domain::access::{Actor, Resource, Role};
+use lamtheo_domain::text::Text;
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
 use lamtheo_store::users::{self, User};
 use rand::RngCore;
@@ -251,6 +252,7 @@ impl App {
                 "The token name needs 1 to 100 characters",
             ));
         }
+        Text::Name.check("name", name)?;
         let secret = format!("lt_{}", random_token());
         let mut tx = self.store.begin().await?;
         let id = users::insert_token(&mut tx, actor.user_id, name, &sha256_hex(&secret)).await?;
