@@ -7,6 +7,7 @@ use crate::Id;
 /// A campaign document such as Chỉ thị 05-CT/TW or Kết luận 01-KL/TW.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CampaignDoc {
+    #[serde(default)]
     pub id: Id,
     pub code: String,
     pub title: String,
@@ -17,13 +18,16 @@ pub struct CampaignDoc {
 /// A study topic (chuyên đề): term-wide or annual, with an optional completion deadline.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Topic {
+    #[serde(default)]
     pub id: Id,
     pub code: String,
     pub title: String,
     pub year: i32,
+    #[serde(default)]
     pub term_wide: bool,
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub deadline: Option<NaiveDate>,
+    #[serde(default)]
     pub doc_id: Option<Id>,
     /// The unit that issued it: the topic applies to that unit's subtree only (its completion
     /// is counted for reports of that unit and the units under it). None: issued for the

@@ -34,6 +34,7 @@ pub struct Signatory {
     pub unit_id: Id,
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub signed_on: Option<NaiveDate>,
+    #[serde(default)]
     pub pilot: bool,
 }
 

@@ -35,6 +35,8 @@ impl Gender {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Person {
+    /// Given by the database; a body that creates a person leaves it out.
+    #[serde(default)]
     pub id: Id,
     /// A stable identifier from outside (citizen ID or the party database's own key).
     pub person_code: Option<String>,
@@ -44,13 +46,16 @@ pub struct Person {
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub birth_date: Option<NaiveDate>,
     pub ethnicity: Option<String>,
+    #[serde(default)]
     pub is_member: bool,
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub admitted_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub official_on: Option<NaiveDate>,
     pub position: Option<String>,
+    #[serde(default)]
     pub key_cadre: bool,
+    #[serde(default)]
     pub head_of_unit: bool,
 }
 

@@ -100,6 +100,18 @@ impl Kind {
         Kind::Tasks,
     ];
 
+    /// The kinds that are also exported, in the same columns (the campaign activities; units,
+    /// people, conferences, attendance and points import only, for now).
+    pub const EXPORTABLE: [Kind; 7] = [
+        Kind::Plans,
+        Kind::Registrations,
+        Kind::Reviews,
+        Kind::Evaluations,
+        Kind::CovenantUnits,
+        Kind::CovenantScores,
+        Kind::Tasks,
+    ];
+
     /// Stable name used in URLs and template file names.
     pub fn slug(&self) -> &'static str {
         match self {

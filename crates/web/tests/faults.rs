@@ -321,3 +321,25 @@ async fn units_are_found_by_their_exact_code() {
     assert!(codes(call(&router, get("/api/v1/units?q=C")).await).contains(&"CB1".to_string()));
     assert!(codes(call(&router, get("/api/v1/units?code=C")).await).is_empty());
 }
+
+/// A body with only what the OpenAPI document marks required is accepted: ids are given by
+/// the database and flags default to false (these once had to be sent).
+#[tokio::test]
+async fn bodies_need_only_the_fields_the_document_requires() {
+    let (app, token) = site().await;
+    let cb1 = app.unit_by_code(&Actor::system(), "CB1").unwrap().id;
+    let router = lamtheo_web::router(app, false);
+    let post = |path: &str, body: String| {
+        bearer(Request::post(path), &token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let person = format!(r#"{{"full_name":"Lò Văn Tú","card_no":"T-1","unit_id":{cb1},"since":"1/1/2020"}}"#);
+    let res = call(&router, post("/api/v1/people", person)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = call(&router, post("/api/v1/topics", r#"{"code":"CD-1","title":"Chuyên đề","year":2025}"#.into())).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = call(&router, post("/api/v1/docs", r#"{"code":"01-KL/TW","title":"Kết luận 01"}"#.into())).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+}

@@ -361,6 +361,45 @@ fn every_route_is_in_the_matrix() {
     assert!(stale.is_empty(), "matrix lines for routes that are not served: {stale:?}");
 }
 
+/// The OpenAPI document lists exactly the operations the API serves: a route without its
+/// operation in the document, or an operation no route serves, fails.
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_api_routes() {
+    let served: BTreeSet<(String, String)> = served()
+        .into_iter()
+        .filter_map(|(m, p)| Some((m, p.strip_prefix("/api/v1")?.to_string())))
+        .filter(|(_, p)| p != "/openapi.json")
+        .collect();
+    assert!(served.len() > 40, "the route scan found only {} API routes", served.len());
+    let (_, url) = lamtheo_store::testing::fresh_databases().await.remove(0);
+    let router = lamtheo_web::router(App::open(&url).await.unwrap(), false);
+    let doc = call(&router, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
+        .collect();
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    assert!(undocumented.is_empty(), "routes missing from the OpenAPI document: {undocumented:?}");
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(unserved.is_empty(), "operations in the OpenAPI document that no route serves: {unserved:?}");
+    // The kinds a file route takes are the kinds it serves.
+    let kinds = |path: &str, method: &str| -> Vec<String> {
+        let params = doc["paths"][path][method]["parameters"].as_array().unwrap();
+        let kind = params.iter().find(|p| p["name"] == "kind").unwrap();
+        kind["schema"]["enum"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect()
+    };
+    let all: Vec<String> = Kind::ALL.iter().map(|k| k.slug().to_string()).collect();
+    assert_eq!(kinds("/imports/{kind}", "post"), all);
+    let exportable: Vec<String> = Kind::EXPORTABLE.iter().map(|k| k.slug().to_string()).collect();
+    assert_eq!(kinds("/exports/{kind}", "get"), exportable);
+    assert!(doc["paths"]["/exports/{kind}"]["get"]["responses"]["200"]["content"]
+        ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+        .is_object());
+}
+
 const UNITS: &str = "Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã đơn vị cấp trên,Ngày thành lập
 T,Tỉnh ủy Long An,tinh_uy,,01/01/2000
 H1,Huyện ủy Bến Lức,huyen_uy,T,01/01/2000

@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 document of /api/v1, written from one table of the routes so that it
 //! stays short and in step with `api::router` (a test checks every route is listed).
 use axum::Json;
+use lamtheo_importer::Kind;
 use serde_json::{json, Map, Value};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// (method, path, summary, request body schema, query parameters)
 type Operation = (&'static str, &'static str, &'static str, Option<&'static str>, &'static [&'static str]);
@@ -168,7 +171,7 @@ fn schemas() -> Value {
             "position": {"type": "string"}, "key_cadre": {"type": "boolean"}, "head_of_unit": {"type": "boolean"}}},
         "NewPerson": {"allOf": [{"$ref": "#/components/schemas/Person"}, {"type": "object", "required": ["unit_id", "since"], "properties": {"unit_id": id, "since": date}}]},
         "Transfer": {"type": "object", "required": ["unit_id", "on"], "properties": {"unit_id": id, "on": date}},
-        "Topic": {"type": "object", "required": ["code", "title", "year"], "properties": {"code": {"type": "string"}, "title": {"type": "string"}, "year": {"type": "integer"}, "term_wide": {"type": "boolean"}, "deadline": date, "doc_id": id}},
+        "Topic": {"type": "object", "required": ["code", "title", "year"], "properties": {"code": {"type": "string"}, "title": {"type": "string"}, "year": {"type": "integer"}, "term_wide": {"type": "boolean"}, "deadline": date, "doc_id": id, "unit_id": {"type": "integer", "format": "int64", "description": "the issuing unit: the topic applies to its subtree only; left out: the whole tree (root accounts only)"}}},
         "CampaignDoc": {"type": "object", "required": ["code", "title"], "properties": {"code": {"type": "string", "example": "01-KL/TW"}, "title": {"type": "string"}, "issued_on": date}},
         "Conference": {"type": "object", "required": ["unit_id", "held_on", "title"], "properties": {
             "code": {"type": "string"}, "unit_id": id, "held_on": date, "title": {"type": "string"}, "level": {"type": "string"}, "online": {"type": "boolean"},
@@ -212,7 +215,9 @@ pub fn build() -> Value {
             params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
         }
         if path.contains("{kind}") {
-            params.push(json!({"name": "kind", "in": "path", "required": true, "schema": {"enum": ["units", "people", "conferences", "attendance", "points"]}}));
+            let kinds: &[Kind] = if path.starts_with("/exports") { &Kind::EXPORTABLE } else { &Kind::ALL };
+            let kinds: Vec<&str> = kinds.iter().map(|k| k.slug()).collect();
+            params.push(json!({"name": "kind", "in": "path", "required": true, "schema": {"enum": kinds}}));
         }
         let mut op = json!({
             "summary": summary,
@@ -222,6 +227,9 @@ pub fn build() -> Value {
                 "default": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
         });
+        if path.starts_with("/exports") {
+            op["responses"]["200"] = json!({"description": "The .xlsx file", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}});
+        }
         if let Some(schema) = body {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
         } else if path.starts_with("/imports") {
