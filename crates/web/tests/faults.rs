@@ -343,3 +343,26 @@ async fn bodies_need_only_the_fields_the_document_requires() {
     let res = call(&router, post("/api/v1/docs", r#"{"code":"01-KL/TW","title":"Kết luận 01"}"#.into())).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 }
+
+/// A query parameter left empty (`?year=`, as a form sends a field left blank) takes its
+/// default instead of failing to parse.
+#[tokio::test]
+async fn an_empty_query_parameter_is_no_parameter() {
+    let (app, token) = site().await;
+    let cb1 = app.unit_by_code(&Actor::system(), "CB1").unwrap().id;
+    let router = lamtheo_web::router(app, false);
+    let get = |path: String| bearer(Request::get(path), &token).body(Body::empty()).unwrap();
+    for path in [
+        format!("/api/v1/units/{cb1}/figures?from=&to=&as_of="),
+        format!("/api/v1/units/{cb1}/conferences?from=&to="),
+        format!("/api/v1/units/{cb1}/plans?year="),
+        "/api/v1/audit?before=&who=".to_string(),
+    ] {
+        let res = call(&router, get(path.clone())).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
+    }
+    // A value that is there and wrong is still named.
+    let res = call(&router, get(format!("/api/v1/units/{cb1}/plans?year=abc"))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "year", "{}", res.body);
+}

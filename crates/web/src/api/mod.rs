@@ -102,8 +102,11 @@ pub struct Params<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or("").as_bytes();
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
+        // An empty value is no value: `?year=` (a form's field left empty) takes the default,
+        // as the pages do, instead of failing to parse "" as a number or a date.
+        let given = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).filter(|(_, v)| !v.is_empty());
+        let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(given).finish();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map(Params).map_err(|e| {
             let inner = e.inner();
             ApiError(named(

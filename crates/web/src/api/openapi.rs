@@ -6,7 +6,8 @@ use serde_json::{json, Map, Value};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// (method, path, summary, request body schema, query parameters)
+/// (method, path, summary, request body schema, query parameters; a name ending in `!` is
+/// required)
 type Operation = (&'static str, &'static str, &'static str, Option<&'static str>, &'static [&'static str]);
 
 pub const OPERATIONS: &[Operation] = &[
@@ -46,7 +47,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/units/{id}/evaluations",
         "Distribution by level and share rated good or better, by group, with the 20% rule's warning",
         None,
-        &["year", "quarter", "as_of"],
+        &["year!", "quarter", "as_of"],
     ),
     ("get", "/covenants", "Emulation covenants visible to the caller", None, &[]),
     (
@@ -72,7 +73,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/movements/{id}/report",
         "Registered / expected over a unit's subtree, members and non-members, monthly reviews",
         None,
-        &["unit", "as_of"],
+        &["unit!", "as_of"],
     ),
     (
         "post",
@@ -125,7 +126,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/imports/{kind}",
         "Import a .csv/.xlsx file (raw body); kind: units, people, conferences, attendance, points, plans, registrations, reviews, evaluations, covenant_units, covenant_scores, tasks",
         None,
-        &["file"],
+        &["file!"],
     ),
     (
         "get",
@@ -204,15 +205,41 @@ fn schemas() -> Value {
     })
 }
 
+/// What a query parameter takes, by its name (and, for `from`/`to`, by the operation: the
+/// figures take months, other lists days). Years are those the service accepts (`check_year`).
+fn query_schema(path: &str, name: &str) -> Value {
+    let months = path.ends_with("/figures") || path.ends_with("/tasks");
+    match name {
+        "from" | "to" if months => {
+            json!({"type": "string", "pattern": "^(0?[1-9]|1[0-2])/20[0-9]{2}$", "example": "1/2025", "description": "month/year"})
+        }
+        "from" | "to" | "as_of" | "on" => {
+            json!({"type": "string", "format": "date", "description": "2024-05-16 or 16/5/2024"})
+        }
+        "year" => json!({"type": "integer", "minimum": 2000, "maximum": 2100}),
+        "quarter" => json!({"type": "integer", "minimum": 0, "maximum": 4, "description": "0: the whole year"}),
+        "unit" if path == "/audit" => json!({"type": "string", "description": "a unit's code: its subtree"}),
+        "before" | "id" | "of" | "unit" => id_schema(),
+        _ => json!({"type": "string"}),
+    }
+}
+
+fn id_schema() -> Value {
+    json!({"type": "integer", "format": "int64", "minimum": 1})
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     for (method, path, summary, body, query) in OPERATIONS {
         let mut params: Vec<Value> = query
             .iter()
-            .map(|q| json!({"name": q, "in": "query", "required": *q == "file", "schema": {"type": "string"}}))
+            .map(|q| {
+                let (name, required) = q.strip_suffix('!').map_or((*q, false), |n| (n, true));
+                json!({"name": name, "in": "query", "required": required, "schema": query_schema(path, name)})
+            })
             .collect();
         if path.contains("{id}") {
-            params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
+            params.push(json!({"name": "id", "in": "path", "required": true, "schema": id_schema()}));
         }
         if path.contains("{kind}") {
             let kinds: &[Kind] = if path.starts_with("/exports") { &Kind::EXPORTABLE } else { &Kind::ALL };
