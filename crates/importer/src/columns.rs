@@ -100,17 +100,10 @@ impl Kind {
         Kind::Tasks,
     ];
 
-    /// The kinds that are also exported, in the same columns (the campaign activities; units,
-    /// people, conferences, attendance and points import only, for now).
-    pub const EXPORTABLE: [Kind; 7] = [
-        Kind::Plans,
-        Kind::Registrations,
-        Kind::Reviews,
-        Kind::Evaluations,
-        Kind::CovenantUnits,
-        Kind::CovenantScores,
-        Kind::Tasks,
-    ];
+    /// The kinds that are also exported, in the same columns: the campaign activities, which
+    /// `ALL` lists after the five kinds that import only (units, people, conferences,
+    /// attendance, points).
+    pub const EXPORTABLE: &'static [Kind] = Kind::ALL.split_at(5).1;
 
     /// Stable name used in URLs and template file names.
     pub fn slug(&self) -> &'static str {

@@ -242,7 +242,7 @@ pub fn build() -> Value {
             params.push(json!({"name": "id", "in": "path", "required": true, "schema": id_schema()}));
         }
         if path.contains("{kind}") {
-            let kinds: &[Kind] = if path.starts_with("/exports") { &Kind::EXPORTABLE } else { &Kind::ALL };
+            let kinds: &[Kind] = if path.starts_with("/exports") { Kind::EXPORTABLE } else { &Kind::ALL };
             let kinds: Vec<&str> = kinds.iter().map(|k| k.slug()).collect();
             params.push(json!({"name": "kind", "in": "path", "required": true, "schema": {"enum": kinds}}));
         }
