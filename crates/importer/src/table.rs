@@ -74,7 +74,9 @@ impl Budget<'_> {
         if self.cells > self.limits.cells {
             return Err(self.limits.too_many_cells(self.file, row));
         }
-        for (position, cell) in cells.iter().enumerate() {
+        // Only a cell of more bytes than the limit has characters can be too long; its
+        // column is looked up then, not for every cell of the file.
+        for (position, cell) in cells.iter().enumerate().filter(|(_, c)| c.len() > self.limits.cell_chars) {
             let column = header.and_then(|h| h.column_at(position)).map_or("", |c| columns[c].header_vi);
             self.limits.check_cell(self.file, row, column, cell)?;
         }

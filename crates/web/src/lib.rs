@@ -129,7 +129,11 @@ pub(crate) async fn export_xlsx(
     let year = p.year.unwrap_or_else(|| chrono::Datelike::year(&app.today()));
     let q = lamtheo_app::exports::ExportQuery { unit: p.unit.or(actor.scope), year, of: p.of };
     let rows = app.export(actor, kind, q).await?;
-    let bytes = lamtheo_importer::write_xlsx(kind, &rows).map_err(lamtheo_domain::Error::internal)?;
+    // Writing a province's sheet is CPU work: off the async runtime.
+    let bytes = tokio::task::spawn_blocking(move || lamtheo_importer::write_xlsx(kind, &rows))
+        .await
+        .map_err(lamtheo_domain::Error::internal)?
+        .map_err(lamtheo_domain::Error::internal)?;
     let name = match q.of {
         Some(of) => format!("{}-{of}.xlsx", kind.slug()),
         None => format!("{}-{}.xlsx", kind.slug(), q.year),
