@@ -99,14 +99,26 @@ fn was<O: Serialize>(old: Option<&O>, changed: impl FnOnce(&O) -> bool) -> Was {
     })
 }
 
+/// Where a row's audit record is filed: under the record it concerns and that record's unit,
+/// as a form's change of the same record is, so that the record's history and the unit's
+/// audit show it.
+#[derive(Clone, Copy)]
+struct Filing {
+    /// The record's id when it is known before the write (the write returns a new one's).
+    id: Option<Id>,
+    unit: Id,
+}
+
 /// The checked records of an import file, with what each was, and every bad row found.
 struct Batch<'a, T> {
-    /// The audit record's entity.
+    /// The import's audit entity (the kind of file).
     entity: &'static str,
+    /// The audit entity of each row: the record's, as its form names it.
+    record: &'static str,
     file: &'a str,
     rows: usize,
     errors: Vec<RowError>,
-    resolved: Vec<(T, Was)>,
+    resolved: Vec<(T, Was, Filing)>,
 }
 
 impl App {
@@ -118,7 +130,8 @@ impl App {
         tx: Option<Tx>,
         batch: Batch<'_, T>,
         progress: Progress<'_>,
-        write: impl AsyncFn(&mut Tx, &T) -> Result<()>,
+        // Writes one record; returns its id when the row's audit is filed under it.
+        write: impl AsyncFn(&mut Tx, &T) -> Result<Option<Id>>,
     ) -> Result<ImportSummary> {
         if !batch.errors.is_empty() {
             return Err(rejected(batch.errors));
@@ -130,13 +143,14 @@ impl App {
         let mut summary = ImportSummary { rows: batch.rows, ..Default::default() };
         let mut audited = Vec::new();
         let total = batch.resolved.len() as u64;
-        for (record, was) in batch.resolved {
+        for (record, was, filing) in batch.resolved {
             let changed = was.as_ref().map(|(changed, _)| *changed);
             if changed != Some(false) {
-                write(&mut tx, &record).await?;
+                let id = write(&mut tx, &record).await?;
                 let before = was.and_then(|(_, before)| before);
                 let after = value(&record);
-                audited.push(RowChange { entity: batch.entity, entity_id: None, unit: actor.scope, before, after });
+                let entity_id = id.or(filing.id);
+                audited.push(RowChange { entity: batch.record, entity_id, unit: Some(filing.unit), before, after });
             }
             summary.record(changed);
         }
@@ -226,7 +240,7 @@ impl App {
         let today = self.today();
         let mut resolved = Vec::new();
         for r in &rows {
-            let (person, _) = match people.get(&r.person_key, file, r.row) {
+            let (person, unit) = match people.get(&r.person_key, file, r.row) {
                 Ok(p) => p,
                 Err(e) => {
                     errors.push(e);
@@ -279,11 +293,12 @@ impl App {
                 ));
                 continue;
             }
-            resolved.push((plan, changed));
+            resolved.push((plan, changed, Filing { id: None, unit }));
         }
-        let batch = Batch { entity: "personal_plans", file, rows: rows.len(), errors, resolved };
+        let batch =
+            Batch { entity: "personal_plans", record: "personal_plan", file, rows: rows.len(), errors, resolved };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, plan: &PersonalPlan| {
-            plan_store::upsert(tx, plan).await.map(|_| ())
+            plan_store::upsert(tx, plan).await.map(Some)
         })
         .await
     }
@@ -307,26 +322,27 @@ impl App {
                 continue;
             };
             match self.registration_for(&m, person, unit, &r.content, r.registered_on) {
-                Ok(x) => checked.push(x),
+                Ok(x) => checked.push((x, unit)),
                 Err(e) => {
                     let fields = [("person_id", PERSON_KEY), ("content", "Nội dung đăng ký")];
                     errors.push(field_err(file, r.row, e, &fields));
                 }
             }
         }
-        let pairs: Vec<(Id, Id)> = checked.iter().map(|x| (x.movement_id, x.person_id)).collect();
+        let pairs: Vec<(Id, Id)> = checked.iter().map(|(x, _)| (x.movement_id, x.person_id)).collect();
         let existing = self.registrations_of(&pairs).await?;
         let resolved = checked
             .into_iter()
-            .map(|x| {
+            .map(|(x, unit)| {
                 let old = existing.get(&(x.movement_id, x.person_id));
                 let changed = was(old, |old| (&old.content, old.registered_on) != (&x.content, x.registered_on));
-                (x, changed)
+                (x, changed, Filing { id: None, unit })
             })
             .collect();
-        let batch = Batch { entity: "emulation_registrations", file, rows: rows.len(), errors, resolved };
+        let record = "emulation_registration";
+        let batch = Batch { entity: "emulation_registrations", record, file, rows: rows.len(), errors, resolved };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, registration: &Registration| {
-            emulation_store::upsert_registration(tx, registration).await.map(|_| ())
+            emulation_store::upsert_registration(tx, registration).await.map(Some)
         })
         .await
     }
@@ -347,7 +363,7 @@ impl App {
         for r in &rows {
             let movement = numbered(&movements, r.movement, (file, r.row, "Số hiệu phong trào"), MOVEMENT);
             let person = people.get(&r.person_key, file, r.row);
-            let Some((m, (person, _))) = both(movement, person, &mut errors) else {
+            let Some((m, (person, unit))) = both(movement, person, &mut errors) else {
                 continue;
             };
             let month = lamtheo_domain::period::Month(r.month);
@@ -367,9 +383,9 @@ impl App {
                 ));
                 continue;
             }
-            checked.push((r, m.id, person));
+            checked.push((r, m.id, person, unit));
         }
-        let pairs: Vec<(Id, Id)> = checked.iter().map(|(_, m, p)| (*m, *p)).collect();
+        let pairs: Vec<(Id, Id)> = checked.iter().map(|(_, m, p, _)| (*m, *p)).collect();
         let registrations = self.registrations_of(&pairs).await?;
         let ids: Vec<Id> = registrations.values().map(|x| x.id).collect();
         let existing: HashMap<(Id, i32), Review> = emulation_store::reviews(&self.store, &ids)
@@ -378,7 +394,7 @@ impl App {
             .map(|x| ((x.registration_id, x.month), x))
             .collect();
         let mut resolved = Vec::new();
-        for (r, movement, person) in checked {
+        for (r, movement, person, unit) in checked {
             let Some(registration) = registrations.get(&(movement, person)) else {
                 errors.push(row_err(
                     file,
@@ -392,11 +408,13 @@ impl App {
             let review =
                 Review { registration_id: registration.id, month: r.month, met: r.met, comment: r.comment.clone() };
             let changed = was(existing.get(&(registration.id, r.month)), |old| *old != review);
-            resolved.push((review, changed));
+            resolved.push((review, changed, Filing { id: Some(registration.id), unit }));
         }
-        let batch = Batch { entity: "emulation_reviews", file, rows: rows.len(), errors, resolved };
+        // A review is a change of its registration, as on the form.
+        let record = "emulation_registration";
+        let batch = Batch { entity: "emulation_reviews", record, file, rows: rows.len(), errors, resolved };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, review: &Review| {
-            emulation_store::upsert_review(tx, review).await
+            emulation_store::upsert_review(tx, review).await.map(|()| None)
         })
         .await
     }
@@ -415,18 +433,18 @@ impl App {
         let mut checked = Vec::new();
         for r in &rows {
             let subject = match (&r.person_key, &r.unit_code) {
-                (Some(key), _) => people.get(key, file, r.row).map(|(person, _)| (Subject::Person, person)),
+                (Some(key), _) => people.get(key, file, r.row).map(|(person, unit)| ((Subject::Person, person), unit)),
                 (None, Some(code)) => {
                     self.unit_for(actor, code, Resource::Activity, file, r.row, "Mã đơn vị").and_then(|u| {
                         // Who may rate an organisation: the form's check.
                         self.check_unit_rater(actor, u)
                             .map_err(|e| row_err(file, r.row, "Mã đơn vị", e.message_vi, e.message_en))
-                            .map(|()| (Subject::Unit, u))
+                            .map(|()| ((Subject::Unit, u), u))
                     })
                 }
                 (None, None) => continue, // reported by the parser
             };
-            let (subject, subject_id) = match subject {
+            let ((subject, subject_id), unit) = match subject {
                 Ok(s) => s,
                 Err(e) => {
                     errors.push(e);
@@ -476,11 +494,11 @@ impl App {
                     continue;
                 }
             }
-            checked.push(rating);
+            checked.push((rating, unit));
         }
         // The ratings already given, one query per subject kind and year.
         let mut asked: HashMap<(Subject, i32), Vec<Id>> = HashMap::new();
-        for e in &checked {
+        for (e, _) in &checked {
             asked.entry((e.subject, e.year)).or_default().push(e.subject_id);
         }
         let mut existing = HashMap::new();
@@ -491,14 +509,14 @@ impl App {
         }
         let resolved = checked
             .into_iter()
-            .map(|e| {
+            .map(|(e, unit)| {
                 let changed = was(existing.get(&(e.subject, e.subject_id, e.year, e.quarter)), |old| *old != e);
-                (e, changed)
+                (e, changed, Filing { id: None, unit })
             })
             .collect();
-        let batch = Batch { entity: "evaluations", file, rows: rows.len(), errors, resolved };
+        let batch = Batch { entity: "evaluations", record: "evaluation", file, rows: rows.len(), errors, resolved };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, rating: &Evaluation| {
-            evaluation_store::upsert(tx, rating).await
+            evaluation_store::upsert(tx, rating).await.map(|()| None)
         })
         .await
     }
@@ -541,11 +559,12 @@ impl App {
                 continue;
             }
             let changed = was(old.as_ref(), |old| *old != signatory);
-            resolved.push(((c.id, signatory), changed));
+            resolved.push(((c.id, signatory), changed, Filing { id: Some(c.id), unit: unit_id }));
         }
-        let batch = Batch { entity: "covenant_signatories", file, rows: rows.len(), errors, resolved };
+        let record = "covenant";
+        let batch = Batch { entity: "covenant_signatories", record, file, rows: rows.len(), errors, resolved };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, signatory): &(Id, Signatory)| {
-            covenant_store::upsert_signatory(tx, *covenant, signatory).await
+            covenant_store::upsert_signatory(tx, *covenant, signatory).await.map(|()| None)
         })
         .await
     }
@@ -595,11 +614,11 @@ impl App {
             }
             let old = scores.iter().find(|s| s.unit_id == unit_id && s.group == r.group);
             let changed = was(old, |old| *old != score);
-            resolved.push(((c.id, score), changed));
+            resolved.push(((c.id, score), changed, Filing { id: Some(c.id), unit: unit_id }));
         }
-        let batch = Batch { entity: "covenant_scores", file, rows: rows.len(), errors, resolved };
+        let batch = Batch { entity: "covenant_scores", record: "covenant", file, rows: rows.len(), errors, resolved };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, score): &(Id, Score)| {
-            covenant_store::upsert_score(tx, *covenant, score).await
+            covenant_store::upsert_score(tx, *covenant, score).await.map(|()| None)
         })
         .await
     }
@@ -661,13 +680,15 @@ impl App {
                 let old = existing.get(&key(&task));
                 let task = BreakthroughTask { id: old.map_or(0, |t| t.id), ..task };
                 let changed = was(old, |old| *old != task);
-                (task, changed)
+                let filing = Filing { id: (task.id != 0).then_some(task.id), unit: task.unit_id };
+                (task, changed, filing)
             })
             .collect();
-        let batch = Batch { entity: "breakthrough_tasks", file, rows: rows.len(), errors, resolved };
+        let record = "breakthrough_task";
+        let batch = Batch { entity: "breakthrough_tasks", record, file, rows: rows.len(), errors, resolved };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, task: &BreakthroughTask| match task.id {
-            0 => task_store::insert(tx, task).await.map(|_| ()),
-            _ => task_store::update(tx, task).await,
+            0 => task_store::insert(tx, task).await.map(Some),
+            _ => task_store::update(tx, task).await.map(|()| None),
         })
         .await
     }

@@ -202,3 +202,35 @@ async fn ratings_registrations_and_reviews_keep_the_value_before() {
         assert!(e.before.as_deref().unwrap_or_default().contains("\"score\":12"), "{engine}: {:?}", e.before);
     }
 }
+
+/// An imported plan, rating or task is on record under the record and the unit it concerns,
+/// as the same change made on a form is: the record's history and the unit's audit show it.
+#[tokio::test]
+async fn imported_activities_are_filed_under_their_record_and_unit() {
+    for (engine, app) in apps().await {
+        let sys = Actor::system();
+        let quiet = |_: &str, _: u64, _: u64| {};
+        let (cb1, cb2) = (app.unit_by_code(&sys, "CB1").unwrap().id, app.unit_by_code(&sys, "CB2").unwrap().id);
+        let plans = "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung\nA1,Kế hoạch năm,2025,Giữ gìn đoàn kết\n";
+        app.import(&sys, Kind::Plans, "plans.csv", plans.as_bytes(), &quiet).await.unwrap();
+        let ratings = "Mã định danh hoặc số thẻ,Mã đơn vị,Năm,Thang đánh giá,Mức xếp loại\nB1,,2024,qd124,tot\n";
+        app.import(&sys, Kind::Evaluations, "ratings.csv", ratings.as_bytes(), &quiet).await.unwrap();
+        let tasks = "Mã đơn vị,Từ năm,Tên nhiệm vụ\nCB2,2025,Chuyển đổi số\n";
+        app.import(&sys, Kind::Tasks, "tasks.csv", tasks.as_bytes(), &quiet).await.unwrap();
+
+        let rows = |entity: &str, unit| {
+            let app = app.clone();
+            let q = AuditQuery { entity: Some(entity.into()), unit, ..all(10) };
+            async move { app.audit_search(&Actor::system(), &q).await.unwrap() }
+        };
+        let plan = rows("personal_plan", Some(cb1)).await;
+        assert_eq!(plan.len(), 1, "{engine}: the plan is in its member's cell's audit");
+        assert!(plan[0].entity_id.is_some(), "{engine}: under the plan it made");
+        assert!(rows("personal_plan", Some(cb2)).await.is_empty(), "{engine}: and not in another cell's");
+        assert_eq!(rows("evaluation", Some(cb2)).await.len(), 1, "{engine}: the rating, in its person's cell");
+        let task = rows("breakthrough_task", Some(cb2)).await;
+        assert_eq!(task.len(), 1, "{engine}");
+        let q = AuditQuery { entity: Some("breakthrough_task".into()), entity_id: task[0].entity_id, ..all(10) };
+        assert_eq!(app.audit_search(&sys, &q).await.unwrap().len(), 1, "{engine}: the task's own history");
+    }
+}
