@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use lamtheo_domain::{vn, Id};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Figures {
     /// Conferences organised in the subtree in the period.
     pub conferences: u64,
@@ -39,7 +39,7 @@ impl Figures {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChildRow {
     pub unit_id: Id,
     /// The child no longer operates and hangs here carrying its history.
@@ -48,7 +48,7 @@ pub struct ChildRow {
 }
 
 /// "10/12 units completed the topic by its deadline".
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TopicCompletion {
     pub topic_id: Id,
     pub deadline: Option<NaiveDate>,
@@ -62,7 +62,7 @@ impl TopicCompletion {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitReport {
     pub unit_id: Id,
     pub figures: Figures,

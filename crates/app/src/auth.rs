@@ -352,7 +352,7 @@ impl App {
             None => {}
         }
         let name = new.username.trim();
-        if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
+        if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_whitespace) {
             return Err(Error::field(
                 "username",
                 "Tên đăng nhập không được trống hay chứa dấu cách",

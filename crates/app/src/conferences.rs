@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, snapshot, Change};
 use crate::App;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConferenceView {
     pub conference: Conference,
     pub points: Vec<ConnectionPoint>,
@@ -21,20 +21,25 @@ pub struct ConferenceView {
 }
 
 /// A conference as a form or the API sends it; `code` is generated when empty.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ConferenceInput {
+    #[schemars(schema_with = "lamtheo_domain::text::schema::code_or_empty")]
     #[serde(default)]
     pub code: String,
     pub unit_id: Id,
     #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
     pub held_on: NaiveDate,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::name")]
     pub title: String,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::name_or_empty")]
     #[serde(default)]
     pub level: String,
     #[serde(default)]
     pub online: bool,
+    #[schemars(range(min = 0))]
     #[serde(default)]
     pub others_count: i64,
+    #[schemars(range(min = 0))]
     #[serde(default)]
     pub unlisted_members: i64,
     #[serde(default)]
@@ -46,7 +51,7 @@ pub struct ConferenceInput {
     pub study_content: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct AttendanceInput {
     pub person_id: Id,
     pub status: AttendanceStatus,
@@ -110,9 +115,7 @@ impl App {
             return Err(Error::field("title", "Cần nhập tên chuyên đề", "The topic title is required"));
         }
         text::check_all([("code", t.code.as_str(), Text::Code), ("title", &t.title, Text::Name)])?;
-        if !(1945..=2200).contains(&t.year) {
-            return Err(Error::field("year", "Năm không hợp lệ", "Invalid year"));
-        }
+        lamtheo_domain::period::check_year("year", t.year)?;
         let mut tx = self.store.begin().await?;
         let id = store::insert_topic(&mut tx, &t).await?;
         audit::record(
@@ -210,7 +213,7 @@ impl App {
             let field = if c.others_count < 0 { "others_count" } else { "unlisted_members" };
             return Err(Error::field(field, "Số lượt không thể âm", "A count cannot be negative"));
         }
-        if c.code.chars().any(char::is_whitespace) || c.code.len() > 64 {
+        if c.code.chars().any(char::is_whitespace) || c.code.chars().count() > 64 {
             return Err(Error::field(
                 "code",
                 "Mã hội nghị không được chứa dấu cách",
@@ -218,7 +221,7 @@ impl App {
             ));
         }
         if let Some(t) = c.topic_ids.iter().find(|t| !topics.iter().any(|x| x.id == **t)) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "topic_ids",
                 format!("Chuyên đề mã {t} không tồn tại"),
                 format!("Topic {t} does not exist"),
@@ -226,7 +229,7 @@ impl App {
         }
         let ix = self.index();
         if ix.tree().unit(c.unit_id).is_none_or(|u| u.opened_on > c.held_on) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "held_on",
                 "Đơn vị chưa thành lập vào ngày tổ chức",
                 "The unit did not exist on that date",
@@ -321,7 +324,7 @@ impl App {
             return Err(Error::field("others_count", "Số lượt không thể âm", "A count cannot be negative"));
         }
         if point.unit_id == conf.unit_id {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "unit_id",
                 "Điểm cầu phải ở đơn vị khác đơn vị tổ chức",
                 "A connection point must be at another unit",
@@ -367,7 +370,7 @@ impl App {
         for r in rows {
             let at = r.point_unit_id.unwrap_or(conf.unit_id);
             if r.point_unit_id.is_some_and(|p| !points.iter().any(|x| x.unit_id == p)) {
-                return Err(Error::field(
+                return Err(Error::conflict(
                     "point_unit_id",
                     "Đơn vị này không phải điểm cầu của hội nghị",
                     "That unit is not a connection point of this conference",
@@ -375,7 +378,7 @@ impl App {
             }
             self.check(actor, at, Resource::Conference, true)?;
             if !self.may_attend(actor, r.person_id).await? {
-                return Err(Error::field(
+                return Err(Error::conflict(
                     "person_id",
                     format!("Không tìm thấy người mã {} trong phạm vi của bạn", r.person_id),
                     format!("Person {} is not in your scope", r.person_id),

@@ -13,7 +13,7 @@ use crate::audit::{self, snapshot, Change};
 use crate::scope::today;
 use crate::App;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RankRow {
     pub rank: usize,
     pub unit_id: Id,
@@ -25,7 +25,7 @@ pub struct RankRow {
     pub total: i32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CovenantReport {
     pub campaign: Campaign,
     pub signed: usize,
@@ -44,16 +44,16 @@ pub(crate) fn check_score(c: &Campaign, signatories: &[Signatory], s: &Score) ->
     let group = usize::try_from(s.group)
         .ok()
         .and_then(|g| c.groups.get(g))
-        .ok_or_else(|| Error::field("group", "Nhóm nội dung không tồn tại", "No such content group"))?;
+        .ok_or_else(|| Error::conflict("group", "Nhóm nội dung không tồn tại", "No such content group"))?;
     if s.score < 0 || s.score > group.max_score {
-        return Err(Error::field(
+        return Err(Error::conflict(
             "score",
             format!("Điểm {} ngoài khoảng 0–{} của nhóm «{}»", s.score, group.max_score, group.title),
             format!("Score {} is outside 0–{} for «{}»", s.score, group.max_score, group.title),
         ));
     }
     if !signatories.iter().any(|x| x.unit_id == s.unit_id) {
-        return Err(Error::field(
+        return Err(Error::conflict(
             "unit_id",
             "Đơn vị này không thuộc danh sách ký giao ước",
             "This unit is not among the covenant's signatories",
@@ -88,6 +88,7 @@ impl App {
             return Err(Error::field("title", "Cần nhập tên giao ước", "The covenant needs a title"));
         }
         Text::Name.check("title", &c.title)?;
+        lamtheo_domain::period::check_year("year", c.year)?;
         c.groups.iter().try_for_each(|g| Text::Name.check("groups", &g.title))?;
         if c.groups.is_empty() || c.groups.iter().any(|g| g.title.trim().is_empty() || g.max_score <= 0) {
             return Err(Error::field(
@@ -130,7 +131,7 @@ impl App {
         self.check(actor, s.unit_id, Resource::Activity, true)?;
         let signatories = store::signatories(&self.store, id).await?;
         let Some(old) = signatories.iter().find(|x| x.unit_id == s.unit_id) else {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "unit_id",
                 "Đơn vị này không thuộc danh sách ký giao ước",
                 "This unit is not among the covenant's signatories",

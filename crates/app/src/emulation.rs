@@ -17,14 +17,14 @@ use crate::audit::{self, snapshot, Change};
 use crate::scope::today;
 use crate::App;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MovementRow {
     pub person: Person,
     pub registration: Option<Registration>,
     pub reviews: Vec<Review>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MovementReport {
     pub movement: Movement,
     pub expected: usize,
@@ -96,7 +96,7 @@ impl App {
         on: NaiveDate,
     ) -> Result<Registration> {
         if !self.index().tree().is_within_on(unit, m.unit_id, on) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "person_id",
                 "Người này không thuộc phạm vi của phong trào",
                 "This person is outside the movement's units",

@@ -17,7 +17,7 @@ use crate::App;
 /// The rule's share: at most this percent of those rated good or better may be excellent.
 pub const EXCELLENT_SHARE_PERCENT: u64 = 20;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Distribution {
     /// "all members", "key cadres", "non-member key cadres", "organisations".
     pub group: &'static str,
@@ -91,7 +91,7 @@ pub(crate) fn checked_rating(levels: &[RatingLevel], mut e: Evaluation) -> Resul
     if !levels.iter().any(|l| l.scale == e.scale) {
         let known: std::collections::BTreeSet<&str> = levels.iter().map(|l| l.scale.as_str()).collect();
         let known = known.into_iter().collect::<Vec<_>>();
-        return Err(Error::field(
+        return Err(Error::conflict(
             "scale",
             format!("Không có thang «{}»; dùng một trong: {}", e.scale, known.join(", ")),
             format!("No scale «{}»; use one of: {}", e.scale, known.join(", ")),
@@ -106,7 +106,7 @@ pub(crate) fn checked_rating(levels: &[RatingLevel], mut e: Evaluation) -> Resul
             ));
         }
         let level = level_for_score(levels, &e.scale, score).ok_or_else(|| {
-            Error::field(
+            Error::conflict(
                 "score",
                 format!("Thang «{}» không chấm theo điểm", e.scale),
                 format!("Scale «{}» has no scores", e.scale),
@@ -115,7 +115,7 @@ pub(crate) fn checked_rating(levels: &[RatingLevel], mut e: Evaluation) -> Resul
         e.level_code = level.code.clone();
     }
     if !levels.iter().any(|l| l.scale == e.scale && l.code == e.level_code) {
-        return Err(Error::field(
+        return Err(Error::conflict(
             "level_code",
             format!("Mức «{}» không có trong thang «{}»", e.level_code, e.scale),
             format!("Level «{}» is not on scale «{}»", e.level_code, e.scale),

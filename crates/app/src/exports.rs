@@ -55,7 +55,14 @@ fn date(d: Option<NaiveDate>) -> String {
 impl App {
     /// The rows of an export (without the header row), in the columns of `kind`.
     pub async fn export(&self, actor: &Actor, kind: Kind, q: ExportQuery) -> Result<Vec<Vec<String>>> {
-        let need_unit = || q.unit.ok_or_else(|| Error::field("unit", "Cần chọn đơn vị", "Choose the unit"));
+        // Without a unit: the caller's own, or the one root of the tree for an account that
+        // sees it all.
+        let tree_root = || match self.index().tree().roots_on(self.today())[..] {
+            [root] => Some(root),
+            _ => None,
+        };
+        let unit = q.unit.or(actor.scope).or_else(tree_root);
+        let need_unit = || unit.ok_or_else(|| Error::field("unit", "Cần chọn đơn vị", "Choose the unit"));
         let need_of = || {
             q.of.ok_or_else(|| {
                 Error::field("of", "Cần chọn phong trào hoặc giao ước", "Choose the movement or covenant")

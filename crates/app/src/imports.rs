@@ -20,7 +20,7 @@ use crate::App;
 /// Progress of an import: (stage, done, total).
 pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Send + Sync);
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ImportSummary {
     pub rows: usize,
     pub created: usize,

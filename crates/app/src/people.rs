@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, snapshot, Change};
 use crate::App;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PersonView {
     pub person: Person,
     /// Memberships with the unit's current name, oldest first.
     pub memberships: Vec<(Membership, String)>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct NewPerson {
     #[serde(flatten)]
     pub person: Person,
@@ -32,7 +32,9 @@ pub fn validate(p: &Person) -> Result<()> {
         return Err(Error::field("full_name", "Cần nhập họ và tên", "The full name is required"));
     }
     for (field, v) in [("card_no", &p.card_no), ("person_code", &p.person_code)] {
-        if v.as_deref().is_some_and(|s| s.trim().is_empty() || s.chars().any(char::is_whitespace) || s.len() > 64) {
+        if v.as_deref()
+            .is_some_and(|s| s.trim().is_empty() || s.chars().any(char::is_whitespace) || s.chars().count() > 64)
+        {
             return Err(Error::field(
                 field,
                 "Mã không được trống hay chứa dấu cách",
@@ -206,14 +208,14 @@ impl App {
         let current = ms.iter().find(|m| m.valid_to.is_none()).cloned();
         if let Some(c) = &current {
             if on <= c.valid_from {
-                return Err(Error::field(
+                return Err(Error::conflict(
                     "on",
                     "Ngày chuyển phải sau ngày bắt đầu sinh hoạt hiện tại",
                     "The transfer date must be after the current membership began",
                 ));
             }
             if c.unit_id == to {
-                return Err(Error::field(
+                return Err(Error::conflict(
                     "unit_id",
                     "Người này đang sinh hoạt ở đơn vị đó",
                     "The person already belongs to that unit",

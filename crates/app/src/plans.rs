@@ -20,7 +20,7 @@ use crate::audit::{self, snapshot, Change};
 use crate::App;
 
 /// What a member sees on their own page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MyPage {
     pub person: Person,
     pub memberships: Vec<Membership>,
@@ -32,7 +32,7 @@ pub struct MyPage {
     pub evaluations: Vec<(Evaluation, String, String)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MyMovement {
     pub movement: Movement,
     pub registration: Option<Registration>,
@@ -40,7 +40,7 @@ pub struct MyMovement {
 }
 
 /// "made / expected" for one kind of plan.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct PlanFigure {
     pub kind: PlanKind,
     pub from_year: i32,
@@ -59,7 +59,7 @@ impl PlanFigure {
 }
 
 /// One roster line of a cell's review page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReviewRow {
     pub person: Person,
     pub plans: Vec<PersonalPlan>,
@@ -145,7 +145,7 @@ impl App {
             .into_iter()
             .find(|p| p.kind == kind && p.from_year == from_year);
         if existing.as_ref().is_some_and(|p| p.status == PlanStatus::Acknowledged) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "content",
                 "Chi bộ đã xác nhận bản này; không sửa được nữa",
                 "The cell has acknowledged it; it can no longer change",
@@ -191,7 +191,11 @@ impl App {
         // Reviewing is a write on the person's record, in the reviewer's scope.
         self.check(actor, unit, Resource::Person, true)?;
         if plan.status != PlanStatus::Submitted {
-            return Err(Error::field("status", "Chỉ xem xét được bản đã gửi", "Only a submitted plan can be reviewed"));
+            return Err(Error::conflict(
+                "status",
+                "Chỉ xem xét được bản đã gửi",
+                "Only a submitted plan can be reviewed",
+            ));
         }
         Text::Free.check("comment", comment)?;
         if !acknowledge && comment.trim().is_empty() {

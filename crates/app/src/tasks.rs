@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::audit::{self, snapshot, Change};
 use crate::App;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TaskLevel {
     /// The unit kind ("tccs", "dang_uy_xa", …).
     pub kind: String,
@@ -29,7 +29,7 @@ impl TaskLevel {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TaskReport {
     /// The unit's own tasks.
     pub own: Vec<BreakthroughTask>,

@@ -14,17 +14,23 @@ use crate::scope::today;
 use crate::App;
 
 /// A unit as seen on a date: its name then, its place, and its children then.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitView {
     pub unit: Unit,
     pub name_on: String,
     pub historic: bool,
-    /// Root-first path of (id, name on the date), the unit itself last.
-    pub path: Vec<(Id, String)>,
+    /// Root-first path of units with their names on the date, the unit itself last.
+    pub path: Vec<PathStep>,
     pub children: Vec<ChildView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PathStep {
+    pub id: Id,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChildView {
     pub id: Id,
     pub code: String,
@@ -33,10 +39,13 @@ pub struct ChildView {
     pub historic: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct NewUnit {
+    #[schemars(schema_with = "lamtheo_domain::text::schema::code")]
     pub code: String,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::name")]
     pub name: String,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::code")]
     pub kind: String,
     pub parent_id: Option<Id>,
     #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
@@ -44,19 +53,20 @@ pub struct NewUnit {
 }
 
 /// The unit a merge flows into.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MergeTarget {
     Existing(Id),
     New(NewUnit),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct SplitPlan {
     pub source: Id,
     #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
     pub on: NaiveDate,
     /// The new units; each gets the source's parent unless it names one.
+    #[schemars(length(min = 2))]
     pub targets: Vec<NewUnit>,
     /// Which target (by index into `targets`) each open member of the source goes to.
     pub members: Vec<(Id, usize)>,
@@ -86,7 +96,8 @@ impl App {
         let unit = tree.unit(id).ok_or_else(Error::not_found)?.clone();
         let name = |u: Id| tree.name_on(u, on).unwrap_or_default().to_string();
         let scope_path_start = actor.scope.and_then(|s| tree.path_on(id, on).iter().position(|p| *p == s)).unwrap_or(0);
-        let path = tree.path_on(id, on)[scope_path_start..].iter().map(|u| (*u, name(*u))).collect();
+        let path =
+            tree.path_on(id, on)[scope_path_start..].iter().map(|u| PathStep { id: *u, name: name(*u) }).collect();
         let mut children: Vec<ChildView> = tree
             .children_on(id, on)
             .filter_map(|l| {
@@ -134,7 +145,7 @@ impl App {
 
     fn validate_new_unit(&self, n: &NewUnit, kinds: &[UnitKind]) -> Result<()> {
         let code = n.code.trim();
-        if code.is_empty() || code.len() > 64 || code.chars().any(char::is_whitespace) {
+        if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_whitespace) {
             return Err(Error::field(
                 "code",
                 "Mã đơn vị không được trống hay chứa dấu cách (tối đa 64 ký tự)",
@@ -146,7 +157,7 @@ impl App {
         }
         Text::Name.check("name", &n.name)?;
         if !kinds.iter().any(|k| k.code == n.kind) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "kind",
                 format!("Loại đơn vị «{}» không có trong danh mục", n.kind),
                 format!("Unknown unit kind «{}»", n.kind),
@@ -155,10 +166,10 @@ impl App {
         if let Some(p) = n.parent_id {
             let ix = self.index();
             let parent = ix.tree().unit(p).ok_or_else(|| {
-                Error::field("parent_id", "Đơn vị cấp trên không tồn tại", "The parent unit does not exist")
+                Error::conflict("parent_id", "Đơn vị cấp trên không tồn tại", "The parent unit does not exist")
             })?;
             if !parent.is_open_on(n.opened_on) {
-                return Err(Error::field(
+                return Err(Error::conflict(
                     "parent_id",
                     "Đơn vị cấp trên không hoạt động vào ngày thành lập",
                     "The parent unit is not open on the founding date",
@@ -213,7 +224,7 @@ impl App {
         let ix = self.index();
         let u = ix.tree().unit(id).cloned().ok_or_else(Error::not_found)?;
         if !u.is_open_on(on) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 field,
                 format!("Đơn vị «{}» không hoạt động vào ngày {}", u.name, vn::fmt_date(on)),
                 format!("Unit «{}» is not open on {}", u.name, vn::fmt_date(on)),
@@ -221,7 +232,7 @@ impl App {
         }
         if let Some(l) = ix.tree().parent_link_on(id, on) {
             if l.valid_from > on {
-                return Err(Error::field(
+                return Err(Error::conflict(
                     "on",
                     "Ngày thay đổi sớm hơn thay đổi trước đó",
                     "The date is before the unit's last change",
@@ -264,7 +275,7 @@ impl App {
         self.open_unit(id, on, "id")?;
         self.open_unit(new_parent, on, "parent_id")?;
         if self.index().tree().is_within_on(new_parent, id, on) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "parent_id",
                 "Không thể chuyển đơn vị vào chính cấp dưới của nó",
                 "A unit cannot move under its own descendant",
@@ -299,7 +310,7 @@ impl App {
         self.open_unit(id, on, "id")?;
         let open_children = self.index().tree().children_on(id, on).filter(|l| !l.historic).count();
         if open_children > 0 {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "id",
                 format!("Đơn vị còn {open_children} đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc hợp nhất trước"),
                 format!("The unit still has {open_children} open child units: move or merge them first"),
@@ -307,7 +318,7 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         if !people_store::open_memberships_in(&mut tx, id).await?.is_empty() {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "id",
                 "Đơn vị còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt trước",
                 "The unit still has members: transfer them first",
@@ -386,6 +397,7 @@ impl App {
         on: NaiveDate,
         note: &str,
     ) -> Result<Id> {
+        Text::Free.check("note", note)?;
         if sources.is_empty() {
             return Err(Error::field(
                 "sources",
@@ -490,7 +502,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let open = people_store::open_memberships_in(&mut tx, plan.source).await?;
         if let Some(m) = open.iter().find(|m| !plan.members.iter().any(|(p, _)| *p == m.person_id)) {
-            return Err(Error::field(
+            return Err(Error::conflict(
                 "members",
                 format!("Chưa phân công đảng viên mã {} sang đơn vị mới", m.person_id),
                 format!("Member {} is not assigned to a new unit", m.person_id),

@@ -5,23 +5,28 @@ use serde::{Deserialize, Serialize};
 use crate::Id;
 
 /// A campaign document such as Chỉ thị 05-CT/TW or Kết luận 01-KL/TW.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct CampaignDoc {
     #[serde(default)]
     pub id: Id,
+    #[schemars(schema_with = "crate::text::schema::number")]
     pub code: String,
+    #[schemars(schema_with = "crate::text::schema::name")]
     pub title: String,
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub issued_on: Option<NaiveDate>,
 }
 
 /// A study topic (chuyên đề): term-wide or annual, with an optional completion deadline.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Topic {
     #[serde(default)]
     pub id: Id,
+    #[schemars(schema_with = "crate::text::schema::code")]
     pub code: String,
+    #[schemars(schema_with = "crate::text::schema::name")]
     pub title: String,
+    #[schemars(range(min = *crate::period::YEARS.start(), max = *crate::period::YEARS.end()))]
     pub year: i32,
     #[serde(default)]
     pub term_wide: bool,
@@ -36,7 +41,7 @@ pub struct Topic {
     pub unit_id: Option<Id>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Conference {
     pub id: Id,
     /// External key used by imports; generated when entered through a form.
@@ -61,7 +66,7 @@ pub struct Conference {
 }
 
 /// A connection point (điểm cầu) of an online conference, at another unit.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ConnectionPoint {
     pub conference_id: Id,
     pub unit_id: Id,
@@ -69,7 +74,7 @@ pub struct ConnectionPoint {
     pub unlisted_members: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AttendanceStatus {
     Present,
@@ -99,7 +104,7 @@ impl AttendanceStatus {
 }
 
 /// One roster person's attendance at a conference, at the organising unit or at a point.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Attendance {
     pub conference_id: Id,
     pub person_id: Id,

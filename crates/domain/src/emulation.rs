@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::people::Person;
 use crate::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Expected {
     /// Key cadres and heads of units, members or not ("820/820 … 710 đảng viên, 110 không").
@@ -44,12 +44,13 @@ impl Expected {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Movement {
     #[serde(default)]
     pub id: Id,
     /// The unit that launched it: people of its subtree are expected to register.
     pub unit_id: Id,
+    #[schemars(schema_with = "crate::text::schema::name")]
     pub title: String,
     #[serde(deserialize_with = "crate::vn::de_date")]
     pub from_date: NaiveDate,
@@ -58,7 +59,7 @@ pub struct Movement {
     pub expected: Expected,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Registration {
     pub id: Id,
     pub movement_id: Id,
@@ -68,7 +69,7 @@ pub struct Registration {
 }
 
 /// The cell's review of one registration for one month (`month` as in `period::Month`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Review {
     pub registration_id: Id,
     pub month: i32,

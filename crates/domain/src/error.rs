@@ -2,7 +2,7 @@
 //! returns and the pages translate; internals (SQL, paths) never reach the message.
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     NotFound,
@@ -81,7 +81,7 @@ impl ErrorCode {
 
 /// An application error: a code, the field (or file/row/column) it concerns, and messages
 /// in Vietnamese and English that a person can act on.
-#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Serialize, thiserror::Error, schemars::JsonSchema)]
 #[error("{code:?}: {message_en}")]
 pub struct Error {
     pub code: ErrorCode,
@@ -107,6 +107,11 @@ impl Error {
     /// Invalid value in a named field.
     pub fn field(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Error { field: Some(field.into()), ..Error::msg(ErrorCode::InvalidInput, vi, en) }
+    }
+    /// A request that breaks a rule about the records already stored (a unit that still has
+    /// members, a plan not yet submitted): the same request may pass once they change.
+    pub fn conflict(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Error { field: Some(field.into()), ..Error::msg(ErrorCode::Conflict, vi, en) }
     }
     pub fn not_found() -> Self {
         Error::new(ErrorCode::NotFound)

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Id;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RatingLevel {
     pub scale: String,
     pub code: String,
@@ -21,7 +21,7 @@ pub struct RatingLevel {
     pub min_score: Option<i32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
     Person,
@@ -37,20 +37,26 @@ impl Subject {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evaluation {
     pub subject: Subject,
     pub subject_id: Id,
+    #[schemars(range(min = *crate::period::YEARS.start(), max = *crate::period::YEARS.end()))]
     pub year: i32,
+    #[schemars(range(min = 0, max = 4))]
     /// 1–4 for a quarterly assessment, 0 for the year.
     #[serde(default)]
     pub quarter: i32,
+    #[schemars(schema_with = "crate::text::schema::code")]
     pub scale: String,
+    #[schemars(schema_with = "crate::text::schema::code_or_empty")]
     /// The level; on a scored scale it may be left empty and follows from `score`.
     #[serde(default)]
     pub level_code: String,
     #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
     pub score: Option<i32>,
+    #[schemars(schema_with = "crate::text::schema::free_or_empty")]
     #[serde(default)]
     pub note: String,
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Id;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct UnitKind {
     pub code: String,
     pub name_vi: String,
@@ -22,7 +22,7 @@ pub struct UnitKind {
     pub party: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Unit {
     pub id: Id,
     pub code: String,
@@ -38,7 +38,7 @@ impl Unit {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ParentLink {
     pub unit_id: Id,
     pub parent_id: Id,
@@ -54,7 +54,7 @@ impl ParentLink {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct UnitName {
     pub unit_id: Id,
     pub name: String,
@@ -62,7 +62,7 @@ pub struct UnitName {
 }
 
 /// The kinds of lineage events, recorded with a date for every change of the tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LineageKind {
     Create,
@@ -101,7 +101,7 @@ impl LineageKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LineageEvent {
     pub id: Id,
     pub kind: LineageKind,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Male,
@@ -33,18 +33,27 @@ impl Gender {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, schemars::JsonSchema)]
+// Either identifier will do, but one is needed (`lamtheo_app::people::validate`).
+#[schemars(extend("anyOf" = [
+    {"required": ["card_no"], "properties": {"card_no": {"type": "string"}}},
+    {"required": ["person_code"], "properties": {"person_code": {"type": "string"}}}
+]))]
 pub struct Person {
     /// Given by the database; a body that creates a person leaves it out.
     #[serde(default)]
     pub id: Id,
+    #[schemars(schema_with = "crate::text::schema::optional_code")]
     /// A stable identifier from outside (citizen ID or the party database's own key).
     pub person_code: Option<String>,
+    #[schemars(schema_with = "crate::text::schema::optional_code")]
     pub card_no: Option<String>,
+    #[schemars(schema_with = "crate::text::schema::name")]
     pub full_name: String,
     pub gender: Option<Gender>,
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub birth_date: Option<NaiveDate>,
+    #[schemars(schema_with = "crate::text::schema::optional_name")]
     pub ethnicity: Option<String>,
     #[serde(default)]
     pub is_member: bool,
@@ -52,6 +61,7 @@ pub struct Person {
     pub admitted_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::vn::de_opt_date")]
     pub official_on: Option<NaiveDate>,
+    #[schemars(schema_with = "crate::text::schema::optional_name")]
     pub position: Option<String>,
     #[serde(default)]
     pub key_cadre: bool,
@@ -68,7 +78,7 @@ impl Person {
 
 /// Belonging to a unit over [from, to). A transfer ends one membership and starts another;
 /// nothing that happened before is rewritten.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Membership {
     pub id: Id,
     pub person_id: Id,

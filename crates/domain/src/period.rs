@@ -18,7 +18,7 @@ pub fn check_year(field: &str, year: i32) -> crate::Result<()> {
 }
 
 /// A month as a single number (year * 12 + month - 1) so ranges are integer intervals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Month(pub i32);
 
 impl Month {
@@ -44,7 +44,7 @@ impl Month {
 }
 
 /// An inclusive range of months, e.g. 1/2025–12/2025.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Period {
     pub from: Month,
     pub to: Month,

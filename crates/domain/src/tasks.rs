@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Planned,
@@ -44,21 +44,27 @@ impl TaskStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BreakthroughTask {
     #[serde(default)]
     pub id: Id,
     pub unit_id: Id,
+    #[schemars(range(min = *crate::period::YEARS.start(), max = *crate::period::YEARS.end()))]
     pub from_year: i32,
+    #[schemars(range(min = *crate::period::YEARS.start(), max = *crate::period::YEARS.end()))]
     pub to_year: i32,
+    #[schemars(schema_with = "crate::text::schema::name")]
     pub title: String,
+    #[schemars(schema_with = "crate::text::schema::name_or_empty")]
     /// The field it belongs to, e.g. "Kinh tế", "Chuyển đổi số".
     #[serde(default)]
     pub field: String,
+    #[schemars(schema_with = "crate::text::schema::name_or_empty")]
     /// Who answers for it (a name or a position).
     #[serde(default)]
     pub responsible: String,
     pub status: TaskStatus,
+    #[schemars(schema_with = "crate::text::schema::free_or_empty")]
     #[serde(default)]
     pub result: String,
 }

@@ -53,6 +53,61 @@ pub fn check_all<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, Text)>)
     fields.into_iter().try_for_each(|(field, value, kind)| kind.check(field, value))
 }
 
+/// The JSON schemas of text fields, as strict as `Text::check` and the "required" checks of
+/// the validators, for the API's OpenAPI document (`#[schemars(schema_with = "…")]`). A
+/// control character is U+0000–U+001F or U+007F–U+009F (`char::is_control`).
+pub mod schema {
+    use schemars::{json_schema, Schema, SchemaGenerator};
+
+    use super::Text;
+
+    const NO_CONTROL: &str = r"\x00-\x1f\x7f-\x9f";
+    const FREE_CONTROL: &str = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f";
+
+    fn string(max: usize, pattern: String, nullable: bool) -> Schema {
+        let kind = if nullable { json_schema!({"type": ["string", "null"]}) } else { json_schema!({"type": "string"}) };
+        let mut s = kind;
+        s.insert("maxLength".into(), max.into());
+        s.insert("pattern".into(), pattern.into());
+        s
+    }
+
+    /// A code: 1–64 characters, no spaces.
+    pub fn code(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Code.max_chars(), format!(r"^[^\s{NO_CONTROL}]+$"), false)
+    }
+    /// A code that may be left out (or empty, for the conference's generated code).
+    pub fn code_or_empty(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Code.max_chars(), format!(r"^[^\s{NO_CONTROL}]*$"), false)
+    }
+    pub fn optional_code(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Code.max_chars(), format!(r"^[^\s{NO_CONTROL}]+$"), true)
+    }
+    /// A document's number ("01-KL/TW"): one line of at most 64 characters, not blank.
+    pub fn number(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Code.max_chars(), format!(r"^[^{NO_CONTROL}]*[^\s{NO_CONTROL}][^{NO_CONTROL}]*$"), false)
+    }
+    /// A name or title that must be given: one line, not blank.
+    pub fn name(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Name.max_chars(), format!(r"^[^{NO_CONTROL}]*[^\s{NO_CONTROL}][^{NO_CONTROL}]*$"), false)
+    }
+    /// A name that may be empty.
+    pub fn name_or_empty(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Name.max_chars(), format!(r"^[^{NO_CONTROL}]*$"), false)
+    }
+    pub fn optional_name(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Name.max_chars(), format!(r"^[^{NO_CONTROL}]*$"), true)
+    }
+    /// A free text that must be given: lines, not blank.
+    pub fn free(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Free.max_chars(), format!(r"^[^{FREE_CONTROL}]*[^\s{NO_CONTROL}][^{FREE_CONTROL}]*$"), false)
+    }
+    /// A free text that may be empty.
+    pub fn free_or_empty(_: &mut SchemaGenerator) -> Schema {
+        string(Text::Free.max_chars(), format!(r"^[^{FREE_CONTROL}]*$"), false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use crate::{db_err, on_pool, on_tx, Store, Tx};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub id: Id,
     pub at: DateTime<Utc>,

@@ -242,9 +242,11 @@ pub fn db_err(e: sqlx::Error) -> Error {
         if d.is_unique_violation() {
             return Error::new(ErrorCode::Conflict);
         }
+        // A reference to a record that is not stored: a conflict with the records, like a
+        // duplicate, not a malformed request.
         if d.is_foreign_key_violation() {
             return Error::msg(
-                ErrorCode::InvalidInput,
+                ErrorCode::Conflict,
                 "Tham chiếu tới dữ liệu không tồn tại",
                 "Reference to something that does not exist",
             );

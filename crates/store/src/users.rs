@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use crate::{db_err, on_pool, on_tx, Store, Tx};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct User {
     pub id: Id,
     pub username: String,
@@ -136,7 +136,7 @@ pub async fn user_of_token(store: &Store, token_hash: &str) -> Result<Option<Id>
 }
 
 /// An API token as its owner sees it (never the secret, which is not stored).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TokenRow {
     pub id: Id,
     pub name: String,

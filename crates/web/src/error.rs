@@ -36,17 +36,40 @@ fn public(mut e: Error) -> Error {
     e
 }
 
+/// The JSON every API error answers with (and the OpenAPI document describes).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct ErrorDetail {
+    code: ErrorCode,
+    /// The field or parameter the error concerns; absent when it concerns none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    field: Option<String>,
+    /// In Vietnamese.
+    message: String,
+    message_en: String,
+    /// Every problem of a rejected import, one per row and column.
+    details: Vec<String>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = public(self.0);
-        let mut body = serde_json::json!({
-            "error": {"code": e.code.as_str(), "message": e.message_vi, "message_en": e.message_en, "details": e.details}
-        });
-        // `field` is there only when the error concerns one, never null.
-        if let Some(f) = &e.field {
-            body["error"]["field"] = f.as_str().into();
-        }
-        (status(&e), Json(body)).into_response()
+        let status = status(&e);
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: e.code,
+                field: e.field,
+                message: e.message_vi,
+                message_en: e.message_en,
+                details: e.details,
+            },
+        };
+        (status, Json(body)).into_response()
     }
 }
 

@@ -63,16 +63,25 @@ pub fn review(t: crate::i18n::Lang, r: &lamtheo_domain::emulation::Review) -> St
 }
 
 /// The period and as-of date a page or API call asks for, defaulting to this year and today.
+/// One end alone means the rest of its year: `from=3/2025` is March–December 2025, `to=6/2025`
+/// is January–June 2025.
 pub fn period_and_as_of(
     from: Option<&str>,
     to: Option<&str>,
     as_of: Option<&str>,
     today: NaiveDate,
 ) -> Result<(Period, NaiveDate), Error> {
-    let this_year = Period::year(chrono::Datelike::year(&today));
-    let from =
-        from.filter(|s| !s.trim().is_empty()).map(|s| parse_month("from", s)).transpose()?.unwrap_or(this_year.from);
-    let to = to.filter(|s| !s.trim().is_empty()).map(|s| parse_month("to", s)).transpose()?.unwrap_or(this_year.to);
+    let given =
+        |s: Option<&str>, field: &str| s.filter(|s| !s.trim().is_empty()).map(|s| parse_month(field, s)).transpose();
+    let (from, to) = match (given(from, "from")?, given(to, "to")?) {
+        (Some(from), Some(to)) => (from, to),
+        (Some(from), None) => (from, Period::year(from.year()).to),
+        (None, Some(to)) => (Period::year(to.year()).from, to),
+        (None, None) => {
+            let this_year = Period::year(chrono::Datelike::year(&today));
+            (this_year.from, this_year.to)
+        }
+    };
     let as_of = as_of.filter(|s| !s.trim().is_empty()).map(|s| parse_date("as_of", s)).transpose()?.unwrap_or(today);
     if to < from {
         return Err(Error::field("to", "Tháng kết thúc trước tháng bắt đầu", "The period ends before it starts"));

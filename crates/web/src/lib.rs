@@ -37,6 +37,12 @@ pub struct AppState {
 /// import limits (`App::limits`), on the two routes that take them.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
+/// The API's operations as (method, path under /api/v1), as the router serves them and the
+/// OpenAPI document describes them (for the scope-matrix test).
+pub fn api_operations() -> Vec<(String, String)> {
+    api::operations().iter().map(|op| (op.method.to_uppercase(), format!("/api/v1{}", op.path))).collect()
+}
+
 pub fn router(app: App, secure_cookies: bool) -> Router {
     router_with(app, Options { secure_cookies, ..Options::default() })
 }
@@ -109,13 +115,16 @@ pub(crate) fn download(file_name: &str, bytes: Vec<u8>) -> Response {
 }
 
 /// What an export link or API call asks for (see `lamtheo_app::exports::ExportQuery`).
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub(crate) struct ExportParams {
     /// Defaults to the caller's scope unit.
+    #[schemars(range(min = 1))]
     unit: Option<lamtheo_domain::Id>,
     /// Defaults to this year.
+    #[schemars(range(min = *lamtheo_domain::period::YEARS.start(), max = *lamtheo_domain::period::YEARS.end()))]
     year: Option<i32>,
     /// The movement's or covenant's number, for their exports.
+    #[schemars(range(min = 1))]
     of: Option<lamtheo_domain::Id>,
 }
 
@@ -127,7 +136,7 @@ pub(crate) async fn export_xlsx(
     p: ExportParams,
 ) -> lamtheo_domain::Result<Response> {
     let year = p.year.unwrap_or_else(|| chrono::Datelike::year(&app.today()));
-    let q = lamtheo_app::exports::ExportQuery { unit: p.unit.or(actor.scope), year, of: p.of };
+    let q = lamtheo_app::exports::ExportQuery { unit: p.unit, year, of: p.of };
     let rows = app.export(actor, kind, q).await?;
     // Writing a province's sheet is CPU work: off the async runtime.
     let bytes = tokio::task::spawn_blocking(move || lamtheo_importer::write_xlsx(kind, &rows))

@@ -546,6 +546,55 @@ async fn api_tokens_errors_and_openapi() {
             "{}: {v}",
             s.engine
         );
+        // A rule about the stored records is a conflict, not bad input: the province still
+        // has open districts, so it cannot close.
+        let res = call(
+            &s.router,
+            bearer(Request::post(format!("/api/v1/units/{t}/close")))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"on":"2024-06-30"}"#))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (res.status, res.json()["error"]["field"].as_str()),
+            (StatusCode::CONFLICT, Some("id")),
+            "{}: {}",
+            s.engine,
+            res.body
+        );
+        // 2024.0 is the integer 2024 in JSON: a body that writes it so is read.
+        let res = call(
+            &s.router,
+            bearer(Request::put("/api/v1/settings/study-share"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"permille":600.0}"#))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((res.status, res.json()["permille"].as_u64()), (StatusCode::OK, Some(600)), "{}", s.engine);
+        // One end of a period alone means the rest of its year.
+        for (q, from, to) in [("to=6/2024", "1/2024", "6/2024"), ("from=3/2024", "3/2024", "12/2024")] {
+            let res = call(
+                &s.router,
+                bearer(Request::get(format!("/api/v1/units/{t}/figures?{q}"))).body(Body::empty()).unwrap(),
+            )
+            .await;
+            let v = res.json();
+            assert_eq!(
+                (v["period"]["from"].as_str(), v["period"]["to"].as_str()),
+                (Some(from), Some(to)),
+                "{}: {v}",
+                s.engine
+            );
+        }
+        // Audit dates take both formats, as every date parameter does.
+        let res = call(
+            &s.router,
+            bearer(Request::get("/api/v1/audit?from=1/1/2024&to=2024-12-31")).body(Body::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.engine, res.body);
         // A revoked token stops working.
         s.app.revoke_token(&admin, 1).await.unwrap();
         let res = call(&s.router, bearer(Request::get("/api/v1/me")).body(Body::empty()).unwrap()).await;

@@ -306,10 +306,11 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("PUT", "/api/v1/settings/study-share", Root(R::Catalogue, r#"{"permille":800}"#)),
 ];
 
-/// Every (method, path) the router serves, read from the `.route("…", get(…).post(…))`
-/// calls in `src/` (the API's under `/api/v1`): axum cannot list its routes.
+/// Every (method, path) the router serves: the pages' read from the
+/// `.route("…", get(…).post(…))` calls in `src/` (axum cannot list its routes), the API's from
+/// the list its router is built from.
 fn served() -> BTreeSet<(String, String)> {
-    let mut out = BTreeSet::new();
+    let mut out: BTreeSet<(String, String)> = lamtheo_web::api_operations().into_iter().collect();
     let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
@@ -335,6 +336,10 @@ fn served() -> BTreeSet<(String, String)> {
                     })
                     .map_or(call.len(), |(i, _)| i);
                 let call = &call[..end];
+                if !call.trim_start().starts_with('"') {
+                    // The API's routes, made from its list of operations (read above).
+                    continue;
+                }
                 let route = call.split('"').nth(1).expect("a route's path is a string literal");
                 let methods = call.split(|c: char| !c.is_ascii_alphanumeric() && c != '_');
                 let mut any = false;
@@ -398,6 +403,44 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
     assert!(doc["paths"]["/exports/{kind}"]["get"]["responses"]["200"]["content"]
         ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
         .is_object());
+    // Every operation answers with a described body, and errors with the error shape.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let ok = &op["responses"]["200"]["content"];
+            let schema = ok["application/json"]["schema"]
+                .as_object()
+                .or(ok["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]["schema"].as_object());
+            assert!(schema.is_some_and(|s| !s.is_empty()), "{method} {path} has no answer schema");
+            let error = &op["responses"]["default"]["content"]["application/json"]["schema"];
+            assert_eq!(
+                error["properties"]["error"]["required"],
+                serde_json::json!(["code", "message", "message_en", "details"])
+            );
+            // `field` is a string when it is there, never null.
+            assert_eq!(error["properties"]["error"]["properties"]["field"]["type"], "string", "{method} {path}");
+        }
+    }
+    // Request bodies say what serde reads: fields with defaults are not required, and the
+    // limits the validation applies are in the schema.
+    let body = |path: &str, method: &str| {
+        doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"].clone()
+    };
+    let person = body("/people", "post");
+    let mut required: Vec<&str> = person["required"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    required.sort();
+    assert_eq!(required, ["full_name", "since", "unit_id"]);
+    assert_eq!(person["properties"]["full_name"]["maxLength"], 500);
+    assert!(person["anyOf"].is_array(), "a card number or a person ID: {person}");
+    assert_eq!(body("/topics", "post")["properties"]["code"]["maxLength"], 64);
+    assert_eq!(body("/covenants/{id}/sign", "post")["required"], serde_json::json!(["unit_id"]));
+    let figures = doc["paths"]["/units/{id}/figures"]["get"]["parameters"].as_array().unwrap();
+    assert!(figures.iter().any(|p| p["name"] == "as_of" && p["schema"]["format"] == "date"));
+    let evaluations = doc["paths"]["/units/{id}/evaluations"]["get"]["parameters"].as_array().unwrap();
+    let year = evaluations.iter().find(|p| p["name"] == "year").unwrap();
+    assert_eq!((year["required"].as_bool(), year["schema"]["minimum"].as_i64()), (Some(true), Some(2000)));
+    // Answers are described as serde writes them.
+    let unit = &doc["paths"]["/units/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(unit["properties"]["path"]["items"]["required"], serde_json::json!(["id", "name"]));
 }
 
 const UNITS: &str = "Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã đơn vị cấp trên,Ngày thành lập

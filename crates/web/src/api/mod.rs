@@ -2,19 +2,33 @@
 //! answer JSON. Errors are `{"error": {"code", "field", "message", "message_en", "details"}}`.
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use lamtheo_app::conferences::{AttendanceInput, ConferenceInput};
-use lamtheo_app::people::NewPerson;
-use lamtheo_app::tree::{MergeTarget, NewUnit, SplitPlan};
-use lamtheo_domain::conference::{CampaignDoc, ConnectionPoint, Topic};
+use lamtheo_analytics::Figures;
+use lamtheo_app::conferences::{AttendanceInput, ConferenceInput, ConferenceView};
+use lamtheo_app::covenants::CovenantReport;
+use lamtheo_app::emulation::MovementReport;
+use lamtheo_app::imports::ImportSummary;
+use lamtheo_app::people::{NewPerson, PersonView};
+use lamtheo_app::plans::{MyPage, ReviewRow};
+use lamtheo_app::tasks::TaskReport;
+use lamtheo_app::tree::{MergeTarget, NewUnit, SplitPlan, UnitView};
+use lamtheo_domain::access::Role;
+use lamtheo_domain::conference::{CampaignDoc, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::covenant::Campaign;
+use lamtheo_domain::emulation::Movement;
+use lamtheo_domain::evaluation::RatingLevel;
+use lamtheo_domain::org::{LineageEvent, Unit};
 use lamtheo_domain::people::Person;
+use lamtheo_domain::period::YEARS;
 use lamtheo_domain::{vn, Error, ErrorCode, Id};
 use lamtheo_importer::Kind;
+use lamtheo_store::audit::AuditEntry;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::fmt;
@@ -23,56 +37,111 @@ use crate::AppState;
 
 mod openapi;
 
-type ApiResult = Result<Json<Value>, ApiError>;
+pub use openapi::Operation;
+use openapi::Xlsx;
+
+/// A handler's answer: a JSON value of a type the document describes.
+type Answer<T> = Result<Json<T>, ApiError>;
+
+/// Every operation of the API, once: the router and the OpenAPI document are both built
+/// from this list.
+pub fn operations() -> Vec<Operation> {
+    use Operation as Op;
+    vec![
+        Op::get("/me", "Who am I (user, role, scope)", me),
+        Op::get("/me/page", "The caller's own record, plans, commitments and attendance (member accounts)", my_page),
+        Op::get("/tokens", "The caller's API tokens (never their secrets)", tokens),
+        Op::post("/tokens", "Make an API token for the caller; the secret is in this answer only", create_token),
+        Op::delete("/tokens/{id}", "Revoke one of the caller's API tokens", revoke_token),
+        Op::put("/me/plans", "Write or submit the caller's own plan or commitment", save_plan),
+        Op::post("/plans/{id}/review", "Acknowledge or return a submitted plan (the cell)", review_plan),
+        Op::get("/units/{id}/plans", "A unit's members with their plans and commitments of a year", unit_plans),
+        Op::get("/units/{id}/tasks", "Breakthrough tasks: the unit's own, and by level over the subtree", unit_tasks),
+        Op::post("/units/{id}/tasks", "Add a breakthrough task to a unit", create_task),
+        Op::put("/tasks/{id}", "Change a breakthrough task (status, result…)", update_task),
+        Op::get(
+            "/rating-levels",
+            "Rating scales and their levels (data: QĐ 124, QĐ 366 with scores, older scales)",
+            rating_levels,
+        ),
+        Op::post(
+            "/evaluations",
+            "Record ratings of people or units (a score on a scored scale decides the level)",
+            evaluate,
+        ),
+        Op::get(
+            "/units/{id}/evaluations",
+            "Distribution by level and share rated good or better, by group, with the 20% rule's warning",
+            unit_evaluations,
+        ),
+        Op::get("/covenants", "Emulation covenants visible to the caller", covenants),
+        Op::post(
+            "/covenants",
+            "Organise a covenant: content groups with maximum scores, signatory units",
+            create_covenant,
+        ),
+        Op::get("/covenants/{id}", "Signed/expected, average, score bands and the ranking table", covenant),
+        Op::post("/covenants/{id}/sign", "Record a unit's signature (date, pilot)", sign_covenant),
+        Op::post("/covenants/{id}/scores", "Score signatories per content group (the organiser)", score_covenant),
+        Op::get("/movements", "Emulation movements visible to the caller", movements),
+        Op::post("/movements", "Launch an emulation movement", create_movement),
+        Op::get(
+            "/movements/{id}/report",
+            "Registered / expected over a unit's subtree, members and non-members, monthly reviews",
+            movement_report,
+        ),
+        Op::post("/movements/{id}/registrations", "Register a person (oneself, or someone in scope)", register),
+        Op::post("/registrations/{id}/reviews", "The cell's monthly review of a registration", review_registration),
+        Op::get("/units", "Find units in scope by name or code (accents ignored), or by exact code", find_units),
+        Op::post("/units", "Create a unit", create_unit),
+        Op::post("/units/merge", "Merge units into a new or existing unit on a date", merge),
+        Op::post("/units/split", "Split a unit, reassigning members and children", split),
+        Op::get("/units/{id}", "A unit as of a date, with its path and children", unit),
+        Op::get(
+            "/units/{id}/figures",
+            "Participation figures for a period as of a date, by child unit, with topic completion",
+            figures,
+        ),
+        Op::get("/units/{id}/lineage", "Lineage events of a unit", lineage),
+        Op::get("/units/{id}/members", "Roster of a unit on a date", members),
+        Op::get("/units/{id}/conferences", "Conferences held by a unit", unit_conferences),
+        Op::post("/units/{id}/rename", "Rename a unit from a date", rename),
+        Op::post("/units/{id}/move", "Move a unit under another from a date", move_unit),
+        Op::post("/units/{id}/close", "Close a unit on a date", close),
+        Op::get("/people", "Search people in scope (accents and đ/d ignored, Vietnamese order)", find_people),
+        Op::post("/people", "Add a person with a membership", create_person),
+        Op::get("/people/{id}", "A person with memberships", person),
+        Op::put("/people/{id}", "Update a person", update_person),
+        Op::post("/people/{id}/transfer", "Transfer a person to another unit", transfer),
+        Op::get("/topics", "Study topics", topics),
+        Op::post("/topics", "Create a topic", create_topic),
+        Op::get("/docs", "Campaign documents", docs),
+        Op::post("/docs", "Create a campaign document", create_doc),
+        Op::post("/conferences", "Record a study conference", create_conference),
+        Op::get("/conferences/{id}", "A conference with points and attendance", conference),
+        Op::put("/conferences/{id}", "Change a conference", update_conference),
+        Op::post("/conferences/{id}/attendance", "Record attendance (a list of people)", attendance),
+        Op::post("/conferences/{id}/points", "Add or change a connection point", point),
+        // The import bounds its body itself, by the import limits, after the role check.
+        Op::post("/imports/{kind}", "Import a .csv/.xlsx file (the raw body)", import)
+            .kinds(&Kind::ALL)
+            .map_route(|r| r.layer(DefaultBodyLimit::disable())),
+        Op::get("/exports/{kind}", "Export as .xlsx in the columns of the matching import", export)
+            .kinds(Kind::EXPORTABLE),
+        Op::get("/audit", "Audit log in scope, newest first", audit),
+        Op::get(
+            "/settings/study-share",
+            "Share (per mille) of regular meetings with study content that makes a cell count",
+            study_share,
+        ),
+        Op::put("/settings/study-share", "Change that share", set_study_share),
+    ]
+}
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/me", get(me))
-        .route("/me/page", get(my_page))
-        .route("/tokens", get(tokens).post(create_token))
-        .route("/tokens/{id}", axum::routing::delete(revoke_token))
-        .route("/me/plans", axum::routing::put(save_plan))
-        .route("/plans/{id}/review", post(review_plan))
-        .route("/units/{id}/plans", get(unit_plans))
-        .route("/units/{id}/tasks", get(unit_tasks).post(create_task))
-        .route("/rating-levels", get(rating_levels))
-        .route("/covenants", get(covenants).post(create_covenant))
-        .route("/covenants/{id}", get(covenant))
-        .route("/covenants/{id}/sign", post(sign_covenant))
-        .route("/covenants/{id}/scores", post(score_covenant))
-        .route("/movements", get(movements).post(create_movement))
-        .route("/movements/{id}/report", get(movement_report))
-        .route("/movements/{id}/registrations", post(register))
-        .route("/registrations/{id}/reviews", post(review_registration))
-        .route("/evaluations", post(evaluate))
-        .route("/units/{id}/evaluations", get(unit_evaluations))
-        .route("/tasks/{id}", axum::routing::put(update_task))
-        .route("/units", get(find_units).post(create_unit))
-        .route("/units/merge", post(merge))
-        .route("/units/split", post(split))
-        .route("/units/{id}", get(unit))
-        .route("/units/{id}/figures", get(figures))
-        .route("/units/{id}/lineage", get(lineage))
-        .route("/units/{id}/members", get(members))
-        .route("/units/{id}/conferences", get(unit_conferences))
-        .route("/units/{id}/rename", post(rename))
-        .route("/units/{id}/move", post(move_unit))
-        .route("/units/{id}/close", post(close))
-        .route("/people", get(find_people).post(create_person))
-        .route("/people/{id}", get(person).put(update_person))
-        .route("/people/{id}/transfer", post(transfer))
-        .route("/topics", get(topics).post(create_topic))
-        .route("/docs", get(docs).post(create_doc))
-        .route("/conferences", post(create_conference))
-        .route("/conferences/{id}", get(conference).put(update_conference))
-        .route("/conferences/{id}/attendance", post(attendance))
-        .route("/conferences/{id}/points", post(point))
-        // The import bounds its body itself, by the import limits, after the role check.
-        .route("/imports/{kind}", post(import).layer(DefaultBodyLimit::disable()))
-        .route("/exports/{kind}", get(export))
-        .route("/audit", get(audit))
-        .route("/settings/study-share", get(study_share).put(set_study_share))
+    operations()
+        .into_iter()
+        .fold(Router::new().route("/openapi.json", get(openapi::document)), |r, op| r.route(op.path, op.route))
         .fallback(|| async { ApiError(Error::not_found()) })
 }
 
@@ -91,8 +160,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         };
         // The content type and size are checked by axum's own extractor; the body is then
         // read here so that a value that does not fit names its field.
-        let Json(v) = Json::<Value>::from_request(req, state).await.map_err(|e| ApiError(invalid(&e.body_text())))?;
+        let Json(mut v) =
+            Json::<Value>::from_request(req, state).await.map_err(|e| ApiError(invalid(&e.body_text())))?;
+        whole_numbers_as_integers(&mut v);
         serde_path_to_error::deserialize(v).map(Body).map_err(|e| ApiError(named(e.path(), invalid(e.inner()))))
+    }
+}
+
+/// `2025.0` is the integer 2025 in JSON (and in JSON Schema), though serde reads it only as a
+/// float: a number without a fraction becomes an integer before the body is read.
+fn whole_numbers_as_integers(v: &mut Value) {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= openapi::MAX_SAFE_INTEGER as f64) {
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(o) => o.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -127,66 +213,129 @@ fn named(path: &serde_path_to_error::Path, e: Error) -> Error {
     Error { field: (path != ".").then_some(path), ..e }
 }
 
-fn ok(v: impl serde::Serialize) -> ApiResult {
-    Ok(Json(serde_json::to_value(v).map_err(Error::internal)?))
+fn ok<T>(v: T) -> Answer<T> {
+    Ok(Json(v))
 }
 
-async fn me(ApiActor(a): ApiActor) -> ApiResult {
-    ok(json!({"user_id": a.user_id, "username": a.username, "role": a.role, "scope_unit_id": a.scope}))
+/// The number of a record just made.
+#[derive(Serialize, JsonSchema)]
+struct Created {
+    id: Id,
 }
 
-async fn tokens(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+fn created(id: Id) -> Answer<Created> {
+    ok(Created { id })
+}
+
+#[derive(Serialize, JsonSchema)]
+struct CreatedMany {
+    ids: Vec<Id>,
+}
+
+/// A change made.
+#[derive(Serialize, JsonSchema)]
+struct Done {
+    ok: bool,
+}
+
+fn done() -> Answer<Done> {
+    ok(Done { ok: true })
+}
+
+/// How many rows were recorded.
+#[derive(Serialize, JsonSchema)]
+struct Recorded {
+    recorded: usize,
+}
+
+fn recorded(recorded: usize) -> Answer<Recorded> {
+    ok(Recorded { recorded })
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Me {
+    user_id: Id,
+    username: String,
+    role: Role,
+    /// The unit whose subtree the account sees; absent: the whole tree.
+    scope_unit_id: Option<Id>,
+}
+
+async fn me(ApiActor(a): ApiActor) -> Answer<Me> {
+    ok(Me { user_id: a.user_id, username: a.username, role: a.role, scope_unit_id: a.scope })
+}
+
+async fn tokens(State(st): State<AppState>, ApiActor(a): ApiActor) -> Answer<Vec<lamtheo_store::users::TokenRow>> {
     ok(st.app.list_tokens(&a).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct TokenBody {
+    #[schemars(length(min = 1, max = 100), regex(pattern = r"^[^\x00-\x1f\x7f-\x9f]+$"))]
     name: String,
 }
 
+/// A token just made: its secret is shown this once.
+#[derive(Serialize, JsonSchema)]
+struct NewToken {
+    id: Id,
+    token: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Revoked {
+    revoked: Id,
+}
+
 /// A new token for the caller; the secret is in this answer only.
-async fn create_token(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<TokenBody>) -> ApiResult {
+async fn create_token(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<TokenBody>) -> Answer<NewToken> {
     let (id, token) = st.app.create_token(&a, &b.name).await?;
-    ok(json!({"id": id, "token": token}))
+    ok(NewToken { id, token })
 }
 
-async fn revoke_token(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+async fn revoke_token(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Revoked> {
     st.app.revoke_token(&a, id).await?;
-    ok(json!({"revoked": id}))
+    ok(Revoked { revoked: id })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct FindQuery {
     #[serde(default)]
     q: String,
+    #[schemars(range(min = 1))]
     unit: Option<Id>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct UnitsQuery {
     #[serde(default)]
     q: String,
+    #[schemars(length(max = 64))]
     /// Exactly this code: the unit, or none when there is no such unit in scope.
     code: Option<String>,
 }
 
-async fn find_units(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<UnitsQuery>) -> ApiResult {
+async fn find_units(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Params(q): Params<UnitsQuery>,
+) -> Answer<Vec<Unit>> {
     match q.code {
         Some(code) => match st.app.unit_by_code(&a, code.trim()) {
-            Ok(u) => ok([u]),
+            Ok(u) => ok(vec![u]),
             // Out of scope looks the same as absent, as everywhere.
-            Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) => ok(json!([])),
+            Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) => ok(Vec::new()),
             Err(e) => Err(e.into()),
         },
         None => ok(st.app.find_units(&a, &q.q, 500)),
     }
 }
 
-async fn create_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewUnit>) -> ApiResult {
-    ok(json!({"id": st.app.create_unit(&a, n).await?}))
+async fn create_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewUnit>) -> Answer<Created> {
+    created(st.app.create_unit(&a, n).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct AsOf {
     #[serde(default, deserialize_with = "vn::de_opt_date")]
     as_of: Option<NaiveDate>,
@@ -197,15 +346,18 @@ async fn unit(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<AsOf>,
-) -> ApiResult {
+) -> Answer<UnitView> {
     ok(st.app.unit_view(&a, id, q.as_of.unwrap_or_else(|| st.app.today()))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct FiguresQuery {
+    #[schemars(regex(pattern = r"^((0?[1-9]|1[0-2])/20[0-9]{2}|20[0-9]{2}-(0[1-9]|1[0-2]))$"))]
     /// "2025-01" or "1/2025"
     from: Option<String>,
+    #[schemars(regex(pattern = r"^((0?[1-9]|1[0-2])/20[0-9]{2}|20[0-9]{2}-(0[1-9]|1[0-2]))$"))]
     to: Option<String>,
+    #[schemars(with = "Option<NaiveDate>")]
     /// "2025-12-31" or "31/12/2025"
     as_of: Option<String>,
 }
@@ -215,33 +367,167 @@ async fn figures(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<FiguresQuery>,
-) -> ApiResult {
+) -> Answer<FiguresAnswer> {
     let (period, as_of) =
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     let r = st.app.unit_report(&a, id, period, as_of)?;
     let plans = st.app.plan_figures(&a, id, period, as_of).await?;
     let movements = st.app.unit_movements(&a, id, period, as_of).await?;
     let covenants = st.app.unit_covenants(&a, id, period, as_of).await?;
-    let rate = |f: &lamtheo_analytics::Figures| json!({"permille": f.rate_permille(), "label": f.rate_label(), "cells_label": f.cells_label(), "cells_rate": f.cells_rate_label()});
-    ok(json!({
-        "unit_id": id,
-        "period": {"from": fmt::month(period.from), "to": fmt::month(period.to)},
-        "as_of": as_of,
-        "figures": r.figures,
-        "rate": rate(&r.figures),
-        "children": r.children.iter().map(|c| json!({"unit_id": c.unit_id, "historic": c.historic, "figures": c.figures, "rate": rate(&c.figures)})).collect::<Vec<_>>(),
-        "topics": r.topics.iter().map(|t| json!({"topic_id": t.topic_id, "deadline": t.deadline, "completed": t.completed, "expected": t.expected, "label": t.label()})).collect::<Vec<_>>(),
-        "plans": plans.iter().map(|p| json!({"kind": p.kind, "from_year": p.from_year, "to_year": p.to_year, "made": p.made, "expected": p.expected, "label": p.label(), "rate": p.rate()})).collect::<Vec<_>>(),
-        "movements": movements.iter().map(|m| json!({"movement_id": m.movement.id, "title": m.movement.title, "expected": m.expected, "registered": m.registered, "registered_members": m.registered_members, "registered_non_members": m.registered_non_members})).collect::<Vec<_>>(),
-        "covenants": covenants.iter().map(|(c, own)| json!({"covenant_id": c.campaign.id, "title": c.campaign.title, "year": c.campaign.year, "signed": c.signed, "expected": c.expected, "pilots": c.pilots, "average": c.average, "bands": c.bands, "rank": own.as_ref().map(|r| r.rank), "total": own.as_ref().map(|r| r.total)})).collect::<Vec<_>>(),
-    }))
+    let rate = |f: &Figures| Rate {
+        permille: f.rate_permille(),
+        label: f.rate_label(),
+        cells_label: f.cells_label(),
+        cells_rate: f.cells_rate_label(),
+    };
+    ok(FiguresAnswer {
+        unit_id: id,
+        period: PeriodAnswer { from: fmt::month(period.from), to: fmt::month(period.to) },
+        as_of,
+        figures: r.figures,
+        rate: rate(&r.figures),
+        children: r
+            .children
+            .iter()
+            .map(|c| ChildFigures {
+                unit_id: c.unit_id,
+                historic: c.historic,
+                figures: c.figures,
+                rate: rate(&c.figures),
+            })
+            .collect(),
+        topics: r
+            .topics
+            .iter()
+            .map(|t| TopicFigures {
+                label: t.label(),
+                topic_id: t.topic_id,
+                deadline: t.deadline,
+                completed: t.completed.clone(),
+                expected: t.expected.clone(),
+            })
+            .collect(),
+        plans: plans.iter().map(|p| PlanFigures { figure: *p, label: p.label(), rate: p.rate() }).collect(),
+        movements: movements
+            .iter()
+            .map(|m| MovementFigures {
+                movement_id: m.movement.id,
+                title: m.movement.title.clone(),
+                expected: m.expected,
+                registered: m.registered,
+                registered_members: m.registered_members,
+                registered_non_members: m.registered_non_members,
+            })
+            .collect(),
+        covenants: covenants
+            .iter()
+            .map(|(c, own)| CovenantFigures {
+                covenant_id: c.campaign.id,
+                title: c.campaign.title.clone(),
+                year: c.campaign.year,
+                signed: c.signed,
+                expected: c.expected,
+                pilots: c.pilots,
+                average: c.average.clone(),
+                bands: c.bands,
+                rank: own.as_ref().map(|r| r.rank),
+                total: own.as_ref().map(|r| r.total),
+            })
+            .collect(),
+    })
 }
 
-async fn lineage(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+/// A unit's figures for a period: what its page shows, as numbers and as labels.
+#[derive(Serialize, JsonSchema)]
+struct FiguresAnswer {
+    unit_id: Id,
+    period: PeriodAnswer,
+    as_of: NaiveDate,
+    figures: Figures,
+    rate: Rate,
+    children: Vec<ChildFigures>,
+    topics: Vec<TopicFigures>,
+    plans: Vec<PlanFigures>,
+    movements: Vec<MovementFigures>,
+    covenants: Vec<CovenantFigures>,
+}
+
+/// Months as "1/2025".
+#[derive(Serialize, JsonSchema)]
+struct PeriodAnswer {
+    from: String,
+    to: String,
+}
+
+/// The participation rate: per mille (absent when nobody is eligible) and as printed.
+#[derive(Serialize, JsonSchema)]
+struct Rate {
+    permille: Option<u64>,
+    /// "70,1%"
+    label: String,
+    /// Cells bringing study into their regular meetings: "176/251".
+    cells_label: String,
+    cells_rate: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct ChildFigures {
+    unit_id: Id,
+    historic: bool,
+    figures: Figures,
+    rate: Rate,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct TopicFigures {
+    topic_id: Id,
+    deadline: Option<NaiveDate>,
+    completed: Vec<Id>,
+    expected: Vec<Id>,
+    /// "10/12"
+    label: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct PlanFigures {
+    #[serde(flatten)]
+    figure: lamtheo_app::plans::PlanFigure,
+    /// "1.234/1.300"
+    label: String,
+    /// "94,9%"
+    rate: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct MovementFigures {
+    movement_id: Id,
+    title: String,
+    expected: usize,
+    registered: usize,
+    registered_members: usize,
+    registered_non_members: usize,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct CovenantFigures {
+    covenant_id: Id,
+    title: String,
+    year: i32,
+    signed: usize,
+    expected: usize,
+    pilots: usize,
+    average: String,
+    bands: [usize; 3],
+    /// The unit's own place, when it is a signatory.
+    rank: Option<usize>,
+    total: Option<i32>,
+}
+
+async fn lineage(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Vec<LineageEvent>> {
     ok(st.app.lineage(&a, id).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct OnQuery {
     #[serde(default, deserialize_with = "vn::de_opt_date")]
     on: Option<NaiveDate>,
@@ -252,11 +538,11 @@ async fn members(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<OnQuery>,
-) -> ApiResult {
+) -> Answer<Vec<Person>> {
     ok(st.app.members_on(&a, id, q.on.unwrap_or_else(|| st.app.today())).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct RangeQuery {
     #[serde(default, deserialize_with = "vn::de_opt_date")]
     from: Option<NaiveDate>,
@@ -269,7 +555,7 @@ async fn unit_conferences(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<RangeQuery>,
-) -> ApiResult {
+) -> Answer<Vec<Conference>> {
     // Open ends, within the dates every engine stores (PostgreSQL's start in 4713 BC).
     let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
     let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
@@ -278,8 +564,9 @@ async fn unit_conferences(
     ok(st.app.conferences_of(&a, id, from, to).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct RenameBody {
+    #[schemars(schema_with = "lamtheo_domain::text::schema::name")]
     name: String,
     #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
@@ -290,12 +577,12 @@ async fn rename(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<RenameBody>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.rename_unit(&a, id, &b.name, b.on).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct MoveBody {
     parent_id: Id,
     #[serde(deserialize_with = "vn::de_date")]
@@ -307,12 +594,12 @@ async fn move_unit(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<MoveBody>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.move_unit(&a, id, b.parent_id, b.on).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct CloseBody {
     #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
@@ -323,38 +610,44 @@ async fn close(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<CloseBody>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.close_unit(&a, id, b.on).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct MergeBody {
+    #[schemars(length(min = 1))]
     sources: Vec<Id>,
     target: MergeTarget,
     #[serde(deserialize_with = "vn::de_date")]
     on: NaiveDate,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::free_or_empty")]
     #[serde(default)]
     note: String,
 }
 
-async fn merge(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<MergeBody>) -> ApiResult {
-    ok(json!({"id": st.app.merge_units(&a, &b.sources, b.target, b.on, &b.note).await?}))
+async fn merge(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<MergeBody>) -> Answer<Created> {
+    created(st.app.merge_units(&a, &b.sources, b.target, b.on, &b.note).await?)
 }
 
-async fn split(State(st): State<AppState>, ApiActor(a): ApiActor, Body(plan): Body<SplitPlan>) -> ApiResult {
-    ok(json!({"ids": st.app.split_unit(&a, plan).await?}))
+async fn split(State(st): State<AppState>, ApiActor(a): ApiActor, Body(plan): Body<SplitPlan>) -> Answer<CreatedMany> {
+    ok(CreatedMany { ids: st.app.split_unit(&a, plan).await? })
 }
 
-async fn find_people(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<FindQuery>) -> ApiResult {
+async fn find_people(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Params(q): Params<FindQuery>,
+) -> Answer<Vec<Person>> {
     ok(st.app.search_people(&a, &q.q, q.unit, 500).await?)
 }
 
-async fn create_person(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewPerson>) -> ApiResult {
-    ok(json!({"id": st.app.add_person(&a, n).await?}))
+async fn create_person(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewPerson>) -> Answer<Created> {
+    created(st.app.add_person(&a, n).await?)
 }
 
-async fn person(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+async fn person(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<PersonView> {
     ok(st.app.person(&a, id).await?)
 }
 
@@ -363,12 +656,12 @@ async fn update_person(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(p): Body<Person>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.update_person(&a, Person { id, ..p }).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct TransferBody {
     unit_id: Id,
     #[serde(deserialize_with = "vn::de_date")]
@@ -380,36 +673,36 @@ async fn transfer(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<TransferBody>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.transfer_person(&a, id, b.unit_id, b.on).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-async fn topics(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
+async fn topics(State(st): State<AppState>, ApiActor(_): ApiActor) -> Answer<Vec<Topic>> {
     ok(st.app.topics().await?)
 }
 
-async fn create_topic(State(st): State<AppState>, ApiActor(a): ApiActor, Body(t): Body<Topic>) -> ApiResult {
-    ok(json!({"id": st.app.add_topic(&a, t).await?}))
+async fn create_topic(State(st): State<AppState>, ApiActor(a): ApiActor, Body(t): Body<Topic>) -> Answer<Created> {
+    created(st.app.add_topic(&a, t).await?)
 }
 
-async fn docs(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
+async fn docs(State(st): State<AppState>, ApiActor(_): ApiActor) -> Answer<Vec<CampaignDoc>> {
     ok(st.app.docs().await?)
 }
 
-async fn create_doc(State(st): State<AppState>, ApiActor(a): ApiActor, Body(d): Body<CampaignDoc>) -> ApiResult {
-    ok(json!({"id": st.app.add_doc(&a, &d.code, &d.title, d.issued_on).await?}))
+async fn create_doc(State(st): State<AppState>, ApiActor(a): ApiActor, Body(d): Body<CampaignDoc>) -> Answer<Created> {
+    created(st.app.add_doc(&a, &d.code, &d.title, d.issued_on).await?)
 }
 
 async fn create_conference(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     Body(c): Body<ConferenceInput>,
-) -> ApiResult {
-    ok(json!({"id": st.app.create_conference(&a, c).await?}))
+) -> Answer<Created> {
+    created(st.app.create_conference(&a, c).await?)
 }
 
-async fn conference(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+async fn conference(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<ConferenceView> {
     ok(st.app.conference(&a, id).await?)
 }
 
@@ -418,9 +711,9 @@ async fn update_conference(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(c): Body<ConferenceInput>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.update_conference(&a, id, c).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
 async fn attendance(
@@ -428,15 +721,17 @@ async fn attendance(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(rows): Body<Vec<AttendanceInput>>,
-) -> ApiResult {
-    ok(json!({"recorded": st.app.record_attendance(&a, id, &rows).await?}))
+) -> Answer<Recorded> {
+    recorded(st.app.record_attendance(&a, id, &rows).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct PointBody {
     unit_id: Id,
+    #[schemars(range(min = 0))]
     #[serde(default)]
     others_count: i64,
+    #[schemars(range(min = 0))]
     #[serde(default)]
     unlisted_members: i64,
 }
@@ -446,7 +741,7 @@ async fn point(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<PointBody>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app
         .set_point(
             &a,
@@ -458,11 +753,12 @@ async fn point(
             },
         )
         .await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct ImportQuery {
+    #[schemars(length(max = 255), regex(pattern = r"^[^\x00-\x1f/\\]*\.([cC][sS][vV]|[xX][lL][sS][xX])$"))]
     /// The file name; its extension (.csv or .xlsx) picks the format.
     file: String,
 }
@@ -475,7 +771,7 @@ async fn import(
     Path(kind): Path<String>,
     Params(q): Params<ImportQuery>,
     body: axum::body::Body,
-) -> ApiResult {
+) -> Answer<ImportSummary> {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
     st.app.check_import(&a, kind)?;
     let _turn = st.app.import_turn()?;
@@ -492,24 +788,33 @@ async fn export(
     ApiActor(a): ApiActor,
     Path(kind): Path<String>,
     Params(q): Params<crate::ExportParams>,
-) -> Result<axum::response::Response, ApiError> {
+) -> Result<Xlsx, ApiError> {
     let kind = Kind::from_slug(&kind).ok_or_else(Error::not_found)?;
-    Ok(crate::export_xlsx(&st.app, &a, kind, q).await?)
+    Ok(Xlsx(crate::export_xlsx(&st.app, &a, kind, q).await?))
 }
 
 /// The audit page's filters: account, unit (with its subtree), kind and id of record, days.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct AuditQuery {
+    #[schemars(range(min = 1))]
     before: Option<Id>,
     who: Option<String>,
+    #[schemars(range(min = 1))]
     unit: Option<Id>,
     entity: Option<String>,
+    #[schemars(range(min = 1))]
     id: Option<Id>,
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "vn::de_opt_date")]
     to: Option<NaiveDate>,
 }
 
-async fn audit(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Params<AuditQuery>) -> ApiResult {
+async fn audit(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Params(q): Params<AuditQuery>,
+) -> Answer<Vec<AuditEntry>> {
     let q = lamtheo_app::audit::AuditQuery {
         who: q.who,
         unit: q.unit,
@@ -523,35 +828,44 @@ async fn audit(State(st): State<AppState>, ApiActor(a): ApiActor, Params(q): Par
     ok(st.app.audit_search(&a, &q).await?)
 }
 
-async fn study_share(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
-    ok(json!({"permille": st.app.study_share().await?}))
-}
-
-#[derive(Deserialize)]
-struct ShareBody {
+/// The share of regular meetings with study content that makes a cell count, per mille.
+#[derive(Serialize, JsonSchema)]
+struct Share {
     permille: u32,
 }
 
-async fn set_study_share(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<ShareBody>) -> ApiResult {
-    st.app.set_study_share(&a, b.permille).await?;
-    ok(json!({"permille": b.permille}))
+async fn study_share(State(st): State<AppState>, ApiActor(_): ApiActor) -> Answer<Share> {
+    ok(Share { permille: st.app.study_share().await? })
 }
 
-async fn my_page(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+#[derive(Deserialize, JsonSchema)]
+struct ShareBody {
+    #[schemars(range(min = 1, max = 1000))]
+    permille: u32,
+}
+
+async fn set_study_share(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<ShareBody>) -> Answer<Share> {
+    st.app.set_study_share(&a, b.permille).await?;
+    ok(Share { permille: b.permille })
+}
+
+async fn my_page(State(st): State<AppState>, ApiActor(a): ApiActor) -> Answer<MyPage> {
     ok(st.app.my_page(&a).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct PlanBody {
     kind: lamtheo_domain::plans::PlanKind,
+    #[schemars(range(min = *YEARS.start(), max = *YEARS.end()))]
     year: i32,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::free")]
     content: String,
     #[serde(default)]
     submit: bool,
 }
 
-async fn save_plan(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<PlanBody>) -> ApiResult {
-    ok(json!({"id": st.app.save_own_plan(&a, b.kind, b.year, &b.content, b.submit).await?}))
+async fn save_plan(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<PlanBody>) -> Answer<Created> {
+    created(st.app.save_own_plan(&a, b.kind, b.year, &b.content, b.submit).await?)
 }
 
 #[derive(Deserialize)]
@@ -561,18 +875,35 @@ struct ReviewBody {
     comment: String,
 }
 
+/// Returning a plan needs a comment saying why; acknowledging one does not.
+impl JsonSchema for ReviewBody {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ReviewBody".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        use lamtheo_domain::text::schema::{free, free_or_empty};
+        schemars::json_schema!({"oneOf": [
+            {"type": "object", "required": ["acknowledge"],
+             "properties": {"acknowledge": {"const": true}, "comment": free_or_empty(g)}},
+            {"type": "object", "required": ["acknowledge", "comment"],
+             "properties": {"acknowledge": {"const": false}, "comment": free(g)}}
+        ]})
+    }
+}
+
 async fn review_plan(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<ReviewBody>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.review_plan(&a, id, b.acknowledge, &b.comment).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct YearQuery {
+    #[schemars(range(min = *YEARS.start(), max = *YEARS.end()))]
     year: Option<i32>,
 }
 
@@ -581,7 +912,7 @@ async fn unit_plans(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<YearQuery>,
-) -> ApiResult {
+) -> Answer<Vec<ReviewRow>> {
     let today = st.app.today();
     ok(st.app.plans_of_unit(&a, id, q.year.unwrap_or_else(|| chrono::Datelike::year(&today)), today).await?)
 }
@@ -591,7 +922,7 @@ async fn unit_tasks(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<FiguresQuery>,
-) -> ApiResult {
+) -> Answer<TaskReport> {
     let (period, as_of) =
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     ok(st.app.task_report(&a, id, period, as_of).await?)
@@ -602,8 +933,8 @@ async fn create_task(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(t): Body<lamtheo_domain::tasks::BreakthroughTask>,
-) -> ApiResult {
-    ok(json!({"id": st.app.add_task(&a, lamtheo_domain::tasks::BreakthroughTask { unit_id: id, ..t }).await?}))
+) -> Answer<Created> {
+    created(st.app.add_task(&a, lamtheo_domain::tasks::BreakthroughTask { unit_id: id, ..t }).await?)
 }
 
 async fn update_task(
@@ -611,12 +942,12 @@ async fn update_task(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(t): Body<lamtheo_domain::tasks::BreakthroughTask>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.update_task(&a, lamtheo_domain::tasks::BreakthroughTask { id, ..t }).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-async fn rating_levels(State(st): State<AppState>, ApiActor(_): ApiActor) -> ApiResult {
+async fn rating_levels(State(st): State<AppState>, ApiActor(_): ApiActor) -> Answer<Vec<RatingLevel>> {
     ok(st.app.rating_levels().await?)
 }
 
@@ -624,13 +955,15 @@ async fn evaluate(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     Body(rows): Body<Vec<lamtheo_domain::evaluation::Evaluation>>,
-) -> ApiResult {
-    ok(json!({"recorded": st.app.record_evaluations(&a, rows).await?}))
+) -> Answer<Recorded> {
+    recorded(st.app.record_evaluations(&a, rows).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct EvalQuery {
+    #[schemars(range(min = *YEARS.start(), max = *YEARS.end()))]
     year: i32,
+    #[schemars(range(min = 0, max = 4))]
     #[serde(default)]
     quarter: i32,
     #[serde(default, deserialize_with = "vn::de_opt_date")]
@@ -642,13 +975,40 @@ async fn unit_evaluations(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<EvalQuery>,
-) -> ApiResult {
+) -> Answer<Vec<EvaluationGroup>> {
     let as_of = q.as_of.unwrap_or_else(|| st.app.today());
     let report = st.app.evaluation_report(&a, id, q.year, q.quarter, as_of, false).await?;
-    ok(report.iter().map(|d| json!({"group": d.group, "levels": d.levels, "evaluated": d.evaluated, "good_or_better": d.good_or_better, "excellent": d.excellent, "rate": d.rate(), "warning": d.warning})).collect::<Vec<_>>())
+    ok(report
+        .into_iter()
+        .map(|d| EvaluationGroup {
+            rate: d.rate(),
+            group: d.group.to_string(),
+            levels: d.levels,
+            evaluated: d.evaluated,
+            good_or_better: d.good_or_better,
+            excellent: d.excellent,
+            warning: d.warning,
+        })
+        .collect())
 }
 
-async fn movements(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+/// One group's ratings: counts by level, and the share rated good or better.
+#[derive(Serialize, JsonSchema)]
+struct EvaluationGroup {
+    /// "all members", "key cadres", "non-member key cadres", "organisations".
+    group: String,
+    /// (scale, level code, level name, count), best levels first.
+    levels: Vec<(String, String, String, i64)>,
+    evaluated: i64,
+    good_or_better: i64,
+    excellent: i64,
+    /// "93,9%"
+    rate: String,
+    /// Set when more are rated excellent than the rule allows.
+    warning: Option<String>,
+}
+
+async fn movements(State(st): State<AppState>, ApiActor(a): ApiActor) -> Answer<Vec<Movement>> {
     ok(st.app.movements(&a).await?)
 }
 
@@ -656,12 +1016,13 @@ async fn create_movement(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     Body(m): Body<lamtheo_domain::emulation::Movement>,
-) -> ApiResult {
-    ok(json!({"id": st.app.create_movement(&a, m).await?}))
+) -> Answer<Created> {
+    created(st.app.create_movement(&a, m).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct MovementQuery {
+    #[schemars(range(min = 1))]
     unit: Id,
     #[serde(default, deserialize_with = "vn::de_opt_date")]
     as_of: Option<NaiveDate>,
@@ -672,13 +1033,14 @@ async fn movement_report(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Params(q): Params<MovementQuery>,
-) -> ApiResult {
+) -> Answer<MovementReport> {
     ok(st.app.movement_report(&a, id, q.unit, q.as_of.unwrap_or_else(|| st.app.today())).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct RegisterBody {
     person_id: Id,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::free")]
     content: String,
 }
 
@@ -687,15 +1049,17 @@ async fn register(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<RegisterBody>,
-) -> ApiResult {
-    ok(json!({"id": st.app.register(&a, id, b.person_id, &b.content, st.app.today()).await?}))
+) -> Answer<Created> {
+    created(st.app.register(&a, id, b.person_id, &b.content, st.app.today()).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct ReviewRegistrationBody {
+    #[schemars(regex(pattern = r"^((0?[1-9]|1[0-2])/20[0-9]{2}|20[0-9]{2}-(0[1-9]|1[0-2]))$"))]
     /// "3/2025" or "2025-03"
     month: String,
     met: bool,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::free_or_empty")]
     #[serde(default)]
     comment: String,
 }
@@ -705,7 +1069,7 @@ async fn review_registration(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<ReviewRegistrationBody>,
-) -> ApiResult {
+) -> Answer<Done> {
     let month = fmt::parse_month("month", &b.month)?;
     st.app
         .review_registration(
@@ -713,26 +1077,31 @@ async fn review_registration(
             lamtheo_domain::emulation::Review { registration_id: id, month: month.0, met: b.met, comment: b.comment },
         )
         .await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
-async fn covenants(State(st): State<AppState>, ApiActor(a): ApiActor) -> ApiResult {
+async fn covenants(State(st): State<AppState>, ApiActor(a): ApiActor) -> Answer<Vec<Campaign>> {
     ok(st.app.covenants(&a).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct CovenantBody {
     #[serde(flatten)]
     campaign: lamtheo_domain::covenant::Campaign,
     /// The signatory units.
+    #[schemars(length(min = 1))]
     units: Vec<Id>,
 }
 
-async fn create_covenant(State(st): State<AppState>, ApiActor(a): ApiActor, Body(b): Body<CovenantBody>) -> ApiResult {
-    ok(json!({"id": st.app.create_covenant(&a, b.campaign, &b.units).await?}))
+async fn create_covenant(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Body(b): Body<CovenantBody>,
+) -> Answer<Created> {
+    created(st.app.create_covenant(&a, b.campaign, &b.units).await?)
 }
 
-async fn covenant(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> ApiResult {
+async fn covenant(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<CovenantReport> {
     ok(st.app.covenant_report(&a, id).await?)
 }
 
@@ -741,9 +1110,9 @@ async fn sign_covenant(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<lamtheo_domain::covenant::Signatory>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.sign_covenant(&a, id, b).await?;
-    ok(json!({"ok": true}))
+    done()
 }
 
 async fn score_covenant(
@@ -751,7 +1120,7 @@ async fn score_covenant(
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
     Body(b): Body<Vec<lamtheo_domain::covenant::Score>>,
-) -> ApiResult {
+) -> Answer<Done> {
     st.app.score_covenant(&a, id, &b).await?;
-    ok(json!({"ok": true}))
+    done()
 }

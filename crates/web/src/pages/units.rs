@@ -104,7 +104,7 @@ struct UnitPage {
     kind: String,
     historic: bool,
     closed: Option<String>,
-    crumbs: Vec<(Id, String)>,
+    crumbs: Vec<lamtheo_app::tree::PathStep>,
     from: String,
     to: String,
     as_of: String,
