@@ -138,6 +138,12 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Write a consistent copy of the database to FILE (a new SQLite file) while the server
+    /// keeps serving and writing
+    Backup { file: std::path::PathBuf },
+    /// Load a backup FILE into the database of --database-url (SQLite or PostgreSQL), which
+    /// must be empty: a deployment moves from SQLite to PostgreSQL with `backup` then `restore`
+    Restore { file: std::path::PathBuf },
     /// Generate deterministic synthetic data (one large province) into an empty database
     Gen {
         #[arg(long, default_value_t = 150_000)]
@@ -192,23 +198,22 @@ async fn token(url: &str, command: TokenCommand) -> Result<()> {
         | TokenCommand::List { username }
         | TokenCommand::Revoke { username, .. } => username,
     };
-    let mut actor = app.account_actor(username).await.map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+    let mut actor = app.account_actor(username).await.map_err(failure)?;
     actor.request_id = "cli".into();
-    let fail = |e: lamtheo_domain::Error| anyhow::anyhow!("{}", e.message_en);
     match command {
         TokenCommand::Add { name, .. } => {
-            let (id, secret) = app.create_token(&actor, &name).await.map_err(fail)?;
+            let (id, secret) = app.create_token(&actor, &name).await.map_err(failure)?;
             println!("#{id} {secret}");
         }
         TokenCommand::List { .. } => {
-            for k in app.list_tokens(&actor).await.map_err(fail)? {
+            for k in app.list_tokens(&actor).await.map_err(failure)? {
                 let state =
                     k.revoked_at.map_or("active".to_string(), |r| format!("revoked {}", r.format("%Y-%m-%d %H:%M")));
                 println!("#{}\t{}\t{}\t{state}", k.id, k.name, k.created_at.format("%Y-%m-%d %H:%M"));
             }
         }
         TokenCommand::Revoke { id, .. } => {
-            app.revoke_token(&actor, id).await.map_err(fail)?;
+            app.revoke_token(&actor, id).await.map_err(failure)?;
             println!("Đã thu hồi khóa #{id} / token revoked");
         }
     }
@@ -223,6 +228,17 @@ fn bar(len: u64) -> ProgressBar {
             .progress_chars("=> "),
     );
     pb
+}
+
+/// An application error as the command line shows it: the message, and the details (every
+/// bad row of an import; an internal failure's cause, which a server only logs).
+fn failure(e: lamtheo_domain::Error) -> anyhow::Error {
+    let mut text = e.message_en;
+    for d in &e.details {
+        text.push_str("\n  ");
+        text.push_str(d);
+    }
+    anyhow::anyhow!(text)
 }
 
 #[tokio::main]
@@ -253,17 +269,14 @@ async fn main() -> Result<()> {
             let app = App::open(&cli.database_url).await?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
             let system = Actor::system();
-            let scope = scope
-                .map(|c| app.unit_by_code(&system, &c).map(|u| u.id))
-                .transpose()
-                .map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let scope = scope.map(|c| app.unit_by_code(&system, &c).map(|u| u.id)).transpose().map_err(failure)?;
             let id = app
                 .add_user(
                     &system,
                     NewUser { username: username.clone(), password, role, scope_unit_id: scope, person_id: None },
                 )
                 .await
-                .map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+                .map_err(failure)?;
             println!("Đã tạo tài khoản {username} (#{id}) / account created");
         }
         Command::Import { kind, file } => {
@@ -310,14 +323,12 @@ async fn main() -> Result<()> {
             let app = App::open(&cli.database_url).await?;
             let system = Actor::system();
             let unit = match unit {
-                Some(code) => {
-                    Some(app.unit_by_code(&system, &code).map_err(|e| anyhow::anyhow!("{}", e.message_en))?.id)
-                }
+                Some(code) => Some(app.unit_by_code(&system, &code).map_err(failure)?.id),
                 None => None,
             };
             let year = year.unwrap_or_else(|| chrono::Datelike::year(&app.today()));
             let query = lamtheo_app::exports::ExportQuery { unit, year, of };
-            let rows = app.export(&system, kind, query).await.map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let rows = app.export(&system, kind, query).await.map_err(failure)?;
             std::fs::write(&out, lamtheo_importer::write_xlsx(kind, &rows)?)?;
             println!("Đã xuất {} dòng vào {} / rows exported", rows.len(), out.display());
         }
@@ -334,13 +345,32 @@ async fn main() -> Result<()> {
         Command::Figures { unit_code, from, to, as_of } => {
             let app = App::open(&cli.database_url).await?;
             let system = Actor::system();
-            let unit = app.unit_by_code(&system, &unit_code).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+            let unit = app.unit_by_code(&system, &unit_code).map_err(failure)?;
             let (period, as_of) =
                 lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today())
-                    .map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
-            let r =
-                app.unit_report(&system, unit.id, period, as_of).map_err(|e| anyhow::anyhow!("{}", e.message_en))?;
+                    .map_err(failure)?;
+            let r = app.unit_report(&system, unit.id, period, as_of).map_err(failure)?;
             println!("{}", serde_json::to_string_pretty(&r)?);
+        }
+        Command::Backup { file } => {
+            let store = lamtheo_store::Store::open(&cli.database_url).await?;
+            let copied = lamtheo_store::backup::backup(&store, &file).await.map_err(failure)?;
+            store.close().await;
+            println!(
+                "Đã sao lưu / backed up: {} rows in {} tables to {}",
+                copied.rows(),
+                copied.tables.len(),
+                file.display()
+            );
+        }
+        Command::Restore { file } => {
+            let copied = lamtheo_store::backup::restore(&cli.database_url, &file).await.map_err(failure)?;
+            println!(
+                "Đã khôi phục / restored: {} rows in {} tables from {}",
+                copied.rows(),
+                copied.tables.len(),
+                file.display()
+            );
         }
         Command::Gen { members, year, seed } => {
             let store = lamtheo_store::Store::open(&cli.database_url).await?;

@@ -1,4 +1,5 @@
-//! Fast multi-row inserts with explicit ids, for the synthetic-data generator and the demo.
+//! Fast multi-row inserts with explicit ids, for the synthetic-data generator, the demo and
+//! restoring a backup.
 //! Rows go in chunks of many rows per statement; that is what makes millions of attendances
 //! load in seconds on SQLite.
 use chrono::NaiveDate;
@@ -16,6 +17,8 @@ pub enum Value {
     OptText(Option<String>),
     Bool(bool),
     Time(chrono::DateTime<chrono::Utc>),
+    OptBool(Option<bool>),
+    OptTime(Option<chrono::DateTime<chrono::Utc>>),
 }
 
 /// The tables the generator fills, with their columns in insertion order.
@@ -108,6 +111,8 @@ pub async fn insert(tx: &mut Tx, table: &str, cols: &[&str], rows: &[Vec<Value>]
                         Value::OptText(x) => q.bind(x.as_deref()),
                         Value::Bool(x) => q.bind(*x),
                         Value::Time(x) => q.bind(*x),
+                        Value::OptBool(x) => q.bind(*x),
+                        Value::OptTime(x) => q.bind(*x),
                     };
                 }
             }

@@ -15,6 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Postgres, Sqlite, Transaction};
 
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod conferences;
 pub mod covenants;
@@ -83,6 +84,15 @@ pub enum Engine {
     Postgres,
 }
 
+/// The file of a SQLite database URL (`sqlite://path.db`, `sqlite:path.db` or a bare path);
+/// `None` for PostgreSQL.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    Some(url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url))
+}
+
 #[derive(Clone)]
 pub struct Store {
     pub engine: Engine,
@@ -110,7 +120,7 @@ impl Store {
             sqlx::migrate!("./migrations/postgres").run(&pool).await.map_err(Error::internal)?;
             Store { engine: Engine::Postgres, read: Pool::Postgres(pool.clone()), write: Pool::Postgres(pool) }
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = sqlite_path(url).unwrap_or(url);
             let opts = SqliteConnectOptions::from_str(&format!("sqlite:{path}"))
                 .map_err(Error::internal)?
                 .create_if_missing(true)
