@@ -366,21 +366,8 @@ impl App {
             let Some((m, (person, unit))) = both(movement, person, &mut errors) else {
                 continue;
             };
-            let month = lamtheo_domain::period::Month(r.month);
-            if month.last_day() < m.from_date || month.first_day() > m.to_date {
-                errors.push(row_err(
-                    file,
-                    r.row,
-                    "Tháng",
-                    format!(
-                        "Tháng {}/{} nằm ngoài thời gian của phong trào ({} – {})",
-                        month.month(),
-                        month.year(),
-                        vn::fmt_date(m.from_date),
-                        vn::fmt_date(m.to_date)
-                    ),
-                    format!("Month {}/{} is outside the movement's dates", month.month(), month.year()),
-                ));
+            if let Err(e) = crate::emulation::check_review_month(&m, lamtheo_domain::period::Month(r.month)) {
+                errors.push(row_err(file, r.row, "Tháng", e.message_vi, e.message_en));
                 continue;
             }
             checked.push((r, m.id, person, unit));

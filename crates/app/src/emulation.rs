@@ -9,7 +9,7 @@ use lamtheo_domain::emulation::{Movement, Registration, Review};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::period::Month;
 use lamtheo_domain::text::Text;
-use lamtheo_domain::{Error, Id, Result};
+use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::{emulation as store, people as people_store};
 use serde::Serialize;
 
@@ -34,6 +34,24 @@ pub struct MovementReport {
     /// (month, met, not met) over the registrations of the subtree.
     pub months: Vec<(Month, usize, usize)>,
     pub rows: Vec<MovementRow>,
+}
+
+/// A monthly review is for a month of its movement's period (the form, the API and the import).
+pub(crate) fn check_review_month(m: &Movement, month: Month) -> Result<()> {
+    if month.last_day() < m.from_date || month.first_day() > m.to_date {
+        return Err(Error::conflict(
+            "month",
+            format!(
+                "Tháng {}/{} nằm ngoài thời gian của phong trào ({} – {})",
+                month.month(),
+                month.year(),
+                vn::fmt_date(m.from_date),
+                vn::fmt_date(m.to_date)
+            ),
+            format!("Month {}/{} is outside the movement's dates", month.month(), month.year()),
+        ));
+    }
+    Ok(())
 }
 
 impl App {
@@ -149,6 +167,8 @@ impl App {
         let r = store::registration(&self.store, review.registration_id).await?.ok_or_else(Error::not_found)?;
         let unit = self.current_unit(r.person_id).await?;
         self.check(actor, unit, Resource::Person, true)?;
+        let movement = store::movements(&self.store).await?.into_iter().find(|m| m.id == r.movement_id);
+        check_review_month(&movement.ok_or_else(Error::not_found)?, Month(review.month))?;
         let old = store::reviews(&self.store, &[r.id]).await?.into_iter().find(|o| o.month == review.month);
         let mut tx = self.store.begin().await?;
         store::upsert_review(&mut tx, &review).await?;

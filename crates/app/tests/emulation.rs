@@ -93,6 +93,11 @@ async fn registrations_and_monthly_reviews_roll_up() {
             "{engine}"
         );
 
+        // A month outside the movement's period (2025) is refused, as the import refuses it.
+        let late = Review { registration_id: r1, month: Month::new(2026, 11).0, met: true, comment: String::new() };
+        let e = app.review_registration(&sys, late).await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (lamtheo_domain::ErrorCode::Conflict, Some("month")), "{engine}");
+
         let r = app.movement_report(&sys, id, pv.districts[0], d(2025, 6, 1)).await.unwrap();
         assert_eq!(
             (r.registered, r.expected, r.registered_members, r.registered_non_members),
