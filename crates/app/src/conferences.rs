@@ -315,6 +315,41 @@ impl App {
         self.reload_index().await
     }
 
+    /// Conferences of the same unit, day and kind (a regular meeting or not) already recorded:
+    /// a form asks before saving another, a likely double entry.
+    pub async fn likely_duplicates(&self, actor: &Actor, c: &ConferenceInput) -> Result<Vec<Conference>> {
+        let same_day = self.conferences_of(actor, c.unit_id, c.held_on, c.held_on).await?;
+        Ok(same_day.into_iter().filter(|x| x.regular_meeting == c.regular_meeting).collect())
+    }
+
+    /// Deletes a conference recorded by mistake, with its attendance and connection points;
+    /// the audit keeps all of it as it was.
+    pub async fn delete_conference(&self, actor: &Actor, id: Id) -> Result<()> {
+        let before = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        self.check(actor, before.unit_id, Resource::Conference, true)?;
+        let attendance = store::attendance(&self.store, id).await?;
+        let points = store::points(&self.store, id).await?;
+        let mut tx = self.store.begin().await?;
+        store::delete(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "delete",
+                entity: "conference",
+                entity_id: Some(id),
+                unit: Some(before.unit_id),
+                before: snapshot(
+                    &serde_json::json!({"conference": before, "attendance": attendance, "points": points}),
+                ),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.reload_index().await
+    }
+
     /// Adds or changes a connection point of an online conference.
     pub async fn set_point(&self, actor: &Actor, point: ConnectionPoint) -> Result<()> {
         let conf = store::get(&self.store, point.conference_id).await?.ok_or_else(Error::not_found)?;

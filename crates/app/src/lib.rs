@@ -26,6 +26,7 @@ mod loader;
 pub mod people;
 pub mod plans;
 mod scope;
+pub mod submissions;
 pub mod tasks;
 pub mod tree;
 

@@ -27,8 +27,9 @@ use crate::{db_err, on_tx, Engine, Pool, Store, Tx};
 
 /// Tables the migrations fill at start: emptied before a restore loads the backup's.
 const SEEDED: [&str; 2] = ["unit_kinds", "rating_levels"];
-/// Not restored: the schema's own bookkeeping, and logins (a restore signs everyone out).
-const NOT_RESTORED: [&str; 2] = ["_sqlx_migrations", "sessions"];
+/// Not restored: the schema's own bookkeeping, logins (a restore signs everyone out) and the
+/// one-time keys of forms in flight.
+const NOT_RESTORED: [&str; 3] = ["_sqlx_migrations", "sessions", "submissions"];
 /// Rows copied per statement batch.
 const CHUNK: usize = 5_000;
 

@@ -47,6 +47,16 @@ pub async fn update(tx: &mut Tx, k: &Conference) -> Result<()> {
     set_topics(tx, k.id, &k.topic_ids).await
 }
 
+/// Deletes a conference with its attendance, connection points and topics.
+pub async fn delete(tx: &mut Tx, id: Id) -> Result<()> {
+    for table in ["attendances", "conference_points", "conference_topics"] {
+        let sql = format!("DELETE FROM {table} WHERE conference_id = $1");
+        on_tx!(tx, c => sqlx::query(&sql).bind(id).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    }
+    on_tx!(tx, c => sqlx::query("DELETE FROM conferences WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(())
+}
+
 async fn set_topics(tx: &mut Tx, id: Id, topic_ids: &[Id]) -> Result<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM conference_topics WHERE conference_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     for t in topic_ids {

@@ -25,6 +25,7 @@ pub mod facts;
 pub mod people;
 pub mod plans;
 pub mod settings;
+pub mod submissions;
 pub mod tasks;
 pub mod testing;
 pub mod units;

@@ -15,6 +15,7 @@ mod faults;
 mod fmt;
 mod i18n;
 mod jobs;
+mod once;
 mod pages;
 mod session;
 
@@ -85,6 +86,7 @@ pub fn router_with(app: App, opts: Options) -> Router {
         .merge(pages::router())
         .nest("/api/v1", api::router())
         .merge(opts.extra)
+        .layer(middleware::from_fn_with_state(state.clone(), once::once))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(opts.request_timeout, faults::guard))
         .layer(middleware::from_fn(security_headers))

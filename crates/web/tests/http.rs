@@ -847,3 +847,104 @@ async fn a_year_out_of_range_is_a_clear_error_not_a_crash() {
         }
     }
 }
+
+/// A second tap records nothing twice; a likely double entry is asked about; a conference is
+/// corrected and deleted on its page, the figures following.
+#[tokio::test]
+async fn a_conference_is_recorded_once_corrected_and_deleted_on_its_pages() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let (cookie, csrf) = login(&s.router, "admin", "quan-tri-123").await;
+        let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
+        let held = |app: &App| {
+            let app = app.clone();
+            async move {
+                let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+                app.conferences_of(&Actor::system(), cb1, d(2025, 1, 1), d(2025, 12, 31)).await.unwrap()
+            }
+        };
+        let form_page = call(&s.router, get(&format!("/units/{cb1}/conferences/new"), &cookie)).await;
+        let once =
+            form_page.body.split("name=\"once\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let body = format!("csrf={csrf}&once={once}&unit_id={cb1}&held_on=02/02/2025&title=Hoc+tap+chuyen+de");
+        // Two taps, and two at once: one conference, every answer leading to it.
+        let first = call(&s.router, form("/conferences", &cookie, &body)).await;
+        let (again, at_once) = tokio::join!(
+            call(&s.router, form("/conferences", &cookie, &body)),
+            call(&s.router, form("/conferences", &cookie, &body))
+        );
+        let made = held(&s.app).await;
+        assert_eq!(made.len(), 1, "{}: {made:?}", s.engine);
+        let location = format!("/conferences/{}", made[0].id);
+        for res in [&first, &again, &at_once] {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+            assert_eq!(res.headers.get(header::LOCATION).unwrap(), location.as_str(), "{}", s.engine);
+        }
+        // Another conference of the same unit, day and kind is asked about first.
+        let fresh = call(&s.router, get(&format!("/units/{cb1}/conferences/new"), &cookie)).await;
+        let once = fresh.body.split("name=\"once\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let body = format!("csrf={csrf}&once={once}&unit_id={cb1}&held_on=02/02/2025&title=Hoi+nghi+khac");
+        let asked = call(&s.router, form("/conferences", &cookie, &body)).await;
+        assert_eq!(asked.status, StatusCode::OK, "{}", s.engine);
+        assert!(asked.body.contains("id=\"duplicates\"") && asked.body.contains("Hoc tap chuyen de"), "{}", s.engine);
+        assert_eq!(held(&s.app).await.len(), 1, "{}: nothing saved before the answer", s.engine);
+        let saved = call(&s.router, form("/conferences", &cookie, &format!("{body}&confirm=1"))).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, saved.body);
+        assert_eq!(held(&s.app).await.len(), 2, "{}", s.engine);
+
+        // Corrected on its page: the form shows what was recorded, the change is saved.
+        let id = made[0].id;
+        let edit = call(&s.router, get(&format!("/conferences/{id}/edit"), &cookie)).await;
+        assert!(edit.body.contains("value=\"Hoc tap chuyen de\""), "{}: {}", s.engine, edit.body);
+        let body = format!("csrf={csrf}&unit_id={cb1}&held_on=03/02/2025&title=Hoc+tap+chuyen+de+2025&others_count=7");
+        let res = call(&s.router, form(&format!("/conferences/{id}"), &cookie, &body)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let c = s.app.conference(&sys, id).await.unwrap().conference;
+        assert_eq!(
+            (c.title.as_str(), c.others_count, c.held_on.to_string()),
+            ("Hoc tap chuyen de 2025", 7, "2025-02-03".into())
+        );
+        // Deleted on its page, once confirmed: the figures follow, the audit keeps it.
+        let before = s.app.unit_report(&sys, cb1, lamtheo_domain::period::Period::year(2025), c.held_on).unwrap();
+        let unconfirmed =
+            call(&s.router, form(&format!("/conferences/{id}/delete"), &cookie, &format!("csrf={csrf}"))).await;
+        assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.engine);
+        let res =
+            call(&s.router, form(&format!("/conferences/{id}/delete"), &cookie, &format!("csrf={csrf}&confirm=1")))
+                .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        assert_eq!(held(&s.app).await.len(), 1, "{}", s.engine);
+        let after = s.app.unit_report(&sys, cb1, lamtheo_domain::period::Period::year(2025), c.held_on).unwrap();
+        assert_eq!(after.figures.conferences + 1, before.figures.conferences, "{}", s.engine);
+        let q = lamtheo_app::audit::AuditQuery {
+            entity: Some("conference".into()),
+            entity_id: Some(id),
+            limit: 10,
+            ..Default::default()
+        };
+        let log = s.app.audit_search(&sys, &q).await.unwrap();
+        assert_eq!(log[0].action, "delete", "{}", s.engine);
+        assert!(log[0].before.as_deref().unwrap_or_default().contains("Hoc tap chuyen de 2025"), "{}", s.engine);
+
+        // The API: a repeated Idempotency-Key answers with the record already made.
+        let (_, token) = s.app.create_token(&s.app.account_actor("admin").await.unwrap(), "t").await.unwrap();
+        let post = || {
+            Request::post("/api/v1/conferences")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("idempotency-key", "api-key-0123456789abcdef")
+                .body(Body::from(format!(r#"{{"unit_id":{cb1},"held_on":"2025-03-03","title":"Qua API"}}"#)))
+                .unwrap()
+        };
+        let (a, b) = (call(&s.router, post()).await, call(&s.router, post()).await);
+        assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK), "{}: {}", s.engine, b.body);
+        assert_eq!(a.json()["id"], b.json()["id"], "{}", s.engine);
+        assert_eq!(held(&s.app).await.len(), 2, "{}", s.engine);
+        let del = Request::delete(format!("/api/v1/conferences/{}", a.json()["id"]))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(call(&s.router, del).await.status, StatusCode::OK, "{}", s.engine);
+        assert_eq!(held(&s.app).await.len(), 1, "{}", s.engine);
+    }
+}

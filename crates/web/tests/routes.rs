@@ -106,6 +106,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/units/{id}/conferences/new", Form(R::Conference, Unit)),
     ("POST", "/conferences", Write(R::Conference, Unit, "unit_id={id}&held_on=01/02/2025&title=Moi")),
     ("GET", "/conferences/{id}", Read(R::Conference, Conference)),
+    ("GET", "/conferences/{id}/edit", Form(R::Conference, Conference)),
+    ("POST", "/conferences/{id}", Write(R::Conference, Conference, "unit_id={unit}&held_on=01/02/2025&title=Sua")),
+    ("POST", "/conferences/{id}/delete", Write(R::Conference, Conference, "confirm=1")),
     ("POST", "/conferences/{id}/attendance", Write(R::Conference, Conference, "p1=present")),
     ("POST", "/conferences/{id}/points", Write(R::Conference, Conference, "unit_code=CB1")),
     ("GET", "/people", Read(R::Person, Unit)),
@@ -293,6 +296,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         "/api/v1/conferences/{id}",
         Write(R::Conference, Conference, r#"{"unit_id":{unit},"held_on":"2025-02-01","title":"Moi"}"#),
     ),
+    ("DELETE", "/api/v1/conferences/{id}", Write(R::Conference, Conference, "")),
     (
         "POST",
         "/api/v1/conferences/{id}/attendance",
@@ -341,7 +345,9 @@ fn served() -> BTreeSet<(String, String)> {
                     continue;
                 }
                 let route = call.split('"').nth(1).expect("a route's path is a string literal");
-                let methods = call.split(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+                // The methods are named after the path (which may itself end in "/delete").
+                let after_path = call.splitn(3, '"').nth(2).unwrap_or_default();
+                let methods = after_path.split(|c: char| !c.is_ascii_alphanumeric() && c != '_');
                 let mut any = false;
                 for m in methods.filter(|m| matches!(*m, "get" | "post" | "put" | "delete" | "patch")) {
                     out.insert((m.to_uppercase(), format!("{prefix}{route}")));

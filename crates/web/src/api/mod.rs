@@ -120,6 +120,11 @@ pub fn operations() -> Vec<Operation> {
         Op::post("/conferences", "Record a study conference", create_conference),
         Op::get("/conferences/{id}", "A conference with points and attendance", conference),
         Op::put("/conferences/{id}", "Change a conference", update_conference),
+        Op::delete(
+            "/conferences/{id}",
+            "Delete a conference with its attendance and connection points",
+            delete_conference,
+        ),
         Op::post("/conferences/{id}/attendance", "Record attendance (a list of people)", attendance),
         Op::post("/conferences/{id}/points", "Add or change a connection point", point),
         // The import bounds its body itself, by the import limits, after the role check.
@@ -713,6 +718,11 @@ async fn update_conference(
     Body(c): Body<ConferenceInput>,
 ) -> Answer<Done> {
     st.app.update_conference(&a, id, c).await?;
+    done()
+}
+
+async fn delete_conference(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Done> {
+    st.app.delete_conference(&a, id).await?;
     done()
 }
 

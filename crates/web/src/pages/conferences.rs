@@ -22,25 +22,44 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/units/{id}/conferences/new", get(new_form))
         .route("/conferences", post(create))
-        .route("/conferences/{id}", get(show))
+        .route("/conferences/{id}", get(show).post(update))
+        .route("/conferences/{id}/edit", get(edit_form))
+        .route("/conferences/{id}/delete", post(remove))
         .route("/conferences/{id}/attendance", post(attendance))
         .route("/conferences/{id}/points", post(point))
 }
 
+/// The conference form: a new conference, or one being corrected.
 #[derive(Template)]
-#[template(path = "conference_new.html")]
-struct NewPage {
+#[template(path = "conference_form.html")]
+struct FormPage {
     t: Lang,
     c: Ctx,
     unit_id: Id,
     unit_name: String,
-    today: String,
+    /// The conference being corrected; `None` for a new one.
+    editing: Option<Id>,
+    v: ConferenceForm,
     topics: Vec<(Id, String)>,
-    /// The organiser is a party cell: the form starts as a regular meeting.
-    cell: bool,
+    /// Conferences of the same unit, day and kind already recorded: the form asks before
+    /// saving another (a likely double entry).
+    duplicates: Vec<(Id, String)>,
 }
 
-async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) -> PageResult {
+impl FormPage {
+    fn topic_selected(&self, id: &Id) -> bool {
+        self.v.topic_id.parse::<Id>().ok() == Some(*id)
+    }
+}
+
+async fn form_page(
+    st: &AppState,
+    s: &Session,
+    unit: Id,
+    editing: Option<Id>,
+    v: ConferenceForm,
+    duplicates: Vec<(Id, String)>,
+) -> PageResult {
     // A form nobody could send is not shown: the same check as recording the conference.
     st.app.check(&s.actor, unit, Resource::Conference, true).map_err(|e| s.fail(e))?;
     let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
@@ -52,22 +71,48 @@ async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) 
         .into_iter()
         .map(|t| (t.id, format!("{} ({})", t.title, t.year)))
         .collect();
-    let cell = view.unit.kind == lamtheo_analytics::CELL_KIND;
     render(
         s.t,
-        NewPage {
-            t: s.t,
-            c: Ctx::of(&s),
-            unit_id: unit,
-            unit_name: view.name_on,
-            today: fmt::date(st.app.today()),
-            topics,
-            cell,
-        },
+        FormPage { t: s.t, c: Ctx::of(s), unit_id: unit, unit_name: view.name_on, editing, v, topics, duplicates },
     )
 }
 
-#[derive(Deserialize)]
+async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) -> PageResult {
+    let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
+    // A party cell's conference starts as a regular meeting with study content.
+    let cell = view.unit.kind == lamtheo_analytics::CELL_KIND;
+    let v = ConferenceForm {
+        unit_id: unit,
+        held_on: fmt::date(st.app.today()),
+        unlisted_members: "0".into(),
+        others_count: "0".into(),
+        regular_meeting: cell.then(|| "1".into()),
+        study_content: cell.then(|| "1".into()),
+        ..Default::default()
+    };
+    form_page(&st, &s, unit, None, v, vec![]).await
+}
+
+async fn edit_form(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
+    let conf = st.app.conference(&s.actor, id).await.map_err(|e| s.fail(e))?.conference;
+    let flag = |b: bool| b.then(|| "1".to_string());
+    let v = ConferenceForm {
+        unit_id: conf.unit_id,
+        held_on: fmt::date(conf.held_on),
+        title: conf.title,
+        level: conf.level,
+        online: flag(conf.online),
+        others_count: conf.others_count.to_string(),
+        unlisted_members: conf.unlisted_members.to_string(),
+        topic_id: conf.topic_ids.first().map(Id::to_string).unwrap_or_default(),
+        regular_meeting: flag(conf.regular_meeting),
+        study_content: flag(conf.study_content),
+        confirm: None,
+    };
+    form_page(&st, &s, conf.unit_id, Some(id), v, vec![]).await
+}
+
+#[derive(Deserialize, Default)]
 struct ConferenceForm {
     unit_id: Id,
     held_on: String,
@@ -86,6 +131,27 @@ struct ConferenceForm {
     regular_meeting: Option<String>,
     #[serde(default)]
     study_content: Option<String>,
+    /// Set when the person saw the likely double entries and saves anyway.
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+impl ConferenceForm {
+    fn input(&self) -> Result<ConferenceInput, lamtheo_domain::Error> {
+        Ok(ConferenceInput {
+            code: String::new(),
+            unit_id: self.unit_id,
+            held_on: fmt::parse_date("held_on", &self.held_on)?,
+            title: self.title.clone(),
+            level: self.level.clone(),
+            online: self.online.is_some(),
+            others_count: count("others_count", &self.others_count)?,
+            unlisted_members: count("unlisted_members", &self.unlisted_members)?,
+            topic_ids: self.topic_id.parse::<Id>().ok().into_iter().collect(),
+            regular_meeting: self.regular_meeting.is_some(),
+            study_content: self.study_content.is_some(),
+        })
+    }
 }
 
 /// A count typed in a form: empty is 0; "1.234" is accepted.
@@ -104,21 +170,44 @@ fn count(field: &str, s: &str) -> Result<i64, lamtheo_domain::Error> {
 
 async fn create(State(st): State<AppState>, p: Posted<ConferenceForm>) -> PageResult {
     let (s, f) = (p.session, p.form);
-    let input = ConferenceInput {
-        code: String::new(),
-        unit_id: f.unit_id,
-        held_on: fmt::parse_date("held_on", &f.held_on).map_err(|e| s.fail(e))?,
-        title: f.title,
-        level: f.level,
-        online: f.online.is_some(),
-        others_count: count("others_count", &f.others_count).map_err(|e| s.fail(e))?,
-        unlisted_members: count("unlisted_members", &f.unlisted_members).map_err(|e| s.fail(e))?,
-        topic_ids: f.topic_id.parse::<Id>().ok().into_iter().collect(),
-        regular_meeting: f.regular_meeting.is_some(),
-        study_content: f.study_content.is_some(),
-    };
+    let input = f.input().map_err(|e| s.fail(e))?;
+    if f.confirm.is_none() {
+        let same = st.app.likely_duplicates(&s.actor, &input).await.map_err(|e| s.fail(e))?;
+        if !same.is_empty() {
+            let same = same.into_iter().map(|c| (c.id, c.title)).collect();
+            return form_page(&st, &s, input.unit_id, None, f, same).await;
+        }
+    }
     let id = st.app.create_conference(&s.actor, input).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/conferences/{id}")).into_response())
+}
+
+async fn update(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<ConferenceForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let input = f.input().map_err(|e| s.fail(e))?;
+    st.app.update_conference(&s.actor, id, input).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/conferences/{id}?saved=1")).into_response())
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    /// The "yes, delete it" box.
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+async fn remove(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<DeleteForm>) -> PageResult {
+    let s = p.session;
+    if p.form.confirm.is_none() {
+        return Err(s.fail(lamtheo_domain::Error::field(
+            "confirm",
+            "Hãy đánh dấu ô xác nhận để xóa hội nghị",
+            "Tick the box to confirm deleting the conference",
+        )));
+    }
+    let conf = st.app.conference(&s.actor, id).await.map_err(|e| s.fail(e))?.conference;
+    st.app.delete_conference(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{}", conf.unit_id)).into_response())
 }
 
 pub struct AttendeeRow {

@@ -60,6 +60,8 @@ pub struct Ctx {
     pub users: bool,
     /// "Mine" (`/me`) is for an account linked to a person.
     pub me: bool,
+    /// A create form's one-time key (`once.rs`), fresh each time a page is shown.
+    pub once: String,
 }
 
 impl Ctx {
@@ -73,6 +75,7 @@ impl Ctx {
             audit: role.can_read(Resource::Audit),
             users: role.can_read(Resource::Users),
             me: s.actor.person_id.is_some(),
+            once: format!("{:032x}", rand::random::<u128>()),
         }
     }
 }

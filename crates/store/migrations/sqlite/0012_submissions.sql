@@ -1,0 +1,12 @@
+-- A create form's one-time key, or an API call's Idempotency-Key: a second submission with the
+-- same key answers with what the first one made instead of making it again. `status` is NULL
+-- while the first submission is still being handled.
+CREATE TABLE submissions (
+    key TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    status INTEGER,
+    location TEXT,
+    body TEXT
+);
+CREATE INDEX submissions_created ON submissions(created_at);
