@@ -717,16 +717,22 @@ async fn movement_report_matches_a_recount() {
                         if regs.is_empty() {
                             continue;
                         }
-                        let reg = regs[rng.index(regs.len())].id;
-                        let month = Month::new(2024 + rng.below(2) as i32, 1 + rng.below(12) as u32).0;
+                        let fact = &regs[rng.index(regs.len())];
+                        let (reg, m) = (fact.id, movements.iter().find(|m| m.id == fact.movement).unwrap());
+                        let month = Month::new(2024 + rng.below(2) as i32, 1 + rng.below(12) as u32);
                         let met = rng.chance(60);
-                        app.review_registration(
-                            &sys,
-                            Review { registration_id: reg, month, met, comment: String::new() },
-                        )
-                        .await
-                        .unwrap_or_else(|e| panic!("{engine} seed {seed:#x} step {step}: review {reg}: {e:?}"));
-                        reviews.insert((reg, month), met);
+                        let r = app
+                            .review_registration(
+                                &sys,
+                                Review { registration_id: reg, month: month.0, met, comment: String::new() },
+                            )
+                            .await;
+                        // A month outside the movement's period is refused.
+                        let within = month.last_day() >= m.from && month.first_day() <= m.to;
+                        assert_eq!(r.is_ok(), within, "{engine} seed {seed:#x} step {step}: review {reg}: {r:?}");
+                        if r.is_ok() {
+                            reviews.insert((reg, month.0), met);
+                        }
                     }
                 }
             }

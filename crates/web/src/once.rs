@@ -54,6 +54,8 @@ pub async fn once(State(st): State<AppState>, req: Request, next: Next) -> Respo
     let Some(key) = key.filter(|k| valid_key(k)) else {
         return next.run(Request::from_parts(parts, body)).await;
     };
+    // A key names a submission to one route: the same key sent to another is another one.
+    let key = format!("{} {key}", parts.uri.path());
     // Whose key it is: the same check the handler makes (which answers for a missing one).
     let actor = if api {
         ApiActor::from_request_parts(&mut parts, &st).await.ok().map(|a| a.0)

@@ -293,6 +293,11 @@ fn operation(op: &Operation) -> Value {
     if op.path.contains("{id}") {
         params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}}));
     }
+    if op.method == "post" {
+        params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false,
+            "description": "Names this submission: a repeat with the same key (within a day, to the same route) answers with the first one's answer and records nothing",
+            "schema": {"type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[A-Za-z0-9_-]+$"}}));
+    }
     if op.path.contains("{kind}") {
         let kinds: Vec<&str> = op.kinds.iter().map(|k| k.slug()).collect();
         params
