@@ -19,7 +19,7 @@ pub const EXCELLENT_SHARE_PERCENT: u64 = 20;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Distribution {
-    /// "all members", "key cadres", "non-member key cadres", "organisations".
+    /// `members`, `key_cadres`, `member_key_cadres`, `non_member_key_cadres`, `organisations`.
     pub group: &'static str,
     /// (scale, level code, level name, count), best levels first.
     pub levels: Vec<(String, String, String, i64)>,
@@ -216,6 +216,7 @@ impl App {
         for (name, group) in [
             ("members", Group::Members),
             ("key_cadres", Group::KeyCadres),
+            ("member_key_cadres", Group::MemberKeyCadres),
             ("non_member_key_cadres", Group::NonMemberKeyCadres),
         ] {
             let rows = store::person_distribution(&self.store, &units, group, year, quarter, first, last).await?;

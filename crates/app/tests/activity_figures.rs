@@ -548,7 +548,7 @@ async fn evaluation_report_matches_a_recount() {
                 }
             }
 
-            let groups = ["members", "key_cadres", "non_member_key_cadres", "organisations"];
+            let groups = ["members", "key_cadres", "member_key_cadres", "non_member_key_cadres", "organisations"];
             let mut warnings = [0, 0];
             for unit in w.unit_ids() {
                 for year in [2024, 2025] {
@@ -561,12 +561,13 @@ async fn evaluation_report_matches_a_recount() {
                         assert_eq!(report.iter().map(|x| x.group).collect::<Vec<_>>(), groups, "{at}");
                         let (first, last) = quarter_days(year, quarter);
                         for (g, dist) in report.iter().enumerate() {
-                            let rated: Vec<(String, String)> = if g < 3 {
+                            let rated: Vec<(String, String)> = if g < 4 {
                                 w.people
                                     .iter()
                                     .filter(|p| match g {
                                         0 => p.is_member,
                                         1 => p.key_cadre,
+                                        2 => p.key_cadre && p.is_member,
                                         _ => p.key_cadre && !p.is_member,
                                     })
                                     .filter(|p| w.belonged(p, unit, first, last))

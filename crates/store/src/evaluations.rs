@@ -75,6 +75,8 @@ pub async fn upsert(tx: &mut Tx, e: &Evaluation) -> Result<()> {
 pub enum Group {
     Members,
     KeyCadres,
+    /// "667/710 cán bộ chủ chốt là đảng viên … 93,9%".
+    MemberKeyCadres,
     NonMemberKeyCadres,
 }
 
@@ -83,6 +85,7 @@ impl Group {
         match self {
             Group::Members => "p.is_member",
             Group::KeyCadres => "p.key_cadre",
+            Group::MemberKeyCadres => "p.key_cadre AND p.is_member",
             Group::NonMemberKeyCadres => "p.key_cadre AND NOT p.is_member",
         }
     }

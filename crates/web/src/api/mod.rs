@@ -1005,7 +1005,7 @@ async fn unit_evaluations(
 /// One group's ratings: counts by level, and the share rated good or better.
 #[derive(Serialize, JsonSchema)]
 struct EvaluationGroup {
-    /// "all members", "key cadres", "non-member key cadres", "organisations".
+    /// `members`, `key_cadres`, `member_key_cadres`, `non_member_key_cadres`, `organisations`.
     group: String,
     /// (scale, level code, level name, count), best levels first.
     levels: Vec<(String, String, String, i64)>,

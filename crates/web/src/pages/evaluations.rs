@@ -118,6 +118,7 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
             let group = match d.group {
                 "members" => t.s("Đảng viên", "Members"),
                 "key_cadres" => t.s("Cán bộ chủ chốt", "Key cadres"),
+                "member_key_cadres" => t.s("Cán bộ chủ chốt là đảng viên", "Key cadres who are party members"),
                 "non_member_key_cadres" => t.s("Cán bộ chủ chốt không phải đảng viên", "Non-member key cadres"),
                 _ => t.s("Tổ chức", "Organisations"),
             };
