@@ -5,13 +5,23 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Figures {
-    /// Conferences organised in the subtree in the period.
+    /// Study conferences (hội nghị học tập, quán triệt) organised in the subtree in the
+    /// period; regular cell meetings are counted apart (`meetings`).
     pub conferences: u64,
-    /// Attendances (lượt) of cadres and members: named present attendances plus counted ones.
+    /// Attendances (lượt) of cadres and members at those conferences: named present
+    /// attendances plus counted ones.
     pub member_attendances: u64,
-    /// Attendances (lượt) of union members and the public.
+    /// Attendances (lượt) of union members and the public at those conferences.
     pub other_attendances: u64,
-    /// Distinct people of the subtree who attended at least once while they belonged to it.
+    /// Regular cell meetings (sinh hoạt chi bộ thường kỳ) held in the subtree in the period…
+    pub meetings: u64,
+    /// …those of them that included studying and following Uncle Ho…
+    pub meetings_with_study: u64,
+    /// …and their attendances (lượt), of cadres and members and of others.
+    pub meeting_member_attendances: u64,
+    pub meeting_other_attendances: u64,
+    /// Distinct people of the subtree present at a study conference at least once while they
+    /// belonged to it.
     pub participants: u64,
     /// Distinct people who belonged to the subtree at some time in the period.
     pub eligible: u64,

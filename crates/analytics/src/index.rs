@@ -21,15 +21,18 @@ pub struct Facts {
     pub attendances: Vec<Attendance>,
 }
 
-/// Additive figures of one unit in one month.
+/// Additive figures of one unit in one month: study conferences and their attendances, and
+/// apart from them regular cell meetings and theirs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Counts {
     conferences: i64,
     member_attendances: i64,
     other_attendances: i64,
-    /// Regular cell meetings, and those of them with study content.
+    /// Regular cell meetings, those of them with study content, and their attendances.
     regular_meetings: i64,
     study_meetings: i64,
+    meeting_member_attendances: i64,
+    meeting_other_attendances: i64,
 }
 
 impl Counts {
@@ -39,6 +42,18 @@ impl Counts {
         self.other_attendances += sign * o.other_attendances;
         self.regular_meetings += sign * o.regular_meetings;
         self.study_meetings += sign * o.study_meetings;
+        self.meeting_member_attendances += sign * o.meeting_member_attendances;
+        self.meeting_other_attendances += sign * o.meeting_other_attendances;
+    }
+
+    /// Attendances (lượt) at a conference or a meeting: `members` of cadres and members,
+    /// `others` of the public.
+    fn attendances(meeting: bool, members: i64, others: i64) -> Counts {
+        if meeting {
+            Counts { meeting_member_attendances: members, meeting_other_attendances: others, ..Counts::default() }
+        } else {
+            Counts { member_attendances: members, other_attendances: others, ..Counts::default() }
+        }
     }
 }
 
@@ -70,6 +85,8 @@ struct UnitPeople {
 struct ConfInfo {
     unit: u32,
     month: Month,
+    /// A regular cell meeting, not a study conference.
+    meeting: bool,
 }
 
 /// A child link over dense unit numbers, valid on days [from, to).
@@ -266,13 +283,13 @@ impl Index {
     fn conference(&mut self, c: &Conference, sign: i64) {
         let month = Month::of(c.held_on);
         let unit = self.unit(c.unit_id);
-        let own = Counts {
-            conferences: 1,
-            member_attendances: c.unlisted_members,
-            other_attendances: c.others_count,
-            regular_meetings: c.regular_meeting as i64,
-            study_meetings: (c.regular_meeting && c.study_content) as i64,
-        };
+        let mut own = Counts::attendances(c.regular_meeting, c.unlisted_members, c.others_count);
+        if c.regular_meeting {
+            own.regular_meetings = 1;
+            own.study_meetings = c.study_content as i64;
+        } else {
+            own.conferences = 1;
+        }
         self.bump(unit, month, own, sign);
         for t in &c.topic_ids {
             let dates = self.topic_dates.entry(unit).or_default().entry(*t).or_default();
@@ -284,7 +301,7 @@ impl Index {
             }
         }
         if sign > 0 {
-            self.conferences.insert(c.id, ConfInfo { unit, month });
+            self.conferences.insert(c.id, ConfInfo { unit, month, meeting: c.regular_meeting });
         }
     }
 
@@ -297,9 +314,7 @@ impl Index {
     fn point(&mut self, p: &ConnectionPoint, sign: i64) {
         let Some(info) = self.conferences.get(&p.conference_id).copied() else { return };
         let unit = self.unit(p.unit_id);
-        let c =
-            Counts { member_attendances: p.unlisted_members, other_attendances: p.others_count, ..Counts::default() };
-        self.bump(unit, info.month, c, sign);
+        self.bump(unit, info.month, Counts::attendances(info.meeting, p.unlisted_members, p.others_count), sign);
     }
 
     /// Forgets a conference entirely (after its points and attendance were removed).
@@ -330,7 +345,11 @@ impl Index {
             Some(p) => self.unit(p),
             None => info.unit,
         };
-        self.bump(at, info.month, Counts { member_attendances: 1, ..Counts::default() }, sign);
+        self.bump(at, info.month, Counts::attendances(info.meeting, 1, 0), sign);
+        // Taking part is defined on study conferences: a regular meeting does not count.
+        if info.meeting {
+            return None;
+        }
         let p = self.person(a.person_id);
         let months = &mut self.person_months[p as usize];
         let n = months.entry(info.month).or_insert(0);
@@ -517,9 +536,13 @@ impl Index {
                 f.conferences += c.conferences.max(0) as u64;
                 f.member_attendances += c.member_attendances.max(0) as u64;
                 f.other_attendances += c.other_attendances.max(0) as u64;
+                f.meeting_member_attendances += c.meeting_member_attendances.max(0) as u64;
+                f.meeting_other_attendances += c.meeting_other_attendances.max(0) as u64;
                 regular += c.regular_meetings.max(0);
                 study += c.study_meetings.max(0);
             }
+            f.meetings += regular.max(0) as u64;
+            f.meetings_with_study += study.max(0) as u64;
             let ui = u as usize;
             if self.cell[ui] && self.opened[ui] <= last_day && self.closed[ui] > first_day {
                 f.cells += 1;

@@ -19,18 +19,31 @@ pub fn figures_with_share(f: &Facts, unit: Id, period: Period, as_of: NaiveDate,
     let conf_by_id: HashMap<Id, _> = f.conferences.iter().map(|c| (c.id, c)).collect();
     let in_period = |d: NaiveDate| period.contains_date(d);
     let mut out = Figures::default();
+    // Study conferences and regular cell meetings are counted apart, each with its attendances.
+    let count = |out: &mut Figures, meeting: bool, members: u64, others: u64| {
+        if meeting {
+            out.meeting_member_attendances += members;
+            out.meeting_other_attendances += others;
+        } else {
+            out.member_attendances += members;
+            out.other_attendances += others;
+        }
+    };
     for c in &f.conferences {
         if subtree.contains(&c.unit_id) && in_period(c.held_on) {
-            out.conferences += 1;
-            out.member_attendances += c.unlisted_members as u64;
-            out.other_attendances += c.others_count as u64;
+            if c.regular_meeting {
+                out.meetings += 1;
+                out.meetings_with_study += c.study_content as u64;
+            } else {
+                out.conferences += 1;
+            }
+            count(&mut out, c.regular_meeting, c.unlisted_members as u64, c.others_count as u64);
         }
     }
     for p in &f.points {
         let c = conf_by_id[&p.conference_id];
         if subtree.contains(&p.unit_id) && in_period(c.held_on) {
-            out.member_attendances += p.unlisted_members as u64;
-            out.other_attendances += p.others_count as u64;
+            count(&mut out, c.regular_meeting, p.unlisted_members as u64, p.others_count as u64);
         }
     }
     for a in &f.attendances {
@@ -39,7 +52,7 @@ pub fn figures_with_share(f: &Facts, unit: Id, period: Period, as_of: NaiveDate,
             && in_period(c.held_on)
             && subtree.contains(&a.point_unit_id.unwrap_or(c.unit_id))
         {
-            out.member_attendances += 1;
+            count(&mut out, c.regular_meeting, 1, 0);
         }
     }
     // A membership covers a month when it overlaps any day of it.
@@ -54,10 +67,13 @@ pub fn figures_with_share(f: &Facts, unit: Id, period: Period, as_of: NaiveDate,
             continue;
         }
         eligible.insert(m.person_id);
+        // Present at a study conference (not a regular meeting) in a month they belonged.
         let took_part = f.attendances.iter().any(|a| {
+            let c = conf_by_id[&a.conference_id];
             a.person_id == m.person_id
                 && a.status == AttendanceStatus::Present
-                && months.contains(&Month::of(conf_by_id[&a.conference_id].held_on))
+                && !c.regular_meeting
+                && months.contains(&Month::of(c.held_on))
         });
         if took_part {
             participants.insert(m.person_id);

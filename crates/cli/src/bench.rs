@@ -204,7 +204,8 @@ fn index_section(out: &mut String, queries: &[Query], times: &[Duration]) -> Res
 // ----- the SQL baseline -------------------------------------------------------------------
 
 /// The five figures computed the obvious way, in one statement. $1 unit, $2 as-of date,
-/// $3 first and $4 last day of the period. The subtree is walked over the links valid on
+/// $3 first and $4 last day of the period. Study conferences only: regular cell meetings
+/// are counted apart. The subtree is walked over the links valid on
 /// the as-of date; a membership covers a month when it overlaps any day of it (see
 /// `lamtheo_analytics::reference`, which this reproduces).
 fn baseline_sql(engine: Engine) -> String {
@@ -229,15 +230,15 @@ fn baseline_sql(engine: Engine) -> String {
                e.eligible
         FROM (SELECT COUNT(*) AS n, COALESCE(SUM(c.unlisted_members), 0) AS unlisted, COALESCE(SUM(c.others_count), 0) AS others
               FROM conferences c
-              WHERE c.unit_id IN (SELECT id FROM sub) AND c.held_on BETWEEN $3 AND $4) k
+              WHERE c.unit_id IN (SELECT id FROM sub) AND c.held_on BETWEEN $3 AND $4 AND NOT c.regular_meeting) k
         CROSS JOIN
              (SELECT COALESCE(SUM(cp.unlisted_members), 0) AS unlisted, COALESCE(SUM(cp.others_count), 0) AS others
               FROM conference_points cp JOIN conferences c ON c.id = cp.conference_id
-              WHERE cp.unit_id IN (SELECT id FROM sub) AND c.held_on BETWEEN $3 AND $4) p
+              WHERE cp.unit_id IN (SELECT id FROM sub) AND c.held_on BETWEEN $3 AND $4 AND NOT c.regular_meeting) p
         CROSS JOIN
              (SELECT COUNT(*) AS present
               FROM attendances a JOIN conferences c ON c.id = a.conference_id
-              WHERE a.status = 'present' AND c.held_on BETWEEN $3 AND $4
+              WHERE a.status = 'present' AND c.held_on BETWEEN $3 AND $4 AND NOT c.regular_meeting
                 AND COALESCE(a.point_unit_id, c.unit_id) IN (SELECT id FROM sub)) a
         CROSS JOIN
              (SELECT COUNT(DISTINCT m.person_id) AS eligible
@@ -250,7 +251,7 @@ fn baseline_sql(engine: Engine) -> String {
               JOIN attendances a ON a.person_id = m.person_id AND a.status = 'present'
               JOIN conferences c ON c.id = a.conference_id
               WHERE m.unit_id IN (SELECT id FROM sub)
-                AND c.held_on BETWEEN $3 AND $4
+                AND c.held_on BETWEEN $3 AND $4 AND NOT c.regular_meeting
                 AND m.valid_from < {next_month}
                 AND (m.valid_to IS NULL OR m.valid_to > {month_start})) t"
     )

@@ -199,16 +199,22 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
             for month in 1..=12u32 {
                 let day = 5 + rng.below(20) as u32;
                 let code = format!("SH-{cell}-{year}{month:02}");
-                // Cells study the year's topic in March, by the deadline; in 2024 Sìn Hồ's cells
-                // only got to it in April, so that district missed the deadline (3/4).
+                // Cells hold a study conference on the year's topic in March, by the deadline; in
+                // 2024 Sìn Hồ's cells only got to it in April, so that district missed the
+                // deadline (3/4). It is a conference of its own, apart from the month's meeting.
                 let late = year == 2024 && cells[ci].0.starts_with("LCH-SH");
-                let topic = if month == if late { 4 } else { 3 } { format!("CD-{year}") } else { String::new() };
+                if month == if late { 4 } else { 3 } {
+                    let study_day = day.min(20) + 3;
+                    let study_code = format!("HT-{cell}-{year}");
+                    confs.push(format!("{study_code},{cell},{study_day}/{month}/{year},Hội nghị học tập chuyên đề năm {year},CD-{year},Chi bộ,Trực tiếp,{},0,,", rng.below(10)));
+                    cell_meetings.push((study_code, ci, d(year, month, study_day)));
+                }
                 // Most cells bring study content into every meeting; a cell in four only into
                 // about two meetings in three, short of the 80% that counts as "regularly".
                 let share = if ci % 4 == 3 { 65 } else { 97 };
-                let study = if !topic.is_empty() || rng.below(100) < share { "x" } else { "" };
+                let study = if rng.below(100) < share { "x" } else { "" };
                 let others = rng.below(15);
-                confs.push(format!("{code},{cell},{day}/{month}/{year},Sinh hoạt chi bộ tháng {month}/{year} - học tập và làm theo Bác,{topic},Chi bộ,Trực tiếp,{others},0,x,{study}"));
+                confs.push(format!("{code},{cell},{day}/{month}/{year},Sinh hoạt chi bộ tháng {month}/{year} - học tập và làm theo Bác,,Chi bộ,Trực tiếp,{others},0,x,{study}"));
                 cell_meetings.push((code, ci, d(year, month, day)));
             }
         }
@@ -559,13 +565,15 @@ async fn load_attendance(
                 continue;
             }
             let roll = rng.below(100);
-            // Attendance dips a little in the rainy-season months, as it does in the mountains.
+            // Attendance dips a little in the rainy-season months, as it does in the mountains;
+            // the year's study conference is the one nobody misses without a reason.
             let dip = if (6..=8).contains(&held.month()) { 4 } else { 0 };
+            let present_below = if code.starts_with("HT-") { 97 } else { 90 - dip };
             // About one member in twenty-five is old or ill and excused from every meeting:
             // that is what keeps the seed provinces' rates near 96% rather than 100%.
             let status = if person % 25 == 0 {
                 "excused"
-            } else if roll < 90 - dip {
+            } else if roll < present_below {
                 "present"
             } else if roll < 96 {
                 "excused"
@@ -604,7 +612,9 @@ mod tests {
         let sys = Actor::system();
         let province = app.unit_by_code(&sys, "LCH").unwrap().id;
         let f2024 = app.unit_report(&sys, province, Period::year(2024), d(2024, 12, 31)).unwrap();
-        assert!(f2024.figures.conferences > 1000, "{:?}", f2024.figures);
+        // The province's conference and each cell's study conference; the monthly meetings apart.
+        assert_eq!(f2024.figures.conferences, 93, "{:?}", f2024.figures);
+        assert!(f2024.figures.meetings > 1000, "{:?}", f2024.figures);
         assert!(f2024.figures.eligible > 2000, "{:?}", f2024.figures);
         let rate = f2024.figures.rate_permille().unwrap();
         assert!((900..1000).contains(&rate), "participation {rate}‰ {:?}", f2024.figures);

@@ -10,7 +10,10 @@ pub async fn fresh_databases() -> Vec<(&'static str, String)> {
     let mut out = vec![("sqlite", format!("sqlite://{}", path.display()))];
     if let Ok(url) = std::env::var("LAMTHEO_TEST_POSTGRES_URL") {
         if !url.trim().is_empty() {
-            out.push(("postgres", fresh_postgres(&url, &format!("lamtheo_t_{tag}")).await));
+            // Named after the run's database, so that a run cleans up its own and never
+            // another's (two runs may share a server).
+            let run = url.split('?').next().unwrap_or(&url).rsplit('/').next().unwrap_or("lamtheo");
+            out.push(("postgres", fresh_postgres(&url, &format!("{run}_t_{tag}")).await));
         }
     }
     out

@@ -74,13 +74,15 @@ async fn main_flows_in_headless_chromium() {
         b.goto(&format!("{base}/units/{district}?from=1/2024&to=12/2024"));
         b.click("#children a");
         b.wait_text("#unit-name", "Đảng ủy xã Pha Long");
-        // Record a conference and take attendance.
+        // Record a study conference (a cell's form starts as a regular meeting: untick it) and
+        // take attendance.
         b.goto(&format!("{base}/units/{cell}/conferences/new"));
-        b.type_into("input[name=title]", "Sinh hoạt chi bộ tháng 3/2024");
+        b.type_into("input[name=title]", "Hội nghị học tập chuyên đề năm 2024");
         b.type_into("input[name=held_on]", "5/3/2024");
         b.type_into("input[name=others_count]", "1.250");
+        b.click("input[name=regular_meeting]");
         b.click("#conference-form button");
-        b.wait_text("#conference-title", "Sinh hoạt chi bộ tháng 3/2024");
+        b.wait_text("#conference-title", "Hội nghị học tập chuyên đề năm 2024");
         let present = b.find_all("input[type=radio][value=present]");
         assert_eq!(present.len(), 3, "three people on the roster");
         for el in &present[..2] {
