@@ -62,13 +62,27 @@ pub struct ChildRow {
 pub struct TopicCompletion {
     pub topic_id: Id,
     pub deadline: Option<NaiveDate>,
+    /// Child units whose subtree held a conference on the topic by its deadline, of those
+    /// expected to.
     pub completed: Vec<Id>,
     pub expected: Vec<Id>,
+    /// People of the subtree in the deadline's month (`eligible`), and those of them present
+    /// at a conference on the topic by the deadline (`studied`).
+    pub studied: u64,
+    pub eligible: u64,
 }
 
 impl TopicCompletion {
     pub fn label(&self) -> String {
         format!("{}/{}", vn::fmt_int(self.completed.len() as i64), vn::fmt_int(self.expected.len() as i64))
+    }
+    /// "2.210/2.372"
+    pub fn people_label(&self) -> String {
+        format!("{}/{}", vn::fmt_int(self.studied as i64), vn::fmt_int(self.eligible as i64))
+    }
+    /// "93,2%"
+    pub fn people_rate(&self) -> String {
+        vn::fmt_rate(self.studied, self.eligible)
     }
 }
 

@@ -135,6 +135,10 @@ pub struct Index {
     /// Per dense person: the units they have memberships in (to refresh after a change).
     person_units: Vec<Vec<u32>>,
     conferences: HashMap<Id, ConfInfo>,
+    /// Per conference: its day and topics (for who studied which topic when).
+    conf_topics: HashMap<Id, (NaiveDate, Vec<Id>)>,
+    /// Per dense person and topic: the days they were present at a conference on it.
+    person_topics: Vec<HashMap<Id, Vec<NaiveDate>>>,
     /// Per unit and topic: the dates of conferences on that topic organised there.
     topic_dates: HashMap<u32, BTreeMap<Id, Vec<NaiveDate>>>,
 }
@@ -179,6 +183,8 @@ impl Index {
             person_months: Vec::new(),
             person_units: Vec::new(),
             conferences: HashMap::new(),
+            conf_topics: HashMap::new(),
+            person_topics: Vec::new(),
             topic_dates: HashMap::new(),
         };
         ix.set_tree(tree);
@@ -257,6 +263,7 @@ impl Index {
         if ix == next {
             self.person_months.push(BTreeMap::new());
             self.person_units.push(Vec::new());
+            self.person_topics.push(HashMap::new());
         }
         ix
     }
@@ -302,6 +309,9 @@ impl Index {
         }
         if sign > 0 {
             self.conferences.insert(c.id, ConfInfo { unit, month, meeting: c.regular_meeting });
+            if !c.topic_ids.is_empty() {
+                self.conf_topics.insert(c.id, (c.held_on, c.topic_ids.clone()));
+            }
         }
     }
 
@@ -320,6 +330,7 @@ impl Index {
     /// Forgets a conference entirely (after its points and attendance were removed).
     pub fn forget_conference(&mut self, id: Id) {
         self.conferences.remove(&id);
+        self.conf_topics.remove(&id);
     }
 
     // ----- attendance -------------------------------------------------------------------
@@ -346,11 +357,22 @@ impl Index {
             None => info.unit,
         };
         self.bump(at, info.month, Counts::attendances(info.meeting, 1, 0), sign);
+        let p = self.person(a.person_id);
+        // Who studied a topic, and when: at any conference or meeting on it.
+        if let Some((held_on, topics)) = self.conf_topics.get(&a.conference_id) {
+            for t in topics {
+                let days = self.person_topics[p as usize].entry(*t).or_default();
+                if sign > 0 {
+                    days.push(*held_on);
+                } else if let Some(i) = days.iter().position(|d| d == held_on) {
+                    days.swap_remove(i);
+                }
+            }
+        }
         // Taking part is defined on study conferences: a regular meeting does not count.
         if info.meeting {
             return None;
         }
-        let p = self.person(a.person_id);
         let months = &mut self.person_months[p as usize];
         let n = months.entry(info.month).or_insert(0);
         if sign > 0 {
@@ -601,14 +623,43 @@ impl Index {
         topics.sort_by_key(|t| (t.year, t.id));
         let topics = topics
             .into_iter()
-            .map(|t| TopicCompletion {
-                topic_id: t.id,
-                deadline: t.deadline,
-                completed: expected.iter().copied().filter(|c| self.completed(*c, t, as_of)).collect(),
-                expected: expected.clone(),
+            .map(|t| {
+                let (studied, eligible) = self.topic_people(unit, t, as_of);
+                TopicCompletion {
+                    topic_id: t.id,
+                    deadline: t.deadline,
+                    completed: expected.iter().copied().filter(|c| self.completed(*c, t, as_of)).collect(),
+                    expected: expected.clone(),
+                    studied,
+                    eligible,
+                }
             })
             .collect();
         UnitReport { unit_id: unit, figures, children, topics }
+    }
+
+    /// (studied, eligible): of the people of the subtree of `unit` (as of `as_of`) who belonged
+    /// to it in the month of the topic's deadline, those present at a conference on the topic
+    /// by the deadline ("trên 93% cán bộ, đảng viên đã học tập, quán triệt …"). Without a
+    /// deadline, or with one after `as_of`, the day is `as_of`.
+    pub fn topic_people(&self, unit: Id, topic: &Topic, as_of: NaiveDate) -> (u64, u64) {
+        let Some(&root) = self.unit_ix.get(&unit) else { return (0, 0) };
+        let by = topic.deadline.map_or(as_of, |d| d.min(as_of));
+        let month = Month::of(by).0;
+        let mut s = Scratch::new(self.person_ix.len());
+        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+            for e in self.entries(u).0 {
+                if e.from > month || e.to < month {
+                    continue;
+                }
+                s.eligible.set(e.person);
+                let days = self.person_topics[e.person as usize].get(&topic.id);
+                if days.is_some_and(|d| d.iter().any(|d| *d <= by)) {
+                    s.participants.set(e.person);
+                }
+            }
+        });
+        (s.participants.count(), s.eligible.count())
     }
 
     /// Did the subtree of `unit` hold a conference on the topic by its deadline (or at all,

@@ -97,3 +97,31 @@ pub fn figures_with_share(f: &Facts, unit: Id, period: Period, as_of: NaiveDate,
     out.participants = participants.len() as u64;
     out
 }
+
+/// (studied, eligible) for a topic, the slow way (see `Index::topic_people`).
+pub fn topic_people(f: &Facts, unit: Id, topic: &lamtheo_domain::conference::Topic, as_of: NaiveDate) -> (u64, u64) {
+    let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
+    let by = topic.deadline.map_or(as_of, |d| d.min(as_of));
+    let month = Month::of(by);
+    let eligible: HashSet<Id> = f
+        .memberships
+        .iter()
+        .filter(|m| subtree.contains(&m.unit_id))
+        .filter(|m| m.valid_from <= month.last_day() && m.valid_to.is_none_or(|t| t > month.first_day()))
+        .map(|m| m.person_id)
+        .collect();
+    let on_topic: HashMap<Id, NaiveDate> = f
+        .conferences
+        .iter()
+        .filter(|c| c.topic_ids.contains(&topic.id) && c.held_on <= by)
+        .map(|c| (c.id, c.held_on))
+        .collect();
+    let studied: HashSet<Id> = f
+        .attendances
+        .iter()
+        .filter(|a| a.status == AttendanceStatus::Present && on_topic.contains_key(&a.conference_id))
+        .map(|a| a.person_id)
+        .filter(|p| eligible.contains(p))
+        .collect();
+    (studied.len() as u64, eligible.len() as u64)
+}

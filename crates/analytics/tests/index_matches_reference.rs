@@ -163,6 +163,9 @@ proptest! {
             let period = Period::new(Month(a), Month(b));
             let as_of = day(q[(k + 2) % 8] % 800);
             prop_assert_eq!(ix.figures(unit, period, as_of), reference::figures(&f, unit, period, as_of), "unit {} period {:?} as of {}", unit, period, as_of);
+            for t in &f.topics {
+                prop_assert_eq!(ix.topic_people(unit, t, as_of), reference::topic_people(&f, unit, t, as_of), "unit {} topic {} as of {}", unit, t.id, as_of);
+            }
         }
     }
 
@@ -193,6 +196,9 @@ proptest! {
                 let period = Period::new(Month::new(2024, 1), Month::new(2025, 12));
                 prop_assert_eq!(ix.figures(unit, period, day(800)), reference::figures(&f, unit, period, day(800)));
                 prop_assert_eq!(ix.figures(unit, Period::year(2024), day(100)), reference::figures(&f, unit, Period::year(2024), day(100)));
+                for t in &f.topics {
+                    prop_assert_eq!(ix.topic_people(unit, t, day(800)), reference::topic_people(&f, unit, t, day(800)));
+                }
             }
         }
     }

@@ -406,6 +406,10 @@ async fn figures(
             .iter()
             .map(|t| TopicFigures {
                 label: t.label(),
+                people_label: t.people_label(),
+                people_rate: t.people_rate(),
+                studied: t.studied,
+                eligible: t.eligible,
                 topic_id: t.topic_id,
                 deadline: t.deadline,
                 completed: t.completed.clone(),
@@ -491,6 +495,12 @@ struct TopicFigures {
     expected: Vec<Id>,
     /// "10/12"
     label: String,
+    /// People of the subtree in the deadline's month, and those present at a conference on
+    /// the topic by the deadline: "2.210/2.372", "93,2%".
+    studied: u64,
+    eligible: u64,
+    people_label: String,
+    people_rate: String,
 }
 
 #[derive(Serialize, JsonSchema)]
