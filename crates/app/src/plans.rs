@@ -45,8 +45,13 @@ pub struct PlanFigure {
     pub kind: PlanKind,
     pub from_year: i32,
     pub to_year: i32,
+    /// Party members who belonged to the subtree in the plan's years, and those of them who
+    /// made (submitted) the plan.
     pub made: i64,
     pub expected: i64,
+    /// The same among everyone on the subtree's rolls, members or not.
+    pub made_all: i64,
+    pub expected_all: i64,
 }
 
 impl PlanFigure {
@@ -55,6 +60,10 @@ impl PlanFigure {
     }
     pub fn rate(&self) -> String {
         vn::fmt_rate(self.made.max(0) as u64, self.expected.max(0) as u64)
+    }
+    /// "20.310/21.004", everyone on the rolls.
+    pub fn label_all(&self) -> String {
+        format!("{}/{}", vn::fmt_int(self.made_all), vn::fmt_int(self.expected_all))
     }
 }
 
@@ -259,9 +268,31 @@ impl App {
             let (from_year, to_year) = kind.years_for(year);
             let first = NaiveDate::from_ymd_opt(from_year, 1, 1).expect("valid year");
             let last = NaiveDate::from_ymd_opt(to_year, 12, 31).expect("valid year");
-            let (made, expected) = store::figures(&self.store, &units, kind, year, first, last).await?;
-            out.push(PlanFigure { kind, from_year, to_year, made, expected });
+            let m = store::figures(&self.store, &units, kind, year, first, last).await?;
+            out.push(PlanFigure {
+                kind,
+                from_year,
+                to_year,
+                made: m.made,
+                expected: m.expected,
+                made_all: m.made_all,
+                expected_all: m.expected_all,
+            });
         }
         Ok(out)
+    }
+
+    /// People of the subtree who made both the term plan covering the period's last year and
+    /// that year's plan (members; everyone), of those who belonged to it during the year.
+    pub async fn both_plans(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Result<lamtheo_store::plans::MadeOf> {
+        self.check(actor, unit, Resource::Unit, false)?;
+        let units = self.index().tree().subtree_on(unit, as_of);
+        store::both(&self.store, &units, period.to.year()).await
     }
 }

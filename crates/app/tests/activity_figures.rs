@@ -358,36 +358,60 @@ async fn plan_figures_match_a_recount() {
                         .unwrap_or_else(|e| panic!("{}: {e:?}", w.at(unit)));
                     let year = period.to.year();
                     assert_eq!(figures.len(), PlanKind::ALL.len(), "{}: {}", w.at(unit), period.label());
+                    let made_plan = |p: &PersonFact, kind: PlanKind| {
+                        plans.iter().any(|x| {
+                            x.person == p.id
+                                && x.kind == kind
+                                && x.from_year <= year
+                                && year <= x.to_year
+                                && matches!(x.status, PlanStatus::Submitted | PlanStatus::Acknowledged)
+                        })
+                    };
                     for kind in PlanKind::ALL {
                         let (from_year, to_year) = plan_years(kind, year);
                         let (first, last) = (d(from_year, 1, 1), d(to_year, 12, 31));
-                        let expected: Vec<&PersonFact> =
-                            w.people.iter().filter(|p| p.is_member && w.belonged(p, unit, first, last)).collect();
-                        let made = expected
-                            .iter()
-                            .filter(|p| {
-                                plans.iter().any(|x| {
-                                    x.person == p.id
-                                        && x.kind == kind
-                                        && x.from_year <= year
-                                        && year <= x.to_year
-                                        && matches!(x.status, PlanStatus::Submitted | PlanStatus::Acknowledged)
-                                })
-                            })
-                            .count();
+                        let everyone: Vec<&PersonFact> =
+                            w.people.iter().filter(|p| w.belonged(p, unit, first, last)).collect();
+                        let made_all = everyone.iter().filter(|p| made_plan(p, kind)).count();
+                        let expected: Vec<&&PersonFact> = everyone.iter().filter(|p| p.is_member).collect();
+                        let made = expected.iter().filter(|p| made_plan(p, kind)).count();
                         made_somewhere += made;
                         let f = figures
                             .iter()
                             .find(|f| f.kind == kind)
                             .unwrap_or_else(|| panic!("{}: {}: no figure for {kind:?}", w.at(unit), period.label()));
                         assert_eq!(
-                            (f.from_year, f.to_year, f.made, f.expected),
-                            (from_year, to_year, made as i64, expected.len() as i64),
-                            "{}: {} ({kind:?}, year {year}): (from, to, made, expected)",
+                            (f.from_year, f.to_year, f.made, f.expected, f.made_all, f.expected_all),
+                            (
+                                from_year,
+                                to_year,
+                                made as i64,
+                                expected.len() as i64,
+                                made_all as i64,
+                                everyone.len() as i64
+                            ),
+                            "{}: {} ({kind:?}, year {year}): (from, to, made, expected, made by all, all)",
                             w.at(unit),
                             period.label()
                         );
                     }
+                    // Both the term plan and the year's plan, among those of the year.
+                    let of_year: Vec<&PersonFact> =
+                        w.people.iter().filter(|p| w.belonged(p, unit, d(year, 1, 1), d(year, 12, 31))).collect();
+                    let both = |p: &PersonFact| made_plan(p, PlanKind::TermPlan) && made_plan(p, PlanKind::YearPlan);
+                    let b = app.both_plans(&sys, unit, period, period.last_day()).await.unwrap();
+                    assert_eq!(
+                        (b.made, b.expected, b.made_all, b.expected_all),
+                        (
+                            of_year.iter().filter(|p| p.is_member && both(p)).count() as i64,
+                            of_year.iter().filter(|p| p.is_member).count() as i64,
+                            of_year.iter().filter(|p| both(p)).count() as i64,
+                            of_year.len() as i64
+                        ),
+                        "{}: {}: both plans",
+                        w.at(unit),
+                        period.label()
+                    );
                 }
             }
             assert!(made_somewhere > 0, "{engine} seed {seed:#x}: the random writes made no counted plan at all");

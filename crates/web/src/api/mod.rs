@@ -377,6 +377,7 @@ async fn figures(
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     let r = st.app.unit_report(&a, id, period, as_of)?;
     let plans = st.app.plan_figures(&a, id, period, as_of).await?;
+    let both_plans = st.app.both_plans(&a, id, period, as_of).await?;
     let movements = st.app.unit_movements(&a, id, period, as_of).await?;
     let covenants = st.app.unit_covenants(&a, id, period, as_of).await?;
     let rate = |f: &Figures| Rate {
@@ -416,7 +417,11 @@ async fn figures(
                 expected: t.expected.clone(),
             })
             .collect(),
-        plans: plans.iter().map(|p| PlanFigures { figure: *p, label: p.label(), rate: p.rate() }).collect(),
+        plans: plans
+            .iter()
+            .map(|p| PlanFigures { figure: *p, label: p.label(), rate: p.rate(), label_all: p.label_all() })
+            .collect(),
+        both_plans,
         movements: movements
             .iter()
             .map(|m| MovementFigures {
@@ -457,6 +462,8 @@ struct FiguresAnswer {
     children: Vec<ChildFigures>,
     topics: Vec<TopicFigures>,
     plans: Vec<PlanFigures>,
+    /// People who made both the term plan and the year's plan (the period's last year).
+    both_plans: lamtheo_store::plans::MadeOf,
     movements: Vec<MovementFigures>,
     covenants: Vec<CovenantFigures>,
 }
@@ -511,6 +518,8 @@ struct PlanFigures {
     label: String,
     /// "94,9%"
     rate: String,
+    /// Everyone on the rolls: "20.310/21.004".
+    label_all: String,
 }
 
 #[derive(Serialize, JsonSchema)]

@@ -128,8 +128,9 @@ struct UnitPage {
     kinds: Vec<(String, String)>,
     /// "80%": the share of meetings that makes a cell count as studying regularly.
     study_share: String,
-    /// (title, years, "made/expected", rate) for plans and commitments.
-    plans: Vec<(String, String, String, String)>,
+    /// (title, years, members "made/expected", rate, everyone "made/expected") for plans and
+    /// commitments, then the people who made both the term and the year plan.
+    plans: Vec<(String, String, String, String, String)>,
     plan_year: i32,
     /// Breakthrough tasks: (kind label, units, tasks) by level, totals, and the unit's own.
     task_levels: Vec<(String, String, String)>,
@@ -221,16 +222,24 @@ async fn unit_page(
             (fmt::date(e.happened_on), s.t.s(e.kind.label_vi(), e.kind.as_str()).to_string(), what)
         })
         .collect();
-    let plans = app
+    let mut plans: Vec<_> = app
         .plan_figures(&s.actor, id, period, as_of)
         .await
         .map_err(|e| s.fail(e))?
         .iter()
         .map(|f| {
             let years = fmt::years(f.from_year, f.to_year);
-            (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate())
+            (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate(), f.label_all())
         })
         .collect();
+    let both = app.both_plans(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
+    plans.push((
+        s.t.s("Cả kế hoạch nhiệm kỳ và kế hoạch năm", "Both the term plan and the year plan").to_string(),
+        period.to.year().to_string(),
+        format!("{}/{}", fmt::int(both.made), fmt::int(both.expected)),
+        lamtheo_domain::vn::fmt_rate(both.made.max(0) as u64, both.expected.max(0) as u64),
+        format!("{}/{}", fmt::int(both.made_all), fmt::int(both.expected_all)),
+    ));
     let task_report = app.task_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
     let task_levels = task_report
         .by_level
