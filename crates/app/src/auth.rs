@@ -215,19 +215,43 @@ impl App {
         let id_hash = sha256_hex(token);
         let Some(s) = users::session(&self.store, &id_hash).await? else { return Ok(None) };
         let now = Utc::now();
-        let mut tx = self.store.begin().await?;
-        if now - s.last_seen_at > SESSION_IDLE || now - s.created_at > SESSION_MAX {
-            users::delete_session(&mut tx, &id_hash).await?;
-            tx.commit().await?;
+        let expired = now - s.last_seen_at > SESSION_IDLE || now - s.created_at > SESSION_MAX;
+        // Refreshing the idle clock (at most once a minute) and forgetting an expired session
+        // are writes, and a page is a read: they run in the background, so that no request
+        // waits for SQLite's one writer (during an import it may be busy for minutes).
+        if expired || now - s.last_seen_at > chrono::Duration::minutes(1) {
+            self.in_background_session_write(id_hash, expired);
+        }
+        if expired {
             return Ok(None);
         }
-        // Refresh the idle clock at most once a minute: most requests then only read.
-        if now - s.last_seen_at > chrono::Duration::minutes(1) {
-            users::touch_session(&mut tx, &id_hash).await?;
-        }
-        tx.commit().await?;
         let user = users::get(&self.store, s.user_id).await?.filter(|u| u.active);
         Ok(user.map(|u| (actor_of(&u), s.csrf_token)))
+    }
+
+    /// Touches or deletes a session without making the request wait; one at a time per
+    /// session, so that requests arriving while the writer is busy do not queue more.
+    fn in_background_session_write(&self, id_hash: String, delete: bool) {
+        let mut touching = self.touching.lock().unwrap_or_else(|e| e.into_inner());
+        if !touching.insert(id_hash.clone()) {
+            return;
+        }
+        drop(touching);
+        let (store, touching) = (self.store.clone(), self.touching.clone());
+        tokio::spawn(async move {
+            let write = async {
+                let mut tx = store.begin().await?;
+                match delete {
+                    true => users::delete_session(&mut tx, &id_hash).await?,
+                    false => users::touch_session(&mut tx, &id_hash).await?,
+                }
+                tx.commit().await
+            };
+            if let Err(e) = write.await {
+                tracing::warn!(error = %e.message_en, "could not refresh a session");
+            }
+            touching.lock().unwrap_or_else(|e| e.into_inner()).remove(&id_hash);
+        });
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {

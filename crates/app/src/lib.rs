@@ -53,6 +53,8 @@ pub struct App {
     /// Turns to hold an uploaded file: each may be as large as the file limit, so the number
     /// held in memory at once is bounded too (see `App::import_turn`).
     uploads: Arc<Semaphore>,
+    /// Sessions whose idle clock is being refreshed in the background (see `App::session`).
+    touching: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl App {
@@ -74,6 +76,7 @@ impl App {
             limits: Limits::default(),
             parsers: Arc::new(Semaphore::new(PARSERS)),
             uploads: Arc::new(Semaphore::new(UPLOADS)),
+            touching: Arc::default(),
         })
     }
 
