@@ -590,9 +590,9 @@ async fn evaluation_report_matches_a_recount() {
                                     .iter()
                                     .filter(|p| match g {
                                         0 => p.is_member,
-                                        1 => p.key_cadre,
-                                        2 => p.key_cadre && p.is_member,
-                                        _ => p.key_cadre && !p.is_member,
+                                        1 => p.key_cadre || p.head_of_unit,
+                                        2 => (p.key_cadre || p.head_of_unit) && p.is_member,
+                                        _ => (p.key_cadre || p.head_of_unit) && !p.is_member,
                                     })
                                     .filter(|p| w.belonged(p, unit, first, last))
                                     .filter_map(|p| ratings.get(&(Subject::Person, p.id, year, quarter)).cloned())

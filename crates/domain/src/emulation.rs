@@ -37,7 +37,7 @@ impl Expected {
     /// Is this person expected to register?
     pub fn includes(self, p: &Person) -> bool {
         match self {
-            Expected::KeyCadres => p.key_cadre || p.head_of_unit,
+            Expected::KeyCadres => p.is_key_cadre(),
             Expected::Members => p.is_member,
             Expected::Everyone => true,
         }

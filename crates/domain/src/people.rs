@@ -70,6 +70,13 @@ pub struct Person {
 }
 
 impl Person {
+    /// A key cadre (cán bộ chủ chốt) as every figure counts one: marked so, or the head of a
+    /// unit (người đứng đầu). The one definition: evaluation groups, movements expecting key
+    /// cadres, and the SQL (`lamtheo_store::people::KEY_CADRE`) all use it.
+    pub fn is_key_cadre(&self) -> bool {
+        self.key_cadre || self.head_of_unit
+    }
+
     /// The key an import matches on: the card number when there is one, else the person code.
     pub fn natural_key(&self) -> Option<&str> {
         self.card_no.as_deref().or(self.person_code.as_deref())

@@ -81,12 +81,13 @@ pub enum Group {
 }
 
 impl Group {
-    fn condition(self) -> &'static str {
+    fn condition(self) -> String {
+        let key = crate::people::KEY_CADRE;
         match self {
-            Group::Members => "p.is_member",
-            Group::KeyCadres => "p.key_cadre",
-            Group::MemberKeyCadres => "p.key_cadre AND p.is_member",
-            Group::NonMemberKeyCadres => "p.key_cadre AND NOT p.is_member",
+            Group::Members => "p.is_member".into(),
+            Group::KeyCadres => key.into(),
+            Group::MemberKeyCadres => format!("{key} AND p.is_member"),
+            Group::NonMemberKeyCadres => format!("{key} AND NOT p.is_member"),
         }
     }
 }

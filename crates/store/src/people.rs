@@ -6,6 +6,9 @@ use sqlx::Row;
 
 use crate::{db_err, on_pool, on_tx, Store, Tx};
 
+/// `Person::is_key_cadre` in SQL, for a person aliased `p`.
+pub const KEY_CADRE: &str = "(p.key_cadre OR p.head_of_unit)";
+
 const PERSON_COLS: &str = "id, person_code, card_no, full_name, gender, birth_date, ethnicity, is_member, admitted_on, official_on, position, key_cadre, head_of_unit";
 
 macro_rules! person_from_row {
