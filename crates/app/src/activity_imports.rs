@@ -13,7 +13,7 @@ use lamtheo_domain::evaluation::{Evaluation, Subject};
 use lamtheo_domain::people::{Membership, Person};
 use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanStatus};
 use lamtheo_domain::tasks::BreakthroughTask;
-use lamtheo_domain::{vn, Error, Id, Result};
+use lamtheo_domain::{vn, Id, Result};
 use lamtheo_importer::{self as importer, RowError};
 use lamtheo_store::{
     covenants as covenant_store, emulation as emulation_store, evaluations as evaluation_store, people as people_store,
@@ -22,20 +22,13 @@ use lamtheo_store::{
 use serde::Serialize;
 
 use crate::audit::{value, RowChange};
-use crate::imports::{no_person, rejected, row_err, ImportSummary, Progress};
+use crate::imports::{field_err, no_person, rejected, row_err, ImportSummary, Progress};
 use crate::people::current_membership;
 use crate::App;
 
 const PERSON_KEY: &str = "Mã định danh hoặc số thẻ";
 const MOVEMENT: (&str, &str) = ("phong trào", "movement");
 const COVENANT: (&str, &str) = ("giao ước", "covenant");
-
-/// A form check's error as a row error: its field names the column (`fields` maps one to
-/// the other).
-fn field_err(file: &str, row: usize, e: Error, fields: &[(&str, &str)]) -> RowError {
-    let column = e.field.as_deref().and_then(|f| fields.iter().find(|(name, _)| *name == f)).map_or("", |(_, c)| c);
-    row_err(file, row, column, e.message_vi, e.message_en)
-}
 
 /// Both lookups of a row, or else their errors added to the file's.
 fn both<A, B>(

@@ -200,7 +200,8 @@ impl App {
         Ok(ConferenceView { conference, points, present, attendance })
     }
 
-    fn validate_conference(&self, c: &ConferenceInput, topics: &[Topic]) -> Result<()> {
+    /// The checks of a conference, for the form, the API and the import alike.
+    pub(crate) fn validate_conference(&self, c: &ConferenceInput, topics: &[Topic]) -> Result<()> {
         if c.title.trim().is_empty() {
             return Err(Error::field("title", "Cần nhập tên hội nghị", "The conference title is required"));
         }

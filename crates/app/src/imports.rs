@@ -75,6 +75,13 @@ pub(crate) fn row_err(file: &str, row: usize, column: &str, vi: String, en: Stri
     RowError { file: file.to_string(), row, column: column.to_string(), message_vi: vi, message_en: en }
 }
 
+/// A form check's error as a row error: its field names the column (`fields` maps one to
+/// the other).
+pub(crate) fn field_err(file: &str, row: usize, e: Error, fields: &[(&str, &str)]) -> RowError {
+    let column = e.field.as_deref().and_then(|f| fields.iter().find(|(name, _)| *name == f)).map_or("", |(_, c)| c);
+    row_err(file, row, column, e.message_vi, e.message_en)
+}
+
 /// A person key that names nobody the actor may write for: unknown and out of scope read
 /// the same, so a file cannot probe who exists elsewhere.
 pub(crate) fn no_person(file: &str, row: usize, key: &str) -> RowError {
@@ -484,10 +491,21 @@ impl App {
             Some(v)
         };
         let total = resolved.len() as u64;
+        // A membership starts while its unit is open, as the form checks; every row that
+        // breaks it is reported, and nothing is written.
+        let mut closed = Vec::new();
+        let mut open_on = |unit: Id, on: chrono::NaiveDate, row: usize| match self.open_unit(unit, on, "since") {
+            Ok(_) => true,
+            Err(e) => {
+                closed.push(row_err(file, row, "Ngày bắt đầu sinh hoạt", e.message_vi, e.message_en));
+                false
+            }
+        };
         for (i, (r, unit, mut person)) in resolved.into_iter().enumerate() {
             let since = r.member_since.or(r.admitted_on).unwrap_or(today);
             let key = person.natural_key().expect("validated").to_string();
             match people_store::find_by_key(&mut tx, &key).await? {
+                None if !open_on(unit, since, r.row) => continue,
                 None => {
                     let id = people_store::insert(&mut tx, &person).await?;
                     people_store::insert_membership(&mut tx, id, unit, since).await?;
@@ -525,6 +543,9 @@ impl App {
                     }
                     if current.map(|c| c.unit_id) != Some(unit) {
                         let on = r.member_since.unwrap_or(today);
+                        if !open_on(unit, on, r.row) {
+                            continue;
+                        }
                         people_store::end_memberships(&mut tx, existing.id, on).await?;
                         people_store::insert_membership(&mut tx, existing.id, unit, on).await?;
                         changed = true;
@@ -545,6 +566,9 @@ impl App {
                 progress("write", i as u64, total);
             }
         }
+        if !closed.is_empty() {
+            return Err(rejected(closed));
+        }
         progress("write", total, total);
         self.finish(tx, actor, "people", file, &summary, audited).await?;
         Ok(summary)
@@ -558,7 +582,18 @@ impl App {
         mut errors: Vec<RowError>,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
-        let topics: HashMap<String, Topic> = self.topics().await?.into_iter().map(|t| (t.code.clone(), t)).collect();
+        let topic_list = self.topics().await?;
+        let topics: HashMap<String, Topic> = topic_list.iter().map(|t| (t.code.clone(), t.clone())).collect();
+        // The form's checks, row by row, with their fields named by the file's columns.
+        let columns = [
+            ("code", "Mã hội nghị"),
+            ("held_on", "Ngày"),
+            ("title", "Tên hội nghị"),
+            ("level", "Cấp"),
+            ("others_count", "Số lượt đoàn viên hội viên nhân dân"),
+            ("unlisted_members", "Số lượt cán bộ đảng viên ngoài danh sách"),
+            ("topic_ids", "Mã chuyên đề"),
+        ];
         let mut resolved = Vec::new();
         for r in &rows {
             let unit = self.unit_for(actor, &r.unit_code, Resource::Conference, file, r.row, "Mã đơn vị tổ chức");
@@ -576,19 +611,25 @@ impl App {
                 }
             }
             match unit {
-                Ok(unit_id) => resolved.push(crate::conferences::ConferenceInput {
-                    code: r.code.clone(),
-                    unit_id,
-                    held_on: r.held_on,
-                    title: r.title.clone(),
-                    level: r.level.clone().unwrap_or_default(),
-                    online: r.online,
-                    others_count: r.others_count,
-                    unlisted_members: r.unlisted_members,
-                    topic_ids,
-                    regular_meeting: r.regular_meeting,
-                    study_content: r.study_content,
-                }),
+                Ok(unit_id) => {
+                    let input = crate::conferences::ConferenceInput {
+                        code: r.code.clone(),
+                        unit_id,
+                        held_on: r.held_on,
+                        title: r.title.clone(),
+                        level: r.level.clone().unwrap_or_default(),
+                        online: r.online,
+                        others_count: r.others_count,
+                        unlisted_members: r.unlisted_members,
+                        topic_ids,
+                        regular_meeting: r.regular_meeting,
+                        study_content: r.study_content,
+                    };
+                    match self.validate_conference(&input, &topic_list) {
+                        Ok(()) => resolved.push(input),
+                        Err(e) => errors.push(field_err(file, r.row, e, &columns)),
+                    }
+                }
                 Err(e) => errors.push(e),
             }
         }

@@ -149,6 +149,8 @@ impl App {
     pub async fn add_person(&self, actor: &Actor, new: NewPerson) -> Result<Id> {
         self.check(actor, new.unit_id, Resource::Person, true)?;
         validate(&new.person)?;
+        // A membership starts while its unit is open (the import checks the same).
+        self.open_unit(new.unit_id, new.since, "since")?;
         let mut tx = self.store.begin().await?;
         let id = store::insert(&mut tx, &new.person).await?;
         let mid = store::insert_membership(&mut tx, id, new.unit_id, new.since).await?;

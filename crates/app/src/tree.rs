@@ -220,7 +220,7 @@ impl App {
         Ok(id)
     }
 
-    fn open_unit(&self, id: Id, on: NaiveDate, field: &str) -> Result<Unit> {
+    pub(crate) fn open_unit(&self, id: Id, on: NaiveDate, field: &str) -> Result<Unit> {
         let ix = self.index();
         let u = ix.tree().unit(id).cloned().ok_or_else(Error::not_found)?;
         if !u.is_open_on(on) {

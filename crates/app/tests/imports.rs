@@ -114,3 +114,46 @@ async fn xlsx_templates_import_cleanly() {
         assert_eq!(s.created, 1, "{engine}");
     }
 }
+
+/// An import checks what the form checks, with the same function: a conference before its
+/// unit was founded, a code with a space, a membership that starts before the unit did.
+#[tokio::test]
+async fn imports_check_what_the_forms_check() {
+    for (engine, app) in apps().await {
+        let sys = Actor::system();
+        let quiet = |_: &str, _: u64, _: u64| {};
+        let units = "Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã đơn vị cấp trên,Ngày thành lập
+T,Tỉnh ủy Bắc Kạn,tinh_uy,,01/01/2000
+CB9,Chi bộ thôn mới,chi_bo,T,01/07/2025
+";
+        app.import(&sys, Kind::Units, "don-vi.csv", units.as_bytes(), &quiet).await.unwrap();
+        let before = counts(&app).await;
+        let confs = "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị
+HN-1,CB9,05/03/2024,Sinh hoạt trước khi thành lập
+HN 2,CB9,05/08/2025,Mã có dấu cách
+HN-3,CB9,05/08/2025,Đúng
+";
+        let e = app.import(&sys, Kind::Conferences, "hoi-nghi.csv", confs.as_bytes(), &quiet).await.unwrap_err();
+        assert_eq!(e.details.len(), 2, "{engine}: {:?}", e.details);
+        assert!(e.details[0].contains("dòng 2, cột «Ngày»"), "{engine}: {:?}", e.details);
+        assert!(e.details[1].contains("dòng 3, cột «Mã hội nghị»"), "{engine}: {:?}", e.details);
+        let people = "Số thẻ đảng viên,Họ và tên,Mã đơn vị,Ngày bắt đầu sinh hoạt
+77001,Lý Thị Mai,CB9,01/01/2015
+77002,Hà Văn Sơn,CB9,01/08/2025
+";
+        let e = app.import(&sys, Kind::People, "dang-vien.csv", people.as_bytes(), &quiet).await.unwrap_err();
+        assert_eq!(e.details.len(), 1, "{engine}: {:?}", e.details);
+        assert!(e.details[0].contains("dòng 2, cột «Ngày bắt đầu sinh hoạt»"), "{engine}: {:?}", e.details);
+        assert_eq!(counts(&app).await, before, "{engine}: nothing was written");
+        // The form refuses the same membership.
+        let cb9 = app.unit_by_code(&sys, "CB9").unwrap().id;
+        let person = lamtheo_domain::people::Person {
+            card_no: Some("77003".into()),
+            full_name: "Đinh Văn Hải".into(),
+            ..Default::default()
+        };
+        let since = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+        let e = app.add_person(&sys, lamtheo_app::people::NewPerson { person, unit_id: cb9, since }).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("since"), "{engine}: {e:?}");
+    }
+}
