@@ -137,6 +137,9 @@ enum Command {
         /// Shape of the tree as of this date, e.g. 31/12/2025
         #[arg(long)]
         as_of: Option<String>,
+        /// The figures as JSON, as `GET /api/v1/units/{id}/figures` answers them
+        #[arg(long)]
+        json: bool,
     },
     /// Write a consistent copy of the database to FILE (a new SQLite file) while the server
     /// keeps serving and writing
@@ -342,15 +345,22 @@ async fn main() -> Result<()> {
             };
             std::fs::write(&out, bytes)?;
         }
-        Command::Figures { unit_code, from, to, as_of } => {
+        Command::Figures { unit_code, from, to, as_of, json } => {
             let app = App::open(&cli.database_url).await?;
             let system = Actor::system();
             let unit = app.unit_by_code(&system, &unit_code).map_err(failure)?;
             let (period, as_of) =
                 lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today())
                     .map_err(failure)?;
-            let r = app.unit_report(&system, unit.id, period, as_of).map_err(failure)?;
-            println!("{}", serde_json::to_string_pretty(&r)?);
+            let figures = lamtheo_web::unit_figures(&app, &system, unit.id, period, as_of).await.map_err(failure)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&figures)?);
+            } else {
+                println!("{} ({})", unit.name, unit.code);
+                for (label, value) in figures.labelled() {
+                    println!("  {label}: {value}");
+                }
+            }
         }
         Command::Backup { file } => {
             let store = lamtheo_store::Store::open(&cli.database_url).await?;

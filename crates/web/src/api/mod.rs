@@ -375,18 +375,34 @@ async fn figures(
 ) -> Answer<FiguresAnswer> {
     let (period, as_of) =
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
-    let r = st.app.unit_report(&a, id, period, as_of)?;
-    let plans = st.app.plan_figures(&a, id, period, as_of).await?;
-    let both_plans = st.app.both_plans(&a, id, period, as_of).await?;
-    let movements = st.app.unit_movements(&a, id, period, as_of).await?;
-    let covenants = st.app.unit_covenants(&a, id, period, as_of).await?;
+    ok(unit_figures(&st.app, &a, id, period, as_of).await?)
+}
+
+/// Every figure of a unit's page, as numbers and as printed: the API's answer and
+/// `lamtheo figures --json`.
+pub async fn unit_figures(
+    app: &lamtheo_app::App,
+    a: &lamtheo_domain::access::Actor,
+    id: Id,
+    period: lamtheo_domain::period::Period,
+    as_of: NaiveDate,
+) -> Result<FiguresAnswer, Error> {
+    let r = app.unit_report(a, id, period, as_of)?;
+    let plans = app.plan_figures(a, id, period, as_of).await?;
+    let both_plans = app.both_plans(a, id, period, as_of).await?;
+    let movements = app.unit_movements(a, id, period, as_of).await?;
+    let covenants = app.unit_covenants(a, id, period, as_of).await?;
+    let evaluations = evaluation_groups(app.evaluation_report(a, id, period.to.year(), 0, as_of, false).await?);
+    let tasks = app.task_report(a, id, period, as_of).await?;
+    let codes: std::collections::HashMap<Id, String> =
+        app.topics().await?.into_iter().map(|t| (t.id, t.code)).collect();
     let rate = |f: &Figures| Rate {
         permille: f.rate_permille(),
         label: f.rate_label(),
         cells_label: f.cells_label(),
         cells_rate: f.cells_rate_label(),
     };
-    ok(FiguresAnswer {
+    Ok(FiguresAnswer {
         unit_id: id,
         period: PeriodAnswer { from: fmt::month(period.from), to: fmt::month(period.to) },
         as_of,
@@ -406,6 +422,7 @@ async fn figures(
             .topics
             .iter()
             .map(|t| TopicFigures {
+                code: codes.get(&t.topic_id).cloned().unwrap_or_default(),
                 label: t.label(),
                 people_label: t.people_label(),
                 people_rate: t.people_rate(),
@@ -422,6 +439,8 @@ async fn figures(
             .map(|p| PlanFigures { figure: *p, label: p.label(), rate: p.rate(), label_all: p.label_all() })
             .collect(),
         both_plans,
+        evaluations,
+        tasks,
         movements: movements
             .iter()
             .map(|m| MovementFigures {
@@ -453,7 +472,7 @@ async fn figures(
 
 /// A unit's figures for a period: what its page shows, as numbers and as labels.
 #[derive(Serialize, JsonSchema)]
-struct FiguresAnswer {
+pub struct FiguresAnswer {
     unit_id: Id,
     period: PeriodAnswer,
     as_of: NaiveDate,
@@ -464,8 +483,88 @@ struct FiguresAnswer {
     plans: Vec<PlanFigures>,
     /// People who made both the term plan and the year's plan (the period's last year).
     both_plans: lamtheo_store::plans::MadeOf,
+    /// Ratings of the period's last year, by group.
+    evaluations: Vec<EvaluationGroup>,
+    /// Breakthrough tasks: the unit's own, and by level over the subtree.
+    tasks: lamtheo_app::tasks::TaskReport,
     movements: Vec<MovementFigures>,
     covenants: Vec<CovenantFigures>,
+}
+
+impl FiguresAnswer {
+    /// Every figure with its label, as the unit page prints it (`lamtheo figures`).
+    pub fn labelled(&self) -> Vec<(String, String)> {
+        let f = &self.figures;
+        let n = |x: u64| fmt::int(x);
+        let mut out = vec![
+            (
+                "Kỳ / period".to_string(),
+                format!("{}–{}, đến ngày {}", self.period.from, self.period.to, fmt::date(self.as_of)),
+            ),
+            ("Hội nghị học tập, quán triệt".into(), n(f.conferences)),
+            ("Lượt cán bộ, đảng viên dự hội nghị".into(), n(f.member_attendances)),
+            ("Lượt đoàn viên, hội viên, nhân dân dự hội nghị".into(), n(f.other_attendances)),
+            (
+                "Người tham gia / người thuộc diện".into(),
+                format!("{}/{} ({})", n(f.participants), n(f.eligible), self.rate.label),
+            ),
+            (
+                "Buổi sinh hoạt chi bộ thường kỳ (có nội dung học tập)".into(),
+                format!("{} ({})", n(f.meetings), n(f.meetings_with_study)),
+            ),
+            ("Lượt dự sinh hoạt chi bộ".into(), n(f.meeting_member_attendances + f.meeting_other_attendances)),
+            (
+                "Chi bộ đưa nội dung học tập vào sinh hoạt thường xuyên".into(),
+                format!("{} ({})", self.rate.cells_label, self.rate.cells_rate),
+            ),
+        ];
+        for t in &self.topics {
+            out.push((format!("Chuyên đề {}: đơn vị hoàn thành đúng hạn", t.code), t.label.clone()));
+            out.push((
+                format!("Chuyên đề {}: cán bộ, đảng viên đã học tập", t.code),
+                format!("{} ({})", t.people_label, t.people_rate),
+            ));
+        }
+        for p in &self.plans {
+            let years = fmt::years(p.figure.from_year, p.figure.to_year);
+            out.push((format!("{} {years}: đảng viên", p.figure.kind.label_vi()), format!("{} ({})", p.label, p.rate)));
+            out.push((format!("{} {years}: tất cả", p.figure.kind.label_vi()), p.label_all.clone()));
+        }
+        let b = &self.both_plans;
+        out.push((
+            "Cả kế hoạch nhiệm kỳ và kế hoạch năm (đảng viên; tất cả)".into(),
+            format!(
+                "{}/{}; {}/{}",
+                fmt::int(b.made),
+                fmt::int(b.expected),
+                fmt::int(b.made_all),
+                fmt::int(b.expected_all)
+            ),
+        ));
+        for e in &self.evaluations {
+            out.push((
+                format!("Xếp loại tốt trở lên ({})", e.group),
+                format!("{}/{} ({})", fmt::int(e.good_or_better), fmt::int(e.evaluated), e.rate),
+            ));
+        }
+        for l in &self.tasks.by_level {
+            let (units, tasks) = l.label();
+            out.push((format!("Nhiệm vụ đột phá ({})", l.kind), format!("{units} đơn vị, {tasks} nhiệm vụ")));
+        }
+        for m in &self.movements {
+            out.push((
+                format!("Phong trào «{}»: đăng ký / thuộc diện", m.title),
+                format!("{}/{}", m.registered, m.expected),
+            ));
+        }
+        for c in &self.covenants {
+            out.push((
+                format!("Giao ước «{}»: đã ký / phải ký", c.title),
+                format!("{}/{}, điểm bình quân {}", c.signed, c.expected, c.average),
+            ));
+        }
+        out
+    }
 }
 
 /// Months as "1/2025".
@@ -497,6 +596,8 @@ struct ChildFigures {
 #[derive(Serialize, JsonSchema)]
 struct TopicFigures {
     topic_id: Id,
+    /// The topic's code ("CD-2025").
+    code: String,
     deadline: Option<NaiveDate>,
     completed: Vec<Id>,
     expected: Vec<Id>,
@@ -1006,8 +1107,11 @@ async fn unit_evaluations(
     Params(q): Params<EvalQuery>,
 ) -> Answer<Vec<EvaluationGroup>> {
     let as_of = q.as_of.unwrap_or_else(|| st.app.today());
-    let report = st.app.evaluation_report(&a, id, q.year, q.quarter, as_of, false).await?;
-    ok(report
+    ok(evaluation_groups(st.app.evaluation_report(&a, id, q.year, q.quarter, as_of, false).await?))
+}
+
+fn evaluation_groups(report: Vec<lamtheo_app::evaluations::Distribution>) -> Vec<EvaluationGroup> {
+    report
         .into_iter()
         .map(|d| EvaluationGroup {
             rate: d.rate(),
@@ -1018,7 +1122,7 @@ async fn unit_evaluations(
             excellent: d.excellent,
             warning: d.warning,
         })
-        .collect())
+        .collect()
 }
 
 /// One group's ratings: counts by level, and the share rated good or better.
