@@ -88,7 +88,8 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     let mut rng = Rng(2024);
 
     progress("đơn vị / units");
-    let start = "1/1/2015";
+    // Lai Châu province as it is today was founded on 1/1/2004.
+    let start = "1/1/2004";
     let mut units = vec![format!("LCH,Tỉnh ủy Lai Châu,tinh_uy,,{start}")];
     units.push(format!("LCH-MTTQ,Ủy ban MTTQ Việt Nam tỉnh Lai Châu,mttq,LCH,{start}"));
     units.push(format!("LCH-DTN,Tỉnh đoàn Lai Châu,doan_tn,LCH,{start}"));
