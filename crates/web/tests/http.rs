@@ -551,7 +551,10 @@ async fn api_tokens_errors_and_openapi() {
         let as_of = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
         let labelled = lamtheo_web::unit_figures(&s.app, &sys, t, period, as_of).await.unwrap().labelled();
         assert!(labelled.contains(&("Hội nghị học tập, quán triệt".to_string(), "2".to_string())), "{labelled:?}");
-        assert!(labelled.iter().any(|(l, _)| l.starts_with("Xếp loại tốt trở lên (member_key_cadres)")), "{labelled:?}");
+        assert!(
+            labelled.iter().any(|(l, _)| l.starts_with("Xếp loại tốt trở lên (member_key_cadres)")),
+            "{labelled:?}"
+        );
         // A rule about the stored records is a conflict, not bad input: the province still
         // has open districts, so it cannot close.
         let res = call(
