@@ -46,7 +46,7 @@ fn both<A, B>(
 }
 
 /// The people a file names, looked up together: by key, (person, current unit) or why not.
-struct People(HashMap<String, Lookup>);
+struct People(HashMap<String, Lookup>, HashMap<Id, Vec<Membership>>);
 
 /// (person, current unit), or None for a key naming nobody the actor may write for: unknown
 /// and out of scope read the same (`no_person`).
@@ -56,6 +56,11 @@ impl People {
     /// The person of a key that `people_named` was given.
     fn get(&self, key: &str, file: &str, row: usize) -> std::result::Result<(Id, Id), RowError> {
         self.0.get(key).copied().flatten().ok_or_else(|| no_person(file, row, key))
+    }
+
+    /// The person's unit on `day`, else the current one (`current`).
+    fn unit_on(&self, person: Id, day: NaiveDate, current: Id) -> Id {
+        self.1.get(&person).and_then(|ms| crate::people::unit_on(ms, day)).unwrap_or(current)
     }
 
     fn ids(&self) -> Vec<Id> {
@@ -192,7 +197,7 @@ impl App {
                 (key.to_string(), lookup)
             })
             .collect();
-        Ok(People(people))
+        Ok(People(people, memberships))
     }
 
     /// The movements the actor can see, by number.
@@ -314,7 +319,8 @@ impl App {
             let Some((m, (person, unit))) = both(movement, person, &mut errors) else {
                 continue;
             };
-            match self.registration_for(&m, person, unit, &r.content, r.registered_on) {
+            let then = people.unit_on(person, r.registered_on, unit);
+            match self.registration_for(&m, person, then, &r.content, r.registered_on) {
                 Ok(x) => checked.push((x, unit)),
                 Err(e) => {
                     let fields = [("person_id", PERSON_KEY), ("content", "Nội dung đăng ký")];

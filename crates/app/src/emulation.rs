@@ -105,6 +105,8 @@ impl App {
 
     /// A registration of `person` (of `unit`) for `m`, checked: the person must be within the
     /// movement's units on the day, and say what they pledge.
+    /// A registration checked as the form, the API and the import check it; `unit` is the
+    /// person's unit on the day of the registration.
     pub(crate) fn registration_for(
         &self,
         m: &Movement,
@@ -140,7 +142,10 @@ impl App {
         if actor.person_id != Some(person) {
             self.check(actor, unit, Resource::Person, true)?;
         }
-        let r = self.registration_for(&m, person, unit, content, on)?;
+        // Whether the person was among the movement's units is a matter of the day they
+        // registered (an export taken after they moved imports back).
+        let then = self.unit_then(person, on).await?;
+        let r = self.registration_for(&m, person, then, content, on)?;
         let old = store::registrations(&self.store, movement, &[person]).await?.into_iter().next();
         let mut tx = self.store.begin().await?;
         let id = store::upsert_registration(&mut tx, &r).await?;

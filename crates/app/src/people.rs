@@ -71,11 +71,23 @@ pub(crate) fn current_membership(ms: &[Membership]) -> Option<&Membership> {
     ms.iter().rev().find(|m| m.valid_to.is_none()).or(ms.last())
 }
 
+/// The unit a person belonged to on a day, of their memberships.
+pub(crate) fn unit_on(ms: &[Membership], day: NaiveDate) -> Option<Id> {
+    ms.iter().find(|m| m.valid_on(day)).map(|m| m.unit_id)
+}
+
 impl App {
     /// The unit a person belongs to now (or last belonged to): their records are in its scope.
     pub(crate) async fn current_unit(&self, person: Id) -> Result<Id> {
         let ms = store::memberships_of(&self.store, person).await?;
         current_membership(&ms).map(|m| m.unit_id).ok_or_else(Error::not_found)
+    }
+
+    /// The unit a person belonged to on `day` (a record of that day is checked against it),
+    /// else their current one.
+    pub(crate) async fn unit_then(&self, person: Id, day: NaiveDate) -> Result<Id> {
+        let ms = store::memberships_of(&self.store, person).await?;
+        unit_on(&ms, day).or_else(|| current_membership(&ms).map(|m| m.unit_id)).ok_or_else(Error::not_found)
     }
 
     /// May the actor see this person? Members see only themselves; others need one of the

@@ -269,3 +269,29 @@ async fn bad_activity_files_change_nothing_and_name_row_and_column() {
         assert_eq!(e.code, ErrorCode::NotFound, "{engine}");
     }
 }
+
+/// A registrations export taken after a member moved to a unit outside the movement imports
+/// back unchanged: the check looks at her unit on the day she registered, not today's.
+#[tokio::test]
+async fn a_registrations_export_taken_after_a_transfer_imports_back() {
+    for (engine, app) in apps().await {
+        let sys = Actor::system();
+        let pv = province(&app).await;
+        let movement = Movement {
+            id: 0,
+            unit_id: pv.districts[0],
+            title: "Thi đua làm theo Bác 2025".into(),
+            from_date: d(2025, 1, 1),
+            to_date: d(2025, 12, 31),
+            expected: Expected::Members,
+        };
+        let m = app.create_movement(&sys, movement).await.unwrap();
+        let person = pv.people[0][0];
+        app.register(&sys, m, person, "Gương mẫu, tiết kiệm", d(2025, 1, 10)).await.unwrap();
+        // In March she moves to a cell of the other district.
+        app.transfer_person(&sys, person, pv.cells[2], d(2025, 3, 1)).await.unwrap();
+        let q = ExportQuery { unit: Some(pv.p), year: 2025, of: Some(m) };
+        let rows = round_trip(&app, Kind::Registrations, q, engine).await;
+        assert_eq!(rows, 1, "{engine}: her registration is exported, and imports back unchanged");
+    }
+}
