@@ -5,6 +5,7 @@ use lamtheo_domain::access::Actor;
 use lamtheo_domain::Result;
 use lamtheo_store::submissions as store;
 pub use lamtheo_store::submissions::Claim;
+use sha2::{Digest, Sha256};
 
 use crate::App;
 
@@ -14,9 +15,11 @@ pub fn valid_key(key: &str) -> bool {
 }
 
 impl App {
-    /// Claims `key` for the actor's submission (see `Claim`).
-    pub async fn claim_submission(&self, actor: &Actor, key: &str) -> Result<Claim> {
-        store::claim(&self.store, key, actor.user_id, chrono::Utc::now()).await
+    /// Claims `key` for the actor's submission of `request` (its method, path and body; a
+    /// repeat must be the same request) — see `Claim`.
+    pub async fn claim_submission(&self, actor: &Actor, key: &str, request: &[u8]) -> Result<Claim> {
+        let digest: String = Sha256::digest(request).iter().map(|b| format!("{b:02x}")).collect();
+        store::claim(&self.store, key, actor.user_id, &digest, chrono::Utc::now()).await
     }
 
     /// Records the answer to a claimed key's submission, for the repeats to give.

@@ -15,26 +15,30 @@ pub enum Claim {
     Done(u16, Option<String>, Option<String>),
     /// Another account's key: not this one's to answer.
     Foreign,
+    /// The same key with another request: a client error, not a repeat.
+    Mismatch,
 }
 
 /// How long a key is remembered.
 const KEPT: Duration = Duration::hours(24);
 
-pub async fn claim(store: &Store, key: &str, user: Id, now: DateTime<Utc>) -> Result<Claim> {
+/// Claims `key` for a request whose digest is `request`.
+pub async fn claim(store: &Store, key: &str, user: Id, request: &str, now: DateTime<Utc>) -> Result<Claim> {
     let mut tx = store.begin().await?;
     on_tx!(&mut tx, c => sqlx::query("DELETE FROM submissions WHERE created_at < $1").bind(now - KEPT).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
-    let inserted = on_tx!(&mut tx, c => sqlx::query("INSERT INTO submissions (key, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
-        .bind(key).bind(user).bind(now).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    let inserted = on_tx!(&mut tx, c => sqlx::query("INSERT INTO submissions (key, user_id, request, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING")
+        .bind(key).bind(user).bind(request).bind(now).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     let claim = if inserted == 1 {
         Claim::New
     } else {
-        let row: (Id, Option<i32>, Option<String>, Option<String>) = on_tx!(&mut tx, c => sqlx::query_as(
-            "SELECT user_id, status, location, body FROM submissions WHERE key = $1")
+        let row: (Id, String, Option<i32>, Option<String>, Option<String>) = on_tx!(&mut tx, c => sqlx::query_as(
+            "SELECT user_id, request, status, location, body FROM submissions WHERE key = $1")
             .bind(key).fetch_one(c).await.map_err(db_err))?;
         match row {
-            (owner, _, _, _) if owner != user => Claim::Foreign,
-            (_, None, _, _) => Claim::Pending,
-            (_, Some(status), location, body) => Claim::Done(status as u16, location, body),
+            (owner, ..) if owner != user => Claim::Foreign,
+            (_, first, ..) if first != request => Claim::Mismatch,
+            (_, _, None, _, _) => Claim::Pending,
+            (_, _, Some(status), location, body) => Claim::Done(status as u16, location, body),
         }
     };
     tx.commit().await?;

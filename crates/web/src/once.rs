@@ -7,7 +7,9 @@
 //! corrected form can be sent again.
 //!
 //! A middleware rather than a step in each handler: every create route gets it by carrying
-//! the key, and no handler can forget it.
+//! the key, and no handler can forget it. A key comes with a digest of its request (method,
+//! path, body): the same key with another request is refused (409: the key is taken), not
+//! answered with the first one's answer.
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
@@ -32,28 +34,39 @@ pub async fn once(State(st): State<AppState>, req: Request, next: Next) -> Respo
         return next.run(req).await;
     }
     let api = req.uri().path().starts_with("/api/");
+    // An import is read only after its role check, by its handler; importing the same file
+    // twice changes nothing anyway (rows are matched by their natural keys).
+    if req.uri().path().starts_with("/api/v1/imports/") {
+        return next.run(req).await;
+    }
     let (mut parts, body) = req.into_parts();
-    let (key, body) = if api {
-        let key = parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
-        (key, body)
+    let key = if api {
+        parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string)
     } else if parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"))
     {
-        // A form is small (the body limit bounds it): read it for its key, then hand it on.
-        let Ok(bytes) = to_bytes(body, crate::MAX_BODY).await else {
-            return ApiError(Error::new(ErrorCode::TooLarge)).into_response();
-        };
-        let key = form_urlencoded::parse(&bytes).find(|(k, _)| k == "once").map(|(_, v)| v.into_owned());
-        (key, Body::from(bytes))
+        Some(String::new())
     } else {
-        (None, body)
+        None
     };
+    if key.is_none() {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    // The body is small (the body limit bounds it): read it for the form's key and for the
+    // request's digest, then hand it on.
+    let Ok(bytes) = to_bytes(body, crate::MAX_BODY).await else {
+        return ApiError(Error::new(ErrorCode::TooLarge)).into_response();
+    };
+    let key =
+        if api { key } else { form_urlencoded::parse(&bytes).find(|(k, _)| k == "once").map(|(_, v)| v.into_owned()) };
+    let body = Body::from(bytes.clone());
     let Some(key) = key.filter(|k| valid_key(k)) else {
         return next.run(Request::from_parts(parts, body)).await;
     };
+    let request = [parts.method.as_str().as_bytes(), parts.uri.path().as_bytes(), &bytes[..]].join(&b' ');
     // A key names a submission to one route: the same key sent to another is another one.
     let key = format!("{} {key}", parts.uri.path());
     // Whose key it is: the same check the handler makes (which answers for a missing one).
@@ -67,9 +80,17 @@ pub async fn once(State(st): State<AppState>, req: Request, next: Next) -> Respo
     };
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        match st.app.claim_submission(&actor, &key).await {
+        match st.app.claim_submission(&actor, &key, &request).await {
             Err(e) => return ApiError(e).into_response(),
             Ok(Claim::Foreign) => return next.run(Request::from_parts(parts, body)).await,
+            Ok(Claim::Mismatch) => {
+                return ApiError(Error::msg(
+                    ErrorCode::Conflict,
+                    "Khóa Idempotency-Key này đã dùng cho một yêu cầu khác",
+                    "This Idempotency-Key was used for another request",
+                ))
+                .into_response();
+            }
             Ok(Claim::Done(status, location, kept)) => return replay(status, location, kept),
             Ok(Claim::Pending) if tokio::time::Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(200)).await;

@@ -949,6 +949,16 @@ async fn a_conference_is_recorded_once_corrected_and_deleted_on_its_pages() {
         assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK), "{}: {}", s.engine, b.body);
         assert_eq!(a.json()["id"], b.json()["id"], "{}", s.engine);
         assert_eq!(held(&s.app).await.len(), 2, "{}", s.engine);
+        // The same key with another request is refused, and records nothing.
+        let other = Request::post("/api/v1/conferences")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", "api-key-0123456789abcdef")
+            .body(Body::from(format!(r#"{{"unit_id":{cb1},"held_on":"2025-03-04","title":"Khác"}}"#)))
+            .unwrap();
+        let res = call(&s.router, other).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}: {}", s.engine, res.body);
+        assert_eq!(held(&s.app).await.len(), 2, "{}", s.engine);
         let del = Request::delete(format!("/api/v1/conferences/{}", a.json()["id"]))
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .body(Body::empty())

@@ -295,7 +295,7 @@ fn operation(op: &Operation) -> Value {
     }
     if op.method == "post" {
         params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false,
-            "description": "Names this submission: a repeat with the same key (within a day, to the same route) answers with the first one's answer and records nothing",
+            "description": "Names this submission: a repeat with the same key (within a day, to the same route, with the same body) answers with the first one's answer and records nothing; the same key with another body answers 409",
             "schema": {"type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[A-Za-z0-9_-]+$"}}));
     }
     if op.path.contains("{kind}") {
