@@ -91,6 +91,11 @@ impl PersonFact {
         assert!(s.to.is_none(), "the last stint is open");
         s
     }
+
+    /// Their unit on `day`, else the current one (a record of that day is judged by it).
+    fn unit_on(&self, day: NaiveDate) -> Id {
+        self.stints.iter().find(|s| s.overlaps(day, day)).unwrap_or(self.current()).unit
+    }
 }
 
 /// The facts the test wrote: the province's fixed tree and the people with their stints.
@@ -720,10 +725,11 @@ async fn movement_report_matches_a_recount() {
                         } else {
                             w.people[rng.index(w.people.len())].id
                         };
-                        let unit = w.people.iter().find(|p| p.id == person).expect("a person").current().unit;
                         let blank = rng.chance(5);
                         let content = if blank { "  " } else { "Gương mẫu, tiết kiệm" };
                         let on = rng.date(2024, 2025);
+                        // Whether they were among the movement's units: on the day they register.
+                        let unit = w.people.iter().find(|p| p.id == person).expect("a person").unit_on(on);
                         let r = app.register(&sys, m.id, person, content, on).await;
                         let what = format!(
                             "{}: step {step}: person {person} registers to movement {} on {on}",
