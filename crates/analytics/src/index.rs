@@ -624,7 +624,7 @@ impl Index {
         let topics = topics
             .into_iter()
             .map(|t| {
-                let (studied, eligible) = self.topic_people(unit, t, as_of);
+                let (studied, eligible) = self.topic_people_with(unit, t, as_of, &mut scratch);
                 TopicCompletion {
                     topic_id: t.id,
                     deadline: t.deadline,
@@ -643,11 +643,16 @@ impl Index {
     /// by the deadline ("trên 93% cán bộ, đảng viên đã học tập, quán triệt …"). Without a
     /// deadline, or with one after `as_of`, the day is `as_of`.
     pub fn topic_people(&self, unit: Id, topic: &Topic, as_of: NaiveDate) -> (u64, u64) {
+        self.topic_people_with(unit, topic, as_of, &mut Scratch::new(self.person_ix.len()))
+    }
+
+    fn topic_people_with(&self, unit: Id, topic: &Topic, as_of: NaiveDate, s: &mut Scratch) -> (u64, u64) {
+        s.clear();
         let Some(&root) = self.unit_ix.get(&unit) else { return (0, 0) };
         let by = topic.deadline.map_or(as_of, |d| d.min(as_of));
         let month = Month::of(by).0;
-        let mut s = Scratch::new(self.person_ix.len());
-        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+        let mut stack = std::mem::take(&mut s.stack);
+        self.walk(root, day(as_of), &mut stack, &mut |u| {
             for e in self.entries(u).0 {
                 if e.from > month || e.to < month {
                     continue;
@@ -659,6 +664,7 @@ impl Index {
                 }
             }
         });
+        s.stack = stack;
         (s.participants.count(), s.eligible.count())
     }
 

@@ -101,16 +101,8 @@ pub async fn backup(store: &Store, file: &Path) -> Result<Copied> {
             let mut copied = Copied::default();
             for t in &tables {
                 let sql = select(t);
-                let mut rows = sqlx::query(&sql).fetch(&mut *snapshot);
-                let mut chunk = Vec::new();
-                let mut n = 0;
-                while let Some(row) = rows.try_next().await.map_err(db_err)? {
-                    chunk.push(postgres_values(&row, t)?);
-                    if chunk.len() == CHUNK {
-                        n += write(&mut out, t, &mut chunk).await?;
-                    }
-                }
-                n += write(&mut out, t, &mut chunk).await?;
+                let rows = sqlx::query(&sql).fetch(&mut *snapshot);
+                let n = copy_rows(rows, t, &mut out, postgres_values).await?;
                 copied.tables.push((t.name.clone(), n));
             }
             snapshot.rollback().await.map_err(db_err)?;
@@ -192,26 +184,11 @@ async fn restore_from(target: &Store, source: &SqlitePool) -> Result<Copied> {
     let mut copied = Copied::default();
     for t in &tables {
         let sql = select(t);
-        let mut rows = sqlx::query(&sql).fetch(source);
-        let mut chunk = Vec::new();
-        let mut n = 0;
-        while let Some(row) = rows.try_next().await.map_err(db_err)? {
-            chunk.push(sqlite_values(&row, t)?);
-            if chunk.len() == CHUNK {
-                n += write(&mut tx, t, &mut chunk).await?;
-            }
-        }
-        n += write(&mut tx, t, &mut chunk).await?;
+        let n = copy_rows(sqlx::query(&sql).fetch(source), t, &mut tx, sqlite_values).await?;
         copied.tables.push((t.name.clone(), n));
     }
-    if target.engine == Engine::Postgres {
-        for t in tables.iter().filter(|t| t.columns.iter().any(|(c, _)| c == "id")) {
-            let sql = format!(
-                "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)",
-                t.name
-            );
-            on_tx!(&mut tx, c => sqlx::query(&sql).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
-        }
+    for t in tables.iter().filter(|t| t.columns.iter().any(|(c, _)| c == "id")) {
+        bulk::fix_sequence(target, &mut tx, &t.name).await?;
     }
     tx.commit().await?;
     Ok(copied)
@@ -339,13 +316,27 @@ async fn empty_seeded(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// Inserts and clears `chunk`; the number of rows written.
-async fn write(tx: &mut Tx, t: &Table, chunk: &mut Vec<Vec<Value>>) -> Result<u64> {
+/// Copies a table's `rows` into `tx`, a chunk at a time, each row read by `values`; the
+/// number of rows copied.
+async fn copy_rows<R>(
+    mut rows: impl futures_util::Stream<Item = std::result::Result<R, sqlx::Error>> + Unpin,
+    t: &Table,
+    tx: &mut Tx,
+    values: fn(&R, &Table) -> Result<Vec<Value>>,
+) -> Result<u64> {
     let cols: Vec<&str> = t.columns.iter().map(|(c, _)| c.as_str()).collect();
-    bulk::insert(tx, &t.name, &cols, chunk).await?;
-    let n = chunk.len() as u64;
-    chunk.clear();
-    Ok(n)
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut n = 0;
+    while let Some(row) = rows.try_next().await.map_err(db_err)? {
+        chunk.push(values(&row, t)?);
+        if chunk.len() == CHUNK {
+            bulk::insert(tx, &t.name, &cols, &chunk).await?;
+            n += chunk.len() as u64;
+            chunk.clear();
+        }
+    }
+    bulk::insert(tx, &t.name, &cols, &chunk).await?;
+    Ok(n + chunk.len() as u64)
 }
 
 fn sqlite_values(row: &SqliteRow, t: &Table) -> Result<Vec<Value>> {

@@ -138,9 +138,21 @@ pub async fn fix_sequences(store: &Store, tx: &mut Tx) -> Result<()> {
         "campaign_docs",
         "lineage_events",
     ] {
-        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
-        on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+        fix_sequence(store, tx, table).await?;
     }
+    Ok(())
+}
+
+/// Moves `table`'s identity sequence past its largest id (PostgreSQL; nothing on SQLite, and
+/// nothing for a table without one).
+pub async fn fix_sequence(store: &Store, tx: &mut Tx, table: &str) -> Result<()> {
+    if store.engine != Engine::Postgres {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+    );
+    on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     Ok(())
 }
 
