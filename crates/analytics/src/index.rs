@@ -98,8 +98,9 @@ struct Kid {
 }
 
 /// A flat copy of every unit's entries and monthly counts, laid out in depth-first order of
-/// the latest tree, so that a subtree's data sits in one stretch of memory. Rebuilt by
-/// `compact` after changes; until then queries read the per-unit data directly.
+/// the latest tree, so that a subtree's data sits in one stretch of memory. Laid out by
+/// `compact` when the index is built; a unit changed since then is read from its own data
+/// instead (see `Index::stale`), so that a write costs the index only the units it touches.
 #[derive(Default)]
 struct Arena {
     entries: Vec<Entry>,
@@ -127,7 +128,10 @@ pub struct Index {
     months: Vec<Vec<(Month, Counts)>>,
     people: Vec<UnitPeople>,
     arena: Arena,
-    dirty: bool,
+    /// Per unit: changed since the arena was laid out (its arena copy is out of date).
+    stale: Vec<bool>,
+    /// The last change-log entry the index holds (see `Delta`).
+    position: i64,
     person_ix: HashMap<Id, u32>,
     /// Per dense person: months in which they were present at a conference, with how many
     /// attendances (so removing one attendance knows whether the month still counts).
@@ -178,7 +182,8 @@ impl Index {
             months: Vec::new(),
             people: Vec::new(),
             arena: Arena::default(),
-            dirty: true,
+            stale: Vec::new(),
+            position: 0,
             person_ix: HashMap::new(),
             person_months: Vec::new(),
             person_units: Vec::new(),
@@ -189,6 +194,15 @@ impl Index {
         };
         ix.set_tree(tree);
         ix
+    }
+
+    /// The last change-log entry this index holds.
+    pub fn position(&self) -> i64 {
+        self.position
+    }
+
+    pub fn set_position(&mut self, seq: i64) {
+        self.position = seq;
     }
 
     pub fn tree(&self) -> &OrgTree {
@@ -225,7 +239,6 @@ impl Index {
             self.kids[u] = links;
         }
         self.tree = tree;
-        self.dirty = true;
     }
 
     /// Sets the share (per mille) of a cell's regular meetings that must include study
@@ -253,6 +266,7 @@ impl Index {
             self.kids.push(Vec::new());
             self.months.push(Vec::new());
             self.people.push(UnitPeople::default());
+            self.stale.push(true);
         }
         u
     }
@@ -275,7 +289,7 @@ impl Index {
             months.insert(i, (month, Counts::default()));
         }
         months[i].1.add(c, sign);
-        self.dirty = true;
+        self.stale[unit as usize] = true;
     }
 
     // ----- conferences and connection points -------------------------------------------
@@ -459,13 +473,13 @@ impl Index {
             up.entries.push(Entry { person, from, to, part_start, part_len });
         }
         self.people[unit as usize] = up;
-        self.dirty = true;
+        self.stale[unit as usize] = true;
     }
 
-    /// Lays the per-unit data out flat in depth-first order of the latest tree (see `Arena`).
-    /// Cheap enough (a copy of every entry) to run after each batch of changes.
+    /// Lays the per-unit data out flat in depth-first order of the latest tree (see `Arena`):
+    /// a copy of every entry, done once when the index is built.
     pub fn compact(&mut self) {
-        if !self.dirty {
+        if !self.stale.contains(&true) {
             return;
         }
         let n = self.unit_ids.len();
@@ -499,12 +513,12 @@ impl Index {
             a.month_range[u as usize] = (start, a.months.len() as u32);
         }
         self.arena = a;
-        self.dirty = false;
+        self.stale.fill(false);
     }
 
     /// A unit's entries and the participation list their `part_start` points into.
     fn entries(&self, u: u32) -> (&[Entry], &[(i32, u16)]) {
-        if self.dirty {
+        if self.stale[u as usize] {
             let up = &self.people[u as usize];
             (&up.entries, &up.part)
         } else {
@@ -514,7 +528,7 @@ impl Index {
     }
 
     fn unit_months(&self, u: u32) -> &[(Month, Counts)] {
-        if self.dirty {
+        if self.stale[u as usize] {
             &self.months[u as usize]
         } else {
             let (s, e) = self.arena.month_range[u as usize];

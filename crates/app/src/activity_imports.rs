@@ -153,7 +153,8 @@ impl App {
             summary.record(changed);
         }
         progress("write", total, total);
-        self.finish(tx, actor, batch.entity, batch.file, &summary, audited).await?;
+        self.audit_import(&mut tx, actor, batch.entity, batch.file, &summary, audited).await?;
+        tx.commit().await?;
         Ok(summary)
     }
 

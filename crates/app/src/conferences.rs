@@ -1,5 +1,6 @@
 //! Campaign documents, topics, study conferences, connection points and attendance.
 use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, CampaignDoc, Conference, ConnectionPoint, Topic};
 use lamtheo_domain::text::{self, Text};
@@ -65,7 +66,7 @@ impl App {
     }
 
     pub async fn topics(&self) -> Result<Vec<Topic>> {
-        store::topics(&self.store).await
+        store::topics(&mut self.store.snapshot().await?).await
     }
 
     pub async fn add_doc(&self, actor: &Actor, code: &str, title: &str, issued_on: Option<NaiveDate>) -> Result<Id> {
@@ -131,16 +132,15 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        let topics = self.topics().await?;
-        self.update_index(|ix| ix.set_topics(topics));
+        self.log(&mut tx, &[Delta::Topics]).await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
     /// The share (per mille) of a cell's regular meetings with study content that makes it
     /// count as doing so regularly.
     pub async fn study_share(&self) -> Result<u32> {
-        crate::loader::study_share(&self.store).await
+        crate::loader::study_share(&mut self.store.snapshot().await?).await
     }
 
     pub async fn set_study_share(&self, actor: &Actor, permille: u32) -> Result<()> {
@@ -168,9 +168,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.update_index(|ix| ix.set_study_share(permille));
-        Ok(())
+        self.log(&mut tx, &[Delta::StudyShare { permille }]).await?;
+        self.commit(tx).await
     }
 
     /// Conferences organised by a unit in a date range, newest first.
@@ -188,13 +187,14 @@ impl App {
     /// A conference is visible to whoever may see its organiser or one of its points.
     pub async fn conference(&self, actor: &Actor, id: Id) -> Result<ConferenceView> {
         let conference = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
-        let points = store::points(&self.store, id).await?;
+        let mut snapshot = self.store.snapshot().await?;
+        let points = store::points(&mut snapshot, id).await?;
         if let Err(denied) = self.check(actor, conference.unit_id, Resource::Conference, false) {
             if !points.iter().any(|p| self.check(actor, p.unit_id, Resource::Conference, false).is_ok()) {
                 return Err(denied);
             }
         }
-        let mut attendance = store::attendance(&self.store, id).await?;
+        let mut attendance = store::attendance(&mut snapshot, id).await?;
         let present = attendance.iter().filter(|a| a.status == AttendanceStatus::Present).count();
         attendance.retain(|a| self.sees_person(actor, a.person_id));
         Ok(ConferenceView { conference, points, present, attendance })
@@ -281,8 +281,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.update_index(|ix| ix.add_conference(&conf));
+        self.log(&mut tx, &[Delta::AddConference { conference: conf.clone() }]).await?;
+        self.commit(tx).await?;
         Ok(conf.id)
     }
 
@@ -295,7 +295,9 @@ impl App {
         if input.code.trim().is_empty() {
             conf.code = before.code.clone();
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_logged().await?;
+        let attendance = store::attendance(&mut tx, id).await?;
+        let points = store::points(&mut tx, id).await?;
         store::update(&mut tx, &conf).await?;
         audit::record(
             &mut tx,
@@ -310,10 +312,11 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        // Moving a conference moves its attendance and points with it: rebuild rather than
-        // replay every row.
-        self.reload_index().await
+        // Moving a conference moves its attendance and points with it.
+        let mut deltas = Delta::remove_conference(&before, &points, &attendance);
+        deltas.extend(Delta::add_conference(&conf, &points, &attendance));
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await
     }
 
     /// Conferences of the same unit, day and kind (a regular meeting or not) already recorded:
@@ -328,9 +331,9 @@ impl App {
     pub async fn delete_conference(&self, actor: &Actor, id: Id) -> Result<()> {
         let before = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
         self.check(actor, before.unit_id, Resource::Conference, true)?;
-        let attendance = store::attendance(&self.store, id).await?;
-        let points = store::points(&self.store, id).await?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_logged().await?;
+        let attendance = store::attendance(&mut tx, id).await?;
+        let points = store::points(&mut tx, id).await?;
         store::delete(&mut tx, id).await?;
         audit::record(
             &mut tx,
@@ -347,8 +350,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.reload_index().await
+        self.log(&mut tx, &Delta::remove_conference(&before, &points, &attendance)).await?;
+        self.commit(tx).await
     }
 
     /// Adds or changes a connection point of an online conference.
@@ -366,8 +369,8 @@ impl App {
                 "A connection point must be at another unit",
             ));
         }
-        let old = store::points(&self.store, conf.id).await?.into_iter().find(|p| p.unit_id == point.unit_id);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_logged().await?;
+        let old = store::points(&mut tx, conf.id).await?.into_iter().find(|p| p.unit_id == point.unit_id);
         store::upsert_point(&mut tx, &point).await?;
         audit::record(
             &mut tx,
@@ -382,14 +385,10 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.update_index(|ix| {
-            if let Some(o) = &old {
-                ix.remove_point(o);
-            }
-            ix.add_point(&point);
-        });
-        Ok(())
+        let mut deltas: Vec<Delta> = old.into_iter().map(|point| Delta::RemovePoint { point }).collect();
+        deltas.push(Delta::AddPoint { point });
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await
     }
 
     /// Whether the actor may record this person's attendance: someone who belongs (or
@@ -402,7 +401,7 @@ impl App {
     /// Records attendance for several people at once (one audited transaction).
     pub async fn record_attendance(&self, actor: &Actor, conference_id: Id, rows: &[AttendanceInput]) -> Result<usize> {
         let conf = store::get(&self.store, conference_id).await?.ok_or_else(Error::not_found)?;
-        let points = store::points(&self.store, conference_id).await?;
+        let points = store::points(&mut self.store.snapshot().await?, conference_id).await?;
         for r in rows {
             let at = r.point_unit_id.unwrap_or(conf.unit_id);
             if r.point_unit_id.is_some_and(|p| !points.iter().any(|x| x.unit_id == p)) {
@@ -421,7 +420,7 @@ impl App {
                 ));
             }
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_logged().await?;
         let mut changes = Vec::new();
         for r in rows {
             let old = store::get_attendance(&mut tx, conference_id, r.person_id).await?;
@@ -446,15 +445,13 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.update_index(|ix| {
-            for (old, new) in &changes {
-                if let Some(o) = old {
-                    ix.remove_attendance(o);
-                }
-                ix.add_attendance(new);
-            }
-        });
+        let mut deltas = Vec::new();
+        for (old, new) in &changes {
+            deltas.extend(old.iter().map(|a| Delta::RemoveAttendance { attendance: a.clone() }));
+            deltas.push(Delta::AddAttendance { attendance: new.clone() });
+        }
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await?;
         Ok(changes.len())
     }
 }

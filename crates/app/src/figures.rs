@@ -8,16 +8,19 @@ use lamtheo_domain::{Error, Id, Result};
 use crate::App;
 
 impl App {
-    pub fn unit_report(&self, actor: &Actor, unit: Id, period: Period, as_of: NaiveDate) -> Result<UnitReport> {
+    pub async fn unit_report(&self, actor: &Actor, unit: Id, period: Period, as_of: NaiveDate) -> Result<UnitReport> {
         self.check(actor, unit, Resource::Unit, false)?;
         if period.to < period.from {
             return Err(Error::field("to", "Tháng kết thúc trước tháng bắt đầu", "The period ends before it starts"));
         }
-        let ix = self.index();
-        let mut report = ix.report(unit, period, as_of);
+        let mut report = self.index().report(unit, period, as_of);
         // Only party organisations are expected to study the topics ("10/12 huyện ủy"); the
-        // Fatherland Front and the unions beside them are not counted.
-        let party = |id: &Id| ix.tree().unit(*id).is_some_and(|u| self.party_kinds.contains(&u.kind));
+        // Fatherland Front and the unions beside them are not counted. Kinds are data that
+        // administrators add to, read here each time (a dozen rows).
+        let kind_of = |id: &Id| self.index().tree().unit(*id).map(|u| u.kind.clone()).unwrap_or_default();
+        let party_kinds: Vec<String> =
+            lamtheo_store::units::kinds(&self.store).await?.into_iter().filter(|k| k.party).map(|k| k.code).collect();
+        let party = |id: &Id| party_kinds.contains(&kind_of(id));
         for t in &mut report.topics {
             t.expected.retain(party);
             t.completed.retain(party);

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{Attendance, ConnectionPoint, Topic};
 use lamtheo_domain::people::Person;
@@ -128,7 +129,7 @@ impl App {
                 let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_points).await?;
                 self.import_points(actor, file, rows, errors, progress).await?
             }
-            // The campaign activities are not in the in-memory index: nothing to reload.
+            // The campaign activities are not in the in-memory index: nothing for it to follow.
             Kind::Plans => {
                 let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_plans).await?;
                 return self.import_plans(actor, file, rows, errors, progress).await;
@@ -158,10 +159,6 @@ impl App {
                 return self.import_tasks(actor, file, rows, errors, progress).await;
             }
         };
-        // The rows are committed: the index must follow even if the caller stops waiting (a
-        // time limit, a closed connection), so the reload runs as a task of its own.
-        let app = self.clone();
-        tokio::spawn(async move { app.reload_index().await }).await.map_err(Error::internal)??;
         Ok(summary)
     }
 
@@ -254,9 +251,10 @@ impl App {
         }
     }
 
-    pub(crate) async fn finish(
+    /// Audits an import in its transaction: each created or changed record, then the import.
+    pub(crate) async fn audit_import(
         &self,
-        mut tx: Tx,
+        tx: &mut Tx,
         actor: &Actor,
         kind: &str,
         file: &str,
@@ -265,10 +263,10 @@ impl App {
     ) -> Result<()> {
         // Each created or changed record gets its own audit row (see `audit::record_rows`),
         // then one row sums the import up.
-        audit::record_rows(&mut tx, actor, "import_row", rows).await?;
+        audit::record_rows(tx, actor, "import_row", rows).await?;
         let after = serde_json::json!({"file": file, "summary": summary});
         audit::record(
-            &mut tx,
+            tx,
             actor,
             Change {
                 action: "import",
@@ -279,8 +277,7 @@ impl App {
                 after: snapshot(&after),
             },
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     async fn import_units(
@@ -435,7 +432,10 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "units", file, &summary, audited).await?;
+        self.audit_import(&mut tx, actor, "units", file, &summary, audited).await?;
+        // Too many rows to say one by one: every server's index is built again.
+        self.log(&mut tx, &[Delta::Rebuild]).await?;
+        self.commit(tx).await?;
         Ok(summary)
     }
 
@@ -570,7 +570,10 @@ impl App {
             return Err(rejected(closed));
         }
         progress("write", total, total);
-        self.finish(tx, actor, "people", file, &summary, audited).await?;
+        self.audit_import(&mut tx, actor, "people", file, &summary, audited).await?;
+        // Too many rows to say one by one: every server's index is built again.
+        self.log(&mut tx, &[Delta::Rebuild]).await?;
+        self.commit(tx).await?;
         Ok(summary)
     }
 
@@ -687,7 +690,10 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "conferences", file, &summary, audited).await?;
+        self.audit_import(&mut tx, actor, "conferences", file, &summary, audited).await?;
+        // Too many rows to say one by one: every server's index is built again.
+        self.log(&mut tx, &[Delta::Rebuild]).await?;
+        self.commit(tx).await?;
         Ok(summary)
     }
 
@@ -729,7 +735,7 @@ impl App {
         let mut audited = Vec::new();
         for p in &resolved {
             if let std::collections::hash_map::Entry::Vacant(slot) = recorded.entry(p.conference_id) {
-                slot.insert(conf_store::points(&self.store, p.conference_id).await?);
+                slot.insert(conf_store::points(&mut tx, p.conference_id).await?);
             }
             let old = recorded[&p.conference_id].iter().find(|o| o.unit_id == p.unit_id);
             conf_store::upsert_point(&mut tx, p).await?;
@@ -743,7 +749,10 @@ impl App {
         }
         progress("write", total, total);
         let summary = ImportSummary { rows: rows.len(), updated: resolved.len(), ..Default::default() };
-        self.finish(tx, actor, "points", file, &summary, audited).await?;
+        self.audit_import(&mut tx, actor, "points", file, &summary, audited).await?;
+        // Too many rows to say one by one: every server's index is built again.
+        self.log(&mut tx, &[Delta::Rebuild]).await?;
+        self.commit(tx).await?;
         Ok(summary)
     }
 
@@ -763,8 +772,7 @@ impl App {
             if !confs.contains_key(&r.conference_code) {
                 match self.conference_for(actor, &mut tx, &r.conference_code, file, r.row).await {
                     Ok(c) => {
-                        let points =
-                            conf_store::points(&self.store, c.id).await?.into_iter().map(|p| p.unit_id).collect();
+                        let points = conf_store::points(&mut tx, c.id).await?.into_iter().map(|p| p.unit_id).collect();
                         confs.insert(r.conference_code.clone(), (c.id, c.unit_id, points));
                     }
                     Err(e) => {
@@ -848,7 +856,10 @@ impl App {
             }
         }
         progress("write", total, total);
-        self.finish(tx, actor, "attendance", file, &summary, audited).await?;
+        self.audit_import(&mut tx, actor, "attendance", file, &summary, audited).await?;
+        // Too many rows to say one by one: every server's index is built again.
+        self.log(&mut tx, &[Delta::Rebuild]).await?;
+        self.commit(tx).await?;
         Ok(summary)
     }
 

@@ -2,10 +2,12 @@
 //!
 //! Handlers (web pages, the JSON API, the command line) call `App` methods with an `Actor`;
 //! each method checks the actor's role and scope (`scope.rs`), does its work in one database
-//! transaction that also writes the audit record (`audit.rs`), then updates the in-memory
-//! roll-up index. Nothing outside this crate touches the store for a user's request.
+//! transaction that also writes the audit record (`audit.rs`) and, when it changes what the
+//! in-memory roll-up index holds, the change log (`follower.rs`); the index follows the log.
+//! Nothing outside this crate touches the store for a user's request.
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
+use chrono::{DateTime, Utc};
 use lamtheo_analytics::Index;
 use lamtheo_domain::Result;
 use lamtheo_importer::Limits;
@@ -21,6 +23,7 @@ pub mod emulation;
 pub mod evaluations;
 pub mod exports;
 pub mod figures;
+mod follower;
 pub mod imports;
 mod loader;
 pub mod people;
@@ -43,8 +46,6 @@ pub struct App {
     pub store: Store,
     index: Arc<RwLock<Index>>,
     limiter: Arc<auth::RateLimiter>,
-    /// Codes of the unit kinds that are party organisations (kinds are data, read at start).
-    party_kinds: Arc<Vec<String>>,
     /// What one import file may cost.
     limits: Limits,
     /// Turns to parse an import file: parsing is CPU-bound and runs off the async runtime,
@@ -55,6 +56,10 @@ pub struct App {
     uploads: Arc<Semaphore>,
     /// Sessions whose idle clock is being refreshed in the background (see `App::session`).
     touching: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// One follower of the change log at a time (see `App::follow`).
+    following: Arc<tokio::sync::Mutex<()>>,
+    /// When the index was last found holding every change committed (see `App::current_to`).
+    current_to: Arc<RwLock<DateTime<Utc>>>,
 }
 
 impl App {
@@ -65,18 +70,18 @@ impl App {
     }
 
     pub async fn with_store(store: Store) -> Result<App> {
+        let started = Utc::now();
         let index = load_index(&store).await?;
-        let party_kinds =
-            lamtheo_store::units::kinds(&store).await?.into_iter().filter(|k| k.party).map(|k| k.code).collect();
         Ok(App {
             store,
             index: Arc::new(RwLock::new(index)),
             limiter: Arc::new(auth::RateLimiter::default()),
-            party_kinds: Arc::new(party_kinds),
             limits: Limits::default(),
             parsers: Arc::new(Semaphore::new(PARSERS)),
             uploads: Arc::new(Semaphore::new(UPLOADS)),
             touching: Arc::default(),
+            following: Arc::default(),
+            current_to: Arc::new(RwLock::new(started)),
         })
     }
 
@@ -95,24 +100,8 @@ impl App {
         self.index.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn update_index(&self, f: impl FnOnce(&mut Index)) {
+    fn update_index(&self, f: impl FnOnce(&mut Index)) {
         let mut guard = self.index.write().unwrap_or_else(|e| e.into_inner());
         f(&mut guard);
-        // Lay the changed data out flat again for fast scans (a copy, milliseconds at most).
-        guard.compact();
-    }
-
-    /// Rebuilds the whole index from the database (after imports and at start).
-    pub async fn reload_index(&self) -> Result<()> {
-        let fresh = load_index(&self.store).await?;
-        self.update_index(|ix| *ix = fresh);
-        Ok(())
-    }
-
-    /// Re-reads only the tree (after a restructuring); facts are keyed by unit and stay.
-    pub(crate) async fn reload_tree(&self) -> Result<()> {
-        let tree = loader::load_tree(&self.store).await?;
-        self.update_index(|ix| ix.set_tree(tree));
-        Ok(())
     }
 }

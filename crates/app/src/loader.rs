@@ -1,41 +1,54 @@
-//! Builds the roll-up index and the tree from the database.
+//! Builds the roll-up index and the tree from the database, each from one snapshot.
 use lamtheo_analytics::{Facts, Index};
+use lamtheo_domain::conference::AttendanceStatus;
 use lamtheo_domain::org::OrgTree;
-use lamtheo_domain::Result;
-use lamtheo_store::{conferences, facts, units, Store};
+use lamtheo_domain::{Error, Result};
+use lamtheo_store::{changelog, conferences, facts, settings, units, Store, Tx};
 
-pub async fn load_tree(store: &Store) -> Result<OrgTree> {
-    let (u, l, n) = units::load_all(store).await?;
+pub(crate) async fn load_tree(snapshot: &mut Tx) -> Result<OrgTree> {
+    let (u, l, n) = units::load_all(snapshot).await?;
     Ok(OrgTree::new(u, l, n))
 }
 
-/// Reads every fact and builds a fresh index. Attendance is streamed into a vector of
-/// compact rows first so the index is built in one pass.
+/// Reads every fact in one snapshot and builds a fresh index, positioned at the last change
+/// log entry that snapshot holds: the follower replays what came after. Attendance is
+/// streamed into a vector of compact rows first so the index is built in one pass, off the
+/// async runtime.
 pub async fn load_index(store: &Store) -> Result<Index> {
+    let mut snapshot = store.snapshot().await?;
+    // The first read fixes the snapshot (SQLite): the log's end is read in it.
+    let position = changelog::last(&mut snapshot).await?;
     let mut attendances = Vec::new();
-    facts::for_each_attendance(store, |a| {
-        if a.status == lamtheo_domain::conference::AttendanceStatus::Present {
+    facts::for_each_attendance(&mut snapshot, |a| {
+        if a.status == AttendanceStatus::Present {
             attendances.push(a)
         }
     })
     .await?;
     let facts = Facts {
-        tree: load_tree(store).await?,
-        topics: conferences::topics(store).await?,
-        memberships: facts::memberships(store).await?,
-        conferences: conferences::all(store).await?,
-        points: facts::points(store).await?,
+        tree: load_tree(&mut snapshot).await?,
+        topics: conferences::topics(&mut snapshot).await?,
+        memberships: facts::memberships(&mut snapshot).await?,
+        conferences: conferences::all(&mut snapshot).await?,
+        points: facts::points(&mut snapshot).await?,
         attendances,
     };
-    let mut index = Index::build(facts);
-    index.set_study_share(study_share(store).await?);
-    Ok(index)
+    let share = study_share(&mut snapshot).await?;
+    drop(snapshot);
+    tokio::task::spawn_blocking(move || {
+        let mut index = Index::build(facts);
+        index.set_study_share(share);
+        index.set_position(position);
+        index
+    })
+    .await
+    .map_err(Error::internal)
 }
 
 /// Where the share of meetings with study content that makes a cell "regular" is kept.
 pub const STUDY_SHARE_KEY: &str = "regular_study_share_permille";
 
-pub async fn study_share(store: &Store) -> Result<u32> {
-    let stored = lamtheo_store::settings::get(store, STUDY_SHARE_KEY).await?;
+pub async fn study_share(snapshot: &mut Tx) -> Result<u32> {
+    let stored = settings::get(snapshot, STUDY_SHARE_KEY).await?;
     Ok(stored.and_then(|v| v.parse().ok()).unwrap_or(lamtheo_analytics::DEFAULT_STUDY_SHARE_PERMILLE))
 }

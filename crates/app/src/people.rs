@@ -1,5 +1,6 @@
 //! People and their memberships: search, records, adding, editing and transfers.
 use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource, Role};
 use lamtheo_domain::people::{Membership, Person};
 use lamtheo_domain::text::{self, Text};
@@ -179,16 +180,10 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.update_index(|ix| {
-            ix.add_membership(&Membership {
-                id: mid,
-                person_id: id,
-                unit_id: new.unit_id,
-                valid_from: new.since,
-                valid_to: None,
-            })
-        });
+        let membership =
+            Membership { id: mid, person_id: id, unit_id: new.unit_id, valid_from: new.since, valid_to: None };
+        self.log(&mut tx, &[Delta::AddMembership { membership }]).await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -236,8 +231,8 @@ impl App {
                 ));
             }
         }
-        let mut tx = self.store.begin().await?;
-        store::end_memberships(&mut tx, id, on).await?;
+        let mut tx = self.begin_logged().await?;
+        let ended = store::end_memberships(&mut tx, id, on).await?;
         let mid = store::insert_membership(&mut tx, id, to, on).await?;
         audit::record(
             &mut tx,
@@ -252,14 +247,10 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.update_index(|ix| {
-            if let Some(c) = &current {
-                ix.remove_membership(c);
-                ix.add_membership(&Membership { valid_to: Some(on), ..c.clone() });
-            }
-            ix.add_membership(&Membership { id: mid, person_id: id, unit_id: to, valid_from: on, valid_to: None });
-        });
-        Ok(())
+        let mut deltas = Delta::end_memberships(&ended, on);
+        let membership = Membership { id: mid, person_id: id, unit_id: to, valid_from: on, valid_to: None };
+        deltas.push(Delta::AddMembership { membership });
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await
     }
 }

@@ -1,5 +1,7 @@
 //! Breakthrough tasks chosen by units, and their roll-up: tasks by level of unit and the
-//! units that chose at least one ("940 đơn vị cơ sở xác định 1.149 nhiệm vụ").
+//! units that chose at least one ("940 đơn vị cơ sở xác định 1.149 nhiệm vụ"). A task counts
+//! under the level of the kind of the unit that chose it (levels are data attached to kinds),
+//! with the kinds of each level broken out beneath it.
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
@@ -14,12 +16,43 @@ use serde::Serialize;
 use crate::audit::{self, snapshot, Change};
 use crate::App;
 
+/// The units that chose tasks and their tasks, in one level or one kind.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct TaskLevel {
+pub struct TaskKind {
     /// The unit kind ("tccs", "dang_uy_xa", …).
     pub kind: String,
+    pub name_vi: String,
+    pub name_en: String,
     pub units: usize,
     pub tasks: usize,
+    /// "940 đơn vị, 1.149 nhiệm vụ"
+    pub label: String,
+    /// "940 units, 1.149 tasks"
+    pub label_en: String,
+}
+
+/// One level's tasks: the units of its kinds that chose at least one, and their tasks — the
+/// sums of its kinds, which follow.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct TaskLevel {
+    /// The level ("tinh", "huyen", "co_so", "chi_bo"; empty for a kind without a level).
+    pub level: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub units: usize,
+    pub tasks: usize,
+    /// "940 đơn vị, 1.149 nhiệm vụ"
+    pub label: String,
+    /// "940 units, 1.149 tasks"
+    pub label_en: String,
+    /// The same by unit kind of this level, in the kinds' order.
+    pub kinds: Vec<TaskKind>,
+}
+
+/// (units, tasks) printed: "940 đơn vị, 1.149 nhiệm vụ" and "940 units, 1.149 tasks".
+fn labels(units: usize, tasks: usize) -> (String, String) {
+    let (u, n) = (vn::fmt_int(units as i64), vn::fmt_int(tasks as i64));
+    (format!("{u} đơn vị, {n} nhiệm vụ"), format!("{u} units, {n} tasks"))
 }
 
 impl TaskLevel {
@@ -29,11 +62,19 @@ impl TaskLevel {
     }
 }
 
+impl TaskKind {
+    /// The units and tasks as printed: (940, 1.149).
+    pub fn label(&self) -> (String, String) {
+        (vn::fmt_int(self.units as i64), vn::fmt_int(self.tasks as i64))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TaskReport {
     /// The unit's own tasks.
     pub own: Vec<BreakthroughTask>,
-    /// Over the subtree, by level of the unit that chose them.
+    /// Over the subtree, by level of the kind of the unit that chose them (levels with tasks
+    /// only, from the top down), each with its kinds.
     pub by_level: Vec<TaskLevel>,
     pub units: usize,
     pub tasks: usize,
@@ -112,18 +153,67 @@ impl App {
         self.check(actor, unit, Resource::Activity, false)?;
         let units = self.index().tree().subtree_on(unit, as_of);
         let tasks = store::of_units(&self.store, &units, period.from.year(), period.to.year()).await?;
-        let ix = self.index();
-        let mut by_level: BTreeMap<String, (HashSet<Id>, usize)> = BTreeMap::new();
-        for t in &tasks {
-            let kind = ix.tree().unit(t.unit_id).map(|u| u.kind.clone()).unwrap_or_default();
-            let e = by_level.entry(kind).or_default();
-            e.0.insert(t.unit_id);
-            e.1 += 1;
+        let kinds = lamtheo_store::units::kinds(&self.store).await?;
+        let levels = lamtheo_store::units::levels(&self.store).await?;
+        // (level's place, kind's place) → (units, tasks); a kind or level not in the lists
+        // (which the database's references rule out) goes last.
+        let mut counts: BTreeMap<(usize, usize), (HashSet<Id>, usize)> = BTreeMap::new();
+        {
+            let ix = self.index();
+            for t in &tasks {
+                let kind = ix.tree().unit(t.unit_id).map(|u| u.kind.as_str()).unwrap_or_default();
+                let k = kinds.iter().position(|k| k.code == kind).unwrap_or(kinds.len());
+                let level = kinds.get(k).map(|k| k.level.as_str()).unwrap_or_default();
+                let l = levels.iter().position(|l| l.code == level).unwrap_or(levels.len());
+                let e = counts.entry((l, k)).or_default();
+                e.0.insert(t.unit_id);
+                e.1 += 1;
+            }
+        }
+        let mut by_level: Vec<TaskLevel> = Vec::new();
+        for ((l, k), (units, n)) in counts {
+            let (level, level_vi, level_en) = match levels.get(l) {
+                Some(l) => (l.code.clone(), l.name_vi.clone(), l.name_en.clone()),
+                None => (String::new(), "Chưa xác định cấp".to_string(), "No level".to_string()),
+            };
+            if by_level.last().is_none_or(|x| x.level != level) {
+                by_level.push(TaskLevel {
+                    level,
+                    name_vi: level_vi,
+                    name_en: level_en,
+                    units: 0,
+                    tasks: 0,
+                    label: String::new(),
+                    label_en: String::new(),
+                    kinds: vec![],
+                });
+            }
+            let (code, kind_vi, kind_en) = match kinds.get(k) {
+                Some(k) => (k.code.clone(), k.name_vi.clone(), k.name_en.clone()),
+                None => (String::new(), "Chưa xác định loại".to_string(), "No kind".to_string()),
+            };
+            let (label, label_en) = labels(units.len(), n);
+            let row = by_level.last_mut().expect("pushed above");
+            // A unit has one kind, so the level's units are the sum of its kinds'.
+            row.units += units.len();
+            row.tasks += n;
+            row.kinds.push(TaskKind {
+                kind: code,
+                name_vi: kind_vi,
+                name_en: kind_en,
+                units: units.len(),
+                tasks: n,
+                label,
+                label_en,
+            });
+        }
+        for row in &mut by_level {
+            (row.label, row.label_en) = labels(row.units, row.tasks);
         }
         let with: HashSet<Id> = tasks.iter().map(|t| t.unit_id).collect();
         Ok(TaskReport {
             own: tasks.iter().filter(|t| t.unit_id == unit).cloned().collect(),
-            by_level: by_level.into_iter().map(|(kind, (u, n))| TaskLevel { kind, units: u.len(), tasks: n }).collect(),
+            by_level,
             units: with.len(),
             tasks: tasks.len(),
         })

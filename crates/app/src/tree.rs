@@ -1,10 +1,11 @@
 //! The organisation tree: browsing as of a date, and its changes (create, rename, move,
 //! close, merge, split), each recorded as a lineage event and audited.
 use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource, Role};
-use lamtheo_domain::org::{LineageEvent, LineageKind, Unit, UnitKind};
+use lamtheo_domain::org::{LineageEvent, LineageKind, Unit, UnitKind, UnitLevel};
 use lamtheo_domain::people::Membership;
-use lamtheo_domain::text::Text;
+use lamtheo_domain::text::{self, Text};
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::{people as people_store, units, Tx};
 use serde::{Deserialize, Serialize};
@@ -75,9 +76,90 @@ pub struct SplitPlan {
     pub children: Vec<(Id, usize)>,
 }
 
+/// A unit kind an administrator adds (ban cán sự đảng, đảng đoàn, …), with its level.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+pub struct NewKind {
+    /// The kind's code ("ban_can_su"): 1–64 characters without spaces.
+    #[schemars(schema_with = "lamtheo_domain::text::schema::code")]
+    pub code: String,
+    #[schemars(schema_with = "lamtheo_domain::text::schema::name")]
+    pub name_vi: String,
+    /// Left empty, the Vietnamese name is used.
+    #[serde(default)]
+    #[schemars(schema_with = "lamtheo_domain::text::schema::name_or_empty")]
+    pub name_en: String,
+    /// The code of one of the levels (`GET /api/v1/unit-levels`).
+    #[schemars(schema_with = "lamtheo_domain::text::schema::code")]
+    pub level: String,
+    /// A party organisation (holds members and meetings, studies the topics); the Fatherland
+    /// Front, unions and departments are not.
+    #[serde(default)]
+    pub party: bool,
+}
+
 impl App {
     pub async fn kinds(&self) -> Result<Vec<UnitKind>> {
         units::kinds(&self.store).await
+    }
+
+    /// The levels of the organisation, from the top down.
+    pub async fn levels(&self) -> Result<Vec<UnitLevel>> {
+        units::levels(&self.store).await
+    }
+
+    /// Adds a unit kind: for an administrator of the whole tree (kinds are shared by every
+    /// unit). The code is checked as other codes are; the level must be one of the levels.
+    pub async fn add_kind(&self, actor: &Actor, n: NewKind) -> Result<UnitKind> {
+        self.check_everyone(actor, Resource::Users)?;
+        let code = n.code.as_str();
+        if code.is_empty() || code.chars().any(char::is_whitespace) {
+            return Err(Error::field(
+                "code",
+                "Mã loại đơn vị không được trống hay chứa dấu cách (tối đa 64 ký tự)",
+                "The kind's code must be 1–64 characters without spaces",
+            ));
+        }
+        if n.name_vi.trim().is_empty() {
+            return Err(Error::field("name_vi", "Cần nhập tên loại đơn vị", "The kind's Vietnamese name is required"));
+        }
+        text::check_all([
+            ("code", code, Text::Code),
+            ("name_vi", n.name_vi.as_str(), Text::Name),
+            ("name_en", n.name_en.as_str(), Text::Name),
+        ])?;
+        let level = n.level.trim();
+        let levels = self.levels().await?;
+        if !levels.iter().any(|l| l.code == level) {
+            let known = levels.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ");
+            return Err(Error::conflict(
+                "level",
+                format!("Cấp «{level}» không có trong danh mục; dùng một trong: {known}"),
+                format!("Unknown level «{level}»; use one of: {known}"),
+            ));
+        }
+        let name_vi = n.name_vi.trim().to_string();
+        let name_en = match n.name_en.trim() {
+            "" => name_vi.clone(),
+            en => en.to_string(),
+        };
+        let kind = UnitKind { code: code.to_string(), name_vi, name_en, party: n.party, level: level.to_string() };
+        let mut tx = self.store.begin().await?;
+        units::insert_kind(&mut tx, &kind).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "unit_kind",
+                entity_id: None,
+                unit: None,
+                before: None,
+                after: snapshot(&kind),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(kind)
     }
 
     /// The units an actor starts browsing from, as of a date.
@@ -215,8 +297,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.reload_tree().await?;
+        self.log(&mut tx, &[Delta::Tree]).await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -265,8 +347,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.reload_tree().await
+        self.log(&mut tx, &[Delta::Tree]).await?;
+        self.commit(tx).await
     }
 
     pub async fn move_unit(&self, actor: &Actor, id: Id, new_parent: Id, on: NaiveDate) -> Result<()> {
@@ -299,8 +381,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.reload_tree().await
+        self.log(&mut tx, &[Delta::Tree]).await?;
+        self.commit(tx).await
     }
 
     /// Closes a unit that has no open children or members left; it stays, historic, under
@@ -340,8 +422,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.reload_tree().await
+        self.log(&mut tx, &[Delta::Tree]).await?;
+        self.commit(tx).await
     }
 
     /// Closes `id` on `on` and hangs it, historic, under `keeper`.
@@ -354,7 +436,8 @@ impl App {
         Ok(())
     }
 
-    /// Moves open members of `from` to `to` on `on`; returns the index changes.
+    /// Moves open members of `from` to `to` on `on` (in a transaction from `begin_logged`);
+    /// returns how many moved and the index changes.
     async fn transfer_members(
         &self,
         tx: &mut Tx,
@@ -362,28 +445,21 @@ impl App {
         to: Id,
         on: NaiveDate,
         only: Option<&[Id]>,
-    ) -> Result<Vec<(Membership, Membership)>> {
-        let mut changes = Vec::new();
+    ) -> Result<(usize, Vec<Delta>)> {
+        let (mut moved, mut deltas) = (0, Vec::new());
         for m in people_store::open_memberships_in(tx, from).await? {
             if only.is_some_and(|ids| !ids.contains(&m.person_id)) {
                 continue;
             }
-            people_store::end_memberships(tx, m.person_id, on).await?;
+            let ended = people_store::end_memberships(tx, m.person_id, on).await?;
+            deltas.extend(Delta::end_memberships(&ended, on));
             let new_id = people_store::insert_membership(tx, m.person_id, to, on).await?;
-            let new = Membership { id: new_id, person_id: m.person_id, unit_id: to, valid_from: on, valid_to: None };
-            changes.push((m, new));
+            let membership =
+                Membership { id: new_id, person_id: m.person_id, unit_id: to, valid_from: on, valid_to: None };
+            deltas.push(Delta::AddMembership { membership });
+            moved += 1;
         }
-        Ok(changes)
-    }
-
-    fn apply_transfers(&self, changes: &[(Membership, Membership)], on: NaiveDate) {
-        self.update_index(|ix| {
-            for (old, new) in changes {
-                ix.remove_membership(old);
-                ix.add_membership(&Membership { valid_to: Some(on), ..old.clone() });
-                ix.add_membership(new);
-            }
-        });
+        Ok((moved, deltas))
     }
 
     /// Merges `sources` into a new or existing unit on `on`. Their open children and members
@@ -422,7 +498,7 @@ impl App {
                     ));
                 }
                 tx_units.push(*t);
-                self.store.begin().await?
+                self.begin_logged().await?
             }
             MergeTarget::New(n) => {
                 self.check_tree_write(actor, n.parent_id)?;
@@ -434,13 +510,13 @@ impl App {
                     ));
                 }
                 self.validate_new_unit(n, &self.kinds().await?)?;
-                let mut tx = self.store.begin().await?;
+                let mut tx = self.begin_logged().await?;
                 tx_units.push(self.insert_unit(&mut tx, n).await?);
                 tx
             }
         };
         let target_id = tx_units[0];
-        let mut transfers = Vec::new();
+        let (mut moved, mut deltas) = (0, vec![Delta::Tree]);
         for s in sources {
             let children: Vec<Id> =
                 self.index().tree().children_on(*s, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
@@ -448,12 +524,13 @@ impl App {
                 units::end_link(&mut tx, c, on).await?;
                 units::insert_link(&mut tx, c, target_id, on, false).await?;
             }
-            transfers.extend(self.transfer_members(&mut tx, *s, target_id, on, None).await?);
+            let (n, transfers) = self.transfer_members(&mut tx, *s, target_id, on, None).await?;
+            moved += n;
+            deltas.extend(transfers);
             self.retire(&mut tx, *s, Some(target_id), on).await?;
         }
         units::insert_lineage(&mut tx, LineageKind::Merge, on, sources, &[target_id], note).await?;
-        let after =
-            serde_json::json!({"sources": sources, "target": target_id, "on": on, "members_moved": transfers.len()});
+        let after = serde_json::json!({"sources": sources, "target": target_id, "on": on, "members_moved": moved});
         audit::record(
             &mut tx,
             actor,
@@ -467,9 +544,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.reload_tree().await?;
-        self.apply_transfers(&transfers, on);
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await?;
         Ok(target_id)
     }
 
@@ -499,7 +575,7 @@ impl App {
                 "An assignment names a target that does not exist",
             ));
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_logged().await?;
         let open = people_store::open_memberships_in(&mut tx, plan.source).await?;
         if let Some(m) = open.iter().find(|m| !plan.members.iter().any(|(p, _)| *p == m.person_id)) {
             return Err(Error::conflict(
@@ -522,10 +598,10 @@ impl App {
             units::end_link(&mut tx, c, on).await?;
             units::insert_link(&mut tx, c, ids[to], on, false).await?;
         }
-        let mut transfers = Vec::new();
+        let mut deltas = vec![Delta::Tree];
         for (i, target) in ids.iter().enumerate() {
             let people: Vec<Id> = plan.members.iter().filter(|(_, t)| *t == i).map(|(p, _)| *p).collect();
-            transfers.extend(self.transfer_members(&mut tx, plan.source, *target, on, Some(&people)).await?);
+            deltas.extend(self.transfer_members(&mut tx, plan.source, *target, on, Some(&people)).await?.1);
         }
         self.retire(&mut tx, plan.source, parent, on).await?;
         units::insert_lineage(&mut tx, LineageKind::Split, on, &[plan.source], &ids, "").await?;
@@ -542,9 +618,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
-        self.reload_tree().await?;
-        self.apply_transfers(&transfers, on);
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await?;
         Ok(ids)
     }
 

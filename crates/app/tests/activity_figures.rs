@@ -840,6 +840,9 @@ async fn movement_report_matches_a_recount() {
 // ---------------------------------------------------------------------------------------
 // 4. Breakthrough tasks.
 
+/// A level's (code, units, tasks) and the same for each of its kinds.
+type LevelRow = (String, usize, usize, Vec<(String, usize, usize)>);
+
 struct TaskFact {
     id: Id,
     unit: Id,
@@ -856,6 +859,14 @@ async fn task_report_matches_a_recount() {
             let w = World::new(engine, seed, &pv);
             let mut rng = Rng(seed ^ 0x7A5C);
             let mut tasks: Vec<TaskFact> = vec![];
+            // Each kind's level and place, as the test reads them once (kinds are data).
+            let kinds = app.kinds().await.unwrap();
+            let level_order: Vec<String> = app.levels().await.unwrap().into_iter().map(|l| l.code).collect();
+            let place = |unit: Id| {
+                let k = kinds.iter().position(|k| k.code == w.kind(unit)).expect("a seeded kind");
+                let l = level_order.iter().position(|l| *l == kinds[k].level).expect("a seeded level");
+                (l, k)
+            };
             for step in 0..60 {
                 let unit = rng.pick(&w.unit_ids());
                 let from_year = 2020 + rng.below(8) as i32;
@@ -918,11 +929,23 @@ async fn task_report_matches_a_recount() {
                         .iter()
                         .filter(|t| w.within(t.unit, unit) && t.from_year.max(y1) <= t.to_year.min(y2))
                         .collect();
-                    let mut by_level: BTreeMap<&str, (BTreeSet<Id>, usize)> = BTreeMap::new();
+                    // (level, kind) by their places → (units, tasks); then each level's
+                    // figures are the sums of its kinds'.
+                    let mut by_kind: BTreeMap<(usize, usize), (BTreeSet<Id>, usize)> = BTreeMap::new();
                     for t in &chosen {
-                        let e = by_level.entry(w.kind(t.unit)).or_default();
+                        let e = by_kind.entry(place(t.unit)).or_default();
                         e.0.insert(t.unit);
                         e.1 += 1;
+                    }
+                    let mut by_level: Vec<LevelRow> = vec![];
+                    for ((l, k), (units, n)) in by_kind {
+                        if by_level.last().is_none_or(|x| x.0 != level_order[l]) {
+                            by_level.push((level_order[l].clone(), 0, 0, vec![]));
+                        }
+                        let row = by_level.last_mut().unwrap();
+                        row.1 += units.len();
+                        row.2 += n;
+                        row.3.push((kinds[k].code.clone(), units.len(), n));
                     }
                     let units: BTreeSet<Id> = chosen.iter().map(|t| t.unit).collect();
                     let mut own: Vec<Id> = chosen.iter().filter(|t| t.unit == unit).map(|t| t.id).collect();
@@ -931,11 +954,15 @@ async fn task_report_matches_a_recount() {
                     got_own.sort_unstable();
                     let at = format!("{}: {}", w.at(unit), period.label());
                     assert_eq!((r.units, r.tasks), (units.len(), chosen.len()), "{at}: (units with a task, tasks)");
-                    assert_eq!(
-                        r.by_level.iter().map(|l| (l.kind.clone(), l.units, l.tasks)).collect::<Vec<_>>(),
-                        by_level.into_iter().map(|(k, (u, n))| (k.to_string(), u.len(), n)).collect::<Vec<_>>(),
-                        "{at}: by level (kind, units, tasks)"
-                    );
+                    let got: Vec<LevelRow> = r
+                        .by_level
+                        .iter()
+                        .map(|l| {
+                            let kinds = l.kinds.iter().map(|k| (k.kind.clone(), k.units, k.tasks)).collect::<Vec<_>>();
+                            (l.level.clone(), l.units, l.tasks, kinds)
+                        })
+                        .collect();
+                    assert_eq!(got, by_level, "{at}: by level (level, units, tasks, by kind)");
                     assert_eq!(got_own, own, "{at}: the unit's own tasks");
                 }
             }

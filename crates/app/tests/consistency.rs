@@ -1,125 +1,184 @@
-//! After random writes through the service, the incrementally updated index agrees with an
-//! index rebuilt from the database, for every unit, several periods and as-of dates.
+//! The index follows the change log: after random writes through the service (conferences
+//! made, moved and deleted, attendance, transfers, new people, connection points, a merge),
+//! the writer's index, a second server's index that follows the log at random moments, and
+//! rebuilds run in between all agree with an index built afresh from the database, for every
+//! unit, several periods and as-of dates.
 mod common;
 
-use common::{apps, d, province};
+use common::{d, province, Province};
 use lamtheo_app::conferences::{AttendanceInput, ConferenceInput};
 use lamtheo_app::people::NewPerson;
 use lamtheo_app::tree::MergeTarget;
+use lamtheo_app::App;
 use lamtheo_domain::access::Actor;
 use lamtheo_domain::conference::{AttendanceStatus, ConnectionPoint};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::period::{Month, Period};
+use lamtheo_domain::Id;
 
-#[tokio::test]
-async fn index_agrees_with_the_database_after_random_writes() {
-    for (engine, app) in apps().await {
-        let sys = Actor::system();
-        let pv = province(&app).await;
-        let mut seed = 0x5EED_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
-        let mut confs = pv.conferences.to_vec();
-        let mut people: Vec<_> = pv.people.iter().flatten().copied().collect();
-        for step in 0..60 {
-            let cell = pv.cells[next(4) as usize];
-            match next(5) {
-                0 => {
-                    let held_on = d(2024 + next(2) as i32, 1 + next(12) as u32, 1 + next(27) as u32);
-                    let c = app
-                        .create_conference(
-                            &sys,
-                            ConferenceInput {
-                                code: format!("R{step}"),
-                                unit_id: cell,
-                                held_on,
-                                title: "Ngẫu nhiên".into(),
-                                level: String::new(),
-                                online: false,
-                                others_count: next(30) as i64,
-                                unlisted_members: next(3) as i64,
-                                topic_ids: vec![],
-                                regular_meeting: next(2) == 0,
-                                study_content: next(2) == 0,
-                            },
-                        )
-                        .await
-                        .unwrap();
-                    confs.push(c);
-                }
-                1 => {
-                    let c = confs[next(confs.len() as u64) as usize];
-                    let rows: Vec<_> = (0..3)
-                        .map(|_| AttendanceInput {
-                            person_id: people[next(people.len() as u64) as usize],
-                            status: AttendanceStatus::ALL[next(3) as usize],
-                            point_unit_id: None,
-                        })
-                        .collect();
-                    let mut rows = rows;
-                    rows.dedup_by_key(|r| r.person_id);
-                    app.record_attendance(&sys, c, &rows).await.unwrap();
-                }
-                2 => {
-                    let p = people[next(people.len() as u64) as usize];
-                    let to = pv.cells[next(4) as usize];
-                    // Transfers may be refused (same unit, date before the membership): fine.
-                    let _ = app.transfer_person(&sys, p, to, d(2024, 1 + next(12) as u32, 15)).await;
-                }
-                3 => {
-                    let person = Person {
-                        card_no: Some(format!("R-{step}")),
-                        full_name: "Người mới".into(),
-                        is_member: true,
-                        ..Person::default()
-                    };
-                    people.push(
-                        app.add_person(
-                            &sys,
-                            NewPerson { person, unit_id: cell, since: d(2024, 1 + next(12) as u32, 1) },
-                        )
-                        .await
-                        .unwrap(),
-                    );
-                }
-                _ => {
-                    let c = confs[next(confs.len() as u64) as usize];
-                    let _ = app
-                        .set_point(
-                            &sys,
-                            ConnectionPoint {
-                                conference_id: c,
-                                unit_id: pv.cells[next(4) as usize],
-                                others_count: next(40) as i64,
-                                unlisted_members: next(4) as i64,
-                            },
-                        )
-                        .await;
+/// A small xorshift generator: the same writes on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+struct Writes<'a> {
+    app: &'a App,
+    pv: &'a Province,
+    confs: Vec<Id>,
+    people: Vec<Id>,
+    /// Conferences moved (an update can be refused: a code taken, a unit not open).
+    moved: usize,
+}
+
+impl Writes<'_> {
+    fn conference(&self, r: &mut Rng, code: String) -> ConferenceInput {
+        ConferenceInput {
+            code,
+            unit_id: self.pv.cells[r.below(4) as usize],
+            held_on: d(2024 + r.below(2) as i32, 1 + r.below(12) as u32, 1 + r.below(27) as u32),
+            title: "Ngẫu nhiên".into(),
+            level: String::new(),
+            online: false,
+            others_count: r.below(30) as i64,
+            unlisted_members: r.below(3) as i64,
+            topic_ids: vec![],
+            regular_meeting: r.below(2) == 0,
+            study_content: r.below(2) == 0,
+        }
+    }
+
+    /// One random write; those the service may refuse (a transfer into the same unit, a
+    /// point at the organiser) are left out.
+    async fn one(&mut self, r: &mut Rng, step: usize) {
+        let (app, pv, sys) = (self.app, self.pv, Actor::system());
+        let cell = pv.cells[r.below(4) as usize];
+        match r.below(7) {
+            0 => {
+                let input = self.conference(r, format!("R{step}"));
+                self.confs.push(app.create_conference(&sys, input).await.unwrap());
+            }
+            1 => {
+                let c = self.confs[r.below(self.confs.len() as u64) as usize];
+                let mut rows: Vec<_> = (0..3)
+                    .map(|_| AttendanceInput {
+                        person_id: self.people[r.below(self.people.len() as u64) as usize],
+                        status: AttendanceStatus::ALL[r.below(3) as usize],
+                        point_unit_id: None,
+                    })
+                    .collect();
+                rows.dedup_by_key(|r| r.person_id);
+                app.record_attendance(&sys, c, &rows).await.unwrap();
+            }
+            2 => {
+                let p = self.people[r.below(self.people.len() as u64) as usize];
+                let _ = app.transfer_person(&sys, p, cell, d(2024, 1 + r.below(12) as u32, 15)).await;
+            }
+            3 => {
+                let person = Person {
+                    card_no: Some(format!("R-{step}")),
+                    full_name: "Người mới".into(),
+                    is_member: true,
+                    ..Person::default()
+                };
+                let since = d(2024, 1 + r.below(12) as u32, 1);
+                self.people.push(app.add_person(&sys, NewPerson { person, unit_id: cell, since }).await.unwrap());
+            }
+            4 => {
+                // Moved to another unit and date, with its attendance and points.
+                let c = self.confs[r.below(self.confs.len() as u64) as usize];
+                let input = self.conference(r, String::new());
+                if app.update_conference(&sys, c, input).await.is_ok() {
+                    self.moved += 1;
                 }
             }
+            5 if self.confs.len() > 4 => {
+                let c = self.confs.swap_remove(r.below(self.confs.len() as u64) as usize);
+                app.delete_conference(&sys, c).await.unwrap();
+            }
+            _ => {
+                let c = self.confs[r.below(self.confs.len() as u64) as usize];
+                let point = ConnectionPoint {
+                    conference_id: c,
+                    unit_id: cell,
+                    others_count: r.below(40) as i64,
+                    unlisted_members: r.below(4) as i64,
+                };
+                let _ = app.set_point(&sys, point).await;
+            }
         }
+    }
+}
+
+/// Every unit's figures in `app` equal those of an index built afresh from the database.
+async fn agrees(app: &App, pv: &Province, what: &str) {
+    let sys = Actor::system();
+    let fresh = lamtheo_app::load_index(&app.store).await.unwrap();
+    let periods = [Period::year(2024), Period::year(2025), Period::new(Month::new(2024, 6), Month::new(2025, 8))];
+    let mut compared = 0;
+    for unit in [pv.p, pv.districts[0], pv.districts[1]].iter().chain(&pv.communes).chain(&pv.cells) {
+        for period in periods {
+            for as_of in [d(2024, 12, 31), d(2025, 6, 30), d(2025, 12, 31)] {
+                let live = app.unit_report(&sys, *unit, period, as_of).await.unwrap();
+                let rebuilt = fresh.report(*unit, period, as_of);
+                assert_eq!(live.figures, rebuilt.figures, "{what}: unit {unit} {period:?} as of {as_of}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 11 * 3 * 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_index_agrees_with_the_database_after_random_writes_interleaved_with_rebuilds() {
+    for (engine, url) in lamtheo_store::testing::fresh_databases().await {
+        let app = App::open(&url).await.unwrap();
+        // A second server on the same database: it learns of the writes only from the log.
+        let other = App::open(&url).await.unwrap();
+        let pv = province(&app).await;
+        let mut r = Rng(0x5EED);
+        let mut w = Writes {
+            app: &app,
+            pv: &pv,
+            confs: pv.conferences.to_vec(),
+            people: pv.people.iter().flatten().copied().collect(),
+            moved: 0,
+        };
+        for step in 0..120 {
+            // Rebuilds set any index right: the last stretch has none, so that a write whose
+            // deltas are wrong shows at the end.
+            let choice = if step < 80 { r.below(10) } else { r.below(3) + 5 };
+            match choice {
+                // The other server follows while this one writes.
+                0..=2 => {
+                    let (_, followed) = tokio::join!(w.one(&mut r, step), other.follow());
+                    followed.unwrap();
+                }
+                // A rebuild on either server while this one writes.
+                3 => {
+                    let (_, rebuilt) = tokio::join!(w.one(&mut r, step), app.rebuild_index());
+                    rebuilt.unwrap();
+                }
+                4 => {
+                    let (_, rebuilt) = tokio::join!(w.one(&mut r, step), other.rebuild_index());
+                    rebuilt.unwrap();
+                }
+                _ => w.one(&mut r, step).await,
+            }
+        }
+        assert!(w.moved >= 5, "{engine}: only {} conferences were moved", w.moved);
         // And a restructuring on top.
-        app.merge_units(&sys, &[pv.communes[1]], MergeTarget::Existing(pv.communes[0]), d(2025, 7, 1), "")
+        app.merge_units(&Actor::system(), &[pv.communes[1]], MergeTarget::Existing(pv.communes[0]), d(2025, 7, 1), "")
             .await
             .unwrap();
-
-        let fresh = lamtheo_app::load_index(&app.store).await.unwrap();
-        let periods = [Period::year(2024), Period::year(2025), Period::new(Month::new(2024, 6), Month::new(2025, 8))];
-        let mut compared = 0;
-        for unit in [pv.p, pv.districts[0], pv.districts[1]].iter().chain(&pv.communes).chain(&pv.cells) {
-            for period in periods {
-                for as_of in [d(2024, 12, 31), d(2025, 6, 30), d(2025, 12, 31)] {
-                    let live = app.unit_report(&sys, *unit, period, as_of).unwrap();
-                    let rebuilt = fresh.report(*unit, period, as_of);
-                    assert_eq!(live.figures, rebuilt.figures, "{engine}: unit {unit} {period:?} as of {as_of}");
-                    compared += 1;
-                }
-            }
-        }
-        assert_eq!(compared, 11 * 3 * 3);
+        agrees(&app, &pv, &format!("{engine}: the writing server")).await;
+        other.follow().await.unwrap();
+        agrees(&other, &pv, &format!("{engine}: the following server")).await;
     }
 }

@@ -79,7 +79,7 @@ HN4,CB1,05/05/2024,Sinh hoạt chi bộ tháng 5,CD-XYZ
         let att = "Mã hội nghị,Mã định danh hoặc số thẻ,Tình trạng\nHN1,09001,Có mặt\nHN1,09002,Vắng có lý do\n";
         app.import(&sys, Kind::Attendance, "diem-danh.csv", att.as_bytes(), &quiet).await.unwrap();
         let unit = app.unit_by_code(&sys, "T").unwrap().id;
-        let f = app.unit_report(&sys, unit, Period::year(2024), common::d(2024, 12, 31)).unwrap().figures;
+        let f = app.unit_report(&sys, unit, Period::year(2024), common::d(2024, 12, 31)).await.unwrap().figures;
         assert_eq!(
             (f.conferences, f.member_attendances, f.other_attendances, f.participants, f.eligible),
             (1, 1, 12, 1, 2),

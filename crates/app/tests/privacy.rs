@@ -144,13 +144,13 @@ async fn settings_for_everyone_need_the_root() {
         let other = Topic { unit_id: Some(pv.communes[1]), ..topic("CD-XA2") };
         assert_eq!(app.add_topic(&commune_staff, other).await.unwrap_err().code, ErrorCode::NotFound, "{engine}");
         let sys = Actor::system();
-        let listed = |unit| {
-            let r = app.unit_report(&sys, unit, Period::year(2025), d(2025, 12, 31)).unwrap();
+        let listed = async |unit| {
+            let r = app.unit_report(&sys, unit, Period::year(2025), d(2025, 12, 31)).await.unwrap();
             r.topics.len()
         };
-        assert_eq!(listed(pv.p), 1, "{engine}: the commune's topic is not counted for the province");
-        assert_eq!(listed(pv.communes[0]), 2, "{engine}: the commune counts its own topic");
-        assert_eq!(listed(pv.communes[1]), 1, "{engine}: nor for the commune beside it");
+        assert_eq!(listed(pv.p).await, 1, "{engine}: the commune's topic is not counted for the province");
+        assert_eq!(listed(pv.communes[0]).await, 2, "{engine}: the commune counts its own topic");
+        assert_eq!(listed(pv.communes[1]).await, 1, "{engine}: nor for the commune beside it");
     }
 }
 

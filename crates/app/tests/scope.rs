@@ -108,7 +108,7 @@ async fn every_role_is_kept_inside_its_district() {
             // Reads.
             for u in &their_ids {
                 denied(app.unit_view(&me, *u, d(2025, 1, 1)).map(|_| ()), "view a unit");
-                denied(app.unit_report(&me, *u, Period::year(2024), d(2024, 12, 31)).map(|_| ()), "read figures");
+                denied(app.unit_report(&me, *u, Period::year(2024), d(2024, 12, 31)).await.map(|_| ()), "read figures");
             }
             denied(app.person(&me, their_person).await.map(|_| ()), "read a person");
             denied(app.conference(&me, their_conf).await.map(|_| ()), "read a conference");
@@ -312,7 +312,7 @@ async fn every_role_is_kept_inside_its_district() {
             }
 
             // Inside its own district the role can do what the table says (or the checks above prove nothing).
-            let own = app.unit_report(&me, pv.cells[0], Period::year(2024), d(2024, 12, 31));
+            let own = app.unit_report(&me, pv.cells[0], Period::year(2024), d(2024, 12, 31)).await;
             assert_eq!(own.is_ok(), role.can_read(Resource::Unit), "{engine}: {role:?} reading its own unit");
             let own_conf = ConferenceInput {
                 code: String::new(),

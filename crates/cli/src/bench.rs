@@ -75,7 +75,7 @@ pub async fn run(store: &Store, cfg: &BenchConfig) -> Result<String> {
     header(store, &mut out).await?;
 
     let started = Instant::now();
-    let index = lamtheo_app::load_index(store).await.map_err(db)?;
+    let mut index = lamtheo_app::load_index(store).await.map_err(db)?;
     let build = started.elapsed();
     writeln!(out, "Index build from the database (load_index): {:.3} s", build.as_secs_f64())?;
     tracing::info!(seconds = build.as_secs_f64(), "index built");
@@ -92,7 +92,106 @@ pub async fn run(store: &Store, cfg: &BenchConfig) -> Result<String> {
         speedups = baseline_section(&mut out, &queries[..n], &index_times[..n], &sql_times)?;
     }
     targets(&mut out, Stats::of(index_times.iter().copied()).p95, &speedups)?;
+    writes_section(&mut out, store, &mut index, cfg).await?;
     Ok(out)
+}
+
+/// Writes timed on the index: what applying one write's change-log entries costs the server
+/// (the time it holds the index's write lock). None of it reaches the database.
+const WRITES: usize = 1_000;
+/// Members present at a timed meeting, at most.
+const PRESENT: usize = 20;
+
+/// Times `WRITES` writes applied to the index as the follower applies them: alternately a
+/// cell meeting with its attendance, and a member's transfer. Then one full re-layout of the
+/// index, which is what every write cost before the change log.
+async fn writes_section(out: &mut String, store: &Store, index: &mut Index, cfg: &BenchConfig) -> Result<()> {
+    use lamtheo_analytics::Delta;
+    use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference};
+    use lamtheo_domain::people::Membership;
+
+    let mut snapshot = store.snapshot().await.map_err(db)?;
+    let open: Vec<Membership> = lamtheo_store::facts::memberships(&mut snapshot)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .filter(|m| m.valid_to.is_none())
+        .collect();
+    drop(snapshot);
+    if open.is_empty() {
+        return Ok(());
+    }
+    let mut by_unit: std::collections::HashMap<Id, Vec<&Membership>> = std::collections::HashMap::new();
+    for m in &open {
+        by_unit.entry(m.unit_id).or_default().push(m);
+    }
+    let units: Vec<Id> = by_unit.keys().copied().collect();
+    let mut rng = Rng::for_entity(cfg.seed, 101, 0);
+    let today = chrono::Local::now().date_naive();
+    let (mut meetings, mut transfers) = (Vec::new(), Vec::new());
+    for w in 0..WRITES {
+        let unit = units[rng.below(units.len() as u64) as usize];
+        let deltas = if w % 2 == 0 {
+            // Ids far above any stored one: these conferences exist only in this index.
+            let conference = Conference {
+                id: i64::MAX / 2 + w as i64,
+                code: format!("BENCH-{w}"),
+                unit_id: unit,
+                held_on: today,
+                title: "Sinh hoạt chi bộ".into(),
+                level: String::new(),
+                online: false,
+                others_count: 2,
+                unlisted_members: 0,
+                topic_ids: vec![],
+                regular_meeting: true,
+                study_content: true,
+            };
+            let attendance: Vec<Attendance> = by_unit[&unit]
+                .iter()
+                .take(PRESENT)
+                .map(|m| Attendance {
+                    conference_id: conference.id,
+                    person_id: m.person_id,
+                    point_unit_id: None,
+                    status: AttendanceStatus::Present,
+                })
+                .collect();
+            Delta::add_conference(&conference, &[], &attendance)
+        } else {
+            let members = &by_unit[&unit];
+            let m = members[rng.below(members.len() as u64) as usize];
+            let to = units[rng.below(units.len() as u64) as usize];
+            let mut d = Delta::end_memberships(std::slice::from_ref(m), today);
+            let membership = Membership { id: i64::MAX / 2 + w as i64, unit_id: to, valid_from: today, ..m.clone() };
+            d.push(Delta::AddMembership { membership });
+            d
+        };
+        let started = Instant::now();
+        for d in &deltas {
+            index.apply(d);
+        }
+        let took = started.elapsed();
+        if w % 2 == 0 { &mut meetings } else { &mut transfers }.push(took);
+    }
+    let started = Instant::now();
+    index.compact();
+    let relayout = started.elapsed();
+
+    writeln!(out)?;
+    writeln!(out, "Index writes: {WRITES} writes applied as the change-log follower applies them (write-lock time):")?;
+    writeln!(out, "  write                          writes    p50 ms    p95 ms    p99 ms    max ms")?;
+    let what = format!("cell meeting + ≤{PRESENT} present");
+    for (name, times) in [(what.as_str(), &meetings), ("transfer of a member", &transfers)] {
+        let s = Stats::of(times.iter().copied());
+        writeln!(out, "  {name:<30} {:>6} {:>9.3} {:>9.3} {:>9.3} {:>9.3}", s.n, s.p50, s.p95, s.p99, s.max)?;
+    }
+    writeln!(
+        out,
+        "  for contrast, one full re-layout of the index (every write's cost before): {:.1} ms",
+        ms(relayout)
+    )?;
+    Ok(())
 }
 
 async fn header(store: &Store, out: &mut String) -> Result<()> {

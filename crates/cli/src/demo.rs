@@ -234,7 +234,7 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
 
     progress("điểm danh / attendance");
     load_attendance(app, &roster, &cell_meetings, &mut rng).await?;
-    app.reload_index().await?;
+    app.rebuild_index().await?;
 
     progress("kế hoạch, cam kết / plans");
     load_plans(app, &mut rng).await?;
@@ -612,7 +612,7 @@ mod tests {
         assert!(app.login(&login.username, &login.password, "test").await.is_ok());
         let sys = Actor::system();
         let province = app.unit_by_code(&sys, "LCH").unwrap().id;
-        let f2024 = app.unit_report(&sys, province, Period::year(2024), d(2024, 12, 31)).unwrap();
+        let f2024 = app.unit_report(&sys, province, Period::year(2024), d(2024, 12, 31)).await.unwrap();
         // The province's conference and each cell's study conference; the monthly meetings apart.
         assert_eq!(f2024.figures.conferences, 93, "{:?}", f2024.figures);
         assert!(f2024.figures.meetings > 1000, "{:?}", f2024.figures);
@@ -633,7 +633,7 @@ mod tests {
         assert_eq!(after.children.iter().filter(|c| c.kind == "dang_uy_xa" && !c.historic).count(), 8);
         // The province's 2024 figures read the same on either tree.
         assert_eq!(
-            app.unit_report(&sys, province, Period::year(2024), d(2025, 12, 31)).unwrap().figures,
+            app.unit_report(&sys, province, Period::year(2024), d(2025, 12, 31)).await.unwrap().figures,
             f2024.figures
         );
         let plans = app.plan_figures(&sys, province, Period::year(2025), d(2025, 12, 31)).await.unwrap();

@@ -435,6 +435,9 @@ async fn serve(url: &str, listen: &str, demo: bool, opts: lamtheo_web::Options, 
             println!("  {u} / {} ({role})", l.password);
         }
     }
+    // Writes made by other servers on the same database, or by the command line, reach this
+    // server's figures by the change log.
+    app.follow_forever();
     let router = lamtheo_web::router_with(app, opts);
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {

@@ -4,19 +4,15 @@
 //! same import then succeeds. SQLite always; PostgreSQL too when LAMTHEO_TEST_POSTGRES_URL is set.
 //! Linux only: whether SQLite is writing is read from /proc/locks.
 #![cfg(target_os = "linux")]
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use lamtheo_app::auth::NewUser;
-use lamtheo_app::App;
-use lamtheo_domain::access::{Actor, Role};
-use lamtheo_importer::Kind;
+use common::{http, lamtheo, send, serve};
 use sqlx::Connection;
 
-const BIN: &str = env!("CARGO_BIN_EXE_lamtheo");
 /// Enough people that writing them takes a while in a debug build, so that the kill lands
 /// in the middle of it: a few seconds on SQLite; PostgreSQL, a round trip per statement,
 /// needs fewer.
@@ -44,25 +40,6 @@ fn people_csv(n: usize) -> String {
         s += &format!("TH{i:07},Người thứ {i},CB{},01/01/2015\n", i % CELLS);
     }
     s
-}
-
-/// The units, an administrator and an API token for them; the database is closed after.
-async fn prepare(url: &str) -> String {
-    let app = App::open(url).await.unwrap();
-    let sys = Actor::system();
-    app.import(&sys, Kind::Units, "u.csv", units_csv().as_bytes(), &|_, _, _| {}).await.unwrap();
-    let admin = NewUser {
-        username: "admin".into(),
-        password: "quan-tri-123".into(),
-        role: Role::Admin,
-        scope_unit_id: None,
-        person_id: None,
-    };
-    app.add_user(&sys, admin).await.unwrap();
-    let actor = app.session(&app.login("admin", "quan-tri-123", "t").await.unwrap().token).await.unwrap().unwrap().0;
-    let (_, token) = app.create_token(&actor, "crash").await.unwrap();
-    app.store.close().await;
-    token
 }
 
 fn sqlite_path(url: &str) -> Option<PathBuf> {
@@ -142,53 +119,6 @@ async fn check(url: &str, people: i64, what: &str) {
     assert_eq!(n, people, "{what}: people in the database");
 }
 
-fn lamtheo(url: &str, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--database-url").arg(url).args(args).env("RUST_LOG", "error");
-    c
-}
-
-/// Starts the server on a free port; returns it and its address once it answers.
-fn serve(url: &str) -> (Child, String) {
-    let mut child = lamtheo(url, &["serve", "--listen", "127.0.0.1:0", "--request-timeout", "600"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server ended before serving").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    // Keep reading its output so that it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    let (status, _) = http(&addr, "GET", "/login", "", b"");
-    assert_eq!(status, 200, "the server answers");
-    (child, addr)
-}
-
-/// Sends a request; answers its status and body.
-fn http(addr: &str, method: &str, path: &str, token: &str, body: &[u8]) -> (u16, String) {
-    let mut s = send(addr, method, path, token, body);
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
-}
-
-fn send(addr: &str, method: &str, path: &str, token: &str, body: &[u8]) -> TcpStream {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    s
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_during_a_large_import_leaves_a_sound_database_without_any_of_it() {
     let dir = std::env::temp_dir().join(format!("lamtheo-crash-{}", std::process::id()));
@@ -196,7 +126,7 @@ async fn kill_9_during_a_large_import_leaves_a_sound_database_without_any_of_it(
     let import = "/api/v1/imports/people?file=dang-vien.csv";
 
     for (engine, url) in lamtheo_store::testing::fresh_databases().await {
-        let token = prepare(&url).await;
+        let token = common::prepare(&url, &units_csv()).await;
         let n = people(engine);
         let file = dir.join(format!("dang-vien-{engine}.csv"));
         std::fs::write(&file, people_csv(n)).unwrap();

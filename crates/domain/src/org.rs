@@ -20,6 +20,18 @@ pub struct UnitKind {
     /// Party organisations hold members and meetings; the others (Fatherland Front, unions,
     /// departments) sit beside them.
     pub party: bool,
+    /// The code of the kind's level (`UnitLevel`): figures "by level" count a unit under it.
+    pub level: String,
+}
+
+/// A level of the organisation (cấp): cấp tỉnh, cấp huyện và tương đương, cấp cơ sở, chi bộ.
+/// Levels are data; every unit kind belongs to one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct UnitLevel {
+    /// "tinh", "huyen", "co_so", "chi_bo".
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]

@@ -25,11 +25,13 @@ use sqlx::{Row, SqlitePool, ValueRef};
 use crate::bulk::{self, Value};
 use crate::{db_err, on_tx, Engine, Pool, Store, Tx};
 
-/// Tables the migrations fill at start: emptied before a restore loads the backup's.
-const SEEDED: [&str; 2] = ["unit_kinds", "rating_levels"];
-/// Not restored: the schema's own bookkeeping, logins (a restore signs everyone out) and the
-/// one-time keys of forms in flight.
-const NOT_RESTORED: [&str; 3] = ["_sqlx_migrations", "sessions", "submissions"];
+/// Tables the migrations fill at start: emptied before a restore loads the backup's (kinds
+/// before the levels they refer to).
+const SEEDED: [&str; 3] = ["unit_kinds", "unit_levels", "rating_levels"];
+/// Not restored: the schema's own bookkeeping, logins (a restore signs everyone out), the
+/// one-time keys of forms in flight, and the change log (servers on the restored database
+/// build their index from its tables and follow a log that starts afresh).
+const NOT_RESTORED: [&str; 4] = ["_sqlx_migrations", "sessions", "submissions", "change_log"];
 /// Rows copied per statement batch.
 const CHUNK: usize = 5_000;
 

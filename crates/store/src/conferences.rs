@@ -23,8 +23,8 @@ pub async fn insert_topic(tx: &mut Tx, t: &Topic) -> Result<Id> {
         .bind(&t.code).bind(&t.title).bind(t.year).bind(t.term_wide).bind(t.deadline).bind(t.doc_id).bind(t.unit_id).fetch_one(c).await.map_err(db_err))
 }
 
-pub async fn topics(store: &Store) -> Result<Vec<Topic>> {
-    on_pool!(store.read(), p => {
+pub async fn topics(snapshot: &mut Tx) -> Result<Vec<Topic>> {
+    on_tx!(snapshot, p => {
         let rows = sqlx::query("SELECT id, code, title, year, term_wide, deadline, doc_id, unit_id FROM topics ORDER BY year DESC, code").fetch_all(p).await.map_err(db_err)?;
         Ok(rows.iter().map(|r| Topic { id: r.get(0), code: r.get(1), title: r.get(2), year: r.get(3), term_wide: r.get(4), deadline: r.get(5), doc_id: r.get(6), unit_id: r.get(7) }).collect())
     })
@@ -90,10 +90,10 @@ macro_rules! conf_from_row {
 }
 
 /// Every conference with its topics (for building the roll-up index).
-pub async fn all(store: &Store) -> Result<Vec<Conference>> {
+pub async fn all(snapshot: &mut Tx) -> Result<Vec<Conference>> {
     let sql = format!("SELECT {CONF_COLS} FROM conferences ORDER BY id");
-    let mut confs: Vec<Conference> = on_pool!(store.read(), p => sqlx::query(&sql).fetch_all(p).await.map_err(db_err)?.iter().map(|r| conf_from_row!(r)).collect());
-    let pairs: Vec<(Id, Id)> = on_pool!(store.read(), p => sqlx::query_as("SELECT conference_id, topic_id FROM conference_topics ORDER BY conference_id")
+    let mut confs: Vec<Conference> = on_tx!(snapshot, p => sqlx::query(&sql).fetch_all(p).await.map_err(db_err)?.iter().map(|r| conf_from_row!(r)).collect());
+    let pairs: Vec<(Id, Id)> = on_tx!(snapshot, p => sqlx::query_as("SELECT conference_id, topic_id FROM conference_topics ORDER BY conference_id")
         .fetch_all(p).await.map_err(db_err))?;
     let index: std::collections::HashMap<Id, usize> = confs.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     for (c, t) in pairs {
@@ -131,8 +131,8 @@ pub async fn list_by_unit(
         .iter().map(|r| conf_from_row!(r)).collect()))
 }
 
-pub async fn points(store: &Store, conference_id: Id) -> Result<Vec<ConnectionPoint>> {
-    on_pool!(store.read(), p => Ok(sqlx::query("SELECT conference_id, unit_id, others_count, unlisted_members FROM conference_points WHERE conference_id = $1 ORDER BY unit_id")
+pub async fn points(tx: &mut Tx, conference_id: Id) -> Result<Vec<ConnectionPoint>> {
+    on_tx!(tx, p => Ok(sqlx::query("SELECT conference_id, unit_id, others_count, unlisted_members FROM conference_points WHERE conference_id = $1 ORDER BY unit_id")
         .bind(conference_id).fetch_all(p).await.map_err(db_err)?
         .iter().map(|r| ConnectionPoint { conference_id: r.get(0), unit_id: r.get(1), others_count: r.get(2), unlisted_members: r.get(3) }).collect()))
 }
@@ -145,8 +145,8 @@ pub async fn upsert_point(tx: &mut Tx, pt: &ConnectionPoint) -> Result<()> {
     Ok(())
 }
 
-pub async fn attendance(store: &Store, conference_id: Id) -> Result<Vec<Attendance>> {
-    on_pool!(store.read(), p => Ok(sqlx::query("SELECT conference_id, person_id, point_unit_id, status FROM attendances WHERE conference_id = $1")
+pub async fn attendance(tx: &mut Tx, conference_id: Id) -> Result<Vec<Attendance>> {
+    on_tx!(tx, p => Ok(sqlx::query("SELECT conference_id, person_id, point_unit_id, status FROM attendances WHERE conference_id = $1")
         .bind(conference_id).fetch_all(p).await.map_err(db_err)?
         .iter().map(|r| Attendance { conference_id: r.get(0), person_id: r.get(1), point_unit_id: r.get(2),
             status: AttendanceStatus::parse(&r.get::<String, _>(3)).unwrap_or(AttendanceStatus::Absent) }).collect()))

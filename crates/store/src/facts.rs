@@ -1,17 +1,18 @@
-//! Bulk reads of every fact the roll-up index is built from. Attendance is streamed: a large
-//! province holds millions of rows and they are never all materialised as rows at once.
+//! Bulk reads of every fact the roll-up index is built from, all in one snapshot (see
+//! `Store::snapshot`). Attendance is streamed: a large province holds millions of rows and
+//! they are never all materialised as rows at once.
 use futures_util::TryStreamExt;
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, ConnectionPoint};
 use lamtheo_domain::people::Membership;
 use lamtheo_domain::Result;
 use sqlx::Row;
 
-use crate::{db_err, on_pool, Store};
+use crate::{db_err, on_tx, Tx};
 
-pub async fn memberships(store: &Store) -> Result<Vec<Membership>> {
-    on_pool!(store.read(), p => {
+pub async fn memberships(snapshot: &mut Tx) -> Result<Vec<Membership>> {
+    on_tx!(snapshot, p => {
         let mut out = Vec::new();
-        let mut rows = sqlx::query("SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships").fetch(p);
+        let mut rows = sqlx::query("SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships").fetch(&mut *p);
         while let Some(r) = rows.try_next().await.map_err(db_err)? {
             out.push(Membership { id: r.get(0), person_id: r.get(1), unit_id: r.get(2), valid_from: r.get(3), valid_to: r.get(4) });
         }
@@ -19,15 +20,15 @@ pub async fn memberships(store: &Store) -> Result<Vec<Membership>> {
     })
 }
 
-pub async fn points(store: &Store) -> Result<Vec<ConnectionPoint>> {
-    on_pool!(store.read(), p => Ok(sqlx::query("SELECT conference_id, unit_id, others_count, unlisted_members FROM conference_points").fetch_all(p).await.map_err(db_err)?
+pub async fn points(snapshot: &mut Tx) -> Result<Vec<ConnectionPoint>> {
+    on_tx!(snapshot, p => Ok(sqlx::query("SELECT conference_id, unit_id, others_count, unlisted_members FROM conference_points").fetch_all(&mut *p).await.map_err(db_err)?
         .iter().map(|r| ConnectionPoint { conference_id: r.get(0), unit_id: r.get(1), others_count: r.get(2), unlisted_members: r.get(3) }).collect()))
 }
 
 /// Calls `each` for every attendance row, streaming.
-pub async fn for_each_attendance(store: &Store, mut each: impl FnMut(Attendance)) -> Result<()> {
-    on_pool!(store.read(), p => {
-        let mut rows = sqlx::query("SELECT conference_id, person_id, point_unit_id, status FROM attendances").fetch(p);
+pub async fn for_each_attendance(snapshot: &mut Tx, mut each: impl FnMut(Attendance)) -> Result<()> {
+    on_tx!(snapshot, p => {
+        let mut rows = sqlx::query("SELECT conference_id, person_id, point_unit_id, status FROM attendances").fetch(&mut *p);
         while let Some(r) = rows.try_next().await.map_err(db_err)? {
             let status: &str = r.get(3);
             each(Attendance { conference_id: r.get(0), person_id: r.get(1), point_unit_id: r.get(2),

@@ -17,6 +17,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod changelog;
 pub mod conferences;
 pub mod covenants;
 pub mod emulation;
@@ -155,11 +156,31 @@ impl Store {
         Ok(store)
     }
 
-    /// Starts a write transaction. On SQLite it waits for the single writer connection.
+    /// Starts a write transaction. On SQLite it waits for the single writer connection, then
+    /// for the file's write lock (`BEGIN IMMEDIATE`): another process (a second server, the
+    /// command line) may hold it, and a transaction that read first and took the lock only at
+    /// its first write would fail at once instead of waiting its turn.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match &self.write {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await.map_err(db_err)?),
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await.map_err(db_err)?),
+        })
+    }
+
+    /// A read-only transaction on a reader in which every read sees the database as of one
+    /// moment (SQLite in WAL mode: from its first read; PostgreSQL: `REPEATABLE READ`). It
+    /// never waits for the writer. Dropping it ends it.
+    pub async fn snapshot(&self) -> Result<Tx> {
+        Ok(match &self.read {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await.map_err(db_err)?),
+            Pool::Postgres(p) => {
+                let mut t = p.begin().await.map_err(db_err)?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .execute(&mut *t)
+                    .await
+                    .map_err(db_err)?;
+                Tx::Postgres(t)
+            }
         })
     }
 

@@ -113,11 +113,14 @@ pub async fn insert_membership(tx: &mut Tx, person_id: Id, unit_id: Id, from: Na
         .bind(person_id).bind(unit_id).bind(from).fetch_one(c).await.map_err(db_err))
 }
 
-/// Ends the person's open membership(s) on `on` (a transfer or leaving).
-pub async fn end_memberships(tx: &mut Tx, person_id: Id, on: NaiveDate) -> Result<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE memberships SET valid_to = $2 WHERE person_id = $1 AND valid_to IS NULL")
-        .bind(person_id).bind(on).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
-    Ok(())
+/// Ends the person's open membership(s) on `on` (a transfer or leaving); answers them as
+/// they were before.
+pub async fn end_memberships(tx: &mut Tx, person_id: Id, on: NaiveDate) -> Result<Vec<Membership>> {
+    on_tx!(tx, c => {
+        let rows = sqlx::query("UPDATE memberships SET valid_to = $2 WHERE person_id = $1 AND valid_to IS NULL RETURNING id, person_id, unit_id, valid_from")
+            .bind(person_id).bind(on).fetch_all(c).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| Membership { id: r.get(0), person_id: r.get(1), unit_id: r.get(2), valid_from: r.get(3), valid_to: None }).collect())
+    })
 }
 
 pub async fn memberships_of(store: &Store, person_id: Id) -> Result<Vec<Membership>> {

@@ -1,10 +1,10 @@
 //! Settings kept as data (key, value), e.g. `regular_study_share_permille`.
 use lamtheo_domain::Result;
 
-use crate::{db_err, on_pool, on_tx, Store, Tx};
+use crate::{db_err, on_tx, Tx};
 
-pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
-    on_pool!(store.read(), p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await.map_err(db_err))
+pub async fn get(snapshot: &mut Tx, key: &str) -> Result<Option<String>> {
+    on_tx!(snapshot, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await.map_err(db_err))
 }
 
 pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {

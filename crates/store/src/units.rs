@@ -1,45 +1,84 @@
 //! Units, their kinds, parent links, names and lineage events.
 use chrono::NaiveDate;
-use lamtheo_domain::org::{LineageEvent, LineageKind, ParentLink, Unit, UnitKind, UnitName};
-use lamtheo_domain::{Id, Result};
+use lamtheo_domain::org::{LineageEvent, LineageKind, ParentLink, Unit, UnitKind, UnitLevel, UnitName};
+use lamtheo_domain::{Error, Id, Result};
 use sqlx::Row;
 
 use crate::{db_err, on_pool, on_tx, Store, Tx};
 
-/// The kinds every deployment starts with. Kinds are data: more can be added.
-const SEED_KINDS: [(&str, &str, &str, bool); 12] = [
-    ("tinh_uy", "Tỉnh ủy, Thành ủy", "Province committee", true),
-    ("huyen_uy", "Huyện ủy, Thị ủy", "District committee", true),
-    ("dang_uy_xa", "Đảng ủy xã, phường", "Commune/ward committee", true),
-    ("dang_uy_truc_thuoc", "Đảng ủy trực thuộc", "Directly-affiliated committee", true),
-    ("tccs", "Tổ chức cơ sở đảng", "Grassroots party organisation", true),
-    ("chi_bo", "Chi bộ", "Party cell", true),
-    ("so_nganh", "Sở, ban, ngành", "Department", false),
-    ("mttq", "Ủy ban MTTQ", "Fatherland Front", false),
-    ("doan_tn", "Đoàn Thanh niên", "Youth union", false),
-    ("hoi_pn", "Hội Liên hiệp Phụ nữ", "Women's union", false),
-    ("hoi_nd", "Hội Nông dân", "Farmers' union", false),
-    ("hoi_ccb", "Hội Cựu chiến binh", "Veterans' association", false),
+/// The kinds every deployment starts with, each with its level (`unit_levels`, seeded by the
+/// migration that made levels). Kinds are data: administrators add more (`insert_kind`).
+const SEED_KINDS: [(&str, &str, &str, bool, &str); 12] = [
+    ("tinh_uy", "Tỉnh ủy, Thành ủy", "Province committee", true, "tinh"),
+    ("huyen_uy", "Huyện ủy, Thị ủy", "District committee", true, "huyen"),
+    ("dang_uy_xa", "Đảng ủy xã, phường", "Commune/ward committee", true, "co_so"),
+    ("dang_uy_truc_thuoc", "Đảng ủy trực thuộc", "Directly-affiliated committee", true, "huyen"),
+    ("tccs", "Tổ chức cơ sở đảng", "Grassroots party organisation", true, "co_so"),
+    ("chi_bo", "Chi bộ", "Party cell", true, "chi_bo"),
+    ("so_nganh", "Sở, ban, ngành", "Department", false, "tinh"),
+    ("mttq", "Ủy ban MTTQ", "Fatherland Front", false, "tinh"),
+    ("doan_tn", "Đoàn Thanh niên", "Youth union", false, "tinh"),
+    ("hoi_pn", "Hội Liên hiệp Phụ nữ", "Women's union", false, "tinh"),
+    ("hoi_nd", "Hội Nông dân", "Farmers' union", false, "tinh"),
+    ("hoi_ccb", "Hội Cựu chiến binh", "Veterans' association", false, "tinh"),
 ];
 
 pub async fn seed_kinds(store: &Store) -> Result<()> {
     let mut tx = store.begin().await?;
-    for (i, (code, vi, en, party)) in SEED_KINDS.iter().enumerate() {
+    for (i, (code, vi, en, party, level)) in SEED_KINDS.iter().enumerate() {
         on_tx!(&mut tx, c => sqlx::query(
-            "INSERT INTO unit_kinds (code, name_vi, name_en, party, sort_order) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING",
+            "INSERT INTO unit_kinds (code, name_vi, name_en, party, sort_order, level) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
         )
-        .bind(*code).bind(*vi).bind(*en).bind(*party).bind(i as i32)
+        .bind(*code).bind(*vi).bind(*en).bind(*party).bind(i as i32).bind(*level)
         .execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     }
     tx.commit().await
 }
 
+/// Every kind, in their order (the seeded ones first, then those added, oldest first).
 pub async fn kinds(store: &Store) -> Result<Vec<UnitKind>> {
     on_pool!(store.read(), p => {
-        let rows = sqlx::query("SELECT code, name_vi, name_en, party FROM unit_kinds ORDER BY sort_order, code")
+        let rows = sqlx::query("SELECT code, name_vi, name_en, party, level FROM unit_kinds ORDER BY sort_order, code")
             .fetch_all(p).await.map_err(db_err)?;
-        Ok(rows.iter().map(|r| UnitKind { code: r.get(0), name_vi: r.get(1), name_en: r.get(2), party: r.get(3) }).collect())
+        Ok(rows.iter().map(|r| UnitKind { code: r.get(0), name_vi: r.get(1), name_en: r.get(2), party: r.get(3), level: r.get::<Option<String>, _>(4).unwrap_or_default() }).collect())
     })
+}
+
+/// Every level, from the top down.
+pub async fn levels(store: &Store) -> Result<Vec<UnitLevel>> {
+    on_pool!(store.read(), p => {
+        let rows = sqlx::query("SELECT code, name_vi, name_en FROM unit_levels ORDER BY sort_order, code")
+            .fetch_all(p).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| UnitLevel { code: r.get(0), name_vi: r.get(1), name_en: r.get(2) }).collect())
+    })
+}
+
+/// Adds a kind after the others. A code already taken is a conflict naming `code`; a level
+/// that does not exist fails when the transaction commits (the reference is deferred), so the
+/// caller checks it first.
+pub async fn insert_kind(tx: &mut Tx, k: &UnitKind) -> Result<()> {
+    let taken: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM unit_kinds WHERE code = $1")
+        .bind(&k.code).fetch_one(c).await.map_err(db_err))?;
+    let duplicate = || {
+        Error::conflict(
+            "code",
+            format!("Mã loại đơn vị «{}» đã có", k.code),
+            format!("The unit kind code «{}» already exists", k.code),
+        )
+    };
+    if taken > 0 {
+        return Err(duplicate());
+    }
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO unit_kinds (code, name_vi, name_en, party, level, sort_order) VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM unit_kinds))",
+    )
+    .bind(&k.code).bind(&k.name_vi).bind(&k.name_en).bind(k.party).bind(&k.level)
+    .execute(c).await.map(|r| r.rows_affected()).map_err(|e| match &e {
+        // Two administrators adding the same code at once: the second meets the key.
+        sqlx::Error::Database(d) if d.is_unique_violation() => duplicate(),
+        _ => db_err(e),
+    }))?;
+    Ok(())
 }
 
 pub async fn insert(tx: &mut Tx, code: &str, name: &str, kind: &str, opened_on: NaiveDate) -> Result<Id> {
@@ -97,13 +136,13 @@ pub async fn insert_lineage(
 }
 
 /// The whole tree history, for building the in-memory `OrgTree`.
-pub async fn load_all(store: &Store) -> Result<(Vec<Unit>, Vec<ParentLink>, Vec<UnitName>)> {
-    on_pool!(store.read(), p => {
-        let units = sqlx::query("SELECT id, code, name, kind, opened_on, closed_on FROM units").fetch_all(p).await.map_err(db_err)?
+pub async fn load_all(snapshot: &mut Tx) -> Result<(Vec<Unit>, Vec<ParentLink>, Vec<UnitName>)> {
+    on_tx!(snapshot, p => {
+        let units = sqlx::query("SELECT id, code, name, kind, opened_on, closed_on FROM units").fetch_all(&mut *p).await.map_err(db_err)?
             .iter().map(|r| Unit { id: r.get(0), code: r.get(1), name: r.get(2), kind: r.get(3), opened_on: r.get(4), closed_on: r.get(5) }).collect();
-        let links = sqlx::query("SELECT unit_id, parent_id, valid_from, valid_to, historic FROM unit_links ORDER BY id").fetch_all(p).await.map_err(db_err)?
+        let links = sqlx::query("SELECT unit_id, parent_id, valid_from, valid_to, historic FROM unit_links ORDER BY id").fetch_all(&mut *p).await.map_err(db_err)?
             .iter().map(|r| ParentLink { unit_id: r.get(0), parent_id: r.get(1), valid_from: r.get(2), valid_to: r.get(3), historic: r.get(4) }).collect();
-        let names = sqlx::query("SELECT unit_id, name, valid_from FROM unit_names ORDER BY id").fetch_all(p).await.map_err(db_err)?
+        let names = sqlx::query("SELECT unit_id, name, valid_from FROM unit_names ORDER BY id").fetch_all(&mut *p).await.map_err(db_err)?
             .iter().map(|r| UnitName { unit_id: r.get(0), name: r.get(1), valid_from: r.get(2) }).collect();
         Ok((units, links, names))
     })

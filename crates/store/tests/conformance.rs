@@ -47,7 +47,7 @@ async fn units_links_names_and_lineage_round_trip() {
         units::set_closed(&mut tx, c, d(2025, 7, 1)).await.unwrap();
         let ev = units::insert_lineage(&mut tx, LineageKind::Close, d(2025, 7, 1), &[c], &[], "").await.unwrap();
         tx.commit().await.unwrap();
-        let (us, links, names) = units::load_all(&store).await.unwrap();
+        let (us, links, names) = units::load_all(&mut store.snapshot().await.unwrap()).await.unwrap();
         assert_eq!(us.len(), 2, "{engine}");
         let cu = us.iter().find(|u| u.id == c).unwrap();
         assert_eq!(
@@ -80,7 +80,7 @@ async fn unique_keys_become_conflicts_naming_the_field_and_roll_back() {
         let err = units::insert(&mut tx, "DUP", "Ba", "chi_bo", d(2000, 1, 1)).await.unwrap_err();
         assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Conflict, Some("code")), "{engine}: {err:?}");
         drop(tx); // not committed: "NEW" must not exist
-        let (us, _, _) = units::load_all(&store).await.unwrap();
+        let (us, _, _) = units::load_all(&mut store.snapshot().await.unwrap()).await.unwrap();
         assert_eq!(us.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), vec!["DUP"], "{engine}");
         let mut tx = store.begin().await.unwrap();
         people::insert(&mut tx, &person("123", "Lò Thị Hoa")).await.unwrap();
@@ -189,17 +189,25 @@ async fn conferences_points_and_attendance() {
         tx.commit().await.unwrap();
         let got = conferences::get(&store, c).await.unwrap().unwrap();
         assert_eq!(got, Conference { id: c, ..conf }, "{engine}");
-        assert_eq!(conferences::points(&store, c).await.unwrap()[0].others_count, 7, "{engine}: upsert replaced");
-        let att = conferences::attendance(&store, c).await.unwrap();
+        assert_eq!(
+            conferences::points(&mut store.snapshot().await.unwrap(), c).await.unwrap()[0].others_count,
+            7,
+            "{engine}: upsert replaced"
+        );
+        let att = conferences::attendance(&mut store.snapshot().await.unwrap(), c).await.unwrap();
         assert_eq!(
             (att.len(), att[0].status, att[0].point_unit_id),
             (1, AttendanceStatus::Present, Some(v)),
             "{engine}"
         );
         let mut streamed = vec![];
-        facts::for_each_attendance(&store, |a| streamed.push(a)).await.unwrap();
+        facts::for_each_attendance(&mut store.snapshot().await.unwrap(), |a| streamed.push(a)).await.unwrap();
         assert_eq!(streamed, att, "{engine}");
-        assert_eq!(conferences::all(&store).await.unwrap()[0].topic_ids, vec![t], "{engine}");
+        assert_eq!(
+            conferences::all(&mut store.snapshot().await.unwrap()).await.unwrap()[0].topic_ids,
+            vec![t],
+            "{engine}"
+        );
         assert_eq!(
             conferences::list_by_unit(&store, u, d(2024, 1, 1), d(2024, 12, 31), 10).await.unwrap().len(),
             1,
@@ -299,6 +307,45 @@ async fn bulk_inserts_keep_identity_sequences_usable() {
         assert!(next > 2500, "{engine}: new ids continue after bulk ids, got {next}");
         tx.commit().await.unwrap();
         assert_eq!(bulk::count(&store, "units").await.unwrap(), 2501, "{engine}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn kinds_have_levels_and_new_kinds_are_added_once() {
+    each_engine(async |engine, store| {
+        let levels: Vec<String> = units::levels(&store).await.unwrap().into_iter().map(|l| l.code).collect();
+        assert_eq!(levels, ["tinh", "huyen", "co_so", "chi_bo"], "{engine}");
+        let kinds = units::kinds(&store).await.unwrap();
+        assert!(kinds.iter().all(|k| levels.contains(&k.level)), "{engine}: every seeded kind has a level");
+        let new = lamtheo_domain::org::UnitKind {
+            code: "dang_doan".into(),
+            name_vi: "Đảng đoàn".into(),
+            name_en: "Party group".into(),
+            party: true,
+            level: "tinh".into(),
+        };
+        let mut tx = store.begin().await.unwrap();
+        units::insert_kind(&mut tx, &new).await.unwrap();
+        tx.commit().await.unwrap();
+        let kinds = units::kinds(&store).await.unwrap();
+        assert_eq!(kinds.last(), Some(&new), "{engine}: added after the others");
+        let mut tx = store.begin().await.unwrap();
+        let e = units::insert_kind(&mut tx, &new).await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some("code")), "{engine}");
+        drop(tx);
+        // The database itself refuses a kind without a level, or with one that does not exist.
+        for (level, what) in [(None, "no level"), (Some("trung_uong"), "an unknown level")] {
+            let mut tx = store.begin().await.unwrap();
+            let sql = "INSERT INTO unit_kinds (code, name_vi, name_en, party, sort_order, level) VALUES ('x', 'X', 'X', FALSE, 99, $1)";
+            let inserted = lamtheo_store::on_tx!(&mut tx, c => sqlx::query(sql).bind(level).execute(c).await.map(|_| ()));
+            let committed = match inserted {
+                Ok(()) => tx.commit().await.is_ok(),
+                Err(_) => false,
+            };
+            assert!(!committed, "{engine}: a kind with {what} was stored");
+        }
+        assert_eq!(units::kinds(&store).await.unwrap().len(), kinds.len(), "{engine}");
     })
     .await;
 }

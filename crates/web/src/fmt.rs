@@ -11,6 +11,12 @@ pub fn date(d: NaiveDate) -> String {
     vn::fmt_date(d)
 }
 
+/// A moment in the server's time zone: "15:40:12 ngày 28/11/2026" ("15:40:12, 28/11/2026").
+pub fn moment(t: crate::i18n::Lang, at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&chrono::Local);
+    format!("{} {}", local.format("%H:%M:%S"), t.s("ngày", "on")) + " " + &date(local.date_naive())
+}
+
 /// Parses a date typed in a form ("16/5/2024" or "2024-05-16"), naming the field on failure.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, Error> {
     vn::parse_date(s).ok_or_else(|| {

@@ -914,7 +914,7 @@ async fn a_conference_is_recorded_once_corrected_and_deleted_on_its_pages() {
             ("Hoc tap chuyen de 2025", 7, "2025-02-03".into())
         );
         // Deleted on its page, once confirmed: the figures follow, the audit keeps it.
-        let before = s.app.unit_report(&sys, cb1, lamtheo_domain::period::Period::year(2025), c.held_on).unwrap();
+        let before = s.app.unit_report(&sys, cb1, lamtheo_domain::period::Period::year(2025), c.held_on).await.unwrap();
         let unconfirmed =
             call(&s.router, form(&format!("/conferences/{id}/delete"), &cookie, &format!("csrf={csrf}"))).await;
         assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.engine);
@@ -923,7 +923,7 @@ async fn a_conference_is_recorded_once_corrected_and_deleted_on_its_pages() {
                 .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
         assert_eq!(held(&s.app).await.len(), 1, "{}", s.engine);
-        let after = s.app.unit_report(&sys, cb1, lamtheo_domain::period::Period::year(2025), c.held_on).unwrap();
+        let after = s.app.unit_report(&sys, cb1, lamtheo_domain::period::Period::year(2025), c.held_on).await.unwrap();
         assert_eq!(after.figures.conferences + 1, before.figures.conferences, "{}", s.engine);
         let q = lamtheo_app::audit::AuditQuery {
             entity: Some("conference".into()),
@@ -965,5 +965,164 @@ async fn a_conference_is_recorded_once_corrected_and_deleted_on_its_pages() {
             .unwrap();
         assert_eq!(call(&s.router, del).await.status, StatusCode::OK, "{}", s.engine);
         assert_eq!(held(&s.app).await.len(), 1, "{}", s.engine);
+    }
+}
+
+/// An administrator adds a unit kind on the admin page (a one-time key: a second tap adds
+/// nothing) and through the API (409 for a taken code, 422 naming a bad field, 403 for a
+/// secretary); a unit of it shows its tasks under its level on the unit page and in the
+/// figures answer.
+#[tokio::test]
+async fn an_administrator_adds_unit_kinds_and_tasks_show_by_level() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let (cookie, csrf) = login(&s.router, "admin", "quan-tri-123").await;
+        let page = call(&s.router, get("/admin/kinds", &cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.engine);
+        assert!(page.body.contains("Cấp huyện và tương đương") && page.body.contains("dang_uy_xa"), "{}", s.engine);
+        let once = page.body.split("name=\"once\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let body = format!("csrf={csrf}&once={once}&code=ban_can_su&name_vi=Ban+c%C3%A1n+s%E1%BB%B1+%C4%91%E1%BA%A3ng&name_en=Party+affairs+committee&level=tinh&party=1");
+        for _ in 0..2 {
+            let res = call(&s.router, form("/admin/kinds", &cookie, &body)).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        }
+        let added: Vec<_> = s.app.kinds().await.unwrap().into_iter().filter(|k| k.code == "ban_can_su").collect();
+        assert_eq!(added.len(), 1, "{}: one kind for two taps", s.engine);
+        assert_eq!((added[0].level.as_str(), added[0].party), ("tinh", true), "{}", s.engine);
+        let page = call(&s.router, get("/admin/kinds", &cookie)).await;
+        assert!(page.body.contains("Party affairs committee"), "{}", s.engine);
+
+        // The API: the same rules.
+        let admin =
+            s.app.session(&s.app.login("admin", "quan-tri-123", "t").await.unwrap().token).await.unwrap().unwrap().0;
+        let (_, token) = s.app.create_token(&admin, "ci").await.unwrap();
+        let post = |token: &str, json: &str| {
+            Request::post("/api/v1/unit-kinds")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string()))
+                .unwrap()
+        };
+        let res =
+            call(&s.router, post(&token, r#"{"code":"dang_doan","name_vi":"Đảng đoàn","level":"tinh","party":true}"#))
+                .await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.engine, res.body);
+        assert_eq!((res.json()["level"].as_str(), res.json()["name_en"].as_str()), (Some("tinh"), Some("Đảng đoàn")));
+        for (json, status, field) in [
+            (r#"{"code":"dang_doan","name_vi":"Lặp","level":"tinh"}"#, StatusCode::CONFLICT, "code"),
+            (r#"{"code":"x","name_vi":"X","level":"trung_uong"}"#, StatusCode::CONFLICT, "level"),
+            (r#"{"code":"a b","name_vi":"X","level":"tinh"}"#, StatusCode::UNPROCESSABLE_ENTITY, "code"),
+            (r#"{"code":"x","name_vi":"  ","level":"tinh"}"#, StatusCode::UNPROCESSABLE_ENTITY, "name_vi"),
+        ] {
+            let res = call(&s.router, post(&token, json)).await;
+            assert_eq!(
+                (res.status, res.json()["error"]["field"].as_str()),
+                (status, Some(field)),
+                "{}: {json}: {}",
+                s.engine,
+                res.body
+            );
+        }
+        let secretary =
+            s.app.session(&s.app.login("bithu1", "bi-thu-123", "t").await.unwrap().token).await.unwrap().unwrap().0;
+        let (_, theirs) = s.app.create_token(&secretary, "ci").await.unwrap();
+        let res = call(&s.router, post(&theirs, r#"{"code":"khac","name_vi":"Khác","level":"tinh"}"#)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}: {}", s.engine, res.body);
+        let list = |path: &str| {
+            Request::get(path).header(header::AUTHORIZATION, format!("Bearer {theirs}")).body(Body::empty()).unwrap()
+        };
+        let kinds = call(&s.router, list("/api/v1/unit-kinds")).await.json();
+        assert!(
+            kinds.as_array().unwrap().iter().any(|k| k["code"] == "dang_doan" && k["level"] == "tinh"),
+            "{}: {kinds}",
+            s.engine
+        );
+        let levels = call(&s.router, list("/api/v1/unit-levels")).await.json();
+        let codes: Vec<&str> = levels.as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["tinh", "huyen", "co_so", "chi_bo"], "{}", s.engine);
+
+        // A unit of the new kind; its tasks under the provincial level, beside the province's.
+        let t = s.app.unit_by_code(&sys, "T").unwrap().id;
+        let unit = lamtheo_app::tree::NewUnit {
+            code: "BCS".into(),
+            name: "Ban cán sự đảng UBND tỉnh".into(),
+            kind: "ban_can_su".into(),
+            parent_id: Some(t),
+            opened_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        };
+        let bcs = s.app.create_unit(&sys, unit).await.unwrap();
+        let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
+        for (unit, title) in [(t, "Chuyển đổi số"), (bcs, "Cải cách hành chính"), (bcs, "Tiết kiệm"), (cb1, "Sạch ấp")]
+        {
+            let task = lamtheo_domain::tasks::BreakthroughTask {
+                id: 0,
+                unit_id: unit,
+                from_year: 2025,
+                to_year: 2025,
+                title: title.into(),
+                field: String::new(),
+                responsible: String::new(),
+                status: lamtheo_domain::tasks::TaskStatus::Planned,
+                result: String::new(),
+            };
+            s.app.add_task(&sys, task).await.unwrap();
+        }
+        let page = call(&s.router, get(&format!("/units/{t}?from=1/2025&to=12/2025&as_of=31/12/2025"), &cookie)).await;
+        let table = page.body.split("id=\"task-levels\"").nth(1).unwrap().split("</table>").next().unwrap();
+        let rows: Vec<String> = table
+            .split("<tr")
+            .skip(2)
+            .map(|r| {
+                r.split('<')
+                    .filter_map(|c| c.split('>').nth(1))
+                    .filter(|c| !c.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            ["Cấp tỉnh|2|3", "Tỉnh ủy, Thành ủy|1|1", "Ban cán sự đảng|1|2", "Chi bộ|1|1", "Chi bộ|1|1"],
+            "{}: levels with their kinds beneath",
+            s.engine
+        );
+        let res = call(
+            &s.router,
+            Request::get(format!("/api/v1/units/{t}/figures?from=2025-01&to=2025-12&as_of=2025-12-31"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let levels = &res.json()["tasks"]["by_level"];
+        assert_eq!(
+            (levels[0]["level"].as_str(), levels[0]["units"].as_u64(), levels[0]["tasks"].as_u64()),
+            (Some("tinh"), Some(2), Some(3)),
+            "{}: {levels}",
+            s.engine
+        );
+        assert_eq!(levels[0]["label"], "2 đơn vị, 3 nhiệm vụ", "{}", s.engine);
+        assert_eq!(levels[0]["kinds"][1]["kind"], "ban_can_su", "{}", s.engine);
+        let labelled = lamtheo_web::unit_figures(
+            &s.app,
+            &sys,
+            t,
+            lamtheo_domain::period::Period::year(2025),
+            chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        )
+        .await
+        .unwrap()
+        .labelled();
+        assert!(
+            labelled.contains(&("Nhiệm vụ đột phá (Cấp tỉnh)".to_string(), "2 đơn vị, 3 nhiệm vụ".to_string())),
+            "{labelled:?}"
+        );
+        assert!(
+            labelled.contains(&(
+                "Nhiệm vụ đột phá (Cấp tỉnh — Ban cán sự đảng)".to_string(),
+                "1 đơn vị, 2 nhiệm vụ".to_string()
+            )),
+            "{labelled:?}"
+        );
     }
 }

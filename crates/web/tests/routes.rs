@@ -149,6 +149,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/admin/users", List(R::Users)),
     ("POST", "/admin/users", WriteRole(R::Users, "username=moi&password=mat-khau-dai&role=readonly")),
     ("POST", "/admin/users/{id}/active", Write(R::Users, User, "active=0")),
+    ("GET", "/admin/kinds", List(R::Users)),
+    // Kinds are shared by every unit: an administrator of the whole tree adds them.
+    ("POST", "/admin/kinds", Root(R::Users, "code=moi&name_vi=Moi&level=co_so")),
     ("GET", "/audit", List(R::Audit)),
     // API.
     ("GET", "/api/v1/openapi.json", Public),
@@ -228,6 +231,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         ),
     ),
     ("GET", "/api/v1/units/{id}/evaluations", Read(R::Unit, Unit)),
+    ("GET", "/api/v1/unit-levels", Own),
+    ("GET", "/api/v1/unit-kinds", Own),
+    ("POST", "/api/v1/unit-kinds", Root(R::Users, r#"{"code":"moi","name_vi":"Moi","level":"co_so"}"#)),
     ("GET", "/api/v1/units", Own),
     (
         "POST",
@@ -438,6 +444,14 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
     assert_eq!(person["properties"]["full_name"]["maxLength"], 500);
     assert!(person["anyOf"].is_array(), "a card number or a person ID: {person}");
     assert_eq!(body("/topics", "post")["properties"]["code"]["maxLength"], 64);
+    let kind = body("/unit-kinds", "post");
+    let mut required: Vec<&str> = kind["required"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    required.sort();
+    assert_eq!(required, ["code", "level", "name_vi"], "{kind}");
+    assert_eq!(
+        (kind["properties"]["code"]["maxLength"].as_u64(), kind["properties"]["name_vi"]["maxLength"].as_u64()),
+        (Some(64), Some(500))
+    );
     assert_eq!(body("/covenants/{id}/sign", "post")["required"], serde_json::json!(["unit_id"]));
     let figures = doc["paths"]["/units/{id}/figures"]["get"]["parameters"].as_array().unwrap();
     assert!(figures.iter().any(|p| p["name"] == "as_of" && p["schema"]["format"] == "date"));

@@ -13,13 +13,13 @@ use lamtheo_app::imports::ImportSummary;
 use lamtheo_app::people::{NewPerson, PersonView};
 use lamtheo_app::plans::{MyPage, ReviewRow};
 use lamtheo_app::tasks::TaskReport;
-use lamtheo_app::tree::{MergeTarget, NewUnit, SplitPlan, UnitView};
+use lamtheo_app::tree::{MergeTarget, NewKind, NewUnit, SplitPlan, UnitView};
 use lamtheo_domain::access::Role;
 use lamtheo_domain::conference::{CampaignDoc, Conference, ConnectionPoint, Topic};
 use lamtheo_domain::covenant::Campaign;
 use lamtheo_domain::emulation::Movement;
 use lamtheo_domain::evaluation::RatingLevel;
-use lamtheo_domain::org::{LineageEvent, Unit};
+use lamtheo_domain::org::{LineageEvent, Unit, UnitKind, UnitLevel};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::period::YEARS;
 use lamtheo_domain::{vn, Error, ErrorCode, Id};
@@ -92,6 +92,17 @@ pub fn operations() -> Vec<Operation> {
         ),
         Op::post("/movements/{id}/registrations", "Register a person (oneself, or someone in scope)", register),
         Op::post("/registrations/{id}/reviews", "The cell's monthly review of a registration", review_registration),
+        Op::get(
+            "/unit-levels",
+            "Levels of the organisation (cấp tỉnh, cấp huyện và tương đương, cấp cơ sở, chi bộ)",
+            unit_levels,
+        ),
+        Op::get("/unit-kinds", "Unit kinds, each with its level and whether it is a party organisation", unit_kinds),
+        Op::post(
+            "/unit-kinds",
+            "Add a unit kind with its level (an administrator of the whole tree)",
+            create_unit_kind,
+        ),
         Op::get("/units", "Find units in scope by name or code (accents ignored), or by exact code", find_units),
         Op::post("/units", "Create a unit", create_unit),
         Op::post("/units/merge", "Merge units into a new or existing unit on a date", merge),
@@ -336,6 +347,23 @@ async fn find_units(
     }
 }
 
+async fn unit_levels(State(st): State<AppState>, ApiActor(_): ApiActor) -> Answer<Vec<UnitLevel>> {
+    ok(st.app.levels().await?)
+}
+
+async fn unit_kinds(State(st): State<AppState>, ApiActor(_): ApiActor) -> Answer<Vec<UnitKind>> {
+    ok(st.app.kinds().await?)
+}
+
+/// The kind as stored (a blank English name becomes the Vietnamese one).
+async fn create_unit_kind(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Body(n): Body<NewKind>,
+) -> Answer<UnitKind> {
+    ok(st.app.add_kind(&a, n).await?)
+}
+
 async fn create_unit(State(st): State<AppState>, ApiActor(a): ApiActor, Body(n): Body<NewUnit>) -> Answer<Created> {
     created(st.app.create_unit(&a, n).await?)
 }
@@ -387,7 +415,9 @@ pub async fn unit_figures(
     period: lamtheo_domain::period::Period,
     as_of: NaiveDate,
 ) -> Result<FiguresAnswer, Error> {
-    let r = app.unit_report(a, id, period, as_of)?;
+    // Read before the figures: they hold at least every change committed by then.
+    let current_to = app.current_to();
+    let r = app.unit_report(a, id, period, as_of).await?;
     let plans = app.plan_figures(a, id, period, as_of).await?;
     let both_plans = app.both_plans(a, id, period, as_of).await?;
     let movements = app.unit_movements(a, id, period, as_of).await?;
@@ -406,6 +436,7 @@ pub async fn unit_figures(
         unit_id: id,
         period: PeriodAnswer { from: fmt::month(period.from), to: fmt::month(period.to) },
         as_of,
+        current_to,
         figures: r.figures,
         rate: rate(&r.figures),
         children: r
@@ -476,6 +507,9 @@ pub struct FiguresAnswer {
     unit_id: Id,
     period: PeriodAnswer,
     as_of: NaiveDate,
+    /// The time the figures are current to ("số liệu đến"): every change committed before it
+    /// is counted.
+    current_to: chrono::DateTime<chrono::Utc>,
     figures: Figures,
     rate: Rate,
     children: Vec<ChildFigures>,
@@ -501,6 +535,7 @@ impl FiguresAnswer {
                 "Kỳ / period".to_string(),
                 format!("{}–{}, đến ngày {}", self.period.from, self.period.to, fmt::date(self.as_of)),
             ),
+            ("Số liệu đến / figures current to".into(), fmt::moment(crate::i18n::Lang::default(), self.current_to)),
             ("Hội nghị học tập, quán triệt".into(), n(f.conferences)),
             ("Lượt cán bộ, đảng viên dự hội nghị".into(), n(f.member_attendances)),
             ("Lượt đoàn viên, hội viên, nhân dân dự hội nghị".into(), n(f.other_attendances)),
@@ -547,9 +582,15 @@ impl FiguresAnswer {
                 format!("{}/{} ({})", fmt::int(e.good_or_better), fmt::int(e.evaluated), e.rate),
             ));
         }
+        out.push((
+            "Nhiệm vụ đột phá: đơn vị xác định, nhiệm vụ".into(),
+            format!("{} đơn vị, {} nhiệm vụ", fmt::int(self.tasks.units), fmt::int(self.tasks.tasks)),
+        ));
         for l in &self.tasks.by_level {
-            let (units, tasks) = l.label();
-            out.push((format!("Nhiệm vụ đột phá ({})", l.kind), format!("{units} đơn vị, {tasks} nhiệm vụ")));
+            out.push((format!("Nhiệm vụ đột phá ({})", l.name_vi), l.label.clone()));
+            for k in &l.kinds {
+                out.push((format!("Nhiệm vụ đột phá ({} — {})", l.name_vi, k.name_vi), k.label.clone()));
+            }
         }
         for m in &self.movements {
             out.push((

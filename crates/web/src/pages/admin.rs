@@ -1,4 +1,4 @@
-//! Administration: accounts and the audit log.
+//! Administration: accounts, unit kinds and their levels, and the audit log.
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -6,7 +6,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use lamtheo_app::audit::{AuditNames, AuditQuery};
 use lamtheo_app::auth::NewUser;
-use lamtheo_domain::access::Role;
+use lamtheo_app::tree::NewKind;
+use lamtheo_domain::access::{Resource, Role};
 use lamtheo_domain::{Error, Id};
 use serde::Deserialize;
 
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users).post(add_user))
         .route("/admin/users/{id}/active", post(set_active))
+        .route("/admin/kinds", get(kinds).post(add_kind))
         .route("/audit", get(audit))
 }
 
@@ -109,6 +111,75 @@ async fn set_active(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Ac
     Ok(Redirect::to("/admin/users").into_response())
 }
 
+/// A unit kind as the kinds page lists it.
+pub struct KindRow {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub level: String,
+    pub party: bool,
+}
+
+#[derive(Template)]
+#[template(path = "kinds.html")]
+struct KindsPage {
+    t: Lang,
+    c: Ctx,
+    kinds: Vec<KindRow>,
+    /// (code, name) of each level, from the top down, for the form.
+    levels: Vec<(String, String)>,
+    /// The form to add a kind: for an administrator of the whole tree.
+    can_add: bool,
+}
+
+/// The unit kinds with their levels (the top level first), and the form to add one.
+async fn kinds(State(st): State<AppState>, s: Session) -> PageResult {
+    if !s.actor.role.can_read(Resource::Users) {
+        return Err(s.fail(Error::forbidden()));
+    }
+    let t = s.t;
+    let levels = st.app.levels().await.map_err(|e| s.fail(e))?;
+    let mut kinds = st.app.kinds().await.map_err(|e| s.fail(e))?;
+    // By level, in the kinds' own order within each (a stable sort keeps it).
+    kinds.sort_by_key(|k| levels.iter().position(|l| l.code == k.level).unwrap_or(levels.len()));
+    let kinds = kinds
+        .into_iter()
+        .map(|k| KindRow {
+            level: levels
+                .iter()
+                .find(|l| l.code == k.level)
+                .map_or_else(|| k.level.clone(), |l| t.s(&l.name_vi, &l.name_en).to_string()),
+            code: k.code,
+            name_vi: k.name_vi,
+            name_en: k.name_en,
+            party: k.party,
+        })
+        .collect();
+    let levels = levels.iter().map(|l| (l.code.clone(), t.s(&l.name_vi, &l.name_en).to_string())).collect();
+    let can_add = st.app.check_everyone(&s.actor, Resource::Users).is_ok();
+    render(t, KindsPage { t, c: Ctx::of(&s), kinds, levels, can_add })
+}
+
+#[derive(Deserialize)]
+struct KindForm {
+    code: String,
+    name_vi: String,
+    #[serde(default)]
+    name_en: String,
+    level: String,
+    /// A ticked box sends "1"; an unticked one nothing.
+    #[serde(default)]
+    party: String,
+}
+
+async fn add_kind(State(st): State<AppState>, p: Posted<KindForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let kind =
+        NewKind { code: f.code, name_vi: f.name_vi, name_en: f.name_en, level: f.level, party: !f.party.is_empty() };
+    st.app.add_kind(&s.actor, kind).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to("/admin/kinds").into_response())
+}
+
 /// The audit page's filters, as typed (every one optional); parsed with errors naming them.
 #[derive(Deserialize, Default)]
 struct AuditParams {
@@ -152,6 +223,7 @@ fn date_param(field: &str, s: &str) -> Result<Option<chrono::NaiveDate>, Error> 
 /// named after their kind, which is plural).
 const ENTITIES: &[(&str, &str, &str)] = &[
     ("unit", "Đơn vị", "Unit"),
+    ("unit_kind", "Loại đơn vị", "Unit kind"),
     ("person", "Người", "Person"),
     ("conference", "Hội nghị", "Conference"),
     ("covenant", "Giao ước", "Covenant"),
@@ -216,6 +288,10 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("user_id", "tài khoản", "account"),
     ("code", "mã", "code"),
     ("name", "tên", "name"),
+    ("name_vi", "tên", "name"),
+    ("name_en", "tên tiếng Anh", "English name"),
+    ("level", "cấp", "level"),
+    ("party", "tổ chức đảng", "party organisation"),
     ("full_name", "họ và tên", "full name"),
     ("title", "tiêu đề", "title"),
     ("status", "trạng thái", "status"),

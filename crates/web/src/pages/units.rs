@@ -117,6 +117,8 @@ struct UnitPage {
     as_of: String,
     qs: String,
     period_label: String,
+    /// "Số liệu đến …": the time the figures are current to.
+    current_to: String,
     total: FigureRow,
     children: Vec<FigureRow>,
     /// (title, deadline, child units done "3/4", people who studied it "2.210/2.372 (93,2%)").
@@ -132,8 +134,8 @@ struct UnitPage {
     /// commitments, then the people who made both the term and the year plan.
     plans: Vec<(String, String, String, String, String)>,
     plan_year: i32,
-    /// Breakthrough tasks: (kind label, units, tasks) by level, totals, and the unit's own.
-    task_levels: Vec<(String, String, String)>,
+    /// Breakthrough tasks by level (each with its kinds beneath it), totals, and the unit's own.
+    task_levels: Vec<TaskLevelRow>,
     task_units: String,
     task_count: String,
     tasks: Vec<TaskRow>,
@@ -147,6 +149,14 @@ struct UnitPage {
     movements: Vec<(Id, String, String)>,
     /// Covenants organised in the subtree or signed by the unit: (id, title, figures).
     covenants: Vec<(Id, String, String)>,
+}
+
+/// A level's units and tasks, and the same for each of its kinds: (name, units, tasks).
+pub struct TaskLevelRow {
+    pub name: String,
+    pub units: String,
+    pub tasks: String,
+    pub kinds: Vec<(String, String, String)>,
 }
 
 pub struct TaskRow {
@@ -171,7 +181,9 @@ async fn unit_page(
     let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
         .map_err(|e| s.fail(e))?;
     let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
-    let report = app.unit_report(&s.actor, id, period, as_of).map_err(|e| s.fail(e))?;
+    // Read before the figures: they hold at least every change committed by then.
+    let current_to = app.current_to();
+    let report = app.unit_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
     let kinds = app.kinds().await.map_err(|e| s.fail(e))?;
     let study_share = vn::fmt_rate(app.study_share().await.map_err(|e| s.fail(e))? as u64, 1000);
     let kind_label = |k: &str| {
@@ -245,8 +257,16 @@ async fn unit_page(
         .by_level
         .iter()
         .map(|l| {
-            let (u, n) = l.label();
-            (kind_label(&l.kind), u, n)
+            let (units, tasks) = l.label();
+            let kinds = l
+                .kinds
+                .iter()
+                .map(|k| {
+                    let (u, n) = k.label();
+                    (s.t.s(&k.name_vi, &k.name_en).to_string(), u, n)
+                })
+                .collect();
+            TaskLevelRow { name: s.t.s(&l.name_vi, &l.name_en).to_string(), units, tasks, kinds }
         })
         .collect();
     let tasks = task_report
@@ -325,16 +345,26 @@ async fn unit_page(
         .collect();
     let (from, to, as_of_s) = (fmt::month(period.from), fmt::month(period.to), fmt::date(as_of));
     let qs = format!("from={from}&to={to}&as_of={as_of_s}");
+    // The kind, and its level: "Đảng ủy xã, phường (Cấp cơ sở)".
+    let levels = app.levels().await.map_err(|e| s.fail(e))?;
+    let level = kinds
+        .iter()
+        .find(|k| k.code == view.unit.kind)
+        .and_then(|k| levels.iter().find(|l| l.code == k.level))
+        .map(|l| format!(" ({})", s.t.s(&l.name_vi, &l.name_en)))
+        .unwrap_or_default();
+    let kind = format!("{}{level}", kind_label(&view.unit.kind));
     let page = UnitPage {
         t: s.t,
         id,
         code: view.unit.code.clone(),
         name: view.name_on.clone(),
-        kind: kind_label(&view.unit.kind),
+        kind,
         historic: view.historic,
         closed: view.unit.closed_on.map(fmt::date),
         crumbs: view.path.clone(),
         period_label: period.label(),
+        current_to: fmt::moment(s.t, current_to),
         total: FigureRow::new(id, view.name_on.clone(), false, &report.figures),
         children,
         topics,

@@ -1,0 +1,123 @@
+//! What a write changed, as the change log keeps it and every index applies it.
+//!
+//! A write appends its deltas to the change log in its own transaction; each server's index
+//! applies the log's new entries in order (see `lamtheo_app`'s follower). A data delta costs
+//! the index only the units and people it names, never the size of the tree. The few changes
+//! that are not said row by row (the tree, the topics, an import) name what to read again.
+use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint};
+use lamtheo_domain::people::Membership;
+use serde::{Deserialize, Serialize};
+
+use crate::Index;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Delta {
+    AddConference {
+        conference: Conference,
+    },
+    /// Removes a conference whose attendance and points were removed before it.
+    RemoveConference {
+        conference: Conference,
+    },
+    AddPoint {
+        point: ConnectionPoint,
+    },
+    RemovePoint {
+        point: ConnectionPoint,
+    },
+    AddAttendance {
+        attendance: Attendance,
+    },
+    RemoveAttendance {
+        attendance: Attendance,
+    },
+    AddMembership {
+        membership: Membership,
+    },
+    /// Removes a membership by id (a change is a removal of the old version, then an add).
+    RemoveMembership {
+        membership: Membership,
+    },
+    /// The share of a cell's meetings with study content that makes it "regular".
+    StudyShare {
+        permille: u32,
+    },
+    /// Topics changed: read them again.
+    Topics,
+    /// The tree changed (a unit made, renamed, moved, closed, merged or split): read it again.
+    Tree,
+    /// Too many rows changed to say one by one (an import): build the index again.
+    Rebuild,
+}
+
+impl Delta {
+    /// The deltas that take a conference out with everything counted under it.
+    pub fn remove_conference(
+        conference: &Conference,
+        points: &[ConnectionPoint],
+        attendance: &[Attendance],
+    ) -> Vec<Delta> {
+        let mut out: Vec<Delta> = attendance
+            .iter()
+            .filter(|a| a.status == AttendanceStatus::Present)
+            .map(|a| Delta::RemoveAttendance { attendance: a.clone() })
+            .collect();
+        out.extend(points.iter().map(|p| Delta::RemovePoint { point: p.clone() }));
+        out.push(Delta::RemoveConference { conference: conference.clone() });
+        out
+    }
+
+    /// The deltas that end open memberships on `on` (as they were before).
+    pub fn end_memberships(ended: &[Membership], on: chrono::NaiveDate) -> Vec<Delta> {
+        ended
+            .iter()
+            .flat_map(|m| {
+                [
+                    Delta::RemoveMembership { membership: m.clone() },
+                    Delta::AddMembership { membership: Membership { valid_to: Some(on), ..m.clone() } },
+                ]
+            })
+            .collect()
+    }
+
+    /// The deltas that put a conference in with its points and attendance.
+    pub fn add_conference(
+        conference: &Conference,
+        points: &[ConnectionPoint],
+        attendance: &[Attendance],
+    ) -> Vec<Delta> {
+        let mut out = vec![Delta::AddConference { conference: conference.clone() }];
+        out.extend(points.iter().map(|p| Delta::AddPoint { point: p.clone() }));
+        out.extend(
+            attendance
+                .iter()
+                .filter(|a| a.status == AttendanceStatus::Present)
+                .map(|a| Delta::AddAttendance { attendance: a.clone() }),
+        );
+        out
+    }
+}
+
+impl Index {
+    /// Applies one data delta. `Topics`, `Tree` and `Rebuild` need the database: the follower
+    /// reads what they name and hands it to `set_topics`, `set_tree`, or builds a new index;
+    /// here they do nothing.
+    pub fn apply(&mut self, delta: &Delta) {
+        match delta {
+            Delta::AddConference { conference } => self.add_conference(conference),
+            Delta::RemoveConference { conference } => {
+                self.remove_conference(conference);
+                self.forget_conference(conference.id);
+            }
+            Delta::AddPoint { point } => self.add_point(point),
+            Delta::RemovePoint { point } => self.remove_point(point),
+            Delta::AddAttendance { attendance } => self.add_attendance(attendance),
+            Delta::RemoveAttendance { attendance } => self.remove_attendance(attendance),
+            Delta::AddMembership { membership } => self.add_membership(membership),
+            Delta::RemoveMembership { membership } => self.remove_membership(membership),
+            Delta::StudyShare { permille } => self.set_study_share(*permille),
+            Delta::Topics | Delta::Tree | Delta::Rebuild => {}
+        }
+    }
+}
