@@ -4,11 +4,14 @@
 //! applies the log's new entries in order (see `lamtheo_app`'s follower). A data delta costs
 //! the index only the units and people it names, never the size of the tree. The few changes
 //! that are not said row by row (the tree, the topics, an import) name what to read again.
+use chrono::NaiveDate;
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint};
 use lamtheo_domain::people::Membership;
+use lamtheo_domain::plans::PlanMade;
+use lamtheo_domain::Id;
 use serde::{Deserialize, Serialize};
 
-use crate::Index;
+use crate::{Index, Rated};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -38,6 +41,26 @@ pub enum Delta {
     /// Removes a membership by id (a change is a removal of the old version, then an add).
     RemoveMembership {
         membership: Membership,
+    },
+    /// Whether a person is a party member.
+    Member {
+        person_id: Id,
+        member: bool,
+    },
+    /// A person's plan of a kind and years: made (submitted or acknowledged) or not.
+    Plan {
+        person_id: Id,
+        plan: PlanMade,
+        made: bool,
+    },
+    /// The rating of a person or an organisation for a year and quarter.
+    Rating {
+        rating: Rated,
+    },
+    /// The days a person held a key-cadre post (all of them, replacing what was known).
+    KeyPosts {
+        person_id: Id,
+        posts: Vec<(NaiveDate, Option<NaiveDate>)>,
     },
     /// The share of a cell's meetings with study content that makes it "regular".
     StudyShare {
@@ -116,6 +139,12 @@ impl Index {
             Delta::RemoveAttendance { attendance } => self.remove_attendance(attendance),
             Delta::AddMembership { membership } => self.add_membership(membership),
             Delta::RemoveMembership { membership } => self.remove_membership(membership),
+            Delta::Member { person_id, member } => self.set_member(*person_id, *member),
+            Delta::Plan { person_id, plan, made } => self.set_plan(*person_id, *plan, *made),
+            Delta::Rating { rating: r } => {
+                self.set_rating(r.subject, r.subject_id, r.year, r.quarter, Some((&r.scale, &r.level_code)))
+            }
+            Delta::KeyPosts { person_id, posts } => self.set_key_posts(*person_id, posts),
             Delta::StudyShare { permille } => self.set_study_share(*permille),
             Delta::Topics | Delta::Tree | Delta::Rebuild => {}
         }

@@ -3,9 +3,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::people::Membership;
 use lamtheo_domain::period::{Month, Period};
+use lamtheo_domain::plans::{MadeOf, PlanKind, PlanMade};
 use lamtheo_domain::Id;
 
 use crate::figures::{ChildRow, Figures, TopicCompletion, UnitReport};
@@ -19,6 +21,36 @@ pub struct Facts {
     pub conferences: Vec<Conference>,
     pub points: Vec<ConnectionPoint>,
     pub attendances: Vec<Attendance>,
+    /// The people who are party members.
+    pub members: Vec<Id>,
+    /// Plans made (submitted or acknowledged), by person.
+    pub plans: Vec<(Id, PlanMade)>,
+    /// Every rating of a person or an organisation.
+    pub ratings: Vec<Rated>,
+    /// The days each person held a key-cadre post (`Post::is_key_cadre`): (person, from, to).
+    pub key_posts: Vec<(Id, NaiveDate, Option<NaiveDate>)>,
+}
+
+/// A rating as the figures see it: whose, for which year and quarter (0: the year), and the
+/// level given, on its scale.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rated {
+    pub subject: Subject,
+    pub subject_id: Id,
+    pub year: i32,
+    pub quarter: i32,
+    pub scale: String,
+    pub level_code: String,
+}
+
+/// People rated, by group, and organisations rated: (scale, level code, count) rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RatingCounts {
+    pub members: Vec<(String, String, i64)>,
+    pub key_cadres: Vec<(String, String, i64)>,
+    pub member_key_cadres: Vec<(String, String, i64)>,
+    pub non_member_key_cadres: Vec<(String, String, i64)>,
+    pub organisations: Vec<(String, String, i64)>,
 }
 
 /// Additive figures of one unit in one month: study conferences and their attendances, and
@@ -145,6 +177,19 @@ pub struct Index {
     person_topics: Vec<HashMap<Id, Vec<NaiveDate>>>,
     /// Per unit and topic: the dates of conferences on that topic organised there.
     topic_dates: HashMap<u32, BTreeMap<Id, Vec<NaiveDate>>>,
+    /// Per dense person: a party member?
+    member: Vec<bool>,
+    /// Per dense person: the plans they made (submitted or acknowledged).
+    plans: Vec<Vec<PlanMade>>,
+    /// Rating levels seen, (scale, level code), numbered in order of first sight.
+    levels: Vec<(String, String)>,
+    level_ix: HashMap<(String, String), u16>,
+    /// Per dense person: their ratings, (year, quarter, level number).
+    person_ratings: Vec<Vec<(i32, i32, u16)>>,
+    /// Per dense unit: the organisation's own ratings.
+    unit_ratings: HashMap<u32, Vec<(i32, i32, u16)>>,
+    /// Per dense person: the days they held a key-cadre post, [from, to).
+    key_posts: Vec<Vec<(i32, i32)>>,
 }
 
 fn day(d: NaiveDate) -> i32 {
@@ -162,6 +207,22 @@ impl Index {
         }
         for a in &facts.attendances {
             ix.attendance(a, 1);
+        }
+        for id in &facts.members {
+            ix.set_member(*id, true);
+        }
+        for (person, plan) in &facts.plans {
+            ix.set_plan(*person, *plan, true);
+        }
+        for r in &facts.ratings {
+            ix.set_rating(r.subject, r.subject_id, r.year, r.quarter, Some((&r.scale, &r.level_code)));
+        }
+        let mut posts: HashMap<Id, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+        for (person, from, to) in &facts.key_posts {
+            posts.entry(*person).or_default().push((*from, *to));
+        }
+        for (person, p) in posts {
+            ix.set_key_posts(person, &p);
         }
         ix.add_memberships_bulk(&facts.memberships);
         ix.compact();
@@ -191,6 +252,13 @@ impl Index {
             conf_topics: HashMap::new(),
             person_topics: Vec::new(),
             topic_dates: HashMap::new(),
+            member: Vec::new(),
+            plans: Vec::new(),
+            levels: Vec::new(),
+            level_ix: HashMap::new(),
+            person_ratings: Vec::new(),
+            unit_ratings: HashMap::new(),
+            key_posts: Vec::new(),
         };
         ix.set_tree(tree);
         ix
@@ -278,6 +346,10 @@ impl Index {
             self.person_months.push(BTreeMap::new());
             self.person_units.push(Vec::new());
             self.person_topics.push(HashMap::new());
+            self.member.push(false);
+            self.plans.push(Vec::new());
+            self.person_ratings.push(Vec::new());
+            self.key_posts.push(Vec::new());
         }
         ix
     }
@@ -398,6 +470,58 @@ impl Index {
             }
         }
         Some(p)
+    }
+
+    // ----- what is known of a person ----------------------------------------------------
+
+    /// Whether a person is a party member (`Person::is_member`).
+    pub fn set_member(&mut self, person: Id, member: bool) {
+        let p = self.person(person);
+        self.member[p as usize] = member;
+    }
+
+    /// Records a person's plan as made (`made`) or not (a draft, or returned).
+    pub fn set_plan(&mut self, person: Id, plan: PlanMade, made: bool) {
+        let p = self.person(person) as usize;
+        let key = |x: &PlanMade| (x.kind, x.from_year, x.to_year);
+        self.plans[p].retain(|x| key(x) != key(&plan));
+        if made {
+            self.plans[p].push(plan);
+        }
+    }
+
+    /// Records the rating of a person or an organisation for a year and quarter (0: the
+    /// year), or removes it (`None`).
+    pub fn set_rating(&mut self, subject: Subject, id: Id, year: i32, quarter: i32, level: Option<(&str, &str)>) {
+        let level = level.map(|(scale, code)| {
+            let key = (scale.to_string(), code.to_string());
+            let next = self.levels.len() as u16;
+            let l = *self.level_ix.entry(key.clone()).or_insert(next);
+            if l == next {
+                self.levels.push(key);
+            }
+            l
+        });
+        let list = match subject {
+            Subject::Person => {
+                let p = self.person(id) as usize;
+                &mut self.person_ratings[p]
+            }
+            Subject::Unit => {
+                let u = self.unit(id);
+                self.unit_ratings.entry(u).or_default()
+            }
+        };
+        list.retain(|(y, q, _)| (*y, *q) != (year, quarter));
+        if let Some(l) = level {
+            list.push((year, quarter, l));
+        }
+    }
+
+    /// Replaces the days a person held a key-cadre post: [from, to) spans.
+    pub fn set_key_posts(&mut self, person: Id, posts: &[(NaiveDate, Option<NaiveDate>)]) {
+        let p = self.person(person) as usize;
+        self.key_posts[p] = posts.iter().map(|(from, to)| (day(*from), to.map_or(i32::MAX, day))).collect();
     }
 
     // ----- memberships ------------------------------------------------------------------
@@ -606,6 +730,92 @@ impl Index {
         f.eligible = s.eligible.count();
         f.participants = s.participants.count();
         f
+    }
+
+    /// Calls `visit` once for each person who belonged to the subtree of `unit` (the tree as
+    /// of `as_of`) in any month of [from, to].
+    fn people_during(&self, unit: Id, as_of: NaiveDate, from: Month, to: Month, visit: &mut dyn FnMut(u32)) {
+        let Some(&root) = self.unit_ix.get(&unit) else { return };
+        let mut seen = Bits::new(self.person_ix.len());
+        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+            for e in self.entries(u).0 {
+                if e.from <= to.0 && e.to >= from.0 && !seen.get(e.person) {
+                    seen.set(e.person);
+                    visit(e.person);
+                }
+            }
+        });
+    }
+
+    /// People who made a plan of every one of `kinds` covering `year`, among those who belonged
+    /// to the subtree of `unit` (as of `as_of`) in [from, to]: members, and everyone.
+    pub fn plans_made(
+        &self,
+        unit: Id,
+        as_of: NaiveDate,
+        from: Month,
+        to: Month,
+        kinds: &[PlanKind],
+        year: i32,
+    ) -> MadeOf {
+        let mut m = MadeOf::default();
+        self.people_during(unit, as_of, from, to, &mut |p| {
+            let member = self.member[p as usize];
+            let plans = &self.plans[p as usize];
+            let made = kinds.iter().all(|k| plans.iter().any(|x| x.covers(*k, year)));
+            m.expected_all += 1;
+            m.made_all += made as i64;
+            m.expected += member as i64;
+            m.made += (member && made) as i64;
+        });
+        m
+    }
+
+    /// Ratings for `year` and `quarter` (0: the year) over the subtree of `unit` (as of
+    /// `as_of`): of the people who belonged to it during the period, by group — a key cadre
+    /// being one who held a key-cadre post on the period's last day — and of its organisations.
+    pub fn ratings(&self, unit: Id, as_of: NaiveDate, year: i32, quarter: i32) -> RatingCounts {
+        let period = Period::quarter(year, quarter);
+        let (from, to) = (period.from, period.to);
+        let on = day(period.last_day());
+        let n = self.levels.len();
+        let mut groups = vec![[0i64; 4]; n];
+        let mut orgs = vec![0i64; n];
+        let level_of =
+            |list: &[(i32, i32, u16)]| list.iter().find(|(y, q, _)| (*y, *q) == (year, quarter)).map(|x| x.2);
+        self.people_during(unit, as_of, from, to, &mut |p| {
+            let Some(l) = level_of(&self.person_ratings[p as usize]) else { return };
+            let member = self.member[p as usize];
+            let key = self.key_posts[p as usize].iter().any(|(a, b)| *a <= on && on < *b);
+            let g = &mut groups[l as usize];
+            g[0] += member as i64;
+            g[1] += key as i64;
+            g[2] += (key && member) as i64;
+            g[3] += (key && !member) as i64;
+        });
+        if let Some(&root) = self.unit_ix.get(&unit) {
+            self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+                if let Some(l) = self.unit_ratings.get(&u).and_then(|r| level_of(r)) {
+                    orgs[l as usize] += 1;
+                }
+            });
+        }
+        // Rows in (scale, level code) order.
+        let rows = |count: &dyn Fn(usize) -> i64| -> Vec<(String, String, i64)> {
+            let mut rows: Vec<_> = (0..n)
+                .filter(|l| count(*l) > 0)
+                .map(|l| (self.levels[l].0.clone(), self.levels[l].1.clone(), count(l)))
+                .collect();
+            rows.sort();
+            rows
+        };
+        RatingCounts {
+            members: rows(&|l| groups[l][0]),
+            key_cadres: rows(&|l| groups[l][1]),
+            member_key_cadres: rows(&|l| groups[l][2]),
+            non_member_key_cadres: rows(&|l| groups[l][3]),
+            organisations: rows(&|l| orgs[l]),
+        }
     }
 
     /// The unit's figures, the table by child unit, and topic completion by child.

@@ -125,3 +125,73 @@ pub fn topic_people(f: &Facts, unit: Id, topic: &lamtheo_domain::conference::Top
         .collect();
     (studied.len() as u64, eligible.len() as u64)
 }
+
+/// People who made a plan of every one of `kinds` covering `year`, among those with a
+/// membership in the subtree (as of `as_of`) overlapping [from, to]: members, and everyone.
+pub fn plans_made(
+    f: &Facts,
+    unit: Id,
+    as_of: NaiveDate,
+    from: Month,
+    to: Month,
+    kinds: &[lamtheo_domain::plans::PlanKind],
+    year: i32,
+) -> lamtheo_domain::plans::MadeOf {
+    let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
+    let people: HashSet<Id> = f
+        .memberships
+        .iter()
+        .filter(|m| subtree.contains(&m.unit_id))
+        .filter(|m| m.valid_from <= to.last_day() && m.valid_to.is_none_or(|t| t > from.first_day()))
+        .map(|m| m.person_id)
+        .collect();
+    let mut out = lamtheo_domain::plans::MadeOf::default();
+    for p in people {
+        let member = f.members.contains(&p);
+        let made = kinds.iter().all(|k| f.plans.iter().any(|(q, plan)| *q == p && plan.covers(*k, year)));
+        out.expected_all += 1;
+        out.made_all += made as i64;
+        out.expected += member as i64;
+        out.made += (member && made) as i64;
+    }
+    out
+}
+
+/// Ratings for `year` and `quarter` over the subtree of `unit` (as of `as_of`): of the people
+/// with a membership in it overlapping the period, by group (a key cadre holding a key post on
+/// the period's last day), and of its organisations.
+pub fn ratings(f: &Facts, unit: Id, as_of: NaiveDate, year: i32, quarter: i32) -> crate::RatingCounts {
+    use lamtheo_domain::evaluation::Subject;
+    use std::collections::BTreeMap;
+    let period = Period::quarter(year, quarter);
+    let (from, to, on) = (period.from, period.to, period.last_day());
+    let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
+    let people: HashSet<Id> = f
+        .memberships
+        .iter()
+        .filter(|m| subtree.contains(&m.unit_id))
+        .filter(|m| m.valid_from <= to.last_day() && m.valid_to.is_none_or(|t| t > from.first_day()))
+        .map(|m| m.person_id)
+        .collect();
+    let mut groups: [BTreeMap<(String, String), i64>; 5] = Default::default();
+    for r in f.ratings.iter().filter(|r| r.year == year && r.quarter == quarter) {
+        let level = (r.scale.clone(), r.level_code.clone());
+        match r.subject {
+            Subject::Person if people.contains(&r.subject_id) => {
+                let member = f.members.contains(&r.subject_id);
+                let key =
+                    f.key_posts.iter().any(|(p, a, b)| *p == r.subject_id && *a <= on && b.is_none_or(|b| on < b));
+                for (g, yes) in [member, key, key && member, key && !member].into_iter().enumerate() {
+                    if yes {
+                        *groups[g].entry(level.clone()).or_default() += 1;
+                    }
+                }
+            }
+            Subject::Unit if subtree.contains(&r.subject_id) => *groups[4].entry(level).or_default() += 1,
+            _ => {}
+        }
+    }
+    let [members, key_cadres, member_key_cadres, non_member_key_cadres, organisations] =
+        groups.map(|g| g.into_iter().map(|((s, c), n)| (s, c, n)).collect());
+    crate::RatingCounts { members, key_cadres, member_key_cadres, non_member_key_cadres, organisations }
+}

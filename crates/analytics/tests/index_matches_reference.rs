@@ -2,11 +2,13 @@
 //! attendance, for random units, periods and as-of dates, including after incremental
 //! changes (removing and re-adding attendance and memberships).
 use chrono::NaiveDate;
-use lamtheo_analytics::{reference, Facts, Index};
+use lamtheo_analytics::{reference, Facts, Index, Rated};
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::{OrgTree, ParentLink, Unit};
 use lamtheo_domain::people::Membership;
 use lamtheo_domain::period::{Month, Period};
+use lamtheo_domain::plans::{PlanKind, PlanMade};
 use proptest::prelude::*;
 
 fn day(n: u32) -> NaiveDate {
@@ -134,7 +136,57 @@ fn facts(seed: &[u32]) -> Facts {
             }
         }
     }
-    Facts { tree: OrgTree::new(units, links, vec![]), topics, memberships, conferences, points, attendances }
+    // Some people are members; some made plans of random kinds and years.
+    let members = (1..=people as i64).filter(|_| next() % 3 != 0).collect();
+    let mut plans = vec![];
+    for p in 1..=people as i64 {
+        for kind in PlanKind::ALL {
+            if next() % 2 == 0 {
+                let (from_year, to_year) = kind.years_for(2024 + (next() % 2) as i32);
+                plans.push((p, PlanMade { kind, from_year, to_year }));
+            }
+        }
+    }
+    // Ratings of people and units on two scales, and key-cadre posts that start and end.
+    let mut ratings = vec![];
+    let levels = [("dang_vien", "xuat_sac"), ("dang_vien", "tot"), ("can_bo", "hoan_thanh")];
+    for (subject, ids) in [(Subject::Person, people as i64), (Subject::Unit, n as i64)] {
+        for id in 1..=ids {
+            for (year, quarter) in [(2024, 0), (2025, 0), (2025, 2)] {
+                if next() % 3 != 0 {
+                    let (scale, level_code) = levels[(next() % 3) as usize];
+                    ratings.push(Rated {
+                        subject,
+                        subject_id: id,
+                        year,
+                        quarter,
+                        scale: scale.into(),
+                        level_code: level_code.into(),
+                    });
+                }
+            }
+        }
+    }
+    let mut key_posts = vec![];
+    for p in 1..=people as i64 {
+        if next() % 2 == 0 {
+            let from = day(next() % 700);
+            let to = (next() % 2 == 0).then(|| from + chrono::Days::new(1 + (next() % 400) as u64));
+            key_posts.push((p, from, to));
+        }
+    }
+    Facts {
+        tree: OrgTree::new(units, links, vec![]),
+        topics,
+        memberships,
+        conferences,
+        points,
+        attendances,
+        members,
+        plans,
+        ratings,
+        key_posts,
+    }
 }
 
 fn clone_facts(f: &Facts) -> Facts {
@@ -145,6 +197,10 @@ fn clone_facts(f: &Facts) -> Facts {
         conferences: f.conferences.clone(),
         points: f.points.clone(),
         attendances: f.attendances.clone(),
+        members: f.members.clone(),
+        plans: f.plans.clone(),
+        ratings: f.ratings.clone(),
+        key_posts: f.key_posts.clone(),
     }
 }
 
@@ -166,6 +222,21 @@ proptest! {
             for t in &f.topics {
                 prop_assert_eq!(ix.topic_people(unit, t, as_of), reference::topic_people(&f, unit, t, as_of), "unit {} topic {} as of {}", unit, t.id, as_of);
             }
+            let year = 2024 + (q[k] % 2) as i32;
+            for kinds in [&[PlanKind::TermPlan][..], &[PlanKind::YearPlan], &[PlanKind::TermPlan, PlanKind::YearPlan]] {
+                prop_assert_eq!(
+                    ix.plans_made(unit, as_of, period.from, period.to, kinds, year),
+                    reference::plans_made(&f, unit, as_of, period.from, period.to, kinds, year),
+                    "unit {} plans {:?} of {} over {:?} as of {}", unit, kinds, year, period, as_of
+                );
+            }
+            for quarter in [0, 2] {
+                prop_assert_eq!(
+                    ix.ratings(unit, as_of, year, quarter),
+                    reference::ratings(&f, unit, as_of, year, quarter),
+                    "unit {} ratings of {} q{} as of {}", unit, year, quarter, as_of
+                );
+            }
         }
     }
 
@@ -186,6 +257,32 @@ proptest! {
             let m = f.memberships.remove(drop as usize % f.memberships.len());
             ix.remove_membership(&m);
         }
+        // A plan returned, another made; a member who leaves the party.
+        if !f.plans.is_empty() {
+            let (p, plan) = f.plans.remove(drop as usize % f.plans.len());
+            ix.set_plan(p, plan, false);
+            let (from_year, to_year) = PlanKind::YearPlan.years_for(2025);
+            let made = PlanMade { kind: PlanKind::YearPlan, from_year, to_year };
+            ix.set_plan(p, made, true);
+            f.plans.retain(|(q, x)| !(*q == p && *x == made));
+            f.plans.push((p, made));
+        }
+        if let Some(p) = f.members.pop() {
+            ix.set_member(p, false);
+        }
+        // A rating changed; a cadre's key posts rewritten.
+        if !f.ratings.is_empty() {
+            let k = drop as usize % f.ratings.len();
+            f.ratings[k].level_code = "khong_hoan_thanh".into();
+            let r = &f.ratings[k];
+            ix.set_rating(r.subject, r.subject_id, r.year, r.quarter, Some((&r.scale, &r.level_code)));
+        }
+        if let Some(&(p, from, _)) = f.key_posts.first() {
+            f.key_posts.retain(|x| x.0 != p);
+            let posts = vec![(from, Some(day(500))), (day(600), None)];
+            f.key_posts.extend(posts.iter().map(|(a, b)| (p, *a, *b)));
+            ix.set_key_posts(p, &posts);
+        }
         let n = f.tree.len() as i64;
         // Both before `compact` (per-unit data) and after (the flat layout).
         for compacted in [false, true] {
@@ -198,6 +295,12 @@ proptest! {
                 prop_assert_eq!(ix.figures(unit, Period::year(2024), day(100)), reference::figures(&f, unit, Period::year(2024), day(100)));
                 for t in &f.topics {
                     prop_assert_eq!(ix.topic_people(unit, t, day(800)), reference::topic_people(&f, unit, t, day(800)));
+                }
+                let kinds = [PlanKind::TermPlan, PlanKind::YearPlan];
+                let (from, to) = (Month::new(2025, 1), Month::new(2025, 12));
+                prop_assert_eq!(ix.plans_made(unit, day(800), from, to, &kinds, 2025), reference::plans_made(&f, unit, day(800), from, to, &kinds, 2025));
+                for quarter in 0..=4 {
+                    prop_assert_eq!(ix.ratings(unit, day(800), 2025, quarter), reference::ratings(&f, unit, day(800), 2025, quarter));
                 }
             }
         }

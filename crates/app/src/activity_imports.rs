@@ -6,6 +6,7 @@
 use std::collections::hash_map::{Entry, HashMap};
 
 use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::covenant::{Campaign, Score, Signatory};
 use lamtheo_domain::emulation::{Movement, Registration, Review};
@@ -117,6 +118,8 @@ struct Batch<'a, T> {
     rows: usize,
     errors: Vec<RowError>,
     resolved: Vec<(T, Was, Filing)>,
+    /// What the roll-up index keeps of a record, for those it holds (see `Delta`).
+    delta: Option<fn(&T) -> Delta>,
 }
 
 impl App {
@@ -140,11 +143,13 @@ impl App {
         };
         let mut summary = ImportSummary { rows: batch.rows, ..Default::default() };
         let mut audited = Vec::new();
+        let mut deltas = Vec::new();
         let total = batch.resolved.len() as u64;
         for (record, was, filing) in batch.resolved {
             let changed = was.as_ref().map(|(changed, _)| *changed);
             if changed != Some(false) {
                 let id = write(&mut tx, &record).await?;
+                deltas.extend(batch.delta.map(|d| d(&record)));
                 let before = was.and_then(|(_, before)| before);
                 let after = value(&record);
                 let entity_id = id.or(filing.id);
@@ -154,7 +159,8 @@ impl App {
         }
         progress("write", total, total);
         self.audit_import(&mut tx, actor, batch.entity, batch.file, &summary, audited).await?;
-        tx.commit().await?;
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await?;
         Ok(summary)
     }
 
@@ -294,8 +300,15 @@ impl App {
             }
             resolved.push((plan, changed, Filing { id: None, unit }));
         }
-        let batch =
-            Batch { entity: "personal_plans", record: "personal_plan", file, rows: rows.len(), errors, resolved };
+        let batch = Batch {
+            entity: "personal_plans",
+            record: "personal_plan",
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: Some(crate::plans::plan_delta),
+        };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, plan: &PersonalPlan| {
             plan_store::upsert(tx, plan).await.map(Some)
         })
@@ -340,7 +353,8 @@ impl App {
             })
             .collect();
         let record = "emulation_registration";
-        let batch = Batch { entity: "emulation_registrations", record, file, rows: rows.len(), errors, resolved };
+        let batch =
+            Batch { entity: "emulation_registrations", record, file, rows: rows.len(), errors, resolved, delta: None };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, registration: &Registration| {
             emulation_store::upsert_registration(tx, registration).await.map(Some)
         })
@@ -399,7 +413,8 @@ impl App {
         }
         // A review is a change of its registration, as on the form.
         let record = "emulation_registration";
-        let batch = Batch { entity: "emulation_reviews", record, file, rows: rows.len(), errors, resolved };
+        let batch =
+            Batch { entity: "emulation_reviews", record, file, rows: rows.len(), errors, resolved, delta: None };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, review: &Review| {
             emulation_store::upsert_review(tx, review).await.map(|()| None)
         })
@@ -501,7 +516,15 @@ impl App {
                 (e, changed, Filing { id: None, unit })
             })
             .collect();
-        let batch = Batch { entity: "evaluations", record: "evaluation", file, rows: rows.len(), errors, resolved };
+        let batch = Batch {
+            entity: "evaluations",
+            record: "evaluation",
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: Some(crate::evaluations::rating_delta),
+        };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, rating: &Evaluation| {
             evaluation_store::upsert(tx, rating).await.map(|()| None)
         })
@@ -549,7 +572,8 @@ impl App {
             resolved.push(((c.id, signatory), changed, Filing { id: Some(c.id), unit: unit_id }));
         }
         let record = "covenant";
-        let batch = Batch { entity: "covenant_signatories", record, file, rows: rows.len(), errors, resolved };
+        let batch =
+            Batch { entity: "covenant_signatories", record, file, rows: rows.len(), errors, resolved, delta: None };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, signatory): &(Id, Signatory)| {
             covenant_store::upsert_signatory(tx, *covenant, signatory).await.map(|()| None)
         })
@@ -603,7 +627,15 @@ impl App {
             let changed = was(old, |old| *old != score);
             resolved.push(((c.id, score), changed, Filing { id: Some(c.id), unit: unit_id }));
         }
-        let batch = Batch { entity: "covenant_scores", record: "covenant", file, rows: rows.len(), errors, resolved };
+        let batch = Batch {
+            entity: "covenant_scores",
+            record: "covenant",
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: None,
+        };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, score): &(Id, Score)| {
             covenant_store::upsert_score(tx, *covenant, score).await.map(|()| None)
         })
@@ -672,7 +704,8 @@ impl App {
             })
             .collect();
         let record = "breakthrough_task";
-        let batch = Batch { entity: "breakthrough_tasks", record, file, rows: rows.len(), errors, resolved };
+        let batch =
+            Batch { entity: "breakthrough_tasks", record, file, rows: rows.len(), errors, resolved, delta: None };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, task: &BreakthroughTask| match task.id {
             0 => task_store::insert(tx, task).await.map(Some),
             _ => task_store::update(tx, task).await.map(|()| None),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use lamtheo_domain::access::{Actor, Resource};
-use lamtheo_domain::emulation::{Movement, Registration, Review};
+use lamtheo_domain::emulation::{Expected, Movement, Registration, Review};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::period::Month;
 use lamtheo_domain::text::Text;
@@ -193,6 +193,15 @@ impl App {
         tx.commit().await
     }
 
+    /// Is `person` expected to register for `m` (a key cadre: on some day of the movement)?
+    pub(crate) async fn expects(&self, m: &Movement, person: &Person) -> Result<bool> {
+        let posts = match m.expected {
+            Expected::KeyCadres => people_store::posts_of(&self.store, person.id).await?,
+            Expected::Members | Expected::Everyone => Vec::new(),
+        };
+        Ok(m.expected.includes(person, &posts, m.from_date, m.to_date))
+    }
+
     /// Registered / expected over the subtree of `unit`, split by membership, with the
     /// monthly review results; each person's line only to those who may see it (`sees_person`).
     pub async fn movement_report(
@@ -230,11 +239,17 @@ impl App {
                 Vec::new()
             }
         };
-        let mut expected: Vec<Person> = people_store::in_units_during(&self.store, &units, m.from_date, m.to_date)
-            .await?
-            .into_iter()
-            .filter(|p| m.expected.includes(p))
-            .collect();
+        // Those in the units on some day of the movement; key cadres, those holding a
+        // key-cadre post on such a day (a cadre who left the post later still counts).
+        let (first, last) = (m.from_date, m.to_date);
+        let mut expected: Vec<Person> = match m.expected {
+            Expected::KeyCadres => people_store::key_cadres_in_units_during(&self.store, &units, first, last).await?,
+            Expected::Members | Expected::Everyone => {
+                let mut people = people_store::in_units_during(&self.store, &units, first, last).await?;
+                people.retain(|p| m.expected.includes(p, &[], first, last));
+                people
+            }
+        };
         expected.sort_by_cached_key(|p| lamtheo_domain::vn::name_sort_key(&p.full_name));
         let ids: Vec<Id> = expected.iter().map(|p| p.id).collect();
         let regs: HashMap<Id, Registration> =

@@ -3,12 +3,13 @@
 //! 667 xếp loại tốt, đạt 93,9%"). The rule "excellent at most 20% of those rated good" is
 //! checked and reported as a warning, never silently enforced.
 use chrono::NaiveDate;
+use lamtheo_analytics::{Delta, Rated};
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::evaluation::{excellent_allowance, level_for_score, Evaluation, RatingLevel, Subject};
 use lamtheo_domain::period::{check_year, Period};
 use lamtheo_domain::text::Text;
 use lamtheo_domain::{vn, Error, Result};
-use lamtheo_store::evaluations::{self as store, Group};
+use lamtheo_store::evaluations as store;
 use serde::Serialize;
 
 use crate::audit::{self, snapshot, Change};
@@ -169,7 +170,9 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
+        let deltas: Vec<Delta> = checked.iter().map(rating_delta).collect();
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await?;
         Ok(checked.len())
     }
 
@@ -208,27 +211,20 @@ impl App {
     ) -> Result<Vec<Distribution>> {
         self.check(actor, unit, Resource::Unit, false)?;
         check_year("year", year)?;
-        let units = self.index().tree().subtree_on(unit, as_of);
         let levels = self.rating_levels().await?;
-        let period = Period::quarter(year, quarter);
-        let (first, last) = (period.first_day(), period.last_day());
-        let mut out = Vec::new();
-        for (name, group) in [
-            ("members", Group::Members),
-            ("key_cadres", Group::KeyCadres),
-            ("member_key_cadres", Group::MemberKeyCadres),
-            ("non_member_key_cadres", Group::NonMemberKeyCadres),
-        ] {
-            let rows = store::person_distribution(&self.store, &units, group, year, quarter, first, last).await?;
-            out.push(distribution(name, rows, &levels, english));
-        }
-        out.push(distribution(
-            "organisations",
-            store::unit_distribution(&self.store, &units, year, quarter).await?,
-            &levels,
-            english,
-        ));
-        Ok(out)
+        // People who belonged to the subtree in the period; key cadres by the post they held
+        // on its last day (from the index).
+        let r = self.index().ratings(unit, as_of, year, quarter);
+        Ok([
+            ("members", r.members),
+            ("key_cadres", r.key_cadres),
+            ("member_key_cadres", r.member_key_cadres),
+            ("non_member_key_cadres", r.non_member_key_cadres),
+            ("organisations", r.organisations),
+        ]
+        .into_iter()
+        .map(|(name, rows)| distribution(name, rows, &levels, english))
+        .collect())
     }
 
     /// Ratings already given to some people (for the entry page).
@@ -258,5 +254,19 @@ impl App {
         let mut all = store::of_subjects(&self.store, Subject::Unit, &visible, year).await?;
         all.retain(|e| e.quarter == quarter);
         Ok(all)
+    }
+}
+
+/// What the index keeps of a rating.
+pub(crate) fn rating_delta(e: &Evaluation) -> Delta {
+    Delta::Rating {
+        rating: Rated {
+            subject: e.subject,
+            subject_id: e.subject_id,
+            year: e.year,
+            quarter: e.quarter,
+            scale: e.scale.clone(),
+            level_code: e.level_code.clone(),
+        },
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{Attendance, ConnectionPoint, Topic};
-use lamtheo_domain::people::Person;
+use lamtheo_domain::people::{check_post_from, Person};
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
 use lamtheo_importer::{self as importer, Kind, Limits, Parsed, Reading, RowError};
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
@@ -82,6 +82,9 @@ pub(crate) fn field_err(file: &str, row: usize, e: Error, fields: &[(&str, &str)
     let column = e.field.as_deref().and_then(|f| fields.iter().find(|(name, _)| *name == f)).map_or("", |(_, c)| c);
     row_err(file, row, column, e.message_vi, e.message_en)
 }
+
+/// The people file's column of the day a change of post takes effect.
+const POST_FROM: &str = "Chức vụ có hiệu lực từ ngày";
 
 /// A person key that names nobody the actor may write for: unknown and out of scope read
 /// the same, so a file cannot probe who exists elsewhere.
@@ -494,6 +497,8 @@ impl App {
         // A membership starts while its unit is open, as the form checks; every row that
         // breaks it is reported, and nothing is written.
         let mut closed = Vec::new();
+        // A change of post dated before the recorded post began, likewise.
+        let mut early_posts = Vec::new();
         let mut open_on = |unit: Id, on: chrono::NaiveDate, row: usize| match self.open_unit(unit, on, "since") {
             Ok(_) => true,
             Err(e) => {
@@ -507,7 +512,8 @@ impl App {
             match people_store::find_by_key(&mut tx, &key).await? {
                 None if !open_on(unit, since, r.row) => continue,
                 None => {
-                    let id = people_store::insert(&mut tx, &person).await?;
+                    // Their post holds from the row's date, else from the day they start here.
+                    let id = people_store::insert(&mut tx, &person, r.post_from.unwrap_or(since)).await?;
                     people_store::insert_membership(&mut tx, id, unit, since).await?;
                     summary.created += 1;
                     person.id = id;
@@ -537,9 +543,29 @@ impl App {
                             )]));
                         }
                     }
-                    let mut changed = existing != person;
+                    // The details, and the post (position and marks), which changes from a
+                    // date: the row's, else today; checked against the open post as the form does.
+                    let details = Person {
+                        position: existing.position.clone(),
+                        key_cadre: existing.key_cadre,
+                        head_of_unit: existing.head_of_unit,
+                        ..person.clone()
+                    };
+                    let mut changed = existing != details;
                     if changed {
                         people_store::update(&mut tx, &person).await?;
+                    }
+                    let mut post_from = None;
+                    if person.post_differs(&existing) {
+                        let from = r.post_from.unwrap_or(today);
+                        let open = people_store::open_post(&mut tx, existing.id).await?;
+                        if let Err(e) = check_post_from(open.as_ref(), from) {
+                            early_posts.push(row_err(file, r.row, POST_FROM, e.message_vi, e.message_en));
+                            continue;
+                        }
+                        people_store::record_post(&mut tx, &person, from).await?;
+                        post_from = Some(from);
+                        changed = true;
                     }
                     if current.map(|c| c.unit_id) != Some(unit) {
                         let on = r.member_since.unwrap_or(today);
@@ -552,12 +578,16 @@ impl App {
                     }
                     summary.existing(changed);
                     if changed {
+                        let mut after = person_in(&person, Some(unit));
+                        if let (Some(after), Some(from)) = (after.as_mut(), post_from) {
+                            after["post_from"] = serde_json::json!(from);
+                        }
                         audited.push(RowChange {
                             entity: "person",
                             entity_id: Some(existing.id),
                             unit: Some(unit),
                             before: person_in(&existing, current.map(|c| c.unit_id)),
-                            after: person_in(&person, Some(unit)),
+                            after,
                         });
                     }
                 }
@@ -566,6 +596,7 @@ impl App {
                 progress("write", i as u64, total);
             }
         }
+        closed.append(&mut early_posts);
         if !closed.is_empty() {
             return Err(rejected(closed));
         }

@@ -1,9 +1,11 @@
 //! Builds the roll-up index and the tree from the database, each from one snapshot.
-use lamtheo_analytics::{Facts, Index};
+use lamtheo_analytics::{Facts, Index, Rated};
 use lamtheo_domain::conference::AttendanceStatus;
+use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::OrgTree;
+use lamtheo_domain::people::is_key_cadre;
 use lamtheo_domain::{Error, Result};
-use lamtheo_store::{changelog, conferences, facts, settings, units, Store, Tx};
+use lamtheo_store::{changelog, conferences, facts, plans, settings, units, Store, Tx};
 
 pub(crate) async fn load_tree(snapshot: &mut Tx) -> Result<OrgTree> {
     let (u, l, n) = units::load_all(snapshot).await?;
@@ -32,6 +34,26 @@ pub async fn load_index(store: &Store) -> Result<Index> {
         conferences: conferences::all(&mut snapshot).await?,
         points: facts::points(&mut snapshot).await?,
         attendances,
+        members: facts::members(&mut snapshot).await?,
+        plans: plans::made(&mut snapshot).await?,
+        ratings: facts::ratings(&mut snapshot)
+            .await?
+            .into_iter()
+            .map(|(subject, subject_id, year, quarter, scale, level_code)| Rated {
+                subject: if subject == "unit" { Subject::Unit } else { Subject::Person },
+                subject_id,
+                year,
+                quarter,
+                scale,
+                level_code,
+            })
+            .collect(),
+        key_posts: facts::posts(&mut snapshot)
+            .await?
+            .into_iter()
+            .filter(|(_, _, _, key, head)| is_key_cadre(*key, *head))
+            .map(|(person, from, to, _, _)| (person, from, to))
+            .collect(),
     };
     let share = study_share(&mut snapshot).await?;
     drop(snapshot);

@@ -2,7 +2,7 @@
 use chrono::NaiveDate;
 use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource, Role};
-use lamtheo_domain::people::{Membership, Person};
+use lamtheo_domain::people::{Membership, Person, Post};
 use lamtheo_domain::text::{self, Text};
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::people as store;
@@ -16,6 +16,38 @@ pub struct PersonView {
     pub person: Person,
     /// Memberships with the unit's current name, oldest first.
     pub memberships: Vec<(Membership, String)>,
+    /// The person's posts (position, key-cadre and head-of-unit marks) over time, oldest
+    /// first; the last is the current one, whose marks are the person's own fields.
+    pub posts: Vec<Post>,
+}
+
+/// A person's details (`PUT /api/v1/people/{id}`, the person's form) with the day a change of
+/// their post takes effect.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+pub struct PersonUpdate {
+    #[serde(flatten)]
+    pub person: Person,
+    /// Có hiệu lực từ ngày: the day a change of position, key-cadre or head-of-unit mark
+    /// takes effect (not before the current post began); empty: today. Not used when the
+    /// post does not change.
+    #[serde(default, deserialize_with = "lamtheo_domain::vn::de_opt_date")]
+    pub post_from: Option<NaiveDate>,
+}
+
+/// A change of post from a day (`POST /api/v1/people/{id}/posts`): the position and marks
+/// held from `post_from` on.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+pub struct PostChange {
+    /// Có hiệu lực từ ngày (not before the current post began); empty: today.
+    #[serde(default, deserialize_with = "lamtheo_domain::vn::de_opt_date")]
+    pub post_from: Option<NaiveDate>,
+    #[serde(default)]
+    #[schemars(schema_with = "lamtheo_domain::text::schema::optional_name")]
+    pub position: Option<String>,
+    #[serde(default)]
+    pub key_cadre: bool,
+    #[serde(default)]
+    pub head_of_unit: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -111,12 +143,13 @@ impl App {
     pub async fn person(&self, actor: &Actor, id: Id) -> Result<PersonView> {
         let ms = self.check_person(actor, id, false).await?;
         let person = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let posts = store::posts_of(&self.store, id).await?;
         let ix = self.index();
         let memberships = ms.into_iter().map(|m| {
             let name = ix.tree().name_on(m.unit_id, m.valid_from).unwrap_or_default().to_string();
             (m, name)
         });
-        Ok(PersonView { person, memberships: memberships.collect() })
+        Ok(PersonView { person, memberships: memberships.collect(), posts })
     }
 
     /// People of the actor's scope (or of one unit's subtree) whose name matches, ignoring
@@ -165,7 +198,8 @@ impl App {
         // A membership starts while its unit is open (the import checks the same).
         self.open_unit(new.unit_id, new.since, "since")?;
         let mut tx = self.store.begin().await?;
-        let id = store::insert(&mut tx, &new.person).await?;
+        // Their post (position and marks) holds from the day they start in the unit.
+        let id = store::insert(&mut tx, &new.person, new.since).await?;
         let mid = store::insert_membership(&mut tx, id, new.unit_id, new.since).await?;
         audit::record(
             &mut tx,
@@ -182,18 +216,29 @@ impl App {
         .await?;
         let membership =
             Membership { id: mid, person_id: id, unit_id: new.unit_id, valid_from: new.since, valid_to: None };
-        self.log(&mut tx, &[Delta::AddMembership { membership }]).await?;
+        let member = Delta::Member { person_id: id, member: new.person.is_member };
+        let posts = key_posts(&mut tx, id).await?;
+        self.log(&mut tx, &[Delta::AddMembership { membership }, member, posts]).await?;
         self.commit(tx).await?;
         Ok(id)
     }
 
+    /// Changes a person's details; a change of post takes effect today (`update_person_from`).
     pub async fn update_person(&self, actor: &Actor, person: Person) -> Result<()> {
+        self.update_person_from(actor, PersonUpdate { person, post_from: None }).await
+    }
+
+    /// Changes a person's details and, when their position or marks change, records the new
+    /// post from `post_from` (today when none): the open post ends that day and the new one
+    /// starts, so figures of earlier dates keep the post as it was. One audited transaction.
+    pub async fn update_person_from(&self, actor: &Actor, update: PersonUpdate) -> Result<()> {
+        let PersonUpdate { person, post_from } = update;
         let ms = self.check_person(actor, person.id, true).await?;
         validate(&person)?;
         let before = store::get(&self.store, person.id).await?.ok_or_else(Error::not_found)?;
+        let unit = current_membership(&ms).map(|m| m.unit_id);
         let mut tx = self.store.begin().await?;
         store::update(&mut tx, &person).await?;
-        let unit = ms.last().map(|m| m.unit_id);
         audit::record(
             &mut tx,
             actor,
@@ -207,7 +252,62 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await
+        let mut deltas = vec![Delta::Member { person_id: person.id, member: person.is_member }];
+        if person.post_differs(&before) {
+            self.record_post(&mut tx, actor, &person, post_from.unwrap_or_else(|| self.today()), unit).await?;
+            deltas.push(key_posts(&mut tx, person.id).await?);
+        }
+        self.log(&mut tx, &deltas).await?;
+        self.commit(tx).await
+    }
+
+    /// Records a change of a person's post (position and marks) from a day (today when none);
+    /// the same post as the current one changes nothing.
+    pub async fn change_post(&self, actor: &Actor, id: Id, change: PostChange) -> Result<()> {
+        let ms = self.check_person(actor, id, true).await?;
+        let current = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let person = Person {
+            position: change.position.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
+            key_cadre: change.key_cadre,
+            head_of_unit: change.head_of_unit,
+            ..current.clone()
+        };
+        validate(&person)?;
+        if !person.post_differs(&current) {
+            return Ok(());
+        }
+        let unit = current_membership(&ms).map(|m| m.unit_id);
+        let mut tx = self.store.begin().await?;
+        self.record_post(&mut tx, actor, &person, change.post_from.unwrap_or_else(|| self.today()), unit).await?;
+        let posts = key_posts(&mut tx, id).await?;
+        self.log(&mut tx, &[posts]).await?;
+        self.commit(tx).await
+    }
+
+    /// Writes a change of post in the caller's transaction, audited (the open post before,
+    /// the new one after) under the person's current unit.
+    pub(crate) async fn record_post(
+        &self,
+        tx: &mut lamtheo_store::Tx,
+        actor: &Actor,
+        person: &Person,
+        from: NaiveDate,
+        unit: Option<Id>,
+    ) -> Result<()> {
+        let (before, after) = store::record_post(tx, person, from).await?;
+        audit::record(
+            tx,
+            actor,
+            Change {
+                action: "post",
+                entity: "person",
+                entity_id: Some(person.id),
+                unit,
+                before: before.as_ref().and_then(snapshot),
+                after: snapshot(&after),
+            },
+        )
+        .await
     }
 
     /// Ends the person's current membership on `on` and starts one in `to`.
@@ -253,4 +353,12 @@ impl App {
         self.log(&mut tx, &deltas).await?;
         self.commit(tx).await
     }
+}
+
+/// The days a person held a key-cadre post, as the index keeps them (read in the write's
+/// transaction, after its change).
+async fn key_posts(tx: &mut lamtheo_store::Tx, person_id: Id) -> Result<Delta> {
+    let posts = store::posts_in(tx, person_id).await?;
+    let posts = posts.iter().filter(|p| p.is_key_cadre()).map(|p| (p.valid_from, p.valid_to)).collect();
+    Ok(Delta::KeyPosts { person_id, posts })
 }

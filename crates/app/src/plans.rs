@@ -1,13 +1,14 @@
 //! Personal plans and commitments: a member writes and submits their own (from a phone);
 //! the cell's secretary acknowledges or returns them; figures count who has made one.
 use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::conference::{AttendanceStatus, Conference};
 use lamtheo_domain::emulation::{Movement, Registration, Review};
 use lamtheo_domain::evaluation::{Evaluation, Subject};
 use lamtheo_domain::people::{Membership, Person};
-use lamtheo_domain::period::Period;
-use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanStatus};
+use lamtheo_domain::period::{Month, Period};
+use lamtheo_domain::plans::{MadeOf, PersonalPlan, PlanKind, PlanMade, PlanStatus};
 use lamtheo_domain::text::Text;
 use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::{
@@ -102,7 +103,7 @@ impl App {
         let mut movements = Vec::new();
         for movement in self.movements(actor).await? {
             let registration = emulation_store::registrations(&self.store, movement.id, &[id]).await?.pop();
-            if registration.is_none() && !movement.expected.includes(&person) {
+            if registration.is_none() && !self.expects(&movement, &person).await? {
                 continue;
             }
             let reviews = match &registration {
@@ -189,7 +190,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.log(&mut tx, &[plan_delta(&plan)]).await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -231,7 +233,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await
+        self.log(&mut tx, &[plan_delta(&after)]).await?;
+        self.commit(tx).await
     }
 
     /// A unit's members on `on` with their plans covering `year` (for the review page).
@@ -251,8 +254,9 @@ impl App {
             .collect())
     }
 
-    /// Plans made / members expected, for each kind, over the subtree of `unit` as of
-    /// `as_of`, for the year (or term) that the period ends in.
+    /// Plans made / people expected, for each kind, over the subtree of `unit` as of `as_of`,
+    /// for the year (or term) that the period ends in: of the people who belonged to the
+    /// subtree in some month of the plan's years, those who made it (from the index).
     pub async fn plan_figures(
         &self,
         actor: &Actor,
@@ -261,38 +265,39 @@ impl App {
         as_of: NaiveDate,
     ) -> Result<Vec<PlanFigure>> {
         self.check(actor, unit, Resource::Unit, false)?;
-        let units = self.index().tree().subtree_on(unit, as_of);
         let year = period.to.year();
-        let mut out = Vec::new();
-        for kind in PlanKind::ALL {
-            let (from_year, to_year) = kind.years_for(year);
-            let first = NaiveDate::from_ymd_opt(from_year, 1, 1).expect("valid year");
-            let last = NaiveDate::from_ymd_opt(to_year, 12, 31).expect("valid year");
-            let m = store::figures(&self.store, &units, kind, year, first, last).await?;
-            out.push(PlanFigure {
-                kind,
-                from_year,
-                to_year,
-                made: m.made,
-                expected: m.expected,
-                made_all: m.made_all,
-                expected_all: m.expected_all,
-            });
-        }
-        Ok(out)
+        let ix = self.index();
+        Ok(PlanKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let (from_year, to_year) = kind.years_for(year);
+                let m = ix.plans_made(unit, as_of, Month::new(from_year, 1), Month::new(to_year, 12), &[kind], year);
+                PlanFigure {
+                    kind,
+                    from_year,
+                    to_year,
+                    made: m.made,
+                    expected: m.expected,
+                    made_all: m.made_all,
+                    expected_all: m.expected_all,
+                }
+            })
+            .collect())
     }
 
     /// People of the subtree who made both the term plan covering the period's last year and
-    /// that year's plan (members; everyone), of those who belonged to it during the year.
-    pub async fn both_plans(
-        &self,
-        actor: &Actor,
-        unit: Id,
-        period: Period,
-        as_of: NaiveDate,
-    ) -> Result<lamtheo_store::plans::MadeOf> {
+    /// that year's plan (members; everyone), of those who belonged to it during the year ("hơn
+    /// 20.000 người xây dựng kế hoạch làm theo Bác giai đoạn 2021-2025 và năm 2022").
+    pub async fn both_plans(&self, actor: &Actor, unit: Id, period: Period, as_of: NaiveDate) -> Result<MadeOf> {
         self.check(actor, unit, Resource::Unit, false)?;
-        let units = self.index().tree().subtree_on(unit, as_of);
-        store::both(&self.store, &units, period.to.year()).await
+        let year = period.to.year();
+        let kinds = [PlanKind::TermPlan, PlanKind::YearPlan];
+        Ok(self.index().plans_made(unit, as_of, Month::new(year, 1), Month::new(year, 12), &kinds, year))
     }
+}
+
+/// What the index keeps of a plan: whether it counts as made.
+pub(crate) fn plan_delta(p: &PersonalPlan) -> Delta {
+    let plan = PlanMade { kind: p.kind, from_year: p.from_year, to_year: p.to_year };
+    Delta::Plan { person_id: p.person_id, plan, made: p.status.counts() }
 }

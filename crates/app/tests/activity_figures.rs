@@ -1,8 +1,9 @@
 //! Property tests of the activity figures. For several seeds, random writes go through the
 //! App's public service functions (plans and their review, ratings, emulation movements,
-//! breakthrough tasks, covenants, with people added and transferred between units along the
-//! way); then every figure the App computes (mostly in SQL) is compared, for every unit of the
-//! province, with a slow recount from the facts the test itself wrote and kept in plain Vecs.
+//! breakthrough tasks, covenants, with people added and transferred between units and their
+//! posts — key cadre, head of unit — changed from random dates along the way); then every
+//! figure the App computes (mostly in SQL) is compared, for every unit of the province, with a
+//! slow recount from the facts the test itself wrote and kept in plain Vecs.
 //! Every assertion names the engine, the seed and the unit, so a failure can be replayed.
 mod common;
 
@@ -10,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use common::{apps, d, province, Province};
-use lamtheo_app::people::NewPerson;
+use lamtheo_app::people::{NewPerson, PersonUpdate, PostChange};
 use lamtheo_app::App;
 use lamtheo_domain::access::{Actor, Role};
 use lamtheo_domain::covenant::{Campaign, ContentGroup, Score, Signatory};
@@ -76,13 +77,32 @@ impl Stint {
     }
 }
 
+/// A post held on the days [from, to); `to` None: still held.
+struct PostFact {
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    position: Option<String>,
+    key_cadre: bool,
+    head_of_unit: bool,
+}
+
+impl PostFact {
+    fn key(&self) -> bool {
+        self.key_cadre || self.head_of_unit
+    }
+
+    fn stint(&self) -> Stint {
+        Stint { unit: 0, from: self.from, to: self.to }
+    }
+}
+
 struct PersonFact {
     id: Id,
     is_member: bool,
-    key_cadre: bool,
-    head_of_unit: bool,
     /// Oldest first; the last one is the open one.
     stints: Vec<Stint>,
+    /// Oldest first; the last one is the open one.
+    posts: Vec<PostFact>,
 }
 
 impl PersonFact {
@@ -96,6 +116,11 @@ impl PersonFact {
     fn unit_on(&self, day: NaiveDate) -> Id {
         self.stints.iter().find(|s| s.overlaps(day, day)).unwrap_or(self.current()).unit
     }
+
+    /// A key cadre (marked so, or the head of a unit) by the post they held on `day`.
+    fn key_cadre_on(&self, day: NaiveDate) -> bool {
+        self.posts.iter().any(|p| p.key() && p.stint().overlaps(day, day))
+    }
 }
 
 /// The facts the test wrote: the province's fixed tree and the people with their stints.
@@ -105,6 +130,8 @@ struct World {
     units: Vec<UnitFact>,
     people: Vec<PersonFact>,
     added: usize,
+    /// Changes of post: (refused, corrected on the open post's day, ended the open post).
+    post_changes: (usize, usize, usize),
 }
 
 impl World {
@@ -133,16 +160,16 @@ impl World {
         for (i, ids) in pv.people.iter().enumerate() {
             for (j, &id) in ids.iter().enumerate() {
                 let from = if i == 0 && j == 2 { d(2024, 11, 1) } else { d(2010, 1, 1) };
+                let post = PostFact { from, to: None, position: None, key_cadre: false, head_of_unit: false };
                 people.push(PersonFact {
                     id,
                     is_member: true,
-                    key_cadre: false,
-                    head_of_unit: false,
                     stints: vec![Stint { unit: pv.cells[i], from, to: None }],
+                    posts: vec![post],
                 });
             }
         }
-        World { engine, seed, units, people, added: 0 }
+        World { engine, seed, units, people, added: 0, post_changes: (0, 0, 0) }
     }
 
     /// "sqlite seed 0x5eed unit C2 (id 5)", for assertion messages.
@@ -190,17 +217,27 @@ impl World {
         p.stints.iter().any(|s| self.within(s.unit, root) && s.overlaps(first, last))
     }
 
+    /// On some day of [first, last] the person both belonged to `root`'s subtree and held a
+    /// key-cadre post: checked day by day.
+    fn key_cadre_in(&self, p: &PersonFact, root: Id, first: NaiveDate, last: NaiveDate) -> bool {
+        first.iter_days().take_while(|day| *day <= last).any(|day| {
+            p.key_cadre_on(day) && p.stints.iter().any(|s| self.within(s.unit, root) && s.overlaps(day, day))
+        })
+    }
+
     async fn add_random_person(&mut self, app: &App, rng: &mut Rng) {
         self.added += 1;
         let tag = self.added;
         let is_member = rng.chance(70);
         let key_cadre = rng.chance(35);
         let head_of_unit = rng.chance(15);
+        let position = random_position(rng);
         let person = Person {
             card_no: is_member.then(|| format!("R-{tag}")),
             person_code: (!is_member).then(|| format!("NM-{tag}")),
             full_name: format!("Người thứ {tag}"),
             is_member,
+            position: position.clone(),
             key_cadre,
             head_of_unit,
             ..Person::default()
@@ -214,10 +251,53 @@ impl World {
         self.people.push(PersonFact {
             id,
             is_member,
-            key_cadre,
-            head_of_unit,
             stints: vec![Stint { unit, from: since, to: None }],
+            // Their post holds from the day they start in the unit.
+            posts: vec![PostFact { from: since, to: None, position, key_cadre, head_of_unit }],
         });
+    }
+
+    /// A change of post from a random day, through the API's change of post or the person's
+    /// form: refused before the open post's first day; on that day it corrects the open post;
+    /// the same post as the open one changes nothing.
+    async fn change_random_post(&mut self, app: &App, rng: &mut Rng) {
+        let i = rng.index(self.people.len());
+        let open = self.people[i].posts.last().expect("a post");
+        // Now and then on the open post's own first day (a correction); a key cadre often
+        // leaves the post.
+        let from = if rng.chance(15) { open.from } else { rng.date(2023, 2026) };
+        let (key_cadre, head_of_unit) =
+            if open.key() && rng.chance(60) { (false, false) } else { (rng.chance(45), rng.chance(20)) };
+        let position = random_position(rng);
+        let id = self.people[i].id;
+        let r = if rng.chance(50) {
+            let change = PostChange { post_from: Some(from), position: position.clone(), key_cadre, head_of_unit };
+            app.change_post(&Actor::system(), id, change).await
+        } else {
+            let person = app.person(&Actor::system(), id).await.unwrap().person;
+            let person = Person { position: position.clone(), key_cadre, head_of_unit, ..person };
+            app.update_person_from(&Actor::system(), PersonUpdate { person, post_from: Some(from) }).await
+        };
+        let p = &mut self.people[i];
+        let open = p.posts.last_mut().expect("a post");
+        let same = (&open.position, open.key_cadre, open.head_of_unit) == (&position, key_cadre, head_of_unit);
+        let refused = !same && from < open.from;
+        let what = format!("{} seed {:#x}: person {id}'s post from {from}", self.engine, self.seed);
+        assert_eq!(r.is_ok(), !refused, "{what}: {r:?}");
+        if let Err(e) = &r {
+            assert_eq!(e.field.as_deref(), Some("post_from"), "{what}: {e:?}");
+        }
+        if refused {
+            self.post_changes.0 += 1;
+        } else if same {
+        } else if from == open.from {
+            (open.position, open.key_cadre, open.head_of_unit) = (position, key_cadre, head_of_unit);
+            self.post_changes.1 += 1;
+        } else {
+            open.to = Some(from);
+            p.posts.push(PostFact { from, to: None, position, key_cadre, head_of_unit });
+            self.post_changes.2 += 1;
+        }
     }
 
     /// A transfer is refused on or before the current stint's first day, or to the same unit.
@@ -238,6 +318,11 @@ impl World {
             p.stints.push(Stint { unit: to, from: on, to: None });
         }
     }
+}
+
+/// No position, or one of a few.
+fn random_position(rng: &mut Rng) -> Option<String> {
+    [None, Some("Bí thư chi bộ"), Some("Trưởng bản"), Some("Đảng viên")][rng.index(4)].map(str::to_string)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -522,6 +607,9 @@ fn random_rating(rng: &mut Rng, subject: Subject, subject_id: Id) -> (Evaluation
 
 #[tokio::test]
 async fn evaluation_report_matches_a_recount() {
+    // Over every seed and engine: changes of post refused, corrected and recorded, and rated
+    // key cadres counted by a post other than their latest (or left out by one).
+    let mut exercised = [0; 4];
     for seed in SEEDS {
         for (engine, app) in apps().await {
             let sys = Actor::system();
@@ -543,11 +631,12 @@ async fn evaluation_report_matches_a_recount() {
             }
             // (subject, id, year, quarter) → (scale, level)
             let mut ratings: HashMap<(Subject, Id, i32, i32), (String, String)> = HashMap::new();
-            for step in 0..60 {
-                let kind = rng.below(10);
+            for step in 0..70 {
+                let kind = rng.below(12);
                 match kind {
                     0 => w.add_random_person(&app, &mut rng).await,
                     1 => w.transfer_random_person(&app, &mut rng).await,
+                    10 | 11 => w.change_random_post(&app, &mut rng).await,
                     _ => {
                         let mut rows = vec![];
                         let mut stored = vec![];
@@ -579,6 +668,8 @@ async fn evaluation_report_matches_a_recount() {
 
             let groups = ["members", "key_cadres", "member_key_cadres", "non_member_key_cadres", "organisations"];
             let mut warnings = [0, 0];
+            // Rated key cadres whose latest post is not the one they held then, and the reverse.
+            let mut past_posts = 0;
             for unit in w.unit_ids() {
                 for year in [2024, 2025] {
                     for quarter in 0..=4 {
@@ -590,14 +681,15 @@ async fn evaluation_report_matches_a_recount() {
                         assert_eq!(report.iter().map(|x| x.group).collect::<Vec<_>>(), groups, "{at}");
                         let (first, last) = quarter_days(year, quarter);
                         for (g, dist) in report.iter().enumerate() {
+                            // Key cadres by the post they held on the period's last day.
                             let rated: Vec<(String, String)> = if g < 4 {
                                 w.people
                                     .iter()
                                     .filter(|p| match g {
                                         0 => p.is_member,
-                                        1 => p.key_cadre || p.head_of_unit,
-                                        2 => (p.key_cadre || p.head_of_unit) && p.is_member,
-                                        _ => (p.key_cadre || p.head_of_unit) && !p.is_member,
+                                        1 => p.key_cadre_on(last),
+                                        2 => p.key_cadre_on(last) && p.is_member,
+                                        _ => p.key_cadre_on(last) && !p.is_member,
                                     })
                                     .filter(|p| w.belonged(p, unit, first, last))
                                     .filter_map(|p| ratings.get(&(Subject::Person, p.id, year, quarter)).cloned())
@@ -608,6 +700,15 @@ async fn evaluation_report_matches_a_recount() {
                                     .filter_map(|u| ratings.get(&(Subject::Unit, u, year, quarter)).cloned())
                                     .collect()
                             };
+                            if g == 1 {
+                                past_posts += w
+                                    .people
+                                    .iter()
+                                    .filter(|p| p.key_cadre_on(last) != p.posts.last().expect("a post").key())
+                                    .filter(|p| w.belonged(p, unit, first, last))
+                                    .filter(|p| ratings.contains_key(&(Subject::Person, p.id, year, quarter)))
+                                    .count();
+                            }
                             let mut by_level: BTreeMap<(String, String), i64> = BTreeMap::new();
                             for r in &rated {
                                 *by_level.entry(r.clone()).or_default() += 1;
@@ -638,12 +739,17 @@ async fn evaluation_report_matches_a_recount() {
                     }
                 }
             }
+            let (refused, corrected, recorded) = w.post_changes;
+            for (n, x) in exercised.iter_mut().zip([refused, corrected, recorded, past_posts]) {
+                *n += x;
+            }
             assert!(
                 warnings[0] > 0 && warnings[1] > 0,
                 "{engine} seed {seed:#x}: both sides of the 20% rule are exercised: {warnings:?}"
             );
         }
     }
+    assert!(exercised.iter().all(|n| *n > 0), "(refused, corrected, recorded, rated by a past post): {exercised:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -663,19 +769,28 @@ struct RegistrationFact {
     person: Id,
 }
 
-fn expected_to_register(e: Expected, p: &PersonFact) -> bool {
-    match e {
-        Expected::KeyCadres => p.key_cadre || p.head_of_unit,
-        Expected::Members => p.is_member,
-        Expected::Everyone => true,
+/// Expected by a movement over `root`'s subtree: there on some day of it, and for key cadres
+/// holding a key-cadre post on such a day.
+fn expected_to_register(w: &World, m: &MovementFact, p: &PersonFact, root: Id) -> bool {
+    match m.expected {
+        Expected::KeyCadres => w.key_cadre_in(p, root, m.from, m.to),
+        Expected::Members => p.is_member && w.belonged(p, root, m.from, m.to),
+        Expected::Everyone => w.belonged(p, root, m.from, m.to),
     }
 }
 
-async fn new_movement(app: &App, w: &World, rng: &mut Rng, movements: &mut Vec<MovementFact>) {
+/// A movement expecting `expected`, or whom the dice say.
+async fn new_movement(
+    app: &App,
+    w: &World,
+    rng: &mut Rng,
+    movements: &mut Vec<MovementFact>,
+    expected: Option<Expected>,
+) {
     let unit = rng.pick(&w.unit_ids());
     let (a, b) = (rng.date(2024, 2025), rng.date(2024, 2025));
     let (from, to) = (a.min(b), a.max(b));
-    let expected = rng.pick(&Expected::ALL);
+    let expected = expected.unwrap_or_else(|| rng.pick(&Expected::ALL));
     let m = Movement {
         id: 0,
         unit_id: unit,
@@ -690,6 +805,9 @@ async fn new_movement(app: &App, w: &World, rng: &mut Rng, movements: &mut Vec<M
 
 #[tokio::test]
 async fn movement_report_matches_a_recount() {
+    // Over every seed and engine: changes of post refused, corrected and recorded, and people
+    // expected by a key-cadre post they have left since.
+    let mut exercised = [0; 4];
     for seed in SEEDS {
         for (engine, app) in apps().await {
             let sys = Actor::system();
@@ -700,19 +818,21 @@ async fn movement_report_matches_a_recount() {
                 w.add_random_person(&app, &mut rng).await;
             }
             let mut movements = vec![];
-            for _ in 0..3 {
-                new_movement(&app, &w, &mut rng, &mut movements).await;
+            // The first expects key cadres, so that every history has one.
+            for i in 0..3 {
+                new_movement(&app, &w, &mut rng, &mut movements, (i == 0).then_some(Expected::KeyCadres)).await;
             }
             let mut regs: Vec<RegistrationFact> = vec![];
             // (registration, month) → met
             let mut reviews: BTreeMap<(Id, i32), bool> = BTreeMap::new();
-            for step in 0..80 {
-                match rng.below(10) {
+            for step in 0..90 {
+                match rng.below(12) {
                     0 => w.add_random_person(&app, &mut rng).await,
                     1 => w.transfer_random_person(&app, &mut rng).await,
+                    10 | 11 => w.change_random_post(&app, &mut rng).await,
                     2 => {
                         if movements.len() < 6 {
-                            new_movement(&app, &w, &mut rng, &mut movements).await;
+                            new_movement(&app, &w, &mut rng, &mut movements, None).await;
                         }
                     }
                     3..=6 => {
@@ -769,6 +889,7 @@ async fn movement_report_matches_a_recount() {
             }
 
             let mut registered_somewhere = 0;
+            let mut past_posts = 0;
             for m in &movements {
                 for unit in w.unit_ids() {
                     let r = app
@@ -787,7 +908,7 @@ async fn movement_report_matches_a_recount() {
                             } else {
                                 None
                             };
-                            expected_to_register(m.expected, p) && root.is_some_and(|r| w.belonged(p, r, m.from, m.to))
+                            root.is_some_and(|r| expected_to_register(&w, m, p, r))
                         })
                         .collect();
                     let registered: Vec<(&PersonFact, Id)> = expected
@@ -809,6 +930,10 @@ async fn movement_report_matches_a_recount() {
                         }
                     }
                     registered_somewhere += registered.len();
+                    if m.expected == Expected::KeyCadres {
+                        // Expected by a post they no longer hold.
+                        past_posts += expected.iter().filter(|p| !p.posts.last().expect("a post").key()).count();
+                    }
                     let at = format!(
                         "{}: movement {} ({:?}, {}–{}, launched by unit {})",
                         w.at(unit),
@@ -833,8 +958,13 @@ async fn movement_report_matches_a_recount() {
                 }
             }
             assert!(registered_somewhere > 0, "{engine} seed {seed:#x}: no registration counted anywhere");
+            let (refused, corrected, recorded) = w.post_changes;
+            for (n, x) in exercised.iter_mut().zip([refused, corrected, recorded, past_posts]) {
+                *n += x;
+            }
         }
     }
+    assert!(exercised.iter().all(|n| *n > 0), "(refused, corrected, recorded, expected by a past post): {exercised:?}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{apps, d, province};
-use lamtheo_app::people::NewPerson;
+use lamtheo_app::people::{NewPerson, PersonUpdate};
 use lamtheo_domain::access::{Actor, Role};
 use lamtheo_domain::emulation::{Expected, Movement, Review};
 use lamtheo_domain::people::Person;
@@ -20,7 +20,8 @@ async fn registrations_and_monthly_reviews_roll_up() {
             let p = pv.people[i][0];
             let mut person = app.person(&sys, p).await.unwrap().person;
             person.key_cadre = true;
-            app.update_person(&sys, person).await.unwrap();
+            let post_from = Some(d(2020, 1, 1));
+            app.update_person_from(&sys, PersonUpdate { person, post_from }).await.unwrap();
             key.push(p);
             let _ = cell;
         }

@@ -454,16 +454,16 @@ fn targets(out: &mut String, index_p95: f64, speedups: &[(&str, f64)]) -> Result
 // ----- statistics -------------------------------------------------------------------------
 
 /// Percentiles in milliseconds (nearest rank).
-struct Stats {
-    n: usize,
-    p50: f64,
-    p95: f64,
-    p99: f64,
-    max: f64,
+pub(crate) struct Stats {
+    pub n: usize,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
 }
 
 impl Stats {
-    fn of(times: impl Iterator<Item = Duration>) -> Stats {
+    pub(crate) fn of(times: impl Iterator<Item = Duration>) -> Stats {
         let mut v: Vec<f64> = times.map(ms).collect();
         v.sort_by(f64::total_cmp);
         let at = |p: f64| {

@@ -234,13 +234,15 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
 
     progress("điểm danh / attendance");
     load_attendance(app, &roster, &cell_meetings, &mut rng).await?;
-    app.rebuild_index().await?;
 
     progress("kế hoạch, cam kết / plans");
     load_plans(app, &mut rng).await?;
     load_tasks(app, &cells, &mut rng).await?;
     load_evaluations(app, &mut rng).await?;
     load_emulation(app, &mut rng).await?;
+    // Attendance, plans and ratings were written in bulk, around the service: every index
+    // following the database is built again from it.
+    app.rebuild_index().await?;
 
     progress("sắp xếp tổ chức 1/7/2025 / reorganisation");
     let (y, m, dd) = REORGANISATION;

@@ -12,6 +12,7 @@ use lamtheo_importer::{Kind, Limits};
 mod bench;
 mod demo;
 mod gen;
+mod load;
 
 #[derive(Parser)]
 #[command(
@@ -164,6 +165,18 @@ enum Command {
         baseline_queries: usize,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Measure over HTTP instead: the province's unit page and figures API, served on a
+        /// local port, read by `--connections` clients for `--seconds` (adds an account)
+        #[arg(long)]
+        http: bool,
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// With --http: measure while a people import of this many rows runs (the stall
+        /// benchmark; it adds these people to the database)
+        #[arg(long, default_value_t = 0)]
+        import_rows: usize,
     },
 }
 
@@ -394,14 +407,16 @@ async fn main() -> Result<()> {
             pb.finish_and_clear();
             // Closing checkpoints SQLite's write-ahead log into the database file.
             store.close().await;
-            println!(
-                "Đã sinh / generated: {} units, {} people, {} conferences, {} attendances in {:.1} s",
-                stats.units, stats.people, stats.conferences, stats.attendances, stats.seconds
-            );
+            println!("Đã sinh / generated: {stats}");
         }
-        Command::Bench { queries, baseline_queries, seed } => {
-            let store = lamtheo_store::Store::open(&cli.database_url).await?;
-            let report = bench::run(&store, &bench::BenchConfig { queries, baseline_queries, seed }).await?;
+        Command::Bench { queries, baseline_queries, seed, http, connections, seconds, import_rows } => {
+            let report = if http {
+                let app = App::open(&cli.database_url).await?.with_limits(cli.limits.limits());
+                load::run(app, &load::LoadConfig { connections, seconds, import_rows }).await?
+            } else {
+                let store = lamtheo_store::Store::open(&cli.database_url).await?;
+                bench::run(&store, &bench::BenchConfig { queries, baseline_queries, seed }).await?
+            };
             println!("{report}");
         }
     }

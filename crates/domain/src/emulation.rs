@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::people::Person;
+use crate::people::{key_cadre_during, Person, Post};
 use crate::Id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -34,10 +34,12 @@ impl Expected {
             Expected::Everyone => "Mọi người trong danh sách",
         }
     }
-    /// Is this person expected to register?
-    pub fn includes(self, p: &Person) -> bool {
+    /// Is this person expected to register for a movement running over [first, last]?
+    /// A key cadre is one on some day of it, of their `posts` (a cadre who left the post
+    /// afterwards was still expected); membership of the party is as recorded.
+    pub fn includes(self, p: &Person, posts: &[Post], first: NaiveDate, last: NaiveDate) -> bool {
         match self {
-            Expected::KeyCadres => p.is_key_cadre(),
+            Expected::KeyCadres => key_cadre_during(posts, first, last),
             Expected::Members => p.is_member,
             Expected::Everyone => true,
         }

@@ -133,3 +133,28 @@ mod tests {
         assert_eq!(PlanKind::Commitment.years_for(2025), (2025, 2025));
     }
 }
+
+/// People who made a plan (or every plan of several kinds) among those expected to: party
+/// members, and everyone on the rolls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MadeOf {
+    pub made: i64,
+    pub expected: i64,
+    pub made_all: i64,
+    pub expected_all: i64,
+}
+
+/// A plan that counts as made (submitted or acknowledged): its kind and years. One per
+/// person, kind and years (the table's key), so it names itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanMade {
+    pub kind: PlanKind,
+    pub from_year: i32,
+    pub to_year: i32,
+}
+
+impl PlanMade {
+    pub fn covers(&self, kind: PlanKind, year: i32) -> bool {
+        self.kind == kind && self.from_year <= year && year <= self.to_year
+    }
+}

@@ -364,6 +364,19 @@ static PEOPLE: &[Column] = &[
         example: "Có",
     },
     Column {
+        header_vi: "Chức vụ có hiệu lực từ ngày",
+        header_en: "Post effective from",
+        required: false,
+        format: Format::Date,
+        description_vi: "Ngày chức vụ, cán bộ chủ chốt và người đứng đầu của dòng này bắt đầu có hiệu lực; \
+                         chỉ dùng khi chúng khác lần ghi trước. Để trống: người mới là ngày bắt đầu \
+                         sinh hoạt, người đã có là hôm nay. Không được trước ngày bắt đầu chức vụ đang ghi.",
+        description_en: "Day the position, key cadre and head of unit of this row take effect; used \
+                         only when they differ from what is recorded. Empty: for a new person the day \
+                         they joined the unit, otherwise today. Not before the recorded post began.",
+        example: "01/01/2024",
+    },
+    Column {
         header_vi: "Mã đơn vị",
         header_en: "Unit code",
         required: true,

@@ -38,6 +38,8 @@ pub struct PersonRow {
     pub position: Option<String>,
     pub key_cadre: bool,
     pub head_of_unit: bool,
+    /// The day the row's position and marks take effect, when they change.
+    pub post_from: Option<NaiveDate>,
     pub unit_code: String,
     pub member_since: Option<NaiveDate>,
 }
@@ -219,6 +221,7 @@ pub fn parse_people(
             position: f.text("Chức vụ"),
             key_cadre: f.yes_no("Cán bộ chủ chốt").unwrap_or(false),
             head_of_unit: f.yes_no("Người đứng đầu").unwrap_or(false),
+            post_from: f.date("Chức vụ có hiệu lực từ ngày"),
             unit_code: f.text("Mã đơn vị").unwrap_or_default(),
             member_since: f.date("Ngày bắt đầu sinh hoạt"),
         }

@@ -1,5 +1,4 @@
 //! Rating scales and evaluations.
-use chrono::NaiveDate;
 use lamtheo_domain::evaluation::{Evaluation, RatingLevel, Subject};
 use lamtheo_domain::{Id, Result};
 use sqlx::Row;
@@ -68,66 +67,6 @@ pub async fn upsert(tx: &mut Tx, e: &Evaluation) -> Result<()> {
         .bind(e.subject.as_str()).bind(e.subject_id).bind(e.year).bind(e.quarter).bind(&e.scale).bind(&e.level_code).bind(e.score).bind(&e.note)
         .execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     Ok(())
-}
-
-/// Which people count in a distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
-    Members,
-    KeyCadres,
-    /// "667/710 cán bộ chủ chốt là đảng viên … 93,9%".
-    MemberKeyCadres,
-    NonMemberKeyCadres,
-}
-
-impl Group {
-    fn condition(self) -> String {
-        let key = crate::people::KEY_CADRE;
-        match self {
-            Group::Members => "p.is_member".into(),
-            Group::KeyCadres => key.into(),
-            Group::MemberKeyCadres => format!("{key} AND p.is_member"),
-            Group::NonMemberKeyCadres => format!("{key} AND NOT p.is_member"),
-        }
-    }
-}
-
-/// (scale, level code, people) for people of `group` who belonged to `units` during
-/// [first, last], evaluated for `year` and `quarter`.
-pub async fn person_distribution(
-    store: &Store,
-    units: &[Id],
-    group: Group,
-    year: i32,
-    quarter: i32,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> Result<Vec<(String, String, i64)>> {
-    let ids = serde_json::to_string(units).expect("ids serialise");
-    let sql = format!(
-        "SELECT e.scale, e.level_code, COUNT(DISTINCT p.id) FROM people p
-         JOIN evaluations e ON e.subject = 'person' AND e.subject_id = p.id AND e.year = $2 AND e.quarter = $3
-         WHERE {} AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.unit_id IN {} AND m.valid_from <= $5 AND (m.valid_to IS NULL OR m.valid_to > $4))
-         GROUP BY e.scale, e.level_code",
-        group.condition(),
-        units_in(store.engine, 1)
-    );
-    on_pool!(store.read(), p => sqlx::query_as(&sql).bind(ids).bind(year).bind(quarter).bind(first).bind(last).fetch_all(p).await.map_err(db_err))
-}
-
-/// (scale, level code, units) for the given units' own evaluations.
-pub async fn unit_distribution(
-    store: &Store,
-    units: &[Id],
-    year: i32,
-    quarter: i32,
-) -> Result<Vec<(String, String, i64)>> {
-    let ids = serde_json::to_string(units).expect("ids serialise");
-    let sql = format!(
-        "SELECT scale, level_code, COUNT(*) FROM evaluations WHERE subject = 'unit' AND subject_id IN {} AND year = $2 AND quarter = $3 GROUP BY scale, level_code",
-        units_in(store.engine, 1)
-    );
-    on_pool!(store.read(), p => sqlx::query_as(&sql).bind(ids).bind(year).bind(quarter).fetch_all(p).await.map_err(db_err))
 }
 
 /// One subject's rating for a year (quarter 0) or a quarter.

@@ -1,6 +1,7 @@
 //! Bulk reads of every fact the roll-up index is built from, all in one snapshot (see
 //! `Store::snapshot`). Attendance is streamed: a large province holds millions of rows and
 //! they are never all materialised as rows at once.
+use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, ConnectionPoint};
 use lamtheo_domain::people::Membership;
@@ -36,4 +37,19 @@ pub async fn for_each_attendance(snapshot: &mut Tx, mut each: impl FnMut(Attenda
         }
         Ok(())
     })
+}
+
+/// The people who are party members (`Person::is_member`).
+pub async fn members(snapshot: &mut Tx) -> Result<Vec<lamtheo_domain::Id>> {
+    on_tx!(snapshot, p => sqlx::query_scalar("SELECT id FROM people WHERE is_member").fetch_all(&mut *p).await.map_err(db_err))
+}
+
+/// Every rating: (subject, subject id, year, quarter, scale, level code).
+pub async fn ratings(snapshot: &mut Tx) -> Result<Vec<(String, lamtheo_domain::Id, i32, i32, String, String)>> {
+    on_tx!(snapshot, p => sqlx::query_as("SELECT subject, subject_id, year, quarter, scale, level_code FROM evaluations").fetch_all(&mut *p).await.map_err(db_err))
+}
+
+/// Every post a person held: (person, from, to, key cadre, head of unit).
+pub async fn posts(snapshot: &mut Tx) -> Result<Vec<(lamtheo_domain::Id, NaiveDate, Option<NaiveDate>, bool, bool)>> {
+    on_tx!(snapshot, p => sqlx::query_as("SELECT person_id, valid_from, valid_to, key_cadre, head_of_unit FROM person_posts").fetch_all(&mut *p).await.map_err(db_err))
 }

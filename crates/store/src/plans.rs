@@ -1,6 +1,6 @@
 //! Personal plans and commitments.
-use chrono::{NaiveDate, Utc};
-use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanStatus};
+use chrono::Utc;
+use lamtheo_domain::plans::{PersonalPlan, PlanKind, PlanMade, PlanStatus};
 use lamtheo_domain::{Id, Result};
 use sqlx::Row;
 
@@ -71,71 +71,12 @@ pub async fn covering(store: &Store, people: &[Id], kind: PlanKind, year: i32) -
 
 /// (people with a submitted plan of `kind` covering `year`, party members expected to have
 /// one): members with a membership in `units` overlapping [first, last].
-/// Made / expected among the people who belonged to `units` during [first, last]: party
-/// members, and everyone on the rolls.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-pub struct MadeOf {
-    pub made: i64,
-    pub expected: i64,
-    pub made_all: i64,
-    pub expected_all: i64,
-}
-
-/// A plan of `kind` covering `year`, submitted or acknowledged, by person `p`.
-fn made(kind_param: usize) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM personal_plans k WHERE k.person_id = p.id AND k.kind = ${kind_param}
-            AND k.from_year <= $2 AND k.to_year >= $2 AND k.status IN ('submitted', 'acknowledged'))"
-    )
-}
-
-/// People who made a plan of each of `kinds` covering `year` (one kind: that plan; two: both).
-async fn made_of(
-    store: &Store,
-    units: &[Id],
-    kinds: &[PlanKind],
-    year: i32,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> Result<MadeOf> {
-    let ids = serde_json::to_string(units).expect("ids serialise");
-    let all_made = (0..kinds.len()).map(|k| made(5 + k)).collect::<Vec<_>>().join(" AND ");
-    let sql = format!(
-        "SELECT COUNT(DISTINCT CASE WHEN p.is_member THEN p.id END),
-                COUNT(DISTINCT CASE WHEN p.is_member AND {all_made} THEN p.id END),
-                COUNT(DISTINCT p.id),
-                COUNT(DISTINCT CASE WHEN {all_made} THEN p.id END)
-         FROM people p JOIN memberships m ON m.person_id = p.id
-         WHERE m.unit_id IN {} AND m.valid_from <= $4 AND (m.valid_to IS NULL OR m.valid_to > $3)",
-        units_in(store.engine, 1)
-    );
-    let (expected, made, expected_all, made_all): (i64, i64, i64, i64) = on_pool!(store.read(), p => {
-        let mut q = sqlx::query_as(&sql).bind(ids).bind(year).bind(first).bind(last);
-        for k in kinds {
-            q = q.bind(k.as_str());
-        }
-        q.fetch_one(p).await.map_err(db_err)
-    })?;
-    Ok(MadeOf { made, expected, made_all, expected_all })
-}
-
-/// Plans of `kind` covering `year` among the people who belonged to `units` in [first, last].
-pub async fn figures(
-    store: &Store,
-    units: &[Id],
-    kind: PlanKind,
-    year: i32,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> Result<MadeOf> {
-    made_of(store, units, &[kind], year, first, last).await
-}
-
-/// People who made both the term plan covering `year` and the year's plan, among those who
-/// belonged to `units` during the year ("hơn 20.000 người xây dựng kế hoạch làm theo Bác giai
-/// đoạn 2021-2025 và năm 2022").
-pub async fn both(store: &Store, units: &[Id], year: i32) -> Result<MadeOf> {
-    let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
-    let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
-    made_of(store, units, &[PlanKind::TermPlan, PlanKind::YearPlan], year, first, last).await
+/// Every plan that counts as made (submitted or acknowledged), by person: what the roll-up
+/// index counts plans from (read in its snapshot).
+pub async fn made(snapshot: &mut Tx) -> Result<Vec<(Id, PlanMade)>> {
+    on_tx!(snapshot, c => Ok(sqlx::query("SELECT person_id, kind, from_year, to_year FROM personal_plans WHERE status IN ('submitted', 'acknowledged')")
+        .fetch_all(c).await.map_err(db_err)?.iter().filter_map(|r| {
+            let kind = PlanKind::parse(&r.get::<String, _>(1))?;
+            Some((r.get(0), PlanMade { kind, from_year: r.get(2), to_year: r.get(3) }))
+        }).collect()))
 }

@@ -83,8 +83,8 @@ async fn unique_keys_become_conflicts_naming_the_field_and_roll_back() {
         let (us, _, _) = units::load_all(&mut store.snapshot().await.unwrap()).await.unwrap();
         assert_eq!(us.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), vec!["DUP"], "{engine}");
         let mut tx = store.begin().await.unwrap();
-        people::insert(&mut tx, &person("123", "Lò Thị Hoa")).await.unwrap();
-        let err = people::insert(&mut tx, &person("123", "Lò Văn Sáu")).await.unwrap_err();
+        people::insert(&mut tx, &person("123", "Lò Thị Hoa"), d(2020, 1, 1)).await.unwrap();
+        let err = people::insert(&mut tx, &person("123", "Lò Văn Sáu"), d(2020, 1, 1)).await.unwrap_err();
         assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Conflict, Some("card_no")), "{engine}");
     })
     .await;
@@ -96,8 +96,8 @@ async fn people_search_ignores_accents_and_keeps_to_the_given_units() {
         let mut tx = store.begin().await.unwrap();
         let a = units::insert(&mut tx, "A", "A", "chi_bo", d(2000, 1, 1)).await.unwrap();
         let b = units::insert(&mut tx, "B", "B", "chi_bo", d(2000, 1, 1)).await.unwrap();
-        let p1 = people::insert(&mut tx, &person("1", "Đặng Thị Hoa")).await.unwrap();
-        let p2 = people::insert(&mut tx, &person("2", "Đặng Thị Lan")).await.unwrap();
+        let p1 = people::insert(&mut tx, &person("1", "Đặng Thị Hoa"), d(2020, 1, 1)).await.unwrap();
+        let p2 = people::insert(&mut tx, &person("2", "Đặng Thị Lan"), d(2020, 1, 1)).await.unwrap();
         people::insert_membership(&mut tx, p1, a, d(2020, 1, 1)).await.unwrap();
         people::insert_membership(&mut tx, p2, b, d(2020, 1, 1)).await.unwrap();
         let found = people::find_by_key(&mut tx, "2").await.unwrap().unwrap();
@@ -131,7 +131,7 @@ async fn conferences_points_and_attendance() {
         let mut tx = store.begin().await.unwrap();
         let u = units::insert(&mut tx, "U", "U", "chi_bo", d(2000, 1, 1)).await.unwrap();
         let v = units::insert(&mut tx, "V", "V", "chi_bo", d(2000, 1, 1)).await.unwrap();
-        let p = people::insert(&mut tx, &person("9", "Giàng A Páo")).await.unwrap();
+        let p = people::insert(&mut tx, &person("9", "Giàng A Páo"), d(2020, 1, 1)).await.unwrap();
         let t = conferences::insert_topic(
             &mut tx,
             &Topic {

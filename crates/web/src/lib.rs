@@ -23,6 +23,7 @@ mod session;
 pub use error::WebError;
 pub use faults::DEFAULT_TIMEOUT;
 pub use fmt::period_and_as_of;
+pub use session::SESSION_COOKIE;
 
 /// Shared state of every handler.
 #[derive(Clone)]

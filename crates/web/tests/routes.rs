@@ -283,6 +283,11 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         ),
     ),
     ("POST", "/api/v1/people/{id}/transfer", Write(R::Person, Person, r#"{"unit_id":{unit},"on":"2025-01-01"}"#)),
+    (
+        "POST",
+        "/api/v1/people/{id}/posts",
+        Write(R::Person, Person, r#"{"post_from":"2025-01-01","position":"Bí thư","key_cadre":true}"#),
+    ),
     ("GET", "/api/v1/topics", Own),
     (
         "POST",

@@ -10,7 +10,7 @@ use lamtheo_app::conferences::{AttendanceInput, ConferenceInput, ConferenceView}
 use lamtheo_app::covenants::CovenantReport;
 use lamtheo_app::emulation::MovementReport;
 use lamtheo_app::imports::ImportSummary;
-use lamtheo_app::people::{NewPerson, PersonView};
+use lamtheo_app::people::{NewPerson, PersonUpdate, PersonView, PostChange};
 use lamtheo_app::plans::{MyPage, ReviewRow};
 use lamtheo_app::tasks::TaskReport;
 use lamtheo_app::tree::{MergeTarget, NewKind, NewUnit, SplitPlan, UnitView};
@@ -121,8 +121,17 @@ pub fn operations() -> Vec<Operation> {
         Op::post("/units/{id}/close", "Close a unit on a date", close),
         Op::get("/people", "Search people in scope (accents and đ/d ignored, Vietnamese order)", find_people),
         Op::post("/people", "Add a person with a membership", create_person),
-        Op::get("/people/{id}", "A person with memberships", person),
-        Op::put("/people/{id}", "Update a person", update_person),
+        Op::get("/people/{id}", "A person with memberships and the posts held over time", person),
+        Op::put(
+            "/people/{id}",
+            "Update a person; a change of position or marks takes effect from post_from (default today)",
+            update_person,
+        ),
+        Op::post(
+            "/people/{id}/posts",
+            "Record a change of a person's post (position, key cadre, head of unit) from a day",
+            change_post,
+        ),
         Op::post("/people/{id}/transfer", "Transfer a person to another unit", transfer),
         Op::get("/topics", "Study topics", topics),
         Op::post("/topics", "Create a topic", create_topic),
@@ -516,7 +525,7 @@ pub struct FiguresAnswer {
     topics: Vec<TopicFigures>,
     plans: Vec<PlanFigures>,
     /// People who made both the term plan and the year's plan (the period's last year).
-    both_plans: lamtheo_store::plans::MadeOf,
+    both_plans: lamtheo_domain::plans::MadeOf,
     /// Ratings of the period's last year, by group.
     evaluations: Vec<EvaluationGroup>,
     /// Breakthrough tasks: the unit's own, and by level over the subtree.
@@ -821,9 +830,19 @@ async fn update_person(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<Id>,
-    Body(p): Body<Person>,
+    Body(u): Body<PersonUpdate>,
 ) -> Answer<Done> {
-    st.app.update_person(&a, Person { id, ..p }).await?;
+    st.app.update_person_from(&a, PersonUpdate { person: Person { id, ..u.person }, ..u }).await?;
+    done()
+}
+
+async fn change_post(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(c): Body<PostChange>,
+) -> Answer<Done> {
+    st.app.change_post(&a, id, c).await?;
     done()
 }
 

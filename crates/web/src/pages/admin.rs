@@ -268,6 +268,7 @@ const ACTIONS: &[(&str, &str, &str)] = &[
     ("merge", "Hợp nhất", "Merged"),
     ("split", "Chia tách", "Split"),
     ("transfer", "Chuyển sinh hoạt", "Transferred"),
+    ("post", "Thay đổi chức vụ", "Changed post"),
     ("register", "Đăng ký", "Registered"),
     ("review", "Đánh giá", "Reviewed"),
     ("evaluate", "Xếp loại", "Rated"),
@@ -307,6 +308,12 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("sessions_ended", "phiên bị đóng", "sessions ended"),
     ("content", "nội dung", "content"),
     ("comment", "nhận xét", "comment"),
+    ("position", "chức vụ", "position"),
+    ("key_cadre", "cán bộ chủ chốt", "key cadre"),
+    ("head_of_unit", "người đứng đầu", "head of unit"),
+    ("valid_from", "từ ngày", "from"),
+    ("valid_to", "đến ngày", "until"),
+    ("post_from", "chức vụ có hiệu lực từ ngày", "post effective from"),
 ];
 
 fn label<'a>(t: Lang, table: &'a [(&str, &'a str, &'a str)], code: &'a str) -> &'a str {

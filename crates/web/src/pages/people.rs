@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
-use lamtheo_app::people::NewPerson;
+use lamtheo_app::people::{NewPerson, PersonUpdate};
 use lamtheo_domain::access::Resource;
 use lamtheo_domain::people::{Gender, Person};
 use lamtheo_domain::Id;
@@ -75,6 +75,8 @@ struct PersonPage {
     name: String,
     facts: Vec<(&'static str, String)>,
     memberships: Vec<(Id, String, String, String)>,
+    /// (from, to, position, key cadre, head of unit), oldest first.
+    posts: Vec<(String, String, String, String, String)>,
     can_write: bool,
     form: PersonForm,
 }
@@ -105,6 +107,19 @@ async fn person_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>)
             (m.unit_id, name.clone(), fmt::date(m.valid_from), m.valid_to.map(fmt::date).unwrap_or_else(|| "…".into()))
         })
         .collect();
+    let posts = v
+        .posts
+        .iter()
+        .map(|x| {
+            (
+                fmt::date(x.valid_from),
+                x.valid_to.map(fmt::date).unwrap_or_else(|| "…".into()),
+                x.position.clone().unwrap_or_default(),
+                yes(x.key_cadre),
+                yes(x.head_of_unit),
+            )
+        })
+        .collect();
     render(
         t,
         PersonPage {
@@ -114,6 +129,7 @@ async fn person_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>)
             name: p.full_name.clone(),
             facts,
             memberships,
+            posts,
             can_write: s.actor.role.can_write(Resource::Person),
             form: PersonForm::of(p),
         },
@@ -204,6 +220,9 @@ struct PersonForm {
     head_of_unit: Option<String>,
     #[serde(default)]
     since: String,
+    /// The day a change of position or marks takes effect (the person's form); empty: today.
+    #[serde(default)]
+    post_from: String,
 }
 
 impl PersonForm {
@@ -224,6 +243,7 @@ impl PersonForm {
             key_cadre: flag(p.key_cadre),
             head_of_unit: flag(p.head_of_unit),
             since: String::new(),
+            post_from: String::new(),
         }
     }
 
@@ -253,7 +273,9 @@ async fn edit_person(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<P
     // Fields the form does not show (the official-membership date) are kept as they were.
     let current = st.app.person(&s.actor, id).await.map_err(|e| s.fail(e))?.person;
     let person = Person { official_on: current.official_on, ..p.form.person(id).map_err(|e| s.fail(e))? };
-    st.app.update_person(&s.actor, person).await.map_err(|e| s.fail(e))?;
+    let post_from = non_empty(&p.form.post_from).map(|d| fmt::parse_date("post_from", &d)).transpose();
+    let post_from = post_from.map_err(|e| s.fail(e))?;
+    st.app.update_person_from(&s.actor, PersonUpdate { person, post_from }).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
