@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint};
 use lamtheo_domain::people::Membership;
+use lamtheo_domain::period::Month;
 use lamtheo_domain::plans::PlanMade;
 use lamtheo_domain::Id;
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,31 @@ pub enum Delta {
     KeyPosts {
         person_id: Id,
         posts: Vec<(NaiveDate, Option<NaiveDate>)>,
+    },
+    /// A person's registration for an emulation movement.
+    Registration {
+        id: Id,
+        movement_id: Id,
+        person_id: Id,
+    },
+    /// The monthly review of a registration.
+    Review {
+        registration_id: Id,
+        month: Month,
+        met: bool,
+    },
+    /// A breakthrough task chosen by a unit for some years (made or changed).
+    Task {
+        id: Id,
+        unit_id: Id,
+        from_year: i32,
+        to_year: i32,
+    },
+    /// A covenant's list of signatories or its scores changed. The index holds nothing of
+    /// covenants; the entry moves its position, so that answers remembered at the old one
+    /// (the app's covenant reports) are not served again.
+    Covenant {
+        id: Id,
     },
     /// The share of a cell's meetings with study content that makes it "regular".
     StudyShare {
@@ -145,8 +171,11 @@ impl Index {
                 self.set_rating(r.subject, r.subject_id, r.year, r.quarter, Some((&r.scale, &r.level_code)))
             }
             Delta::KeyPosts { person_id, posts } => self.set_key_posts(*person_id, posts),
+            Delta::Registration { id, movement_id, person_id } => self.set_registration(*id, *movement_id, *person_id),
+            Delta::Review { registration_id, month, met } => self.set_review(*registration_id, *month, *met),
+            Delta::Task { id, unit_id, from_year, to_year } => self.set_task(*id, *unit_id, *from_year, *to_year),
             Delta::StudyShare { permille } => self.set_study_share(*permille),
-            Delta::Topics | Delta::Tree | Delta::Rebuild => {}
+            Delta::Covenant { .. } | Delta::Topics | Delta::Tree | Delta::Rebuild => {}
         }
     }
 }

@@ -3,6 +3,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::emulation::Expected;
 use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::people::Membership;
@@ -27,6 +28,12 @@ pub struct Facts {
     pub plans: Vec<(Id, PlanMade)>,
     /// Every rating of a person or an organisation.
     pub ratings: Vec<Rated>,
+    /// Registrations for emulation movements: (registration, movement, person).
+    pub registrations: Vec<(Id, Id, Id)>,
+    /// Monthly reviews of registrations: (registration, month, met).
+    pub reviews: Vec<(Id, Month, bool)>,
+    /// Breakthrough tasks: (task, unit, first year, last year).
+    pub tasks: Vec<(Id, Id, i32, i32)>,
     /// The days each person held a key-cadre post (`Post::is_key_cadre`): (person, from, to).
     pub key_posts: Vec<(Id, NaiveDate, Option<NaiveDate>)>,
 }
@@ -41,6 +48,25 @@ pub struct Rated {
     pub quarter: i32,
     pub scale: String,
     pub level_code: String,
+}
+
+/// A movement's figures over the part of a subtree it reaches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MovementCounts {
+    pub expected: usize,
+    pub registered: usize,
+    pub registered_members: usize,
+    pub registered_non_members: usize,
+    /// (month, met, not met) over the registrations of those expected.
+    pub months: Vec<(Month, usize, usize)>,
+}
+
+/// One person's registration for a movement, with its monthly reviews.
+#[derive(Debug, Clone)]
+struct Registered {
+    id: Id,
+    movement: Id,
+    reviews: Vec<(Month, bool)>,
 }
 
 /// People rated, by group, and organisations rated: (scale, level code, count) rows.
@@ -100,6 +126,9 @@ struct Entry {
     person: u32,
     from: i32,
     to: i32,
+    /// The same to the day: [first_day, end_day), end_day i32::MAX while open.
+    first_day: i32,
+    end_day: i32,
     /// Range in the unit's `part` list: (year, month mask) where the person took part while a
     /// member here.
     part_start: u32,
@@ -175,6 +204,10 @@ pub struct Index {
     conf_topics: HashMap<Id, (NaiveDate, Vec<Id>)>,
     /// Per dense person and topic: the days they were present at a conference on it.
     person_topics: Vec<HashMap<Id, Vec<NaiveDate>>>,
+    /// Per topic and dense person: the first day they studied it (i32::MAX: not yet; a
+    /// person beyond the vector's end has not either). Read by the per-topic people rate,
+    /// which looks at every person of a subtree.
+    topic_first: HashMap<Id, Vec<i32>>,
     /// Per unit and topic: the dates of conferences on that topic organised there.
     topic_dates: HashMap<u32, BTreeMap<Id, Vec<NaiveDate>>>,
     /// Per dense person: a party member?
@@ -190,6 +223,12 @@ pub struct Index {
     unit_ratings: HashMap<u32, Vec<(i32, i32, u16)>>,
     /// Per dense person: the days they held a key-cadre post, [from, to).
     key_posts: Vec<Vec<(i32, i32)>>,
+    /// Per dense person: their registrations for movements; and whose each registration is.
+    registered: Vec<Vec<Registered>>,
+    registration_owner: HashMap<Id, u32>,
+    /// Breakthrough tasks: the unit that chose each and its years; each unit's tasks.
+    tasks: HashMap<Id, (u32, i32, i32)>,
+    unit_tasks: HashMap<u32, Vec<Id>>,
 }
 
 fn day(d: NaiveDate) -> i32 {
@@ -224,6 +263,15 @@ impl Index {
         for (person, p) in posts {
             ix.set_key_posts(person, &p);
         }
+        for (id, movement, person) in &facts.registrations {
+            ix.set_registration(*id, *movement, *person);
+        }
+        for (registration, month, met) in &facts.reviews {
+            ix.set_review(*registration, *month, *met);
+        }
+        for (task, unit, from, to) in &facts.tasks {
+            ix.set_task(*task, *unit, *from, *to);
+        }
         ix.add_memberships_bulk(&facts.memberships);
         ix.compact();
         ix
@@ -251,6 +299,7 @@ impl Index {
             conferences: HashMap::new(),
             conf_topics: HashMap::new(),
             person_topics: Vec::new(),
+            topic_first: HashMap::new(),
             topic_dates: HashMap::new(),
             member: Vec::new(),
             plans: Vec::new(),
@@ -259,6 +308,10 @@ impl Index {
             person_ratings: Vec::new(),
             unit_ratings: HashMap::new(),
             key_posts: Vec::new(),
+            registered: Vec::new(),
+            registration_owner: HashMap::new(),
+            tasks: HashMap::new(),
+            unit_tasks: HashMap::new(),
         };
         ix.set_tree(tree);
         ix
@@ -350,6 +403,7 @@ impl Index {
             self.plans.push(Vec::new());
             self.person_ratings.push(Vec::new());
             self.key_posts.push(Vec::new());
+            self.registered.push(Vec::new());
         }
         ix
     }
@@ -453,6 +507,12 @@ impl Index {
                 } else if let Some(i) = days.iter().position(|d| d == held_on) {
                     days.swap_remove(i);
                 }
+                let first = days.iter().min().map_or(i32::MAX, |d| day(*d));
+                let firsts = self.topic_first.entry(*t).or_default();
+                if firsts.len() <= p as usize {
+                    firsts.resize(p as usize + 1, i32::MAX);
+                }
+                firsts[p as usize] = first;
             }
         }
         // Taking part is defined on study conferences: a regular meeting does not count.
@@ -522,6 +582,38 @@ impl Index {
     pub fn set_key_posts(&mut self, person: Id, posts: &[(NaiveDate, Option<NaiveDate>)]) {
         let p = self.person(person) as usize;
         self.key_posts[p] = posts.iter().map(|(from, to)| (day(*from), to.map_or(i32::MAX, day))).collect();
+    }
+
+    /// Records a person's registration for a movement (one per person and movement).
+    pub fn set_registration(&mut self, id: Id, movement: Id, person: Id) {
+        let p = self.person(person);
+        let regs = &mut self.registered[p as usize];
+        match regs.iter_mut().find(|r| r.movement == movement) {
+            Some(r) => r.id = id,
+            None => regs.push(Registered { id, movement, reviews: Vec::new() }),
+        }
+        self.registration_owner.insert(id, p);
+    }
+
+    /// Records the monthly review of a registration (one per registration and month).
+    pub fn set_review(&mut self, registration: Id, month: Month, met: bool) {
+        let Some(&p) = self.registration_owner.get(&registration) else { return };
+        let Some(r) = self.registered[p as usize].iter_mut().find(|r| r.id == registration) else { return };
+        match r.reviews.iter_mut().find(|(m, _)| *m == month) {
+            Some(x) => x.1 = met,
+            None => r.reviews.push((month, met)),
+        }
+    }
+
+    /// Records a breakthrough task: the unit that chose it and the years it runs.
+    pub fn set_task(&mut self, task: Id, unit: Id, from_year: i32, to_year: i32) {
+        let u = self.unit(unit);
+        if let Some((old, _, _)) = self.tasks.insert(task, (u, from_year, to_year)) {
+            if let Some(list) = self.unit_tasks.get_mut(&old) {
+                list.retain(|t| *t != task);
+            }
+        }
+        self.unit_tasks.entry(u).or_default().push(task);
     }
 
     // ----- memberships ------------------------------------------------------------------
@@ -594,7 +686,8 @@ impl Index {
                 up.part.push(c);
             }
             let part_len = up.part.len() as u32 - part_start;
-            up.entries.push(Entry { person, from, to, part_start, part_len });
+            let (first_day, end_day) = (day(m.valid_from), m.valid_to.map_or(i32::MAX, day));
+            up.entries.push(Entry { person, from, to, first_day, end_day, part_start, part_len });
         }
         self.people[unit as usize] = up;
         self.stale[unit as usize] = true;
@@ -818,6 +911,91 @@ impl Index {
         }
     }
 
+    /// A movement's figures over the subtree of `root` (as of `as_of`): the people expected —
+    /// who belonged to it on some day of [first, last] and, when `key_cadres`, held a key-cadre
+    /// post on such a day; or only party members (`members`) — those of them registered, and
+    /// the monthly reviews of their registrations.
+    pub fn movement(
+        &self,
+        root: Id,
+        as_of: NaiveDate,
+        movement: Id,
+        who: Expected,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> MovementCounts {
+        let mut out = MovementCounts::default();
+        let Some(&r) = self.unit_ix.get(&root) else { return out };
+        // (met, not met) by month of the movement; a review outside it (none is accepted
+        // today) is tallied apart.
+        let base = Month::of(last).0.min(Month::of(first).0);
+        let mut tally = vec![(0usize, 0usize); (Month::of(last).0 - base + 1).max(0) as usize];
+        let (first, end) = (day(first), day(last) + 1);
+        let mut seen = Bits::new(self.person_ix.len());
+        let mut outside: BTreeMap<Month, (usize, usize)> = BTreeMap::new();
+        self.walk(r, day(as_of), &mut Vec::new(), &mut |u| {
+            for e in self.entries(u).0 {
+                let (lo, hi) = (e.first_day.max(first), e.end_day.min(end));
+                if lo >= hi || seen.get(e.person) {
+                    continue;
+                }
+                let p = e.person as usize;
+                let expected = match who {
+                    Expected::Everyone => true,
+                    Expected::Members => self.member[p],
+                    // The membership, the post and the movement share a day.
+                    Expected::KeyCadres => self.key_posts[p].iter().any(|(a, b)| lo.max(*a) < hi.min(*b)),
+                };
+                if !expected {
+                    continue;
+                }
+                seen.set(e.person);
+                out.expected += 1;
+                let Some(reg) = self.registered[p].iter().find(|x| x.movement == movement) else { continue };
+                out.registered += 1;
+                if self.member[p] {
+                    out.registered_members += 1;
+                } else {
+                    out.registered_non_members += 1;
+                }
+                for (month, met) in &reg.reviews {
+                    let m = match tally.get_mut((month.0 - base) as usize) {
+                        Some(m) if month.0 >= base => m,
+                        _ => outside.entry(*month).or_default(),
+                    };
+                    if *met {
+                        m.0 += 1;
+                    } else {
+                        m.1 += 1;
+                    }
+                }
+            }
+        });
+        outside.extend(
+            tally.into_iter().enumerate().filter(|(_, t)| *t != (0, 0)).map(|(i, t)| (Month(base + i as i32), t)),
+        );
+        out.months = outside.into_iter().map(|(m, (met, not))| (m, met, not)).collect();
+        out
+    }
+
+    /// The units of the subtree of `unit` (as of `as_of`) that chose breakthrough tasks
+    /// running in some year of [from_year, to_year], with how many.
+    pub fn tasks(&self, unit: Id, as_of: NaiveDate, from_year: i32, to_year: i32) -> Vec<(Id, usize)> {
+        let mut out = Vec::new();
+        let Some(&root) = self.unit_ix.get(&unit) else { return out };
+        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+            let n = self.unit_tasks.get(&u).map_or(0, |list| {
+                list.iter()
+                    .filter(|t| self.tasks.get(t).is_some_and(|(_, a, b)| *a <= to_year && *b >= from_year))
+                    .count()
+            });
+            if n > 0 {
+                out.push((self.unit_ids[u as usize], n));
+            }
+        });
+        out
+    }
+
     /// The unit's figures, the table by child unit, and topic completion by child.
     pub fn report(&self, unit: Id, period: Period, as_of: NaiveDate) -> UnitReport {
         let mut scratch = Scratch::new(self.person_ix.len());
@@ -874,7 +1052,8 @@ impl Index {
         s.clear();
         let Some(&root) = self.unit_ix.get(&unit) else { return (0, 0) };
         let by = topic.deadline.map_or(as_of, |d| d.min(as_of));
-        let month = Month::of(by).0;
+        let (month, by_day) = (Month::of(by).0, day(by));
+        let firsts: &[i32] = self.topic_first.get(&topic.id).map_or(&[], |f| f);
         let mut stack = std::mem::take(&mut s.stack);
         self.walk(root, day(as_of), &mut stack, &mut |u| {
             for e in self.entries(u).0 {
@@ -882,8 +1061,7 @@ impl Index {
                     continue;
                 }
                 s.eligible.set(e.person);
-                let days = self.person_topics[e.person as usize].get(&topic.id);
-                if days.is_some_and(|d| d.iter().any(|d| *d <= by)) {
+                if firsts.get(e.person as usize).is_some_and(|d| *d <= by_day) {
                     s.participants.set(e.person);
                 }
             }

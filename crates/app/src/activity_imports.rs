@@ -119,7 +119,8 @@ struct Batch<'a, T> {
     errors: Vec<RowError>,
     resolved: Vec<(T, Was, Filing)>,
     /// What the roll-up index keeps of a record, for those it holds (see `Delta`).
-    delta: Option<fn(&T) -> Delta>,
+    /// Given the record and the id its write returned.
+    delta: Option<fn(&T, Option<Id>) -> Delta>,
 }
 
 impl App {
@@ -149,7 +150,7 @@ impl App {
             let changed = was.as_ref().map(|(changed, _)| *changed);
             if changed != Some(false) {
                 let id = write(&mut tx, &record).await?;
-                deltas.extend(batch.delta.map(|d| d(&record)));
+                deltas.extend(batch.delta.map(|d| d(&record, id)));
                 let before = was.and_then(|(_, before)| before);
                 let after = value(&record);
                 let entity_id = id.or(filing.id);
@@ -307,7 +308,7 @@ impl App {
             rows: rows.len(),
             errors,
             resolved,
-            delta: Some(crate::plans::plan_delta),
+            delta: Some(|plan, _| crate::plans::plan_delta(plan)),
         };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, plan: &PersonalPlan| {
             plan_store::upsert(tx, plan).await.map(Some)
@@ -353,8 +354,15 @@ impl App {
             })
             .collect();
         let record = "emulation_registration";
-        let batch =
-            Batch { entity: "emulation_registrations", record, file, rows: rows.len(), errors, resolved, delta: None };
+        let batch = Batch {
+            entity: "emulation_registrations",
+            record,
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: Some(registration_delta),
+        };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, registration: &Registration| {
             emulation_store::upsert_registration(tx, registration).await.map(Some)
         })
@@ -413,8 +421,15 @@ impl App {
         }
         // A review is a change of its registration, as on the form.
         let record = "emulation_registration";
-        let batch =
-            Batch { entity: "emulation_reviews", record, file, rows: rows.len(), errors, resolved, delta: None };
+        let batch = Batch {
+            entity: "emulation_reviews",
+            record,
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: Some(|review, _| crate::emulation::review_delta(review)),
+        };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, review: &Review| {
             emulation_store::upsert_review(tx, review).await.map(|()| None)
         })
@@ -523,7 +538,7 @@ impl App {
             rows: rows.len(),
             errors,
             resolved,
-            delta: Some(crate::evaluations::rating_delta),
+            delta: Some(|rating, _| crate::evaluations::rating_delta(rating)),
         };
         self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, rating: &Evaluation| {
             evaluation_store::upsert(tx, rating).await.map(|()| None)
@@ -572,8 +587,15 @@ impl App {
             resolved.push(((c.id, signatory), changed, Filing { id: Some(c.id), unit: unit_id }));
         }
         let record = "covenant";
-        let batch =
-            Batch { entity: "covenant_signatories", record, file, rows: rows.len(), errors, resolved, delta: None };
+        let batch = Batch {
+            entity: "covenant_signatories",
+            record,
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: Some(|(id, _), _| Delta::Covenant { id: *id }),
+        };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, signatory): &(Id, Signatory)| {
             covenant_store::upsert_signatory(tx, *covenant, signatory).await.map(|()| None)
         })
@@ -634,7 +656,7 @@ impl App {
             rows: rows.len(),
             errors,
             resolved,
-            delta: None,
+            delta: Some(|(id, _), _| Delta::Covenant { id: *id }),
         };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, (covenant, score): &(Id, Score)| {
             covenant_store::upsert_score(tx, *covenant, score).await.map(|()| None)
@@ -704,12 +726,24 @@ impl App {
             })
             .collect();
         let record = "breakthrough_task";
-        let batch =
-            Batch { entity: "breakthrough_tasks", record, file, rows: rows.len(), errors, resolved, delta: None };
+        let batch = Batch {
+            entity: "breakthrough_tasks",
+            record,
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: Some(crate::tasks::task_delta),
+        };
         self.write_import(actor, None, batch, progress, async |tx: &mut Tx, task: &BreakthroughTask| match task.id {
             0 => task_store::insert(tx, task).await.map(Some),
             _ => task_store::update(tx, task).await.map(|()| None),
         })
         .await
     }
+}
+
+/// A registration as the index keeps it, with the id its write returned.
+fn registration_delta(r: &Registration, id: Option<Id>) -> Delta {
+    Delta::Registration { id: id.unwrap_or(r.id), movement_id: r.movement_id, person_id: r.person_id }
 }

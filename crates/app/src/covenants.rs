@@ -2,6 +2,7 @@
 //! content group by the organiser; figures are signed/expected ("43/43"), the average and
 //! spread of the scores, and the ranking.
 use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::covenant::{Campaign, Score, Signatory};
 use lamtheo_domain::text::Text;
@@ -121,7 +122,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.log(&mut tx, &[Delta::Covenant { id }]).await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -153,7 +155,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await
+        self.log(&mut tx, &[Delta::Covenant { id }]).await?;
+        self.commit(tx).await
     }
 
     /// A unit records its own signature, but which units are pilots is the organiser's to
@@ -207,7 +210,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await
+        self.log(&mut tx, &[Delta::Covenant { id }]).await?;
+        self.commit(tx).await
     }
 
     pub async fn covenant_report(&self, actor: &Actor, id: Id) -> Result<CovenantReport> {
@@ -216,7 +220,20 @@ impl App {
     }
 
     /// Signatures, scores and ranking of a covenant the caller may see.
+    /// A covenant's ranking, remembered until the change log moves (a covenant's changes
+    /// are logged too; see `Delta::Covenant`).
     async fn covenant_report_of(&self, c: Campaign) -> Result<CovenantReport> {
+        let key = format!("covenant {c:?} {}", today());
+        if let Some(known) = self.recalled::<CovenantReport>(&key) {
+            return Ok(known);
+        }
+        let at = self.index().position();
+        let report = self.covenant_ranking(c).await?;
+        self.remember(key, at, report.clone());
+        Ok(report)
+    }
+
+    async fn covenant_ranking(&self, c: Campaign) -> Result<CovenantReport> {
         let signatories = store::signatories(&self.store, c.id).await?;
         let scores = store::scores(&self.store, c.id).await?;
         let today = today();

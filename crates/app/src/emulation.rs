@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use lamtheo_analytics::{Delta, MovementCounts};
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::emulation::{Expected, Movement, Registration, Review};
 use lamtheo_domain::people::Person;
@@ -162,7 +163,9 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
+        let registration = Delta::Registration { id, movement_id: r.movement_id, person_id: r.person_id };
+        self.log(&mut tx, &[registration]).await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -190,7 +193,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await
+        self.log(&mut tx, &[review_delta(&review)]).await?;
+        self.commit(tx).await
     }
 
     /// Is `person` expected to register for `m` (a key cadre: on some day of the movement)?
@@ -228,19 +232,53 @@ impl App {
         self.check(actor, unit, Resource::Activity, false)?;
         // Only the part of the subtree the movement reaches: seen from above the launching
         // unit, that is the launching unit's subtree; from a unit elsewhere, nobody.
-        let units = {
+        let root = {
             let ix = self.index();
             let tree = ix.tree();
             if tree.is_within_on(m.unit_id, unit, as_of) {
-                tree.subtree_on(m.unit_id, as_of)
+                Some(m.unit_id)
             } else if tree.is_within_on(unit, m.unit_id, as_of) {
-                tree.subtree_on(unit, as_of)
+                Some(unit)
             } else {
-                Vec::new()
+                None
             }
         };
         // Those in the units on some day of the movement; key cadres, those holding a
-        // key-cadre post on such a day (a cadre who left the post later still counts).
+        // key-cadre post on such a day (a cadre who left the post later still counts). The
+        // figures come from the index; the roster, when asked for, from the tables.
+        let (first, last) = (m.from_date, m.to_date);
+        let counts = match root {
+            Some(root) => self
+                .remembered(format!("movement {root} {as_of} {} {:?} {first} {last}", m.id, m.expected), |ix| {
+                    ix.movement(root, as_of, m.id, m.expected, first, last)
+                }),
+            None => MovementCounts::default(),
+        };
+        let rows = match (roster, root) {
+            (true, Some(root)) => self.movement_roster(actor, &m, root, as_of).await?,
+            _ => Vec::new(),
+        };
+        Ok(MovementReport {
+            expected: counts.expected,
+            registered: counts.registered,
+            registered_members: counts.registered_members,
+            registered_non_members: counts.registered_non_members,
+            months: counts.months,
+            rows,
+            movement: m,
+        })
+    }
+
+    /// Each person expected in the subtree of `root` with their registration and reviews,
+    /// for those the actor may see (`sees_person`), by name.
+    async fn movement_roster(
+        &self,
+        actor: &Actor,
+        m: &Movement,
+        root: Id,
+        as_of: NaiveDate,
+    ) -> Result<Vec<MovementRow>> {
+        let units = self.index().tree().subtree_on(root, as_of);
         let (first, last) = (m.from_date, m.to_date);
         let mut expected: Vec<Person> = match m.expected {
             Expected::KeyCadres => people_store::key_cadres_in_units_during(&self.store, &units, first, last).await?,
@@ -250,43 +288,23 @@ impl App {
                 people
             }
         };
+        expected.retain(|p| self.sees_person(actor, p.id));
         expected.sort_by_cached_key(|p| lamtheo_domain::vn::name_sort_key(&p.full_name));
         let ids: Vec<Id> = expected.iter().map(|p| p.id).collect();
         let regs: HashMap<Id, Registration> =
             store::registrations(&self.store, m.id, &ids).await?.into_iter().map(|r| (r.person_id, r)).collect();
-        let reviews = store::reviews(&self.store, &regs.values().map(|r| r.id).collect::<Vec<_>>()).await?;
-        let registered: Vec<&Person> = expected.iter().filter(|p| regs.contains_key(&p.id)).collect();
-        let mut months: Vec<(Month, usize, usize)> = Vec::new();
-        for r in &reviews {
-            let month = Month(r.month);
-            match months.iter_mut().find(|(m, _, _)| *m == month) {
-                Some(e) => *(if r.met { &mut e.1 } else { &mut e.2 }) += 1,
-                None => months.push((month, r.met as usize, (!r.met) as usize)),
-            }
-        }
-        months.sort_by_key(|x| x.0);
         let mut reviews_of: HashMap<Id, Vec<Review>> = HashMap::new();
-        for r in &reviews {
-            reviews_of.entry(r.registration_id).or_default().push(r.clone());
+        for r in store::reviews(&self.store, &regs.values().map(|r| r.id).collect::<Vec<_>>()).await? {
+            reviews_of.entry(r.registration_id).or_default().push(r);
         }
-        let rows = expected
-            .iter()
-            .filter(|p| roster && self.sees_person(actor, p.id))
-            .map(|p| {
-                let registration = regs.get(&p.id).cloned();
+        Ok(expected
+            .into_iter()
+            .map(|person| {
+                let registration = regs.get(&person.id).cloned();
                 let reviews = registration.as_ref().and_then(|r| reviews_of.remove(&r.id)).unwrap_or_default();
-                MovementRow { person: p.clone(), registration, reviews }
+                MovementRow { person, registration, reviews }
             })
-            .collect();
-        Ok(MovementReport {
-            expected: expected.len(),
-            registered: registered.len(),
-            registered_members: registered.iter().filter(|p| p.is_member).count(),
-            registered_non_members: registered.iter().filter(|p| !p.is_member).count(),
-            months,
-            rows,
-            movement: m,
-        })
+            .collect())
     }
 
     /// The movements that reach `unit` (launched at it, above it or inside its subtree) and
@@ -313,4 +331,9 @@ impl App {
         }
         Ok(out)
     }
+}
+
+/// A monthly review as the index keeps it.
+pub(crate) fn review_delta(r: &Review) -> Delta {
+    Delta::Review { registration_id: r.registration_id, month: Month(r.month), met: r.met }
 }

@@ -214,7 +214,9 @@ impl App {
         let levels = self.rating_levels().await?;
         // People who belonged to the subtree in the period; key cadres by the post they held
         // on its last day (from the index).
-        let r = self.index().ratings(unit, as_of, year, quarter);
+        let r = self.remembered(format!("ratings {unit} {as_of} {year} {quarter}"), |ix| {
+            ix.ratings(unit, as_of, year, quarter)
+        });
         Ok([
             ("members", r.members),
             ("key_cadres", r.key_cadres),

@@ -13,7 +13,8 @@ impl App {
         if period.to < period.from {
             return Err(Error::field("to", "Tháng kết thúc trước tháng bắt đầu", "The period ends before it starts"));
         }
-        let mut report = self.index().report(unit, period, as_of);
+        let mut report =
+            self.remembered(format!("report {unit} {period:?} {as_of}"), |ix| ix.report(unit, period, as_of));
         // Only party organisations are expected to study the topics ("10/12 huyện ủy"); the
         // Fatherland Front and the unions beside them are not counted. Kinds are data that
         // administrators add to, read here each time (a dozen rows).

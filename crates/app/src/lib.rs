@@ -26,6 +26,7 @@ pub mod figures;
 mod follower;
 pub mod imports;
 mod loader;
+mod memo;
 pub mod people;
 pub mod plans;
 mod scope;
@@ -60,6 +61,8 @@ pub struct App {
     following: Arc<tokio::sync::Mutex<()>>,
     /// When the index was last found holding every change committed (see `App::current_to`).
     current_to: Arc<RwLock<DateTime<Utc>>>,
+    /// The index's answers, remembered until it changes (see `memo.rs`).
+    memo: Arc<memo::Memo>,
 }
 
 impl App {
@@ -82,6 +85,7 @@ impl App {
             touching: Arc::default(),
             following: Arc::default(),
             current_to: Arc::new(RwLock::new(started)),
+            memo: Arc::default(),
         })
     }
 

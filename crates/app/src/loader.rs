@@ -4,6 +4,7 @@ use lamtheo_domain::conference::AttendanceStatus;
 use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::people::is_key_cadre;
+use lamtheo_domain::period::Month;
 use lamtheo_domain::{Error, Result};
 use lamtheo_store::{changelog, conferences, facts, plans, settings, units, Store, Tx};
 
@@ -48,6 +49,9 @@ pub async fn load_index(store: &Store) -> Result<Index> {
                 level_code,
             })
             .collect(),
+        tasks: facts::tasks(&mut snapshot).await?,
+        registrations: facts::registrations(&mut snapshot).await?,
+        reviews: facts::reviews(&mut snapshot).await?.into_iter().map(|(r, m, met)| (r, Month(m), met)).collect(),
         key_posts: facts::posts(&mut snapshot)
             .await?
             .into_iter()

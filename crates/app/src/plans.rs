@@ -266,12 +266,13 @@ impl App {
     ) -> Result<Vec<PlanFigure>> {
         self.check(actor, unit, Resource::Unit, false)?;
         let year = period.to.year();
-        let ix = self.index();
         Ok(PlanKind::ALL
             .into_iter()
             .map(|kind| {
                 let (from_year, to_year) = kind.years_for(year);
-                let m = ix.plans_made(unit, as_of, Month::new(from_year, 1), Month::new(to_year, 12), &[kind], year);
+                let (from, to) = (Month::new(from_year, 1), Month::new(to_year, 12));
+                let key = format!("plans {unit} {as_of} {kind:?} {year}");
+                let m = self.remembered(key, |ix| ix.plans_made(unit, as_of, from, to, &[kind], year));
                 PlanFigure {
                     kind,
                     from_year,
@@ -292,7 +293,10 @@ impl App {
         self.check(actor, unit, Resource::Unit, false)?;
         let year = period.to.year();
         let kinds = [PlanKind::TermPlan, PlanKind::YearPlan];
-        Ok(self.index().plans_made(unit, as_of, Month::new(year, 1), Month::new(year, 12), &kinds, year))
+        let (from, to) = (Month::new(year, 1), Month::new(year, 12));
+        Ok(self.remembered(format!("both plans {unit} {as_of} {year}"), |ix| {
+            ix.plans_made(unit, as_of, from, to, &kinds, year)
+        }))
     }
 }
 

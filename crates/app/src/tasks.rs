@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::period::Period;
 use lamtheo_domain::tasks::BreakthroughTask;
@@ -115,7 +116,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.log(&mut tx, &[task_delta(&task, Some(id))]).await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -140,7 +142,8 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await
+        self.log(&mut tx, &[task_delta(&task, None)]).await?;
+        self.commit(tx).await
     }
 
     pub async fn task(&self, actor: &Actor, id: Id) -> Result<BreakthroughTask> {
@@ -151,8 +154,13 @@ impl App {
 
     pub async fn task_report(&self, actor: &Actor, unit: Id, period: Period, as_of: NaiveDate) -> Result<TaskReport> {
         self.check(actor, unit, Resource::Activity, false)?;
-        let units = self.index().tree().subtree_on(unit, as_of);
-        let tasks = store::of_units(&self.store, &units, period.from.year(), period.to.year()).await?;
+        let (from_year, to_year) = (period.from.year(), period.to.year());
+        // Units of the subtree with their number of tasks (from the index); the unit's own
+        // tasks from the table.
+        let chosen = self.remembered(format!("tasks {unit} {as_of} {from_year} {to_year}"), |ix| {
+            ix.tasks(unit, as_of, from_year, to_year)
+        });
+        let own = store::of_unit(&self.store, unit, from_year, to_year).await?;
         let kinds = lamtheo_store::units::kinds(&self.store).await?;
         let levels = lamtheo_store::units::levels(&self.store).await?;
         // (level's place, kind's place) → (units, tasks); a kind or level not in the lists
@@ -160,14 +168,14 @@ impl App {
         let mut counts: BTreeMap<(usize, usize), (HashSet<Id>, usize)> = BTreeMap::new();
         {
             let ix = self.index();
-            for t in &tasks {
-                let kind = ix.tree().unit(t.unit_id).map(|u| u.kind.as_str()).unwrap_or_default();
+            for (unit_id, n) in &chosen {
+                let kind = ix.tree().unit(*unit_id).map(|u| u.kind.as_str()).unwrap_or_default();
                 let k = kinds.iter().position(|k| k.code == kind).unwrap_or(kinds.len());
                 let level = kinds.get(k).map(|k| k.level.as_str()).unwrap_or_default();
                 let l = levels.iter().position(|l| l.code == level).unwrap_or(levels.len());
                 let e = counts.entry((l, k)).or_default();
-                e.0.insert(t.unit_id);
-                e.1 += 1;
+                e.0.insert(*unit_id);
+                e.1 += n;
             }
         }
         let mut by_level: Vec<TaskLevel> = Vec::new();
@@ -210,12 +218,11 @@ impl App {
         for row in &mut by_level {
             (row.label, row.label_en) = labels(row.units, row.tasks);
         }
-        let with: HashSet<Id> = tasks.iter().map(|t| t.unit_id).collect();
-        Ok(TaskReport {
-            own: tasks.iter().filter(|t| t.unit_id == unit).cloned().collect(),
-            by_level,
-            units: with.len(),
-            tasks: tasks.len(),
-        })
+        Ok(TaskReport { own, by_level, units: chosen.len(), tasks: chosen.iter().map(|(_, n)| n).sum() })
     }
+}
+
+/// What the index keeps of a task (`id` when the write just gave it one).
+pub(crate) fn task_delta(t: &BreakthroughTask, id: Option<Id>) -> Delta {
+    Delta::Task { id: id.unwrap_or(t.id), unit_id: t.unit_id, from_year: t.from_year, to_year: t.to_year }
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
+use chrono::Datelike;
 use lamtheo_app::auth::NewUser;
 use lamtheo_app::App;
 use lamtheo_domain::access::{Actor, Role};
@@ -71,15 +72,20 @@ pub async fn run(app: App, cfg: &LoadConfig) -> Result<String> {
     tokio::spawn(async move {
         let _ = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
     });
+    // The year the data is of (`gen --year`), so that every figure has rows to count.
+    let last: Option<chrono::NaiveDate> = lamtheo_store::on_pool!(app.store.read(), p => sqlx::query_scalar(
+        "SELECT MAX(held_on) FROM conferences").fetch_one(p).await)?;
+    let year = last.map_or(app.today().year(), |d| d.year());
+    let period = format!("from={year}-01&to={year}-12&as_of={year}-12-31");
     let targets = Arc::new([
         Target {
             name: "unit page",
-            path: format!("/units/{province}"),
+            path: format!("/units/{province}?{period}"),
             auth: format!("Cookie: {}={session}", lamtheo_web::SESSION_COOKIE),
         },
         Target {
             name: "figures API",
-            path: format!("/api/v1/units/{province}/figures"),
+            path: format!("/api/v1/units/{province}/figures?{period}"),
             auth: format!("Authorization: Bearer {token}"),
         },
     ]);
@@ -87,7 +93,7 @@ pub async fn run(app: App, cfg: &LoadConfig) -> Result<String> {
     let mut out = String::new();
     let engine = if app.store.engine == lamtheo_store::Engine::Sqlite { "SQLite" } else { "PostgreSQL" };
     let build = if cfg!(debug_assertions) { "debug build: timings are NOT representative" } else { "release build" };
-    writeln!(out, "lamtheo bench --http — {engine}, {build}, province unit {province}")?;
+    writeln!(out, "lamtheo bench --http — {engine}, {build}, province unit {province}, figures of {year}")?;
     // Warm up: one of each, so that the first requests do not measure cold caches.
     for t in targets.iter() {
         let mut c = Client::connect(addr).await?;

@@ -53,3 +53,20 @@ pub async fn ratings(snapshot: &mut Tx) -> Result<Vec<(String, lamtheo_domain::I
 pub async fn posts(snapshot: &mut Tx) -> Result<Vec<(lamtheo_domain::Id, NaiveDate, Option<NaiveDate>, bool, bool)>> {
     on_tx!(snapshot, p => sqlx::query_as("SELECT person_id, valid_from, valid_to, key_cadre, head_of_unit FROM person_posts").fetch_all(&mut *p).await.map_err(db_err))
 }
+
+/// Every registration for a movement: (registration, movement, person).
+pub async fn registrations(
+    snapshot: &mut Tx,
+) -> Result<Vec<(lamtheo_domain::Id, lamtheo_domain::Id, lamtheo_domain::Id)>> {
+    on_tx!(snapshot, p => sqlx::query_as("SELECT id, movement_id, person_id FROM emulation_registrations").fetch_all(&mut *p).await.map_err(db_err))
+}
+
+/// Every monthly review: (registration, month, met).
+pub async fn reviews(snapshot: &mut Tx) -> Result<Vec<(lamtheo_domain::Id, i32, bool)>> {
+    on_tx!(snapshot, p => sqlx::query_as("SELECT registration_id, month, met FROM emulation_reviews").fetch_all(&mut *p).await.map_err(db_err))
+}
+
+/// Every breakthrough task: (task, unit, first year, last year).
+pub async fn tasks(snapshot: &mut Tx) -> Result<Vec<(lamtheo_domain::Id, lamtheo_domain::Id, i32, i32)>> {
+    on_tx!(snapshot, p => sqlx::query_as("SELECT id, unit_id, from_year, to_year FROM breakthrough_tasks").fetch_all(&mut *p).await.map_err(db_err))
+}

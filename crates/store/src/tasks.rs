@@ -45,6 +45,15 @@ pub async fn get(store: &Store, id: Id) -> Result<Option<BreakthroughTask>> {
 }
 
 /// Tasks of the given units whose years overlap [from_year, to_year].
+/// The tasks a unit chose that run in some year of [from_year, to_year]. (One unit by its
+/// own index: the planner cannot see how short a JSON list of units is.)
+pub async fn of_unit(store: &Store, unit: Id, from_year: i32, to_year: i32) -> Result<Vec<BreakthroughTask>> {
+    let sql = format!(
+        "SELECT {COLS} FROM breakthrough_tasks WHERE unit_id = $1 AND from_year <= $3 AND to_year >= $2 ORDER BY id"
+    );
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(unit).bind(from_year).bind(to_year).fetch_all(p).await.map_err(db_err)?.iter().map(|r| task_from_row!(r)).collect()))
+}
+
 pub async fn of_units(store: &Store, units: &[Id], from_year: i32, to_year: i32) -> Result<Vec<BreakthroughTask>> {
     let ids = serde_json::to_string(units).expect("ids serialise");
     let sql = format!(
