@@ -83,7 +83,10 @@ impl App {
                 self.check_role(actor, Resource::Person, false)?;
                 let movement = self.movement(actor, need_of()?).await?;
                 let unit = q.unit.unwrap_or(movement.unit_id);
-                let report = self.movement_report(actor, movement.id, unit, crate::scope::today()).await?;
+                // The movement's units as they were on its last day (or today, while it runs):
+                // a unit merged or closed since still exports what its people recorded.
+                let as_of = movement.to_date.min(crate::scope::today());
+                let report = self.movement_report(actor, movement.id, unit, as_of).await?;
                 let number = report.movement.id.to_string();
                 let mut rows = Vec::new();
                 for r in &report.rows {

@@ -3,7 +3,8 @@
 //! breakthrough tasks, covenants, with people added and transferred between units and their
 //! posts — key cadre, head of unit — changed from random dates along the way); then every
 //! figure the App computes (mostly in SQL) is compared, for every unit of the province, with a
-//! slow recount from the facts the test itself wrote and kept in plain Vecs.
+//! slow recount from the facts the test itself wrote and kept in plain Vecs. At the end of each
+//! history every kind is exported and imported back: nothing may be new or changed.
 //! Every assertion names the engine, the seed and the unit, so a failure can be replayed.
 mod common;
 
@@ -11,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use common::{apps, d, province, Province};
+use lamtheo_app::exports::ExportQuery;
 use lamtheo_app::people::{NewPerson, PersonUpdate, PostChange};
 use lamtheo_app::App;
 use lamtheo_domain::access::{Actor, Role};
@@ -22,9 +24,25 @@ use lamtheo_domain::period::{Month, Period};
 use lamtheo_domain::plans::{PlanKind, PlanStatus};
 use lamtheo_domain::tasks::{BreakthroughTask, TaskStatus};
 use lamtheo_domain::Id;
+use lamtheo_importer::{write_xlsx, Kind};
 
 /// Each seed gets fresh databases; the same seed makes the same writes on every engine.
 const SEEDS: [u64; 4] = [0x5EED, 0xC0FF_EE11, 0xBADD_CAFE, 0x1234_5678_9ABC];
+
+/// Exports `kind` as the pages offer it, writes the .xlsx file and imports it back through the
+/// service: after the random history (people transferred, posts changed from past dates),
+/// nothing may be new or changed ("exports import back, always").
+async fn imports_back(app: &App, kind: Kind, q: ExportQuery, what: &str) -> usize {
+    let sys = Actor::system();
+    let rows = app.export(&sys, kind, q).await.unwrap_or_else(|e| panic!("{what}: export {kind:?}: {e:?}"));
+    let bytes = write_xlsx(kind, &rows).unwrap();
+    let s = app
+        .import(&sys, kind, "xuat.xlsx", &bytes, &|_, _, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {kind:?} exported after the history does not import back: {e:?}"));
+    assert_eq!((s.created, s.updated, s.unchanged), (0, 0, rows.len()), "{what}: {kind:?} imported back");
+    rows.len()
+}
 
 /// A small deterministic xorshift generator (as in consistency.rs).
 struct Rng(u64);
@@ -505,6 +523,12 @@ async fn plan_figures_match_a_recount() {
                 }
             }
             assert!(made_somewhere > 0, "{engine} seed {seed:#x}: the random writes made no counted plan at all");
+            let mut exported = 0;
+            for year in [2024, 2025, 2026] {
+                let q = ExportQuery { unit: Some(pv.p), year, of: None };
+                exported += imports_back(&app, Kind::Plans, q, &format!("{engine} seed {seed:#x}")).await;
+            }
+            assert!(exported > 0, "{engine} seed {seed:#x}: no plan exported");
         }
     }
 }
@@ -747,6 +771,12 @@ async fn evaluation_report_matches_a_recount() {
                 warnings[0] > 0 && warnings[1] > 0,
                 "{engine} seed {seed:#x}: both sides of the 20% rule are exercised: {warnings:?}"
             );
+            let mut exported = 0;
+            for year in [2024, 2025, 2026] {
+                let q = ExportQuery { unit: Some(pv.p), year, of: None };
+                exported += imports_back(&app, Kind::Evaluations, q, &format!("{engine} seed {seed:#x}")).await;
+            }
+            assert!(exported > 0, "{engine} seed {seed:#x}: no rating exported");
         }
     }
     assert!(exercised.iter().all(|n| *n > 0), "(refused, corrected, recorded, rated by a past post): {exercised:?}");
@@ -958,6 +988,17 @@ async fn movement_report_matches_a_recount() {
                 }
             }
             assert!(registered_somewhere > 0, "{engine} seed {seed:#x}: no registration counted anywhere");
+            let mut exported = [0, 0];
+            for m in &movements {
+                let q = ExportQuery { unit: None, year: chrono::Datelike::year(&m.from), of: Some(m.id) };
+                for (k, kind) in [Kind::Registrations, Kind::Reviews].into_iter().enumerate() {
+                    exported[k] += imports_back(&app, kind, q, &format!("{engine} seed {seed:#x}")).await;
+                }
+            }
+            // Registrations of people the movement does not expect (one who is not a key cadre
+            // registering for a movement of key cadres) are not on its roster, and so not in its
+            // export yet: only what is exported is checked here.
+            assert!(exported[0] > 0, "{engine} seed {seed:#x}: no registration exported");
             let (refused, corrected, recorded) = w.post_changes;
             for (n, x) in exercised.iter_mut().zip([refused, corrected, recorded, past_posts]) {
                 *n += x;
@@ -1096,6 +1137,12 @@ async fn task_report_matches_a_recount() {
                     assert_eq!(got_own, own, "{at}: the unit's own tasks");
                 }
             }
+            let mut exported = 0;
+            for year in 2023..=2027 {
+                let q = ExportQuery { unit: Some(pv.p), year, of: None };
+                exported += imports_back(&app, Kind::Tasks, q, &format!("{engine} seed {seed:#x}")).await;
+            }
+            assert!(exported > 0, "{engine} seed {seed:#x}: no task exported");
         }
     }
 }
@@ -1292,6 +1339,17 @@ async fn covenant_report_matches_a_recount() {
                 );
             }
             assert!(!covenants.is_empty(), "{engine} seed {seed:#x}: no covenant");
+            let mut exported = [0, 0];
+            for c in &covenants {
+                let q = ExportQuery { unit: None, year: 2025, of: Some(c.id) };
+                for (k, kind) in [Kind::CovenantUnits, Kind::CovenantScores].into_iter().enumerate() {
+                    exported[k] += imports_back(&app, kind, q, &format!("{engine} seed {seed:#x}")).await;
+                }
+            }
+            assert!(
+                exported.iter().all(|n| *n > 0),
+                "{engine} seed {seed:#x}: (signatories, scores) exported: {exported:?}"
+            );
         }
     }
 }
