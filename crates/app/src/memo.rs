@@ -41,11 +41,16 @@ impl App {
         answer
     }
 
-    /// An answer remembered at the index's current position.
-    pub(crate) fn recalled<T: Clone + 'static>(&self, key: &str) -> Option<T> {
+    /// An answer remembered at the index's current position. Only the shared pointer is
+    /// taken under the lock; the answer is copied after it is released, so that many readers
+    /// of a large answer (a covenant's ranking of a thousand units) do not queue on the lock.
+    pub(crate) fn recalled<T: Clone + Send + Sync + 'static>(&self, key: &str) -> Option<T> {
         let at = self.index().position();
-        let memo = self.memo.0.lock().unwrap_or_else(|e| e.into_inner());
-        memo.get(key).filter(|(p, _)| *p == at).and_then(|(_, v)| v.downcast_ref::<T>()).cloned()
+        let known = {
+            let memo = self.memo.0.lock().unwrap_or_else(|e| e.into_inner());
+            memo.get(key).filter(|(p, _)| *p == at).map(|(_, v)| v.clone())
+        };
+        known?.downcast::<T>().ok().map(|v| T::clone(&v))
     }
 
     /// Remembers an answer computed when the index was at position `at` (read before the
