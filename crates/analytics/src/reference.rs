@@ -126,6 +126,17 @@ pub fn topic_people(f: &Facts, unit: Id, topic: &lamtheo_domain::conference::Top
     (studied.len() as u64, eligible.len() as u64)
 }
 
+/// The people with a membership in the subtree of `unit` (as of `as_of`) overlapping [from, to].
+fn people_during(f: &Facts, unit: Id, as_of: NaiveDate, from: Month, to: Month) -> HashSet<Id> {
+    let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
+    f.memberships
+        .iter()
+        .filter(|m| subtree.contains(&m.unit_id))
+        .filter(|m| m.valid_from <= to.last_day() && m.valid_to.is_none_or(|t| t > from.first_day()))
+        .map(|m| m.person_id)
+        .collect()
+}
+
 /// People who made a plan of every one of `kinds` covering `year`, among those with a
 /// membership in the subtree (as of `as_of`) overlapping [from, to]: members, and everyone.
 pub fn plans_made(
@@ -137,14 +148,7 @@ pub fn plans_made(
     kinds: &[lamtheo_domain::plans::PlanKind],
     year: i32,
 ) -> lamtheo_domain::plans::MadeOf {
-    let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
-    let people: HashSet<Id> = f
-        .memberships
-        .iter()
-        .filter(|m| subtree.contains(&m.unit_id))
-        .filter(|m| m.valid_from <= to.last_day() && m.valid_to.is_none_or(|t| t > from.first_day()))
-        .map(|m| m.person_id)
-        .collect();
+    let people = people_during(f, unit, as_of, from, to);
     let mut out = lamtheo_domain::plans::MadeOf::default();
     for p in people {
         let member = f.members.contains(&p);
@@ -166,13 +170,7 @@ pub fn ratings(f: &Facts, unit: Id, as_of: NaiveDate, year: i32, quarter: i32) -
     let period = Period::quarter(year, quarter);
     let (from, to, on) = (period.from, period.to, period.last_day());
     let subtree: HashSet<Id> = f.tree.subtree_on(unit, as_of).into_iter().collect();
-    let people: HashSet<Id> = f
-        .memberships
-        .iter()
-        .filter(|m| subtree.contains(&m.unit_id))
-        .filter(|m| m.valid_from <= to.last_day() && m.valid_to.is_none_or(|t| t > from.first_day()))
-        .map(|m| m.person_id)
-        .collect();
+    let people = people_during(f, unit, as_of, from, to);
     let mut groups: [BTreeMap<(String, String), i64>; 5] = Default::default();
     for r in f.ratings.iter().filter(|r| r.year == year && r.quarter == quarter) {
         let level = (r.scale.clone(), r.level_code.clone());

@@ -18,10 +18,10 @@ impl App {
         // Only party organisations are expected to study the topics ("10/12 huyện ủy"); the
         // Fatherland Front and the unions beside them are not counted. Kinds are data that
         // administrators add to, read here each time (a dozen rows).
-        let kind_of = |id: &Id| self.index().tree().unit(*id).map(|u| u.kind.clone()).unwrap_or_default();
         let party_kinds: Vec<String> =
             lamtheo_store::units::kinds(&self.store).await?.into_iter().filter(|k| k.party).map(|k| k.code).collect();
-        let party = |id: &Id| party_kinds.contains(&kind_of(id));
+        let ix = self.index();
+        let party = |id: &Id| ix.tree().unit(*id).is_some_and(|u| party_kinds.contains(&u.kind));
         for t in &mut report.topics {
             t.expected.retain(party);
             t.completed.retain(party);

@@ -11,7 +11,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use common::{apps, d, province, Province};
+use common::{apps, d, province, Province, Rng};
 use lamtheo_app::exports::ExportQuery;
 use lamtheo_app::people::{NewPerson, PersonUpdate, PostChange};
 use lamtheo_app::App;
@@ -42,31 +42,6 @@ async fn imports_back(app: &App, kind: Kind, q: ExportQuery, what: &str) -> usiz
         .unwrap_or_else(|e| panic!("{what}: {kind:?} exported after the history does not import back: {e:?}"));
     assert_eq!((s.created, s.updated, s.unchanged), (0, 0, rows.len()), "{what}: {kind:?} imported back");
     rows.len()
-}
-
-/// A small deterministic xorshift generator (as in consistency.rs).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-    fn index(&mut self, n: usize) -> usize {
-        self.below(n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.index(xs.len())]
-    }
-    fn date(&mut self, from_year: i32, to_year: i32) -> NaiveDate {
-        let year = from_year + self.below((to_year - from_year + 1) as u64) as i32;
-        d(year, 1 + self.below(12) as u32, 1 + self.below(28) as u32)
-    }
 }
 
 struct UnitFact {

@@ -5,7 +5,7 @@
 //! unit, several periods and as-of dates.
 mod common;
 
-use common::{d, province, Province};
+use common::{d, province, Province, Rng};
 use lamtheo_app::conferences::{AttendanceInput, ConferenceInput};
 use lamtheo_app::people::NewPerson;
 use lamtheo_app::tree::MergeTarget;
@@ -15,18 +15,6 @@ use lamtheo_domain::conference::{AttendanceStatus, ConnectionPoint};
 use lamtheo_domain::people::Person;
 use lamtheo_domain::period::{Month, Period};
 use lamtheo_domain::Id;
-
-/// A small xorshift generator: the same writes on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 struct Writes<'a> {
     app: &'a App,

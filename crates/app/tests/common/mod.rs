@@ -154,3 +154,28 @@ pub async fn province(app: &App) -> Province {
     .unwrap();
     Province { p, districts: [d1, d2], communes, cells, people, conferences }
 }
+
+/// A small deterministic xorshift generator: the same writes on every run of a seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+    pub fn index(&mut self, n: usize) -> usize {
+        self.below(n as u64) as usize
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.index(xs.len())]
+    }
+    pub fn date(&mut self, from_year: i32, to_year: i32) -> NaiveDate {
+        let year = from_year + self.below((to_year - from_year + 1) as u64) as i32;
+        d(year, 1 + self.below(12) as u32, 1 + self.below(28) as u32)
+    }
+}
