@@ -327,32 +327,40 @@ impl App {
         let mut tx = self.store.begin().await?;
         let people = self.people_named(actor, &mut tx, rows.iter().map(|r| r.person_key.as_str())).await?;
         let movements = self.movements_by_number(actor).await?;
-        let mut checked = Vec::new();
+        let mut found = Vec::new();
         for r in &rows {
             let movement = numbered(&movements, r.movement, (file, r.row, "Số hiệu phong trào"), MOVEMENT);
             let person = people.get(&r.person_key, file, r.row);
-            let Some((m, (person, unit))) = both(movement, person, &mut errors) else {
+            if let Some((m, (person, unit))) = both(movement, person, &mut errors) {
+                found.push((r, m, person, unit));
+            }
+        }
+        let pairs: Vec<(Id, Id)> = found.iter().map(|(_, m, person, _)| (m.id, *person)).collect();
+        let existing = self.registrations_of(&pairs).await?;
+        let mut resolved = Vec::new();
+        for (r, m, person, unit) in found {
+            // A row that repeats the stored registration writes nothing, so it is not judged
+            // again: a transfer recorded since may have moved the day's unit out of the
+            // movement, and the export must still import back.
+            let old = existing.get(&(m.id, person));
+            if let Some(old) =
+                old.filter(|old| (old.content.as_str(), old.registered_on) == (r.content.trim(), r.registered_on))
+            {
+                resolved.push((old.clone(), was(Some(old), |_| false), Filing { id: None, unit }));
                 continue;
-            };
+            }
             let then = people.unit_on(person, r.registered_on, unit);
             match self.registration_for(&m, person, then, &r.content, r.registered_on) {
-                Ok(x) => checked.push((x, unit)),
+                Ok(x) => {
+                    let changed = was(old, |old| (&old.content, old.registered_on) != (&x.content, x.registered_on));
+                    resolved.push((x, changed, Filing { id: None, unit }));
+                }
                 Err(e) => {
                     let fields = [("person_id", PERSON_KEY), ("content", "Nội dung đăng ký")];
                     errors.push(field_err(file, r.row, e, &fields));
                 }
             }
         }
-        let pairs: Vec<(Id, Id)> = checked.iter().map(|(x, _)| (x.movement_id, x.person_id)).collect();
-        let existing = self.registrations_of(&pairs).await?;
-        let resolved = checked
-            .into_iter()
-            .map(|(x, unit)| {
-                let old = existing.get(&(x.movement_id, x.person_id));
-                let changed = was(old, |old| (&old.content, old.registered_on) != (&x.content, x.registered_on));
-                (x, changed, Filing { id: None, unit })
-            })
-            .collect();
         let record = "emulation_registration";
         let batch = Batch {
             entity: "emulation_registrations",

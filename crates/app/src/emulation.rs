@@ -1,7 +1,7 @@
 //! Emulation movements: the people expected to register, their registrations and the
 //! cell's monthly reviews ("820/820 đồng chí đăng ký, trong đó 710 là đảng viên, 110 không
 //! phải đảng viên").
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use lamtheo_analytics::{Delta, MovementCounts};
@@ -305,6 +305,43 @@ impl App {
                 MovementRow { person, registration, reviews }
             })
             .collect())
+    }
+
+    /// Every pledge made to `m` in the part of `unit`'s subtree it reaches, as on `as_of`, for
+    /// its export: the roster's registrations, then those of people the roster does not expect
+    /// (someone who was not a key cadre registering for a movement of key cadres, or whose unit
+    /// or post was corrected since), which would otherwise be lost from the file. Seen from
+    /// the launching unit, every registration of the movement.
+    pub(crate) async fn movement_pledges(
+        &self,
+        actor: &Actor,
+        m: &Movement,
+        unit: Id,
+        as_of: NaiveDate,
+    ) -> Result<Vec<MovementRow>> {
+        let mut rows = self.movement_report_of(actor, m.clone(), unit, as_of, true).await?.rows;
+        rows.retain(|r| r.registration.is_some());
+        let listed: HashSet<Id> = rows.iter().map(|r| r.person.id).collect();
+        let mut extra = Vec::new();
+        for r in store::registrations_to(&self.store, m.id).await? {
+            if listed.contains(&r.person_id) || !self.sees_person(actor, r.person_id) {
+                continue;
+            }
+            let then = self.unit_then(r.person_id, r.registered_on).await?;
+            if unit == m.unit_id || self.index().tree().is_within_on(then, unit, r.registered_on) {
+                extra.push(r);
+            }
+        }
+        let mut reviews_of: HashMap<Id, Vec<Review>> = HashMap::new();
+        for r in store::reviews(&self.store, &extra.iter().map(|r| r.id).collect::<Vec<_>>()).await? {
+            reviews_of.entry(r.registration_id).or_default().push(r);
+        }
+        for r in extra {
+            let person = people_store::get(&self.store, r.person_id).await?.ok_or_else(Error::not_found)?;
+            let reviews = reviews_of.remove(&r.id).unwrap_or_default();
+            rows.push(MovementRow { person, registration: Some(r), reviews });
+        }
+        Ok(rows)
     }
 
     /// The movements that reach `unit` (launched at it, above it or inside its subtree) and

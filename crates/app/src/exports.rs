@@ -86,10 +86,9 @@ impl App {
                 // The movement's units as they were on its last day (or today, while it runs):
                 // a unit merged or closed since still exports what its people recorded.
                 let as_of = movement.to_date.min(crate::scope::today());
-                let report = self.movement_report(actor, movement.id, unit, as_of).await?;
-                let number = report.movement.id.to_string();
+                let number = movement.id.to_string();
                 let mut rows = Vec::new();
-                for r in &report.rows {
+                for r in &self.movement_pledges(actor, &movement, unit, as_of).await? {
                     let Some(reg) = &r.registration else { continue };
                     if kind == Kind::Registrations {
                         rows.push(vec![

@@ -20,6 +20,11 @@ use crate::App;
 pub const POLL: Duration = Duration::from_millis(250);
 /// Entries applied under one hold of the index's write lock.
 const BATCH: i64 = 1_000;
+/// How long the change log keeps an entry: a server that falls further behind (stopped, or
+/// cut off from the database) rebuilds its index when it catches up.
+pub const LOG_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(7);
+/// How often a server prunes the log (any server may; pruning twice does no harm).
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 impl App {
     /// Starts a write that will log its changes, holding the log's lock from the start (see
@@ -118,16 +123,31 @@ impl App {
         }
     }
 
-    /// Follows the change log for as long as the server runs.
+    /// Forgets the change-log entries older than `kept`; a server that had not read them
+    /// rebuilds its index (see `changelog::prune`). Returns how many entries went.
+    pub async fn prune_log(&self, kept: chrono::TimeDelta) -> Result<u64> {
+        let marker = serde_json::to_string(&Delta::Rebuild).map_err(Error::internal)?;
+        changelog::prune(&self.store, Utc::now() - kept, &marker).await
+    }
+
+    /// Follows the change log for as long as the server runs, and prunes it now and then.
     pub fn follow_forever(&self) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(POLL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut pruned_at = tokio::time::Instant::now();
             loop {
                 tick.tick().await;
                 if let Err(e) = app.follow().await {
                     tracing::warn!(error = %e, "following the change log failed; trying again");
+                }
+                if pruned_at.elapsed() >= PRUNE_EVERY {
+                    pruned_at = tokio::time::Instant::now();
+                    match app.prune_log(LOG_KEPT).await {
+                        Ok(n) => tracing::debug!(entries = n, "pruned the change log"),
+                        Err(e) => tracing::warn!(error = %e, "pruning the change log failed"),
+                    }
                 }
             }
         })

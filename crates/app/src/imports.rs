@@ -499,7 +499,7 @@ impl App {
         let mut closed = Vec::new();
         // A change of post dated before the recorded post began, likewise.
         let mut early_posts = Vec::new();
-        let mut open_on = |unit: Id, on: chrono::NaiveDate, row: usize| match self.open_unit(unit, on, "since") {
+        let mut open_on = |unit: Id, on: chrono::NaiveDate, row: usize| match self.membership_unit(unit, on, "since") {
             Ok(_) => true,
             Err(e) => {
                 closed.push(row_err(file, row, "Ngày bắt đầu sinh hoạt", e.message_vi, e.message_en));

@@ -196,7 +196,7 @@ impl App {
         self.check(actor, new.unit_id, Resource::Person, true)?;
         validate(&new.person)?;
         // A membership starts while its unit is open (the import checks the same).
-        self.open_unit(new.unit_id, new.since, "since")?;
+        self.membership_unit(new.unit_id, new.since, "since")?;
         let mut tx = self.store.begin().await?;
         // Their post (position and marks) holds from the day they start in the unit.
         let id = store::insert(&mut tx, &new.person, new.since).await?;
@@ -315,6 +315,7 @@ impl App {
         let ms = self.check_person(actor, id, true).await?;
         self.check(actor, to, Resource::Person, true)?;
         let current = ms.iter().find(|m| m.valid_to.is_none()).cloned();
+        self.membership_unit(to, on, "unit_id")?;
         if let Some(c) = &current {
             if on <= c.valid_from {
                 return Err(Error::conflict(

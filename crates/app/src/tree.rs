@@ -312,14 +312,66 @@ impl App {
                 format!("Unit «{}» is not open on {}", u.name, vn::fmt_date(on)),
             ));
         }
-        if let Some(l) = ix.tree().parent_link_on(id, on) {
-            if l.valid_from > on {
-                return Err(Error::conflict(
-                    "on",
-                    "Ngày thay đổi sớm hơn thay đổi trước đó",
-                    "The date is before the unit's last change",
-                ));
-            }
+        Ok(u)
+    }
+
+    /// A unit a membership may start in on `on`: open then, and not closed on a later day
+    /// (a membership has no end, so it would outlive the unit). The form, the API, transfers
+    /// and the people import check this.
+    pub(crate) fn membership_unit(&self, id: Id, on: NaiveDate, field: &str) -> Result<Unit> {
+        let u = self.open_unit(id, on, field)?;
+        if let Some(closed) = u.closed_on {
+            return Err(Error::conflict(
+                field,
+                format!("Đơn vị «{}» ngừng hoạt động từ ngày {}", u.name, vn::fmt_date(closed)),
+                format!("Unit «{}» closed on {}", u.name, vn::fmt_date(closed)),
+            ));
+        }
+        Ok(u)
+    }
+
+    /// Refuses a restructuring of `unit` on `on` while someone belonged to it after that day
+    /// other than its present members (who move with the change): they would be left in a
+    /// closed unit.
+    async fn no_members_beyond(&self, tx: &mut Tx, unit: Id, on: NaiveDate) -> Result<()> {
+        let later = people_store::memberships_beyond(tx, unit, on).await?;
+        match later.iter().map(|m| m.valid_to.unwrap_or(m.valid_from).max(m.valid_from)).max() {
+            None => Ok(()),
+            Some(last) => Err(Error::conflict(
+                "on",
+                format!(
+                    "Đơn vị còn người sinh hoạt sau ngày {} (đến ngày {}): hãy chọn ngày sau đó",
+                    vn::fmt_date(on),
+                    vn::fmt_date(last)
+                ),
+                format!("People belonged to the unit after {} (until {}): choose a later date", on, last),
+            )),
+        }
+    }
+
+    /// The open children of `unit` on `on`, which a merge or split moves that day, have no
+    /// change of their own recorded for a later day (it would be rewritten).
+    fn children_unchanged_after(&self, unit: Id, on: NaiveDate) -> Result<()> {
+        let children: Vec<Id> =
+            self.index().tree().children_on(unit, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
+        children.into_iter().try_for_each(|c| self.changeable_unit(c, on, "on").map(|_| ()))
+    }
+
+    /// A unit open on `on` whose place in the tree may change on that day: not before a
+    /// closure, move or merge already recorded for a later day, which would be rewritten
+    /// (members moved into a unit that closes later, a link that outlives the closure).
+    fn changeable_unit(&self, id: Id, on: NaiveDate, field: &str) -> Result<Unit> {
+        let u = self.open_unit(id, on, field)?;
+        if let Some(last) = self.index().tree().last_change(id).filter(|last| *last > on) {
+            return Err(Error::conflict(
+                "on",
+                format!(
+                    "Ngày thay đổi sớm hơn thay đổi trước đó của đơn vị «{}» (ngày {})",
+                    u.name,
+                    vn::fmt_date(last)
+                ),
+                format!("The date is before the last change of unit «{}» ({})", u.name, vn::fmt_date(last)),
+            ));
         }
         Ok(u)
     }
@@ -354,9 +406,9 @@ impl App {
     pub async fn move_unit(&self, actor: &Actor, id: Id, new_parent: Id, on: NaiveDate) -> Result<()> {
         self.check(actor, id, Resource::Tree, true)?;
         self.check(actor, new_parent, Resource::Tree, true)?;
-        self.open_unit(id, on, "id")?;
-        self.open_unit(new_parent, on, "parent_id")?;
-        if self.index().tree().is_within_on(new_parent, id, on) {
+        self.changeable_unit(id, on, "id")?;
+        self.changeable_unit(new_parent, on, "parent_id")?;
+        if self.index().tree().would_cycle(id, new_parent, on) {
             return Err(Error::conflict(
                 "parent_id",
                 "Không thể chuyển đơn vị vào chính cấp dưới của nó",
@@ -389,7 +441,7 @@ impl App {
     /// its last parent so that its figures still count there.
     pub async fn close_unit(&self, actor: &Actor, id: Id, on: NaiveDate) -> Result<()> {
         self.check(actor, id, Resource::Tree, true)?;
-        self.open_unit(id, on, "id")?;
+        self.changeable_unit(id, on, "id")?;
         let open_children = self.index().tree().children_on(id, on).filter(|l| !l.historic).count();
         if open_children > 0 {
             return Err(Error::conflict(
@@ -406,6 +458,7 @@ impl App {
                 "The unit still has members: transfer them first",
             ));
         }
+        self.no_members_beyond(&mut tx, id, on).await?;
         let parent = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
         self.retire(&mut tx, id, parent, on).await?;
         units::insert_lineage(&mut tx, LineageKind::Close, on, &[id], &[], "").await?;
@@ -483,18 +536,27 @@ impl App {
         }
         for s in sources {
             self.check(actor, *s, Resource::Tree, true)?;
-            self.open_unit(*s, on, "sources")?;
+            self.changeable_unit(*s, on, "sources")?;
         }
         let mut tx_units = Vec::new();
         let mut tx = match &target {
             MergeTarget::Existing(t) => {
                 self.check(actor, *t, Resource::Tree, true)?;
-                self.open_unit(*t, on, "target")?;
+                self.changeable_unit(*t, on, "target")?;
                 if sources.contains(t) {
                     return Err(Error::field(
                         "target",
                         "Đơn vị nhận không thể là đơn vị bị hợp nhất",
                         "The target cannot be one of the merged units",
+                    ));
+                }
+                // The sources (and so their children) come under the target: never under
+                // the target's own ancestors' descendants on a later day.
+                if sources.iter().any(|s| self.index().tree().would_cycle(*s, *t, on)) {
+                    return Err(Error::conflict(
+                        "target",
+                        "Không thể hợp nhất đơn vị vào chính cấp dưới của nó",
+                        "A unit cannot merge into its own descendant",
                     ));
                 }
                 tx_units.push(*t);
@@ -518,6 +580,8 @@ impl App {
         let target_id = tx_units[0];
         let (mut moved, mut deltas) = (0, vec![Delta::Tree]);
         for s in sources {
+            self.no_members_beyond(&mut tx, *s, on).await?;
+            self.children_unchanged_after(*s, on)?;
             let children: Vec<Id> =
                 self.index().tree().children_on(*s, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
             for c in children {
@@ -554,7 +618,7 @@ impl App {
     pub async fn split_unit(&self, actor: &Actor, plan: SplitPlan) -> Result<Vec<Id>> {
         let on = plan.on;
         self.check(actor, plan.source, Resource::Tree, true)?;
-        self.open_unit(plan.source, on, "source")?;
+        self.changeable_unit(plan.source, on, "source")?;
         if plan.targets.len() < 2 {
             return Err(Error::field(
                 "targets",
@@ -576,6 +640,8 @@ impl App {
             ));
         }
         let mut tx = self.begin_logged().await?;
+        self.no_members_beyond(&mut tx, plan.source, on).await?;
+        self.children_unchanged_after(plan.source, on)?;
         let open = people_store::open_memberships_in(&mut tx, plan.source).await?;
         if let Some(m) = open.iter().find(|m| !plan.members.iter().any(|(p, _)| *p == m.person_id)) {
             return Err(Error::conflict(

@@ -170,3 +170,39 @@ async fn every_index_agrees_with_the_database_after_random_writes_interleaved_wi
         agrees(&other, &pv, &format!("{engine}: the following server")).await;
     }
 }
+
+/// A server that fell behind a pruned log meets the marker the pruning left and rebuilds;
+/// one that had read everything is not disturbed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_behind_a_pruned_log_rebuilds() {
+    for (engine, url) in lamtheo_store::testing::fresh_databases().await {
+        let app = App::open(&url).await.unwrap();
+        let behind = App::open(&url).await.unwrap();
+        let pv = province(&app).await;
+        let mut r = Rng(0xC0DE);
+        let mut w = Writes {
+            app: &app,
+            pv: &pv,
+            confs: pv.conferences.to_vec(),
+            people: pv.people.iter().flatten().copied().collect(),
+            moved: 0,
+        };
+        for step in 0..30 {
+            w.one(&mut r, step).await;
+        }
+        let before = lamtheo_store::changelog::after(&app.store, 0, 1_000_000).await.unwrap();
+        let gone = app.prune_log(chrono::TimeDelta::zero()).await.unwrap();
+        let after = lamtheo_store::changelog::after(&app.store, 0, 1_000_000).await.unwrap();
+        assert_eq!(after.len(), 1, "{engine}: only the marker is left");
+        assert_eq!(gone as usize, before.len() - 1, "{engine}");
+        assert_eq!(after[0].seq, before.last().unwrap().seq, "{engine}: the marker keeps the last place");
+        // The writer had read everything: following finds nothing after the marker.
+        app.follow().await.unwrap();
+        agrees(&app, &pv, &format!("{engine}: the writer after pruning")).await;
+        // The other server read nothing since it opened, before the province was made.
+        behind.follow().await.unwrap();
+        agrees(&behind, &pv, &format!("{engine}: the server behind the pruned log")).await;
+        // Pruning again with nothing old enough changes nothing.
+        assert_eq!(app.prune_log(chrono::TimeDelta::days(1)).await.unwrap(), 0, "{engine}");
+    }
+}

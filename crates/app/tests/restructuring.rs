@@ -245,3 +245,39 @@ async fn split_reassigns_members_as_told_and_keeps_the_history() {
         );
     }
 }
+
+/// A restructuring recorded late (dated before a change already recorded) is refused where
+/// it would rewrite what came after: a unit under its own descendant on a later day, a
+/// member left in a closed unit, a membership that outlives its unit.
+#[tokio::test]
+async fn late_changes_cannot_rewrite_what_came_after() {
+    for (engine, app) in apps().await {
+        let sys = Actor::system();
+        let pv = province(&app).await;
+        let [k1, k2, k3, _] = pv.cells;
+        // K1 merges into K2 on 1/1/2026.
+        app.merge_units(&sys, &[k1], MergeTarget::Existing(k2), d(2026, 1, 1), "").await.unwrap();
+        // K2 into K1 in 2024 would put each under the other from 2026: refused, K1 has
+        // changed since; so is anything else of K1 before its merge.
+        let e = app.merge_units(&sys, &[k2], MergeTarget::Existing(k1), d(2024, 6, 1), "").await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("on"), "{engine}: {e:?}");
+        let e = app.move_unit(&sys, k1, pv.communes[3], d(2025, 1, 1)).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("on"), "{engine}: {e:?}");
+        // Nobody may start in K1 now, on any day: the membership would outlive it.
+        let e = app.transfer_person(&sys, pv.people[2][0], k1, d(2025, 3, 1)).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("unit_id"), "{engine}: {e:?}");
+        // A member of K3 leaves it on 1/3/2026; K3 cannot close or merge before that day.
+        for p in &pv.people[2] {
+            app.transfer_person(&sys, *p, pv.cells[3], d(2026, 3, 1)).await.unwrap();
+        }
+        let e = app.close_unit(&sys, k3, d(2025, 12, 1)).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("on"), "{engine}: {e:?}");
+        let e = app.merge_units(&sys, &[k3], MergeTarget::Existing(k2), d(2025, 12, 1), "").await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("on"), "{engine}: {e:?}");
+        app.close_unit(&sys, k3, d(2026, 3, 1)).await.unwrap();
+        // A commune cannot merge into one of its own cells' successors on a later day either.
+        let e =
+            app.merge_units(&sys, &[pv.communes[1]], MergeTarget::Existing(k2), d(2026, 2, 1), "").await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("target"), "{engine}: {e:?}");
+    }
+}

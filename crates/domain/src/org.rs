@@ -253,6 +253,36 @@ impl OrgTree {
     pub fn is_within_on(&self, id: Id, ancestor: Id, d: NaiveDate) -> bool {
         self.path_on(id, d).contains(&ancestor)
     }
+
+    /// Would hanging `id` under `parent` from `from` on close a cycle on some day? The tree
+    /// changes only on the days its links start or end, so those days after `from` are the
+    /// ones to check: a change recorded late (a 2024 merge entered after a 2026 one) must not
+    /// put a unit under its own descendant of a later day.
+    pub fn would_cycle(&self, id: Id, parent: Id, from: NaiveDate) -> bool {
+        let mut days: Vec<NaiveDate> = self
+            .parents
+            .values()
+            .flatten()
+            .flat_map(|l| [Some(l.valid_from), l.valid_to])
+            .flatten()
+            .filter(|d| *d > from)
+            .collect();
+        days.push(from);
+        days.sort();
+        days.dedup();
+        days.into_iter().any(|d| self.is_within_on(parent, id, d))
+    }
+
+    /// The last day the unit's place changed (a link of its own starting or ending), a child
+    /// came or went, or it closed: a change of the unit dated before it would rewrite what
+    /// came after.
+    pub fn last_change(&self, id: Id) -> Option<NaiveDate> {
+        let own = self.parents.get(&id).into_iter().flatten();
+        let children = self.children.get(&id).into_iter().flatten();
+        let links = own.chain(children).flat_map(|l| [Some(l.valid_from), l.valid_to]);
+        let closed = self.units.get(&id).and_then(|u| u.closed_on);
+        links.flatten().chain(closed).max()
+    }
 }
 
 #[cfg(test)]
@@ -305,6 +335,26 @@ mod tests {
         assert_eq!(t.path_on(3, d(2025, 6, 30)), vec![1, 2, 3]);
         assert_eq!(t.path_on(3, d(2026, 1, 1)), vec![1, 5, 3]);
         assert_eq!(t.roots_on(d(2025, 1, 1)), vec![1]);
+    }
+
+    #[test]
+    fn a_late_change_cannot_close_a_cycle_on_a_later_day() {
+        let start = d(2000, 1, 1);
+        // 2 and 3 under 1; 2 merged into 3 on 1/1/2026 (hangs under it from then).
+        let units = vec![unit(1, start, None), unit(2, start, Some(d(2026, 1, 1))), unit(3, start, None)];
+        let links = vec![
+            link(2, 1, start, Some(d(2026, 1, 1)), false),
+            link(2, 3, d(2026, 1, 1), None, true),
+            link(3, 1, start, None, false),
+        ];
+        let t = OrgTree::new(units, links, vec![]);
+        // 3 under 2 from 2024: fine in 2024 and 2025, a cycle from 2026.
+        assert!(!t.is_within_on(2, 3, d(2024, 6, 1)));
+        assert!(t.would_cycle(3, 2, d(2024, 6, 1)));
+        assert!(!t.would_cycle(2, 1, d(2024, 6, 1)));
+        assert_eq!(t.last_change(2), Some(d(2026, 1, 1)));
+        assert_eq!(t.last_change(3), Some(d(2026, 1, 1)), "2 came under 3 then");
+        assert_eq!(t.last_change(1), Some(d(2026, 1, 1)), "2 left 1 then");
     }
 
     #[test]

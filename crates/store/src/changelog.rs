@@ -57,3 +57,25 @@ pub async fn after(store: &Store, seq: i64, limit: i64) -> Result<Vec<Entry>> {
 pub async fn last(tx: &mut Tx) -> Result<i64> {
     on_tx!(tx, c => sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM change_log").fetch_one(c).await.map_err(db_err))
 }
+
+/// Forgets the entries made before `before`, but the last of them, whose body becomes
+/// `marker` (the index's "rebuild"): a follower that had not read them all meets the marker
+/// and reads a fresh snapshot instead, while one that had read them never sees it. Sequence
+/// numbers may have gaps (PostgreSQL skips those of rolled-back appends), so a gap could not
+/// tell a follower what it missed; the marker does. Returns how many entries went.
+pub async fn prune(store: &Store, before: DateTime<Utc>, marker: &str) -> Result<u64> {
+    let mut tx = store.begin().await?;
+    // No append is under way while the lock is held, so none can commit below the cut.
+    lock(&mut tx).await?;
+    let cut: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT MAX(seq) FROM change_log WHERE made_at < $1")
+        .bind(before).fetch_one(c).await.map_err(db_err))?;
+    let Some(cut) = cut else {
+        return Ok(0);
+    };
+    let gone = on_tx!(&mut tx, c => sqlx::query("DELETE FROM change_log WHERE seq < $1")
+        .bind(cut).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE change_log SET body = $1 WHERE seq = $2")
+        .bind(marker).bind(cut).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    tx.commit().await?;
+    Ok(gone)
+}

@@ -42,6 +42,13 @@ pub async fn registrations(store: &Store, movement: Id, people: &[Id]) -> Result
         .map(|r| Registration { id: r.get(0), movement_id: r.get(1), person_id: r.get(2), content: r.get(3), registered_on: r.get(4) }).collect()))
 }
 
+/// Every registration to a movement.
+pub async fn registrations_to(store: &Store, movement: Id) -> Result<Vec<Registration>> {
+    on_pool!(store.read(), p => Ok(sqlx::query("SELECT id, movement_id, person_id, content, registered_on FROM emulation_registrations WHERE movement_id = $1 ORDER BY id")
+        .bind(movement).fetch_all(p).await.map_err(db_err)?.iter()
+        .map(|r| Registration { id: r.get(0), movement_id: r.get(1), person_id: r.get(2), content: r.get(3), registered_on: r.get(4) }).collect()))
+}
+
 pub async fn upsert_review(tx: &mut Tx, r: &Review) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO emulation_reviews (registration_id, month, met, comment) VALUES ($1, $2, $3, $4)

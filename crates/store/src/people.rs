@@ -275,6 +275,16 @@ pub async fn open_memberships_in(tx: &mut Tx, unit_id: Id) -> Result<Vec<Members
     })
 }
 
+/// Memberships of `unit_id` that reach past `on` other than the open ones begun by then: one
+/// that ends after it or begins after it (a restructuring on `on` would leave them behind).
+pub async fn memberships_beyond(tx: &mut Tx, unit_id: Id, on: NaiveDate) -> Result<Vec<Membership>> {
+    on_tx!(tx, c => {
+        let rows = sqlx::query("SELECT id, person_id, unit_id, valid_from, valid_to FROM memberships WHERE unit_id = $1 AND (valid_from > $2 OR valid_to > $2) ORDER BY id")
+            .bind(unit_id).bind(on).fetch_all(c).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| Membership { id: r.get(0), person_id: r.get(1), unit_id: r.get(2), valid_from: r.get(3), valid_to: r.get(4) }).collect())
+    })
+}
+
 /// People with a membership in `unit_id` valid on `on`.
 pub async fn members_on(store: &Store, unit_id: Id, on: NaiveDate) -> Result<Vec<Person>> {
     let cols = PERSON_COLS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 use chrono::NaiveDate;
 use lamtheo_app::conferences::{AttendanceInput, ConferenceInput};
+use lamtheo_app::exports::ExportQuery;
 use lamtheo_app::people::NewPerson;
 use lamtheo_app::tree::NewUnit;
 use lamtheo_app::App;
@@ -10,6 +11,7 @@ use lamtheo_domain::access::Actor;
 use lamtheo_domain::conference::AttendanceStatus;
 use lamtheo_domain::people::Person;
 use lamtheo_domain::Id;
+use lamtheo_importer::{write_xlsx, Kind};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -178,4 +180,19 @@ impl Rng {
         let year = from_year + self.below((to_year - from_year + 1) as u64) as i32;
         d(year, 1 + self.below(12) as u32, 1 + self.below(28) as u32)
     }
+}
+
+/// Exports `kind` as the pages offer it, writes the .xlsx file and imports it back through the
+/// service: after the random history (people transferred, posts changed from past dates),
+/// nothing may be new or changed ("exports import back, always").
+pub async fn imports_back(app: &App, kind: Kind, q: ExportQuery, what: &str) -> usize {
+    let sys = Actor::system();
+    let rows = app.export(&sys, kind, q).await.unwrap_or_else(|e| panic!("{what}: export {kind:?}: {e:?}"));
+    let bytes = write_xlsx(kind, &rows).unwrap();
+    let s = app
+        .import(&sys, kind, "xuat.xlsx", &bytes, &|_, _, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {kind:?} exported after the history does not import back: {e:?}"));
+    assert_eq!((s.created, s.updated, s.unchanged), (0, 0, rows.len()), "{what}: {kind:?} imported back");
+    rows.len()
 }
