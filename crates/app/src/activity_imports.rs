@@ -253,10 +253,17 @@ impl App {
                     continue;
                 }
             };
-            let content = match crate::plans::plan_content(&r.content) {
+            let checked = crate::plans::plan_content(&r.content)
+                .and_then(|content| Ok((content, crate::plans::plan_comment(r.status, &r.comment)?)));
+            let (content, comment) = match checked {
                 Ok(c) => c,
                 Err(e) => {
-                    errors.push(field_err(file, r.row, e, &[("content", "Nội dung")]));
+                    errors.push(field_err(
+                        file,
+                        r.row,
+                        e,
+                        &[("content", "Nội dung"), ("comment", "Ý kiến của chi bộ")],
+                    ));
                     continue;
                 }
             };
@@ -280,7 +287,7 @@ impl App {
                 to_year,
                 content,
                 status: r.status,
-                comment: r.comment.clone(),
+                comment,
                 submitted_on,
                 reviewed_on,
                 updated_at: chrono::Utc::now(),

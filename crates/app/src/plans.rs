@@ -85,6 +85,16 @@ pub(crate) fn plan_content(content: &str) -> Result<String> {
     Ok(content.to_string())
 }
 
+/// A cell's comment on a plan, checked as the review form and the import check it: a plan
+/// returned says why.
+pub(crate) fn plan_comment(status: PlanStatus, comment: &str) -> Result<String> {
+    Text::Free.check("comment", comment)?;
+    if status == PlanStatus::Returned && comment.trim().is_empty() {
+        return Err(Error::field("comment", "Khi trả lại cần ghi ý kiến", "Say why when returning it"));
+    }
+    Ok(comment.trim().to_string())
+}
+
 impl App {
     fn own_person(&self, actor: &Actor) -> Result<Id> {
         actor.person_id.ok_or_else(|| {
@@ -208,13 +218,10 @@ impl App {
                 "Only a submitted plan can be reviewed",
             ));
         }
-        Text::Free.check("comment", comment)?;
-        if !acknowledge && comment.trim().is_empty() {
-            return Err(Error::field("comment", "Khi trả lại cần ghi ý kiến", "Say why when returning it"));
-        }
+        let status = if acknowledge { PlanStatus::Acknowledged } else { PlanStatus::Returned };
         let after = PersonalPlan {
-            status: if acknowledge { PlanStatus::Acknowledged } else { PlanStatus::Returned },
-            comment: comment.trim().to_string(),
+            status,
+            comment: plan_comment(status, comment)?,
             reviewed_on: Some(self.today()),
             ..plan.clone()
         };

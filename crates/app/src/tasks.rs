@@ -2,7 +2,7 @@
 //! units that chose at least one ("940 đơn vị cơ sở xác định 1.149 nhiệm vụ"). A task counts
 //! under the level of the kind of the unit that chose it (levels are data attached to kinds),
 //! with the kinds of each level broken out beneath it.
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use lamtheo_analytics::Delta;
@@ -155,31 +155,36 @@ impl App {
     pub async fn task_report(&self, actor: &Actor, unit: Id, period: Period, as_of: NaiveDate) -> Result<TaskReport> {
         self.check(actor, unit, Resource::Activity, false)?;
         let (from_year, to_year) = (period.from.year(), period.to.year());
-        // Units of the subtree with their number of tasks (from the index); the unit's own
-        // tasks from the table.
-        let chosen = self.remembered(format!("tasks {unit} {as_of} {from_year} {to_year}"), |ix| {
-            ix.tasks(unit, as_of, from_year, to_year)
-        });
         let own = store::of_unit(&self.store, unit, from_year, to_year).await?;
         let kinds = lamtheo_store::units::kinds(&self.store).await?;
         let levels = lamtheo_store::units::levels(&self.store).await?;
-        // (level's place, kind's place) → (units, tasks); a kind or level not in the lists
-        // (which the database's references rule out) goes last.
-        let mut counts: BTreeMap<(usize, usize), (HashSet<Id>, usize)> = BTreeMap::new();
-        {
-            let ix = self.index();
-            for (unit_id, n) in &chosen {
-                let kind = ix.tree().unit(*unit_id).map(|u| u.kind.as_str()).unwrap_or_default();
-                let k = kinds.iter().position(|k| k.code == kind).unwrap_or(kinds.len());
+        // The units of the subtree with tasks and their tasks, by (level's place, kind's
+        // place), from the index, remembered: the request then costs the number of kinds,
+        // not the size of the subtree. A kind or level not in the lists (which the
+        // database's references rule out) goes last. The lists only grow, and a unit of a new
+        // kind changes the index's position, so the key needs no more.
+        let (counts, units, tasks) = self.remembered(format!("tasks {unit} {as_of} {from_year} {to_year}"), |ix| {
+            let kind_place: HashMap<&str, usize> =
+                kinds.iter().enumerate().map(|(i, k)| (k.code.as_str(), i)).collect();
+            let level_place: HashMap<&str, usize> =
+                levels.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
+            let mut counts: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
+            let (mut units, mut tasks) = (0, 0);
+            // One entry per unit of the subtree that has tasks in the years.
+            for (unit_id, n) in ix.tasks(unit, as_of, from_year, to_year) {
+                let kind = ix.tree().unit(unit_id).map(|u| u.kind.as_str()).unwrap_or_default();
+                let k = kind_place.get(kind).copied().unwrap_or(kinds.len());
                 let level = kinds.get(k).map(|k| k.level.as_str()).unwrap_or_default();
-                let l = levels.iter().position(|l| l.code == level).unwrap_or(levels.len());
+                let l = level_place.get(level).copied().unwrap_or(levels.len());
                 let e = counts.entry((l, k)).or_default();
-                e.0.insert(*unit_id);
+                e.0 += 1;
                 e.1 += n;
+                (units, tasks) = (units + 1, tasks + n);
             }
-        }
+            (counts, units, tasks)
+        });
         let mut by_level: Vec<TaskLevel> = Vec::new();
-        for ((l, k), (units, n)) in counts {
+        for ((l, k), (kind_units, n)) in counts {
             let (level, level_vi, level_en) = match levels.get(l) {
                 Some(l) => (l.code.clone(), l.name_vi.clone(), l.name_en.clone()),
                 None => (String::new(), "Chưa xác định cấp".to_string(), "No level".to_string()),
@@ -200,16 +205,16 @@ impl App {
                 Some(k) => (k.code.clone(), k.name_vi.clone(), k.name_en.clone()),
                 None => (String::new(), "Chưa xác định loại".to_string(), "No kind".to_string()),
             };
-            let (label, label_en) = labels(units.len(), n);
+            let (label, label_en) = labels(kind_units, n);
             let row = by_level.last_mut().expect("pushed above");
             // A unit has one kind, so the level's units are the sum of its kinds'.
-            row.units += units.len();
+            row.units += kind_units;
             row.tasks += n;
             row.kinds.push(TaskKind {
                 kind: code,
                 name_vi: kind_vi,
                 name_en: kind_en,
-                units: units.len(),
+                units: kind_units,
                 tasks: n,
                 label,
                 label_en,
@@ -218,7 +223,7 @@ impl App {
         for row in &mut by_level {
             (row.label, row.label_en) = labels(row.units, row.tasks);
         }
-        Ok(TaskReport { own, by_level, units: chosen.len(), tasks: chosen.iter().map(|(_, n)| n).sum() })
+        Ok(TaskReport { own, by_level, units, tasks })
     }
 }
 

@@ -185,6 +185,11 @@ async fn bad_activity_files_change_nothing_and_name_row_and_column() {
         );
         let after = app.plan_figures(&sys, pv.p, Period::year(2025), d(2025, 12, 31)).await.unwrap();
         assert_eq!(before, after, "{engine}: the good row was not written either");
+        // A plan returned without a word: the review form's own check, on the row's column.
+        let plans = "Mã định danh hoặc số thẻ,Loại,Năm,Nội dung,Tình trạng,Ý kiến của chi bộ\n\
+                     CARD-0-0,Kế hoạch năm,2025,Một kế hoạch tốt,Trả lại,  \n";
+        let details = rejected_details(import(&app, &sys, Kind::Plans, plans).await.unwrap_err());
+        assert_eq!(details, vec!["plans.csv, dòng 2, cột «Ý kiến của chi bộ»: Khi trả lại cần ghi ý kiến"], "{engine}");
 
         let ratings = "Mã định danh hoặc số thẻ,Mã đơn vị,Năm,Thang đánh giá,Mức xếp loại,Điểm\n\
                        CARD-0-0,,2025,qd999,tot,\n\
