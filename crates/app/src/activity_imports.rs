@@ -254,7 +254,7 @@ impl App {
                 }
             };
             let checked = crate::plans::plan_content(&r.content)
-                .and_then(|content| Ok((content, crate::plans::plan_comment(r.status, &r.comment)?)));
+                .and_then(|content| Ok((content, lamtheo_domain::plans::checked_comment(r.status, &r.comment)?)));
             let (content, comment) = match checked {
                 Ok(c) => c,
                 Err(e) => {

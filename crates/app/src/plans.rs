@@ -85,16 +85,6 @@ pub(crate) fn plan_content(content: &str) -> Result<String> {
     Ok(content.to_string())
 }
 
-/// A cell's comment on a plan, checked as the review form and the import check it: a plan
-/// returned says why.
-pub(crate) fn plan_comment(status: PlanStatus, comment: &str) -> Result<String> {
-    Text::Free.check("comment", comment)?;
-    if status == PlanStatus::Returned && comment.trim().is_empty() {
-        return Err(Error::field("comment", "Khi trả lại cần ghi ý kiến", "Say why when returning it"));
-    }
-    Ok(comment.trim().to_string())
-}
-
 impl App {
     fn own_person(&self, actor: &Actor) -> Result<Id> {
         actor.person_id.ok_or_else(|| {
@@ -221,7 +211,7 @@ impl App {
         let status = if acknowledge { PlanStatus::Acknowledged } else { PlanStatus::Returned };
         let after = PersonalPlan {
             status,
-            comment: plan_comment(status, comment)?,
+            comment: lamtheo_domain::plans::checked_comment(status, comment)?,
             reviewed_on: Some(self.today()),
             ..plan.clone()
         };

@@ -344,7 +344,11 @@ impl App {
                     vn::fmt_date(on),
                     vn::fmt_date(last)
                 ),
-                format!("People belonged to the unit after {} (until {}): choose a later date", on, last),
+                format!(
+                    "People belonged to the unit after {} (until {}): choose a later date",
+                    vn::fmt_date(on),
+                    vn::fmt_date(last)
+                ),
             )),
         }
     }

@@ -4,7 +4,18 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::Id;
+use crate::text::Text;
+use crate::{Error, Id, Result};
+
+/// A cell's comment on a plan, as the review form, the API and the import check it: a plan
+/// returned says why. The trimmed comment.
+pub fn checked_comment(status: PlanStatus, comment: &str) -> Result<String> {
+    Text::Free.check("comment", comment)?;
+    if status == PlanStatus::Returned && comment.trim().is_empty() {
+        return Err(Error::field("comment", "Khi trả lại cần ghi ý kiến", "Say why when returning it"));
+    }
+    Ok(comment.trim().to_string())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -154,8 +154,11 @@ pub fn parse_plans(file: &str, bytes: &[u8], reading: &mut Reading<'_>) -> Parse
                 "«Bản nháp» (draft), «Đã gửi» (submitted), «Đã xác nhận» (acknowledged) or «Trả lại» (returned)",
             )
             .unwrap_or(PlanStatus::Submitted);
-        // A return without a comment is refused by the review form's own check (`plan_comment`).
         let comment = f.text("Ý kiến của chi bộ").unwrap_or_default();
+        // The review form's own check: a plan returned says why.
+        if let Err(e) = lamtheo_domain::plans::checked_comment(status, &comment) {
+            f.error("Ý kiến của chi bộ", e.message_vi, e.message_en);
+        }
         let kind = kind.unwrap_or(PlanKind::YearPlan);
         let first_year = kind.years_for(year).0.to_string();
         check_repeat(f, &mut seen, "Mã định danh hoặc số thẻ", &[&person_key, kind.as_str(), &first_year]);
