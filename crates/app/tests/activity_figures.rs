@@ -11,11 +11,11 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use common::{apps, d, imports_back, province, Province, Rng};
+use common::{apps, d, imports_back, member_actor, province, Province, Rng};
 use lamtheo_app::exports::ExportQuery;
 use lamtheo_app::people::{NewPerson, PersonUpdate, PostChange};
 use lamtheo_app::App;
-use lamtheo_domain::access::{Actor, Role};
+use lamtheo_domain::access::Actor;
 use lamtheo_domain::covenant::{Campaign, ContentGroup, Score, Signatory};
 use lamtheo_domain::emulation::{Expected, Movement, Review};
 use lamtheo_domain::evaluation::{Evaluation, Subject};
@@ -323,17 +323,6 @@ fn plan_years(kind: PlanKind, year: i32) -> (i32, i32) {
             .find(|&(a, b)| a <= year && year <= b)
             .expect("a term"),
         PlanKind::YearPlan | PlanKind::Commitment => (year, year),
-    }
-}
-
-fn member_actor(person: Id, unit: Id) -> Actor {
-    Actor {
-        user_id: 0,
-        username: format!("dv{person}"),
-        role: Role::Member,
-        scope: Some(unit),
-        person_id: Some(person),
-        request_id: String::new(),
     }
 }
 

@@ -25,7 +25,12 @@ struct Writes<'a> {
     moved: usize,
 }
 
-impl Writes<'_> {
+impl<'a> Writes<'a> {
+    fn new(app: &'a App, pv: &'a Province) -> Writes<'a> {
+        let people = pv.people.iter().flatten().copied().collect();
+        Writes { app, pv, confs: pv.conferences.to_vec(), people, moved: 0 }
+    }
+
     fn conference(&self, r: &mut Rng, code: String) -> ConferenceInput {
         ConferenceInput {
             code,
@@ -131,13 +136,7 @@ async fn every_index_agrees_with_the_database_after_random_writes_interleaved_wi
         let other = App::open(&url).await.unwrap();
         let pv = province(&app).await;
         let mut r = Rng(0x5EED);
-        let mut w = Writes {
-            app: &app,
-            pv: &pv,
-            confs: pv.conferences.to_vec(),
-            people: pv.people.iter().flatten().copied().collect(),
-            moved: 0,
-        };
+        let mut w = Writes::new(&app, &pv);
         for step in 0..120 {
             // Rebuilds set any index right: the last stretch has none, so that a write whose
             // deltas are wrong shows at the end.
@@ -180,13 +179,7 @@ async fn a_server_behind_a_pruned_log_rebuilds() {
         let behind = App::open(&url).await.unwrap();
         let pv = province(&app).await;
         let mut r = Rng(0xC0DE);
-        let mut w = Writes {
-            app: &app,
-            pv: &pv,
-            confs: pv.conferences.to_vec(),
-            people: pv.people.iter().flatten().copied().collect(),
-            moved: 0,
-        };
+        let mut w = Writes::new(&app, &pv);
         for step in 0..30 {
             w.one(&mut r, step).await;
         }

@@ -10,12 +10,12 @@
 //! history did close and merge units and recorded every kind.
 mod common;
 
-use common::{apps, imports_back, province, Rng};
+use common::{apps, imports_back, member_actor, province, Rng};
 use lamtheo_app::exports::ExportQuery;
 use lamtheo_app::people::{NewPerson, PostChange};
 use lamtheo_app::tree::{MergeTarget, NewUnit};
 use lamtheo_app::App;
-use lamtheo_domain::access::{Actor, Role};
+use lamtheo_domain::access::Actor;
 use lamtheo_domain::covenant::{Campaign, ContentGroup, Score, Signatory};
 use lamtheo_domain::emulation::{Expected, Movement, Review};
 use lamtheo_domain::evaluation::{Evaluation, Subject};
@@ -42,17 +42,6 @@ struct History {
     /// Successful writes by kind: closures, merges, plans, ratings, registrations, reviews,
     /// tasks, covenant signatures, covenant scores, transfers, changes of post.
     done: [usize; 11],
-}
-
-fn member_actor(person: Id, unit: Id) -> Actor {
-    Actor {
-        user_id: 0,
-        username: format!("dv{person}"),
-        role: Role::Member,
-        scope: Some(unit),
-        person_id: Some(person),
-        request_id: String::new(),
-    }
 }
 
 impl History {

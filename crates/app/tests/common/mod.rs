@@ -7,7 +7,7 @@ use lamtheo_app::exports::ExportQuery;
 use lamtheo_app::people::NewPerson;
 use lamtheo_app::tree::NewUnit;
 use lamtheo_app::App;
-use lamtheo_domain::access::Actor;
+use lamtheo_domain::access::{Actor, Role};
 use lamtheo_domain::conference::AttendanceStatus;
 use lamtheo_domain::people::Person;
 use lamtheo_domain::Id;
@@ -195,4 +195,16 @@ pub async fn imports_back(app: &App, kind: Kind, q: ExportQuery, what: &str) -> 
         .unwrap_or_else(|e| panic!("{what}: {kind:?} exported after the history does not import back: {e:?}"));
     assert_eq!((s.created, s.updated, s.unchanged), (0, 0, rows.len()), "{what}: {kind:?} imported back");
     rows.len()
+}
+
+/// A member signed in as themselves, scoped at their unit.
+pub fn member_actor(person: Id, unit: Id) -> Actor {
+    Actor {
+        user_id: 0,
+        username: format!("dv{person}"),
+        role: Role::Member,
+        scope: Some(unit),
+        person_id: Some(person),
+        request_id: String::new(),
+    }
 }
