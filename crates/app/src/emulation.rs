@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use lamtheo_analytics::{Delta, MovementCounts};
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::emulation::{Expected, Movement, Registration, Review};
-use lamtheo_domain::people::Person;
+use lamtheo_domain::people::{Membership, Person};
 use lamtheo_domain::period::Month;
 use lamtheo_domain::text::Text;
 use lamtheo_domain::{vn, Error, Id, Result};
@@ -15,6 +15,7 @@ use lamtheo_store::{emulation as store, people as people_store};
 use serde::Serialize;
 
 use crate::audit::{self, snapshot, Change};
+use crate::people::{current_membership, unit_on};
 use crate::scope::today;
 use crate::App;
 
@@ -293,10 +294,7 @@ impl App {
         let ids: Vec<Id> = expected.iter().map(|p| p.id).collect();
         let regs: HashMap<Id, Registration> =
             store::registrations(&self.store, m.id, &ids).await?.into_iter().map(|r| (r.person_id, r)).collect();
-        let mut reviews_of: HashMap<Id, Vec<Review>> = HashMap::new();
-        for r in store::reviews(&self.store, &regs.values().map(|r| r.id).collect::<Vec<_>>()).await? {
-            reviews_of.entry(r.registration_id).or_default().push(r);
-        }
+        let mut reviews_of = self.reviews_of(regs.values()).await?;
         Ok(expected
             .into_iter()
             .map(|person| {
@@ -322,26 +320,49 @@ impl App {
         let mut rows = self.movement_report_of(actor, m.clone(), unit, as_of, true).await?.rows;
         rows.retain(|r| r.registration.is_some());
         let listed: HashSet<Id> = rows.iter().map(|r| r.person.id).collect();
-        let mut extra = Vec::new();
-        for r in store::registrations_to(&self.store, m.id).await? {
-            if listed.contains(&r.person_id) || !self.sees_person(actor, r.person_id) {
-                continue;
-            }
-            let then = self.unit_then(r.person_id, r.registered_on).await?;
-            if unit == m.unit_id || self.index().tree().is_within_on(then, unit, r.registered_on) {
-                extra.push(r);
-            }
+        let mut extra: Vec<Registration> = store::registrations_to(&self.store, m.id)
+            .await?
+            .into_iter()
+            .filter(|r| !listed.contains(&r.person_id) && self.sees_person(actor, r.person_id))
+            .collect();
+        if extra.is_empty() {
+            return Ok(rows);
         }
-        let mut reviews_of: HashMap<Id, Vec<Review>> = HashMap::new();
-        for r in store::reviews(&self.store, &extra.iter().map(|r| r.id).collect::<Vec<_>>()).await? {
-            reviews_of.entry(r.registration_id).or_default().push(r);
+        // Seen from inside the movement's units: those whose unit on the day they registered
+        // lies in `unit` (their memberships read at once, not one query each).
+        if unit != m.unit_id {
+            let ids: Vec<Id> = extra.iter().map(|r| r.person_id).collect();
+            let mut memberships: HashMap<Id, Vec<Membership>> = HashMap::new();
+            for ms in people_store::memberships_of_people(&self.store, &ids).await? {
+                memberships.entry(ms.person_id).or_default().push(ms);
+            }
+            let ix = self.index();
+            extra.retain(|r| {
+                let ms = memberships.get(&r.person_id).map_or(&[][..], Vec::as_slice);
+                let then = unit_on(ms, r.registered_on).or_else(|| current_membership(ms).map(|x| x.unit_id));
+                then.is_some_and(|then| ix.tree().is_within_on(then, unit, r.registered_on))
+            });
         }
+        let ids: Vec<Id> = extra.iter().map(|r| r.person_id).collect();
+        let mut people: HashMap<Id, Person> =
+            people_store::get_many(&self.store, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
+        let mut reviews_of = self.reviews_of(extra.iter()).await?;
         for r in extra {
-            let person = people_store::get(&self.store, r.person_id).await?.ok_or_else(Error::not_found)?;
+            let person = people.remove(&r.person_id).ok_or_else(Error::not_found)?;
             let reviews = reviews_of.remove(&r.id).unwrap_or_default();
             rows.push(MovementRow { person, registration: Some(r), reviews });
         }
         Ok(rows)
+    }
+
+    /// The monthly reviews of these registrations, by registration.
+    async fn reviews_of(&self, regs: impl Iterator<Item = &Registration>) -> Result<HashMap<Id, Vec<Review>>> {
+        let ids: Vec<Id> = regs.map(|r| r.id).collect();
+        let mut reviews_of: HashMap<Id, Vec<Review>> = HashMap::new();
+        for r in store::reviews(&self.store, &ids).await? {
+            reviews_of.entry(r.registration_id).or_default().push(r);
+        }
+        Ok(reviews_of)
     }
 
     /// The movements that reach `unit` (launched at it, above it or inside its subtree) and

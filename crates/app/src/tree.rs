@@ -335,17 +335,17 @@ impl App {
     /// closed unit.
     async fn no_members_beyond(&self, tx: &mut Tx, unit: Id, on: NaiveDate) -> Result<()> {
         let later = people_store::memberships_beyond(tx, unit, on).await?;
-        match later.iter().map(|m| m.valid_to.unwrap_or(m.valid_from).max(m.valid_from)).max() {
+        match later.iter().map(|m| m.valid_to.unwrap_or(m.valid_from)).max() {
             None => Ok(()),
             Some(last) => Err(Error::conflict(
                 "on",
                 format!(
-                    "Đơn vị còn người sinh hoạt sau ngày {} (đến ngày {}): hãy chọn ngày sau đó",
+                    "Có người vào hoặc rời đơn vị sau ngày {} (ngày {}): hãy chọn ngày từ đó trở đi",
                     vn::fmt_date(on),
                     vn::fmt_date(last)
                 ),
                 format!(
-                    "People belonged to the unit after {} (until {}): choose a later date",
+                    "Someone joined or left the unit after {} (on {}): choose that day or a later one",
                     vn::fmt_date(on),
                     vn::fmt_date(last)
                 ),
@@ -356,9 +356,12 @@ impl App {
     /// The open children of `unit` on `on`, which a merge or split moves that day, have no
     /// change of their own recorded for a later day (it would be rewritten).
     fn children_unchanged_after(&self, unit: Id, on: NaiveDate) -> Result<()> {
-        let children: Vec<Id> =
-            self.index().tree().children_on(unit, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
-        children.into_iter().try_for_each(|c| self.changeable_unit(c, on, "on").map(|_| ()))
+        self.open_children(unit, on).into_iter().try_for_each(|c| self.changeable_unit(c, on, "on").map(|_| ()))
+    }
+
+    /// The children of `unit` on `on` that are not historic (those a restructuring moves).
+    fn open_children(&self, unit: Id, on: NaiveDate) -> Vec<Id> {
+        self.index().tree().children_on(unit, on).filter(|l| !l.historic).map(|l| l.unit_id).collect()
     }
 
     /// A unit open on `on` whose place in the tree may change on that day: not before a
@@ -446,7 +449,7 @@ impl App {
     pub async fn close_unit(&self, actor: &Actor, id: Id, on: NaiveDate) -> Result<()> {
         self.check(actor, id, Resource::Tree, true)?;
         self.changeable_unit(id, on, "id")?;
-        let open_children = self.index().tree().children_on(id, on).filter(|l| !l.historic).count();
+        let open_children = self.open_children(id, on).len();
         if open_children > 0 {
             return Err(Error::conflict(
                 "id",
@@ -586,8 +589,7 @@ impl App {
         for s in sources {
             self.no_members_beyond(&mut tx, *s, on).await?;
             self.children_unchanged_after(*s, on)?;
-            let children: Vec<Id> =
-                self.index().tree().children_on(*s, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
+            let children = self.open_children(*s, on);
             for c in children {
                 units::end_link(&mut tx, c, on).await?;
                 units::insert_link(&mut tx, c, target_id, on, false).await?;
@@ -661,8 +663,7 @@ impl App {
                     .await?,
             );
         }
-        let children: Vec<Id> =
-            self.index().tree().children_on(plan.source, on).filter(|l| !l.historic).map(|l| l.unit_id).collect();
+        let children = self.open_children(plan.source, on);
         for c in children {
             let to = plan.children.iter().find(|(id, _)| *id == c).map_or(0, |(_, t)| *t);
             units::end_link(&mut tx, c, on).await?;

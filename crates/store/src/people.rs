@@ -189,6 +189,16 @@ pub async fn get(store: &Store, id: Id) -> Result<Option<Person>> {
     })
 }
 
+/// These people, in one query.
+pub async fn get_many(store: &Store, ids: &[Id]) -> Result<Vec<Person>> {
+    let ids = serde_json::to_string(ids).expect("ids serialise");
+    let sql = format!("SELECT {PERSON_COLS} FROM people WHERE id IN {}", crate::units_in(store.engine, 1));
+    on_pool!(store.read(), p => {
+        let rows = sqlx::query(&sql).bind(ids).fetch_all(p).await.map_err(db_err)?;
+        Ok(rows.iter().map(|r| person_from_row!(r)).collect())
+    })
+}
+
 /// The full names of these people, in one query (for the audit page).
 pub async fn names_of(store: &Store, ids: &[Id]) -> Result<Vec<(Id, String)>> {
     let ids = serde_json::to_string(ids).expect("ids serialise");
