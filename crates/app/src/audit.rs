@@ -20,6 +20,43 @@ pub(crate) struct Change<'a> {
     pub after: Option<String>,
 }
 
+/// What a write did inside its transaction: the value to return, its audit records and the
+/// index's deltas. `App::write` writes the rest in the same transaction.
+pub(crate) struct Written<'a, T> {
+    pub value: T,
+    pub changes: Vec<Change<'a>>,
+    pub deltas: Vec<lamtheo_analytics::Delta>,
+}
+
+impl<'a, T> Written<'a, T> {
+    /// A write with one audit record and the deltas it logs.
+    pub fn new(value: T, change: Change<'a>, deltas: Vec<lamtheo_analytics::Delta>) -> Written<'a, T> {
+        Written { value, changes: vec![change], deltas }
+    }
+}
+
+impl crate::App {
+    /// The one way a user's change is written: `work` runs in a transaction, then its audit
+    /// records (before and after) and its change-log entry go into the same transaction,
+    /// which commits; the index then follows. A failure anywhere changes nothing.
+    pub(crate) async fn write<'a, T>(
+        &self,
+        actor: &Actor,
+        work: impl AsyncFnOnce(&mut Tx) -> Result<Written<'a, T>>,
+    ) -> Result<T> {
+        let mut tx = self.store.begin().await?;
+        let written = work(&mut tx).await?;
+        for change in written.changes {
+            record(&mut tx, actor, change).await?;
+        }
+        if !written.deltas.is_empty() {
+            self.log(&mut tx, &written.deltas).await?;
+        }
+        self.commit(tx).await?;
+        Ok(written.value)
+    }
+}
+
 /// A value as the audit log keeps it.
 pub(crate) fn snapshot(v: &impl Serialize) -> Option<String> {
     serde_json::to_string(v).ok()

@@ -14,7 +14,7 @@ use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::tasks as store;
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::App;
 
 /// The units that chose tasks and their tasks, in one level or one kind.
@@ -101,24 +101,19 @@ impl App {
     pub async fn add_task(&self, actor: &Actor, task: BreakthroughTask) -> Result<Id> {
         self.check(actor, task.unit_id, Resource::Activity, true)?;
         validate(&task)?;
-        let mut tx = self.store.begin().await?;
-        let id = store::insert(&mut tx, &task).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = store::insert(tx, &task).await?;
+            let change = Change {
                 action: "create",
                 entity: "breakthrough_task",
                 entity_id: Some(id),
                 unit: Some(task.unit_id),
                 before: None,
                 after: snapshot(&task),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[task_delta(&task, Some(id))]).await?;
-        self.commit(tx).await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![task_delta(&task, Some(id))]))
+        })
+        .await
     }
 
     /// Changes a task's content, status or result (it stays with its unit).
@@ -127,23 +122,19 @@ impl App {
         self.check(actor, before.unit_id, Resource::Activity, true)?;
         let task = BreakthroughTask { unit_id: before.unit_id, ..task };
         validate(&task)?;
-        let mut tx = self.store.begin().await?;
-        store::update(&mut tx, &task).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            store::update(tx, &task).await?;
+            let change = Change {
                 action: "update",
                 entity: "breakthrough_task",
                 entity_id: Some(task.id),
                 unit: Some(task.unit_id),
                 before: snapshot(&before),
                 after: snapshot(&task),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[task_delta(&task, None)]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![task_delta(&task, None)]))
+        })
+        .await
     }
 
     pub async fn task(&self, actor: &Actor, id: Id) -> Result<BreakthroughTask> {
