@@ -44,7 +44,29 @@ impl crate::App {
         actor: &Actor,
         work: impl AsyncFnOnce(&mut Tx) -> Result<Written<'a, T>>,
     ) -> Result<T> {
-        let mut tx = self.store.begin().await?;
+        let tx = self.store.begin().await?;
+        self.write_in(tx, actor, work).await
+    }
+
+    /// `write` for a change whose deltas come from what it reads of the records it changes
+    /// (a conference's attendance before moving it): the transaction holds the change log's
+    /// lock from the start (`begin_logged`), so that what it reads stays as read until it
+    /// commits.
+    pub(crate) async fn write_logged<'a, T>(
+        &self,
+        actor: &Actor,
+        work: impl AsyncFnOnce(&mut Tx) -> Result<Written<'a, T>>,
+    ) -> Result<T> {
+        let tx = self.begin_logged().await?;
+        self.write_in(tx, actor, work).await
+    }
+
+    async fn write_in<'a, T>(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        work: impl AsyncFnOnce(&mut Tx) -> Result<Written<'a, T>>,
+    ) -> Result<T> {
         let written = work(&mut tx).await?;
         for change in written.changes {
             record(&mut tx, actor, change).await?;

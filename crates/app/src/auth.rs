@@ -14,7 +14,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::App;
 
 /// Sessions end after this long without a request…
@@ -278,22 +278,20 @@ impl App {
         }
         Text::Name.check("name", name)?;
         let secret = format!("lt_{}", random_token());
-        let mut tx = self.store.begin().await?;
-        let id = users::insert_token(&mut tx, actor.user_id, name, &sha256_hex(&secret)).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "create",
-                entity: "api_token",
-                entity_id: Some(id),
-                unit: actor.scope,
-                before: None,
-                after: snapshot(&name),
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        let id = self
+            .write(actor, async |tx| {
+                let id = users::insert_token(tx, actor.user_id, name, &sha256_hex(&secret)).await?;
+                let change = Change {
+                    action: "create",
+                    entity: "api_token",
+                    entity_id: Some(id),
+                    unit: actor.scope,
+                    before: None,
+                    after: snapshot(&name),
+                };
+                Ok(Written::new(id, change, vec![]))
+            })
+            .await?;
         Ok((id, secret))
     }
 
@@ -304,24 +302,21 @@ impl App {
 
     /// Revokes one of the actor's own tokens; another's (or an unknown one) is "not found".
     pub async fn revoke_token(&self, actor: &Actor, token_id: Id) -> Result<()> {
-        let mut tx = self.store.begin().await?;
-        if users::revoke_token(&mut tx, actor.user_id, token_id).await? == 0 {
-            return Err(Error::not_found());
-        }
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            if users::revoke_token(tx, actor.user_id, token_id).await? == 0 {
+                return Err(Error::not_found());
+            }
+            let change = Change {
                 action: "revoke",
                 entity: "api_token",
                 entity_id: Some(token_id),
                 unit: actor.scope,
                 before: None,
                 after: None,
-            },
-        )
-        .await?;
-        tx.commit().await
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await
     }
 
     /// The account behind a username, as an actor: for the command line, which holds the
@@ -346,25 +341,22 @@ impl App {
         check_password_rules(new).map_err(|e| Error { field: Some("new_password".into()), ..e })?;
         let new = new.to_string();
         let hash = self.limiter.hashing(move || hash_password(&new)).await??;
-        let mut tx = self.store.begin().await?;
-        users::set_password(&mut tx, user.id, &hash).await?;
-        // Whoever knew the old password may hold a session or a token made with it: all end.
-        users::delete_sessions_of(&mut tx, user.id).await?;
-        let revoked = users::revoke_tokens_of(&mut tx, user.id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            users::set_password(tx, user.id, &hash).await?;
+            // Whoever knew the old password may hold a session or a token made with it: all end.
+            users::delete_sessions_of(tx, user.id).await?;
+            let revoked = users::revoke_tokens_of(tx, user.id).await?;
+            let change = Change {
                 action: "change_password",
                 entity: "user",
                 entity_id: Some(user.id),
                 unit: user.scope_unit_id,
                 before: None,
                 after: snapshot(&serde_json::json!({"sessions_ended": true, "tokens_revoked": revoked})),
-            },
-        )
-        .await?;
-        tx.commit().await
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await
     }
 
     /// Creates an account. Administrators only; the new scope must lie inside the actor's.
@@ -386,24 +378,20 @@ impl App {
         check_password_rules(&new.password)?;
         let password = new.password.clone();
         let hash = self.limiter.hashing(move || hash_password(&password)).await??;
-        let mut tx = self.store.begin().await?;
-        let id = users::insert(&mut tx, name, &hash, new.role, new.scope_unit_id, new.person_id).await?;
-        let after = serde_json::json!({"username": name, "role": new.role, "scope_unit_id": new.scope_unit_id});
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = users::insert(tx, name, &hash, new.role, new.scope_unit_id, new.person_id).await?;
+            let after = serde_json::json!({"username": name, "role": new.role, "scope_unit_id": new.scope_unit_id});
+            let change = Change {
                 action: "create",
                 entity: "user",
                 entity_id: Some(id),
                 unit: new.scope_unit_id,
                 before: None,
                 after: snapshot(&after),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![]))
+        })
+        .await
     }
 
     /// Accounts visible to an administrator: those scoped inside their scope.
@@ -424,26 +412,23 @@ impl App {
             None if actor.scope.is_some() => return Err(Error::not_found()),
             None => {}
         }
-        let mut tx = self.store.begin().await?;
-        users::set_active(&mut tx, user_id, active).await?;
-        // Deactivating ends the account's sessions (in `set_active`) and tokens; reactivating
-        // revokes tokens too, so none made before a deactivation (before this rule existed)
-        // comes back with the account.
-        let revoked = users::revoke_tokens_of(&mut tx, user_id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            users::set_active(tx, user_id, active).await?;
+            // Deactivating ends the account's sessions (in `set_active`) and tokens; reactivating
+            // revokes tokens too, so none made before a deactivation (before this rule existed)
+            // comes back with the account.
+            let revoked = users::revoke_tokens_of(tx, user_id).await?;
+            let change = Change {
                 action: if active { "activate" } else { "deactivate" },
                 entity: "user",
                 entity_id: Some(user_id),
                 unit: user.scope_unit_id,
                 before: snapshot(&serde_json::json!({"active": user.active})),
                 after: snapshot(&serde_json::json!({"active": active, "tokens_revoked": revoked})),
-            },
-        )
-        .await?;
-        tx.commit().await
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await
     }
 
     pub async fn has_users(&self) -> Result<bool> {

@@ -8,7 +8,7 @@ use lamtheo_domain::{Error, Id, Result};
 use lamtheo_store::{conferences as store, people as people_store};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::App;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -79,23 +79,19 @@ impl App {
             ));
         }
         text::check_all([("code", code, Text::Code), ("title", title, Text::Name)])?;
-        let mut tx = self.store.begin().await?;
-        let id = store::insert_doc(&mut tx, code.trim(), title.trim(), issued_on).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = store::insert_doc(tx, code.trim(), title.trim(), issued_on).await?;
+            let change = Change {
                 action: "create",
                 entity: "campaign_doc",
                 entity_id: Some(id),
                 unit: None,
                 before: None,
                 after: snapshot(&(code, title, issued_on)),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![]))
+        })
+        .await
     }
 
     /// A topic counts in the completion figures of its issuing unit's subtree: issuing one
@@ -117,24 +113,19 @@ impl App {
         }
         text::check_all([("code", t.code.as_str(), Text::Code), ("title", &t.title, Text::Name)])?;
         lamtheo_domain::period::check_year("year", t.year)?;
-        let mut tx = self.store.begin().await?;
-        let id = store::insert_topic(&mut tx, &t).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = store::insert_topic(tx, &t).await?;
+            let change = Change {
                 action: "create",
                 entity: "topic",
                 entity_id: Some(id),
                 unit: t.unit_id,
                 before: None,
                 after: snapshot(&t),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Topics]).await?;
-        self.commit(tx).await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![Delta::Topics]))
+        })
+        .await
     }
 
     /// The share (per mille) of a cell's regular meetings with study content that makes it
@@ -153,23 +144,19 @@ impl App {
             ));
         }
         let before = self.study_share().await?;
-        let mut tx = self.store.begin().await?;
-        lamtheo_store::settings::set(&mut tx, crate::loader::STUDY_SHARE_KEY, &permille.to_string()).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            lamtheo_store::settings::set(tx, crate::loader::STUDY_SHARE_KEY, &permille.to_string()).await?;
+            let change = Change {
                 action: "update",
                 entity: "setting",
                 entity_id: None,
                 unit: None,
                 before: snapshot(&before),
                 after: snapshot(&permille),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::StudyShare { permille }]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![Delta::StudyShare { permille }]))
+        })
+        .await
     }
 
     /// Conferences organised by a unit in a date range, newest first.
@@ -266,24 +253,19 @@ impl App {
         self.check(actor, input.unit_id, Resource::Conference, true)?;
         self.validate_conference(&input, &self.topics().await?)?;
         let mut conf = self.conference_from(0, &input);
-        let mut tx = self.store.begin().await?;
-        conf.id = store::insert(&mut tx, &conf).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            conf.id = store::insert(tx, &conf).await?;
+            let change = Change {
                 action: "create",
                 entity: "conference",
                 entity_id: Some(conf.id),
                 unit: Some(conf.unit_id),
                 before: None,
                 after: snapshot(&conf),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::AddConference { conference: conf.clone() }]).await?;
-        self.commit(tx).await?;
-        Ok(conf.id)
+            };
+            Ok(Written::new(conf.id, change, vec![Delta::AddConference { conference: conf.clone() }]))
+        })
+        .await
     }
 
     pub async fn update_conference(&self, actor: &Actor, id: Id, input: ConferenceInput) -> Result<()> {
@@ -295,28 +277,24 @@ impl App {
         if input.code.trim().is_empty() {
             conf.code = before.code.clone();
         }
-        let mut tx = self.begin_logged().await?;
-        let attendance = store::attendance(&mut tx, id).await?;
-        let points = store::points(&mut tx, id).await?;
-        store::update(&mut tx, &conf).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write_logged(actor, async |tx| {
+            let attendance = store::attendance(tx, id).await?;
+            let points = store::points(tx, id).await?;
+            store::update(tx, &conf).await?;
+            let change = Change {
                 action: "update",
                 entity: "conference",
                 entity_id: Some(id),
                 unit: Some(conf.unit_id),
                 before: snapshot(&before),
                 after: snapshot(&conf),
-            },
-        )
-        .await?;
-        // Moving a conference moves its attendance and points with it.
-        let mut deltas = Delta::remove_conference(&before, &points, &attendance);
-        deltas.extend(Delta::add_conference(&conf, &points, &attendance));
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await
+            };
+            // Moving a conference moves its attendance and points with it.
+            let mut deltas = Delta::remove_conference(&before, &points, &attendance);
+            deltas.extend(Delta::add_conference(&conf, &points, &attendance));
+            Ok(Written::new((), change, deltas))
+        })
+        .await
     }
 
     /// Conferences of the same unit, day and kind (a regular meeting or not) already recorded:
@@ -331,14 +309,11 @@ impl App {
     pub async fn delete_conference(&self, actor: &Actor, id: Id) -> Result<()> {
         let before = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
         self.check(actor, before.unit_id, Resource::Conference, true)?;
-        let mut tx = self.begin_logged().await?;
-        let attendance = store::attendance(&mut tx, id).await?;
-        let points = store::points(&mut tx, id).await?;
-        store::delete(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write_logged(actor, async |tx| {
+            let attendance = store::attendance(tx, id).await?;
+            let points = store::points(tx, id).await?;
+            store::delete(tx, id).await?;
+            let change = Change {
                 action: "delete",
                 entity: "conference",
                 entity_id: Some(id),
@@ -347,11 +322,10 @@ impl App {
                     &serde_json::json!({"conference": before, "attendance": attendance, "points": points}),
                 ),
                 after: None,
-            },
-        )
-        .await?;
-        self.log(&mut tx, &Delta::remove_conference(&before, &points, &attendance)).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, Delta::remove_conference(&before, &points, &attendance)))
+        })
+        .await
     }
 
     /// Adds or changes a connection point of an online conference.
@@ -369,26 +343,22 @@ impl App {
                 "A connection point must be at another unit",
             ));
         }
-        let mut tx = self.begin_logged().await?;
-        let old = store::points(&mut tx, conf.id).await?.into_iter().find(|p| p.unit_id == point.unit_id);
-        store::upsert_point(&mut tx, &point).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write_logged(actor, async |tx| {
+            let old = store::points(tx, conf.id).await?.into_iter().find(|p| p.unit_id == point.unit_id);
+            store::upsert_point(tx, &point).await?;
+            let change = Change {
                 action: "set_point",
                 entity: "conference",
                 entity_id: Some(conf.id),
                 unit: Some(point.unit_id),
                 before: snapshot(&old),
                 after: snapshot(&point),
-            },
-        )
-        .await?;
-        let mut deltas: Vec<Delta> = old.into_iter().map(|point| Delta::RemovePoint { point }).collect();
-        deltas.push(Delta::AddPoint { point });
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await
+            };
+            let mut deltas: Vec<Delta> = old.into_iter().map(|point| Delta::RemovePoint { point }).collect();
+            deltas.push(Delta::AddPoint { point });
+            Ok(Written::new((), change, deltas))
+        })
+        .await
     }
 
     /// Whether the actor may record this person's attendance: someone who belongs (or
@@ -420,38 +390,37 @@ impl App {
                 ));
             }
         }
-        let mut tx = self.begin_logged().await?;
-        let mut changes = Vec::new();
-        for r in rows {
-            let old = store::get_attendance(&mut tx, conference_id, r.person_id).await?;
-            let new =
-                Attendance { conference_id, person_id: r.person_id, point_unit_id: r.point_unit_id, status: r.status };
-            store::upsert_attendance(&mut tx, &new).await?;
-            changes.push((old, new));
-        }
-        // Before and after line up: the n-th of each is the same person (null before: new).
-        let before: Vec<Option<&Attendance>> = changes.iter().map(|(o, _)| o.as_ref()).collect();
-        let after: Vec<&Attendance> = changes.iter().map(|(_, n)| n).collect();
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write_logged(actor, async |tx| {
+            let mut changes = Vec::new();
+            for r in rows {
+                let old = store::get_attendance(tx, conference_id, r.person_id).await?;
+                let new = Attendance {
+                    conference_id,
+                    person_id: r.person_id,
+                    point_unit_id: r.point_unit_id,
+                    status: r.status,
+                };
+                store::upsert_attendance(tx, &new).await?;
+                changes.push((old, new));
+            }
+            // Before and after line up: the n-th of each is the same person (null before: new).
+            let before: Vec<Option<&Attendance>> = changes.iter().map(|(o, _)| o.as_ref()).collect();
+            let after: Vec<&Attendance> = changes.iter().map(|(_, n)| n).collect();
+            let change = Change {
                 action: "attendance",
                 entity: "conference",
                 entity_id: Some(conference_id),
                 unit: Some(conf.unit_id),
                 before: snapshot(&before),
                 after: snapshot(&after),
-            },
-        )
-        .await?;
-        let mut deltas = Vec::new();
-        for (old, new) in &changes {
-            deltas.extend(old.iter().map(|a| Delta::RemoveAttendance { attendance: a.clone() }));
-            deltas.push(Delta::AddAttendance { attendance: new.clone() });
-        }
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await?;
-        Ok(changes.len())
+            };
+            let mut deltas = Vec::new();
+            for (old, new) in &changes {
+                deltas.extend(old.iter().map(|a| Delta::RemoveAttendance { attendance: a.clone() }));
+                deltas.push(Delta::AddAttendance { attendance: new.clone() });
+            }
+            Ok(Written::new(changes.len(), change, deltas))
+        })
+        .await
     }
 }

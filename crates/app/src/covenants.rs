@@ -10,7 +10,7 @@ use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::covenants as store;
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::scope::today;
 use crate::App;
 
@@ -104,27 +104,22 @@ impl App {
         for u in expected {
             self.check(actor, *u, Resource::Activity, true)?;
         }
-        let mut tx = self.store.begin().await?;
-        let id = store::insert(&mut tx, &c).await?;
-        for u in expected {
-            store::upsert_signatory(&mut tx, id, &Signatory { unit_id: *u, signed_on: None, pilot: false }).await?;
-        }
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = store::insert(tx, &c).await?;
+            for u in expected {
+                store::upsert_signatory(tx, id, &Signatory { unit_id: *u, signed_on: None, pilot: false }).await?;
+            }
+            let change = Change {
                 action: "create",
                 entity: "covenant",
                 entity_id: Some(id),
                 unit: Some(c.unit_id),
                 before: None,
                 after: snapshot(&(&c, expected)),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Covenant { id }]).await?;
-        self.commit(tx).await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![Delta::Covenant { id }]))
+        })
+        .await
     }
 
     /// Records that a unit signed (on a date), and whether it is a pilot.
@@ -140,23 +135,19 @@ impl App {
             ));
         };
         self.check_pilot(actor, &c, Some(old), &s)?;
-        let mut tx = self.store.begin().await?;
-        store::upsert_signatory(&mut tx, id, &s).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            store::upsert_signatory(tx, id, &s).await?;
+            let change = Change {
                 action: "sign",
                 entity: "covenant",
                 entity_id: Some(id),
                 unit: Some(s.unit_id),
                 before: snapshot(old),
                 after: snapshot(&s),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Covenant { id }]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![Delta::Covenant { id }]))
+        })
+        .await
     }
 
     /// A unit records its own signature, but which units are pilots is the organiser's to
@@ -193,25 +184,21 @@ impl App {
         let recorded = store::scores(&self.store, id).await?;
         let before: Vec<Option<&Score>> =
             scores.iter().map(|s| recorded.iter().find(|o| o.unit_id == s.unit_id && o.group == s.group)).collect();
-        let mut tx = self.store.begin().await?;
-        for s in scores {
-            store::upsert_score(&mut tx, id, s).await?;
-        }
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            for s in scores {
+                store::upsert_score(tx, id, s).await?;
+            }
+            let change = Change {
                 action: "score",
                 entity: "covenant",
                 entity_id: Some(id),
                 unit: Some(c.unit_id),
                 before: snapshot(&before),
                 after: snapshot(&scores),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Covenant { id }]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![Delta::Covenant { id }]))
+        })
+        .await
     }
 
     pub async fn covenant_report(&self, actor: &Actor, id: Id) -> Result<CovenantReport> {

@@ -14,7 +14,7 @@ use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::{emulation as store, people as people_store};
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::people::{current_membership, unit_on};
 use crate::scope::today;
 use crate::App;
@@ -86,23 +86,19 @@ impl App {
         if m.to_date < m.from_date {
             return Err(Error::field("to_date", "Ngày kết thúc trước ngày bắt đầu", "It ends before it starts"));
         }
-        let mut tx = self.store.begin().await?;
-        let id = store::insert_movement(&mut tx, &m).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = store::insert_movement(tx, &m).await?;
+            let change = Change {
                 action: "create",
                 entity: "emulation_movement",
                 entity_id: Some(id),
                 unit: Some(m.unit_id),
                 before: None,
                 after: snapshot(&m),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![]))
+        })
+        .await
     }
 
     /// A registration of `person` (of `unit`) for `m`, checked: the person must be within the
@@ -149,25 +145,20 @@ impl App {
         let then = self.unit_then(person, on).await?;
         let r = self.registration_for(&m, person, then, content, on)?;
         let old = store::registrations(&self.store, movement, &[person]).await?.into_iter().next();
-        let mut tx = self.store.begin().await?;
-        let id = store::upsert_registration(&mut tx, &r).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = store::upsert_registration(tx, &r).await?;
+            let change = Change {
                 action: "register",
                 entity: "emulation_registration",
                 entity_id: Some(id),
                 unit: Some(unit),
                 before: old.as_ref().and_then(snapshot),
                 after: snapshot(&r),
-            },
-        )
-        .await?;
-        let registration = Delta::Registration { id, movement_id: r.movement_id, person_id: r.person_id };
-        self.log(&mut tx, &[registration]).await?;
-        self.commit(tx).await?;
-        Ok(id)
+            };
+            let registration = Delta::Registration { id, movement_id: r.movement_id, person_id: r.person_id };
+            Ok(Written::new(id, change, vec![registration]))
+        })
+        .await
     }
 
     /// The cell's monthly review of a registration.
@@ -179,23 +170,19 @@ impl App {
         let movement = store::movements(&self.store).await?.into_iter().find(|m| m.id == r.movement_id);
         check_review_month(&movement.ok_or_else(Error::not_found)?, Month(review.month))?;
         let old = store::reviews(&self.store, &[r.id]).await?.into_iter().find(|o| o.month == review.month);
-        let mut tx = self.store.begin().await?;
-        store::upsert_review(&mut tx, &review).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            store::upsert_review(tx, &review).await?;
+            let change = Change {
                 action: "review",
                 entity: "emulation_registration",
                 entity_id: Some(r.id),
                 unit: Some(unit),
                 before: old.as_ref().and_then(snapshot),
                 after: snapshot(&review),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[review_delta(&review)]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![review_delta(&review)]))
+        })
+        .await
     }
 
     /// Is `person` expected to register for `m` (a key cadre: on some day of the movement)?

@@ -12,7 +12,7 @@ use lamtheo_domain::{vn, Error, Result};
 use lamtheo_store::evaluations as store;
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::App;
 
 /// The rule's share: at most this percent of those rated good or better may be excellent.
@@ -152,28 +152,23 @@ impl App {
         for e in &checked {
             before.push(store::get(&self.store, e.subject, e.subject_id, e.year, e.quarter).await?);
         }
-        let mut tx = self.store.begin().await?;
-        for e in &checked {
-            store::upsert(&mut tx, e).await?;
-        }
-        let unit = actor.scope;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            for e in &checked {
+                store::upsert(tx, e).await?;
+            }
+            let unit = actor.scope;
+            let change = Change {
                 action: "evaluate",
                 entity: "evaluation",
                 entity_id: None,
                 unit,
                 before: snapshot(&before),
                 after: snapshot(&checked),
-            },
-        )
-        .await?;
-        let deltas: Vec<Delta> = checked.iter().map(rating_delta).collect();
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await?;
-        Ok(checked.len())
+            };
+            let deltas: Vec<Delta> = checked.iter().map(rating_delta).collect();
+            Ok(Written::new(checked.len(), change, deltas))
+        })
+        .await
     }
 
     /// An organisation is rated by the level above it, never by itself: the actor must be

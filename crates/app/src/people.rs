@@ -8,7 +8,7 @@ use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::people as store;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::App;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -197,30 +197,25 @@ impl App {
         validate(&new.person)?;
         // A membership starts while its unit is open (the import checks the same).
         self.membership_unit(new.unit_id, new.since, "since")?;
-        let mut tx = self.store.begin().await?;
-        // Their post (position and marks) holds from the day they start in the unit.
-        let id = store::insert(&mut tx, &new.person, new.since).await?;
-        let mid = store::insert_membership(&mut tx, id, new.unit_id, new.since).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            // Their post (position and marks) holds from the day they start in the unit.
+            let id = store::insert(tx, &new.person, new.since).await?;
+            let mid = store::insert_membership(tx, id, new.unit_id, new.since).await?;
+            let change = Change {
                 action: "create",
                 entity: "person",
                 entity_id: Some(id),
                 unit: Some(new.unit_id),
                 before: None,
                 after: snapshot(&new),
-            },
-        )
-        .await?;
-        let membership =
-            Membership { id: mid, person_id: id, unit_id: new.unit_id, valid_from: new.since, valid_to: None };
-        let member = Delta::Member { person_id: id, member: new.person.is_member };
-        let posts = key_posts(&mut tx, id).await?;
-        self.log(&mut tx, &[Delta::AddMembership { membership }, member, posts]).await?;
-        self.commit(tx).await?;
-        Ok(id)
+            };
+            let membership =
+                Membership { id: mid, person_id: id, unit_id: new.unit_id, valid_from: new.since, valid_to: None };
+            let member = Delta::Member { person_id: id, member: new.person.is_member };
+            let posts = key_posts(tx, id).await?;
+            Ok(Written::new(id, change, vec![Delta::AddMembership { membership }, member, posts]))
+        })
+        .await
     }
 
     /// Changes a person's details; a change of post takes effect today (`update_person_from`).
@@ -237,28 +232,24 @@ impl App {
         validate(&person)?;
         let before = store::get(&self.store, person.id).await?.ok_or_else(Error::not_found)?;
         let unit = current_membership(&ms).map(|m| m.unit_id);
-        let mut tx = self.store.begin().await?;
-        store::update(&mut tx, &person).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            store::update(tx, &person).await?;
+            let mut changes = vec![Change {
                 action: "update",
                 entity: "person",
                 entity_id: Some(person.id),
                 unit,
                 before: snapshot(&before),
                 after: snapshot(&person),
-            },
-        )
-        .await?;
-        let mut deltas = vec![Delta::Member { person_id: person.id, member: person.is_member }];
-        if person.post_differs(&before) {
-            self.record_post(&mut tx, actor, &person, post_from.unwrap_or_else(|| self.today()), unit).await?;
-            deltas.push(key_posts(&mut tx, person.id).await?);
-        }
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await
+            }];
+            let mut deltas = vec![Delta::Member { person_id: person.id, member: person.is_member }];
+            if person.post_differs(&before) {
+                changes.push(write_post(tx, &person, post_from.unwrap_or_else(|| self.today()), unit).await?);
+                deltas.push(key_posts(tx, person.id).await?);
+            }
+            Ok(Written { value: (), changes, deltas })
+        })
+        .await
     }
 
     /// Records a change of a person's post (position and marks) from a day (today when none);
@@ -277,36 +268,11 @@ impl App {
             return Ok(());
         }
         let unit = current_membership(&ms).map(|m| m.unit_id);
-        let mut tx = self.store.begin().await?;
-        self.record_post(&mut tx, actor, &person, change.post_from.unwrap_or_else(|| self.today()), unit).await?;
-        let posts = key_posts(&mut tx, id).await?;
-        self.log(&mut tx, &[posts]).await?;
-        self.commit(tx).await
-    }
-
-    /// Writes a change of post in the caller's transaction, audited (the open post before,
-    /// the new one after) under the person's current unit.
-    pub(crate) async fn record_post(
-        &self,
-        tx: &mut lamtheo_store::Tx,
-        actor: &Actor,
-        person: &Person,
-        from: NaiveDate,
-        unit: Option<Id>,
-    ) -> Result<()> {
-        let (before, after) = store::record_post(tx, person, from).await?;
-        audit::record(
-            tx,
-            actor,
-            Change {
-                action: "post",
-                entity: "person",
-                entity_id: Some(person.id),
-                unit,
-                before: before.as_ref().and_then(snapshot),
-                after: snapshot(&after),
-            },
-        )
+        self.write(actor, async |tx| {
+            let post = write_post(tx, &person, change.post_from.unwrap_or_else(|| self.today()), unit).await?;
+            let posts = key_posts(tx, id).await?;
+            Ok(Written::new((), post, vec![posts]))
+        })
         .await
     }
 
@@ -332,28 +298,43 @@ impl App {
                 ));
             }
         }
-        let mut tx = self.begin_logged().await?;
-        let ended = store::end_memberships(&mut tx, id, on).await?;
-        let mid = store::insert_membership(&mut tx, id, to, on).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write_logged(actor, async |tx| {
+            let ended = store::end_memberships(tx, id, on).await?;
+            let mid = store::insert_membership(tx, id, to, on).await?;
+            let change = Change {
                 action: "transfer",
                 entity: "person",
                 entity_id: Some(id),
                 unit: Some(to),
                 before: snapshot(&current),
                 after: snapshot(&(to, on)),
-            },
-        )
-        .await?;
-        let mut deltas = Delta::end_memberships(&ended, on);
-        let membership = Membership { id: mid, person_id: id, unit_id: to, valid_from: on, valid_to: None };
-        deltas.push(Delta::AddMembership { membership });
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await
+            };
+            let mut deltas = Delta::end_memberships(&ended, on);
+            let membership = Membership { id: mid, person_id: id, unit_id: to, valid_from: on, valid_to: None };
+            deltas.push(Delta::AddMembership { membership });
+            Ok(Written::new((), change, deltas))
+        })
+        .await
     }
+}
+
+/// Writes a change of post in the caller's transaction and returns its audit record (the
+/// open post before, the new one after) under the person's current unit.
+async fn write_post(
+    tx: &mut lamtheo_store::Tx,
+    person: &Person,
+    from: NaiveDate,
+    unit: Option<Id>,
+) -> Result<Change<'static>> {
+    let (before, after) = store::record_post(tx, person, from).await?;
+    Ok(Change {
+        action: "post",
+        entity: "person",
+        entity_id: Some(person.id),
+        unit,
+        before: before.as_ref().and_then(snapshot),
+        after: snapshot(&after),
+    })
 }
 
 /// The days a person held a key-cadre post, as the index keeps them (read in the write's

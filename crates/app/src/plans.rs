@@ -17,7 +17,7 @@ use lamtheo_store::{
 };
 use serde::Serialize;
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::App;
 
 /// What a member sees on their own page.
@@ -175,24 +175,19 @@ impl App {
             updated_at: chrono::Utc::now(),
         };
         let unit = self.current_unit(person).await.ok();
-        let mut tx = self.store.begin().await?;
-        let id = store::upsert(&mut tx, &plan).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = store::upsert(tx, &plan).await?;
+            let change = Change {
                 action: if submit { "submit" } else { "save" },
                 entity: "personal_plan",
                 entity_id: Some(id),
                 unit,
                 before: existing.as_ref().and_then(snapshot),
                 after: snapshot(&plan),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[plan_delta(&plan)]).await?;
-        self.commit(tx).await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![plan_delta(&plan)]))
+        })
+        .await
     }
 
     /// The cell acknowledges a submitted plan, or returns it with a comment.
@@ -215,23 +210,19 @@ impl App {
             reviewed_on: Some(self.today()),
             ..plan.clone()
         };
-        let mut tx = self.store.begin().await?;
-        store::upsert(&mut tx, &after).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            store::upsert(tx, &after).await?;
+            let change = Change {
                 action: if acknowledge { "acknowledge" } else { "return" },
                 entity: "personal_plan",
                 entity_id: Some(plan_id),
                 unit: Some(unit),
                 before: snapshot(&plan),
                 after: snapshot(&after),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[plan_delta(&after)]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![plan_delta(&after)]))
+        })
+        .await
     }
 
     /// A unit's members on `on` with their plans covering `year` (for the review page).

@@ -10,7 +10,7 @@ use lamtheo_domain::{vn, Error, Id, Result};
 use lamtheo_store::{people as people_store, units, Tx};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{self, snapshot, Change};
+use crate::audit::{snapshot, Change, Written};
 use crate::scope::today;
 use crate::App;
 
@@ -143,22 +143,19 @@ impl App {
             en => en.to_string(),
         };
         let kind = UnitKind { code: code.to_string(), name_vi, name_en, party: n.party, level: level.to_string() };
-        let mut tx = self.store.begin().await?;
-        units::insert_kind(&mut tx, &kind).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            units::insert_kind(tx, &kind).await?;
+            let change = Change {
                 action: "create",
                 entity: "unit_kind",
                 entity_id: None,
                 unit: None,
                 before: None,
                 after: snapshot(&kind),
-            },
-        )
+            };
+            Ok(Written::new((), change, vec![]))
+        })
         .await?;
-        tx.commit().await?;
         Ok(kind)
     }
 
@@ -281,25 +278,20 @@ impl App {
     pub async fn create_unit(&self, actor: &Actor, n: NewUnit) -> Result<Id> {
         self.check_tree_write(actor, n.parent_id)?;
         self.validate_new_unit(&n, &self.kinds().await?)?;
-        let mut tx = self.store.begin().await?;
-        let id = self.insert_unit(&mut tx, &n).await?;
-        units::insert_lineage(&mut tx, LineageKind::Create, n.opened_on, &[], &[id], "").await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            let id = self.insert_unit(tx, &n).await?;
+            units::insert_lineage(tx, LineageKind::Create, n.opened_on, &[], &[id], "").await?;
+            let change = Change {
                 action: "create",
                 entity: "unit",
                 entity_id: Some(id),
                 unit: Some(id),
                 before: None,
                 after: snapshot(&n),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Tree]).await?;
-        self.commit(tx).await?;
-        Ok(id)
+            };
+            Ok(Written::new(id, change, vec![Delta::Tree]))
+        })
+        .await
     }
 
     pub(crate) fn open_unit(&self, id: Id, on: NaiveDate, field: &str) -> Result<Unit> {
@@ -390,24 +382,20 @@ impl App {
             return Err(Error::field("name", "Cần nhập tên mới", "The new name is required"));
         }
         Text::Name.check("name", name)?;
-        let mut tx = self.store.begin().await?;
-        units::insert_name(&mut tx, id, name.trim(), on).await?;
-        units::insert_lineage(&mut tx, LineageKind::Rename, on, &[id], &[id], name.trim()).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            units::insert_name(tx, id, name.trim(), on).await?;
+            units::insert_lineage(tx, LineageKind::Rename, on, &[id], &[id], name.trim()).await?;
+            let change = Change {
                 action: "rename",
                 entity: "unit",
                 entity_id: Some(id),
                 unit: Some(id),
                 before: snapshot(&before.name),
                 after: snapshot(&name.trim()),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Tree]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![Delta::Tree]))
+        })
+        .await
     }
 
     pub async fn move_unit(&self, actor: &Actor, id: Id, new_parent: Id, on: NaiveDate) -> Result<()> {
@@ -423,25 +411,21 @@ impl App {
             ));
         }
         let before = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
-        let mut tx = self.store.begin().await?;
-        units::end_link(&mut tx, id, on).await?;
-        units::insert_link(&mut tx, id, new_parent, on, false).await?;
-        units::insert_lineage(&mut tx, LineageKind::Move, on, &[id], &[new_parent], "").await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            units::end_link(tx, id, on).await?;
+            units::insert_link(tx, id, new_parent, on, false).await?;
+            units::insert_lineage(tx, LineageKind::Move, on, &[id], &[new_parent], "").await?;
+            let change = Change {
                 action: "move",
                 entity: "unit",
                 entity_id: Some(id),
                 unit: Some(new_parent),
                 before: snapshot(&before),
                 after: snapshot(&new_parent),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Tree]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![Delta::Tree]))
+        })
+        .await
     }
 
     /// Closes a unit that has no open children or members left; it stays, historic, under
@@ -457,33 +441,29 @@ impl App {
                 format!("The unit still has {open_children} open child units: move or merge them first"),
             ));
         }
-        let mut tx = self.store.begin().await?;
-        if !people_store::open_memberships_in(&mut tx, id).await?.is_empty() {
-            return Err(Error::conflict(
-                "id",
-                "Đơn vị còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt trước",
-                "The unit still has members: transfer them first",
-            ));
-        }
-        self.no_members_beyond(&mut tx, id, on).await?;
-        let parent = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
-        self.retire(&mut tx, id, parent, on).await?;
-        units::insert_lineage(&mut tx, LineageKind::Close, on, &[id], &[], "").await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write(actor, async |tx| {
+            if !people_store::open_memberships_in(tx, id).await?.is_empty() {
+                return Err(Error::conflict(
+                    "id",
+                    "Đơn vị còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt trước",
+                    "The unit still has members: transfer them first",
+                ));
+            }
+            self.no_members_beyond(tx, id, on).await?;
+            let parent = self.index().tree().parent_link_on(id, on).map(|l| l.parent_id);
+            self.retire(tx, id, parent, on).await?;
+            units::insert_lineage(tx, LineageKind::Close, on, &[id], &[], "").await?;
+            let change = Change {
                 action: "close",
                 entity: "unit",
                 entity_id: Some(id),
                 unit: Some(id),
                 before: None,
                 after: snapshot(&on),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &[Delta::Tree]).await?;
-        self.commit(tx).await
+            };
+            Ok(Written::new((), change, vec![Delta::Tree]))
+        })
+        .await
     }
 
     /// Closes `id` on `on` and hangs it, historic, under `keeper`.
@@ -496,7 +476,7 @@ impl App {
         Ok(())
     }
 
-    /// Moves open members of `from` to `to` on `on` (in a transaction from `begin_logged`);
+    /// Moves open members of `from` to `to` on `on` (in a transaction from `write_logged`);
     /// returns how many moved and the index changes.
     async fn transfer_members(
         &self,
@@ -545,8 +525,7 @@ impl App {
             self.check(actor, *s, Resource::Tree, true)?;
             self.changeable_unit(*s, on, "sources")?;
         }
-        let mut tx_units = Vec::new();
-        let mut tx = match &target {
+        match &target {
             MergeTarget::Existing(t) => {
                 self.check(actor, *t, Resource::Tree, true)?;
                 self.changeable_unit(*t, on, "target")?;
@@ -566,8 +545,6 @@ impl App {
                         "A unit cannot merge into its own descendant",
                     ));
                 }
-                tx_units.push(*t);
-                self.begin_logged().await?
             }
             MergeTarget::New(n) => {
                 self.check_tree_write(actor, n.parent_id)?;
@@ -579,44 +556,40 @@ impl App {
                     ));
                 }
                 self.validate_new_unit(n, &self.kinds().await?)?;
-                let mut tx = self.begin_logged().await?;
-                tx_units.push(self.insert_unit(&mut tx, n).await?);
-                tx
             }
-        };
-        let target_id = tx_units[0];
-        let (mut moved, mut deltas) = (0, vec![Delta::Tree]);
-        for s in sources {
-            self.no_members_beyond(&mut tx, *s, on).await?;
-            self.children_unchanged_after(*s, on)?;
-            let children = self.open_children(*s, on);
-            for c in children {
-                units::end_link(&mut tx, c, on).await?;
-                units::insert_link(&mut tx, c, target_id, on, false).await?;
-            }
-            let (n, transfers) = self.transfer_members(&mut tx, *s, target_id, on, None).await?;
-            moved += n;
-            deltas.extend(transfers);
-            self.retire(&mut tx, *s, Some(target_id), on).await?;
         }
-        units::insert_lineage(&mut tx, LineageKind::Merge, on, sources, &[target_id], note).await?;
-        let after = serde_json::json!({"sources": sources, "target": target_id, "on": on, "members_moved": moved});
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write_logged(actor, async |tx| {
+            let target_id = match &target {
+                MergeTarget::Existing(t) => *t,
+                MergeTarget::New(n) => self.insert_unit(tx, n).await?,
+            };
+            let (mut moved, mut deltas) = (0, vec![Delta::Tree]);
+            for s in sources {
+                self.no_members_beyond(tx, *s, on).await?;
+                self.children_unchanged_after(*s, on)?;
+                let children = self.open_children(*s, on);
+                for c in children {
+                    units::end_link(tx, c, on).await?;
+                    units::insert_link(tx, c, target_id, on, false).await?;
+                }
+                let (n, transfers) = self.transfer_members(tx, *s, target_id, on, None).await?;
+                moved += n;
+                deltas.extend(transfers);
+                self.retire(tx, *s, Some(target_id), on).await?;
+            }
+            units::insert_lineage(tx, LineageKind::Merge, on, sources, &[target_id], note).await?;
+            let after = serde_json::json!({"sources": sources, "target": target_id, "on": on, "members_moved": moved});
+            let change = Change {
                 action: "merge",
                 entity: "unit",
                 entity_id: Some(target_id),
                 unit: Some(target_id),
                 before: None,
                 after: snapshot(&after),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await?;
-        Ok(target_id)
+            };
+            Ok(Written::new(target_id, change, deltas))
+        })
+        .await
     }
 
     /// Splits a unit into new ones, reassigning its members and children as the plan says.
@@ -645,53 +618,48 @@ impl App {
                 "An assignment names a target that does not exist",
             ));
         }
-        let mut tx = self.begin_logged().await?;
-        self.no_members_beyond(&mut tx, plan.source, on).await?;
-        self.children_unchanged_after(plan.source, on)?;
-        let open = people_store::open_memberships_in(&mut tx, plan.source).await?;
-        if let Some(m) = open.iter().find(|m| !plan.members.iter().any(|(p, _)| *p == m.person_id)) {
-            return Err(Error::conflict(
-                "members",
-                format!("Chưa phân công đảng viên mã {} sang đơn vị mới", m.person_id),
-                format!("Member {} is not assigned to a new unit", m.person_id),
-            ));
-        }
-        let mut ids = Vec::new();
-        for t in &plan.targets {
-            ids.push(
-                self.insert_unit(&mut tx, &NewUnit { parent_id: t.parent_id.or(parent), opened_on: on, ..t.clone() })
-                    .await?,
-            );
-        }
-        let children = self.open_children(plan.source, on);
-        for c in children {
-            let to = plan.children.iter().find(|(id, _)| *id == c).map_or(0, |(_, t)| *t);
-            units::end_link(&mut tx, c, on).await?;
-            units::insert_link(&mut tx, c, ids[to], on, false).await?;
-        }
-        let mut deltas = vec![Delta::Tree];
-        for (i, target) in ids.iter().enumerate() {
-            let people: Vec<Id> = plan.members.iter().filter(|(_, t)| *t == i).map(|(p, _)| *p).collect();
-            deltas.extend(self.transfer_members(&mut tx, plan.source, *target, on, Some(&people)).await?.1);
-        }
-        self.retire(&mut tx, plan.source, parent, on).await?;
-        units::insert_lineage(&mut tx, LineageKind::Split, on, &[plan.source], &ids, "").await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        self.write_logged(actor, async |tx| {
+            self.no_members_beyond(tx, plan.source, on).await?;
+            self.children_unchanged_after(plan.source, on)?;
+            let open = people_store::open_memberships_in(tx, plan.source).await?;
+            if let Some(m) = open.iter().find(|m| !plan.members.iter().any(|(p, _)| *p == m.person_id)) {
+                return Err(Error::conflict(
+                    "members",
+                    format!("Chưa phân công đảng viên mã {} sang đơn vị mới", m.person_id),
+                    format!("Member {} is not assigned to a new unit", m.person_id),
+                ));
+            }
+            let mut ids = Vec::new();
+            for t in &plan.targets {
+                ids.push(
+                    self.insert_unit(tx, &NewUnit { parent_id: t.parent_id.or(parent), opened_on: on, ..t.clone() })
+                        .await?,
+                );
+            }
+            let children = self.open_children(plan.source, on);
+            for c in children {
+                let to = plan.children.iter().find(|(id, _)| *id == c).map_or(0, |(_, t)| *t);
+                units::end_link(tx, c, on).await?;
+                units::insert_link(tx, c, ids[to], on, false).await?;
+            }
+            let mut deltas = vec![Delta::Tree];
+            for (i, target) in ids.iter().enumerate() {
+                let people: Vec<Id> = plan.members.iter().filter(|(_, t)| *t == i).map(|(p, _)| *p).collect();
+                deltas.extend(self.transfer_members(tx, plan.source, *target, on, Some(&people)).await?.1);
+            }
+            self.retire(tx, plan.source, parent, on).await?;
+            units::insert_lineage(tx, LineageKind::Split, on, &[plan.source], &ids, "").await?;
+            let change = Change {
                 action: "split",
                 entity: "unit",
                 entity_id: Some(plan.source),
                 unit: parent.or(Some(plan.source)),
                 before: None,
                 after: snapshot(&plan),
-            },
-        )
-        .await?;
-        self.log(&mut tx, &deltas).await?;
-        self.commit(tx).await?;
-        Ok(ids)
+            };
+            Ok(Written::new(ids, change, deltas))
+        })
+        .await
     }
 
     /// Today's date as the scope check sees it (pages default their as-of date to it).
