@@ -82,6 +82,13 @@ pub enum Delta {
         from_year: i32,
         to_year: i32,
     },
+    /// A record of a record kind made, changed (its facts replace the old) or deleted (no
+    /// facts).
+    Record {
+        kind: String,
+        id: Id,
+        facts: Vec<lamtheo_domain::records::Fact>,
+    },
     /// A covenant's list of signatories or its scores changed. The index holds nothing of
     /// covenants; the entry moves its position, so that answers remembered at the old one
     /// (the app's covenant reports) are not served again.
@@ -174,6 +181,7 @@ impl Index {
             Delta::Registration { id, movement_id, person_id } => self.set_registration(*id, *movement_id, *person_id),
             Delta::Review { registration_id, month, met } => self.set_review(*registration_id, *month, *met),
             Delta::Task { id, unit_id, from_year, to_year } => self.set_task(*id, *unit_id, *from_year, *to_year),
+            Delta::Record { kind, id, facts } => self.set_record(kind, *id, facts),
             Delta::StudyShare { permille } => self.set_study_share(*permille),
             Delta::Covenant { .. } | Delta::Topics | Delta::Tree | Delta::Rebuild => {}
         }

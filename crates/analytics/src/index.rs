@@ -34,6 +34,8 @@ pub struct Facts {
     pub reviews: Vec<(Id, Month, bool)>,
     /// Breakthrough tasks: (task, unit, first year, last year).
     pub tasks: Vec<(Id, Id, i32, i32)>,
+    /// The facts of each record of the record kinds: (kind, record, facts).
+    pub records: Vec<(String, Id, Vec<lamtheo_domain::records::Fact>)>,
     /// The days each person held a key-cadre post (`Post::is_key_cadre`): (person, from, to).
     pub key_posts: Vec<(Id, NaiveDate, Option<NaiveDate>)>,
 }
@@ -175,7 +177,7 @@ pub struct Index {
     tree: OrgTree,
     topics: HashMap<Id, Topic>,
     /// Dense unit numbers: facts are kept in vectors indexed by them.
-    unit_ix: HashMap<Id, u32>,
+    pub(crate) unit_ix: HashMap<Id, u32>,
     unit_ids: Vec<Id>,
     /// Day (from the common era) each unit opened; i32::MAX for units not in the tree.
     opened: Vec<i32>,
@@ -229,9 +231,11 @@ pub struct Index {
     /// Breakthrough tasks: the unit that chose each and its years; each unit's tasks.
     tasks: HashMap<Id, (u32, i32, i32)>,
     unit_tasks: HashMap<u32, Vec<Id>>,
+    /// The facts of the record kinds (see `counted.rs`).
+    pub(crate) counted: crate::counted::CountedFacts,
 }
 
-fn day(d: NaiveDate) -> i32 {
+pub(crate) fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
 
@@ -271,6 +275,9 @@ impl Index {
         }
         for (task, unit, from, to) in &facts.tasks {
             ix.set_task(*task, *unit, *from, *to);
+        }
+        for (kind, id, record_facts) in &facts.records {
+            ix.set_record(kind, *id, record_facts);
         }
         ix.add_memberships_bulk(&facts.memberships);
         ix.compact();
@@ -312,6 +319,7 @@ impl Index {
             registration_owner: HashMap::new(),
             tasks: HashMap::new(),
             unit_tasks: HashMap::new(),
+            counted: Default::default(),
         };
         ix.set_tree(tree);
         ix
@@ -376,7 +384,7 @@ impl Index {
     }
 
     /// The dense number of a unit, allocated on first sight and never changed.
-    fn unit(&mut self, id: Id) -> u32 {
+    pub(crate) fn unit(&mut self, id: Id) -> u32 {
         let next = self.unit_ids.len() as u32;
         let u = *self.unit_ix.entry(id).or_insert(next);
         if u == next {
@@ -754,7 +762,7 @@ impl Index {
     }
 
     /// Visits the subtree of dense unit `root` on `day`, depth-first.
-    fn walk(&self, root: u32, day: i32, stack: &mut Vec<u32>, visit: &mut dyn FnMut(u32)) {
+    pub(crate) fn walk(&self, root: u32, day: i32, stack: &mut Vec<u32>, visit: &mut dyn FnMut(u32)) {
         if self.opened.get(root as usize).is_none_or(|o| *o > day) {
             return;
         }

@@ -13,6 +13,7 @@
 //! The tree walk itself honours the as-of date, so the same index answers for any version of
 //! the tree. `reference` recomputes every figure the slow, obvious way from the raw facts;
 //! property tests hold the two together.
+mod counted;
 mod delta;
 mod figures;
 mod index;

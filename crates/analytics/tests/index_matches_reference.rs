@@ -190,6 +190,7 @@ fn facts(seed: &[u32]) -> Facts {
         registrations: vec![],
         reviews: vec![],
         tasks: vec![],
+        records: vec![],
     }
 }
 
@@ -208,6 +209,7 @@ fn clone_facts(f: &Facts) -> Facts {
         registrations: f.registrations.clone(),
         reviews: f.reviews.clone(),
         tasks: f.tasks.clone(),
+        records: f.records.clone(),
     }
 }
 

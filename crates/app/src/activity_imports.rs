@@ -89,7 +89,7 @@ fn numbered<T: Clone>(
 
 /// A checked record against what is recorded: `None` when new, else whether it changed and,
 /// if it did, the recorded value (the audit's "before").
-type Was = Option<(bool, Option<serde_json::Value>)>;
+pub(crate) type Was = Option<(bool, Option<serde_json::Value>)>;
 
 fn was<O: Serialize>(old: Option<&O>, changed: impl FnOnce(&O) -> bool) -> Was {
     old.map(|o| {
@@ -102,31 +102,31 @@ fn was<O: Serialize>(old: Option<&O>, changed: impl FnOnce(&O) -> bool) -> Was {
 /// as a form's change of the same record is, so that the record's history and the unit's
 /// audit show it.
 #[derive(Clone, Copy)]
-struct Filing {
+pub(crate) struct Filing {
     /// The record's id when it is known before the write (the write returns a new one's).
-    id: Option<Id>,
-    unit: Id,
+    pub id: Option<Id>,
+    pub unit: Id,
 }
 
 /// The checked records of an import file, with what each was, and every bad row found.
-struct Batch<'a, T> {
+pub(crate) struct Batch<'a, T> {
     /// The import's audit entity (the kind of file).
-    entity: &'static str,
+    pub entity: &'static str,
     /// The audit entity of each row: the record's, as its form names it.
-    record: &'static str,
-    file: &'a str,
-    rows: usize,
-    errors: Vec<RowError>,
-    resolved: Vec<(T, Was, Filing)>,
+    pub record: &'static str,
+    pub file: &'a str,
+    pub rows: usize,
+    pub errors: Vec<RowError>,
+    pub resolved: Vec<(T, Was, Filing)>,
     /// What the roll-up index keeps of a record, for those it holds (see `Delta`).
     /// Given the record and the id its write returned.
-    delta: Option<fn(&T, Option<Id>) -> Delta>,
+    pub delta: Option<fn(&T, Option<Id>) -> Delta>,
 }
 
 impl App {
     /// Writes a batch in one audited transaction (`tx`, or a new one), or — when any row was
     /// bad — reports them all and writes nothing. Unchanged records are not written again.
-    async fn write_import<T: Serialize>(
+    pub(crate) async fn write_import<T: Serialize>(
         &self,
         actor: &Actor,
         tx: Option<Tx>,

@@ -136,6 +136,7 @@ impl App {
                 }
                 Ok(rows)
             }
+            Kind::Record(spec) => self.export_records(actor, spec, need_unit()?).await,
             Kind::Units | Kind::People | Kind::Conferences | Kind::Attendance | Kind::Points => Err(Error::msg(
                 ErrorCode::InvalidInput,
                 "Loại dữ liệu này chưa xuất ra tệp được",

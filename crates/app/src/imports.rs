@@ -161,6 +161,12 @@ impl App {
                 let (rows, errors) = self.parse(file, &bytes, progress, importer::parse_tasks).await?;
                 return self.import_tasks(actor, file, rows, errors, progress).await;
             }
+            Kind::Record(spec) => {
+                let parse =
+                    move |file: &str, bytes: &[u8], r: &mut Reading<'_>| importer::parse_records(spec, file, bytes, r);
+                let (rows, errors) = self.parse(file, &bytes, progress, parse).await?;
+                return self.import_records(actor, spec, file, rows, errors, progress).await;
+            }
         };
         Ok(summary)
     }
@@ -191,7 +197,8 @@ impl App {
             | Kind::Evaluations
             | Kind::CovenantUnits
             | Kind::CovenantScores
-            | Kind::Tasks => Resource::Activity,
+            | Kind::Tasks
+            | Kind::Record(_) => Resource::Activity,
         };
         self.check_role(actor, resource, true)
     }
@@ -205,7 +212,7 @@ impl App {
         file: &str,
         bytes: &Arc<[u8]>,
         progress: Progress<'_>,
-        parse: fn(&str, &[u8], &mut Reading<'_>) -> Parsed<T>,
+        parse: impl FnOnce(&str, &[u8], &mut Reading<'_>) -> Parsed<T> + Send + 'static,
     ) -> Result<(Vec<T>, Vec<RowError>)> {
         let _turn = self.parsers.acquire().await.map_err(Error::internal)?;
         let done = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));

@@ -29,6 +29,7 @@ mod loader;
 mod memo;
 pub mod people;
 pub mod plans;
+pub mod records;
 mod scope;
 pub mod submissions;
 pub mod tasks;

@@ -28,8 +28,12 @@ pub async fn load_index(store: &Store) -> Result<Index> {
         }
     })
     .await?;
+    let tree = load_tree(&mut snapshot).await?;
+    let records = lamtheo_store::records::all(&mut snapshot).await?;
+    let records = records.iter().map(|r| (r.kind.clone(), r.id, crate::records::facts_of(r, &tree))).collect();
     let facts = Facts {
-        tree: load_tree(&mut snapshot).await?,
+        tree,
+        records,
         topics: conferences::topics(&mut snapshot).await?,
         memberships: facts::memberships(&mut snapshot).await?,
         conferences: conferences::all(&mut snapshot).await?,

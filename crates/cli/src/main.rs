@@ -297,7 +297,7 @@ async fn main() -> Result<()> {
         }
         Command::Import { kind, file } => {
             let kind = Kind::from_slug(&kind).with_context(|| {
-                let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.slug()).collect();
+                let kinds: Vec<&str> = Kind::all().iter().map(|k| k.slug()).collect();
                 format!("unknown kind {kind}: use one of {}", kinds.join(", "))
             })?;
             let limits = cli.limits.limits();

@@ -10,6 +10,8 @@ const PERSON_KEY: Column = Column {
     description_vi: "Mã định danh hoặc số thẻ đảng viên của người.",
     description_en: "Person ID or party card number of the person.",
     example: "001085012345",
+    key: "",
+    choices: &[],
 };
 
 const YEAR: Column = Column {
@@ -20,6 +22,8 @@ const YEAR: Column = Column {
     description_vi: "Năm, ví dụ 2025.",
     description_en: "The year, e.g. 2025.",
     example: "2025",
+    key: "",
+    choices: &[],
 };
 
 const MOVEMENT: Column = Column {
@@ -30,6 +34,8 @@ const MOVEMENT: Column = Column {
     description_vi: "Số hiệu của phong trào thi đua, ghi ở trang của phong trào.",
     description_en: "Number of the emulation movement, shown on the movement's page.",
     example: "1",
+    key: "",
+    choices: &[],
 };
 
 const COVENANT: Column = Column {
@@ -40,6 +46,8 @@ const COVENANT: Column = Column {
     description_vi: "Số hiệu của giao ước thi đua, ghi ở trang của giao ước.",
     description_en: "Number of the emulation covenant, shown on the covenant's page.",
     example: "1",
+    key: "",
+    choices: &[],
 };
 
 const UNIT: Column = Column {
@@ -50,6 +58,8 @@ const UNIT: Column = Column {
     description_vi: "Mã đơn vị.",
     description_en: "Unit code.",
     example: "DB-XA01",
+    key: "",
+    choices: &[],
 };
 
 pub(crate) static PLANS: &[Column] = &[
@@ -63,6 +73,8 @@ pub(crate) static PLANS: &[Column] = &[
         description_en: "«Kế hoạch nhiệm kỳ» (plan for the term), «Kế hoạch năm» (plan for the year) \
                          or «Cam kết» (self-cultivation commitment).",
         example: "Kế hoạch năm",
+        key: "",
+        choices: &[],
     },
     Column {
         description_vi: "Năm của kế hoạch; với kế hoạch nhiệm kỳ, một năm bất kỳ của nhiệm kỳ (2023 là 2021–2025).",
@@ -77,6 +89,8 @@ pub(crate) static PLANS: &[Column] = &[
         description_vi: "Nội dung kế hoạch hoặc cam kết (tối đa 20.000 ký tự).",
         description_en: "Text of the plan or commitment (20,000 characters at most).",
         example: "Giữ gìn đoàn kết; tiết kiệm; giúp đỡ hộ nghèo trong bản",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Tình trạng",
@@ -87,6 +101,8 @@ pub(crate) static PLANS: &[Column] = &[
         description_en: "«Bản nháp» (draft), «Đã gửi» (submitted, the default), «Đã xác nhận» \
                          (acknowledged by the cell) or «Trả lại» (returned).",
         example: "Đã gửi",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ý kiến của chi bộ",
@@ -96,6 +112,8 @@ pub(crate) static PLANS: &[Column] = &[
         description_vi: "Ý kiến khi chi bộ trả lại hoặc xác nhận; bắt buộc khi «Trả lại».",
         description_en: "The cell's comment on returning or acknowledging; required for «Trả lại».",
         example: "",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày gửi",
@@ -105,6 +123,8 @@ pub(crate) static PLANS: &[Column] = &[
         description_vi: "Ngày gửi chi bộ; để trống là ngày đã ghi trước đó, hoặc hôm nay.",
         description_en: "Day it was submitted to the cell; empty keeps the day recorded before, or today.",
         example: "10/01/2025",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày chi bộ xem xét",
@@ -114,6 +134,8 @@ pub(crate) static PLANS: &[Column] = &[
         description_vi: "Ngày chi bộ xác nhận hoặc trả lại; để trống là ngày đã ghi trước đó, hoặc hôm nay.",
         description_en: "Day the cell acknowledged or returned it; empty keeps the day recorded before, or today.",
         example: "",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -128,6 +150,8 @@ pub(crate) static REGISTRATIONS: &[Column] = &[
         description_vi: "Nội dung người này đăng ký thực hiện.",
         description_en: "What the person pledges to do.",
         example: "Hướng dẫn 5 hộ trồng chè đúng kỹ thuật",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày đăng ký",
@@ -137,6 +161,8 @@ pub(crate) static REGISTRATIONS: &[Column] = &[
         description_vi: "Ngày đăng ký.",
         description_en: "Date of registration.",
         example: "15/01/2025",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -151,6 +177,8 @@ pub(crate) static REVIEWS: &[Column] = &[
         description_vi: "Tháng được đánh giá, dạng tháng/năm.",
         description_en: "The month reviewed, as month/year.",
         example: "5/2025",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Kết quả",
@@ -160,6 +188,8 @@ pub(crate) static REVIEWS: &[Column] = &[
         description_vi: "«Đạt» hoặc «Không đạt».",
         description_en: "«Đạt» (met) or «Không đạt» (not met).",
         example: "Đạt",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Nhận xét",
@@ -169,6 +199,8 @@ pub(crate) static REVIEWS: &[Column] = &[
         description_vi: "Nhận xét của chi bộ.",
         description_en: "The cell's comment.",
         example: "Hoàn thành tốt nội dung đăng ký",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -197,6 +229,8 @@ pub(crate) static EVALUATIONS: &[Column] = &[
         description_vi: "Quý 1–4 (đánh giá hằng quý theo Quy định 366-QĐ/TW); để trống là đánh giá cả năm.",
         description_en: "Quarter 1–4 (quarterly rating under Regulation 366-QĐ/TW); empty for the whole year.",
         example: "",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Thang đánh giá",
@@ -206,6 +240,8 @@ pub(crate) static EVALUATIONS: &[Column] = &[
         description_vi: "Mã thang đánh giá: «qd124», «qd366» (chấm điểm 100) hoặc «cu».",
         description_en: "Scale code: «qd124», «qd366» (100-point score) or «cu» (older scale).",
         example: "qd124",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Mức xếp loại",
@@ -217,6 +253,8 @@ pub(crate) static EVALUATIONS: &[Column] = &[
         description_en: "The level, by name (e.g. «Hoàn thành tốt nhiệm vụ») or code; \
                          empty when a score is given.",
         example: "Hoàn thành tốt nhiệm vụ",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Điểm",
@@ -226,6 +264,8 @@ pub(crate) static EVALUATIONS: &[Column] = &[
         description_vi: "Điểm 0–100 trên thang chấm điểm; mức xếp loại được suy ra từ điểm.",
         description_en: "Score 0–100 on a scored scale; the level follows from the score.",
         example: "",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ghi chú",
@@ -235,6 +275,8 @@ pub(crate) static EVALUATIONS: &[Column] = &[
         description_vi: "Ghi chú.",
         description_en: "Note.",
         example: "",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -253,6 +295,8 @@ pub(crate) static COVENANT_UNITS: &[Column] = &[
         description_vi: "Ngày đơn vị ký giao ước; để trống nếu chưa ký.",
         description_en: "Date the unit signed; empty if it has not signed yet.",
         example: "20/02/2025",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Thí điểm",
@@ -262,6 +306,8 @@ pub(crate) static COVENANT_UNITS: &[Column] = &[
         description_vi: "Đơn vị có là điểm (thí điểm) không; để trống là «Không».",
         description_en: "Whether the unit is a pilot; empty means no.",
         example: "Không",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -280,6 +326,8 @@ pub(crate) static COVENANT_SCORES: &[Column] = &[
         description_vi: "Số thứ tự của nhóm nội dung, từ 1.",
         description_en: "Number of the content group, from 1.",
         example: "1",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Điểm",
@@ -289,6 +337,8 @@ pub(crate) static COVENANT_SCORES: &[Column] = &[
         description_vi: "Điểm của nhóm, từ 0 đến điểm tối đa của nhóm.",
         description_en: "The group's score, from 0 to the group's maximum.",
         example: "18",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -322,6 +372,8 @@ pub(crate) static TASKS: &[Column] = &[
         description_vi: "Tên nhiệm vụ đột phá; cùng đơn vị, cùng năm bắt đầu và cùng tên là cùng một nhiệm vụ.",
         description_en: "Title of the task; the same unit, first year and title mean the same task.",
         example: "Xây dựng nông thôn mới kiểu mẫu",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Lĩnh vực",
@@ -331,6 +383,8 @@ pub(crate) static TASKS: &[Column] = &[
         description_vi: "Lĩnh vực.",
         description_en: "Field.",
         example: "Kinh tế",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Người phụ trách",
@@ -340,6 +394,8 @@ pub(crate) static TASKS: &[Column] = &[
         description_vi: "Người phụ trách.",
         description_en: "Person responsible.",
         example: "Đồng chí Bí thư Đảng ủy",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Tình trạng",
@@ -350,6 +406,8 @@ pub(crate) static TASKS: &[Column] = &[
         description_en: "«Đã xác định» (chosen, the default), «Đang thực hiện» (in progress), \
                          «Hoàn thành» (done) or «Dừng» (dropped).",
         example: "Đang thực hiện",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Kết quả",
@@ -359,5 +417,7 @@ pub(crate) static TASKS: &[Column] = &[
         description_vi: "Kết quả đạt được.",
         description_en: "What was achieved.",
         example: "",
+        key: "",
+        choices: &[],
     },
 ];

@@ -1,71 +1,9 @@
 //! The columns of every import kind, kept as data so that one table drives header matching,
 //! the column documentation page and the downloadable templates.
+use std::sync::LazyLock;
 
-/// What a cell holds. Used for documentation and to write proper cells in the xlsx template;
-/// the checks themselves live in `records.rs`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Free text.
-    Text,
-    /// A code: no spaces, at most 64 characters.
-    Code,
-    /// A date written day/month/year (or a date cell in Excel).
-    Date,
-    /// A whole number, zero or more.
-    Count,
-    /// Yes or no: "Có"/"x"/"1" or "Không"/"0"/empty.
-    YesNo,
-    /// One of a few listed words (named in the description).
-    Choice,
-    /// Several codes separated by `;` or `,`.
-    List,
-    /// A month written month/year, e.g. 5/2025.
-    Month,
-}
-
-impl Format {
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Format::Text => "Văn bản",
-            Format::Code => "Mã (không có khoảng trắng, tối đa 64 ký tự)",
-            Format::Date => "Ngày (ngày/tháng/năm)",
-            Format::Count => "Số nguyên không âm",
-            Format::YesNo => "Có/Không",
-            Format::Choice => "Chọn một giá trị",
-            Format::List => "Danh sách, phân cách bằng ; hoặc ,",
-            Format::Month => "Tháng (tháng/năm)",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Format::Text => "Text",
-            Format::Code => "Code (no spaces, at most 64 characters)",
-            Format::Date => "Date (day/month/year)",
-            Format::Count => "Whole number, 0 or more",
-            Format::YesNo => "Yes/No",
-            Format::Choice => "One of the listed values",
-            Format::List => "List separated by ; or ,",
-            Format::Month => "Month (month/year)",
-        }
-    }
-}
-
-/// One column of an import file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    /// The header as written in templates and error messages.
-    pub header_vi: &'static str,
-    /// An English header that is accepted as well.
-    pub header_en: &'static str,
-    /// A row with this column empty is rejected; a file without it is rejected.
-    pub required: bool,
-    pub format: Format,
-    pub description_vi: &'static str,
-    pub description_en: &'static str,
-    /// The value used in the template's example row.
-    pub example: &'static str,
-}
+pub use lamtheo_domain::columns::{Choice, Column, Format};
+use lamtheo_domain::records::{self, RecordSpec};
 
 /// The kinds of file that can be imported (and exported in the same shape).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,10 +20,29 @@ pub enum Kind {
     CovenantUnits,
     CovenantScores,
     Tasks,
+    /// A record kind of the registry (`lamtheo_domain::records`), read and written in its
+    /// columns by `parse_records`.
+    Record(&'static RecordSpec),
 }
 
+static ALL: LazyLock<Vec<Kind>> =
+    LazyLock::new(|| Kind::FIXED.into_iter().chain(records::kinds().map(Kind::Record)).collect());
+static EXPORTABLE: LazyLock<Vec<Kind>> =
+    LazyLock::new(|| Kind::FIXED[5..].iter().copied().chain(records::kinds().map(Kind::Record)).collect());
+
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    /// Every kind: the fixed ones, then the record kinds of the registry.
+    pub fn all() -> &'static [Kind] {
+        &ALL
+    }
+
+    /// The kinds that are also exported, in the same columns: the campaign activities and
+    /// the record kinds (units, people, conferences, attendance and points import only).
+    pub fn exportable() -> &'static [Kind] {
+        &EXPORTABLE
+    }
+
+    const FIXED: [Kind; 12] = [
         Kind::Units,
         Kind::People,
         Kind::Conferences,
@@ -99,11 +56,6 @@ impl Kind {
         Kind::CovenantScores,
         Kind::Tasks,
     ];
-
-    /// The kinds that are also exported, in the same columns: the campaign activities, which
-    /// `ALL` lists after the five kinds that import only (units, people, conferences,
-    /// attendance, points).
-    pub const EXPORTABLE: &'static [Kind] = Kind::ALL.split_at(5).1;
 
     /// Stable name used in URLs and template file names.
     pub fn slug(&self) -> &'static str {
@@ -120,11 +72,12 @@ impl Kind {
             Kind::CovenantUnits => "covenant_units",
             Kind::CovenantScores => "covenant_scores",
             Kind::Tasks => "tasks",
+            Kind::Record(spec) => spec.slug,
         }
     }
 
     pub fn from_slug(slug: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| kind.slug() == slug)
+        Kind::all().iter().copied().find(|kind| kind.slug() == slug)
     }
 
     pub fn title_vi(&self) -> &'static str {
@@ -141,6 +94,7 @@ impl Kind {
             Kind::CovenantUnits => "Đơn vị ký giao ước thi đua",
             Kind::CovenantScores => "Chấm điểm giao ước thi đua",
             Kind::Tasks => "Nhiệm vụ đột phá",
+            Kind::Record(spec) => spec.title_vi,
         }
     }
 
@@ -158,6 +112,7 @@ impl Kind {
             Kind::CovenantUnits => "Units signing an emulation covenant",
             Kind::CovenantScores => "Emulation covenant scores",
             Kind::Tasks => "Breakthrough tasks",
+            Kind::Record(spec) => spec.title_en,
         }
     }
 
@@ -176,6 +131,7 @@ impl Kind {
             Kind::CovenantUnits => a::COVENANT_UNITS,
             Kind::CovenantScores => a::COVENANT_SCORES,
             Kind::Tasks => a::TASKS,
+            Kind::Record(spec) => spec.columns,
         }
     }
 }
@@ -190,6 +146,8 @@ const OTHER_ATTENDANCES: Column = Column {
     description_en: "Attendances by union members and the public (not listed by name); \
                      empty means 0.",
     example: "25",
+    key: "",
+    choices: &[],
 };
 
 const UNLISTED_MEMBER_ATTENDANCES: Column = Column {
@@ -201,6 +159,8 @@ const UNLISTED_MEMBER_ATTENDANCES: Column = Column {
     description_en: "Attendances by cadres and party members not recorded by name; \
                      empty means 0.",
     example: "3",
+    key: "",
+    choices: &[],
 };
 
 static UNITS: &[Column] = &[
@@ -212,6 +172,8 @@ static UNITS: &[Column] = &[
         description_vi: "Mã duy nhất của đơn vị (chi bộ, đảng bộ, cơ quan...).",
         description_en: "Unique code of the unit (cell, committee, agency...).",
         example: "CB-VP01",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Tên đơn vị",
@@ -221,6 +183,8 @@ static UNITS: &[Column] = &[
         description_vi: "Tên đầy đủ của đơn vị.",
         description_en: "Full name of the unit.",
         example: "Chi bộ Văn phòng",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Loại đơn vị",
@@ -230,6 +194,8 @@ static UNITS: &[Column] = &[
         description_vi: "Mã loại đơn vị theo danh mục của hệ thống.",
         description_en: "Unit kind code from the system's list of kinds.",
         example: "chi_bo",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Mã đơn vị cấp trên",
@@ -239,6 +205,8 @@ static UNITS: &[Column] = &[
         description_vi: "Mã của đơn vị cấp trên trực tiếp; để trống nếu là đơn vị gốc.",
         description_en: "Code of the direct parent unit; empty for the root unit.",
         example: "DB-XA01",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày thành lập",
@@ -248,6 +216,8 @@ static UNITS: &[Column] = &[
         description_vi: "Ngày thành lập đơn vị.",
         description_en: "Date the unit was founded.",
         example: "03/02/1998",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -262,6 +232,8 @@ static PEOPLE: &[Column] = &[
         description_en: "Stable identifier of the person, e.g. citizen ID number. \
                          Person ID or party card number (at least one) is required.",
         example: "001085012345",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Số thẻ đảng viên",
@@ -271,6 +243,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Số thẻ đảng viên, nếu có.",
         description_en: "Party membership card number, if any.",
         example: "01012345",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Họ và tên",
@@ -280,6 +254,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Họ và tên đầy đủ.",
         description_en: "Full name.",
         example: "Nguyễn Thị Hồng Nhung",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Giới tính",
@@ -289,6 +265,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "«Nam» hoặc «Nữ».",
         description_en: "«Nam» (male) or «Nữ» (female).",
         example: "Nữ",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày sinh",
@@ -298,6 +276,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Ngày sinh.",
         description_en: "Date of birth.",
         example: "12/08/1985",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Dân tộc",
@@ -307,6 +287,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Dân tộc.",
         description_en: "Ethnic group.",
         example: "Kinh",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Đảng viên",
@@ -317,6 +299,8 @@ static PEOPLE: &[Column] = &[
         description_en: "Whether the person is a party member; when empty, yes if a party card \
                          number is given.",
         example: "Có",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày vào Đảng",
@@ -326,6 +310,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Ngày được kết nạp vào Đảng.",
         description_en: "Date of admission to the Party.",
         example: "19/05/2010",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày chính thức",
@@ -335,6 +321,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Ngày trở thành đảng viên chính thức; không được trước ngày vào Đảng.",
         description_en: "Date of becoming a full party member; not before the admission date.",
         example: "19/05/2011",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Chức vụ",
@@ -344,6 +332,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Chức vụ hiện tại.",
         description_en: "Current position.",
         example: "Bí thư chi bộ",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Cán bộ chủ chốt",
@@ -353,6 +343,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Có phải cán bộ chủ chốt không; để trống là «Không».",
         description_en: "Whether the person is a key cadre; empty means no.",
         example: "Có",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Người đứng đầu",
@@ -362,6 +354,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Có phải người đứng đầu đơn vị không; để trống là «Không».",
         description_en: "Whether the person heads the unit; empty means no.",
         example: "Có",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Chức vụ có hiệu lực từ ngày",
@@ -375,6 +369,8 @@ static PEOPLE: &[Column] = &[
                          only when they differ from what is recorded. Empty: for a new person the day \
                          they joined the unit, otherwise today. Not before the recorded post began.",
         example: "01/01/2024",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Mã đơn vị",
@@ -384,6 +380,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Mã chi bộ/đơn vị nơi người này sinh hoạt.",
         description_en: "Code of the cell/unit the person belongs to.",
         example: "CB-VP01",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày bắt đầu sinh hoạt",
@@ -393,6 +391,8 @@ static PEOPLE: &[Column] = &[
         description_vi: "Ngày bắt đầu sinh hoạt tại đơn vị này.",
         description_en: "Date the person joined this unit.",
         example: "01/03/2020",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -405,6 +405,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Mã duy nhất của hội nghị, dùng để nối với tệp điểm danh và điểm cầu.",
         description_en: "Unique conference code, used to link attendance and connection points.",
         example: "HN-2024-05",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Mã đơn vị tổ chức",
@@ -414,6 +416,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Mã đơn vị tổ chức hội nghị.",
         description_en: "Code of the unit that organised the conference.",
         example: "DB-XA01",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Ngày",
@@ -423,6 +427,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Ngày tổ chức hội nghị.",
         description_en: "Date the conference was held.",
         example: "16/05/2024",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Tên hội nghị",
@@ -432,6 +438,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Tên hội nghị.",
         description_en: "Title of the conference.",
         example: "Hội nghị học tập, quán triệt Nghị quyết Hội nghị Trung ương 8 khóa XIII",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Mã chuyên đề",
@@ -441,6 +449,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Mã các chuyên đề được học tập, phân cách bằng dấu ; hoặc dấu phẩy.",
         description_en: "Codes of the topics studied, separated by ; or commas.",
         example: "NQ-TW8; CT-05",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Cấp",
@@ -450,6 +460,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Cấp tổ chức hội nghị, ví dụ «Huyện», «Xã».",
         description_en: "Level of the conference, e.g. district, commune.",
         example: "Huyện",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Hình thức",
@@ -459,6 +471,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "«Trực tiếp» (mặc định) hoặc «Trực tuyến».",
         description_en: "«Trực tiếp» (in person, the default) or «Trực tuyến» (online).",
         example: "Trực tuyến",
+        key: "",
+        choices: &[],
     },
     OTHER_ATTENDANCES,
     UNLISTED_MEMBER_ATTENDANCES,
@@ -470,6 +484,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Có phải buổi sinh hoạt thường kỳ của chi bộ không; để trống là «Không».",
         description_en: "Whether this is the party cell's regular meeting; empty means no.",
         example: "Không",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Có nội dung học tập và làm theo Bác",
@@ -479,6 +495,8 @@ static CONFERENCES: &[Column] = &[
         description_vi: "Buổi sinh hoạt có đưa nội dung học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh không; để trống là «Không».",
         description_en: "Whether the meeting included studying and following Ho Chi Minh's thought, morality and style; empty means no.",
         example: "Có",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -491,6 +509,8 @@ static ATTENDANCE: &[Column] = &[
         description_vi: "Mã hội nghị (như trong tệp hội nghị).",
         description_en: "Conference code (as in the conferences file).",
         example: "HN-2024-05",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Mã định danh hoặc số thẻ",
@@ -500,6 +520,8 @@ static ATTENDANCE: &[Column] = &[
         description_vi: "Mã định danh hoặc số thẻ đảng viên của người dự.",
         description_en: "Person ID or party card number of the attendee.",
         example: "001085012345",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Điểm cầu (mã đơn vị)",
@@ -509,6 +531,8 @@ static ATTENDANCE: &[Column] = &[
         description_vi: "Mã đơn vị của điểm cầu nơi người này dự (hội nghị trực tuyến).",
         description_en: "Unit code of the connection point attended (online conferences).",
         example: "CB-VP01",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Tình trạng",
@@ -519,6 +543,8 @@ static ATTENDANCE: &[Column] = &[
         description_en: "«Có mặt» (present, the default), «Vắng có lý do» (excused) \
                          or «Vắng» (absent).",
         example: "Có mặt",
+        key: "",
+        choices: &[],
     },
 ];
 
@@ -531,6 +557,8 @@ static POINTS: &[Column] = &[
         description_vi: "Mã hội nghị trực tuyến (như trong tệp hội nghị).",
         description_en: "Code of the online conference (as in the conferences file).",
         example: "HN-2024-05",
+        key: "",
+        choices: &[],
     },
     Column {
         header_vi: "Mã đơn vị điểm cầu",
@@ -540,6 +568,8 @@ static POINTS: &[Column] = &[
         description_vi: "Mã đơn vị đặt điểm cầu.",
         description_en: "Code of the unit hosting the connection point.",
         example: "CB-VP01",
+        key: "",
+        choices: &[],
     },
     OTHER_ATTENDANCES,
     UNLISTED_MEMBER_ATTENDANCES,

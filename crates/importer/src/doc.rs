@@ -4,7 +4,7 @@ use crate::Kind;
 
 pub fn columns_markdown() -> String {
     let mut out = String::new();
-    for kind in Kind::ALL {
+    for &kind in Kind::all() {
         out.push_str(&format!("#### {} / {} (`{}`)\n\n", kind.title_vi(), kind.title_en(), kind.slug()));
         out.push_str("| Cột (tiếng Việt) | Column (English) | Bắt buộc / required | Ý nghĩa | Meaning |\n|---|---|---|---|---|\n");
         for c in kind.columns() {

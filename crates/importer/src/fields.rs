@@ -62,7 +62,7 @@ impl<'a> Fields<'a> {
     /// spaces, since they are keys that other files refer to.
     pub fn text(&mut self, header_vi: &str) -> Option<String> {
         let value = self.raw(header_vi)?;
-        if self.column(header_vi).1.format != Format::Code {
+        if !matches!(self.column(header_vi).1.format, Format::Code | Format::Unit) {
             let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
             // The same rule as the forms' (names and titles are bounded again where they are
             // checked as such, by the service); a cell is already within Excel's limit.
@@ -205,5 +205,49 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         value.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    }
+
+    /// A cell of a record kind's column as its JSON value (see `lamtheo_domain::records`):
+    /// text and codes as strings (empty: ""), a choice as its stored value, a date as
+    /// "2024-05-16", numbers as numbers, yes/no as a boolean; an empty date or number is null.
+    pub fn json(&mut self, column: &Column) -> serde_json::Value {
+        use serde_json::Value;
+        let header = column.header_vi;
+        match column.format {
+            Format::Text | Format::Code | Format::Unit => Value::String(self.text(header).unwrap_or_default()),
+            Format::Date => self.date(header).map_or(Value::Null, |d| Value::String(d.to_string())),
+            Format::Count => match self.is_empty(header) {
+                true => {
+                    self.raw(header);
+                    Value::Null
+                }
+                false => Value::from(self.count(header)),
+            },
+            Format::YesNo => Value::Bool(self.yes_no(header).unwrap_or(false)),
+            Format::Month => self.month(header).map_or(Value::Null, Value::from),
+            Format::List => Value::from(self.list(header)),
+            Format::Choice => {
+                let Some(value) = self.raw(header) else { return Value::String(String::new()) };
+                let folded = vn::fold(value);
+                let found = column.choices.iter().find(|c| [c.value, c.vi, c.en].iter().any(|w| vn::fold(w) == folded));
+                if found.is_none() {
+                    let list = |f: fn(&lamtheo_domain::columns::Choice) -> &str| {
+                        column
+                            .choices
+                            .iter()
+                            .filter(|c| !c.value.is_empty())
+                            .map(|c| format!("«{}»", f(c)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    self.error(
+                        header,
+                        format!("Giá trị không hợp lệ «{value}»: cần {}", list(|c| c.vi)),
+                        format!("Invalid value «{value}»: expected {}", list(|c| c.en)),
+                    );
+                }
+                Value::String(found.map_or(value, |c| c.value).to_string())
+            }
+        }
     }
 }

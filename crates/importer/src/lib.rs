@@ -20,6 +20,7 @@ mod doc;
 mod error;
 mod fields;
 mod limits;
+mod record_rows;
 mod records;
 mod table;
 mod template;
@@ -28,12 +29,13 @@ pub use activity_records::{
     parse_covenant_scores, parse_covenant_units, parse_evaluations, parse_plans, parse_registrations, parse_reviews,
     parse_tasks, EvaluationRow, MonthlyReviewRow, PlanRow, RegistrationRow, ScoreRow, SignatoryRow, TaskRow,
 };
-pub use columns::{Column, Format, Kind};
+pub use columns::{Choice, Column, Format, Kind};
 pub use doc::columns_markdown;
 pub use error::{ParseFailure, RowError, TemplateError};
 pub use lamtheo_domain::conference::AttendanceStatus;
 pub use lamtheo_domain::people::Gender;
 pub use limits::Limits;
+pub use record_rows::{cell, parse_records, record_cells, record_from_fields, RecordRow};
 pub use records::{
     parse_attendance, parse_conferences, parse_people, parse_points, parse_units, AttendanceRow, ConferenceRow,
     PersonRow, PointRow, UnitRow,

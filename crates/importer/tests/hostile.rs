@@ -118,7 +118,7 @@ mod mutations {
 
     fn make_seeds() -> Vec<(&'static str, Vec<u8>)> {
         let mut seeds = vec![];
-        for kind in Kind::ALL {
+        for &kind in Kind::all() {
             seeds.push(("f.csv", template_csv(kind)));
             seeds.push(("f.xlsx", template_xlsx(kind).unwrap()));
         }
@@ -149,11 +149,12 @@ mod mutations {
             }
             let limits = Limits { rows: 10_000, cells: 100_000, ..Limits::default() };
             let mut reading = Reading::new(limits);
-            let _ = match Kind::ALL[kind.index(Kind::ALL.len())] {
+            let _ = match Kind::all()[kind.index(Kind::all().len())] {
                 Kind::People => lamtheo_importer::parse_people(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
                 Kind::Units => lamtheo_importer::parse_units(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
                 Kind::Attendance => lamtheo_importer::parse_attendance(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
                 Kind::Plans => lamtheo_importer::parse_plans(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
+                Kind::Record(spec) => lamtheo_importer::parse_records(spec, file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
                 _ => lamtheo_importer::parse_tasks(file, &bytes, &mut reading).map(|r| r.len()).map_err(|f| f.errors.len()),
             };
         }

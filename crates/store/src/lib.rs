@@ -25,6 +25,7 @@ pub mod evaluations;
 pub mod facts;
 pub mod people;
 pub mod plans;
+pub mod records;
 pub mod settings;
 pub mod submissions;
 pub mod tasks;

@@ -413,9 +413,9 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
         let kind = params.iter().find(|p| p["name"] == "kind").unwrap();
         kind["schema"]["enum"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect()
     };
-    let all: Vec<String> = Kind::ALL.iter().map(|k| k.slug().to_string()).collect();
+    let all: Vec<String> = Kind::all().iter().map(|k| k.slug().to_string()).collect();
     assert_eq!(kinds("/imports/{kind}", "post"), all);
-    let exportable: Vec<String> = Kind::EXPORTABLE.iter().map(|k| k.slug().to_string()).collect();
+    let exportable: Vec<String> = Kind::exportable().iter().map(|k| k.slug().to_string()).collect();
     assert_eq!(kinds("/exports/{kind}", "get"), exportable);
     assert!(doc["paths"]["/exports/{kind}"]["get"]["responses"]["200"]["content"]
         ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]

@@ -149,10 +149,10 @@ pub fn operations() -> Vec<Operation> {
         Op::post("/conferences/{id}/points", "Add or change a connection point", point),
         // The import bounds its body itself, by the import limits, after the role check.
         Op::post("/imports/{kind}", "Import a .csv/.xlsx file (the raw body)", import)
-            .kinds(&Kind::ALL)
+            .kinds(Kind::all())
             .map_route(|r| r.layer(DefaultBodyLimit::disable())),
         Op::get("/exports/{kind}", "Export as .xlsx in the columns of the matching import", export)
-            .kinds(Kind::EXPORTABLE),
+            .kinds(Kind::exportable()),
         Op::get("/audit", "Audit log in scope, newest first", audit),
         Op::get(
             "/settings/study-share",

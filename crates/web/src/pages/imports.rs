@@ -39,7 +39,7 @@ struct ImportsPage {
 
 async fn page(s: Session) -> PageResult {
     let t = s.t;
-    let kinds = Kind::ALL
+    let kinds = Kind::all()
         .iter()
         .map(|k| KindView {
             slug: k.slug(),
@@ -94,7 +94,7 @@ async fn upload(State(st): State<AppState>, s: Session, mut mp: Multipart) -> Pa
         s.fail(bad(&format!("Tải tệp lên không thành công: {e}"), &format!("Upload failed: {e}")))
     };
     // An account that may import nothing is refused before the form is read at all.
-    if !Kind::ALL.iter().any(|&k| st.app.check_import(&s.actor, k).is_ok()) {
+    if !Kind::all().iter().any(|&k| st.app.check_import(&s.actor, k).is_ok()) {
         return Err(s.fail(Error::forbidden()));
     }
     let turn = st.app.import_turn().map_err(|e| s.fail(e))?;

@@ -1,0 +1,412 @@
+//! The record kinds of the registry (`lamtheo_domain::records`): one service for all of them.
+//! A record comes as JSON in its kind's keys — from a form (read like a file's row), from the
+//! API, or from an import row — and takes the same road: the kind's checks, its unit found
+//! and the scope checked, its parent found, then one audited write that logs its facts for
+//! the index. Figures are the facts summed over a subtree, period and as-of date.
+use chrono::NaiveDate;
+use lamtheo_analytics::Delta;
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::org::OrgTree;
+use lamtheo_domain::period::Period;
+use lamtheo_domain::records::{self, Fact, Figure, Owner, RecordSpec, Section};
+use lamtheo_domain::{Error, ErrorCode, Id, Result};
+use lamtheo_importer::{self as importer, RowError};
+use lamtheo_store::records::{self as store, StoredRecord};
+use lamtheo_store::Tx;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::audit::{snapshot, Change, Written};
+use crate::imports::{rejected, row_err, ImportSummary, Progress};
+use crate::App;
+
+/// A record as pages and the API show it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RecordView {
+    pub id: Id,
+    pub kind: String,
+    pub unit_id: Id,
+    pub parent_id: Option<Id>,
+    /// The record's name in lists.
+    pub title: String,
+    /// The record in its kind's keys.
+    pub body: Value,
+}
+
+impl RecordView {
+    fn of(spec: &RecordSpec, r: StoredRecord) -> RecordView {
+        RecordView {
+            id: r.id,
+            kind: r.kind,
+            unit_id: r.unit_id,
+            parent_id: r.parent_id,
+            title: spec.title_of(&r.body),
+            body: r.body,
+        }
+    }
+}
+
+/// One section of the unit page: its figures over the subtree, and by child unit.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SectionFigures {
+    pub slug: String,
+    pub title_vi: String,
+    pub title_en: String,
+    pub figures: Vec<Figure>,
+    /// The section's chosen figures for each child unit (historic children after).
+    pub children: Vec<ChildFigures>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ChildFigures {
+    pub unit_id: Id,
+    pub historic: bool,
+    pub figures: Vec<Figure>,
+}
+
+/// A record checked and placed: what is written, and the facts it adds.
+#[derive(Serialize)]
+pub(crate) struct Placed {
+    #[serde(skip)]
+    spec: &'static RecordSpec,
+    #[serde(skip)]
+    stored: StoredRecord,
+    #[serde(skip)]
+    facts: Vec<Fact>,
+    /// What the audit keeps of it: the record itself.
+    #[serde(flatten)]
+    body: serde_json::Map<String, Value>,
+}
+
+/// The facts a stored record adds to the index.
+pub(crate) fn facts_of(r: &StoredRecord, tree: &OrgTree) -> Vec<Fact> {
+    let Some(spec) = records::kind(&r.kind) else { return vec![] };
+    (spec.facts)(&r.body, r.unit_id, &|code| tree.by_code(code).map(|u| u.id))
+}
+
+fn delta(p: &Placed, id: Option<Id>) -> Delta {
+    Delta::Record { kind: p.spec.slug.to_string(), id: id.unwrap_or(p.stored.id), facts: p.facts.clone() }
+}
+
+/// The header of the column a check's error names (its field is the column's key).
+fn column_of(spec: &RecordSpec, e: &Error) -> String {
+    e.field.as_deref().and_then(|f| spec.column(f)).map_or("", |c| c.header_vi).to_string()
+}
+
+impl App {
+    /// Checks a record and finds where it goes: its normal form, its unit (which the actor
+    /// must be allowed to write in), its parent, and the record of the same key if there is
+    /// one. Read in the writer's transaction, so that what is found is what is written over.
+    async fn place(
+        &self,
+        actor: &Actor,
+        tx: &mut Tx,
+        spec: &'static RecordSpec,
+        body: &Value,
+    ) -> Result<(Placed, Option<StoredRecord>)> {
+        let body = (spec.check)(body)?;
+        let parent = match (spec.parent, spec.parent_key(&body)) {
+            (Some(p), Some(key)) => {
+                let found = store::by_key(tx, p.slug, &key).await?;
+                let parent = found.filter(|r| self.check(actor, r.unit_id, Resource::Activity, false).is_ok());
+                Some(parent.ok_or_else(|| {
+                    let shown = body.get(p.column).and_then(Value::as_str).unwrap_or_default();
+                    Error::field(
+                        p.column,
+                        format!("Không có bản ghi mã «{shown}» trong phạm vi của bạn"),
+                        format!("No record «{shown}» in your scope"),
+                    )
+                })?)
+            }
+            _ => None,
+        };
+        let unit_id = match spec.owner {
+            Owner::Unit(column) => {
+                let code = spec.owner_code(&body).unwrap_or_default();
+                let id = self.index().tree().by_code(code).map(|u| u.id);
+                // Unknown and out of scope read the same.
+                id.filter(|id| self.check(actor, *id, Resource::Activity, true).is_ok()).ok_or_else(|| {
+                    Error::field(
+                        column,
+                        format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
+                        format!("No unit with code «{code}» in your scope"),
+                    )
+                })?
+            }
+            Owner::Parent => {
+                let unit = parent.as_ref().map(|p| p.unit_id).ok_or_else(Error::not_found)?;
+                self.check(actor, unit, Resource::Activity, true)?;
+                unit
+            }
+        };
+        let natural_key = spec.natural_key(&body);
+        let old = store::by_key(tx, spec.slug, &natural_key).await?;
+        let stored = StoredRecord {
+            id: old.as_ref().map_or(0, |o| o.id),
+            kind: spec.slug.to_string(),
+            natural_key,
+            unit_id,
+            parent_id: parent.map(|p| p.id),
+            body,
+        };
+        let facts = {
+            let ix = self.index();
+            facts_of(&stored, ix.tree())
+        };
+        let Value::Object(map) = stored.body.clone() else { return Err(Error::internal("a record is a JSON object")) };
+        Ok((Placed { spec, stored, facts, body: map }, old))
+    }
+
+    /// After a record moved to another unit, the records that belong to it by their parent
+    /// (a model's results) move with it; their facts are logged again.
+    async fn move_children(&self, tx: &mut Tx, parent: &StoredRecord, old_unit: Option<Id>) -> Result<Vec<Delta>> {
+        if old_unit.is_none_or(|u| u == parent.unit_id) {
+            return Ok(vec![]);
+        }
+        let mut deltas = Vec::new();
+        for mut child in store::children_in(tx, parent.id).await? {
+            let Some(spec) = records::kind(&child.kind).filter(|s| matches!(s.owner, Owner::Parent)) else { continue };
+            child.unit_id = parent.unit_id;
+            store::update(tx, &child).await?;
+            let facts = facts_of(&child, self.index().tree());
+            deltas.push(Delta::Record { kind: spec.slug.to_string(), id: child.id, facts });
+        }
+        Ok(deltas)
+    }
+
+    /// Saves a record of `spec`: a new one, or the one with the same key changed. Returns its
+    /// id. The form, the API and the import rows all come through `place`.
+    pub async fn save_record(&self, actor: &Actor, spec: &'static RecordSpec, body: &Value) -> Result<Id> {
+        self.check_role(actor, Resource::Activity, true)?;
+        self.write_logged(actor, async |tx| {
+            let (placed, old) = self.place(actor, tx, spec, body).await?;
+            if let Some(old) = &old {
+                self.check(actor, old.unit_id, Resource::Activity, true)?;
+            }
+            let id = match placed.stored.id {
+                0 => store::insert(tx, &placed.stored).await?,
+                id => {
+                    store::update(tx, &placed.stored).await?;
+                    id
+                }
+            };
+            let change = Change {
+                action: if old.is_some() { "update" } else { "create" },
+                entity: spec.entity,
+                entity_id: Some(id),
+                unit: Some(placed.stored.unit_id),
+                before: old.as_ref().and_then(|o| snapshot(&o.body)),
+                after: snapshot(&placed.stored.body),
+            };
+            let mut deltas = vec![delta(&placed, Some(id))];
+            deltas.extend(self.move_children(tx, &placed.stored, old.map(|o| o.unit_id)).await?);
+            Ok(Written::new(id, change, deltas))
+        })
+        .await
+    }
+
+    /// Changes record `id` (its key may change too, unless another record holds the new one).
+    pub async fn update_record(&self, actor: &Actor, id: Id, body: &Value) -> Result<()> {
+        let before = self.record(actor, id).await?;
+        let spec = records::kind(&before.kind).ok_or_else(Error::not_found)?;
+        self.check(actor, before.unit_id, Resource::Activity, true)?;
+        self.write_logged(actor, async |tx| {
+            let (mut placed, other) = self.place(actor, tx, spec, body).await?;
+            if other.as_ref().is_some_and(|o| o.id != id) {
+                let column = spec.key[0];
+                return Err(Error::conflict(
+                    column,
+                    "Đã có một bản ghi khác với mã này",
+                    "Another record already has this key",
+                ));
+            }
+            placed.stored.id = id;
+            store::update(tx, &placed.stored).await?;
+            let change = Change {
+                action: "update",
+                entity: spec.entity,
+                entity_id: Some(id),
+                unit: Some(placed.stored.unit_id),
+                before: snapshot(&before.body),
+                after: snapshot(&placed.stored.body),
+            };
+            let mut deltas = vec![delta(&placed, Some(id))];
+            deltas.extend(self.move_children(tx, &placed.stored, Some(before.unit_id)).await?);
+            Ok(Written::new((), change, deltas))
+        })
+        .await
+    }
+
+    /// Deletes record `id`; a record that others hang under (a model with results) stays
+    /// until they are deleted, so that nothing goes silently.
+    pub async fn delete_record(&self, actor: &Actor, id: Id) -> Result<()> {
+        let before = self.record(actor, id).await?;
+        let spec = records::kind(&before.kind).ok_or_else(Error::not_found)?;
+        self.check(actor, before.unit_id, Resource::Activity, true)?;
+        if !store::children(&self.store, id).await?.is_empty() {
+            return Err(Error::msg(
+                ErrorCode::Conflict,
+                "Bản ghi còn kết quả hoặc lượt nhân rộng; hãy xoá chúng trước",
+                "Other records hang under this one; delete them first",
+            ));
+        }
+        self.write_logged(actor, async |tx| {
+            store::delete(tx, id).await?;
+            let change = Change {
+                action: "delete",
+                entity: spec.entity,
+                entity_id: Some(id),
+                unit: Some(before.unit_id),
+                before: snapshot(&before.body),
+                after: None,
+            };
+            Ok(Written::new((), change, vec![Delta::Record { kind: spec.slug.to_string(), id, facts: vec![] }]))
+        })
+        .await
+    }
+
+    /// A record, for whoever may see its unit's activities.
+    pub async fn record(&self, actor: &Actor, id: Id) -> Result<RecordView> {
+        let r = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        self.check(actor, r.unit_id, Resource::Activity, false)?;
+        let spec = records::kind(&r.kind).ok_or_else(Error::not_found)?;
+        Ok(RecordView::of(spec, r))
+    }
+
+    /// The records of `spec` in the subtree of `unit` (today's tree), oldest first.
+    pub async fn records_of(&self, actor: &Actor, spec: &'static RecordSpec, unit: Id) -> Result<Vec<RecordView>> {
+        self.check(actor, unit, Resource::Activity, false)?;
+        let units = self.index().tree().subtree_on(unit, self.today());
+        Ok(store::of_units(&self.store, spec.slug, &units)
+            .await?
+            .into_iter()
+            .map(|r| RecordView::of(spec, r))
+            .collect())
+    }
+
+    /// The records under record `id` (a model's results and replications) that the actor
+    /// may see.
+    pub async fn records_under(&self, actor: &Actor, id: Id) -> Result<Vec<RecordView>> {
+        self.record(actor, id).await?;
+        let mut out = Vec::new();
+        for r in store::children(&self.store, id).await? {
+            if let (Some(spec), true) = (records::kind(&r.kind), self.may(actor, r.unit_id, Resource::Activity, false))
+            {
+                out.push(RecordView::of(spec, r));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every section's figures for the subtree of `unit` over `period`, as of `as_of`.
+    pub async fn record_figures(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Result<Vec<SectionFigures>> {
+        self.check(actor, unit, Resource::Activity, false)?;
+        let (from, to) = (period.from.first_day(), period.to.last_day());
+        Ok(self.remembered(format!("records {unit} {as_of} {from} {to}"), |ix| {
+            let children: Vec<(Id, bool)> =
+                ix.tree().children_on(unit, as_of).map(|l| (l.unit_id, l.historic)).collect();
+            let own = ix.counted(unit, as_of, from, to);
+            let of_children: Vec<_> = children.iter().map(|(c, h)| (*c, *h, ix.counted(*c, as_of, from, to))).collect();
+            records::SECTIONS.iter().map(|s| section_figures(s, &own, &of_children)).collect()
+        }))
+    }
+
+    /// Imports a file of a record kind: every row placed (all errors at once), then written
+    /// in one audited transaction, or nothing.
+    pub(crate) async fn import_records(
+        &self,
+        actor: &Actor,
+        spec: &'static RecordSpec,
+        file: &str,
+        rows: Vec<importer::RecordRow>,
+        mut errors: Vec<RowError>,
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
+        let mut tx = self.begin_logged().await?;
+        let mut resolved = Vec::new();
+        let total = rows.len() as u64;
+        for (i, r) in rows.iter().enumerate() {
+            match self.place(actor, &mut tx, spec, &r.value).await {
+                Ok((placed, old)) => {
+                    let was = old.map(|o| {
+                        let changed = o.body != placed.stored.body || o.unit_id != placed.stored.unit_id;
+                        (changed, if changed { Some(o.body) } else { None })
+                    });
+                    let filing = crate::activity_imports::Filing {
+                        id: was.as_ref().map(|_| placed.stored.id),
+                        unit: placed.stored.unit_id,
+                    };
+                    resolved.push((placed, was, filing));
+                }
+                Err(e) => errors.push(row_err(file, r.row, &column_of(spec, &e), e.message_vi, e.message_en)),
+            }
+            progress("check", i as u64 + 1, total);
+        }
+        if !errors.is_empty() {
+            return Err(rejected(errors));
+        }
+        // Records whose unit changed take the records under them along.
+        let mut moved = Vec::new();
+        for (p, _, filing) in &resolved {
+            if filing.id.is_some() {
+                let old_unit = store::get_in(&mut tx, p.stored.id).await?.map(|o| o.unit_id);
+                moved.extend(self.move_children(&mut tx, &p.stored, old_unit).await?);
+            }
+        }
+        self.log(&mut tx, &moved).await?;
+        let batch = crate::activity_imports::Batch {
+            entity: spec.slug,
+            record: spec.entity,
+            file,
+            rows: rows.len(),
+            errors,
+            resolved,
+            delta: Some(delta),
+        };
+        self.write_import(actor, Some(tx), batch, progress, async |tx: &mut Tx, p: &Placed| match p.stored.id {
+            0 => store::insert(tx, &p.stored).await.map(Some),
+            _ => store::update(tx, &p.stored).await.map(|()| None),
+        })
+        .await
+    }
+
+    /// The rows of an export of `spec` for the subtree of `unit`, in its columns.
+    pub(crate) async fn export_records(
+        &self,
+        actor: &Actor,
+        spec: &'static RecordSpec,
+        unit: Id,
+    ) -> Result<Vec<Vec<String>>> {
+        Ok(self.records_of(actor, spec, unit).await?.iter().map(|r| importer::record_cells(spec, &r.body)).collect())
+    }
+}
+
+fn section_figures(s: &Section, own: &records::Totals, children: &[(Id, bool, records::Totals)]) -> SectionFigures {
+    let chosen = |t: &records::Totals| -> Vec<Figure> {
+        let all = (s.figures)(t);
+        s.by_child.iter().filter_map(|k| all.iter().find(|f| f.key == *k).cloned()).collect()
+    };
+    let mut children: Vec<ChildFigures> = children
+        .iter()
+        .map(|(id, historic, t)| ChildFigures { unit_id: *id, historic: *historic, figures: chosen(t) })
+        .collect();
+    children.sort_by_key(|c| (c.historic, c.unit_id));
+    SectionFigures {
+        slug: s.slug.to_string(),
+        title_vi: s.title_vi.to_string(),
+        title_en: s.title_en.to_string(),
+        figures: (s.figures)(own),
+        children,
+    }
+}
+
+/// The figures of a section as printed on one line each: "Mô hình …: 12 mô hình".
+pub fn labelled(s: &SectionFigures) -> Vec<(String, String)> {
+    s.figures.iter().map(|f| (format!("{}: {}", s.title_vi, f.label_vi), f.text_vi.clone())).collect()
+}

@@ -1,0 +1,270 @@
+//! Property tests of the record kinds' figures (good models, their results and
+//! replications). For several seeds, on every engine, random records are saved, changed and
+//! deleted through the service, and a cell moves to another commune on a random day; then
+//! every figure is compared, for every unit, several periods and as-of dates before and
+//! after the move, with a slow recount from what the test wrote. At the end every kind is
+//! exported and imported back: nothing may be new or changed.
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use common::{apps, d, imports_back, province, Rng};
+use lamtheo_app::exports::ExportQuery;
+use lamtheo_app::App;
+use lamtheo_domain::access::Actor;
+use lamtheo_domain::period::{Month, Period};
+use lamtheo_domain::records::{self, amount_text, models, sum_qualifier};
+use lamtheo_domain::Id;
+use lamtheo_importer::Kind;
+use serde_json::json;
+
+const SEEDS: [u64; 3] = [0x5EED, 0xC0FF_EE11, 0xBADD_CAFE];
+const FIELDS: [&str; 3] = ["Cải cách hành chính", "Tiết kiệm, tương trợ", ""];
+const MEASURES: [(&str, &str); 3] = [("Quà tặng", "đồng"), ("Hiến đất", "m²"), ("Ngày công", "ngày công")];
+const QUALIFIERS: [&str; 4] = ["", "gần", "trên", "hơn"];
+
+struct ModelFact {
+    code: String,
+    owner: Id,
+    registered_on: NaiveDate,
+    field: &'static str,
+    recognised_on: Option<NaiveDate>,
+}
+
+struct ResultFact {
+    model: usize,
+    indicator: &'static str,
+    measure: &'static str,
+    qualifier: &'static str,
+    amount: i64,
+    on: NaiveDate,
+}
+
+struct ReplicationFact {
+    id: Id,
+    model: usize,
+    unit: Id,
+    on: NaiveDate,
+}
+
+/// The province's tree with one cell moved on `moved_on`: (unit, code, parent before, parent after).
+struct Tree {
+    units: Vec<(Id, String, Option<Id>, Option<Id>)>,
+    moved_on: NaiveDate,
+}
+
+impl Tree {
+    fn parent(&self, unit: Id, as_of: NaiveDate) -> Option<Id> {
+        let u = self.units.iter().find(|u| u.0 == unit)?;
+        if as_of < self.moved_on {
+            u.2
+        } else {
+            u.3
+        }
+    }
+
+    fn within(&self, unit: Id, root: Id, as_of: NaiveDate) -> bool {
+        let mut cur = Some(unit);
+        while let Some(u) = cur {
+            if u == root {
+                return true;
+            }
+            cur = self.parent(u, as_of);
+        }
+        false
+    }
+
+    fn code(&self, unit: Id) -> &str {
+        &self.units.iter().find(|u| u.0 == unit).expect("a unit").1
+    }
+}
+
+fn model_body(m: &ModelFact, tree: &Tree, name: &str) -> serde_json::Value {
+    let status = if m.recognised_on.is_some() { "recognised" } else { "in_progress" };
+    json!({
+        "code": m.code, "name": name, "kind": "mo_hinh", "field": m.field,
+        "unit": tree.code(m.owner), "person": "", "registered_on": m.registered_on.to_string(),
+        "link": "", "status": status, "recognised_on": m.recognised_on.map(|d| d.to_string()),
+    })
+}
+
+/// The figures a recount gives for `root`: key → (value, text).
+fn recount(
+    tree: &Tree,
+    models: &[ModelFact],
+    results: &[ResultFact],
+    replications: &[ReplicationFact],
+    root: Id,
+    as_of: NaiveDate,
+    (first, last): (NaiveDate, NaiveDate),
+) -> BTreeMap<String, (i64, String)> {
+    let inside = |unit: Id, day: NaiveDate| tree.within(unit, root, as_of) && first <= day && day <= last;
+    let mut out = BTreeMap::new();
+    let registered = models.iter().filter(|m| inside(m.owner, m.registered_on)).count() as i64;
+    let recognised = models.iter().filter(|m| m.recognised_on.is_some_and(|d| inside(m.owner, d))).count() as i64;
+    let adopted: Vec<&ReplicationFact> = replications.iter().filter(|r| inside(r.unit, r.on)).collect();
+    let distinct = adopted.iter().map(|r| r.model).collect::<BTreeSet<_>>().len() as i64;
+    out.insert("models.registered".to_string(), (registered, format!("{registered} mô hình")));
+    out.insert("models.recognised".to_string(), (recognised, format!("{recognised} mô hình")));
+    out.insert("models.replicated".to_string(), (adopted.len() as i64, format!("{} lượt", adopted.len())));
+    out.insert("models.replicated_models".to_string(), (distinct, format!("{distinct} mô hình")));
+    let mut sums: BTreeMap<(&str, &str), (i64, Vec<&str>)> = BTreeMap::new();
+    for r in results.iter().filter(|r| inside(models[r.model].owner, r.on)) {
+        let e = sums.entry((r.indicator, r.measure)).or_default();
+        e.0 += r.amount;
+        e.1.push(r.qualifier);
+    }
+    for ((indicator, measure), (sum, qs)) in sums {
+        let text = amount_text(sum_qualifier(qs), sum, measure);
+        out.insert(format!("models.result\u{1f}{indicator}\u{1f}{measure}"), (sum, text));
+    }
+    for field in FIELDS.iter().filter(|f| !f.is_empty()) {
+        let n = models.iter().filter(|m| m.field == *field && inside(m.owner, m.registered_on)).count() as i64;
+        if n > 0 {
+            out.insert(format!("models.field\u{1f}{field}"), (n, format!("{n} mô hình")));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn model_figures_match_a_recount() {
+    for seed in SEEDS {
+        for (engine, app) in apps().await {
+            run(engine, seed, &app).await;
+        }
+    }
+}
+
+async fn run(engine: &str, seed: u64, app: &App) {
+    let sys = Actor::system();
+    let pv = province(app).await;
+    let mut rng = Rng(seed);
+    // The codes `common::province` gives.
+    let mut units = vec![(pv.p, None, "P".to_string())];
+    for i in 0..2 {
+        units.push((pv.districts[i], Some(pv.p), format!("D{}", i + 1)));
+    }
+    for i in 0..4 {
+        units.push((pv.communes[i], Some(pv.districts[i / 2]), format!("C{}", i + 1)));
+        units.push((pv.cells[i], Some(pv.communes[i]), format!("K{}", i + 1)));
+    }
+    let moved_on = rng.date(2024, 2025);
+    // Cell K1 moves from C1 to C3.
+    app.move_unit(&sys, pv.cells[0], pv.communes[2], moved_on).await.expect("move");
+    let tree = Tree {
+        units: units
+            .iter()
+            .map(|(id, parent, code)| {
+                let after = if *id == pv.cells[0] { Some(pv.communes[2]) } else { *parent };
+                (*id, code.clone(), *parent, after)
+            })
+            .collect(),
+        moved_on,
+    };
+    let all: Vec<Id> = units.iter().map(|u| u.0).collect();
+    let (mut models, mut results, mut replications) =
+        (Vec::<ModelFact>::new(), Vec::<ResultFact>::new(), Vec::<ReplicationFact>::new());
+    for step in 0..80 {
+        match rng.below(10) {
+            0..=3 => {
+                let registered_on = rng.date(2023, 2026);
+                let recognised_on = rng.chance(50).then(|| registered_on + chrono::Days::new(rng.below(400)));
+                let m = ModelFact {
+                    code: format!("MH-{seed:x}-{step}"),
+                    owner: rng.pick(&all),
+                    registered_on,
+                    field: rng.pick(&FIELDS),
+                    recognised_on,
+                };
+                records_save(app, &records::models::MODELS, model_body(&m, &tree, "Mô hình")).await;
+                models.push(m);
+            }
+            4 if !models.is_empty() => {
+                // A model changes: another owner, recognised or not any more.
+                let i = rng.index(models.len());
+                models[i].owner = rng.pick(&all);
+                models[i].recognised_on = rng.chance(50).then(|| models[i].registered_on + chrono::Days::new(30));
+                records_save(app, &models::MODELS, model_body(&models[i], &tree, "Mô hình đổi tên")).await;
+            }
+            5..=6 if !models.is_empty() => {
+                let (indicator, measure) = rng.pick(&MEASURES);
+                let r = ResultFact {
+                    model: rng.index(models.len()),
+                    indicator,
+                    measure,
+                    qualifier: rng.pick(&QUALIFIERS),
+                    amount: rng.below(2_000_000_000) as i64,
+                    on: rng.date(2023, 2026),
+                };
+                let body = json!({
+                    "model": models[r.model].code, "indicator": indicator, "amount": r.amount,
+                    "measure": measure, "qualifier": r.qualifier, "on": r.on.to_string(),
+                });
+                records_save(app, &models::RESULTS, body).await;
+                // The same key (model, indicator, measure, day) is the same result.
+                results.retain(|x| !(x.model == r.model && x.indicator == r.indicator && x.on == r.on));
+                results.push(r);
+            }
+            7..=8 if !models.is_empty() => {
+                let (model, unit, on) = (rng.index(models.len()), rng.pick(&all), rng.date(2023, 2026));
+                let body =
+                    json!({ "model": models[model].code, "unit": tree.code(unit), "on": on.to_string(), "note": "" });
+                let id = records_save(app, &models::REPLICATIONS, body).await;
+                replications.retain(|r| !(r.model == model && r.unit == unit));
+                replications.push(ReplicationFact { id, model, unit, on });
+            }
+            9 if replications.len() > 2 => {
+                let r = replications.remove(rng.index(replications.len()));
+                app.delete_record(&sys, r.id).await.unwrap_or_else(|e| panic!("{engine} {seed:x}: delete: {e:?}"));
+            }
+            _ => {}
+        }
+    }
+    let periods = [
+        Period::year(2024),
+        Period::new(Month::new(2023, 1), Month::new(2026, 12)),
+        Period::new(Month::new(2025, 4), Month::new(2025, 9)),
+    ];
+    let as_ofs = [moved_on.pred_opt().expect("a day before"), moved_on, d(2026, 12, 31)];
+    let mut checked = 0;
+    for &root in &all {
+        for as_of in as_ofs {
+            for period in periods {
+                let days = (period.from.first_day(), period.to.last_day());
+                let want = recount(&tree, &models, &results, &replications, root, as_of, days);
+                let sections = app.record_figures(&sys, root, period, as_of).await.expect("figures");
+                let got: BTreeMap<String, (i64, String)> = sections[0]
+                    .figures
+                    .iter()
+                    .filter(|f| f.key != "models.built_and_replicated")
+                    .map(|f| (f.key.clone(), (f.value, f.text_vi.clone())))
+                    .collect();
+                let at = format!("{engine} seed {seed:x} unit {} as of {as_of} {period:?}", tree.code(root));
+                assert_eq!(got, want, "{at}");
+                // Each child's figures are its own subtree's.
+                for child in &sections[0].children {
+                    let theirs = recount(&tree, &models, &results, &replications, child.unit_id, as_of, days);
+                    for f in &child.figures {
+                        assert_eq!(f.value, theirs[&f.key].0, "{at}: child {} {}", tree.code(child.unit_id), f.key);
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 0 && !models.is_empty() && !results.is_empty() && !replications.is_empty(),
+        "{engine} {seed:x}: the history wrote every kind"
+    );
+    for spec in records::SECTIONS[0].kinds {
+        let q = ExportQuery { unit: Some(pv.p), year: 2025, of: None };
+        let n = imports_back(app, Kind::Record(spec), q, &format!("{engine} {seed:x}")).await;
+        assert!(n > 0, "{engine} {seed:x}: {} exported rows", spec.slug);
+    }
+}
+
+async fn records_save(app: &App, spec: &'static records::RecordSpec, body: serde_json::Value) -> Id {
+    app.save_record(&Actor::system(), spec, &body).await.unwrap_or_else(|e| panic!("{}: {body}: {e:?}", spec.slug))
+}
