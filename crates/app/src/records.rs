@@ -88,6 +88,12 @@ fn delta(p: &Placed, id: Option<Id>) -> Delta {
     Delta::Record { kind: p.spec.slug.to_string(), id: id.unwrap_or(p.stored.id), facts: p.facts.clone() }
 }
 
+/// A unit or record named by a field that does not exist or is out of the actor's scope
+/// (the two read the same, as `App::check` answers): "not found", naming the field.
+fn not_in_scope(field: &str, vi: String, en: String) -> Error {
+    Error { field: Some(field.to_string()), ..Error::msg(ErrorCode::NotFound, vi, en) }
+}
+
 /// The header of the column a check's error names (its field is the column's key).
 fn column_of(spec: &RecordSpec, e: &Error) -> String {
     e.field.as_deref().and_then(|f| spec.column(f)).map_or("", |c| c.header_vi).to_string()
@@ -111,7 +117,7 @@ impl App {
                 let parent = found.filter(|r| self.check(actor, r.unit_id, Resource::Activity, false).is_ok());
                 Some(parent.ok_or_else(|| {
                     let shown = body.get(p.column).and_then(Value::as_str).unwrap_or_default();
-                    Error::field(
+                    not_in_scope(
                         p.column,
                         format!("Không có bản ghi mã «{shown}» trong phạm vi của bạn"),
                         format!("No record «{shown}» in your scope"),
@@ -126,7 +132,7 @@ impl App {
                 let id = self.index().tree().by_code(code).map(|u| u.id);
                 // Unknown and out of scope read the same.
                 id.filter(|id| self.check(actor, *id, Resource::Activity, true).is_ok()).ok_or_else(|| {
-                    Error::field(
+                    not_in_scope(
                         column,
                         format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
                         format!("No unit with code «{code}» in your scope"),

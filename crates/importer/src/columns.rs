@@ -27,6 +27,7 @@ pub enum Kind {
 
 static ALL: LazyLock<Vec<Kind>> =
     LazyLock::new(|| Kind::FIXED.into_iter().chain(records::kinds().map(Kind::Record)).collect());
+static RECORDS: LazyLock<Vec<Kind>> = LazyLock::new(|| records::kinds().map(Kind::Record).collect());
 static EXPORTABLE: LazyLock<Vec<Kind>> =
     LazyLock::new(|| Kind::FIXED[5..].iter().copied().chain(records::kinds().map(Kind::Record)).collect());
 
@@ -34,6 +35,11 @@ impl Kind {
     /// Every kind: the fixed ones, then the record kinds of the registry.
     pub fn all() -> &'static [Kind] {
         &ALL
+    }
+
+    /// The record kinds of the registry.
+    pub fn records() -> &'static [Kind] {
+        &RECORDS
     }
 
     /// The kinds that are also exported, in the same columns: the campaign activities and

@@ -25,6 +25,8 @@ enum Rec {
     Covenant,
     Task,
     Plan,
+    /// A good model (a record of the record kinds).
+    Model,
     Registration,
     User,
 }
@@ -103,6 +105,27 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/plans/{id}/review", Write(R::Person, Plan, "decision=ack&back=/")),
     ("POST", "/units/{id}/tasks", Write(R::Activity, Unit, "title=Moi&from_year=2025&to_year=2025")),
     ("POST", "/tasks/{id}", Write(R::Activity, Task, "title=Moi&from_year=2025&to_year=2025")),
+    ("GET", "/units/{id}/records/{kind}", Read(R::Activity, Unit)),
+    (
+        "POST",
+        "/units/{id}/records/{kind}",
+        Write(
+            R::Activity,
+            Unit,
+            "code=MH-MOI&name=Moi&kind=mo_hinh&unit={code}&registered_on=01/01/2025&status=registered",
+        ),
+    ),
+    ("GET", "/records/{id}", Read(R::Activity, Model)),
+    (
+        "POST",
+        "/records/{id}",
+        Write(
+            R::Activity,
+            Model,
+            "code=MH-MOI&name=Moi&kind=mo_hinh&unit={code}&registered_on=01/01/2025&status=registered",
+        ),
+    ),
+    ("POST", "/records/{id}/delete", Write(R::Activity, Model, "")),
     ("GET", "/units/{id}/conferences/new", Form(R::Conference, Unit)),
     ("POST", "/conferences", Write(R::Conference, Unit, "unit_id={id}&held_on=01/02/2025&title=Moi")),
     ("GET", "/conferences/{id}", Read(R::Conference, Conference)),
@@ -182,6 +205,27 @@ const MATRIX: &[(&str, &str, Rule)] = &[
             r#"{"unit_id":{unit},"from_year":2025,"to_year":2025,"title":"Moi","status":"planned"}"#,
         ),
     ),
+    ("GET", "/api/v1/units/{id}/records/{kind}", Read(R::Activity, Unit)),
+    (
+        "POST",
+        "/api/v1/records/{kind}",
+        Write(
+            R::Activity,
+            Unit,
+            r#"{"code":"MH-MOI","name":"Moi","kind":"mo_hinh","unit":"{code}","registered_on":"2025-01-01","status":"registered"}"#,
+        ),
+    ),
+    ("GET", "/api/v1/records/{kind}/{id}", Read(R::Activity, Model)),
+    (
+        "PUT",
+        "/api/v1/records/{kind}/{id}",
+        Write(
+            R::Activity,
+            Model,
+            r#"{"code":"MH-MOI","name":"Moi","kind":"mo_hinh","unit":"{code}","registered_on":"2025-01-01","status":"registered"}"#,
+        ),
+    ),
+    ("DELETE", "/api/v1/records/{kind}/{id}", Write(R::Activity, Model, "")),
     ("GET", "/api/v1/rating-levels", Own),
     ("GET", "/api/v1/covenants", List(R::Activity)),
     (
@@ -522,7 +566,13 @@ async fn records(app: &App) -> Records {
     let mut plans = [0; 2];
     let mut registrations = [0; 2];
     let mut users = [0; 2];
+    let mut models = [0; 2];
     for i in 0..2 {
+        let model = serde_json::json!({
+            "code": format!("MH-{i}"), "name": "Mô hình", "kind": "mo_hinh", "unit": format!("CB{}", i + 1),
+            "registered_on": "2025-01-01", "status": "registered",
+        });
+        models[i] = app.save_record(&sys, &lamtheo_domain::records::models::MODELS, &model).await.unwrap();
         let m = lamtheo_domain::emulation::Movement {
             id: 0,
             unit_id: h[i],
@@ -569,6 +619,7 @@ async fn records(app: &App) -> Records {
     ids.insert(Plan, plans);
     ids.insert(Registration, registrations);
     ids.insert(User, users);
+    ids.insert(Model, models);
     Records { ids, codes: ["CB1", "CB2"], people, cells }
 }
 
@@ -616,7 +667,9 @@ fn request(method: &str, path: &str, rule: Rule, r: &Records, side: usize, cooki
             .replace("{person}", &r.people[side].to_string())
             .replace("{code}", r.codes[side])
     };
-    let mut uri = fill(path).replace("{code}", "vi").replace("{file}", "tasks.csv").replace("{kind}", "tasks");
+    // A `{kind}` is an import kind, or a record kind on the records' routes.
+    let kind = if path.contains("/records/") { "models" } else { "tasks" };
+    let mut uri = fill(path).replace("{code}", "vi").replace("{file}", "tasks.csv").replace("{kind}", kind);
     // Routes whose record is in the query.
     let unit = r.ids[&Unit][side];
     if path.ends_with("/exports/{kind}") || path.ends_with("/exports/{file}") {

@@ -113,7 +113,6 @@ pub struct RecordSpec {
     /// Reads a record from JSON, checks it and gives it back in its normal form.
     pub check: fn(&Value) -> Result<Value>,
     pub facts: fn(&Value, Id, UnitOf) -> Vec<Fact>,
-    pub schema: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
 }
 
 impl std::fmt::Debug for RecordSpec {
@@ -166,6 +165,37 @@ impl RecordSpec {
         }
     }
 
+    /// The JSON schema of a record of this kind, from its columns (for the OpenAPI
+    /// document): what a form or a file may hold, as JSON.
+    pub fn json_schema(&self) -> Value {
+        use crate::columns::Format;
+        let code = r"^[^\s\x00-\x1f\x7f-\x9f]+$";
+        let (line, given) =
+            (r"^[^\x00-\x1f\x7f-\x9f]*$", r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$");
+        let mut properties = serde_json::Map::new();
+        for c in self.columns {
+            let text =
+                |max: usize, pattern: &str| serde_json::json!({"type": "string", "maxLength": max, "pattern": pattern});
+            let schema = match c.format {
+                Format::Code | Format::Unit => text(64, code),
+                Format::Text | Format::List => text(500, if c.required { given } else { line }),
+                Format::Date if c.required => serde_json::json!({"type": "string", "format": "date"}),
+                Format::Date => serde_json::json!({"type": ["string", "null"], "format": "date"}),
+                Format::Count => serde_json::json!({"type": "integer", "minimum": 0, "maximum": (1i64 << 53) - 1}),
+                Format::Month => serde_json::json!({"type": "integer"}),
+                Format::YesNo => serde_json::json!({"type": "boolean"}),
+                Format::Choice => {
+                    serde_json::json!({"type": "string", "enum": c.choices.iter().map(|x| x.value).collect::<Vec<_>>()})
+                }
+            };
+            let mut schema = schema;
+            schema["description"] = format!("{} / {}", c.description_vi, c.description_en).into();
+            properties.insert(c.key.to_string(), schema);
+        }
+        let required: Vec<&str> = self.columns.iter().filter(|c| c.required).map(|c| c.key).collect();
+        serde_json::json!({"type": "object", "title": self.title_en, "properties": properties, "required": required})
+    }
+
     /// The parent's key as stored (folded), when the kind has a parent.
     pub fn parent_key(&self, v: &Value) -> Option<String> {
         let p = self.parent?;
@@ -177,7 +207,7 @@ impl RecordSpec {
 pub fn check<R: Record>(v: &Value) -> Result<Value> {
     let r: R = serde_json::from_value(v.clone()).map_err(|e| {
         // serde names the field in its message ("missing field `name`", "unknown variant").
-        Error::field("", format!("Dữ liệu không hợp lệ: {e}"), format!("Invalid record: {e}"))
+        Error::msg(crate::ErrorCode::InvalidInput, format!("Dữ liệu không hợp lệ: {e}"), format!("Invalid record: {e}"))
     })?;
     r.validate()?;
     serde_json::to_value(&r).map_err(Error::internal)
@@ -186,11 +216,6 @@ pub fn check<R: Record>(v: &Value) -> Result<Value> {
 /// `RecordSpec::facts` for the record type `R`.
 pub fn facts<R: Record>(v: &Value, own: Id, unit_of: UnitOf) -> Vec<Fact> {
     serde_json::from_value::<R>(v.clone()).map(|r| r.facts(own, unit_of)).unwrap_or_default()
-}
-
-/// `RecordSpec::schema` for the record type `R`.
-pub fn schema<R: Record>(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    g.subschema_for::<R>()
 }
 
 /// A section of the unit page: related kinds and the figures their facts make.

@@ -14,8 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    amount_text, check, facts, schema, sum_qualifier, Fact, Figure, Owner, Parent, Record, RecordSpec, Section, Totals,
-    UnitOf,
+    amount_text, check, facts, sum_qualifier, Fact, Figure, Owner, Parent, Record, RecordSpec, Section, Totals, UnitOf,
 };
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
@@ -415,7 +414,6 @@ pub static MODELS: RecordSpec = RecordSpec {
     title_column: "name",
     check: check::<Model>,
     facts: facts::<Model>,
-    schema: schema::<Model>,
 };
 
 pub static RESULTS: RecordSpec = RecordSpec {
@@ -430,7 +428,6 @@ pub static RESULTS: RecordSpec = RecordSpec {
     title_column: "indicator",
     check: check::<ModelResult>,
     facts: facts::<ModelResult>,
-    schema: schema::<ModelResult>,
 };
 
 pub static REPLICATIONS: RecordSpec = RecordSpec {
@@ -445,7 +442,6 @@ pub static REPLICATIONS: RecordSpec = RecordSpec {
     title_column: "model",
     check: check::<Replication>,
     facts: facts::<Replication>,
-    schema: schema::<Replication>,
 };
 
 pub static SECTION: Section = Section {

@@ -12,6 +12,7 @@ use lamtheo_app::emulation::MovementReport;
 use lamtheo_app::imports::ImportSummary;
 use lamtheo_app::people::{NewPerson, PersonUpdate, PersonView, PostChange};
 use lamtheo_app::plans::{MyPage, ReviewRow};
+use lamtheo_app::records::{RecordView, SectionFigures};
 use lamtheo_app::tasks::TaskReport;
 use lamtheo_app::tree::{MergeTarget, NewKind, NewUnit, SplitPlan, UnitView};
 use lamtheo_domain::access::Role;
@@ -59,6 +60,22 @@ pub fn operations() -> Vec<Operation> {
         Op::get("/units/{id}/tasks", "Breakthrough tasks: the unit's own, and by level over the subtree", unit_tasks),
         Op::post("/units/{id}/tasks", "Add a breakthrough task to a unit", create_task),
         Op::put("/tasks/{id}", "Change a breakthrough task (status, result…)", update_task),
+        Op::get(
+            "/units/{id}/records/{kind}",
+            "Records of a kind (good models, their results, replications…) in a unit's subtree",
+            unit_records,
+        )
+        .kinds(Kind::records()),
+        Op::post(
+            "/records/{kind}",
+            "Save a record of a kind: a new one, or the one with the same key changed",
+            save_record,
+        )
+        .kinds(Kind::records()),
+        Op::get("/records/{kind}/{id}", "A record of a kind", record).kinds(Kind::records()),
+        Op::put("/records/{kind}/{id}", "Change a record of a kind", update_record).kinds(Kind::records()),
+        Op::delete("/records/{kind}/{id}", "Delete a record (not one that others hang under)", delete_record)
+            .kinds(Kind::records()),
         Op::get(
             "/rating-levels",
             "Rating scales and their levels (data: QĐ 124, QĐ 366 with scores, older scales)",
@@ -433,6 +450,7 @@ pub async fn unit_figures(
     let covenants = app.unit_covenants(a, id, period, as_of).await?;
     let evaluations = evaluation_groups(app.evaluation_report(a, id, period.to.year(), 0, as_of, false).await?);
     let tasks = app.task_report(a, id, period, as_of).await?;
+    let records = app.record_figures(a, id, period, as_of).await?;
     let codes: std::collections::HashMap<Id, String> =
         app.topics().await?.into_iter().map(|t| (t.id, t.code)).collect();
     let rate = |f: &Figures| Rate {
@@ -481,6 +499,7 @@ pub async fn unit_figures(
         both_plans,
         evaluations,
         tasks,
+        records,
         movements: movements
             .iter()
             .map(|m| MovementFigures {
@@ -530,6 +549,8 @@ pub struct FiguresAnswer {
     evaluations: Vec<EvaluationGroup>,
     /// Breakthrough tasks: the unit's own, and by level over the subtree.
     tasks: lamtheo_app::tasks::TaskReport,
+    /// The record kinds' sections (good models, …): figures over the subtree and by child.
+    records: Vec<SectionFigures>,
     movements: Vec<MovementFigures>,
     covenants: Vec<CovenantFigures>,
 }
@@ -600,6 +621,9 @@ impl FiguresAnswer {
             for k in &l.kinds {
                 out.push((format!("Nhiệm vụ đột phá ({} — {})", l.name_vi, k.name_vi), k.label.clone()));
             }
+        }
+        for section in &self.records {
+            out.extend(lamtheo_app::records::labelled(section));
         }
         for m in &self.movements {
             out.push((
@@ -1116,6 +1140,83 @@ async fn unit_tasks(
     let (period, as_of) =
         fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), st.app.today())?;
     ok(st.app.task_report(&a, id, period, as_of).await?)
+}
+
+/// A record of one of the record kinds, in its kind's keys (`lamtheo_domain::records`).
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct RecordBody(Value);
+
+impl JsonSchema for RecordBody {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RecordBody".into()
+    }
+
+    /// Any of the kinds' schemas (the path's kind says which).
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let any: Vec<Value> = lamtheo_domain::records::kinds().map(|k| k.json_schema()).collect();
+        schemars::json_schema!({ "anyOf": any })
+    }
+}
+
+/// The kind named in a path.
+fn record_kind(kind: &str) -> Result<&'static lamtheo_domain::records::RecordSpec, Error> {
+    lamtheo_domain::records::kind(kind).ok_or_else(Error::not_found)
+}
+
+/// The record `id`, which must be of `kind`.
+async fn record_of(st: &AppState, a: &lamtheo_domain::access::Actor, kind: &str, id: Id) -> Result<RecordView, Error> {
+    let r = st.app.record(a, id).await?;
+    if r.kind != record_kind(kind)?.slug {
+        return Err(Error::not_found());
+    }
+    Ok(r)
+}
+
+async fn unit_records(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((id, kind)): Path<(Id, String)>,
+) -> Answer<Vec<RecordView>> {
+    ok(st.app.records_of(&a, record_kind(&kind)?, id).await?)
+}
+
+async fn save_record(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(kind): Path<String>,
+    Body(RecordBody(body)): Body<RecordBody>,
+) -> Answer<Created> {
+    created(st.app.save_record(&a, record_kind(&kind)?, &body).await?)
+}
+
+async fn record(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((kind, id)): Path<(String, Id)>,
+) -> Answer<RecordView> {
+    ok(record_of(&st, &a, &kind, id).await?)
+}
+
+async fn update_record(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((kind, id)): Path<(String, Id)>,
+    Body(RecordBody(body)): Body<RecordBody>,
+) -> Answer<RecordView> {
+    record_of(&st, &a, &kind, id).await?;
+    st.app.update_record(&a, id, &body).await?;
+    ok(st.app.record(&a, id).await?)
+}
+
+async fn delete_record(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((kind, id)): Path<(String, Id)>,
+) -> Answer<Done> {
+    record_of(&st, &a, &kind, id).await?;
+    st.app.delete_record(&a, id).await?;
+    done()
 }
 
 async fn create_task(

@@ -21,6 +21,7 @@ mod evaluations;
 mod imports;
 mod people;
 mod plans;
+mod records;
 mod tasks;
 mod topics;
 mod units;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(imports::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(records::router())
         .merge(tasks::router())
         .merge(topics::router())
         .merge(units::router())

@@ -149,6 +149,8 @@ struct UnitPage {
     movements: Vec<(Id, String, String)>,
     /// Covenants organised in the subtree or signed by the unit: (id, title, figures).
     covenants: Vec<(Id, String, String)>,
+    /// The record kinds' sections (good models, …).
+    sections: Vec<super::records::SectionRows>,
 }
 
 /// A level's units and tasks, and the same for each of its kinds: (name, units, tasks).
@@ -316,6 +318,8 @@ async fn unit_page(
             (r.movement.id, r.movement.title, text)
         })
         .collect();
+    let sections = app.record_figures(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
+    let sections = super::records::section_rows(s.t, &sections, &names);
     let covenants = app
         .unit_covenants(&s.actor, id, period, as_of)
         .await
@@ -386,6 +390,7 @@ async fn unit_page(
         rated,
         movements,
         covenants,
+        sections,
         from,
         to,
         as_of: as_of_s,
