@@ -269,6 +269,9 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     progress("giao ước thi đua / covenants");
     load_covenant(app, &mut rng).await?;
 
+    progress("mô hình hay / good models");
+    load_models(app, &cells, &mut rng).await?;
+
     progress("tài khoản / accounts");
     let password = password();
     let mut others = Vec::new();
@@ -321,6 +324,74 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
         others.push(("dangvien".to_string(), format!("{} ({})", Role::Member.label_vi(), person.full_name)));
     }
     Ok(DemoLogin { username: "admin".into(), password, others })
+}
+
+/// Good models as a province's department would import them, with the results the seed
+/// articles report ("vận động tặng gần 10.000 phần quà trị giá trên 4 tỉ đồng", "hiến 5.200m2
+/// đất làm đường", "huy động được 1.438 ngày công") and replications by other cells.
+async fn load_models(app: &App, cells: &[(String, String)], rng: &mut Rng) -> Result<()> {
+    use lamtheo_domain::records::models::{MODELS, REPLICATIONS, RESULTS};
+    const IDEAS: [(&str, &str); 6] = [
+        ("Dân vận khéo trong hiến đất làm đường", "Tuyên truyền, vận động"),
+        ("Chi bộ không có đảng viên vi phạm", "Xây dựng tổ chức cơ sở đảng"),
+        ("Tiết kiệm gạo nuôi quân, giúp hộ nghèo", "Tiết kiệm, tương trợ"),
+        ("Một cửa thân thiện ở xã", "Cải cách hành chính"),
+        ("Người đứng đầu nói đi đôi với làm", "Trách nhiệm cán bộ, người đứng đầu"),
+        ("Bản sạch, đường đẹp", "Tuyên truyền, vận động"),
+    ];
+    let system = Actor::system();
+    let quiet = |_: &str, _: u64, _: u64| {};
+    let header = "Mã mô hình,Tên mô hình,Loại,Lĩnh vực,Đơn vị sở hữu,Cá nhân thực hiện,Ngày đăng ký,Gắn với nhiệm vụ chuyên đề,Tình trạng,Ngày công nhận";
+    let mut models = vec![
+        "MH-MTTQ-01,Vận động tặng quà hộ nghèo dịp Tết,Chương trình,\"Tiết kiệm, tương trợ\",LCH-MTTQ,,10/1/2024,Chuyên đề năm 2024,Được công nhận,20/12/2024".to_string(),
+        "MH-MTTQ-02,Xây nhà Đại đoàn kết cho hộ nghèo,Chương trình,\"Tiết kiệm, tương trợ\",LCH-MTTQ,,15/3/2024,,Được nhân rộng,1/12/2024".to_string(),
+        "MH-DTN-01,Thanh niên tình nguyện bê tông hóa đường bản,Mô hình,\"Tuyên truyền, vận động\",LCH-DTN,,1/4/2025,,Đang thực hiện,".to_string(),
+    ];
+    let mut results = vec![
+        "MH-MTTQ-01,Quà tặng hộ nghèo,10.000,phần quà,gần,31/12/2024".to_string(),
+        "MH-MTTQ-01,Trị giá quà tặng,4.000.000.000,đồng,trên,31/12/2024".to_string(),
+        "MH-MTTQ-02,Nhà Đại đoàn kết,23,căn nhà,,31/12/2024".to_string(),
+        "MH-MTTQ-02,Trị giá nhà Đại đoàn kết,1.200.000.000,đồng,gần,31/12/2024".to_string(),
+        "MH-DTN-01,Ngày công làm đường,1.438,ngày công,,30/9/2025".to_string(),
+    ];
+    let mut replications = Vec::new();
+    // About one cell in five registers a model; most are in progress, some recognised.
+    for (i, (cell, _)) in cells.iter().enumerate() {
+        if rng.below(5) != 0 {
+            continue;
+        }
+        let (name, field) = IDEAS[rng.below(IDEAS.len() as u64) as usize];
+        let code = format!("MH-{cell}");
+        let (status, recognised) = match rng.below(3) {
+            0 => ("Được công nhận", format!("{}/11/2024", 1 + rng.below(28))),
+            _ => ("Đang thực hiện", String::new()),
+        };
+        models.push(format!(
+            "{code},\"{name}\",Mô hình,\"{field}\",{cell},,{}/{}/2024,,{status},{recognised}",
+            1 + rng.below(28),
+            1 + rng.below(6)
+        ));
+        if name.contains("hiến đất") {
+            results.push(format!("{code},Đất hiến làm đường,{},m²,,30/12/2024", 200 + rng.below(1000)));
+        }
+        // A recognised model is taken up by a neighbouring cell in 2025.
+        if !recognised.is_empty() {
+            if let Some((other, _)) = cells.get(i + 1) {
+                replications.push(format!("{code},{other},{}/{}/2025,", 1 + rng.below(28), 1 + rng.below(9)));
+            }
+        }
+    }
+    replications.push(format!("MH-MTTQ-02,{},1/3/2025,Nhân rộng ở huyện", cells[0].0));
+    for (spec, header, rows) in [
+        (&MODELS, header, models),
+        (&RESULTS, "Mã mô hình,Chỉ tiêu,Số lượng,Đơn vị tính,Mức,Ngày ghi nhận", results),
+        (&REPLICATIONS, "Mã mô hình,Mã đơn vị nhân rộng,Ngày nhân rộng,Ghi chú", replications),
+    ] {
+        app.import(&system, Kind::Record(spec), &format!("demo-{}.csv", spec.slug), &csv(header, &rows), &quiet)
+            .await
+            .map_err(|e| anyhow::anyhow!("{:?}", e.details))?;
+    }
+    Ok(())
 }
 
 /// The province's 2025 covenant among the new communes: five groups of 20 points, all signed.

@@ -522,6 +522,9 @@ fn section_figures(t: &Totals) -> Vec<Figure> {
         e.0 += total.sum;
         e.1.push(qualifier);
     }
+    // In Vietnamese order of the indicator's name.
+    let mut results: Vec<_> = results.into_iter().collect();
+    results.sort_by_cached_key(|((indicator, measure), _)| (vn::sort_key(indicator), vn::sort_key(measure)));
     for ((indicator, measure), (sum, qualifiers)) in results {
         let text = amount_text(sum_qualifier(qualifiers), sum, measure);
         out.push(Figure {
@@ -533,9 +536,15 @@ fn section_figures(t: &Totals) -> Vec<Figure> {
             text_en: text,
         });
     }
+    let mut fields: Vec<(&str, i64)> = Vec::new();
     for (key, total) in t.range("models.field\u{1f}".to_string()..) {
         let Some(field) = key.strip_prefix("models.field\u{1f}") else { break };
-        out.push(count(key, &format!("Lĩnh vực: {field}"), &format!("Field: {field}"), total.sum, "mô hình", "models"));
+        fields.push((field, total.sum));
+    }
+    fields.sort_by_cached_key(|(field, _)| vn::sort_key(field));
+    for (field, n) in fields {
+        let key = format!("models.field\u{1f}{field}");
+        out.push(count(&key, &format!("Lĩnh vực: {field}"), &format!("Field: {field}"), n, "mô hình", "models"));
     }
     out
 }
