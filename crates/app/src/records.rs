@@ -34,7 +34,20 @@ pub struct RecordView {
 }
 
 impl RecordView {
-    fn of(spec: &RecordSpec, r: StoredRecord) -> RecordView {
+    /// The record as `actor` may see it: people's personal data blank for accounts that may
+    /// not see other people's (`App::sees_people`).
+    fn of(spec: &RecordSpec, mut r: StoredRecord, sees_people: bool) -> RecordView {
+        if !sees_people {
+            for key in spec.personal {
+                if let Some(v) = r.body.get_mut(*key) {
+                    *v = match v {
+                        Value::Array(_) => Value::Array(vec![]),
+                        Value::Null => Value::Null,
+                        _ => Value::String(String::new()),
+                    };
+                }
+            }
+        }
         RecordView {
             id: r.id,
             kind: r.kind,
@@ -145,6 +158,25 @@ impl App {
                 unit
             }
         };
+        // Every other unit the record names must exist (it may be outside the actor's
+        // scope: an inspection by the province of a commune's cell, say).
+        let names_units = |c: &&lamtheo_domain::columns::Column| {
+            matches!(c.format, lamtheo_domain::columns::Format::Unit | lamtheo_domain::columns::Format::Units)
+        };
+        for column in spec.columns.iter().filter(names_units) {
+            let codes: Vec<&str> = match body.get(column.key) {
+                Some(Value::String(code)) if !code.is_empty() => vec![code.as_str()],
+                Some(Value::Array(codes)) => codes.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            if let Some(code) = codes.into_iter().find(|c| self.index().tree().by_code(c).is_none()) {
+                return Err(not_in_scope(
+                    column.key,
+                    format!("Không có đơn vị mã «{code}»"),
+                    format!("No unit with code «{code}»"),
+                ));
+            }
+        }
         let natural_key = spec.natural_key(&body);
         let old = store::by_key(tx, spec.slug, &natural_key).await?;
         let stored = StoredRecord {
@@ -276,17 +308,24 @@ impl App {
         let r = store::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
         self.check(actor, r.unit_id, Resource::Activity, false)?;
         let spec = records::kind(&r.kind).ok_or_else(Error::not_found)?;
-        Ok(RecordView::of(spec, r))
+        Ok(RecordView::of(spec, r, self.sees_people(actor)))
+    }
+
+    /// Whether the actor may see other people's personal data in records (names, card
+    /// numbers): the roles that read people, but not members (see `sees_person`).
+    fn sees_people(&self, actor: &Actor) -> bool {
+        actor.role.can_read(Resource::Person) && actor.role != lamtheo_domain::access::Role::Member
     }
 
     /// The records of `spec` in the subtree of `unit` (today's tree), oldest first.
     pub async fn records_of(&self, actor: &Actor, spec: &'static RecordSpec, unit: Id) -> Result<Vec<RecordView>> {
         self.check(actor, unit, Resource::Activity, false)?;
         let units = self.index().tree().subtree_on(unit, self.today());
+        let sees = self.sees_people(actor);
         Ok(store::of_units(&self.store, spec.slug, &units)
             .await?
             .into_iter()
-            .map(|r| RecordView::of(spec, r))
+            .map(|r| RecordView::of(spec, r, sees))
             .collect())
     }
 
@@ -298,7 +337,7 @@ impl App {
         for r in store::children(&self.store, id).await? {
             if let (Some(spec), true) = (records::kind(&r.kind), self.may(actor, r.unit_id, Resource::Activity, false))
             {
-                out.push(RecordView::of(spec, r));
+                out.push(RecordView::of(spec, r, self.sees_people(actor)));
             }
         }
         Ok(out)

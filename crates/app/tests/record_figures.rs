@@ -48,6 +48,26 @@ struct ReplicationFact {
     on: NaiveDate,
 }
 
+struct RecognitionFact {
+    unit: Id,
+    subject: &'static str,
+    kind: &'static str,
+    form: &'static str,
+    level: &'static str,
+    recipient: String,
+    achievement: &'static str,
+    on: NaiveDate,
+}
+
+struct InspectionFact {
+    unit: Id,
+    kind: &'static str,
+    body: &'static str,
+    from: NaiveDate,
+    units: Vec<String>,
+    people: Vec<String>,
+}
+
 /// The province's tree with one cell moved on `moved_on`: (unit, code, parent before, parent after).
 struct Tree {
     units: Vec<(Id, String, Option<Id>, Option<Id>)>,
@@ -128,6 +148,66 @@ fn recount(
     out
 }
 
+/// The recognitions section's figures by a recount: key → value (collectives and
+/// individuals together; the texts print the same numbers).
+fn recount_recognitions(
+    tree: &Tree,
+    exemplars: &[(Id, &'static str, NaiveDate)],
+    recognitions: &[RecognitionFact],
+    root: Id,
+    as_of: NaiveDate,
+    (first, last): (NaiveDate, NaiveDate),
+) -> BTreeMap<String, i64> {
+    let inside = |unit: Id, day: NaiveDate| tree.within(unit, root, as_of) && first <= day && day <= last;
+    let mut out = BTreeMap::new();
+    let ex: Vec<_> = exemplars.iter().filter(|(u, _, on)| inside(*u, *on)).collect();
+    out.insert("recognitions.exemplars".to_string(), ex.len() as i64);
+    let rs: Vec<&RecognitionFact> = recognitions.iter().filter(|r| inside(r.unit, r.on)).collect();
+    for kind in ["bieu_duong", "khen_thuong"] {
+        out.insert(format!("recognitions.{kind}"), rs.iter().filter(|r| r.kind == kind).count() as i64);
+    }
+    let commended: Vec<&&RecognitionFact> = rs.iter().filter(|r| r.kind == "khen_thuong").collect();
+    for r in &commended {
+        *out.entry(format!("recognitions.form\u{1f}{}", r.form)).or_default() += 1;
+        *out.entry(format!("recognitions.level\u{1f}{}", r.level)).or_default() += 1;
+    }
+    let mut achievements: BTreeMap<(Id, String, &str), i64> = BTreeMap::new();
+    for r in &commended {
+        *achievements.entry((r.unit, r.recipient.clone(), r.achievement)).or_default() += 1;
+    }
+    let twice = achievements.values().filter(|n| **n > 1).count() as i64;
+    if twice > 0 {
+        out.insert("recognitions.twice".to_string(), twice);
+    }
+    out
+}
+
+fn recount_inspections(
+    tree: &Tree,
+    inspections: &[InspectionFact],
+    root: Id,
+    as_of: NaiveDate,
+    (first, last): (NaiveDate, NaiveDate),
+) -> BTreeMap<String, i64> {
+    let xs: Vec<&InspectionFact> =
+        inspections.iter().filter(|x| tree.within(x.unit, root, as_of) && first <= x.from && x.from <= last).collect();
+    let mut out = BTreeMap::new();
+    let n = |kind: &str| xs.iter().filter(|x| x.kind == kind).count() as i64;
+    out.insert("inspections.all".to_string(), xs.len() as i64);
+    out.insert("inspections.kiem_tra".to_string(), n("kiem_tra"));
+    out.insert("inspections.giam_sat".to_string(), n("giam_sat"));
+    let units: Vec<&String> = xs.iter().flat_map(|x| &x.units).collect();
+    let people: Vec<&String> = xs.iter().flat_map(|x| &x.people).collect();
+    out.insert("inspections.collectives".to_string(), units.len() as i64);
+    out.insert("inspections.collectives_distinct".to_string(), units.iter().collect::<BTreeSet<_>>().len() as i64);
+    out.insert("inspections.individuals".to_string(), people.len() as i64);
+    out.insert("inspections.individuals_distinct".to_string(), people.iter().collect::<BTreeSet<_>>().len() as i64);
+    for x in &xs {
+        *out.entry(format!("inspections.body\u{1f}{}", x.body)).or_default() += 1;
+    }
+    out
+}
+
 #[tokio::test]
 async fn model_figures_match_a_recount() {
     for seed in SEEDS {
@@ -166,8 +246,69 @@ async fn run(engine: &str, seed: u64, app: &App) {
     let all: Vec<Id> = units.iter().map(|u| u.0).collect();
     let (mut models, mut results, mut replications) =
         (Vec::<ModelFact>::new(), Vec::<ResultFact>::new(), Vec::<ReplicationFact>::new());
-    for step in 0..80 {
-        match rng.below(10) {
+    let mut exemplars: Vec<(Id, &'static str, NaiveDate)> = Vec::new();
+    let mut recognitions: Vec<RecognitionFact> = Vec::new();
+    let mut inspections: Vec<InspectionFact> = Vec::new();
+    for step in 0..140 {
+        match rng.below(16) {
+            10 => {
+                let (unit, subject, on) = (rng.pick(&all), rng.pick(&["tap_the", "ca_nhan"]), rng.date(2023, 2026));
+                let body = json!({
+                    "code": format!("DH-{step}"), "subject": subject, "name": format!("Điển hình {step}"),
+                    "unit": tree.code(unit), "achievement": "Tiêu biểu", "models": [], "on": on.to_string(),
+                });
+                records_save(app, &records::recognitions::EXEMPLARS, body).await;
+                exemplars.push((unit, subject, on));
+            }
+            11..=12 => {
+                let praise = rng.chance(40);
+                let r = RecognitionFact {
+                    unit: rng.pick(&all),
+                    subject: rng.pick(&["tap_the", "ca_nhan"]),
+                    kind: if praise { "bieu_duong" } else { "khen_thuong" },
+                    form: if praise { "" } else { rng.pick(&["giay_khen", "bang_khen_tinh_uy", "bang_khen_ttg"]) },
+                    level: rng.pick(&["tinh", "huyen", "xa"]),
+                    // Few names, so that one achievement is sometimes commended twice.
+                    recipient: format!("Người {}", rng.below(4)),
+                    achievement: rng.pick(&["Tiêu biểu 5 năm", "Xuất sắc năm 2025"]),
+                    on: rng.date(2023, 2026),
+                };
+                let body = json!({
+                    "subject": r.subject, "recipient": r.recipient, "unit": tree.code(r.unit), "kind": r.kind,
+                    "form": r.form, "level": r.level, "decision_no": if praise { "" } else { "12-QĐ/HU" },
+                    "on": r.on.to_string(), "achievement": r.achievement,
+                });
+                records_save(app, &records::recognitions::RECOGNITIONS, body).await;
+                // The same (unit, recipient, kind, form, day) is the same recognition.
+                recognitions.retain(|x| {
+                    !(x.unit == r.unit
+                        && x.recipient == r.recipient
+                        && x.kind == r.kind
+                        && x.form == r.form
+                        && x.on == r.on)
+                });
+                recognitions.push(r);
+            }
+            13..=14 => {
+                let pick_codes = |rng: &mut Rng, n: u64| -> Vec<String> {
+                    (0..rng.below(n)).map(|_| tree.code(rng.pick(&all)).to_string()).collect()
+                };
+                let x = InspectionFact {
+                    unit: rng.pick(&all),
+                    kind: rng.pick(&["kiem_tra", "giam_sat"]),
+                    body: rng.pick(&["ubkt", "ban_tuyen_giao", "cap_uy"]),
+                    from: rng.date(2023, 2026),
+                    units: pick_codes(&mut rng, 4),
+                    people: (0..rng.below(4)).map(|_| format!("CARD-{}-{}", rng.below(4), rng.below(3))).collect(),
+                };
+                let body = json!({
+                    "number": format!("{step}-QĐ/UBKT"), "kind": x.kind, "form": "chuyen_de", "unit": tree.code(x.unit),
+                    "body": x.body, "from": x.from.to_string(), "content": "Việc thực hiện Chỉ thị 05",
+                    "subject_units": x.units, "subject_people": x.people,
+                });
+                records_save(app, &records::inspections::INSPECTIONS, body).await;
+                inspections.push(x);
+            }
             0..=3 => {
                 let registered_on = rng.date(2023, 2026);
                 let recognised_on = rng.chance(50).then(|| registered_on + chrono::Days::new(rng.below(400)));
@@ -250,6 +391,30 @@ async fn run(engine: &str, seed: u64, app: &App) {
                         assert_eq!(f.value, theirs[&f.key].0, "{at}: child {} {}", tree.code(child.unit_id), f.key);
                     }
                 }
+                let value = |i: usize| -> BTreeMap<String, i64> {
+                    sections[i].figures.iter().map(|f| (f.key.clone(), f.value)).collect()
+                };
+                let want = recount_recognitions(&tree, &exemplars, &recognitions, root, as_of, days);
+                assert_eq!(value(1), want, "{at}: recognitions");
+                // Collectives and individuals apart: "17 tập thể và 50 cá nhân".
+                let inside =
+                    |unit: Id, day: NaiveDate| tree.within(unit, root, as_of) && days.0 <= day && day <= days.1;
+                for kind in ["bieu_duong", "khen_thuong"] {
+                    let n = |subject: &str| {
+                        recognitions
+                            .iter()
+                            .filter(|r| r.kind == kind && r.subject == subject && inside(r.unit, r.on))
+                            .count()
+                    };
+                    let text = &sections[1]
+                        .figures
+                        .iter()
+                        .find(|f| f.key == format!("recognitions.{kind}"))
+                        .expect("a figure")
+                        .text_vi;
+                    assert_eq!(text, &format!("{} tập thể và {} cá nhân", n("tap_the"), n("ca_nhan")), "{at}: {kind}");
+                }
+                assert_eq!(value(2), recount_inspections(&tree, &inspections, root, as_of, days), "{at}: inspections");
                 checked += 1;
             }
         }
@@ -258,7 +423,11 @@ async fn run(engine: &str, seed: u64, app: &App) {
         checked > 0 && !models.is_empty() && !results.is_empty() && !replications.is_empty(),
         "{engine} {seed:x}: the history wrote every kind"
     );
-    for spec in records::SECTIONS[0].kinds {
+    assert!(
+        !exemplars.is_empty() && !recognitions.is_empty() && !inspections.is_empty(),
+        "{engine} {seed:x}: every kind"
+    );
+    for spec in records::kinds() {
         let q = ExportQuery { unit: Some(pv.p), year: 2025, of: None };
         let n = imports_back(app, Kind::Record(spec), q, &format!("{engine} {seed:x}")).await;
         assert!(n > 0, "{engine} {seed:x}: {} exported rows", spec.slug);

@@ -271,6 +271,8 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
 
     progress("mô hình hay / good models");
     load_models(app, &cells, &mut rng).await?;
+    progress("khen thưởng, kiểm tra / commendations, inspections");
+    load_recognitions_and_inspections(app, &cells, &mut rng).await?;
 
     progress("tài khoản / accounts");
     let password = password();
@@ -390,6 +392,81 @@ async fn load_models(app: &App, cells: &[(String, String)], rng: &mut Rng) -> Re
         app.import(&system, Kind::Record(spec), &format!("demo-{}.csv", spec.slug), &csv(header, &rows), &quiet)
             .await
             .map_err(|e| anyhow::anyhow!("{:?}", e.details))?;
+    }
+    Ok(())
+}
+
+/// Exemplars, praise and commendations ("17 tập thể và 50 cá nhân … được huyện ghi nhận,
+/// khen thưởng"; a Bằng khen of the Prime Minister to a village), and the inspections and
+/// supervisions of the campaign ("126 cuộc kiểm tra, giám sát … đối với 92 tập thể, 123 cá
+/// nhân"), imported as a department would.
+async fn load_recognitions_and_inspections(app: &App, cells: &[(String, String)], rng: &mut Rng) -> Result<()> {
+    use lamtheo_domain::records::inspections::INSPECTIONS;
+    use lamtheo_domain::records::recognitions::{EXEMPLARS, RECOGNITIONS};
+    let system = Actor::system();
+    let quiet = |_: &str, _: u64, _: u64| {};
+    // Members (card number, name), for the individuals recognised and inspected.
+    let members: Vec<(String, String)> = {
+        use sqlx::Row;
+        let store = &app.store;
+        lamtheo_store::on_pool!(store.read(), p => sqlx::query("SELECT card_no, full_name FROM people WHERE is_member AND card_no IS NOT NULL ORDER BY id LIMIT 400")
+            .fetch_all(p).await?.iter().map(|r| (r.get(0), r.get(1))).collect())
+    };
+    let member = |rng: &mut Rng| members[rng.below(members.len() as u64) as usize].clone();
+    let mut exemplars =
+        vec!["DH-NAMCAY,Tập thể,Bản Nậm Cầy,LCH-MTTQ,Xây dựng nông thôn mới,Đoàn kết xây dựng bản văn hóa,,19/5/2025"
+            .to_string()];
+    let mut recognitions = vec![
+        "Tập thể,Bản Nậm Cầy,LCH-MTTQ,Khen thưởng,Bằng khen của Thủ tướng Chính phủ,Trung ương,Thủ tướng Chính phủ,1234/QĐ-TTg,19/5/2025,,Tổng kết 10 năm Chỉ thị 05,Tiêu biểu trong học tập và làm theo Bác,DH-NAMCAY".to_string(),
+    ];
+    let mut inspections = Vec::new();
+    let mut draws = Vec::new();
+    for _ in cells {
+        draws.push((rng.below(6), rng.below(28) + 1, rng.below(12) + 1, rng.below(4), rng.below(3)));
+    }
+    for (i, ((cell, commune), (what, day, month, inspect, people))) in cells.iter().zip(draws).enumerate() {
+        match what {
+            0 => {
+                let code = format!("DH-{cell}");
+                exemplars.push(format!(
+                    "{code},Tập thể,Chi bộ {cell},{cell},,Hoàn thành xuất sắc nhiệm vụ 5 năm liền,,{day}/5/2025"
+                ));
+                recognitions.push(format!("Tập thể,Chi bộ {cell},{cell},Khen thưởng,Giấy khen,\"Xã, cơ sở\",Đảng ủy xã,{}-QĐ/ĐU,{day}/5/2025,Bí thư Đảng ủy,Sơ kết 5 năm Kết luận 01,Hoàn thành xuất sắc nhiệm vụ 5 năm liền,{code}", 10 + i));
+            }
+            1 | 2 => {
+                let (_, name) = member(rng);
+                let how = if what == 1 {
+                    "Biểu dương,,\"Xã, cơ sở\",Đảng ủy xã,"
+                } else {
+                    "Khen thưởng,Giấy khen,Huyện,Ban Thường vụ Huyện ủy,55-QĐ/HU"
+                };
+                recognitions.push(format!(
+                    "Cá nhân,{name},{cell},{how},{day}/{month}/2024,,Sơ kết 5 năm Kết luận 01,Gương mẫu làm theo Bác,"
+                ));
+            }
+            _ => {}
+        }
+        // A supervision (or an inspection) of a cell by its commune's inspection commission.
+        if inspect == 0 {
+            let people: Vec<String> = (0..people).map(|_| member(rng).0).collect();
+            let kind = if month % 3 == 0 { "Kiểm tra,Định kỳ" } else { "Giám sát,Chuyên đề" };
+            inspections.push(format!(
+                "{}-KH/UBKT,{kind},Trực tiếp,{commune},Ủy ban Kiểm tra,{day}/{month}/2024,,Việc thực hiện Chỉ thị 05-CT/TW,{cell},{},Chi bộ duy trì sinh hoạt chuyên đề,,,",
+                i + 1,
+                people.join("; ")
+            ));
+        }
+    }
+    let files = [
+        (&EXEMPLARS, "Mã điển hình,Tập thể hay cá nhân,Tên tập thể cá nhân,Mã đơn vị,Lĩnh vực,Thành tích,Mã mô hình liên quan,Ngày ghi nhận", exemplars),
+        (&RECOGNITIONS, "Tập thể hay cá nhân,Tập thể cá nhân được ghi nhận,Mã đơn vị,Hình thức ghi nhận,Hình thức khen thưởng,Cấp,Cơ quan ban hành,Số quyết định,Ngày,Người ký,Đợt chuyên đề,Thành tích,Mã điển hình", recognitions),
+        (&INSPECTIONS, "Số quyết định kế hoạch,Loại,Hình thức,Trực tiếp hay gián tiếp,Đơn vị tiến hành,Chủ thể,Từ ngày,Đến ngày,Nội dung,Tổ chức đảng được kiểm tra,Đảng viên được kiểm tra,Ưu điểm,Hạn chế,Yêu cầu khắc phục,Số thông báo kết luận", inspections),
+    ];
+    for (spec, header, rows) in files {
+        let file = format!("demo-{}.csv", spec.slug);
+        app.import(&system, Kind::Record(spec), &file, &csv(header, &rows), &quiet)
+            .await
+            .map_err(|e| anyhow::anyhow!("{file}: {:?}", e.details))?;
     }
     Ok(())
 }

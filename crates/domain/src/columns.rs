@@ -23,6 +23,8 @@ pub enum Format {
     Month,
     /// A unit's code, naming a unit of the tree.
     Unit,
+    /// Several units' codes separated by `;` or `,`.
+    Units,
 }
 
 impl Format {
@@ -37,6 +39,7 @@ impl Format {
             Format::List => "Danh sách, phân cách bằng ; hoặc ,",
             Format::Month => "Tháng (tháng/năm)",
             Format::Unit => "Mã đơn vị",
+            Format::Units => "Các mã đơn vị, phân cách bằng ; hoặc ,",
         }
     }
 
@@ -51,6 +54,7 @@ impl Format {
             Format::List => "List separated by ; or ,",
             Format::Month => "Month (month/year)",
             Format::Unit => "Unit code",
+            Format::Units => "Unit codes separated by ; or ,",
         }
     }
 }

@@ -225,7 +225,7 @@ impl<'a> Fields<'a> {
             },
             Format::YesNo => Value::Bool(self.yes_no(header).unwrap_or(false)),
             Format::Month => self.month(header).map_or(Value::Null, Value::from),
-            Format::List => Value::from(self.list(header)),
+            Format::List | Format::Units => Value::from(self.list(header)),
             Format::Choice => {
                 let Some(value) = self.raw(header) else { return Value::String(String::new()) };
                 let folded = vn::fold(value);

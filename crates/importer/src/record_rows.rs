@@ -82,7 +82,9 @@ pub fn cell(column: &lamtheo_domain::columns::Column, v: &Value) -> String {
             let n = n.as_i64().unwrap_or_default();
             format!("{}/{}", n.rem_euclid(12) + 1, n.div_euclid(12))
         }
-        (Format::List, Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
+        (Format::List | Format::Units, Value::Array(items)) => {
+            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; ")
+        }
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     }

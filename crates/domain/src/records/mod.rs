@@ -18,7 +18,9 @@ use serde_json::Value;
 use crate::columns::Column;
 use crate::{Error, Id, Result};
 
+pub mod inspections;
 pub mod models;
+pub mod recognitions;
 
 /// A typed record of a kind.
 pub trait Record: Serialize + DeserializeOwned + JsonSchema {
@@ -110,6 +112,9 @@ pub struct RecordSpec {
     pub parent: Option<Parent>,
     /// The column shown as the record's name in lists.
     pub title_column: &'static str,
+    /// Columns that hold people's personal data (names, card numbers): blank for accounts
+    /// that may not see other people's, and the kind's export is theirs to refuse.
+    pub personal: &'static [&'static str],
     /// Reads a record from JSON, checks it and gives it back in its normal form.
     pub check: fn(&Value) -> Result<Value>,
     pub facts: fn(&Value, Id, UnitOf) -> Vec<Fact>,
@@ -178,7 +183,8 @@ impl RecordSpec {
                 |max: usize, pattern: &str| serde_json::json!({"type": "string", "maxLength": max, "pattern": pattern});
             let schema = match c.format {
                 Format::Code | Format::Unit => text(64, code),
-                Format::Text | Format::List => text(500, if c.required { given } else { line }),
+                Format::Text => text(500, if c.required { given } else { line }),
+                Format::List | Format::Units => serde_json::json!({"type": "array", "items": text(64, code)}),
                 Format::Date if c.required => serde_json::json!({"type": "string", "format": "date"}),
                 Format::Date => serde_json::json!({"type": ["string", "null"], "format": "date"}),
                 Format::Count => serde_json::json!({"type": "integer", "minimum": 0, "maximum": (1i64 << 53) - 1}),
@@ -231,7 +237,7 @@ pub struct Section {
 }
 
 /// Every section, in the unit page's order.
-pub static SECTIONS: &[&Section] = &[&models::SECTION];
+pub static SECTIONS: &[&Section] = &[&models::SECTION, &recognitions::SECTION, &inspections::SECTION];
 
 /// Every record kind.
 pub fn kinds() -> impl Iterator<Item = &'static RecordSpec> {

@@ -412,6 +412,7 @@ pub static MODELS: RecordSpec = RecordSpec {
     owner: Owner::Unit("unit"),
     parent: None,
     title_column: "name",
+    personal: &["person"],
     check: check::<Model>,
     facts: facts::<Model>,
 };
@@ -426,6 +427,7 @@ pub static RESULTS: RecordSpec = RecordSpec {
     owner: Owner::Parent,
     parent: Some(Parent { slug: "models", column: "model" }),
     title_column: "indicator",
+    personal: &[],
     check: check::<ModelResult>,
     facts: facts::<ModelResult>,
 };
@@ -440,6 +442,7 @@ pub static REPLICATIONS: RecordSpec = RecordSpec {
     owner: Owner::Unit("unit"),
     parent: Some(Parent { slug: "models", column: "model" }),
     title_column: "model",
+    personal: &[],
     check: check::<Replication>,
     facts: facts::<Replication>,
 };
