@@ -428,6 +428,11 @@ impl App {
         spec: &'static RecordSpec,
         unit: Id,
     ) -> Result<Vec<Vec<String>>> {
+        // A file with people's personal data is not for accounts that may not see it (a
+        // blanked column would not import back as the same records).
+        if !spec.personal.is_empty() && !self.sees_people(actor) {
+            return Err(Error::forbidden());
+        }
         Ok(self.records_of(actor, spec, unit).await?.iter().map(|r| importer::record_cells(spec, &r.body)).collect())
     }
 }

@@ -205,3 +205,37 @@ async fn a_unit_neither_rates_itself_nor_marks_itself_a_pilot() {
         assert_eq!(app.covenant_report(&sys, c).await.unwrap().pilots, 1, "{engine}");
     }
 }
+
+/// The names of individuals in the record kinds (a commendation's recipient, an inspection's
+/// members) are personal data: blank for read-only and member accounts, whose exports of
+/// those kinds are refused; staff see them. A unit out of scope reads as "not found".
+#[tokio::test]
+async fn record_kinds_hide_individuals_from_read_only_accounts() {
+    use lamtheo_domain::records::recognitions::RECOGNITIONS;
+    for (engine, app) in apps().await {
+        let pv = province(&app).await;
+        let sys = Actor::system();
+        let body = serde_json::json!({
+            "subject": "ca_nhan", "recipient": "Lò Văn An", "unit": "K1", "kind": "bieu_duong", "form": "",
+            "level": "xa", "on": "2025-05-19", "achievement": "Gương mẫu",
+        });
+        let id = app.save_record(&sys, &RECOGNITIONS, &body).await.unwrap();
+        let staff = actor(Role::Staff, pv.districts[0]);
+        assert_eq!(app.record(&staff, id).await.unwrap().body["recipient"], "Lò Văn An", "{engine}: staff");
+        for role in [Role::ReadOnly, Role::Member] {
+            let who = actor(role, pv.districts[0]);
+            let seen = app.record(&who, id).await.unwrap();
+            assert_eq!(seen.body["recipient"], "", "{engine}: {role:?} sees no name");
+            let listed = app.records_of(&who, &RECOGNITIONS, pv.districts[0]).await.unwrap();
+            assert!(listed.iter().all(|r| r.body["recipient"] == ""), "{engine}: {role:?} list");
+            let q = ExportQuery { unit: Some(pv.districts[0]), year: 2025, of: None };
+            let e = app.export(&who, Kind::Record(&RECOGNITIONS), q).await.unwrap_err();
+            assert_eq!(e.code, ErrorCode::Forbidden, "{engine}: {role:?} export");
+        }
+        // The other district's secretary cannot write for this cell, nor learn it exists.
+        let other = actor(Role::Secretary, pv.districts[1]);
+        let e = app.save_record(&other, &RECOGNITIONS, &body).await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("unit")), "{engine}");
+        assert_eq!(app.record(&other, id).await.unwrap_err().code, ErrorCode::NotFound, "{engine}");
+    }
+}
