@@ -15,10 +15,14 @@ use crate::Index;
 pub(crate) struct Counted {
     record: (u16, Id),
     day: i32,
+    /// The last day of its span (`day` for a fact of one day).
+    end: i32,
     key: u32,
     amount: i64,
     /// u32::MAX: no token.
     token: u32,
+    /// Only the unit's latest fact under the key counts (see `Fact::latest`).
+    latest: bool,
 }
 
 /// Names numbered in order of first sight (kinds, keys, tokens).
@@ -71,9 +75,11 @@ impl Index {
             let counted = Counted {
                 record,
                 day: day(f.on),
+                end: day(f.until.unwrap_or(f.on)),
                 key: c.keys.number(&f.key),
                 amount: f.amount,
                 token: f.distinct.as_deref().map_or(u32::MAX, |t| c.tokens.number(t)),
+                latest: f.latest,
             };
             c.by_unit.entry(u).or_default().push(counted);
             if !units.contains(&u) {
@@ -85,15 +91,25 @@ impl Index {
         }
     }
 
-    /// The facts of the subtree of `unit` (as of `as_of`) dated from `from` to `to`, summed
-    /// by key.
+    /// The facts of the subtree of `unit` (as of `as_of`) dated from `from` to `to` (all of
+    /// their days, for a fact of a span), summed by key.
     pub fn counted(&self, unit: Id, as_of: NaiveDate, from: NaiveDate, to: NaiveDate) -> Totals {
         let mut sums: HashMap<u32, (i64, u64, HashSet<u32>)> = HashMap::new();
         let (first, last) = (day(from), day(to));
         if let Some(&root) = self.unit_ix.get(&unit) {
             self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+                // A level's latest fact of this unit, by key: ((last day, first day), amount).
+                // Of two ending the same day, the shorter (a month's over its quarter's).
+                let mut latest: HashMap<u32, ((i32, i32), i64)> = HashMap::new();
                 for c in self.counted.by_unit.get(&u).into_iter().flatten() {
-                    if c.day < first || c.day > last {
+                    if c.day < first || c.end > last {
+                        continue;
+                    }
+                    if c.latest {
+                        let e = latest.entry(c.key).or_insert(((c.end, c.day), c.amount));
+                        if (c.end, c.day) > e.0 {
+                            *e = ((c.end, c.day), c.amount);
+                        }
                         continue;
                     }
                     let e = sums.entry(c.key).or_default();
@@ -102,6 +118,11 @@ impl Index {
                     if c.token != u32::MAX {
                         e.2.insert(c.token);
                     }
+                }
+                for (key, (_, amount)) in latest {
+                    let e = sums.entry(key).or_default();
+                    e.0 += amount;
+                    e.1 += 1;
                 }
             });
         }

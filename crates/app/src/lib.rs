@@ -25,6 +25,7 @@ pub mod exports;
 pub mod figures;
 mod follower;
 pub mod imports;
+pub mod indicators;
 mod loader;
 mod memo;
 pub mod people;

@@ -30,7 +30,8 @@ pub async fn load_index(store: &Store) -> Result<Index> {
     .await?;
     let tree = load_tree(&mut snapshot).await?;
     let records = lamtheo_store::records::all(&mut snapshot).await?;
-    let records = records.iter().map(|r| (r.kind.clone(), r.id, crate::records::facts_of(r, &tree))).collect();
+    let catalogue = crate::records::catalogue(&records);
+    let records = records.iter().map(|r| (r.kind.clone(), r.id, crate::records::facts_of(r, &catalogue))).collect();
     let facts = Facts {
         tree,
         records,

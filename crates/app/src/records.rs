@@ -3,10 +3,11 @@
 //! API, or from an import row — and takes the same road: the kind's checks, its unit found
 //! and the scope checked, its parent found, then one audited write that logs its facts for
 //! the index. Figures are the facts summed over a subtree, period and as-of date.
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
-use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::period::Period;
 use lamtheo_domain::records::{self, Fact, Figure, Owner, RecordSpec, Section};
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
@@ -91,14 +92,69 @@ pub(crate) struct Placed {
     body: serde_json::Map<String, Value>,
 }
 
+/// The catalogue records (the indicators) by (kind, folded key): what some records' facts
+/// depend on (`lamtheo_domain::records::Lookup`).
+pub(crate) type Catalogue = HashMap<(String, String), Value>;
+
+/// Whether records of `kind` are a catalogue others' facts read.
+fn is_catalogue(kind: &str) -> bool {
+    records::SECTIONS.iter().any(|s| s.catalogue.is_some_and(|c| c.slug == kind))
+}
+
+/// The catalogue among `all` records.
+pub(crate) fn catalogue<'a>(all: impl IntoIterator<Item = &'a StoredRecord>) -> Catalogue {
+    all.into_iter()
+        .filter(|r| is_catalogue(&r.kind))
+        .map(|r| ((r.kind.clone(), r.natural_key.clone()), r.body.clone()))
+        .collect()
+}
+
+/// The catalogue as the writer's transaction sees it.
+async fn catalogue_in(tx: &mut Tx) -> Result<Catalogue> {
+    let mut all = Vec::new();
+    for s in records::SECTIONS {
+        if let Some(kind) = s.catalogue {
+            all.extend(store::of_kind_in(tx, kind.slug).await?);
+        }
+    }
+    Ok(catalogue(&all))
+}
+
 /// The facts a stored record adds to the index.
-pub(crate) fn facts_of(r: &StoredRecord, tree: &OrgTree) -> Vec<Fact> {
+pub(crate) fn facts_of(r: &StoredRecord, catalogue: &Catalogue) -> Vec<Fact> {
     let Some(spec) = records::kind(&r.kind) else { return vec![] };
-    (spec.facts)(&r.body, r.unit_id, &|code| tree.by_code(code).map(|u| u.id))
+    (spec.facts)(&r.body, r.unit_id, &|kind, key| catalogue.get(&(kind.to_string(), key.to_string())).cloned())
+}
+
+/// The deltas of a write of `spec`'s records: a catalogue's change changes the facts of
+/// records that read it, so every index builds itself again (catalogues change rarely).
+fn catalogue_deltas(spec: &RecordSpec) -> Vec<Delta> {
+    if is_catalogue(spec.slug) {
+        vec![Delta::Rebuild]
+    } else {
+        vec![]
+    }
 }
 
 fn delta(p: &Placed, id: Option<Id>) -> Delta {
     Delta::Record { kind: p.spec.slug.to_string(), id: id.unwrap_or(p.stored.id), facts: p.facts.clone() }
+}
+
+/// The checks of a kind that need other records than the one written (rows: row, unit,
+/// record), for one record and for a whole file alike.
+async fn related(tx: &mut Tx, spec: &RecordSpec, rows: &[(usize, Id, &Value)]) -> Result<Vec<(usize, Error)>> {
+    if spec.slug == lamtheo_domain::records::indicators::VALUES.slug {
+        return crate::indicators::check_values(tx, rows).await;
+    }
+    Ok(vec![])
+}
+
+/// The first of `related`'s errors, for a write of one record.
+async fn related_one(tx: &mut Tx, spec: &RecordSpec, unit: Id, body: &Value) -> Result<()> {
+    match related(tx, spec, &[(1, unit, body)]).await?.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// A unit or record named by a field that does not exist or is out of the actor's scope
@@ -187,10 +243,7 @@ impl App {
             parent_id: parent.map(|p| p.id),
             body,
         };
-        let facts = {
-            let ix = self.index();
-            facts_of(&stored, ix.tree())
-        };
+        let facts = facts_of(&stored, &catalogue_in(tx).await?);
         let Value::Object(map) = stored.body.clone() else { return Err(Error::internal("a record is a JSON object")) };
         Ok((Placed { spec, stored, facts, body: map }, old))
     }
@@ -206,7 +259,7 @@ impl App {
             let Some(spec) = records::kind(&child.kind).filter(|s| matches!(s.owner, Owner::Parent)) else { continue };
             child.unit_id = parent.unit_id;
             store::update(tx, &child).await?;
-            let facts = facts_of(&child, self.index().tree());
+            let facts = facts_of(&child, &catalogue_in(tx).await?);
             deltas.push(Delta::Record { kind: spec.slug.to_string(), id: child.id, facts });
         }
         Ok(deltas)
@@ -218,6 +271,7 @@ impl App {
         self.check_role(actor, Resource::Activity, true)?;
         self.write_logged(actor, async |tx| {
             let (placed, old) = self.place(actor, tx, spec, body).await?;
+            related_one(tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
             if let Some(old) = &old {
                 self.check(actor, old.unit_id, Resource::Activity, true)?;
             }
@@ -238,6 +292,7 @@ impl App {
             };
             let mut deltas = vec![delta(&placed, Some(id))];
             deltas.extend(self.move_children(tx, &placed.stored, old.map(|o| o.unit_id)).await?);
+            deltas.extend(catalogue_deltas(spec));
             Ok(Written::new(id, change, deltas))
         })
         .await
@@ -250,6 +305,7 @@ impl App {
         self.check(actor, before.unit_id, Resource::Activity, true)?;
         self.write_logged(actor, async |tx| {
             let (mut placed, other) = self.place(actor, tx, spec, body).await?;
+            related_one(tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
             if other.as_ref().is_some_and(|o| o.id != id) {
                 let column = spec.key[0];
                 return Err(Error::conflict(
@@ -270,6 +326,7 @@ impl App {
             };
             let mut deltas = vec![delta(&placed, Some(id))];
             deltas.extend(self.move_children(tx, &placed.stored, Some(before.unit_id)).await?);
+            deltas.extend(catalogue_deltas(spec));
             Ok(Written::new((), change, deltas))
         })
         .await
@@ -298,7 +355,9 @@ impl App {
                 before: snapshot(&before.body),
                 after: None,
             };
-            Ok(Written::new((), change, vec![Delta::Record { kind: spec.slug.to_string(), id, facts: vec![] }]))
+            let mut deltas = vec![Delta::Record { kind: spec.slug.to_string(), id, facts: vec![] }];
+            deltas.extend(catalogue_deltas(spec));
+            Ok(Written::new((), change, deltas))
         })
         .await
     }
@@ -353,12 +412,25 @@ impl App {
     ) -> Result<Vec<SectionFigures>> {
         self.check(actor, unit, Resource::Activity, false)?;
         let (from, to) = (period.from.first_day(), period.to.last_day());
+        // The catalogues (indicators) are records too: a change to one moves the index's
+        // position, so the remembered answer is not served again.
+        let mut catalogues: Vec<Vec<Value>> = Vec::new();
+        for s in records::SECTIONS {
+            catalogues.push(match s.catalogue {
+                Some(kind) => store::of_kind(&self.store, kind.slug).await?.into_iter().map(|r| r.body).collect(),
+                None => vec![],
+            });
+        }
         Ok(self.remembered(format!("records {unit} {as_of} {from} {to}"), |ix| {
             let children: Vec<(Id, bool)> =
                 ix.tree().children_on(unit, as_of).map(|l| (l.unit_id, l.historic)).collect();
             let own = ix.counted(unit, as_of, from, to);
             let of_children: Vec<_> = children.iter().map(|(c, h)| (*c, *h, ix.counted(*c, as_of, from, to))).collect();
-            records::SECTIONS.iter().map(|s| section_figures(s, &own, &of_children)).collect()
+            records::SECTIONS
+                .iter()
+                .zip(&catalogues)
+                .map(|(s, catalogue)| section_figures(s, catalogue, &own, &of_children))
+                .collect()
         }))
     }
 
@@ -375,6 +447,8 @@ impl App {
     ) -> Result<ImportSummary> {
         let mut tx = self.begin_logged().await?;
         let mut resolved = Vec::new();
+        // The file's row of each placed record.
+        let mut placed_at = Vec::new();
         let total = rows.len() as u64;
         for (i, r) in rows.iter().enumerate() {
             match self.place(actor, &mut tx, spec, &r.value).await {
@@ -388,10 +462,16 @@ impl App {
                         unit: placed.stored.unit_id,
                     };
                     resolved.push((placed, was, filing));
+                    placed_at.push(r.row);
                 }
                 Err(e) => errors.push(row_err(file, r.row, &column_of(spec, &e), e.message_vi, e.message_en)),
             }
             progress("check", i as u64 + 1, total);
+        }
+        let placed_rows: Vec<(usize, Id, &Value)> =
+            resolved.iter().zip(&placed_at).map(|((p, _, _), row)| (*row, p.stored.unit_id, &p.stored.body)).collect();
+        for (row, e) in related(&mut tx, spec, &placed_rows).await? {
+            errors.push(row_err(file, row, &column_of(spec, &e), e.message_vi, e.message_en));
         }
         if !errors.is_empty() {
             return Err(rejected(errors));
@@ -404,6 +484,7 @@ impl App {
                 moved.extend(self.move_children(&mut tx, &p.stored, old_unit).await?);
             }
         }
+        moved.extend(catalogue_deltas(spec));
         self.log(&mut tx, &moved).await?;
         let batch = crate::activity_imports::Batch {
             entity: spec.slug,
@@ -437,10 +518,26 @@ impl App {
     }
 }
 
-fn section_figures(s: &Section, own: &records::Totals, children: &[(Id, bool, records::Totals)]) -> SectionFigures {
+fn section_figures(
+    s: &Section,
+    catalogue: &[Value],
+    own: &records::Totals,
+    children: &[(Id, bool, records::Totals)],
+) -> SectionFigures {
+    let figures = (s.figures)(own, catalogue);
+    // The figures the table by child shows: those the section names, else (a catalogue's
+    // figures, which no code can name) the first few of the unit's own.
+    let keys: Vec<&str> = match s.by_child {
+        [] => figures.iter().take(BY_CHILD).map(|f| f.key.as_str()).collect(),
+        keys => keys.to_vec(),
+    };
     let chosen = |t: &records::Totals| -> Vec<Figure> {
-        let all = (s.figures)(t);
-        s.by_child.iter().filter_map(|k| all.iter().find(|f| f.key == *k).cloned()).collect()
+        let all = (s.figures)(t, catalogue);
+        keys.iter()
+            .map(|k| {
+                all.iter().find(|f| f.key == *k).cloned().unwrap_or_else(|| zero(figures.iter().find(|f| f.key == *k)))
+            })
+            .collect()
     };
     let mut children: Vec<ChildFigures> = children
         .iter()
@@ -451,9 +548,25 @@ fn section_figures(s: &Section, own: &records::Totals, children: &[(Id, bool, re
         slug: s.slug.to_string(),
         title_vi: s.title_vi.to_string(),
         title_en: s.title_en.to_string(),
-        figures: (s.figures)(own),
+        figures,
         children,
     }
+}
+
+/// How many of a catalogue's figures the table by child shows.
+const BY_CHILD: usize = 4;
+
+/// A figure a child does not have (none of its facts): the same figure at 0.
+fn zero(like: Option<&Figure>) -> Figure {
+    let like = like.cloned().unwrap_or(Figure {
+        key: String::new(),
+        label_vi: String::new(),
+        label_en: String::new(),
+        value: 0,
+        text_vi: String::new(),
+        text_en: String::new(),
+    });
+    Figure { value: 0, text_vi: "0".into(), text_en: "0".into(), ..like }
 }
 
 /// The figures of a section as printed on one line each: "Mô hình …: 12 mô hình".

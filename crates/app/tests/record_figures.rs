@@ -208,6 +208,44 @@ fn recount_inspections(
     out
 }
 
+/// A value's period as (last day, first day): the later, then the shorter, is the latest.
+type Span = (NaiveDate, NaiveDate);
+
+/// An indicator value the test wrote: (unit, indicator code, first day, last day, value).
+type ValueFact = (Id, &'static str, NaiveDate, NaiveDate, i64);
+
+/// Values within the subtree and the period, summed by indicator; for a level (the
+/// villages: `stock` in the default catalogue) each unit's latest value only.
+fn recount_indicators(
+    tree: &Tree,
+    values: &[ValueFact],
+    root: Id,
+    as_of: NaiveDate,
+    (first, last): (NaiveDate, NaiveDate),
+) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
+    // (unit, indicator) → ((last day, first day), value).
+    let mut latest: BTreeMap<(Id, &str), (Span, i64)> = BTreeMap::new();
+    for (unit, code, from, to, v) in values {
+        if !(tree.within(*unit, root, as_of) && first <= *from && *to <= last) {
+            continue;
+        }
+        if code.starts_with("TT-THON") {
+            // The latest period; of two ending the same day, the shorter.
+            let e = latest.entry((*unit, code)).or_insert(((*to, *from), *v));
+            if (*to, *from) > e.0 {
+                *e = ((*to, *from), *v);
+            }
+            continue;
+        }
+        *out.entry(format!("indicators.{}", lamtheo_domain::vn::fold(code))).or_default() += v;
+    }
+    for ((_, code), (_, v)) in latest {
+        *out.entry(format!("indicators.{}", lamtheo_domain::vn::fold(code))).or_default() += v;
+    }
+    out
+}
+
 #[tokio::test]
 async fn model_figures_match_a_recount() {
     for seed in SEEDS {
@@ -246,11 +284,14 @@ async fn run(engine: &str, seed: u64, app: &App) {
     let all: Vec<Id> = units.iter().map(|u| u.0).collect();
     let (mut models, mut results, mut replications) =
         (Vec::<ModelFact>::new(), Vec::<ResultFact>::new(), Vec::<ReplicationFact>::new());
+    app.default_indicator_form(&sys, pv.p, &[]).await.expect("default form");
+    // (unit, period written, indicator) → value, as the last write left it.
+    let mut values: BTreeMap<(Id, String, &'static str), (NaiveDate, NaiveDate, i64)> = BTreeMap::new();
     let mut exemplars: Vec<(Id, &'static str, NaiveDate)> = Vec::new();
     let mut recognitions: Vec<RecognitionFact> = Vec::new();
     let mut inspections: Vec<InspectionFact> = Vec::new();
-    for step in 0..140 {
-        match rng.below(16) {
+    for step in 0..160 {
+        match rng.below(17) {
             10 => {
                 let (unit, subject, on) = (rng.pick(&all), rng.pick(&["tap_the", "ca_nhan"]), rng.date(2023, 2026));
                 let body = json!({
@@ -288,6 +329,40 @@ async fn run(engine: &str, seed: u64, app: &App) {
                         && x.on == r.on)
                 });
                 recognitions.push(r);
+            }
+            15 => {
+                // A unit's values for a month, a quarter, a half or a year: a total and its part
+                // (never above it), a count, and an audience with a qualifier.
+                let unit = rng.pick(&all);
+                let year = 2024 + rng.below(2) as i32;
+                let written = match rng.below(4) {
+                    0 => format!("{}/{year}", 1 + rng.below(12)),
+                    1 => format!("Quý {}/{year}", 1 + rng.below(4)),
+                    2 => format!("6 tháng đầu năm {year}"),
+                    _ => year.to_string(),
+                };
+                let (_, canonical, p) = lamtheo_domain::period::parse_report_period(&written).expect("a period");
+                let total = rng.below(50) as i64;
+                let entered = [
+                    ("TT-BIEUDIEN", total),
+                    ("TT-BIEUDIEN-VUNGSAU", rng.below(total as u64 + 1) as i64),
+                    ("TT-CHIEUPHIM", rng.below(30) as i64),
+                    ("TT-NGUOIXEM", rng.below(5000) as i64),
+                    ("TT-THON", 10 + rng.below(5) as i64),
+                    ("TT-THON-CHIBO", rng.below(10) as i64),
+                ];
+                let input: Vec<(String, Option<i64>, String)> = entered
+                    .iter()
+                    .map(|(code, v)| {
+                        (code.to_string(), Some(*v), if *code == "TT-NGUOIXEM" { "trên".into() } else { String::new() })
+                    })
+                    .collect();
+                app.save_indicator_values(&sys, unit, &written, &input)
+                    .await
+                    .unwrap_or_else(|e| panic!("{engine}: values: {e:?}"));
+                for (code, v) in entered {
+                    values.insert((unit, canonical.clone(), code), (p.from.first_day(), p.to.last_day(), v));
+                }
             }
             13..=14 => {
                 let pick_codes = |rng: &mut Rng, n: u64| -> Vec<String> {
@@ -415,6 +490,9 @@ async fn run(engine: &str, seed: u64, app: &App) {
                     assert_eq!(text, &format!("{} tập thể và {} cá nhân", n("tap_the"), n("ca_nhan")), "{at}: {kind}");
                 }
                 assert_eq!(value(2), recount_inspections(&tree, &inspections, root, as_of, days), "{at}: inspections");
+                let written: Vec<ValueFact> =
+                    values.iter().map(|((u, _, c), (f, t, v))| (*u, *c, *f, *t, *v)).collect();
+                assert_eq!(value(3), recount_indicators(&tree, &written, root, as_of, days), "{at}: indicators");
                 checked += 1;
             }
         }
@@ -436,4 +514,48 @@ async fn run(engine: &str, seed: u64, app: &App) {
 
 async fn records_save(app: &App, spec: &'static records::RecordSpec, body: serde_json::Value) -> Id {
     app.save_record(&Actor::system(), spec, &body).await.unwrap_or_else(|e| panic!("{}: {body}: {e:?}", spec.slug))
+}
+
+/// A part never exceeds its total, whichever is written, alone, in one form or in one file;
+/// nothing is written when one is refused.
+#[tokio::test]
+async fn a_part_never_exceeds_its_total() {
+    use lamtheo_domain::records::indicators::VALUES;
+    for (engine, app) in apps().await {
+        let pv = province(&app).await;
+        let sys = Actor::system();
+        app.default_indicator_form(&sys, pv.p, &["K1".into()]).await.unwrap();
+        let save = |v: &[(&str, i64)]| {
+            let v: Vec<(String, Option<i64>, String)> =
+                v.iter().map(|(c, n)| (c.to_string(), Some(*n), String::new())).collect();
+            let (app, sys) = (app.clone(), sys.clone());
+            async move { app.save_indicator_values(&sys, pv.cells[0], "Q2/2025", &v).await }
+        };
+        let e = save(&[("TT-BIEUDIEN", 10), ("TT-BIEUDIEN-VUNGSAU", 12)]).await.unwrap_err();
+        assert!(e.details.iter().any(|d| d.contains("vượt quá tổng")), "{engine}: {e:?}");
+        save(&[("TT-BIEUDIEN", 10), ("TT-BIEUDIEN-VUNGSAU", 7)]).await.unwrap();
+        // The total alone, lowered below its stored part.
+        let e = save(&[("TT-BIEUDIEN", 5)]).await.unwrap_err();
+        assert!(e.details.iter().any(|d| d.contains("vượt quá tổng")), "{engine}: {e:?}");
+        // Both lowered together is fine.
+        save(&[("TT-BIEUDIEN", 5), ("TT-BIEUDIEN-VUNGSAU", 4)]).await.unwrap();
+        // One value through the record API is checked too, and an unknown indicator is 404.
+        let one = json!({"unit": "K1", "period": "quý 2/2025", "indicator": "TT-BIEUDIEN-VUNGSAU", "value": 9});
+        let e = app.save_record(&sys, &VALUES, &one).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("value"), "{engine}: {e:?}");
+        let unknown = json!({"unit": "K1", "period": "Q2/2025", "indicator": "KHONG-CO", "value": 1});
+        let e = app.save_record(&sys, &VALUES, &unknown).await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (lamtheo_domain::ErrorCode::NotFound, Some("indicator")), "{engine}");
+        let entry = app.indicator_entry(&sys, pv.cells[0], "BM-TUYENTRUYEN-P", "Q2/2025").await.unwrap();
+        let got: Vec<(String, Option<i64>)> =
+            entry.rows.iter().filter(|r| r.value.is_some()).map(|r| (r.code.clone(), r.value)).collect();
+        assert_eq!(
+            got,
+            [("TT-BIEUDIEN".to_string(), Some(5)), ("TT-BIEUDIEN-VUNGSAU".to_string(), Some(4))],
+            "{engine}"
+        );
+        assert_eq!(entry.previous_period, "Q1/2025", "{engine}");
+        let done = app.completeness(&sys, "BM-TUYENTRUYEN-P", "Q2/2025").await.unwrap();
+        assert_eq!(done.iter().map(|d| (d.code.as_str(), d.entered)).collect::<Vec<_>>(), [("K1", 2)], "{engine}");
+    }
 }

@@ -273,6 +273,8 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     load_models(app, &cells, &mut rng).await?;
     progress("khen thưởng, kiểm tra / commendations, inspections");
     load_recognitions_and_inspections(app, &cells, &mut rng).await?;
+    progress("chỉ tiêu tuyên truyền / propaganda indicators");
+    load_indicators(app, &mut rng).await?;
 
     progress("tài khoản / accounts");
     let password = password();
@@ -467,6 +469,39 @@ async fn load_recognitions_and_inspections(app: &App, cells: &[(String, String)]
         app.import(&system, Kind::Record(spec), &file, &csv(header, &rows), &quiet)
             .await
             .map_err(|e| anyhow::anyhow!("{file}: {:?}", e.details))?;
+    }
+    Ok(())
+}
+
+/// The province department's default form, assigned to the communes as they are since the
+/// reorganisation, with two quarters of values from each ("4.650 buổi chiếu phim lưu động …
+/// trên 370.000 lượt người xem"; "145/231 thôn, bản có chi bộ độc lập").
+async fn load_indicators(app: &App, rng: &mut Rng) -> Result<()> {
+    let system = Actor::system();
+    let province = app.unit_by_code(&system, "LCH")?.id;
+    let communes: Vec<String> =
+        DISTRICTS.iter().flat_map(|(dcode, _, _)| [format!("{dcode}-M1"), format!("{dcode}-M2")]).collect();
+    app.default_indicator_form(&system, province, &communes).await?;
+    for code in &communes {
+        let unit = app.unit_by_code(&system, code)?.id;
+        let villages = 6 + rng.below(8) as i64;
+        for period in ["Q3/2025", "Q4/2025"] {
+            let shows = 10 + rng.below(30) as i64;
+            let values = [
+                ("TT-TINBAI", 20 + rng.below(60) as i64, ""),
+                ("TT-CHIEUPHIM", 30 + rng.below(40) as i64, ""),
+                ("TT-DIEMCHIEU", 8 + rng.below(10) as i64, ""),
+                ("TT-NGUOIXEM", 2_000 + rng.below(3_000) as i64 * 10, "trên"),
+                ("TT-BIEUDIEN", shows, ""),
+                ("TT-BIEUDIEN-VUNGSAU", shows * 3 / 4, ""),
+                ("TT-BANGRON", 10 + rng.below(40) as i64, ""),
+                ("TT-THON", villages, ""),
+                ("TT-THON-CHIBO", villages * (5 + rng.below(4) as i64) / 10, ""),
+            ];
+            let values: Vec<(String, Option<i64>, String)> =
+                values.iter().map(|(c, v, q)| (c.to_string(), Some(*v), q.to_string())).collect();
+            app.save_indicator_values(&system, unit, period, &values).await?;
+        }
     }
     Ok(())
 }

@@ -111,3 +111,68 @@ mod tests {
         assert!(!p.overlaps(d(2020, 1, 1), Some(d(2024, 3, 1))), "left on 1/3: not a member in March");
     }
 }
+
+/// The kinds of period a unit reports counted facts for (a form's period type).
+pub const PERIOD_TYPES: [(&str, &str, &str); 4] = [
+    ("month", "Tháng", "Month"),
+    ("quarter", "Quý", "Quarter"),
+    ("half", "6 tháng", "Half-year"),
+    ("year", "Năm", "Year"),
+];
+
+/// A reporting period as written: "5/2025" (a month), "Q2/2025" or "Quý 2/2025" (a quarter),
+/// "6T1/2025", "H1/2025" or "6 tháng đầu năm 2025" (a half-year), "2025" (a year). Gives its
+/// type, its canonical spelling ("5/2025", "Q2/2025", "H1/2025", "2025") and its months.
+pub fn parse_report_period(s: &str) -> Option<(&'static str, String, Period)> {
+    let folded = crate::vn::fold(s).replace(' ', "");
+    let year_of = |y: &str| y.parse::<i32>().ok().filter(|y| YEARS.contains(y));
+    if let Some(y) = year_of(&folded) {
+        return Some(("year", y.to_string(), Period::year(y)));
+    }
+    let half = |h: u32, y: i32| {
+        let first = if h == 1 { 1 } else { 7 };
+        Some(("half", format!("H{h}/{y}"), Period::new(Month::new(y, first), Month::new(y, first + 5))))
+    };
+    for (prefix, h) in [("6thangdaunam", 1), ("6thangcuoinam", 2)] {
+        if let Some(y) = folded.strip_prefix(prefix).and_then(year_of) {
+            return half(h, y);
+        }
+    }
+    let (head, y) = folded.split_once(['/', '-'])?;
+    let y = year_of(y)?;
+    let number = |p: &str| head.strip_prefix(p).and_then(|n| n.parse::<u32>().ok());
+    if let Some(q) = number("q").or_else(|| number("quy")).filter(|q| (1..=4).contains(q)) {
+        let p = Period::quarter(y, q as i32);
+        return Some(("quarter", format!("Q{q}/{y}"), p));
+    }
+    if let Some(h) = number("h").or_else(|| number("6t")).filter(|h| (1..=2).contains(h)) {
+        return half(h, y);
+    }
+    let m = head.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?;
+    Some(("month", format!("{m}/{y}"), Period::new(Month::new(y, m), Month::new(y, m))))
+}
+
+/// The period of the same length just before (last period's value is shown beside a field).
+pub fn previous_report_period(p: Period) -> Period {
+    let len = p.to.0 - p.from.0 + 1;
+    Period::new(Month(p.from.0 - len), Month(p.to.0 - len))
+}
+
+#[cfg(test)]
+mod report_period_tests {
+    use super::*;
+
+    #[test]
+    fn reporting_periods_read_as_people_write_them() {
+        let p = |s: &str| parse_report_period(s).map(|(k, c, p)| (k, c, p.from.month(), p.to.month()));
+        assert_eq!(p("5/2025"), Some(("month", "5/2025".into(), 5, 5)));
+        assert_eq!(p("Quý 2/2025"), Some(("quarter", "Q2/2025".into(), 4, 6)));
+        assert_eq!(p("q3-2024"), Some(("quarter", "Q3/2024".into(), 7, 9)));
+        assert_eq!(p("6 tháng đầu năm 2025"), Some(("half", "H1/2025".into(), 1, 6)));
+        assert_eq!(p("6T2/2025"), Some(("half", "H2/2025".into(), 7, 12)));
+        assert_eq!(p("2025"), Some(("year", "2025".into(), 1, 12)));
+        assert_eq!(p("13/2025"), None);
+        assert_eq!(p("Q5/2025"), None);
+        assert_eq!(p("abc"), None);
+    }
+}

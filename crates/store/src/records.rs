@@ -77,6 +77,24 @@ pub async fn of_units(store: &Store, kind: &str, units: &[Id]) -> Result<Vec<Sto
     on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(ids).bind(kind).fetch_all(p).await.map_err(db_err)?.iter().map(|r| record_from_row!(r)).collect()))
 }
 
+/// Every record of a kind (a catalogue: the indicators), in the order they were made.
+pub async fn of_kind(store: &Store, kind: &str) -> Result<Vec<StoredRecord>> {
+    let sql = format!("SELECT {COLS} FROM records WHERE kind = $1 ORDER BY id");
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(kind).fetch_all(p).await.map_err(db_err)?.iter().map(|r| record_from_row!(r)).collect()))
+}
+
+/// Every record of a kind, read in the writer's transaction.
+pub async fn of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredRecord>> {
+    let sql = format!("SELECT {COLS} FROM records WHERE kind = $1 ORDER BY id");
+    on_tx!(tx, c => Ok(sqlx::query(&sql).bind(kind).fetch_all(c).await.map_err(db_err)?.iter().map(|r| record_from_row!(r)).collect()))
+}
+
+/// The records of a kind of one unit, read in the writer's transaction.
+pub async fn of_unit_in(tx: &mut Tx, kind: &str, unit: Id) -> Result<Vec<StoredRecord>> {
+    let sql = format!("SELECT {COLS} FROM records WHERE kind = $1 AND unit_id = $2 ORDER BY id");
+    on_tx!(tx, c => Ok(sqlx::query(&sql).bind(kind).bind(unit).fetch_all(c).await.map_err(db_err)?.iter().map(|r| record_from_row!(r)).collect()))
+}
+
 /// The records under a parent record.
 pub async fn children(store: &Store, parent: Id) -> Result<Vec<StoredRecord>> {
     let sql = format!("SELECT {COLS} FROM records WHERE parent_id = $1 ORDER BY id");

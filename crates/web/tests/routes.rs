@@ -115,6 +115,13 @@ const MATRIX: &[(&str, &str, Rule)] = &[
             "code=MH-MOI&name=Moi&kind=mo_hinh&unit={code}&registered_on=01/01/2025&status=registered",
         ),
     ),
+    ("GET", "/units/{id}/indicators", Read(R::Activity, Unit)),
+    (
+        "POST",
+        "/units/{id}/indicators",
+        Write(R::Activity, Unit, "form=BM-TUYENTRUYEN-{code}&period=Q2/2025&v_TT-TINBAI=3"),
+    ),
+    ("POST", "/units/{id}/indicators/default", Write(R::Activity, Unit, "units=")),
     ("GET", "/records/{id}", Read(R::Activity, Model)),
     (
         "POST",
@@ -226,6 +233,15 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         ),
     ),
     ("DELETE", "/api/v1/records/{kind}/{id}", Write(R::Activity, Model, "")),
+    ("GET", "/api/v1/units/{id}/indicator-forms", Read(R::Activity, Unit)),
+    ("GET", "/api/v1/units/{id}/indicators", Read(R::Activity, Unit)),
+    (
+        "PUT",
+        "/api/v1/units/{id}/indicators",
+        Write(R::Activity, Unit, r#"{"period":"Q2/2025","values":[{"indicator":"TT-TINBAI","value":3}]}"#),
+    ),
+    ("GET", "/api/v1/units/{id}/indicators/completeness", Read(R::Activity, Unit)),
+    ("POST", "/api/v1/units/{id}/indicators/default", Write(R::Activity, Unit, r#"{"units":[]}"#)),
     ("GET", "/api/v1/rating-levels", Own),
     ("GET", "/api/v1/covenants", List(R::Activity)),
     (
@@ -573,6 +589,7 @@ async fn records(app: &App) -> Records {
             "registered_on": "2025-01-01", "status": "registered",
         });
         models[i] = app.save_record(&sys, &lamtheo_domain::records::models::MODELS, &model).await.unwrap();
+        app.default_indicator_form(&sys, cells[i], &[format!("CB{}", i + 1)]).await.unwrap();
         let m = lamtheo_domain::emulation::Movement {
             id: 0,
             unit_id: h[i],
@@ -682,6 +699,8 @@ fn request(method: &str, path: &str, rule: Rule, r: &Records, side: usize, cooki
         uri = format!("{uri}?unit={}", r.cells[side]);
     } else if path == "/api/v1/units/{id}/evaluations" {
         uri = format!("{uri}?year=2024");
+    } else if path.starts_with("/api/v1/units/{id}/indicators") && method == "GET" {
+        uri = format!("{uri}?form=BM-TUYENTRUYEN-{}&period=Q2/2025", r.codes[side]);
     } else if path == "/api/v1/imports/{kind}" {
         uri = format!("{uri}?file=t.csv");
     }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{check, facts, Fact, Figure, Owner, Record, RecordSpec, Section, Totals, UnitOf};
+use super::{check, facts, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
 use crate::{vn, Error, Id, Result};
@@ -264,7 +264,7 @@ impl Record for Inspection {
         Ok(())
     }
 
-    fn facts(&self, own: Id, _: UnitOf) -> Vec<Fact> {
+    fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
         let fact = |key: String| Fact::one(own, self.from, key);
         let mut out =
             vec![fact(format!("inspections.{}", self.kind)), fact(format!("inspections.body\u{1f}{}", self.body))];
@@ -298,11 +298,12 @@ pub static SECTION: Section = Section {
     title_vi: "Kiểm tra, giám sát",
     title_en: "Inspection and supervision",
     kinds: &[&INSPECTIONS],
+    catalogue: None,
     figures: section_figures,
     by_child: &["inspections.all", "inspections.collectives", "inspections.individuals"],
 };
 
-fn section_figures(t: &Totals) -> Vec<Figure> {
+fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
     let get = |k: &str| t.get(k).copied().unwrap_or_default();
     let count = |key: &str, label_vi: &str, label_en: &str, n: i64, word_vi: &str, word_en: &str| Figure {
         key: key.into(),

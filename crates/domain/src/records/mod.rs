@@ -18,18 +18,23 @@ use serde_json::Value;
 use crate::columns::Column;
 use crate::{Error, Id, Result};
 
+pub mod indicators;
 pub mod inspections;
 pub mod models;
 pub mod recognitions;
 
 /// A typed record of a kind.
 pub trait Record: Serialize + DeserializeOwned + JsonSchema {
+    /// Puts values in their one spelling before the checks ("Quý 2/2025" → "Q2/2025"), so
+    /// that the key is the same however it was written.
+    fn normalize(&mut self) {}
+
     /// The checks of one record, for the form, the API and the import alike.
     fn validate(&self) -> Result<()>;
 
     /// What the record adds to the figures. `own` is the unit the record belongs to;
-    /// `unit_of` finds a unit named by code in one of its columns.
-    fn facts(&self, own: Id, unit_of: UnitOf) -> Vec<Fact>;
+    /// `lookup` finds a catalogue record it depends on (a value's indicator).
+    fn facts(&self, own: Id, lookup: Lookup) -> Vec<Fact>;
 }
 
 /// One thing a record counts: `amount` under `key`, at a unit, on a day; `distinct` is a
@@ -42,11 +47,19 @@ pub struct Fact {
     pub amount: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct: Option<String>,
+    /// A fact of a span of days (a quarter's value) counts only in a period holding all of
+    /// them, from `on` to this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+    /// A level, not a flow (the villages of a commune): over several periods only a unit's
+    /// latest fact under the key counts, not their sum.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub latest: bool,
 }
 
 impl Fact {
     pub fn one(unit_id: Id, on: NaiveDate, key: impl Into<String>) -> Fact {
-        Fact { unit_id, on, key: key.into(), amount: 1, distinct: None }
+        Fact { unit_id, on, key: key.into(), amount: 1, distinct: None, until: None, latest: false }
     }
 }
 
@@ -93,8 +106,9 @@ pub struct Parent {
     pub column: &'static str,
 }
 
-/// Finds a unit by its code (for facts counted under a unit a record names).
-pub type UnitOf<'a> = &'a dyn Fn(&str) -> Option<Id>;
+/// Finds a catalogue record by kind and folded key (a value's indicator), for facts that
+/// depend on it.
+pub type Lookup<'a> = &'a dyn Fn(&str, &str) -> Option<Value>;
 
 /// A kind of record, as every layer reads it.
 pub struct RecordSpec {
@@ -117,7 +131,7 @@ pub struct RecordSpec {
     pub personal: &'static [&'static str],
     /// Reads a record from JSON, checks it and gives it back in its normal form.
     pub check: fn(&Value) -> Result<Value>,
-    pub facts: fn(&Value, Id, UnitOf) -> Vec<Fact>,
+    pub facts: fn(&Value, Id, Lookup) -> Vec<Fact>,
 }
 
 impl std::fmt::Debug for RecordSpec {
@@ -211,17 +225,18 @@ impl RecordSpec {
 
 /// `RecordSpec::check` for the record type `R`.
 pub fn check<R: Record>(v: &Value) -> Result<Value> {
-    let r: R = serde_json::from_value(v.clone()).map_err(|e| {
+    let mut r: R = serde_json::from_value(v.clone()).map_err(|e| {
         // serde names the field in its message ("missing field `name`", "unknown variant").
         Error::msg(crate::ErrorCode::InvalidInput, format!("Dữ liệu không hợp lệ: {e}"), format!("Invalid record: {e}"))
     })?;
+    r.normalize();
     r.validate()?;
     serde_json::to_value(&r).map_err(Error::internal)
 }
 
 /// `RecordSpec::facts` for the record type `R`.
-pub fn facts<R: Record>(v: &Value, own: Id, unit_of: UnitOf) -> Vec<Fact> {
-    serde_json::from_value::<R>(v.clone()).map(|r| r.facts(own, unit_of)).unwrap_or_default()
+pub fn facts<R: Record>(v: &Value, own: Id, lookup: Lookup) -> Vec<Fact> {
+    serde_json::from_value::<R>(v.clone()).map(|r| r.facts(own, lookup)).unwrap_or_default()
 }
 
 /// A section of the unit page: related kinds and the figures their facts make.
@@ -231,13 +246,17 @@ pub struct Section {
     pub title_en: &'static str,
     /// The kinds, the main one first.
     pub kinds: &'static [&'static RecordSpec],
-    pub figures: fn(&Totals) -> Vec<Figure>,
+    /// The kind whose records the figures read as their catalogue (the indicators a
+    /// province counts), given to `figures` as JSON; none for the others.
+    pub catalogue: Option<&'static RecordSpec>,
+    pub figures: fn(&Totals, &[Value]) -> Vec<Figure>,
     /// The figures that the table by child unit shows (keys of `figures`' answer).
     pub by_child: &'static [&'static str],
 }
 
 /// Every section, in the unit page's order.
-pub static SECTIONS: &[&Section] = &[&models::SECTION, &recognitions::SECTION, &inspections::SECTION];
+pub static SECTIONS: &[&Section] =
+    &[&models::SECTION, &recognitions::SECTION, &inspections::SECTION, &indicators::SECTION];
 
 /// Every record kind.
 pub fn kinds() -> impl Iterator<Item = &'static RecordSpec> {

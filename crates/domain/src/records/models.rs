@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    amount_text, check, facts, sum_qualifier, Fact, Figure, Owner, Parent, Record, RecordSpec, Section, Totals, UnitOf,
+    amount_text, check, facts, sum_qualifier, Fact, Figure, Lookup, Owner, Parent, Record, RecordSpec, Section, Totals,
 };
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
@@ -351,7 +351,7 @@ impl Record for Model {
         }
     }
 
-    fn facts(&self, own: Id, _: UnitOf) -> Vec<Fact> {
+    fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
         let mut out = vec![Fact::one(own, self.registered_on, "models.registered")];
         if !self.field.is_empty() {
             out.push(Fact::one(own, self.registered_on, format!("models.field\u{1f}{}", self.field)));
@@ -380,7 +380,7 @@ impl Record for ModelResult {
         Ok(())
     }
 
-    fn facts(&self, own: Id, _: UnitOf) -> Vec<Fact> {
+    fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
         let key = format!("models.result\u{1f}{}\u{1f}{}\u{1f}{}", self.indicator, self.measure, self.qualifier);
         vec![Fact { amount: self.amount, ..Fact::one(own, self.on, key) }]
     }
@@ -397,7 +397,7 @@ impl Record for Replication {
         ])
     }
 
-    fn facts(&self, own: Id, _: UnitOf) -> Vec<Fact> {
+    fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
         vec![Fact { distinct: Some(vn::fold(&self.model)), ..Fact::one(own, self.on, "models.replicated") }]
     }
 }
@@ -452,11 +452,12 @@ pub static SECTION: Section = Section {
     title_vi: "Mô hình, cách làm hay",
     title_en: "Good models and ways of doing",
     kinds: &[&MODELS, &RESULTS, &REPLICATIONS],
+    catalogue: None,
     figures: section_figures,
     by_child: &["models.registered", "models.recognised", "models.replicated"],
 };
 
-fn section_figures(t: &Totals) -> Vec<Figure> {
+fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
     let get = |k: &str| t.get(k).copied().unwrap_or_default();
     let count = |key: &str, label_vi: &str, label_en: &str, n: i64, word_vi: &str, word_en: &str| Figure {
         key: key.to_string(),
@@ -589,7 +590,7 @@ mod tests {
         add(&mut t, "trên", 3_000_000_000);
         add(&mut t, "", 1_000_000_000);
         t.insert("models.registered".into(), super::super::Total { sum: 12, count: 12, distinct: 0 });
-        let f = section_figures(&t);
+        let f = section_figures(&t, &[]);
         let money = f.iter().find(|f| f.key == "models.result\u{1f}Quà\u{1f}đồng").unwrap();
         assert_eq!(money.text_vi, "trên 4 tỉ đồng");
         assert_eq!(f[0].text_vi, "12 mô hình");

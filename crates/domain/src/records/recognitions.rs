@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{check, facts, Fact, Figure, Owner, Record, RecordSpec, Section, Totals, UnitOf};
+use super::{check, facts, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
 use crate::{vn, Error, Id, Result};
@@ -352,7 +352,7 @@ impl Record for Exemplar {
         choice("subject", &self.subject, SUBJECTS)
     }
 
-    fn facts(&self, own: Id, _: UnitOf) -> Vec<Fact> {
+    fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
         vec![Fact::one(own, self.on, format!("recognitions.exemplar.{}", self.subject))]
     }
 }
@@ -396,7 +396,7 @@ impl Record for Recognition {
         }
     }
 
-    fn facts(&self, own: Id, _: UnitOf) -> Vec<Fact> {
+    fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
         let fact = |key: String| Fact::one(own, self.on, key);
         let mut out = vec![fact(format!("recognitions.{}.{}", self.kind, self.subject))];
         if self.kind == "khen_thuong" {
@@ -451,6 +451,7 @@ pub static SECTION: Section = Section {
     title_vi: "Điển hình, biểu dương, khen thưởng",
     title_en: "Exemplars, praise and commendations",
     kinds: &[&EXEMPLARS, &RECOGNITIONS],
+    catalogue: None,
     figures: section_figures,
     by_child: &["recognitions.bieu_duong", "recognitions.khen_thuong"],
 };
@@ -463,7 +464,7 @@ fn collectives_and_individuals(c: i64, i: i64) -> (String, String) {
     )
 }
 
-fn section_figures(t: &Totals) -> Vec<Figure> {
+fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
     let n = |k: &str| t.get(k).map_or(0, |x| x.sum);
     let mut out = Vec::new();
     let pair = |key: &str, label_vi: &str, label_en: &str, c: i64, i: i64| {

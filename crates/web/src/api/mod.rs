@@ -76,6 +76,27 @@ pub fn operations() -> Vec<Operation> {
         Op::put("/records/{kind}/{id}", "Change a record of a kind", update_record).kinds(Kind::records()),
         Op::delete("/records/{kind}/{id}", "Delete a record (not one that others hang under)", delete_record)
             .kinds(Kind::records()),
+        Op::get("/units/{id}/indicator-forms", "The indicator forms a unit reports on (or defines)", unit_forms),
+        Op::get(
+            "/units/{id}/indicators",
+            "A form's indicators for a unit and period, with the values entered and the period before's",
+            indicator_entry,
+        ),
+        Op::put(
+            "/units/{id}/indicators",
+            "Save a unit's values for a period, all or none (a part never above its total)",
+            save_indicators,
+        ),
+        Op::get(
+            "/units/{id}/indicators/completeness",
+            "For a form and period: each reporting unit and how many values it entered",
+            indicator_completeness,
+        ),
+        Op::post(
+            "/units/{id}/indicators/default",
+            "Make the default form (the indicators the reports count) for the unit's department",
+            default_indicator_form,
+        ),
         Op::get(
             "/rating-levels",
             "Rating scales and their levels (data: QĐ 124, QĐ 366 with scores, older scales)",
@@ -1216,6 +1237,92 @@ async fn delete_record(
 ) -> Answer<Done> {
     record_of(&st, &a, &kind, id).await?;
     st.app.delete_record(&a, id).await?;
+    done()
+}
+
+async fn unit_forms(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+) -> Answer<Vec<lamtheo_domain::records::indicators::IndicatorForm>> {
+    ok(st.app.forms_of(&a, id).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct FormQuery {
+    /// The form's code.
+    #[schemars(schema_with = "lamtheo_domain::text::schema::code")]
+    form: String,
+    /// "5/2025", "Q2/2025", "H1/2025" or "2025".
+    #[schemars(regex(pattern = r"^((0?[1-9]|1[0-2])|[Qq][1-4]|[Hh][12])/20[0-9]{2}$|^20[0-9]{2}$"))]
+    period: String,
+}
+
+async fn indicator_entry(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<FormQuery>,
+) -> Answer<lamtheo_app::indicators::Entry> {
+    ok(st.app.indicator_entry(&a, id, &q.form, &q.period).await?)
+}
+
+async fn indicator_completeness(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Params(q): Params<FormQuery>,
+) -> Answer<Vec<lamtheo_app::indicators::Completeness>> {
+    st.app.check(&a, id, lamtheo_domain::access::Resource::Activity, false)?;
+    ok(st.app.completeness(&a, &q.form, &q.period).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct IndicatorValueInput {
+    #[schemars(schema_with = "lamtheo_domain::text::schema::code")]
+    indicator: String,
+    /// Empty: left as it was.
+    #[schemars(range(min = 0, max = 9007199254740991i64))]
+    value: Option<i64>,
+    /// "", "gần", "trên" or "hơn".
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^(|gần|trên|hơn)$"))]
+    qualifier: String,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct IndicatorValues {
+    /// "5/2025", "Q2/2025", "H1/2025" or "2025".
+    #[schemars(regex(pattern = r"^((0?[1-9]|1[0-2])|[Qq][1-4]|[Hh][12])/20[0-9]{2}$|^20[0-9]{2}$"))]
+    period: String,
+    values: Vec<IndicatorValueInput>,
+}
+
+async fn save_indicators(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<IndicatorValues>,
+) -> Answer<ImportSummary> {
+    let values: Vec<(String, Option<i64>, String)> =
+        b.values.into_iter().map(|v| (v.indicator, v.value, v.qualifier)).collect();
+    ok(st.app.save_indicator_values(&a, id, &b.period, &values).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct DefaultForm {
+    /// Codes of the units that report on it.
+    #[serde(default)]
+    units: Vec<String>,
+}
+
+async fn default_indicator_form(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<DefaultForm>,
+) -> Answer<Done> {
+    st.app.default_indicator_form(&a, id, &b.units).await?;
     done()
 }
 

@@ -19,6 +19,7 @@ mod covenants;
 mod emulation;
 mod evaluations;
 mod imports;
+mod indicators;
 mod people;
 mod plans;
 mod records;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(emulation::router())
         .merge(evaluations::router())
         .merge(imports::router())
+        .merge(indicators::router())
         .merge(people::router())
         .merge(plans::router())
         .merge(records::router())
