@@ -109,6 +109,16 @@ impl RateLimiter {
         e.0 += 1;
     }
 
+    /// Counts one more use of `key` and says whether it is still within `limit` in the
+    /// window (the public feedback form, per address).
+    pub(crate) fn allow(&self, key: &str, limit: u32) -> bool {
+        if self.blocked(key, limit) {
+            return false;
+        }
+        self.attempt(key);
+        true
+    }
+
     /// Takes back an attempt that succeeded.
     fn forgive(&self, key: &str) {
         let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());

@@ -17,6 +17,7 @@ use tokio::sync::Semaphore;
 mod activity_imports;
 pub mod audit;
 pub mod auth;
+pub mod column;
 pub mod conferences;
 pub mod covenants;
 pub mod emulation;
@@ -65,6 +66,9 @@ pub struct App {
     current_to: Arc<RwLock<DateTime<Utc>>>,
     /// The index's answers, remembered until it changes (see `memo.rs`).
     memo: Arc<memo::Memo>,
+    /// Signs the public forms' robot checks (see `column.rs`); made at start, so a form shown
+    /// before a restart asks again.
+    secret: Arc<[u8; 32]>,
 }
 
 impl App {
@@ -88,6 +92,7 @@ impl App {
             following: Arc::default(),
             current_to: Arc::new(RwLock::new(started)),
             memo: Arc::default(),
+            secret: Arc::new(rand::random()),
         })
     }
 

@@ -246,6 +246,35 @@ fn recount_indicators(
     out
 }
 
+/// An article the test wrote: (unit, published on if published, field), and its feedback:
+/// (article, received on, published, answered).
+type ArticleFact = (Id, Option<NaiveDate>, &'static str);
+type FeedbackFact = (usize, NaiveDate, bool, bool);
+
+fn recount_column(
+    tree: &Tree,
+    articles: &[ArticleFact],
+    feedback: &[FeedbackFact],
+    root: Id,
+    as_of: NaiveDate,
+    (first, last): (NaiveDate, NaiveDate),
+) -> BTreeMap<String, i64> {
+    let inside = |unit: Id, day: NaiveDate| tree.within(unit, root, as_of) && first <= day && day <= last;
+    let mut out = BTreeMap::new();
+    let published: Vec<&ArticleFact> = articles.iter().filter(|(u, on, _)| on.is_some_and(|d| inside(*u, d))).collect();
+    out.insert("column.published".to_string(), published.len() as i64);
+    for (_, _, field) in &published {
+        if !field.is_empty() {
+            *out.entry(format!("column.field\u{1f}{field}")).or_default() += 1;
+        }
+    }
+    let got: Vec<&FeedbackFact> = feedback.iter().filter(|(a, on, _, _)| inside(articles[*a].0, *on)).collect();
+    out.insert("column.feedback".to_string(), got.len() as i64);
+    out.insert("column.feedback_published".to_string(), got.iter().filter(|f| f.2).count() as i64);
+    out.insert("column.feedback_answered".to_string(), got.iter().filter(|f| f.3).count() as i64);
+    out
+}
+
 #[tokio::test]
 async fn model_figures_match_a_recount() {
     for seed in SEEDS {
@@ -288,10 +317,11 @@ async fn run(engine: &str, seed: u64, app: &App) {
     // (unit, period written, indicator) → value, as the last write left it.
     let mut values: BTreeMap<(Id, String, &'static str), (NaiveDate, NaiveDate, i64)> = BTreeMap::new();
     let mut exemplars: Vec<(Id, &'static str, NaiveDate)> = Vec::new();
+    let (mut articles, mut feedback): (Vec<ArticleFact>, Vec<FeedbackFact>) = (Vec::new(), Vec::new());
     let mut recognitions: Vec<RecognitionFact> = Vec::new();
     let mut inspections: Vec<InspectionFact> = Vec::new();
-    for step in 0..160 {
-        match rng.below(17) {
+    for step in 0..180 {
+        match rng.below(18) {
             10 => {
                 let (unit, subject, on) = (rng.pick(&all), rng.pick(&["tap_the", "ca_nhan"]), rng.date(2023, 2026));
                 let body = json!({
@@ -362,6 +392,28 @@ async fn run(engine: &str, seed: u64, app: &App) {
                     .unwrap_or_else(|e| panic!("{engine}: values: {e:?}"));
                 for (code, v) in entered {
                     values.insert((unit, canonical.clone(), code), (p.from.first_day(), p.to.last_day(), v));
+                }
+            }
+            16 => {
+                // An article, published or not; feedback on a random one.
+                let (unit, on, field) =
+                    (rng.pick(&all), rng.date(2023, 2026), rng.pick(&["Gương điển hình", "", "Di chúc"]));
+                let published = rng.chance(70);
+                let body = json!({
+                    "code": format!("bai-{step}"), "title": "Bài", "body": "Nội dung", "field": field, "unit": tree.code(unit),
+                    "status": if published { "published" } else { "draft" }, "published_on": on.to_string(),
+                });
+                records_save(app, &records::articles::ARTICLES, body).await;
+                articles.push((unit, published.then_some(on), field));
+                for n in 0..rng.below(3) {
+                    let (shown, answered, received) = (rng.chance(50), rng.chance(30), rng.date(2023, 2026));
+                    let body = json!({
+                        "article": format!("bai-{step}"), "number": format!("PH-{n}"), "name": "Bạn đọc", "content": "Hay",
+                        "received_on": received.to_string(), "status": if shown { "published" } else { "pending" },
+                        "answer": if answered { "Cảm ơn" } else { "" },
+                    });
+                    records_save(app, &records::articles::FEEDBACK, body).await;
+                    feedback.push((articles.len() - 1, received, shown, answered));
                 }
             }
             13..=14 => {
@@ -493,6 +545,7 @@ async fn run(engine: &str, seed: u64, app: &App) {
                 let written: Vec<ValueFact> =
                     values.iter().map(|((u, _, c), (f, t, v))| (*u, *c, *f, *t, *v)).collect();
                 assert_eq!(value(3), recount_indicators(&tree, &written, root, as_of, days), "{at}: indicators");
+                assert_eq!(value(4), recount_column(&tree, &articles, &feedback, root, as_of, days), "{at}: column");
                 checked += 1;
             }
         }

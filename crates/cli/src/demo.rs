@@ -275,6 +275,8 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     load_recognitions_and_inspections(app, &cells, &mut rng).await?;
     progress("chỉ tiêu tuyên truyền / propaganda indicators");
     load_indicators(app, &mut rng).await?;
+    progress("chuyên mục công khai / public column");
+    load_column(app).await?;
 
     progress("tài khoản / accounts");
     let password = password();
@@ -502,6 +504,66 @@ async fn load_indicators(app: &App, rng: &mut Rng) -> Result<()> {
                 values.iter().map(|(c, v, q)| (c.to_string(), Some(*v), q.to_string())).collect();
             app.save_indicator_values(&system, unit, period, &values).await?;
         }
+    }
+    Ok(())
+}
+
+/// The province's public column: articles in the seeds' words, with readers' feedback
+/// moderated (published and answered, waiting, rejected).
+async fn load_column(app: &App) -> Result<()> {
+    use lamtheo_domain::records::articles::{ARTICLES, FEEDBACK};
+    let system = Actor::system();
+    let articles = [
+        serde_json::json!({
+            "code": "ban-nam-cay-don-bang-khen-thu-tuong", "title": "Bản Nậm Cầy đón Bằng khen của Thủ tướng Chính phủ",
+            "summary": "Bản Nậm Cầy được Thủ tướng Chính phủ tặng Bằng khen vì thành tích tiêu biểu trong học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.",
+            "body": "Sáng 19/5/2025, tại nhà văn hóa bản Nậm Cầy, Ủy ban MTTQ Việt Nam tỉnh tổ chức trao Bằng khen của Thủ tướng Chính phủ cho bản.\n\nNhững năm qua, bà con trong bản đoàn kết hiến đất, góp ngày công làm đường, xây dựng bản văn hóa.",
+            "author": "Ban Tuyên giáo Tỉnh ủy", "field": "Gương điển hình", "unit": "LCH", "exemplars": ["DH-NAMCAY"],
+            "status": "published", "published_on": "2025-05-20",
+        }),
+        serde_json::json!({
+            "code": "dan-van-kheo-hien-dat-lam-duong", "title": "Dân vận khéo: hiến đất làm đường nông thôn",
+            "summary": "Từ mô hình «Dân vận khéo», nhiều chi bộ vận động nhân dân hiến đất, góp ngày công làm đường bê tông.",
+            "body": "Các chi bộ đã vận động nhân dân hiến hàng nghìn mét vuông đất, huy động được 1.438 ngày công đổ bê tông tuyến đường nội thôn.\n\nMô hình đã được nhân rộng ra nhiều bản trong huyện.",
+            "author": "Báo Lai Châu", "source": "Theo Báo Lai Châu", "field": "Mô hình hay", "unit": "LCH", "models": ["MH-DTN-01"],
+            "status": "published", "published_on": "2025-09-30",
+        }),
+        serde_json::json!({
+            "code": "so-ket-6-thang-2026", "title": "Sơ kết 6 tháng đầu năm 2026 (bản nháp)", "body": "Đang soạn.",
+            "field": "Tin hoạt động", "unit": "LCH", "status": "draft",
+        }),
+    ];
+    for a in &articles {
+        app.save_record(&system, &ARTICLES, a).await?;
+    }
+    let feedback = [
+        (
+            "ban-nam-cay-don-bang-khen-thu-tuong",
+            "PH-1",
+            "Lò Văn Thắng",
+            "thang@example.vn",
+            "Xin chúc mừng bà con bản Nậm Cầy!",
+            "published",
+            "Cảm ơn bạn đã quan tâm.",
+        ),
+        (
+            "ban-nam-cay-don-bang-khen-thu-tuong",
+            "PH-2",
+            "Nguyễn Thị Mai",
+            "",
+            "Mong có thêm bài về cách làm của bản.",
+            "published",
+            "",
+        ),
+        ("dan-van-kheo-hien-dat-lam-duong", "PH-3", "Bạn đọc", "", "Bài viết rất thiết thực.", "pending", ""),
+        ("dan-van-kheo-hien-dat-lam-duong", "PH-4", "Quảng cáo", "spam@example.com", "Mua bán …", "rejected", ""),
+    ];
+    for (article, number, name, email, content, status, answer) in feedback {
+        let body = serde_json::json!({
+            "article": article, "number": number, "name": name, "email": email, "content": content,
+            "received_on": "2025-10-02", "status": status, "answer": answer,
+        });
+        app.save_record(&system, &FEEDBACK, &body).await?;
     }
     Ok(())
 }

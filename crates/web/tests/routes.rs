@@ -122,6 +122,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         Write(R::Activity, Unit, "form=BM-TUYENTRUYEN-{code}&period=Q2/2025&v_TT-TINBAI=3"),
     ),
     ("POST", "/units/{id}/indicators/default", Write(R::Activity, Unit, "units=")),
+    ("GET", "/column", Public),
+    ("GET", "/column/feed.xml", Public),
+    ("GET", "/column/{code}", Public),
+    ("POST", "/column/{code}", Public),
     ("GET", "/records/{id}", Read(R::Activity, Model)),
     (
         "POST",
@@ -590,6 +594,12 @@ async fn records(app: &App) -> Records {
         });
         models[i] = app.save_record(&sys, &lamtheo_domain::records::models::MODELS, &model).await.unwrap();
         app.default_indicator_form(&sys, cells[i], &[format!("CB{}", i + 1)]).await.unwrap();
+        // A published article whose address is the side's code (lower case), for the column.
+        let article = serde_json::json!({
+            "code": format!("cb{}", i + 1), "title": "Bài", "body": "Nội dung", "unit": format!("CB{}", i + 1),
+            "status": "published", "published_on": "2025-01-01",
+        });
+        app.save_record(&sys, &lamtheo_domain::records::articles::ARTICLES, &article).await.unwrap();
         let m = lamtheo_domain::emulation::Movement {
             id: 0,
             unit_id: h[i],

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::columns::Column;
 use crate::{Error, Id, Result};
 
+pub mod articles;
 pub mod indicators;
 pub mod inspections;
 pub mod models;
@@ -256,7 +257,7 @@ pub struct Section {
 
 /// Every section, in the unit page's order.
 pub static SECTIONS: &[&Section] =
-    &[&models::SECTION, &recognitions::SECTION, &inspections::SECTION, &indicators::SECTION];
+    &[&models::SECTION, &recognitions::SECTION, &inspections::SECTION, &indicators::SECTION, &articles::SECTION];
 
 /// Every record kind.
 pub fn kinds() -> impl Iterator<Item = &'static RecordSpec> {

@@ -67,7 +67,7 @@ struct LoginForm {
 /// The client's address for the login limiter: the socket peer, unless the peer is one of
 /// our reverse proxies; then the right-most `X-Forwarded-For` entry that is not one of them
 /// (entries further left were written by the client and prove nothing).
-fn client_of(headers: &HeaderMap, peer: Option<SocketAddr>, trusted: &[IpAddr]) -> String {
+pub(super) fn client_of(headers: &HeaderMap, peer: Option<SocketAddr>, trusted: &[IpAddr]) -> String {
     let Some(peer) = peer.map(|p| p.ip()) else { return "unknown peer".into() };
     if !trusted.contains(&peer) {
         return peer.to_string();

@@ -22,6 +22,7 @@ mod imports;
 mod indicators;
 mod people;
 mod plans;
+mod public;
 mod records;
 mod tasks;
 mod topics;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(indicators::router())
         .merge(people::router())
         .merge(plans::router())
+        .merge(public::router())
         .merge(records::router())
         .merge(tasks::router())
         .merge(topics::router())
