@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use lamtheo_domain::access::{Actor, Resource};
-use lamtheo_domain::period::{parse_report_period, previous_report_period};
+use lamtheo_domain::period::{parse_report_period, previous_report_period, report_period_code};
 use lamtheo_domain::records::indicators::{default_catalogue, Indicator, IndicatorForm, FORMS, INDICATORS, VALUES};
 use lamtheo_domain::{vn, Error, ErrorCode, Id, Result};
 use lamtheo_store::records::{self as store, StoredRecord};
@@ -161,25 +161,27 @@ impl App {
             .collect())
     }
 
+    /// A form the actor can see, by code, and a period as written: (form, the period's type,
+    /// its canonical spelling, its months).
+    async fn form_and_period(
+        &self,
+        actor: &Actor,
+        form: &str,
+        period: &str,
+    ) -> Result<(IndicatorForm, &'static str, String, lamtheo_domain::period::Period)> {
+        let found = self.forms(actor).await?.into_iter().find(|f| vn::fold(&f.code) == vn::fold(form));
+        let form = found.ok_or_else(Error::not_found)?;
+        let (kind, canonical, p) = parse_report_period(period).ok_or_else(|| {
+            Error::field("period", format!("Kỳ «{period}» không hợp lệ"), format!("Invalid period «{period}»"))
+        })?;
+        Ok((form, kind, canonical, p))
+    }
+
     /// A form's indicators for a unit and period, with the values entered and last period's.
     pub async fn indicator_entry(&self, actor: &Actor, unit: Id, form: &str, period: &str) -> Result<Entry> {
         self.check(actor, unit, Resource::Activity, false)?;
-        let form = self
-            .forms(actor)
-            .await?
-            .into_iter()
-            .find(|f| vn::fold(&f.code) == vn::fold(form))
-            .ok_or_else(Error::not_found)?;
-        let (_, period, p) = parse_report_period(period).ok_or_else(|| {
-            Error::field("period", format!("Kỳ «{period}» không hợp lệ"), format!("Invalid period «{period}»"))
-        })?;
-        let previous = previous_report_period(p);
-        let previous = match form.period_type.as_str() {
-            "month" => format!("{}/{}", previous.from.month(), previous.from.year()),
-            "quarter" => format!("Q{}/{}", (previous.from.month() - 1) / 3 + 1, previous.from.year()),
-            "half" => format!("H{}/{}", if previous.from.month() == 1 { 1 } else { 2 }, previous.from.year()),
-            _ => previous.from.year().to_string(),
-        };
+        let (form, kind, period, p) = self.form_and_period(actor, form, period).await?;
+        let previous = report_period_code(kind, previous_report_period(p));
         let catalogue: HashMap<String, Indicator> = store::of_kind(&self.store, INDICATORS.slug)
             .await?
             .iter()
@@ -247,15 +249,7 @@ impl App {
     /// For a form and a period: each reporting unit and how many of the form's values it has
     /// entered ("completeness", which the report uses).
     pub async fn completeness(&self, actor: &Actor, form: &str, period: &str) -> Result<Vec<Completeness>> {
-        let form = self
-            .forms(actor)
-            .await?
-            .into_iter()
-            .find(|f| vn::fold(&f.code) == vn::fold(form))
-            .ok_or_else(Error::not_found)?;
-        let (_, period, _) = parse_report_period(period).ok_or_else(|| {
-            Error::field("period", format!("Kỳ «{period}» không hợp lệ"), format!("Invalid period «{period}»"))
-        })?;
+        let (form, _, period, _) = self.form_and_period(actor, form, period).await?;
         let units: Vec<(Id, String, String)> = {
             let ix = self.index();
             let today = self.today();

@@ -131,7 +131,8 @@ pub fn parse_report_period(s: &str) -> Option<(&'static str, String, Period)> {
     }
     let half = |h: u32, y: i32| {
         let first = if h == 1 { 1 } else { 7 };
-        Some(("half", format!("H{h}/{y}"), Period::new(Month::new(y, first), Month::new(y, first + 5))))
+        let p = Period::new(Month::new(y, first), Month::new(y, first + 5));
+        Some(("half", report_period_code("half", p), p))
     };
     for (prefix, h) in [("6thangdaunam", 1), ("6thangcuoinam", 2)] {
         if let Some(y) = folded.strip_prefix(prefix).and_then(year_of) {
@@ -143,13 +144,24 @@ pub fn parse_report_period(s: &str) -> Option<(&'static str, String, Period)> {
     let number = |p: &str| head.strip_prefix(p).and_then(|n| n.parse::<u32>().ok());
     if let Some(q) = number("q").or_else(|| number("quy")).filter(|q| (1..=4).contains(q)) {
         let p = Period::quarter(y, q as i32);
-        return Some(("quarter", format!("Q{q}/{y}"), p));
+        return Some(("quarter", report_period_code("quarter", p), p));
     }
     if let Some(h) = number("h").or_else(|| number("6t")).filter(|h| (1..=2).contains(h)) {
         return half(h, y);
     }
     let m = head.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?;
     Some(("month", format!("{m}/{y}"), Period::new(Month::new(y, m), Month::new(y, m))))
+}
+
+/// A reporting period's canonical spelling, from its type and months ("Q2/2025").
+pub fn report_period_code(kind: &str, p: Period) -> String {
+    let (m, y) = (p.from.month(), p.from.year());
+    match kind {
+        "month" => format!("{m}/{y}"),
+        "quarter" => format!("Q{}/{y}", (m - 1) / 3 + 1),
+        "half" => format!("H{}/{y}", if m <= 6 { 1 } else { 2 }),
+        _ => y.to_string(),
+    }
 }
 
 /// The period of the same length just before (last period's value is shown beside a field).

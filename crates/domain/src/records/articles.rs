@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{check, facts, Fact, Figure, Lookup, Owner, Parent, Record, RecordSpec, Section, Totals};
+use super::{
+    check, column, facts, one_of, required, Fact, Figure, Lookup, Owner, Parent, Record, RecordSpec, Section, Totals,
+};
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
 use crate::{vn, Error, Id, Result};
@@ -75,26 +77,6 @@ pub const FEEDBACK_STATUSES: &[Choice] = &[
     Choice { value: "rejected", vi: "Từ chối", en: "Rejected" },
 ];
 
-const fn column(
-    key: &'static str,
-    header_vi: &'static str,
-    header_en: &'static str,
-    format: Format,
-    required: bool,
-) -> Column {
-    Column {
-        header_vi,
-        header_en,
-        required,
-        format,
-        description_vi: header_vi,
-        description_en: header_en,
-        example: "",
-        key,
-        choices: &[],
-    }
-}
-
 static ARTICLE_COLUMNS: &[Column] = &[
     Column {
         description_vi: "Địa chỉ của bài trong chuyên mục: chữ thường không dấu, nối bằng gạch ngang.",
@@ -149,20 +131,6 @@ static FEEDBACK_COLUMNS: &[Column] = &[
     },
     column("answer", "Trả lời", "Answer", Format::Text, false),
 ];
-
-fn one_of(field: &str, value: &str, choices: &[Choice]) -> Result<()> {
-    if choices.iter().any(|c| c.value == value) {
-        return Ok(());
-    }
-    Err(Error::field(field, format!("Giá trị «{value}» không hợp lệ"), format!("Invalid value «{value}»")))
-}
-
-fn required(field: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(Error::field(field, "Cần nhập giá trị", "A value is required"));
-    }
-    Ok(())
-}
 
 impl Record for Article {
     fn validate(&self) -> Result<()> {
@@ -275,14 +243,7 @@ pub static SECTION: Section = Section {
 
 fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
     let n = |k: &str| t.get(k).map_or(0, |x| x.sum);
-    let count = |key: &str, label_vi: &str, label_en: &str, v: i64, word_vi: &str, word_en: &str| Figure {
-        key: key.into(),
-        label_vi: label_vi.into(),
-        label_en: label_en.into(),
-        value: v,
-        text_vi: format!("{} {word_vi}", vn::fmt_int(v)),
-        text_en: format!("{} {word_en}", vn::fmt_int(v)),
-    };
+    let count = Figure::count;
     let mut out = vec![
         count("column.published", "Bài đã đăng", "Articles published", n("column.published"), "bài", "articles"),
         count(

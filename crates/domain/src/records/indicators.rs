@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    amount_text, check, facts, sum_qualifier, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals,
+    amount_text, check, column, facts, one_of, required, sum_qualifier, Fact, Figure, Lookup, Owner, Record,
+    RecordSpec, Section, Totals,
 };
 use crate::columns::{Choice, Column, Format};
 use crate::period::parse_report_period;
@@ -82,26 +83,6 @@ const QUALIFIERS: &[Choice] = &[
     Choice { value: "trên", vi: "trên", en: "over" },
     Choice { value: "hơn", vi: "hơn", en: "more than" },
 ];
-
-const fn column(
-    key: &'static str,
-    header_vi: &'static str,
-    header_en: &'static str,
-    format: Format,
-    required: bool,
-) -> Column {
-    Column {
-        header_vi,
-        header_en,
-        required,
-        format,
-        description_vi: header_vi,
-        description_en: header_en,
-        example: "",
-        key,
-        choices: &[],
-    }
-}
 
 const OWNER: Column = Column {
     description_vi: "Mã đơn vị (ban tuyên giáo, cấp ủy) định nghĩa, giao chỉ tiêu.",
@@ -191,20 +172,6 @@ static VALUE_COLUMNS: &[Column] = &[
         ..column("qualifier", "Mức", "Qualifier", Format::Choice, false)
     },
 ];
-
-fn required(field: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(Error::field(field, "Cần nhập giá trị", "A value is required"));
-    }
-    Ok(())
-}
-
-fn one_of(field: &str, value: &str, choices: &[Choice]) -> Result<()> {
-    if choices.iter().any(|c| c.value == value) {
-        return Ok(());
-    }
-    Err(Error::field(field, format!("Giá trị «{value}» không hợp lệ"), format!("Invalid value «{value}»")))
-}
 
 impl Record for Indicator {
     fn validate(&self) -> Result<()> {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{check, facts, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
+use super::{check, column, facts, one_of, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
 use crate::{vn, Error, Id, Result};
@@ -75,25 +75,6 @@ pub const BODIES: &[Choice] = &[
     Choice { value: "ban_tuyen_giao", vi: "Ban Tuyên giáo", en: "Propaganda department" },
     Choice { value: "chi_bo", vi: "Chi bộ", en: "Party cell" },
 ];
-
-const fn text_column(
-    key: &'static str,
-    header_vi: &'static str,
-    header_en: &'static str,
-    description_vi: &'static str,
-) -> Column {
-    Column {
-        header_vi,
-        header_en,
-        required: false,
-        format: Format::Text,
-        description_vi,
-        description_en: header_en,
-        example: "",
-        key,
-        choices: &[],
-    }
-}
 
 static COLUMNS: &[Column] = &[
     Column {
@@ -220,23 +201,22 @@ static COLUMNS: &[Column] = &[
         key: "subject_people",
         choices: &[],
     },
-    text_column("strengths", "Ưu điểm", "Strengths", "Kết luận: ưu điểm."),
-    text_column("shortcomings", "Hạn chế", "Shortcomings", "Kết luận: hạn chế, khuyết điểm."),
-    text_column("fixes", "Yêu cầu khắc phục", "What must be fixed", "Kết luận: yêu cầu khắc phục, xử lý."),
-    text_column(
-        "notice_no",
-        "Số thông báo kết luận",
-        "Conclusion notice number",
-        "Số thông báo kết luận, ví dụ 20-TB/UBKTHU.",
-    ),
+    Column {
+        description_vi: "Kết luận: ưu điểm.", ..column("strengths", "Ưu điểm", "Strengths", Format::Text, false)
+    },
+    Column {
+        description_vi: "Kết luận: hạn chế, khuyết điểm.",
+        ..column("shortcomings", "Hạn chế", "Shortcomings", Format::Text, false)
+    },
+    Column {
+        description_vi: "Kết luận: yêu cầu khắc phục, xử lý.",
+        ..column("fixes", "Yêu cầu khắc phục", "What must be fixed", Format::Text, false)
+    },
+    Column {
+        description_vi: "Số thông báo kết luận, ví dụ 20-TB/UBKTHU.",
+        ..column("notice_no", "Số thông báo kết luận", "Conclusion notice number", Format::Text, false)
+    },
 ];
-
-fn choice(field: &str, value: &str, choices: &[Choice]) -> Result<()> {
-    if choices.iter().any(|c| c.value == value) {
-        return Ok(());
-    }
-    Err(Error::field(field, format!("Giá trị «{value}» không hợp lệ"), format!("Invalid value «{value}»")))
-}
 
 impl Record for Inspection {
     fn validate(&self) -> Result<()> {
@@ -254,10 +234,10 @@ impl Record for Inspection {
         ])?;
         self.subject_units.iter().try_for_each(|c| Text::Code.check("subject_units", c))?;
         self.subject_people.iter().try_for_each(|c| Text::Code.check("subject_people", c))?;
-        choice("kind", &self.kind, KINDS)?;
-        choice("form", &self.form, FORMS)?;
-        choice("manner", &self.manner, MANNERS)?;
-        choice("body", &self.body, BODIES)?;
+        one_of("kind", &self.kind, KINDS)?;
+        one_of("form", &self.form, FORMS)?;
+        one_of("manner", &self.manner, MANNERS)?;
+        one_of("body", &self.body, BODIES)?;
         if self.to.is_some_and(|to| to < self.from) {
             return Err(Error::field("to", "Ngày kết thúc trước ngày bắt đầu", "It ends before it begins"));
         }
@@ -305,14 +285,7 @@ pub static SECTION: Section = Section {
 
 fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
     let get = |k: &str| t.get(k).copied().unwrap_or_default();
-    let count = |key: &str, label_vi: &str, label_en: &str, n: i64, word_vi: &str, word_en: &str| Figure {
-        key: key.into(),
-        label_vi: label_vi.into(),
-        label_en: label_en.into(),
-        value: n,
-        text_vi: format!("{} {word_vi}", vn::fmt_int(n)),
-        text_en: format!("{} {word_en}", vn::fmt_int(n)),
-    };
+    let count = Figure::count;
     let (checks, watches) = (get("inspections.kiem_tra").sum, get("inspections.giam_sat").sum);
     let (collectives, individuals) = (get("inspections.collectives"), get("inspections.individuals"));
     let mut out = vec![

@@ -240,6 +240,60 @@ pub fn facts<R: Record>(v: &Value, own: Id, lookup: Lookup) -> Vec<Fact> {
     serde_json::from_value::<R>(v.clone()).map(|r| r.facts(own, lookup)).unwrap_or_default()
 }
 
+/// A value of a choice column must be one of its choices (the kinds' checks).
+pub(crate) fn one_of(field: &str, value: &str, choices: &[crate::columns::Choice]) -> Result<()> {
+    if choices.iter().any(|c| c.value == value) {
+        return Ok(());
+    }
+    let list =
+        choices.iter().filter(|c| !c.value.is_empty()).map(|c| format!("«{}»", c.vi)).collect::<Vec<_>>().join(", ");
+    Err(Error::field(field, format!("Giá trị «{value}» không hợp lệ: chọn {list}"), format!("Invalid value «{value}»")))
+}
+
+/// A field that must not be blank.
+pub(crate) fn required(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::field(field, "Cần nhập giá trị", "A value is required"));
+    }
+    Ok(())
+}
+
+/// A column whose descriptions are its headers and which has no example or choices; the
+/// kinds spread it (`..column(…)`) and say what more it needs.
+pub(crate) const fn column(
+    key: &'static str,
+    header_vi: &'static str,
+    header_en: &'static str,
+    format: crate::columns::Format,
+    required: bool,
+) -> Column {
+    Column {
+        header_vi,
+        header_en,
+        required,
+        format,
+        description_vi: header_vi,
+        description_en: header_en,
+        example: "",
+        key,
+        choices: &[],
+    }
+}
+
+impl Figure {
+    /// A count with its counting word: "12 mô hình" / "12 models".
+    pub fn count(key: &str, label_vi: &str, label_en: &str, n: i64, word_vi: &str, word_en: &str) -> Figure {
+        Figure {
+            key: key.into(),
+            label_vi: label_vi.into(),
+            label_en: label_en.into(),
+            value: n,
+            text_vi: format!("{} {word_vi}", crate::vn::fmt_int(n)),
+            text_en: format!("{} {word_en}", crate::vn::fmt_int(n)),
+        }
+    }
+}
+
 /// A section of the unit page: related kinds and the figures their facts make.
 pub struct Section {
     pub slug: &'static str,

@@ -14,7 +14,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    amount_text, check, facts, sum_qualifier, Fact, Figure, Lookup, Owner, Parent, Record, RecordSpec, Section, Totals,
+    amount_text, check, facts, one_of, sum_qualifier, Fact, Figure, Lookup, Owner, Parent, Record, RecordSpec, Section,
+    Totals,
 };
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
@@ -304,14 +305,6 @@ static REPLICATION_COLUMNS: &[Column] = &[
     },
 ];
 
-fn choice(field: &str, value: &str, choices: &[Choice]) -> Result<()> {
-    if choices.iter().any(|c| c.value == value) {
-        return Ok(());
-    }
-    let list = choices.iter().map(|c| format!("«{}»", c.vi)).collect::<Vec<_>>().join(", ");
-    Err(Error::field(field, format!("Giá trị «{value}» không hợp lệ: chọn {list}"), format!("Invalid value «{value}»")))
-}
-
 fn required(field: &str, value: &str, vi: &str, en: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(Error::field(field, vi.to_string(), en.to_string()));
@@ -334,8 +327,8 @@ impl Record for Model {
             ("person", &self.person, Text::Name),
             ("link", &self.link, Text::Name),
         ])?;
-        choice("kind", &self.kind, KINDS)?;
-        choice("status", &self.status, STATUSES)?;
+        one_of("kind", &self.kind, KINDS)?;
+        one_of("status", &self.status, STATUSES)?;
         match self.recognised_on {
             None if RECOGNISED.contains(&self.status.as_str()) => Err(Error::field(
                 "recognised_on",
@@ -373,7 +366,7 @@ impl Record for ModelResult {
             ("indicator", &self.indicator, Text::Name),
             ("measure", &self.measure, Text::Name),
         ])?;
-        choice("qualifier", &self.qualifier, QUALIFIERS)?;
+        one_of("qualifier", &self.qualifier, QUALIFIERS)?;
         if self.amount < 0 {
             return Err(Error::field("amount", "Số lượng không thể âm", "The amount cannot be negative"));
         }
@@ -459,14 +452,7 @@ pub static SECTION: Section = Section {
 
 fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
     let get = |k: &str| t.get(k).copied().unwrap_or_default();
-    let count = |key: &str, label_vi: &str, label_en: &str, n: i64, word_vi: &str, word_en: &str| Figure {
-        key: key.to_string(),
-        label_vi: label_vi.to_string(),
-        label_en: label_en.to_string(),
-        value: n,
-        text_vi: format!("{} {word_vi}", vn::fmt_int(n)),
-        text_en: format!("{} {word_en}", vn::fmt_int(n)),
-    };
+    let count = Figure::count;
     let registered = get("models.registered").sum;
     let recognised = get("models.recognised").sum;
     let replicated = get("models.replicated");

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{check, facts, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
+use super::{check, facts, one_of, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
 use crate::{vn, Error, Id, Result};
@@ -322,13 +322,6 @@ static RECOGNITION_COLUMNS: &[Column] = &[
     },
 ];
 
-fn choice(field: &str, value: &str, choices: &[Choice]) -> Result<()> {
-    if choices.iter().any(|c| c.value == value) {
-        return Ok(());
-    }
-    Err(Error::field(field, format!("Giá trị «{value}» không hợp lệ"), format!("Invalid value «{value}»")))
-}
-
 impl Record for Exemplar {
     fn validate(&self) -> Result<()> {
         if self.code.trim().is_empty() || self.name.trim().is_empty() || self.achievement.trim().is_empty() {
@@ -349,7 +342,7 @@ impl Record for Exemplar {
             ("achievement", &self.achievement, Text::Free),
         ])?;
         self.models.iter().try_for_each(|m| Text::Code.check("models", m))?;
-        choice("subject", &self.subject, SUBJECTS)
+        one_of("subject", &self.subject, SUBJECTS)
     }
 
     fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
@@ -373,10 +366,10 @@ impl Record for Recognition {
             ("achievement", &self.achievement, Text::Free),
             ("exemplar", &self.exemplar, Text::Code),
         ])?;
-        choice("subject", &self.subject, SUBJECTS)?;
-        choice("kind", &self.kind, KINDS)?;
-        choice("form", &self.form, FORMS)?;
-        choice("level", &self.level, LEVELS)?;
+        one_of("subject", &self.subject, SUBJECTS)?;
+        one_of("kind", &self.kind, KINDS)?;
+        one_of("form", &self.form, FORMS)?;
+        one_of("level", &self.level, LEVELS)?;
         match self.kind.as_str() {
             // Khen thưởng needs a decision; biểu dương may have none.
             "khen_thuong" if self.form.is_empty() => {
