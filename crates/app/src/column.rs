@@ -170,3 +170,78 @@ impl App {
         self.save_record(&reader, &FEEDBACK, &body).await.map(|_| ())
     }
 }
+
+/// The largest image one upload may be.
+pub const IMAGE_BYTES: usize = 2 << 20;
+
+/// The kinds of image accepted, by their first bytes (the name and the declared type of an
+/// upload prove nothing): (magic, content type).
+fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        Some("image/jpeg")
+    } else if bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Whether a published article's body names the image at `path` (not a longer number).
+fn names(body: &str, path: &str) -> bool {
+    body.match_indices(path).any(|(i, _)| !body[i + path.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+impl App {
+    /// May the actor add images to the column for `unit`? Asked before an upload is read.
+    pub fn check_image_upload(&self, actor: &Actor, unit: lamtheo_domain::Id) -> Result<()> {
+        self.check(actor, unit, lamtheo_domain::access::Resource::Activity, true)
+    }
+
+    /// Keeps an uploaded image of `unit` (PNG, JPEG or WebP, at most `IMAGE_BYTES`), audited;
+    /// an article shows it with «[Ảnh: /column/images/{id} | chú thích]».
+    pub async fn add_image(&self, actor: &Actor, unit: lamtheo_domain::Id, bytes: &[u8]) -> Result<lamtheo_domain::Id> {
+        self.check_image_upload(actor, unit)?;
+        if bytes.len() > IMAGE_BYTES {
+            return Err(Error::msg(ErrorCode::TooLarge, "Ảnh lớn quá 2 MB", "The image is larger than 2 MB"));
+        }
+        let content_type = image_type(bytes).ok_or_else(|| {
+            Error::field("file", "Chỉ nhận ảnh PNG, JPEG hoặc WebP", "Only PNG, JPEG or WebP images are accepted")
+        })?;
+        self.write(actor, async |tx| {
+            let id = lamtheo_store::images::insert(tx, unit, content_type, bytes).await?;
+            let change = crate::audit::Change {
+                action: "create",
+                entity: "image",
+                entity_id: Some(id),
+                unit: Some(unit),
+                before: None,
+                after: crate::audit::snapshot(&serde_json::json!({"content_type": content_type, "size": bytes.len()})),
+            };
+            Ok(crate::audit::Written::new(id, change, vec![]))
+        })
+        .await
+    }
+
+    /// A unit's images: (id, content type, size), for the page that lists them.
+    pub async fn images_of(
+        &self,
+        actor: &Actor,
+        unit: lamtheo_domain::Id,
+    ) -> Result<Vec<(lamtheo_domain::Id, String, i64)>> {
+        self.check(actor, unit, lamtheo_domain::access::Resource::Activity, false)?;
+        lamtheo_store::images::of_unit(&self.store, unit).await
+    }
+
+    /// An image for the public column: only one that a published article shows.
+    pub async fn public_image(&self, id: lamtheo_domain::Id) -> Result<(String, Vec<u8>)> {
+        let path = format!("/column/images/{id}");
+        if !self.public_articles(None, None).await?.iter().any(|a| names(&a.body, &path)) {
+            return Err(Error::not_found());
+        }
+        let (_, content_type, bytes) =
+            lamtheo_store::images::get(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        Ok((content_type, bytes))
+    }
+}

@@ -23,6 +23,7 @@ pub mod covenants;
 pub mod emulation;
 pub mod evaluations;
 pub mod facts;
+pub mod images;
 pub mod people;
 pub mod plans;
 pub mod records;

@@ -124,3 +124,50 @@ async fn the_public_column_shows_only_what_is_published() {
         assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "{engine}: rate-limited per address");
     }
 }
+
+/// An image shows only once a published article names it; only PNG, JPEG or WebP of at most
+/// 2 MB are kept, and an account that may not write there is refused before reading.
+#[tokio::test]
+async fn an_image_is_public_only_in_a_published_article() {
+    for (engine, url) in lamtheo_store::testing::fresh_databases().await {
+        let app = App::open(&url).await.unwrap();
+        let sys = Actor::system();
+        app.import(&sys, Kind::Units, "u.csv", UNITS.as_bytes(), &|_, _, _| {}).await.unwrap();
+        let t = app.unit_by_code(&sys, "T").unwrap().id;
+        let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 64]].concat();
+        let id = app.add_image(&sys, t, &png).await.unwrap();
+        let e = app.add_image(&sys, t, b"<svg onload=alert(1)>").await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("file"), "{engine}: not an image");
+        let big = [b"\xff\xd8\xff".as_slice(), &vec![0u8; 2 << 20]].concat();
+        assert_eq!(
+            app.add_image(&sys, t, &big).await.unwrap_err().code,
+            lamtheo_domain::ErrorCode::TooLarge,
+            "{engine}"
+        );
+        let readonly = Actor { role: lamtheo_domain::access::Role::ReadOnly, scope: Some(t), ..sys.clone() };
+        assert_eq!(
+            app.add_image(&readonly, t, &png).await.unwrap_err().code,
+            lamtheo_domain::ErrorCode::Forbidden,
+            "{engine}"
+        );
+
+        let router = lamtheo_web::router(app.clone(), false);
+        let path = format!("/column/images/{id}");
+        let mut draft = article("co-anh", "Bài có ảnh", "draft");
+        draft["body"] = format!("Đoạn một.\n\n[Ảnh: {path} | Lễ trao Bằng khen]").into();
+        app.save_record(&sys, &ARTICLES, &draft).await.unwrap();
+        assert_eq!(call(&router, get(&path)).await.0, StatusCode::NOT_FOUND, "{engine}: a draft's image is not public");
+        draft["status"] = "published".into();
+        app.save_record(&sys, &ARTICLES, &draft).await.unwrap();
+        let res = router.clone().oneshot(get(&path)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{engine}");
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png", "{engine}");
+        let (_, page) = call(&router, get("/column/co-anh")).await;
+        assert!(
+            page.contains(&format!("<img src=\"{path}\" alt=\"Lễ trao Bằng khen\"")) && page.contains("<figcaption"),
+            "{engine}: {page}"
+        );
+        // Another number that starts the same is not named.
+        assert_eq!(call(&router, get(&format!("{path}0"))).await.0, StatusCode::NOT_FOUND, "{engine}");
+    }
+}

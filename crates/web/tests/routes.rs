@@ -122,6 +122,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         Write(R::Activity, Unit, "form=BM-TUYENTRUYEN-{code}&period=Q2/2025&v_TT-TINBAI=3"),
     ),
     ("POST", "/units/{id}/indicators/default", Write(R::Activity, Unit, "units=")),
+    ("GET", "/units/{id}/images", Read(R::Activity, Unit)),
+    ("POST", "/units/{id}/images", Write(R::Activity, Unit, "")),
+    // No published article shows image 0: not found, to anyone.
+    ("GET", "/column/images/{id}", Unknown),
     ("GET", "/column", Public),
     ("GET", "/column/feed.xml", Public),
     ("GET", "/column/{code}", Public),
@@ -237,6 +241,8 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         ),
     ),
     ("DELETE", "/api/v1/records/{kind}/{id}", Write(R::Activity, Model, "")),
+    ("GET", "/api/v1/units/{id}/images", Read(R::Activity, Unit)),
+    ("POST", "/api/v1/units/{id}/images", Write(R::Activity, Unit, "")),
     ("GET", "/api/v1/units/{id}/indicator-forms", Read(R::Activity, Unit)),
     ("GET", "/api/v1/units/{id}/indicators", Read(R::Activity, Unit)),
     (

@@ -119,13 +119,14 @@ static ARTICLE_COLUMNS: &[Column] = &[
 static FEEDBACK_COLUMNS: &[Column] = &[
     Column { example: "ban-nam-cay-don-bang-khen", ..column("article", "Mã bài", "Article code", Format::Code, true) },
     Column { example: "PH-1", ..column("number", "Số phản hồi", "Feedback number", Format::Code, true) },
-    column("name", "Người gửi", "Name", Format::Text, true),
+    Column { example: "Lò Văn Thắng", ..column("name", "Người gửi", "Name", Format::Text, true) },
     column("email", "Thư điện tử", "Email", Format::Text, false),
-    column("content", "Nội dung", "Content", Format::Text, true),
-    column("received_on", "Ngày nhận", "Received on", Format::Date, true),
+    Column { example: "Xin chúc mừng bà con bản Nậm Cầy!", ..column("content", "Nội dung", "Content", Format::Text, true) },
+    Column { example: "2/10/2025", ..column("received_on", "Ngày nhận", "Received on", Format::Date, true) },
     Column {
         description_vi: "«Chờ duyệt», «Đã duyệt» hoặc «Từ chối»; chỉ phản hồi đã duyệt hiện dưới bài (tên và nội dung, không có thư điện tử).",
         description_en: "Waiting, published or rejected; only published feedback shows under the article (name and content, never the email).",
+        example: "Chờ duyệt",
         choices: FEEDBACK_STATUSES,
         ..column("status", "Tình trạng", "Status", Format::Choice, true)
     },

@@ -76,6 +76,14 @@ pub fn operations() -> Vec<Operation> {
         Op::put("/records/{kind}/{id}", "Change a record of a kind", update_record).kinds(Kind::records()),
         Op::delete("/records/{kind}/{id}", "Delete a record (not one that others hang under)", delete_record)
             .kinds(Kind::records()),
+        Op::get("/units/{id}/images", "A unit's images for the public column (id, type, size)", unit_images),
+        // The upload bounds its body itself, after the role and scope check.
+        Op::post(
+            "/units/{id}/images",
+            "Upload an image for the public column (the raw PNG, JPEG or WebP body, 2 MB at most)",
+            upload_image,
+        )
+        .map_route(|r| r.layer(DefaultBodyLimit::disable())),
         Op::get("/units/{id}/indicator-forms", "The indicator forms a unit reports on (or defines)", unit_forms),
         Op::get(
             "/units/{id}/indicators",
@@ -1238,6 +1246,41 @@ async fn delete_record(
     record_of(&st, &a, &kind, id).await?;
     st.app.delete_record(&a, id).await?;
     done()
+}
+
+/// An image of the column: its number, type and size, and the line an article shows it with.
+#[derive(Serialize, JsonSchema)]
+struct ImageAnswer {
+    id: Id,
+    content_type: String,
+    size: i64,
+    /// "/column/images/12"
+    path: String,
+}
+
+async fn unit_images(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+) -> Answer<Vec<ImageAnswer>> {
+    let images = st.app.images_of(&a, id).await?;
+    ok(images
+        .into_iter()
+        .map(|(id, content_type, size)| ImageAnswer { id, content_type, size, path: format!("/column/images/{id}") })
+        .collect())
+}
+
+async fn upload_image(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    body: axum::body::Body,
+) -> Answer<Created> {
+    st.app.check_image_upload(&a, id)?;
+    let bytes = axum::body::to_bytes(body, lamtheo_app::column::IMAGE_BYTES)
+        .await
+        .map_err(|_| Error::msg(ErrorCode::TooLarge, "Ảnh lớn quá 2 MB", "The image is larger than 2 MB"))?;
+    created(st.app.add_image(&a, id, &bytes).await?)
 }
 
 async fn unit_forms(

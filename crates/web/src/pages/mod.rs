@@ -18,6 +18,7 @@ mod conferences;
 mod covenants;
 mod emulation;
 mod evaluations;
+mod images;
 mod imports;
 mod indicators;
 mod people;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(covenants::router())
         .merge(emulation::router())
         .merge(evaluations::router())
+        .merge(images::router())
         .merge(imports::router())
         .merge(indicators::router())
         .merge(people::router())

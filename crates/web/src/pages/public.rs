@@ -25,6 +25,14 @@ pub fn router() -> Router<AppState> {
         .route("/column", get(list))
         .route("/column/feed.xml", get(feed))
         .route("/column/{code}", get(show).post(send))
+        .route("/column/images/{id}", get(image))
+}
+
+/// An image that a published article shows; a day in caches.
+async fn image(State(st): State<AppState>, t: Lang, Path(id): Path<lamtheo_domain::Id>) -> Result<Response, WebError> {
+    let (content_type, bytes) = st.app.public_image(id).await.map_err(fail(t))?;
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400".into())], bytes)
+        .into_response())
 }
 
 /// The column's name, as the provinces' sites print it.
