@@ -140,20 +140,76 @@ fn delta(p: &Placed, id: Option<Id>) -> Delta {
     Delta::Record { kind: p.spec.slug.to_string(), id: id.unwrap_or(p.stored.id), facts: p.facts.clone() }
 }
 
-/// The checks of a kind that need other records than the one written (rows: row, unit,
-/// record), for one record and for a whole file alike.
-async fn related(tx: &mut Tx, spec: &RecordSpec, rows: &[(usize, Id, &Value)]) -> Result<Vec<(usize, Error)>> {
-    if spec.slug == lamtheo_domain::records::indicators::VALUES.slug {
-        return crate::indicators::check_values(tx, rows).await;
+impl App {
+    /// The checks of a kind that need other records than the one written (rows: row, unit,
+    /// record), for one record and for a whole file alike.
+    async fn related(
+        &self,
+        actor: &Actor,
+        tx: &mut Tx,
+        spec: &RecordSpec,
+        rows: &[(usize, Id, &Value)],
+    ) -> Result<Vec<(usize, Error)>> {
+        if spec.slug == lamtheo_domain::records::indicators::VALUES.slug {
+            return crate::indicators::check_values(tx, rows).await;
+        }
+        if spec.slug == lamtheo_domain::records::inspections::INSPECTIONS.slug {
+            return self.check_subjects(actor, tx, rows).await;
+        }
+        Ok(vec![])
     }
-    Ok(vec![])
-}
 
-/// The first of `related`'s errors, for a write of one record.
-async fn related_one(tx: &mut Tx, spec: &RecordSpec, unit: Id, body: &Value) -> Result<()> {
-    match related(tx, spec, &[(1, unit, body)]).await?.into_iter().next() {
-        Some((_, e)) => Err(e),
-        None => Ok(()),
+    /// An inspection's members must be on the roster, in the actor's scope (an unknown key
+    /// and one out of scope read the same).
+    async fn check_subjects(
+        &self,
+        actor: &Actor,
+        tx: &mut Tx,
+        rows: &[(usize, Id, &Value)],
+    ) -> Result<Vec<(usize, Error)>> {
+        let keys: Vec<&str> = rows
+            .iter()
+            .flat_map(|(_, _, v)| v["subject_people"].as_array().into_iter().flatten().filter_map(Value::as_str))
+            .collect();
+        if keys.is_empty() {
+            return Ok(vec![]);
+        }
+        let found = lamtheo_store::people::find_by_keys(tx, &keys).await?;
+        let ids: Vec<Id> = found.iter().map(|p| p.id).collect();
+        let memberships = lamtheo_store::people::memberships_of_people(&self.store, &ids).await?;
+        let known = |key: &str| {
+            found.iter().filter(|p| p.card_no.as_deref() == Some(key) || p.person_code.as_deref() == Some(key)).any(
+                |p| {
+                    memberships
+                        .iter()
+                        .filter(|m| m.person_id == p.id)
+                        .any(|m| m.valid_to.is_none() && self.in_scope(actor, m.unit_id))
+                },
+            )
+        };
+        let mut errors = Vec::new();
+        for (row, _, v) in rows {
+            let people = v["subject_people"].as_array().into_iter().flatten().filter_map(Value::as_str);
+            if let Some(key) = people.into_iter().find(|k| !known(k)) {
+                errors.push((
+                    *row,
+                    not_in_scope(
+                        "subject_people",
+                        format!("Không có đảng viên nào mang mã «{key}» trong phạm vi của bạn"),
+                        format!("No member with ID «{key}» in your scope"),
+                    ),
+                ));
+            }
+        }
+        Ok(errors)
+    }
+
+    /// The first of `related`'s errors, for a write of one record.
+    async fn related_one(&self, actor: &Actor, tx: &mut Tx, spec: &RecordSpec, unit: Id, body: &Value) -> Result<()> {
+        match self.related(actor, tx, spec, &[(1, unit, body)]).await?.into_iter().next() {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -271,7 +327,7 @@ impl App {
         self.check_role(actor, Resource::Activity, true)?;
         self.write_logged(actor, async |tx| {
             let (placed, old) = self.place(actor, tx, spec, body).await?;
-            related_one(tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
+            self.related_one(actor, tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
             if let Some(old) = &old {
                 self.check(actor, old.unit_id, Resource::Activity, true)?;
             }
@@ -305,7 +361,7 @@ impl App {
         self.check(actor, before.unit_id, Resource::Activity, true)?;
         self.write_logged(actor, async |tx| {
             let (mut placed, other) = self.place(actor, tx, spec, body).await?;
-            related_one(tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
+            self.related_one(actor, tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
             if other.as_ref().is_some_and(|o| o.id != id) {
                 let column = spec.key[0];
                 return Err(Error::conflict(
@@ -470,7 +526,7 @@ impl App {
         }
         let placed_rows: Vec<(usize, Id, &Value)> =
             resolved.iter().zip(&placed_at).map(|((p, _, _), row)| (*row, p.stored.unit_id, &p.stored.body)).collect();
-        for (row, e) in related(&mut tx, spec, &placed_rows).await? {
+        for (row, e) in self.related(actor, &mut tx, spec, &placed_rows).await? {
             errors.push(row_err(file, row, &column_of(spec, &e), e.message_vi, e.message_en));
         }
         if !errors.is_empty() {

@@ -232,6 +232,18 @@ async fn record_kinds_hide_individuals_from_read_only_accounts() {
             let e = app.export(&who, Kind::Record(&RECOGNITIONS), q).await.unwrap_err();
             assert_eq!(e.code, ErrorCode::Forbidden, "{engine}: {role:?} export");
         }
+        // An inspection's members come from the roster, in the inspector's scope: the first
+        // district's secretary names one of theirs, then one of the other district's.
+        use lamtheo_domain::records::inspections::INSPECTIONS;
+        let secretary = actor(Role::Secretary, pv.districts[0]);
+        let mut inspection = serde_json::json!({
+            "number": "1-KH/UBKT", "kind": "giam_sat", "form": "chuyen_de", "unit": "D1", "body": "ubkt",
+            "from": "2025-06-10", "content": "Chỉ thị 05", "subject_units": ["K1"], "subject_people": ["CARD-0-0"],
+        });
+        app.save_record(&secretary, &INSPECTIONS, &inspection).await.unwrap();
+        inspection["subject_people"] = serde_json::json!(["CARD-2-0"]);
+        let e = app.save_record(&secretary, &INSPECTIONS, &inspection).await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("subject_people")), "{engine}");
         // The other district's secretary cannot write for this cell, nor learn it exists.
         let other = actor(Role::Secretary, pv.districts[1]);
         let e = app.save_record(&other, &RECOGNITIONS, &body).await.unwrap_err();

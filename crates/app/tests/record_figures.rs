@@ -56,6 +56,7 @@ struct RecognitionFact {
     level: &'static str,
     recipient: String,
     achievement: &'static str,
+    round: &'static str,
     on: NaiveDate,
 }
 
@@ -165,6 +166,9 @@ fn recount_recognitions(
     let rs: Vec<&RecognitionFact> = recognitions.iter().filter(|r| inside(r.unit, r.on)).collect();
     for kind in ["bieu_duong", "khen_thuong"] {
         out.insert(format!("recognitions.{kind}"), rs.iter().filter(|r| r.kind == kind).count() as i64);
+    }
+    for r in rs.iter().filter(|r| !r.round.is_empty()) {
+        *out.entry(format!("recognitions.round\u{1f}{}", r.round)).or_default() += 1;
     }
     let commended: Vec<&&RecognitionFact> = rs.iter().filter(|r| r.kind == "khen_thuong").collect();
     for r in &commended {
@@ -342,12 +346,13 @@ async fn run(engine: &str, seed: u64, app: &App) {
                     // Few names, so that one achievement is sometimes commended twice.
                     recipient: format!("Người {}", rng.below(4)),
                     achievement: rng.pick(&["Tiêu biểu 5 năm", "Xuất sắc năm 2025"]),
+                    round: rng.pick(&["", "Sơ kết 5 năm Kết luận 01"]),
                     on: rng.date(2023, 2026),
                 };
                 let body = json!({
                     "subject": r.subject, "recipient": r.recipient, "unit": tree.code(r.unit), "kind": r.kind,
                     "form": r.form, "level": r.level, "decision_no": if praise { "" } else { "12-QĐ/HU" },
-                    "on": r.on.to_string(), "achievement": r.achievement,
+                    "on": r.on.to_string(), "achievement": r.achievement, "round": r.round,
                 });
                 records_save(app, &records::recognitions::RECOGNITIONS, body).await;
                 // The same (unit, recipient, kind, form, day) is the same recognition.

@@ -392,6 +392,9 @@ impl Record for Recognition {
     fn facts(&self, own: Id, _: Lookup) -> Vec<Fact> {
         let fact = |key: String| Fact::one(own, self.on, key);
         let mut out = vec![fact(format!("recognitions.{}.{}", self.kind, self.subject))];
+        if !self.round.trim().is_empty() {
+            out.push(fact(format!("recognitions.round\u{1f}{}", self.round.trim())));
+        }
         if self.kind == "khen_thuong" {
             out.push(fact(format!("recognitions.form\u{1f}{}\u{1f}{}", self.form, self.subject)));
             out.push(fact(format!("recognitions.level\u{1f}{}", self.level)));
@@ -496,6 +499,26 @@ fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
                 text_en: format!("{} commendations", vn::fmt_int(k)),
             });
         }
+    }
+    let mut rounds: Vec<(&str, i64)> = t
+        .range("recognitions.round\u{1f}".to_string()..)
+        .take_while(|(k, _)| k.starts_with("recognitions.round\u{1f}"))
+        .map(|(k, v)| (&k["recognitions.round\u{1f}".len()..], v.sum))
+        .collect();
+    rounds.sort_by_cached_key(|(r, _)| vn::sort_key(r));
+    for (round, n) in rounds {
+        out.push(Figure {
+            text_vi: format!("{} lượt biểu dương, khen thưởng", vn::fmt_int(n)),
+            text_en: format!("{} recognitions", vn::fmt_int(n)),
+            ..Figure::count(
+                &format!("recognitions.round\u{1f}{round}"),
+                &format!("Đợt, chuyên đề: {round}"),
+                &format!("Round: {round}"),
+                n,
+                "",
+                "",
+            )
+        });
     }
     let twice = t
         .range("recognitions.achievement\u{1f}".to_string()..)
