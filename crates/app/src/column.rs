@@ -25,6 +25,11 @@ const LATEST: Duration = Duration::from_secs(2 * 3600);
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicArticle {
     pub article: Article,
+    /// The publishing unit's name today (the column lists its articles by unit).
+    pub unit_name: String,
+    /// The names of the models it is about (models are public; exemplars may be people, and
+    /// are not listed here).
+    pub models: Vec<String>,
     /// Published feedback: name, content, the column's answer; never the email.
     pub feedback: Vec<PublicFeedback>,
 }
@@ -126,7 +131,23 @@ impl App {
             .map(|f| PublicFeedback { name: f.name, content: f.content, answer: f.answer, received_on: f.received_on })
             .collect();
         feedback.sort_by_key(|f| f.received_on);
-        Ok(PublicArticle { article, feedback })
+        let unit_name = {
+            let ix = self.index();
+            let unit = ix.tree().by_code(&article.unit).map(|u| u.id);
+            unit.and_then(|u| ix.tree().name_on(u, self.today())).unwrap_or_default().to_string()
+        };
+        let wanted: Vec<String> = article.models.iter().map(|m| vn::fold(m)).collect();
+        let models = if wanted.is_empty() {
+            vec![]
+        } else {
+            store::of_kind(&self.store, lamtheo_domain::records::models::MODELS.slug)
+                .await?
+                .into_iter()
+                .filter(|r| wanted.contains(&r.natural_key))
+                .filter_map(|r| r.body["name"].as_str().map(str::to_string))
+                .collect()
+        };
+        Ok(PublicArticle { article, unit_name, models, feedback })
     }
 
     /// Receives a reader's feedback on a published article from `client` (an address): the

@@ -228,12 +228,14 @@ impl App {
     /// Checks a record and finds where it goes: its normal form, its unit (which the actor
     /// must be allowed to write in), its parent, and the record of the same key if there is
     /// one. Read in the writer's transaction, so that what is found is what is written over.
+    /// `catalogue` is what the facts read (`catalogue_in`), read once for a whole file.
     async fn place(
         &self,
         actor: &Actor,
         tx: &mut Tx,
         spec: &'static RecordSpec,
         body: &Value,
+        catalogue: &Catalogue,
     ) -> Result<(Placed, Option<StoredRecord>)> {
         let body = (spec.check)(body)?;
         let parent = match (spec.parent, spec.parent_key(&body)) {
@@ -299,7 +301,7 @@ impl App {
             parent_id: parent.map(|p| p.id),
             body,
         };
-        let facts = facts_of(&stored, &catalogue_in(tx).await?);
+        let facts = facts_of(&stored, catalogue);
         let Value::Object(map) = stored.body.clone() else { return Err(Error::internal("a record is a JSON object")) };
         Ok((Placed { spec, stored, facts, body: map }, old))
     }
@@ -326,7 +328,8 @@ impl App {
     pub async fn save_record(&self, actor: &Actor, spec: &'static RecordSpec, body: &Value) -> Result<Id> {
         self.check_role(actor, Resource::Activity, true)?;
         self.write_logged(actor, async |tx| {
-            let (placed, old) = self.place(actor, tx, spec, body).await?;
+            let catalogue = catalogue_in(tx).await?;
+            let (placed, old) = self.place(actor, tx, spec, body, &catalogue).await?;
             self.related_one(actor, tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
             if let Some(old) = &old {
                 self.check(actor, old.unit_id, Resource::Activity, true)?;
@@ -360,7 +363,8 @@ impl App {
         let spec = records::kind(&before.kind).ok_or_else(Error::not_found)?;
         self.check(actor, before.unit_id, Resource::Activity, true)?;
         self.write_logged(actor, async |tx| {
-            let (mut placed, other) = self.place(actor, tx, spec, body).await?;
+            let catalogue = catalogue_in(tx).await?;
+            let (mut placed, other) = self.place(actor, tx, spec, body, &catalogue).await?;
             self.related_one(actor, tx, spec, placed.stored.unit_id, &placed.stored.body).await?;
             if other.as_ref().is_some_and(|o| o.id != id) {
                 let column = spec.key[0];
@@ -505,9 +509,12 @@ impl App {
         let mut resolved = Vec::new();
         // The file's row of each placed record.
         let mut placed_at = Vec::new();
+        // What the facts read, once for the file (a catalogue changes only by its own imports,
+        // whose records have no facts).
+        let catalogue = catalogue_in(&mut tx).await?;
         let total = rows.len() as u64;
         for (i, r) in rows.iter().enumerate() {
-            match self.place(actor, &mut tx, spec, &r.value).await {
+            match self.place(actor, &mut tx, spec, &r.value, &catalogue).await {
                 Ok((placed, old)) => {
                     let was = old.map(|o| {
                         let changed = o.body != placed.stored.body || o.unit_id != placed.stored.unit_id;

@@ -113,6 +113,9 @@ async fn the_public_column_shows_only_what_is_published() {
             "{engine}: published"
         );
         assert!(!page.contains("example.vn"), "{engine}: never the email");
+        assert!(page.contains("href=\"/column?unit=T\">Tỉnh ủy Lai Châu</a>"), "{engine}: the publishing unit, linked");
+        let (_, by_unit) = call(&router, get("/column?unit=T")).await;
+        assert!(by_unit.contains("nam-cay"), "{engine}: by unit");
 
         // Five messages from one address in the window, then "try again later".
         let mut last = StatusCode::OK;
