@@ -93,26 +93,35 @@ impl App {
 
     /// Published articles, newest first, of a field and of a unit's subtree when given.
     pub async fn public_articles(&self, field: Option<&str>, unit: Option<&str>) -> Result<Vec<Article>> {
+        let all = self.published_articles().await?;
+        Ok(all.into_iter().filter(|a| self.in_column(a, field, unit)).collect())
+    }
+
+    /// Every published article, newest first.
+    async fn published_articles(&self) -> Result<Vec<Article>> {
         let today = self.today();
-        let within = |code: &str| -> bool {
-            let Some(root) = unit else { return true };
-            let ix = self.index();
-            let tree = ix.tree();
-            match (tree.by_code(code), tree.by_code(root)) {
-                (Some(u), Some(r)) => tree.is_within_on(u.id, r.id, today),
-                _ => false,
-            }
-        };
         let mut out: Vec<Article> = store::of_kind(&self.store, ARTICLES.slug)
             .await?
             .into_iter()
             .filter_map(|r| serde_json::from_value::<Article>(r.body).ok())
             .filter(|a| published(a, today))
-            .filter(|a| field.is_none_or(|f| vn::fold(&a.field) == vn::fold(f)))
-            .filter(|a| within(&a.unit))
             .collect();
         out.sort_by(|a, b| b.published_on.cmp(&a.published_on).then_with(|| a.code.cmp(&b.code)));
         Ok(out)
+    }
+
+    /// Whether a published article is of `field` and of `unit`'s subtree (when given).
+    pub fn in_column(&self, a: &Article, field: Option<&str>, unit: Option<&str>) -> bool {
+        if field.is_some_and(|f| vn::fold(&a.field) != vn::fold(f)) {
+            return false;
+        }
+        let Some(root) = unit else { return true };
+        let ix = self.index();
+        let tree = ix.tree();
+        match (tree.by_code(&a.unit), tree.by_code(root)) {
+            (Some(u), Some(r)) => tree.is_within_on(u.id, r.id, self.today()),
+            _ => false,
+        }
     }
 
     /// A published article with its published feedback; anything else is "not found".
@@ -258,7 +267,7 @@ impl App {
     /// An image for the public column: only one that a published article shows.
     pub async fn public_image(&self, id: lamtheo_domain::Id) -> Result<(String, Vec<u8>)> {
         let path = format!("/column/images/{id}");
-        if !self.public_articles(None, None).await?.iter().any(|a| names(&a.body, &path)) {
+        if !self.published_articles().await?.iter().any(|a| names(&a.body, &path)) {
             return Err(Error::not_found());
         }
         let (_, content_type, bytes) =

@@ -472,8 +472,14 @@ impl App {
     ) -> Result<Vec<SectionFigures>> {
         self.check(actor, unit, Resource::Activity, false)?;
         let (from, to) = (period.from.first_day(), period.to.last_day());
-        // The catalogues (indicators) are records too: a change to one moves the index's
-        // position, so the remembered answer is not served again.
+        let key = format!("records {unit} {as_of} {from} {to}");
+        if let Some(known) = self.recalled(&key) {
+            return Ok(known);
+        }
+        // The position first: the catalogues (indicators) are records too, and a change to
+        // one moves the index past it, so an answer made with an older catalogue is not
+        // served again. They are read only when the answer is not remembered.
+        let at = self.index().position();
         let mut catalogues: Vec<Vec<Value>> = Vec::new();
         for s in records::SECTIONS {
             catalogues.push(match s.catalogue {
@@ -481,7 +487,8 @@ impl App {
                 None => vec![],
             });
         }
-        Ok(self.remembered(format!("records {unit} {as_of} {from} {to}"), |ix| {
+        let answer: Vec<SectionFigures> = {
+            let ix = self.index();
             let children: Vec<(Id, bool)> =
                 ix.tree().children_on(unit, as_of).map(|l| (l.unit_id, l.historic)).collect();
             let own = ix.counted(unit, as_of, from, to);
@@ -491,7 +498,9 @@ impl App {
                 .zip(&catalogues)
                 .map(|(s, catalogue)| section_figures(s, catalogue, &own, &of_children))
                 .collect()
-        }))
+        };
+        self.remember(key, at, answer.clone());
+        Ok(answer)
     }
 
     /// Imports a file of a record kind: every row placed (all errors at once), then written

@@ -105,10 +105,12 @@ async fn entry(State(st): State<AppState>, Path(unit): Path<Id>, Query(q): Query
     render(s.t, page)
 }
 
-async fn save(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<HashMap<String, String>>) -> PageResult {
+/// The fields come in the form's order (a list, not a map), so that an error's row is the
+/// indicator's place on the form.
+async fn save(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<Vec<(String, String)>>) -> PageResult {
     let s = p.session;
     let f = p.form;
-    let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let get = |k: &str| f.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let (form, period) = (get("form"), get("period"));
     let mut values = Vec::new();
     for (key, raw) in &f {

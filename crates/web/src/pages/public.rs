@@ -74,16 +74,10 @@ fn date_of(a: &Article) -> String {
 async fn list(State(st): State<AppState>, t: Lang, Query(f): Query<Filter>) -> PageResult {
     let field = Some(f.field.as_str()).filter(|s| !s.is_empty());
     let unit = Some(f.unit.as_str()).filter(|s| !s.is_empty());
-    let articles = st.app.public_articles(field, unit).await.map_err(fail(t))?;
-    let mut fields: Vec<String> = st
-        .app
-        .public_articles(None, None)
-        .await
-        .map_err(fail(t))?
-        .into_iter()
-        .map(|a| a.field)
-        .filter(|f| !f.is_empty())
-        .collect();
+    // One read: the fields come from every published article, the list from those asked.
+    let all = st.app.public_articles(None, None).await.map_err(fail(t))?;
+    let mut fields: Vec<String> = all.iter().map(|a| a.field.clone()).filter(|f| !f.is_empty()).collect();
+    let articles: Vec<Article> = all.into_iter().filter(|a| st.app.in_column(a, field, unit)).collect();
     fields.sort_by_cached_key(|f| lamtheo_domain::vn::sort_key(f));
     fields.dedup();
     let heading = match (field, unit) {
