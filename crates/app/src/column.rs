@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lamtheo_domain::access::Actor;
 use lamtheo_domain::records::articles::{Article, Feedback, ARTICLES, FEEDBACK};
+use lamtheo_domain::records::RecordSpec;
 use lamtheo_domain::{vn, Error, ErrorCode, Result};
 use lamtheo_store::records as store;
 use serde::Serialize;
@@ -27,9 +28,12 @@ pub struct PublicArticle {
     pub article: Article,
     /// The publishing unit's name today (the column lists its articles by unit).
     pub unit_name: String,
-    /// The names of the models it is about (models are public; exemplars may be people, and
-    /// are not listed here).
+    /// The names of the models it is about.
     pub models: Vec<String>,
+    /// The exemplars it is about, as (name, achievement): a staff member linked them to a
+    /// published article, which publishes them as a newspaper would; nothing else of an
+    /// exemplar (its unit, its models, its record) is shown.
+    pub exemplars: Vec<(String, String)>,
     /// Published feedback: name, content, the column's answer; never the email.
     pub feedback: Vec<PublicFeedback>,
 }
@@ -74,7 +78,7 @@ fn published(a: &Article, today: chrono::NaiveDate) -> bool {
 impl App {
     fn sign(&self, answer: &str, issued: u64) -> String {
         let mut h = Sha256::new();
-        h.update(self.secret.as_slice());
+        h.update(self.secret.as_bytes());
         h.update(answer.trim().as_bytes());
         h.update(issued.to_le_bytes());
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -145,18 +149,24 @@ impl App {
             let unit = ix.tree().by_code(&article.unit).map(|u| u.id);
             unit.and_then(|u| ix.tree().name_on(u, self.today())).unwrap_or_default().to_string()
         };
-        let wanted: Vec<String> = article.models.iter().map(|m| vn::fold(m)).collect();
-        let models = if wanted.is_empty() {
-            vec![]
-        } else {
-            store::of_kind(&self.store, lamtheo_domain::records::models::MODELS.slug)
-                .await?
-                .into_iter()
-                .filter(|r| wanted.contains(&r.natural_key))
-                .filter_map(|r| r.body["name"].as_str().map(str::to_string))
-                .collect()
-        };
-        Ok(PublicArticle { article, unit_name, models, feedback })
+        let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+        let models = self.linked(&lamtheo_domain::records::models::MODELS, &article.models).await?;
+        let models = models.iter().map(|m| text(m, "name")).collect();
+        let exemplars = self.linked(&lamtheo_domain::records::recognitions::EXEMPLARS, &article.exemplars).await?;
+        let exemplars = exemplars.iter().map(|e| (text(e, "name"), text(e, "achievement"))).collect();
+        Ok(PublicArticle { article, unit_name, models, exemplars, feedback })
+    }
+
+    /// The records of `kind` an article links to by code, in the article's order.
+    async fn linked(&self, kind: &RecordSpec, codes: &[String]) -> Result<Vec<serde_json::Value>> {
+        if codes.is_empty() {
+            return Ok(vec![]);
+        }
+        let found = store::of_kind(&self.store, kind.slug).await?;
+        Ok(codes
+            .iter()
+            .filter_map(|c| found.iter().find(|r| r.natural_key == vn::fold(c)).map(|r| r.body.clone()))
+            .collect())
     }
 
     /// Receives a reader's feedback on a published article from `client` (an address): the

@@ -66,9 +66,17 @@ pub struct App {
     current_to: Arc<RwLock<DateTime<Utc>>>,
     /// The index's answers, remembered until it changes (see `memo.rs`).
     memo: Arc<memo::Memo>,
-    /// Signs the public forms' robot checks (see `column.rs`); made at start, so a form shown
-    /// before a restart asks again.
-    secret: Arc<[u8; 32]>,
+    /// Signs the public forms' robot checks (see `column.rs`); kept in the database, so a
+    /// form shown before a restart, or by another server of the same database, still counts.
+    secret: Arc<str>,
+}
+
+/// The secret that signs the public forms, made by the first start of a database.
+async fn form_secret(store: &Store) -> Result<Arc<str>> {
+    let mut tx = store.begin().await?;
+    let secret = lamtheo_store::settings::get_or_insert(&mut tx, "form_secret", &auth::random_token()).await?;
+    tx.commit().await?;
+    Ok(secret.into())
 }
 
 impl App {
@@ -80,6 +88,7 @@ impl App {
 
     pub async fn with_store(store: Store) -> Result<App> {
         let started = Utc::now();
+        let secret = form_secret(&store).await?;
         let index = load_index(&store).await?;
         Ok(App {
             store,
@@ -92,7 +101,7 @@ impl App {
             following: Arc::default(),
             current_to: Arc::new(RwLock::new(started)),
             memo: Arc::default(),
-            secret: Arc::new(rand::random()),
+            secret,
         })
     }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::period::Period;
-use lamtheo_domain::records::{self, Fact, Figure, Owner, RecordSpec, Section};
+use lamtheo_domain::records::{self, recognitions, Fact, Figure, Owner, RecordSpec, Section};
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
 use lamtheo_importer::{self as importer, RowError};
 use lamtheo_store::records::{self as store, StoredRecord};
@@ -141,6 +141,12 @@ fn delta(p: &Placed, id: Option<Id>) -> Delta {
 }
 
 impl App {
+    /// A catalogue's records (indicators, commendation forms): shared by every unit and
+    /// holding nothing personal, so any account reads them.
+    pub async fn catalogue_of(&self, kind: &RecordSpec) -> Result<Vec<Value>> {
+        Ok(store::of_kind(&self.store, kind.slug).await?.into_iter().map(|r| r.body).collect())
+    }
+
     /// The checks of a kind that need other records than the one written (rows: row, unit,
     /// record), for one record and for a whole file alike.
     async fn related(
@@ -155,6 +161,9 @@ impl App {
         }
         if spec.slug == lamtheo_domain::records::inspections::INSPECTIONS.slug {
             return self.check_subjects(actor, tx, rows).await;
+        }
+        if spec.slug == recognitions::RECOGNITIONS.slug {
+            return check_forms(tx, rows).await;
         }
         Ok(vec![])
     }
@@ -211,6 +220,28 @@ impl App {
             None => Ok(()),
         }
     }
+}
+
+/// A commendation's form must be a built-in one or in the catalogue of forms.
+async fn check_forms(tx: &mut Tx, rows: &[(usize, Id, &Value)]) -> Result<Vec<(usize, Error)>> {
+    let catalogue: Vec<Value> =
+        store::of_kind_in(tx, recognitions::COMMENDATION_FORMS.slug).await?.into_iter().map(|r| r.body).collect();
+    Ok(rows
+        .iter()
+        .filter_map(|(row, _, v)| {
+            let form = v["form"].as_str().unwrap_or_default();
+            (!recognitions::known_form(form, &catalogue)).then(|| {
+                let names = recognitions::all_forms(&catalogue).into_iter().map(|f| format!("«{}»", f.1));
+                let list = names.collect::<Vec<_>>().join(", ");
+                let e = Error::field(
+                    "form",
+                    format!("Không có hình thức khen thưởng «{form}»: chọn {list}, hoặc thêm hình thức vào danh mục"),
+                    format!("No form of commendation «{form}»: choose a listed one, or add it to the catalogue"),
+                );
+                (*row, e)
+            })
+        })
+        .collect())
 }
 
 /// A unit or record named by a field that does not exist or is out of the actor's scope
@@ -483,7 +514,7 @@ impl App {
         let mut catalogues: Vec<Vec<Value>> = Vec::new();
         for s in records::SECTIONS {
             catalogues.push(match s.catalogue {
-                Some(kind) => store::of_kind(&self.store, kind.slug).await?.into_iter().map(|r| r.body).collect(),
+                Some(kind) => self.catalogue_of(kind).await?,
                 None => vec![],
             });
         }

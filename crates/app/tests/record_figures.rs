@@ -172,7 +172,7 @@ fn recount_recognitions(
     }
     let commended: Vec<&&RecognitionFact> = rs.iter().filter(|r| r.kind == "khen_thuong").collect();
     for r in &commended {
-        *out.entry(format!("recognitions.form\u{1f}{}", r.form)).or_default() += 1;
+        *out.entry(format!("recognitions.form\u{1f}{}", r.form.to_lowercase())).or_default() += 1;
         *out.entry(format!("recognitions.level\u{1f}{}", r.level)).or_default() += 1;
     }
     let mut achievements: BTreeMap<(Id, String, &str), i64> = BTreeMap::new();
@@ -323,6 +323,10 @@ async fn run(engine: &str, seed: u64, app: &App) {
     let mut exemplars: Vec<(Id, &'static str, NaiveDate)> = Vec::new();
     let (mut articles, mut feedback): (Vec<ArticleFact>, Vec<FeedbackFact>) = (Vec::new(), Vec::new());
     let mut recognitions: Vec<RecognitionFact> = Vec::new();
+    // A form the province adds to the built-in ones; commendations name it by its code, in
+    // either case.
+    let form = json!({"code": "BK-TINHDOAN", "name": "Bằng khen của Tỉnh đoàn", "level": "tinh", "unit": "P"});
+    records_save(app, &records::recognitions::COMMENDATION_FORMS, form).await;
     let mut inspections: Vec<InspectionFact> = Vec::new();
     for step in 0..180 {
         match rng.below(18) {
@@ -341,7 +345,11 @@ async fn run(engine: &str, seed: u64, app: &App) {
                     unit: rng.pick(&all),
                     subject: rng.pick(&["tap_the", "ca_nhan"]),
                     kind: if praise { "bieu_duong" } else { "khen_thuong" },
-                    form: if praise { "" } else { rng.pick(&["giay_khen", "bang_khen_tinh_uy", "bang_khen_ttg"]) },
+                    form: if praise {
+                        ""
+                    } else {
+                        rng.pick(&["giay_khen", "bang_khen_tinh_uy", "bang_khen_ttg", "BK-TINHDOAN", "bk-tinhdoan"])
+                    },
                     level: rng.pick(&["tinh", "huyen", "xa"]),
                     // Few names, so that one achievement is sometimes commended twice.
                     recipient: format!("Người {}", rng.below(4)),
@@ -360,7 +368,7 @@ async fn run(engine: &str, seed: u64, app: &App) {
                     !(x.unit == r.unit
                         && x.recipient == r.recipient
                         && x.kind == r.kind
-                        && x.form == r.form
+                        && x.form.eq_ignore_ascii_case(r.form)
                         && x.on == r.on)
                 });
                 recognitions.push(r);
@@ -615,5 +623,35 @@ async fn a_part_never_exceeds_its_total() {
         assert_eq!(entry.previous_period, "Q1/2025", "{engine}");
         let done = app.completeness(&sys, "BM-TUYENTRUYEN-P", "Q2/2025").await.unwrap();
         assert_eq!(done.iter().map(|d| (d.code.as_str(), d.entered)).collect::<Vec<_>>(), [("K1", 2)], "{engine}");
+    }
+}
+
+/// Commendation forms are data: a form nobody added is refused naming the column, one the
+/// province adds is accepted (by its code, in either case) and the figures print its name.
+#[tokio::test]
+async fn a_commendation_form_is_added_as_data() {
+    use lamtheo_domain::records::recognitions::{COMMENDATION_FORMS, RECOGNITIONS};
+    for (engine, app) in apps().await {
+        let pv = province(&app).await;
+        let sys = Actor::system();
+        let given = |form: &str| {
+            json!({"subject": "tap_the", "recipient": "Chi đoàn bản Nậm Cầy", "unit": "K1", "kind": "khen_thuong",
+                   "form": form, "level": "tinh", "decision_no": "45-QĐ/TĐ", "on": "2025-03-26",
+                   "achievement": "Tiêu biểu trong làm theo Bác"})
+        };
+        let e = app.save_record(&sys, &RECOGNITIONS, &given("BK-TINHDOAN")).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("form"), "{engine}: {e:?}");
+        assert!(e.message_vi.contains("BK-TINHDOAN"), "{engine}: {e:?}");
+        let built_in = json!({"code": "giay_khen", "name": "Giấy khen", "unit": "P"});
+        let e = app.save_record(&sys, &COMMENDATION_FORMS, &built_in).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("code"), "{engine}: {e:?}");
+        let form = json!({"code": "BK-TINHDOAN", "name": "Bằng khen của Tỉnh đoàn", "level": "tinh", "unit": "P"});
+        app.save_record(&sys, &COMMENDATION_FORMS, &form).await.unwrap();
+        app.save_record(&sys, &RECOGNITIONS, &given("bk-tinhdoan")).await.unwrap();
+        let period = Period::new(Month::new(2025, 1), Month::new(2025, 12));
+        let sections = app.record_figures(&sys, pv.p, period, d(2025, 12, 31)).await.unwrap();
+        let figures: Vec<_> = sections.iter().flat_map(|s| &s.figures).collect();
+        let named = figures.iter().find(|f| f.label_vi == "Khen thưởng: Bằng khen của Tỉnh đoàn");
+        assert_eq!(named.map(|f| f.text_vi.as_str()), Some("1 tập thể và 0 cá nhân"), "{engine}: {figures:?}");
     }
 }

@@ -406,7 +406,7 @@ async fn load_models(app: &App, cells: &[(String, String)], rng: &mut Rng) -> Re
 /// nhân"), imported as a department would.
 async fn load_recognitions_and_inspections(app: &App, cells: &[(String, String)], rng: &mut Rng) -> Result<()> {
     use lamtheo_domain::records::inspections::INSPECTIONS;
-    use lamtheo_domain::records::recognitions::{EXEMPLARS, RECOGNITIONS};
+    use lamtheo_domain::records::recognitions::{COMMENDATION_FORMS, EXEMPLARS, RECOGNITIONS};
     let system = Actor::system();
     let quiet = |_: &str, _: u64, _: u64| {};
     // Members (card number, name), for the individuals recognised and inspected.
@@ -422,6 +422,12 @@ async fn load_recognitions_and_inspections(app: &App, cells: &[(String, String)]
             .to_string()];
     let mut recognitions = vec![
         "Tập thể,Bản Nậm Cầy,LCH-MTTQ,Khen thưởng,Bằng khen của Thủ tướng Chính phủ,Trung ương,Thủ tướng Chính phủ,1234/QĐ-TTg,19/5/2025,,Tổng kết 10 năm Chỉ thị 05,Tiêu biểu trong học tập và làm theo Bác,DH-NAMCAY".to_string(),
+        // A form the department added to the built-in ones (see `forms` below).
+        "Tập thể,Chi đoàn bản Nậm Cầy,LCH-MTTQ,Khen thưởng,BK-TINHDOAN,Tỉnh,Ban Chấp hành Tỉnh đoàn,45-QĐ/TĐTN,26/3/2025,,Sơ kết 5 năm Kết luận 01,Tuổi trẻ học tập và làm theo Bác,".to_string(),
+    ];
+    let forms = vec![
+        "BK-TINHDOAN,Bằng khen của Ban Chấp hành Tỉnh đoàn,Certificate of merit of the provincial Youth Union,Tỉnh,LCH"
+            .to_string(),
     ];
     let mut inspections = Vec::new();
     let mut draws = Vec::new();
@@ -462,6 +468,7 @@ async fn load_recognitions_and_inspections(app: &App, cells: &[(String, String)]
         }
     }
     let files = [
+        (&COMMENDATION_FORMS, "Mã hình thức,Tên hình thức khen thưởng,Tên tiếng Anh,Cấp,Đơn vị định nghĩa", forms),
         (&EXEMPLARS, "Mã điển hình,Tập thể hay cá nhân,Tên tập thể cá nhân,Mã đơn vị,Lĩnh vực,Thành tích,Mã mô hình liên quan,Ngày ghi nhận", exemplars),
         (&RECOGNITIONS, "Tập thể hay cá nhân,Tập thể cá nhân được ghi nhận,Mã đơn vị,Hình thức ghi nhận,Hình thức khen thưởng,Cấp,Cơ quan ban hành,Số quyết định,Ngày,Người ký,Đợt chuyên đề,Thành tích,Mã điển hình", recognitions),
         (&INSPECTIONS, "Số quyết định kế hoạch,Loại,Hình thức,Trực tiếp hay gián tiếp,Đơn vị tiến hành,Chủ thể,Từ ngày,Đến ngày,Nội dung,Tổ chức đảng được kiểm tra,Đảng viên được kiểm tra,Ưu điểm,Hạn chế,Yêu cầu khắc phục,Số thông báo kết luận", inspections),

@@ -17,6 +17,9 @@ pub enum Format {
     YesNo,
     /// One of a few listed words (named in the description).
     Choice,
+    /// One of the listed words, or the code of an entry a department added to the kind's
+    /// catalogue (a commendation form): checked against the catalogue when written.
+    Listed,
     /// Several codes separated by `;` or `,`.
     List,
     /// A month written month/year, e.g. 5/2025.
@@ -36,6 +39,7 @@ impl Format {
             Format::Count => "Số nguyên không âm",
             Format::YesNo => "Có/Không",
             Format::Choice => "Chọn một giá trị",
+            Format::Listed => "Chọn một giá trị, hoặc mã đã thêm vào danh mục",
             Format::List => "Danh sách, phân cách bằng ; hoặc ,",
             Format::Month => "Tháng (tháng/năm)",
             Format::Unit => "Mã đơn vị",
@@ -51,6 +55,7 @@ impl Format {
             Format::Count => "Whole number, 0 or more",
             Format::YesNo => "Yes/No",
             Format::Choice => "One of the listed values",
+            Format::Listed => "One of the listed values, or a code added to the catalogue",
             Format::List => "List separated by ; or ,",
             Format::Month => "Month (month/year)",
             Format::Unit => "Unit code",
@@ -76,7 +81,7 @@ pub struct Column {
     /// The field's name in a record's JSON and in its form (record kinds, see `records`);
     /// empty for the older kinds, whose rows are typed by hand.
     pub key: &'static str,
-    /// For `Format::Choice`: the values allowed, as stored and as written.
+    /// For `Format::Choice` and `Format::Listed`: the values allowed, as stored and as written.
     pub choices: &'static [Choice],
 }
 

@@ -226,11 +226,12 @@ impl<'a> Fields<'a> {
             Format::YesNo => Value::Bool(self.yes_no(header).unwrap_or(false)),
             Format::Month => self.month(header).map_or(Value::Null, Value::from),
             Format::List | Format::Units => Value::from(self.list(header)),
-            Format::Choice => {
+            Format::Choice | Format::Listed => {
                 let Some(value) = self.raw(header) else { return Value::String(String::new()) };
                 let folded = vn::fold(value);
                 let found = column.choices.iter().find(|c| [c.value, c.vi, c.en].iter().any(|w| vn::fold(w) == folded));
-                if found.is_none() {
+                // A listed column's other values are catalogue codes, which the service checks.
+                if found.is_none() && column.format == Format::Choice {
                     let list = |f: fn(&lamtheo_domain::columns::Choice) -> &str| {
                         column
                             .choices

@@ -72,7 +72,7 @@ pub fn cell(column: &lamtheo_domain::columns::Column, v: &Value) -> String {
     match (column.format, v) {
         (_, Value::Null) => String::new(),
         (Format::Date, Value::String(s)) => s.parse().map(vn::fmt_date).unwrap_or_else(|_| s.clone()),
-        (Format::Choice, Value::String(s)) => column
+        (Format::Choice | Format::Listed, Value::String(s)) => column
             .choices
             .iter()
             .find(|c| c.value == s)

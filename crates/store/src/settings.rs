@@ -12,3 +12,11 @@ pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
         .bind(key).bind(value).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     Ok(())
 }
+
+/// The value of `key`, storing `value` first when there is none: the first writer's value
+/// wins, so processes sharing a database agree on it.
+pub async fn get_or_insert(tx: &mut Tx, key: &str, value: &str) -> Result<String> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(key).bind(value).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(get(tx, key).await?.unwrap_or_else(|| value.to_string()))
+}

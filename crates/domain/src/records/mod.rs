@@ -208,6 +208,7 @@ impl RecordSpec {
                 Format::Choice => {
                     serde_json::json!({"type": "string", "enum": c.choices.iter().map(|x| x.value).collect::<Vec<_>>()})
                 }
+                Format::Listed => text(64, line),
             };
             let mut schema = schema;
             schema["description"] = format!("{} / {}", c.description_vi, c.description_en).into();

@@ -8,11 +8,15 @@
 //! as "các cấp" totals do), under the recipient's unit, by the day of the praise or the
 //! decision; by form and level; exemplars by the day they were recognised as such. One
 //! achievement given two commendation forms is flagged (the law allows one).
+//!
+//! The forms are data: the law's forms are built in (`FORMS`), and a department adds its
+//! own (a mass organisation's certificate, a province's title) as `commendation_forms`
+//! records, which the recognitions' form column then accepts by code and the figures name.
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{check, facts, one_of, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
+use super::{check, column, facts, one_of, required, Fact, Figure, Lookup, Owner, Record, RecordSpec, Section, Totals};
 use crate::columns::{Choice, Column, Format};
 use crate::text::{self, Text};
 use crate::{vn, Error, Id, Result};
@@ -65,6 +69,20 @@ pub struct Recognition {
     pub exemplar: String,
 }
 
+/// A form of commendation a department added to the built-in ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CommendationForm {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    /// The level it is given at, when it has one ("tinh" for a provincial certificate).
+    #[serde(default)]
+    pub level: String,
+    /// The unit (department, committee) that defines it.
+    pub unit: String,
+}
+
 const SUBJECTS: &[Choice] = &[
     Choice { value: "tap_the", vi: "Tập thể", en: "Collective" },
     Choice { value: "ca_nhan", vi: "Cá nhân", en: "Individual" },
@@ -101,6 +119,7 @@ pub const FORMS: &[Choice] = &[
 ];
 
 const LEVELS: &[Choice] = &[
+    Choice { value: "", vi: "", en: "" },
     Choice { value: "trung_uong", vi: "Trung ương", en: "Central" },
     Choice { value: "tinh", vi: "Tỉnh", en: "Province" },
     Choice { value: "huyen", vi: "Huyện", en: "District" },
@@ -204,6 +223,33 @@ static EXEMPLAR_COLUMNS: &[Column] = &[
     },
 ];
 
+static FORM_COLUMNS: &[Column] = &[
+    Column {
+        description_vi: "Mã hình thức, không trùng với hình thức có sẵn; dùng trong cột «Hình thức khen thưởng».",
+        description_en: "The form's code, not one of the built-in forms; used in the «Hình thức khen thưởng» column.",
+        example: "BK-TINHDOAN",
+        ..column("code", "Mã hình thức", "Form code", Format::Code, true)
+    },
+    Column {
+        example: "Bằng khen của Ban Chấp hành Tỉnh đoàn",
+        ..column("name", "Tên hình thức khen thưởng", "Name", Format::Text, true)
+    },
+    Column { example: "", ..column("name_en", "Tên tiếng Anh", "English name", Format::Text, false) },
+    Column {
+        description_vi: "Cấp trao hình thức này, nếu cố định: «Trung ương», «Tỉnh», «Huyện» hoặc «Xã, cơ sở».",
+        description_en: "The level it is given at, if fixed.",
+        example: "Tỉnh",
+        choices: LEVELS,
+        ..column("level", "Cấp", "Level", Format::Choice, false)
+    },
+    Column {
+        description_vi: "Mã đơn vị (ban tuyên giáo, cấp ủy) thêm hình thức này.",
+        description_en: "Code of the unit (department, committee) that adds it.",
+        example: "LCH",
+        ..column("unit", "Đơn vị định nghĩa", "Defining unit", Format::Unit, true)
+    },
+];
+
 static RECOGNITION_COLUMNS: &[Column] = &[
     SUBJECT,
     Column {
@@ -233,11 +279,12 @@ static RECOGNITION_COLUMNS: &[Column] = &[
         header_vi: "Hình thức khen thưởng",
         header_en: "Form",
         required: false,
-        format: Format::Choice,
+        format: Format::Listed,
         description_vi: "Với khen thưởng: «Huân chương», «Bằng khen của Thủ tướng Chính phủ», «Bằng khen cấp bộ, ngành, tỉnh», \
-                         «Bằng khen của Ban Thường vụ Tỉnh ủy», «Giấy khen», «Kỷ niệm chương», «Huy chương», «Hình thức khác».",
+                         «Bằng khen của Ban Thường vụ Tỉnh ủy», «Giấy khen», «Kỷ niệm chương», «Huy chương», «Hình thức khác», \
+                         hoặc mã một hình thức đã thêm vào danh mục hình thức khen thưởng.",
         description_en: "For a commendation: the form (order, Prime Minister's or ministry/province certificate of merit, \
-                         certificate of commendation…).",
+                         certificate of commendation…), or the code of a form added to the catalogue of forms.",
         example: "Giấy khen",
         key: "form",
         choices: FORMS,
@@ -350,6 +397,50 @@ impl Record for Exemplar {
     }
 }
 
+impl Record for CommendationForm {
+    fn validate(&self) -> Result<()> {
+        required("name", &self.name)?;
+        text::check_all([
+            ("code", self.code.as_str(), Text::Code),
+            ("name", &self.name, Text::Name),
+            ("name_en", &self.name_en, Text::Name),
+            ("unit", &self.unit, Text::Code),
+        ])?;
+        one_of("level", &self.level, LEVELS)?;
+        if FORMS.iter().any(|f| vn::fold(f.value) == vn::fold(&self.code)) {
+            return Err(Error::field(
+                "code",
+                format!("«{}» là mã của một hình thức có sẵn", self.code),
+                format!("«{}» is a built-in form's code", self.code),
+            ));
+        }
+        Ok(())
+    }
+
+    fn facts(&self, _: Id, _: Lookup) -> Vec<Fact> {
+        vec![]
+    }
+}
+
+/// Whether `form` is a built-in form or one of `catalogue` (the `commendation_forms`
+/// records): what a recognition's form column accepts.
+pub fn known_form(form: &str, catalogue: &[serde_json::Value]) -> bool {
+    let folded = vn::fold(form);
+    FORMS.iter().any(|f| f.value == form)
+        || catalogue.iter().any(|c| c["code"].as_str().is_some_and(|code| vn::fold(code) == folded))
+}
+
+/// The built-in forms, then the catalogue's, as (value, Vietnamese, English).
+pub fn all_forms(catalogue: &[serde_json::Value]) -> Vec<(String, String, String)> {
+    let built_in = FORMS.iter().filter(|f| !f.value.is_empty()).map(|f| (f.value.into(), f.vi.into(), f.en.into()));
+    let added = catalogue.iter().filter_map(|c| {
+        let (code, name) = (c["code"].as_str()?, c["name"].as_str()?);
+        let en = c["name_en"].as_str().filter(|e| !e.is_empty()).unwrap_or(name);
+        Some((code.to_string(), name.to_string(), en.to_string()))
+    });
+    built_in.chain(added).collect()
+}
+
 impl Record for Recognition {
     fn validate(&self) -> Result<()> {
         if self.recipient.trim().is_empty() || self.achievement.trim().is_empty() {
@@ -368,8 +459,10 @@ impl Record for Recognition {
         ])?;
         one_of("subject", &self.subject, SUBJECTS)?;
         one_of("kind", &self.kind, KINDS)?;
-        one_of("form", &self.form, FORMS)?;
+        // The form is a built-in one or a catalogue code, which the service checks.
+        Text::Code.check("form", &self.form)?;
         one_of("level", &self.level, LEVELS)?;
+        required("level", &self.level)?;
         match self.kind.as_str() {
             // Khen thưởng needs a decision; biểu dương may have none.
             "khen_thuong" if self.form.is_empty() => {
@@ -396,7 +489,8 @@ impl Record for Recognition {
             out.push(fact(format!("recognitions.round\u{1f}{}", self.round.trim())));
         }
         if self.kind == "khen_thuong" {
-            out.push(fact(format!("recognitions.form\u{1f}{}\u{1f}{}", self.form, self.subject)));
+            // Folded, as a catalogue code may be typed in either case.
+            out.push(fact(format!("recognitions.form\u{1f}{}\u{1f}{}", vn::fold(&self.form), self.subject)));
             out.push(fact(format!("recognitions.level\u{1f}{}", self.level)));
             // One achievement, one form: the same recipient (of the same unit) and achievement
             // commended twice is flagged.
@@ -442,12 +536,27 @@ pub static RECOGNITIONS: RecordSpec = RecordSpec {
     facts: facts::<Recognition>,
 };
 
+pub static COMMENDATION_FORMS: RecordSpec = RecordSpec {
+    slug: "commendation_forms",
+    entity: "commendation_form",
+    title_vi: "Danh mục hình thức khen thưởng",
+    title_en: "Forms of commendation",
+    columns: FORM_COLUMNS,
+    key: &["code"],
+    owner: Owner::Unit("unit"),
+    parent: None,
+    title_column: "name",
+    personal: &[],
+    check: check::<CommendationForm>,
+    facts: facts::<CommendationForm>,
+};
+
 pub static SECTION: Section = Section {
     slug: "recognitions",
     title_vi: "Điển hình, biểu dương, khen thưởng",
     title_en: "Exemplars, praise and commendations",
-    kinds: &[&EXEMPLARS, &RECOGNITIONS],
-    catalogue: None,
+    kinds: &[&EXEMPLARS, &RECOGNITIONS, &COMMENDATION_FORMS],
+    catalogue: Some(&COMMENDATION_FORMS),
     figures: section_figures,
     by_child: &["recognitions.bieu_duong", "recognitions.khen_thuong"],
 };
@@ -460,7 +569,7 @@ fn collectives_and_individuals(c: i64, i: i64) -> (String, String) {
     )
 }
 
-fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
+fn section_figures(t: &Totals, catalogue: &[serde_json::Value]) -> Vec<Figure> {
     let n = |k: &str| t.get(k).map_or(0, |x| x.sum);
     let mut out = Vec::new();
     let pair = |key: &str, label_vi: &str, label_en: &str, c: i64, i: i64| {
@@ -473,21 +582,16 @@ fn section_figures(t: &Totals, _: &[serde_json::Value]) -> Vec<Figure> {
     out.push(pair("recognitions.bieu_duong", "Được biểu dương, tuyên dương", "Praised", bd_c, bd_i));
     let (kt_c, kt_i) = (n("recognitions.khen_thuong.tap_the"), n("recognitions.khen_thuong.ca_nhan"));
     out.push(pair("recognitions.khen_thuong", "Được khen thưởng", "Commended", kt_c, kt_i));
-    for form in FORMS.iter().filter(|f| !f.value.is_empty()) {
-        let key = |s: &str| format!("recognitions.form\u{1f}{}\u{1f}{s}", form.value);
+    for (form, vi, en) in all_forms(catalogue) {
+        let form = vn::fold(&form);
+        let key = |s: &str| format!("recognitions.form\u{1f}{form}\u{1f}{s}");
         let (c, i) = (n(&key("tap_the")), n(&key("ca_nhan")));
         if c + i > 0 {
-            let label_vi = format!("Khen thưởng: {}", form.vi);
-            out.push(pair(
-                &format!("recognitions.form\u{1f}{}", form.value),
-                &label_vi,
-                &format!("Commended: {}", form.en),
-                c,
-                i,
-            ));
+            let key = format!("recognitions.form\u{1f}{form}");
+            out.push(pair(&key, &format!("Khen thưởng: {vi}"), &format!("Commended: {en}"), c, i));
         }
     }
-    for level in LEVELS {
+    for level in LEVELS.iter().filter(|l| !l.value.is_empty()) {
         let k = n(&format!("recognitions.level\u{1f}{}", level.value));
         if k > 0 {
             out.push(Figure {

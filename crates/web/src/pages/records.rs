@@ -43,14 +43,34 @@ pub struct Field {
     pub options: Vec<(String, String)>,
 }
 
-fn fields(t: Lang, spec: &RecordSpec, body: Option<&Value>, fixed: &[(&str, String)]) -> Vec<Field> {
+/// What a listed column offers beyond its built-in choices: the entries of its section's
+/// catalogue (the forms of commendation a department added), as (code, name).
+async fn catalogue_options(st: &AppState, spec: &RecordSpec) -> Result<Vec<(String, String)>, Error> {
+    if !spec.columns.iter().any(|c| c.format == Format::Listed) {
+        return Ok(vec![]);
+    }
+    let catalogue =
+        records::SECTIONS.iter().find(|s| s.kinds.iter().any(|k| k.slug == spec.slug)).and_then(|s| s.catalogue);
+    let Some(catalogue) = catalogue else { return Ok(vec![]) };
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let key = catalogue.key.first().copied().unwrap_or_default();
+    Ok(st.app.catalogue_of(catalogue).await?.iter().map(|v| (text(v, key), text(v, catalogue.title_column))).collect())
+}
+
+fn fields(
+    t: Lang,
+    spec: &RecordSpec,
+    body: Option<&Value>,
+    fixed: &[(&str, String)],
+    added: &[(String, String)],
+) -> Vec<Field> {
     spec.columns
         .iter()
         .map(|c: &Column| {
             let v = body.and_then(|b| b.get(c.key)).unwrap_or(&Value::Null);
             let value = match (c.format, v) {
                 (Format::Date, Value::String(s)) => s.clone(),
-                (Format::Choice, Value::String(s)) => s.clone(),
+                (Format::Choice | Format::Listed, Value::String(s)) => s.clone(),
                 _ => lamtheo_importer::cell(c, v),
             };
             let value = fixed.iter().find(|(k, _)| *k == c.key).map_or(value, |(_, v)| v.clone());
@@ -62,12 +82,17 @@ fn fields(t: Lang, spec: &RecordSpec, body: Option<&Value>, fixed: &[(&str, Stri
                 input: match c.format {
                     Format::Date => "date",
                     Format::Count => "number",
-                    Format::Choice => "select",
+                    Format::Choice | Format::Listed => "select",
                     Format::YesNo => "checkbox",
                     _ => "text",
                 },
                 value,
-                options: c.choices.iter().map(|o| (o.value.to_string(), t.s(o.vi, o.en).to_string())).collect(),
+                options: c
+                    .choices
+                    .iter()
+                    .map(|o| (o.value.to_string(), t.s(o.vi, o.en).to_string()))
+                    .chain(added.iter().filter(|_| c.format == Format::Listed).cloned())
+                    .collect(),
             }
         })
         .collect()
@@ -124,6 +149,7 @@ async fn list(State(st): State<AppState>, Path((unit, kind)): Path<(Id, String)>
     let spec = spec_of(&kind).map_err(|e| s.fail(e))?;
     let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
     let records = st.app.records_of(&s.actor, spec, unit).await.map_err(|e| s.fail(e))?;
+    let added = catalogue_options(&st, spec).await.map_err(|e| s.fail(e))?;
     // The owner column starts at this unit.
     let fixed = match spec.owner {
         records::Owner::Unit(column) => vec![(column, view.unit.code.clone())],
@@ -141,7 +167,7 @@ async fn list(State(st): State<AppState>, Path((unit, kind)): Path<(Id, String)>
             headers: headers(s.t, spec),
             rows: rows(spec, &records),
             can_write: st.app.may(&s.actor, unit, Resource::Activity, true) && spec.parent.is_none(),
-            fields: fields(s.t, spec, None, &fixed),
+            fields: fields(s.t, spec, None, &fixed, &added),
         },
     )
 }
@@ -208,6 +234,7 @@ async fn show(State(st): State<AppState>, Path(id): Path<Id>, s: Session) -> Pag
     let below = st.app.records_under(&s.actor, id).await.map_err(|e| s.fail(e))?;
     let can_write = st.app.may(&s.actor, r.unit_id, Resource::Activity, true);
     let key = spec.key.first().and_then(|k| r.body.get(*k)).and_then(Value::as_str).unwrap_or_default().to_string();
+    let added = catalogue_options(&st, spec).await.map_err(|e| s.fail(e))?;
     let under = records::kinds()
         .filter(|k| k.parent.is_some_and(|p| p.slug == spec.slug))
         .map(|k| {
@@ -218,7 +245,7 @@ async fn show(State(st): State<AppState>, Path(id): Path<Id>, s: Session) -> Pag
                 slug: k.slug,
                 headers: headers(s.t, k),
                 rows: rows(k, &mine),
-                fields: fields(s.t, k, None, &[(column, key.clone())]),
+                fields: fields(s.t, k, None, &[(column, key.clone())], &[]),
             }
         })
         .collect();
@@ -245,7 +272,7 @@ async fn show(State(st): State<AppState>, Path(id): Path<Id>, s: Session) -> Pag
             unit_name: view.name_on,
             shown,
             can_write,
-            fields: fields(s.t, spec, Some(&r.body), &[]),
+            fields: fields(s.t, spec, Some(&r.body), &[], &added),
             under,
         },
     )
