@@ -91,6 +91,21 @@ impl Index {
         }
     }
 
+    /// Where and when the facts of record `id` of `kind` fall: (unit, first day, last day)
+    /// each (what a write over it changes, for the locks of approved periods).
+    pub fn record_spans(&self, kind: &str, id: Id) -> Vec<(Id, NaiveDate, NaiveDate)> {
+        let Some(kind) = self.counted.kinds.numbers.get(kind) else { return vec![] };
+        let record = (*kind as u16, id);
+        let date = |d: i32| NaiveDate::from_num_days_from_ce_opt(d).unwrap_or_default();
+        let mut out = Vec::new();
+        for u in self.counted.units_of.get(&record).into_iter().flatten() {
+            for c in self.counted.by_unit.get(u).into_iter().flatten().filter(|c| c.record == record) {
+                out.push((self.unit_ids[*u as usize], date(c.day), date(c.end)));
+            }
+        }
+        out
+    }
+
     /// The facts of the subtree of `unit` (as of `as_of`) dated from `from` to `to` (all of
     /// their days, for a fact of a span), summed by key.
     pub fn counted(&self, unit: Id, as_of: NaiveDate, from: NaiveDate, to: NaiveDate) -> Totals {

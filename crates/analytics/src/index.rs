@@ -178,7 +178,7 @@ pub struct Index {
     topics: HashMap<Id, Topic>,
     /// Dense unit numbers: facts are kept in vectors indexed by them.
     pub(crate) unit_ix: HashMap<Id, u32>,
-    unit_ids: Vec<Id>,
+    pub(crate) unit_ids: Vec<Id>,
     /// Day (from the common era) each unit opened; i32::MAX for units not in the tree.
     opened: Vec<i32>,
     /// Day each unit closed; i32::MAX while open.
@@ -240,6 +240,13 @@ pub(crate) fn day(d: NaiveDate) -> i32 {
 }
 
 impl Index {
+    /// A conference's unit and day, as the index holds them.
+    pub fn conference_at(&self, id: Id) -> Option<(Id, NaiveDate)> {
+        let unit = self.conferences.get(&id)?.unit;
+        let (held_on, _) = self.conf_topics.get(&id)?;
+        Some((self.unit_ids[unit as usize], *held_on))
+    }
+
     pub fn build(facts: Facts) -> Index {
         let mut ix = Index::empty(facts.tree, facts.topics);
         for c in &facts.conferences {

@@ -68,6 +68,7 @@ impl crate::App {
         work: impl AsyncFnOnce(&mut Tx) -> Result<Written<'a, T>>,
     ) -> Result<T> {
         let written = work(&mut tx).await?;
+        self.check_locks(&mut tx, &written.deltas).await?;
         for change in written.changes {
             record(&mut tx, actor, change).await?;
         }

@@ -32,6 +32,7 @@ mod memo;
 pub mod people;
 pub mod plans;
 pub mod records;
+pub mod report;
 mod scope;
 pub mod submissions;
 pub mod tasks;

@@ -62,6 +62,29 @@ impl LimitArgs {
 }
 
 #[derive(Subcommand)]
+enum ReportCommand {
+    /// Render a unit's report for a period straight from its figures, in the built-in outline:
+    /// a .pdf or .docx in the party's document form, or its annexes as .xlsx
+    Render {
+        /// The unit's code
+        #[arg(long)]
+        unit: String,
+        /// First month, e.g. 1/2025
+        #[arg(long)]
+        from: Option<String>,
+        /// Last month, e.g. 12/2025
+        #[arg(long)]
+        to: Option<String>,
+        /// Shape of the tree as of this date, e.g. 31/12/2025
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The file to write: .pdf, .docx or .xlsx
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Serve the web application and the API
     Serve {
@@ -141,6 +164,11 @@ enum Command {
         /// The figures as JSON, as `GET /api/v1/units/{id}/figures` answers them
         #[arg(long)]
         json: bool,
+    },
+    /// The periodic report: draft and render it
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
     },
     /// Write a consistent copy of the database to FILE (a new SQLite file) while the server
     /// keeps serving and writing
@@ -374,6 +402,26 @@ async fn main() -> Result<()> {
                     println!("  {label}: {value}");
                 }
             }
+        }
+        Command::Report { command: ReportCommand::Render { unit, from, to, as_of, out } } => {
+            let Some(format) = lamtheo_app::report::Format::of_path(&out) else {
+                anyhow::bail!(
+                    "{}: cần tệp .pdf, .docx hoặc .xlsx / expected a .pdf, .docx or .xlsx file",
+                    out.display()
+                );
+            };
+            let app = App::open(&cli.database_url).await?;
+            let system = Actor::system();
+            let unit = app.unit_by_code(&system, &unit).map_err(failure)?;
+            let (period, as_of) =
+                lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today())
+                    .map_err(failure)?;
+            let outline = lamtheo_app::report::built_in_outline();
+            let draft = app.report_draft(&system, unit.id, period, as_of, &outline).await.map_err(failure)?;
+            let document = draft.document(app.today(), None, ("Bí thư", ""));
+            let bytes = lamtheo_app::report::render(document, format).await.map_err(failure)?;
+            std::fs::write(&out, &bytes)?;
+            println!("Đã ghi / wrote {} ({} bytes)", out.display(), bytes.len());
         }
         Command::Backup { file } => {
             let store = lamtheo_store::Store::open(&cli.database_url).await?;

@@ -35,6 +35,8 @@ pub enum Resource {
     Catalogue,
     /// Campaign activities recorded for units: breakthrough tasks and the like.
     Activity,
+    /// The periodic report: requests, drafts, submission, approval and locks.
+    Report,
     Audit,
     Users,
 }
@@ -82,7 +84,7 @@ impl Role {
             // A member sees the figures and conferences of their unit, and only their own record
             // (checked by the service: person reads are limited to the actor's own person).
             Role::Member => matches!(r, Unit | Conference | Catalogue | Person | Activity),
-            Role::ReadOnly => matches!(r, Unit | Conference | Catalogue | Activity),
+            Role::ReadOnly => matches!(r, Unit | Conference | Catalogue | Activity | Report),
         }
     }
 
@@ -91,8 +93,8 @@ impl Role {
         use Resource::*;
         match self {
             Role::Admin => !matches!(r, Audit),
-            Role::Staff => matches!(r, Unit | Tree | Person | Conference | Catalogue | Activity),
-            Role::Secretary => matches!(r, Person | Conference | Activity),
+            Role::Staff => matches!(r, Unit | Tree | Person | Conference | Catalogue | Activity | Report),
+            Role::Secretary => matches!(r, Person | Conference | Activity | Report),
             Role::Member | Role::Inspector | Role::ReadOnly => false,
         }
     }

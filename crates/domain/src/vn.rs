@@ -407,6 +407,21 @@ pub fn parse_int(s: &str) -> Option<i64> {
 // Dates
 // ---------------------------------------------------------------------------
 
+/// A span of years: "2025", or "2021–2025".
+pub fn fmt_years(from: i32, to: i32) -> String {
+    if from == to {
+        from.to_string()
+    } else {
+        format!("{from}–{to}")
+    }
+}
+
+/// The text with its first letter in capitals: "toàn tỉnh" -> "Toàn tỉnh".
+pub fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// 2024-05-16 -> "16/5/2024" (no leading zeros).
 pub fn fmt_date(d: NaiveDate) -> String {
     format!("{}/{}/{}", d.day(), d.month(), d.year())

@@ -27,6 +27,7 @@ pub mod images;
 pub mod people;
 pub mod plans;
 pub mod records;
+pub mod reports;
 pub mod settings;
 pub mod submissions;
 pub mod tasks;

@@ -52,15 +52,6 @@ pub fn month(m: Month) -> String {
     format!("{}/{}", m.month(), m.year())
 }
 
-/// The years of a plan or task: "2025", "2021–2025".
-pub fn years(from: i32, to: i32) -> String {
-    if from == to {
-        from.to_string()
-    } else {
-        format!("{from}–{to}")
-    }
-}
-
 /// A monthly review of an emulation registration: "5/2025: đạt — comment".
 pub fn review(t: crate::i18n::Lang, r: &lamtheo_domain::emulation::Review) -> String {
     let met = if r.met { t.s("đạt", "met") } else { t.s("chưa đạt", "not met") };

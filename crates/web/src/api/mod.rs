@@ -620,7 +620,7 @@ impl FiguresAnswer {
             ));
         }
         for p in &self.plans {
-            let years = fmt::years(p.figure.from_year, p.figure.to_year);
+            let years = lamtheo_domain::vn::fmt_years(p.figure.from_year, p.figure.to_year);
             out.push((format!("{} {years}: đảng viên", p.figure.kind.label_vi()), format!("{} ({})", p.label, p.rate)));
             out.push((format!("{} {years}: tất cả", p.figure.kind.label_vi()), p.label_all.clone()));
         }

@@ -45,7 +45,7 @@ fn view(t: Lang, kind: PlanKind, year: i32, plan: Option<&PersonalPlan>) -> Plan
         id: plan.map_or(0, |p| p.id),
         kind: kind.as_str(),
         title: t.s(kind.label_vi(), kind.label_en()).to_string(),
-        years: fmt::years(from, to),
+        years: lamtheo_domain::vn::fmt_years(from, to),
         content: plan.map(|p| p.content.clone()).unwrap_or_default(),
         status: status.map_or_else(
             || t.s("Chưa viết", "Not written").to_string(),

@@ -242,7 +242,7 @@ async fn unit_page(
         .map_err(|e| s.fail(e))?
         .iter()
         .map(|f| {
-            let years = fmt::years(f.from_year, f.to_year);
+            let years = lamtheo_domain::vn::fmt_years(f.from_year, f.to_year);
             (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate(), f.label_all())
         })
         .collect();

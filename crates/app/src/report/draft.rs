@@ -1,0 +1,568 @@
+//! The periodic report (báo cáo sơ kết, tổng kết): a unit's draft written from its figures
+//! for a period, in the built-in outline of the campaign's review (RECORDS-AND-REPORTS §5:
+//! I. đặc điểm tình hình; II. kết quả — học tập, làm theo, tuyên truyền, nêu gương, kiểm
+//! tra, khen thưởng; III. đánh giá chung; IV. phương hướng; V. đề xuất), with annex tables
+//! by child unit, and the party document (`lamtheo_report::Document`) made of it.
+//!
+//! Each generated paragraph keeps the keys of the figures it was written from, so that a
+//! draft can be refreshed when the figures change. Figures are written exactly
+//! (198.835, 96,1%): "gần/trên/hơn" only where the drafter rounds.
+use chrono::NaiveDate;
+use lamtheo_domain::access::Actor;
+use lamtheo_domain::period::Period;
+use lamtheo_domain::{vn, Error, Id, Result};
+use lamtheo_report::{Block, Document, Signature, Table};
+use serde::{Deserialize, Serialize};
+
+use crate::App;
+
+/// A unit's draft report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Draft {
+    pub unit_id: Id,
+    pub unit_name: String,
+    pub period: Period,
+    pub as_of: NaiveDate,
+    /// Who issues it and where (the header of the document).
+    pub issuer: Issuer,
+    /// The summary under "BÁO CÁO".
+    pub summary: String,
+    pub sections: Vec<Section>,
+    pub annexes: Vec<Annex>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Issuer {
+    /// "ĐẢNG BỘ TỈNH LAI CHÂU"; empty for a unit at the top.
+    pub parent_body: String,
+    /// "HUYỆN ỦY TAM ĐƯỜNG".
+    pub name: String,
+    /// The symbol after "BC/": "TU", "HU", "ĐU", "CB".
+    pub symbol: String,
+    /// The locality in the date line: "Tam Đường".
+    pub place: String,
+    /// "T/M BAN THƯỜNG VỤ" or "T/M CHI BỘ".
+    pub on_behalf: String,
+    /// "- Ban Thường vụ Tỉnh ủy Lai Châu (để báo cáo),".
+    pub recipients: Vec<String>,
+}
+
+/// A heading of the outline with its guidance and paragraphs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Section {
+    pub level: u8,
+    pub heading: String,
+    /// What the section should say (the outline's guidance), shown to the drafter.
+    pub guidance: String,
+    /// What writes its figures' paragraphs (`OutlineSection::fill`), to refresh them.
+    #[serde(default)]
+    pub fill: String,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Paragraph {
+    pub text: String,
+    /// The figures it was written from; empty for the drafter's own text.
+    #[serde(default)]
+    pub figures: Vec<String>,
+    /// A written paragraph the drafter changed (rounded a figure, added a clause): a refresh
+    /// keeps it as the drafter left it.
+    #[serde(default)]
+    pub edited: bool,
+}
+
+/// An annex table: a title, the columns, a row per child unit and the unit's total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Annex {
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub total: Vec<String>,
+}
+
+/// An outline: its sections and the annex tables wanted. A request carries one; the
+/// built-in one is the campaign's periodic review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Outline {
+    pub sections: Vec<OutlineSection>,
+    /// The annexes by child unit: "study" (conferences, participation, cell meetings) and
+    /// the record kinds' sections by slug ("models", "recognitions", "inspections", …).
+    pub annexes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct OutlineSection {
+    /// 1 for "I. …", 2 for "1. …".
+    pub level: u8,
+    pub heading: String,
+    /// What the section should say, shown to the drafter.
+    pub guidance: String,
+    /// What writes its paragraphs from the figures: "" (the drafter writes it), "study",
+    /// "following", or a record kinds' section by slug.
+    #[serde(default)]
+    pub fill: String,
+}
+
+/// The built-in outline of the campaign's periodic review (RECORDS-AND-REPORTS §5).
+pub fn built_in_outline() -> Outline {
+    let s = |level: u8, heading: &str, guidance: &str, fill: &str| OutlineSection {
+        level,
+        heading: heading.into(),
+        guidance: guidance.into(),
+        fill: fill.into(),
+    };
+    Outline {
+        sections: vec![
+            s(1, "I. ĐẶC ĐIỂM TÌNH HÌNH", "Đặc điểm của địa phương, đơn vị; thuận lợi, khó khăn.", ""),
+            s(1, "II. KẾT QUẢ THỰC HIỆN", "", ""),
+            s(
+                2,
+                "1. Công tác lãnh đạo, chỉ đạo",
+                "Văn bản cấp ủy ban hành để lãnh đạo, chỉ đạo, cụ thể hóa; việc xây dựng chuẩn mực đạo đức.",
+                "",
+            ),
+            s(2, "2. Công tác học tập, quán triệt", "Hội nghị học tập, quán triệt; chuyên đề hằng năm.", "study"),
+            s(
+                2,
+                "3. Việc làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+                "Kế hoạch làm theo của cá nhân; sinh hoạt chi bộ; nhiệm vụ đột phá; thi đua.",
+                "following",
+            ),
+            s(2, "4. Mô hình, cách làm hay", "Mô hình xây dựng, công nhận, nhân rộng và kết quả.", "models"),
+            s(2, "5. Công tác tuyên truyền", "Kết quả tuyên truyền trên các phương tiện.", "indicators"),
+            s(
+                2,
+                "6. Công tác kiểm tra, giám sát",
+                "Các cuộc kiểm tra, giám sát; tổ chức đảng, đảng viên được kiểm tra, giám sát.",
+                "inspections",
+            ),
+            s(
+                2,
+                "7. Biểu dương, khen thưởng điển hình",
+                "Điển hình được biểu dương, khen thưởng ở các cấp.",
+                "recognitions",
+            ),
+            s(1, "III. ĐÁNH GIÁ CHUNG", "", ""),
+            s(2, "1. Ưu điểm", "Ưu điểm nổi bật và nguyên nhân.", ""),
+            s(2, "2. Hạn chế, khuyết điểm", "Hạn chế, khuyết điểm và nguyên nhân.", ""),
+            s(2, "3. Bài học kinh nghiệm", "Một là…; Hai là…", ""),
+            s(1, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ, GIẢI PHÁP", "Nhiệm vụ, giải pháp trong thời gian tới.", ""),
+            s(1, "V. ĐỀ XUẤT, KIẾN NGHỊ", "Đề xuất, kiến nghị với cấp trên.", ""),
+        ],
+        annexes: ["study", "models", "recognitions", "inspections"].map(String::from).to_vec(),
+    }
+}
+
+/// The committee's own party organisation, by the committee's name: "Tỉnh ủy Lai Châu" →
+/// "Đảng bộ tỉnh Lai Châu", "Đảng ủy xã Bình Lư" → "Đảng bộ xã Bình Lư".
+fn party_body(name: &str) -> String {
+    for (committee, level) in COMMITTEES {
+        if let Some(place) = strip_prefix_folded(name, committee) {
+            return format!("Đảng bộ {level} {place}");
+        }
+    }
+    match strip_prefix_folded(name, "Đảng ủy") {
+        Some(rest) => format!("Đảng bộ {rest}"),
+        None => name.to_string(),
+    }
+}
+
+/// Committees named by their level, the level's word and the symbol of their documents.
+const COMMITTEES: &[(&str, &str)] =
+    &[("Tỉnh ủy", "tỉnh"), ("Thành ủy", "thành phố"), ("Huyện ủy", "huyện"), ("Thị ủy", "thị xã"), ("Quận ủy", "quận")];
+
+/// `name` without `prefix` (compared without accents or case), trimmed.
+fn strip_prefix_folded<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    let n = prefix.chars().count();
+    let head: String = name.chars().take(n).collect();
+    (vn::fold(&head) == vn::fold(prefix)).then(|| name[head.len()..].trim())
+}
+
+/// The area word of the figures' subject ("toàn tỉnh", "toàn xã") and the place of the
+/// date line ("Lai Châu"), by the unit's name.
+fn area_and_place(name: &str) -> (String, String) {
+    for (committee, level) in COMMITTEES {
+        if let Some(place) = strip_prefix_folded(name, committee) {
+            return (format!("toàn {level}"), place.to_string());
+        }
+    }
+    if let Some(rest) = strip_prefix_folded(name, "Đảng ủy") {
+        for level in ["xã", "phường", "thị trấn", "đặc khu"] {
+            if let Some(place) = strip_prefix_folded(rest, level) {
+                return (format!("toàn {level}"), place.to_string());
+            }
+        }
+        return ("toàn đảng bộ".into(), rest.to_string());
+    }
+    if strip_prefix_folded(name, "Chi bộ").is_some() {
+        return ("chi bộ".into(), String::new());
+    }
+    ("toàn đảng bộ".into(), name.to_string())
+}
+
+/// The symbol of the issuer's documents: TU, HU, ĐU, CB.
+fn symbol(name: &str) -> &'static str {
+    let folded = vn::fold(name);
+    match () {
+        _ if folded.starts_with("tinh uy") || folded.starts_with("thanh uy") => "TU",
+        _ if folded.starts_with("huyen uy") => "HU",
+        _ if folded.starts_with("thi uy") => "TX",
+        _ if folded.starts_with("quan uy") => "QU",
+        _ if folded.starts_with("chi bo") => "CB",
+        _ => "ĐU",
+    }
+}
+
+/// "ngày 08 tháng 01 năm 2026": a document's date, with a 0 before days under 10 and the
+/// months 1 and 2 (Hướng dẫn 36-HD/VPTW).
+pub fn document_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let month = if d.month() <= 2 { format!("{:02}", d.month()) } else { d.month().to_string() };
+    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
+}
+
+/// "tháng 1/2025 đến tháng 12/2025", or "năm 2025" for a whole year.
+fn period_words(p: Period) -> String {
+    if p.from.month() == 1 && p.to.month() == 12 && p.from.year() == p.to.year() {
+        format!("năm {}", p.from.year())
+    } else {
+        format!("từ tháng {}/{} đến tháng {}/{}", p.from.month(), p.from.year(), p.to.month(), p.to.year())
+    }
+}
+
+fn n(x: u64) -> String {
+    vn::fmt_int(x as i64)
+}
+
+fn said(text: String, figures: &[&str]) -> Paragraph {
+    Paragraph { text, figures: figures.iter().map(|f| f.to_string()).collect(), edited: false }
+}
+
+/// Every figure a draft is written from, read once.
+struct Read {
+    view: crate::tree::UnitView,
+    report: lamtheo_analytics::UnitReport,
+    plans: Vec<crate::plans::PlanFigure>,
+    tasks: crate::tasks::TaskReport,
+    records: Vec<crate::records::SectionFigures>,
+}
+
+impl App {
+    /// The draft of `unit`'s report for `period` (the tree as of `as_of`) in `outline`:
+    /// paragraphs written from the unit's figures where the outline says, and the annexes
+    /// by child unit it wants.
+    pub async fn report_draft(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: Period,
+        as_of: NaiveDate,
+        outline: &Outline,
+    ) -> Result<Draft> {
+        let read = Read {
+            view: self.unit_view(actor, unit, as_of)?,
+            report: self.unit_report(actor, unit, period, as_of).await?,
+            plans: self.plan_figures(actor, unit, period, as_of).await?,
+            tasks: self.task_report(actor, unit, period, as_of).await?,
+            records: self.record_figures(actor, unit, period, as_of).await?,
+        };
+        let when = period_words(period);
+        let name = read.view.name_on.clone();
+        let (area, _) = area_and_place(&name);
+        let sections = outline
+            .sections
+            .iter()
+            .map(|o| Section {
+                level: o.level,
+                heading: o.heading.clone(),
+                guidance: o.guidance.clone(),
+                fill: o.fill.clone(),
+                paragraphs: paragraphs(&read, &o.fill, &when, &area),
+            })
+            .collect();
+        let annexes = outline.annexes.iter().filter_map(|a| annex(&read, a, &when, &area)).collect();
+        Ok(Draft {
+            unit_id: unit,
+            unit_name: name.clone(),
+            period,
+            as_of,
+            issuer: issuer(&read.view),
+            summary: format!("Kết quả thực hiện Chỉ thị số 05-CT/TW và Kết luận số 01-KL/TW {when}"),
+            sections,
+            annexes,
+        })
+    }
+}
+
+/// Who issues the unit's documents, by the names in the tree.
+fn issuer(view: &crate::tree::UnitView) -> Issuer {
+    let name = &view.name_on;
+    let (_, place) = area_and_place(name);
+    let parent = view.path.iter().rev().nth(1);
+    Issuer {
+        parent_body: parent.map(|p| party_body(&p.name).to_uppercase()).unwrap_or_default(),
+        name: name.to_uppercase(),
+        symbol: symbol(name).to_string(),
+        place: if place.is_empty() { parent.map(|p| area_and_place(&p.name).1).unwrap_or_default() } else { place },
+        on_behalf: if symbol(name) == "CB" { "T/M CHI BỘ" } else { "T/M BAN THƯỜNG VỤ" }.to_string(),
+        recipients: [
+            parent.map(|p| format!("- {} (để báo cáo),", p.name)),
+            Some("- Các chi, đảng bộ trực thuộc,".to_string()).filter(|_| !view.children.is_empty()),
+            Some(format!("- Lưu Văn phòng {name}.")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    }
+}
+
+/// The paragraphs a section's `fill` writes from the figures.
+fn paragraphs(read: &Read, fill: &str, when: &str, area: &str) -> Vec<Paragraph> {
+    let f = &read.report.figures;
+    match fill {
+        "study" => vec![said(
+            format!(
+                "Trong {when}, {area} đã tổ chức {} hội nghị học tập, quán triệt với {} lượt cán bộ, đảng viên \
+                 và {} lượt đoàn viên, hội viên, nhân dân tham gia; {}/{} cán bộ, đảng viên đã dự ít nhất một hội nghị, \
+                 đạt {}.",
+                n(f.conferences),
+                n(f.member_attendances),
+                n(f.other_attendances),
+                n(f.participants),
+                n(f.eligible),
+                f.rate_label()
+            ),
+            &["conferences", "member_attendances", "other_attendances", "participants", "eligible"],
+        )],
+        "following" => {
+            let mut out = vec![said(
+                format!(
+                    "Các chi bộ đã tổ chức {} buổi sinh hoạt chi bộ thường kỳ, trong đó {} buổi có nội dung học tập \
+                     và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh; {} chi bộ ({}) đưa nội dung học tập vào \
+                     sinh hoạt thường xuyên.",
+                    n(f.meetings),
+                    n(f.meetings_with_study),
+                    f.cells_label(),
+                    f.cells_rate_label()
+                ),
+                &["meetings", "meetings_with_study", "cells_with_study", "cells"],
+            )];
+            for p in &read.plans {
+                out.push(said(
+                    format!(
+                        "{} {}: {} đảng viên đã xây dựng, đạt {}.",
+                        p.kind.label_vi(),
+                        vn::fmt_years(p.from_year, p.to_year),
+                        p.label(),
+                        p.rate()
+                    ),
+                    &["plans"],
+                ));
+            }
+            if read.tasks.tasks > 0 {
+                out.push(said(
+                    format!(
+                        "{} đơn vị đã xác định {} nhiệm vụ đột phá trong thực hiện Chỉ thị 05.",
+                        vn::fmt_int(read.tasks.units as i64),
+                        vn::fmt_int(read.tasks.tasks as i64)
+                    ),
+                    &["tasks"],
+                ));
+            }
+            out
+        }
+        slug => read
+            .records
+            .iter()
+            .filter(|s| s.slug == slug)
+            .flat_map(|s| &s.figures)
+            .filter(|fig| fig.value != 0)
+            .map(|fig| said(format!("{}: {}.", fig.label_vi, fig.text_vi), &[fig.key.as_str()]))
+            .collect(),
+    }
+}
+
+/// An annex by child unit: "study", or a record kinds' section by slug (its figures by
+/// child); None for a section with no figures by child.
+fn annex(read: &Read, which: &str, when: &str, area: &str) -> Option<Annex> {
+    let child_name =
+        |id: Id| read.view.children.iter().find(|c| c.id == id).map_or_else(String::new, |c| c.name.clone());
+    let total_label = vn::capitalize(area);
+    if which == "study" {
+        return Some(Annex {
+            title: format!("Kết quả học tập, quán triệt và sinh hoạt chi bộ theo đơn vị, {when}"),
+            columns: [
+                "Đơn vị",
+                "Hội nghị học tập, quán triệt",
+                "Lượt cán bộ, đảng viên dự",
+                "Cán bộ, đảng viên tham gia / thuộc diện",
+                "Tỷ lệ",
+                "Buổi sinh hoạt chi bộ thường kỳ",
+                "Có nội dung học tập",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: read.report.children.iter().map(|c| study_row(child_name(c.unit_id), &c.figures)).collect(),
+            total: study_row(total_label, &read.report.figures),
+        });
+    }
+    let s = read.records.iter().find(|s| s.slug == which)?;
+    let first = s.children.iter().find(|c| !c.figures.is_empty())?;
+    let keys: Vec<&str> = first.figures.iter().map(|f| f.key.as_str()).collect();
+    let value_of = |figures: &[lamtheo_domain::records::Figure], key: &str| {
+        figures.iter().find(|f| f.key == key).map_or_else(|| "0".to_string(), |f| f.text_vi.clone())
+    };
+    Some(Annex {
+        title: format!("{}, {when}", s.title_vi),
+        columns: std::iter::once("Đơn vị".to_string())
+            .chain(first.figures.iter().map(|f| f.label_vi.clone()))
+            .collect(),
+        rows: s
+            .children
+            .iter()
+            .map(|c| {
+                std::iter::once(child_name(c.unit_id)).chain(keys.iter().map(|k| value_of(&c.figures, k))).collect()
+            })
+            .collect(),
+        total: std::iter::once(total_label).chain(keys.iter().map(|k| value_of(&s.figures, k))).collect(),
+    })
+}
+
+fn study_row(name: String, f: &lamtheo_analytics::Figures) -> Vec<String> {
+    vec![
+        name,
+        n(f.conferences),
+        n(f.member_attendances),
+        format!("{}/{}", n(f.participants), n(f.eligible)),
+        f.rate_label(),
+        n(f.meetings),
+        n(f.meetings_with_study),
+    ]
+}
+
+impl Draft {
+    /// This draft with the paragraphs written from the figures and the annexes taken from
+    /// `fresh` (the same outline, read now): what the drafter wrote or changed stays where
+    /// it was.
+    pub fn refreshed(&self, fresh: Draft) -> Draft {
+        let sections = self
+            .sections
+            .iter()
+            .map(|old| {
+                let mut new: Vec<Paragraph> = fresh
+                    .sections
+                    .iter()
+                    .find(|s| s.heading == old.heading && s.fill == old.fill)
+                    .map(|s| s.paragraphs.clone())
+                    .unwrap_or_default();
+                let mut paragraphs = Vec::new();
+                for p in &old.paragraphs {
+                    if p.figures.is_empty() || p.edited {
+                        paragraphs.push(p.clone());
+                    } else if let Some(i) = new.iter().position(|n| n.figures == p.figures) {
+                        paragraphs.push(new.remove(i));
+                    }
+                }
+                paragraphs.extend(new);
+                Section { paragraphs, ..old.clone() }
+            })
+            .collect();
+        Draft { sections, issuer: self.issuer.clone(), summary: self.summary.clone(), ..fresh }
+    }
+
+    /// The party document of this draft, issued on `on` (the number left blank until the
+    /// register numbers it), signed by `signer` (title, name).
+    pub fn document(&self, on: NaiveDate, number: Option<&str>, signer: (&str, &str)) -> Document {
+        let i = &self.issuer;
+        let mut body = Vec::new();
+        for s in &self.sections {
+            body.push(Block::Heading { level: s.level, text: s.heading.clone() });
+            body.extend(s.paragraphs.iter().map(|p| Block::Paragraph(p.text.clone())));
+        }
+        Document {
+            parent_body: i.parent_body.clone(),
+            issuer: i.name.clone(),
+            number: format!("Số {}-BC/{}", number.unwrap_or("      "), i.symbol),
+            place_date: format!("{}, {}", i.place, document_date(on)),
+            kind: "BÁO CÁO".into(),
+            summary: self.summary.clone(),
+            draft: number.is_none(),
+            body,
+            signature: Signature {
+                on_behalf: i.on_behalf.clone(),
+                title: signer.0.to_uppercase(),
+                name: signer.1.to_string(),
+            },
+            recipients: i.recipients.clone(),
+            annexes: self
+                .annexes
+                .iter()
+                .map(|a| Table {
+                    title: a.title.clone(),
+                    columns: a.columns.clone(),
+                    rows: a.rows.clone(),
+                    total: Some(a.total.clone()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The files a report renders to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Docx,
+    /// The annexes as a workbook.
+    Xlsx,
+}
+
+impl Format {
+    /// By a file's extension.
+    pub fn of_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+}
+
+/// The document as a file, rendered off the async runtime (laying out a province's annexes
+/// is CPU work).
+pub async fn render(document: Document, format: Format) -> Result<Vec<u8>> {
+    tokio::task::spawn_blocking(move || match format {
+        Format::Pdf => lamtheo_report::pdf::render(&document),
+        Format::Docx => lamtheo_report::docx::render(&document),
+        Format::Xlsx => lamtheo_report::xlsx::render(&document),
+    })
+    .await
+    .map_err(Error::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_date_has_its_zeros() {
+        assert_eq!(document_date(NaiveDate::from_ymd_opt(2021, 1, 8).unwrap()), "ngày 08 tháng 01 năm 2021");
+        assert_eq!(document_date(NaiveDate::from_ymd_opt(2018, 4, 3).unwrap()), "ngày 03 tháng 4 năm 2018");
+        assert_eq!(document_date(NaiveDate::from_ymd_opt(2024, 5, 16).unwrap()), "ngày 16 tháng 5 năm 2024");
+    }
+
+    #[test]
+    fn the_issuer_block_follows_the_committee_names() {
+        assert_eq!(party_body("Tỉnh ủy Lai Châu"), "Đảng bộ tỉnh Lai Châu");
+        assert_eq!(party_body("Huyện ủy Tam Đường"), "Đảng bộ huyện Tam Đường");
+        assert_eq!(party_body("Đảng ủy xã Bình Lư"), "Đảng bộ xã Bình Lư");
+        assert_eq!(area_and_place("Đảng ủy xã Bình Lư"), ("toàn xã".to_string(), "Bình Lư".to_string()));
+        assert_eq!(area_and_place("Tỉnh ủy Bắc Kạn"), ("toàn tỉnh".to_string(), "Bắc Kạn".to_string()));
+        assert_eq!(symbol("Tỉnh ủy Bắc Kạn"), "TU");
+        assert_eq!(symbol("Huyện ủy Nậm Nhùn"), "HU");
+        assert_eq!(symbol("Đảng ủy xã Bình Lư"), "ĐU");
+        assert_eq!(symbol("Chi bộ bản Nậm Cầy"), "CB");
+    }
+}

@@ -1,0 +1,654 @@
+//! A report's way up the tree. An upper level asks the units under it (a request: title,
+//! period, deadline, outline); each unit's draft is written from its figures when first
+//! opened, saved as it is typed (every save kept), submitted (numbered in the register of
+//! outgoing documents, its .pdf and .docx kept as issued), returned with a comment or
+//! approved. Approval locks the unit's facts for the period (`locks`).
+use chrono::{NaiveDate, Utc};
+use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::period::Period;
+use lamtheo_domain::text::Text;
+use lamtheo_domain::{vn, Error, ErrorCode, Id, Result};
+use lamtheo_store::reports::{self as store, Issued, Lock, Report, Request, Version};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{built_in_outline, render, Draft, Format, Outline};
+use crate::audit::{snapshot, Change, Written};
+use crate::App;
+
+/// What an upper level asks of the units under it.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct NewRequest {
+    /// "Sơ kết 6 tháng đầu năm 2026", "Tổng kết 10 năm Chỉ thị 05".
+    pub title: String,
+    pub period: Period,
+    pub deadline: NaiveDate,
+    /// The units asked, by code; none: the unit's children.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// The outline; none: that of `copy_of`, or the built-in one.
+    #[serde(default)]
+    pub outline: Option<Outline>,
+    /// An earlier request whose outline this one takes (last year's).
+    #[serde(default)]
+    pub copy_of: Option<Id>,
+}
+
+/// Where a unit's report stands, as the upper level sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    NotStarted,
+    Drafting,
+    SubmittedOnTime,
+    SubmittedLate,
+    Returned,
+    Approved,
+}
+
+impl State {
+    pub const ALL: [State; 6] = [
+        State::NotStarted,
+        State::Drafting,
+        State::SubmittedOnTime,
+        State::SubmittedLate,
+        State::Returned,
+        State::Approved,
+    ];
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            State::NotStarted => "Chưa bắt đầu",
+            State::Drafting => "Đang soạn",
+            State::SubmittedOnTime => "Đã gửi đúng hạn",
+            State::SubmittedLate => "Đã gửi muộn",
+            State::Returned => "Bị trả lại",
+            State::Approved => "Đã duyệt",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            State::NotStarted => "Not started",
+            State::Drafting => "Drafting",
+            State::SubmittedOnTime => "Submitted on time",
+            State::SubmittedLate => "Submitted late",
+            State::Returned => "Returned",
+            State::Approved => "Approved",
+        }
+    }
+}
+
+/// A request as its readers see it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RequestView {
+    pub id: Id,
+    pub unit_id: Id,
+    pub unit_name: String,
+    pub title: String,
+    pub period: Period,
+    pub deadline: NaiveDate,
+    pub outline: Outline,
+    pub recipients: Vec<Id>,
+}
+
+/// One unit asked, and where its report stands.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Recipient {
+    pub unit_id: Id,
+    pub code: String,
+    pub name: String,
+    pub state: State,
+    pub report_id: Option<Id>,
+    /// Days to the deadline from today (negative: overdue), while it is not submitted.
+    pub days_left: Option<i64>,
+    pub submitted_on: Option<NaiveDate>,
+    pub reminded: bool,
+}
+
+/// A unit's report.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ReportView {
+    pub id: Id,
+    pub request_id: Option<Id>,
+    pub unit_id: Id,
+    /// "drafting", "submitted", "returned", "approved".
+    pub state: String,
+    pub draft: Draft,
+    pub version: i32,
+    pub submitted_on: Option<NaiveDate>,
+    /// The upper level's comment when it returned the report.
+    pub comment: String,
+    /// The issued documents, newest first: (id, "Số 12-BC/ĐU", issued on).
+    pub issued: Vec<IssuedView>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct IssuedView {
+    pub id: Id,
+    /// "12-BC/ĐU".
+    pub symbol: String,
+    pub issued_on: String,
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339()
+}
+
+fn day_of(stamp: &Option<String>) -> Option<NaiveDate> {
+    stamp.as_deref().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.date_naive())
+}
+
+fn view_of_request(r: &Request, unit_name: String) -> RequestView {
+    RequestView {
+        id: r.id,
+        unit_id: r.unit_id,
+        unit_name,
+        title: r.title.clone(),
+        period: Period::new(lamtheo_domain::period::Month(r.period_from), lamtheo_domain::period::Month(r.period_to)),
+        deadline: r.deadline.parse().unwrap_or_default(),
+        outline: serde_json::from_value(r.outline.clone()).unwrap_or_else(|_| built_in_outline()),
+        recipients: r.recipients.clone(),
+    }
+}
+
+fn wrong_state(vi: &str, en: &str) -> Error {
+    Error::msg(ErrorCode::Conflict, vi, en)
+}
+
+/// The term of the committee a document issued on `day` belongs to: the register numbers
+/// restart with each. Terms run between congresses, held every five years (2020, 2025…);
+/// a term is taken to start on 1 October of its congress year.
+pub fn term_of(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = day.year();
+    let congress = year - year.rem_euclid(5);
+    let start = if day >= NaiveDate::from_ymd_opt(congress, 10, 1).unwrap_or(day) { congress } else { congress - 5 };
+    format!("{start}–{}", start + 5)
+}
+
+impl App {
+    /// An upper level asks the units under it for their report.
+    pub async fn create_request(&self, actor: &Actor, unit: Id, r: NewRequest) -> Result<Id> {
+        self.check(actor, unit, Resource::Report, true)?;
+        if r.title.trim().is_empty() {
+            return Err(Error::field("title", "Cần nhập tên đợt báo cáo", "A title is required"));
+        }
+        Text::Name.check("title", &r.title)?;
+        if r.period.to < r.period.from {
+            return Err(Error::field(
+                "period",
+                "Tháng kết thúc trước tháng bắt đầu",
+                "The period ends before it starts",
+            ));
+        }
+        let today = self.today();
+        let recipients: Vec<Id> = if r.recipients.is_empty() {
+            self.index().tree().children_on(unit, today).map(|l| l.unit_id).collect()
+        } else {
+            let mut ids = Vec::new();
+            for code in &r.recipients {
+                let found = self.index().tree().by_code(code).map(|u| u.id);
+                match found {
+                    Some(id) if id != unit && self.index().tree().is_within_on(id, unit, today) => ids.push(id),
+                    _ => {
+                        return Err(Error::field(
+                            "recipients",
+                            format!("«{code}» không phải đơn vị cấp dưới của đơn vị ra yêu cầu"),
+                            format!("«{code}» is not a unit under the requesting unit"),
+                        ))
+                    }
+                }
+            }
+            ids
+        };
+        if recipients.is_empty() {
+            return Err(Error::field("recipients", "Không có đơn vị nào được yêu cầu", "No unit is asked"));
+        }
+        let outline = match (r.outline, r.copy_of) {
+            (Some(o), _) => o,
+            (None, Some(earlier)) => self.request(actor, earlier).await?.outline,
+            (None, None) => built_in_outline(),
+        };
+        let request = Request {
+            id: 0,
+            unit_id: unit,
+            title: r.title.trim().to_string(),
+            period_from: r.period.from.0,
+            period_to: r.period.to.0,
+            deadline: r.deadline.to_string(),
+            outline: serde_json::to_value(&outline).map_err(Error::internal)?,
+            recipients,
+            created_at: now(),
+        };
+        self.write(actor, async |tx| {
+            let id = store::insert_request(tx, &request).await?;
+            let after = json!({"title": request.title, "period": [request.period_from, request.period_to],
+                "deadline": request.deadline, "recipients": request.recipients, "outline": request.outline});
+            let change = Change {
+                action: "create",
+                entity: "report_request",
+                entity_id: Some(id),
+                unit: Some(unit),
+                before: None,
+                after: snapshot(&after),
+            };
+            Ok(Written::new(id, change, vec![]))
+        })
+        .await
+    }
+
+    /// A request, for the asking unit's readers and the units asked.
+    pub async fn request(&self, actor: &Actor, id: Id) -> Result<RequestView> {
+        let r = store::request(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let readable = self.may(actor, r.unit_id, Resource::Report, false)
+            || r.recipients.iter().any(|u| self.may(actor, *u, Resource::Report, false));
+        if !readable {
+            return Err(Error::not_found());
+        }
+        Ok(view_of_request(&r, self.name_today(r.unit_id)))
+    }
+
+    fn name_today(&self, unit: Id) -> String {
+        self.index().tree().name_on(unit, self.today()).unwrap_or_default().to_string()
+    }
+
+    /// The requests a unit made and those it received, newest first.
+    pub async fn requests_of(&self, actor: &Actor, unit: Id) -> Result<(Vec<RequestView>, Vec<RequestView>)> {
+        self.check(actor, unit, Resource::Report, false)?;
+        let all = store::requests(&self.store).await?;
+        let made = all.iter().filter(|r| r.unit_id == unit).map(|r| view_of_request(r, self.name_today(r.unit_id)));
+        let received =
+            all.iter().filter(|r| r.recipients.contains(&unit)).map(|r| view_of_request(r, self.name_today(r.unit_id)));
+        Ok((made.collect(), received.collect()))
+    }
+
+    /// Every unit asked by a request with where its report stands: for the asking unit.
+    pub async fn request_status(&self, actor: &Actor, id: Id) -> Result<Vec<Recipient>> {
+        let r = store::request(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        self.check(actor, r.unit_id, Resource::Report, false)?;
+        let reports = store::reports_of_request(&self.store, id).await?;
+        let deadline: NaiveDate = r.deadline.parse().unwrap_or_default();
+        let today = self.today();
+        let mut out: Vec<Recipient> = r
+            .recipients
+            .iter()
+            .map(|u| {
+                let report = reports.iter().find(|p| p.unit_id == *u);
+                let submitted_on = report.and_then(|p| day_of(&p.submitted_at));
+                let state = match (report.map(|p| p.state.as_str()), submitted_on) {
+                    (None, _) => State::NotStarted,
+                    (Some("approved"), _) => State::Approved,
+                    (Some("returned"), _) => State::Returned,
+                    (Some("submitted"), Some(d)) if d <= deadline => State::SubmittedOnTime,
+                    (Some("submitted"), _) => State::SubmittedLate,
+                    _ => State::Drafting,
+                };
+                let waiting = matches!(state, State::NotStarted | State::Drafting | State::Returned);
+                let unit = self.index().tree().unit(*u).cloned();
+                Recipient {
+                    unit_id: *u,
+                    code: unit.map(|x| x.code).unwrap_or_default(),
+                    name: self.name_today(*u),
+                    state,
+                    report_id: report.map(|p| p.id),
+                    days_left: waiting.then(|| (deadline - today).num_days()),
+                    submitted_on,
+                    reminded: report.is_some_and(|p| p.reminded_at.is_some()),
+                }
+            })
+            .collect();
+        out.sort_by_cached_key(|x| vn::sort_key(&x.name));
+        Ok(out)
+    }
+
+    /// A unit's report for a request: made from its figures the first time it is opened.
+    pub async fn open_report(&self, actor: &Actor, request: Id, unit: Id) -> Result<ReportView> {
+        let r = self.request(actor, request).await?;
+        if !r.recipients.contains(&unit) {
+            return Err(Error::not_found());
+        }
+        self.check(actor, unit, Resource::Report, false)?;
+        let existing = store::reports_of_request(&self.store, request).await?.into_iter().find(|p| p.unit_id == unit);
+        if let Some(report) = existing {
+            return self.report_view(report).await;
+        }
+        self.check(actor, unit, Resource::Report, true)?;
+        let as_of = r.period.to.last_day().min(self.today());
+        let draft = self.report_draft(actor, unit, r.period, as_of, &r.outline).await?;
+        let body = serde_json::to_value(&draft).map_err(Error::internal)?;
+        let id = self
+            .write(actor, async |tx| {
+                // Made once: a second opener finds the first's.
+                if let Some(made) = store::report_for_in(tx, request, unit).await? {
+                    return Ok(Written { value: made.id, changes: vec![], deltas: vec![] });
+                }
+                let report = Report {
+                    id: 0,
+                    request_id: Some(request),
+                    unit_id: unit,
+                    state: "drafting".into(),
+                    body: body.clone(),
+                    version: 1,
+                    submitted_at: None,
+                    decided_at: None,
+                    comment: String::new(),
+                    reminded_at: None,
+                };
+                let id = store::insert_report(tx, &report).await?;
+                let v = Version { version: 1, body: body.clone(), saved_at: now(), saved_by: actor.username.clone() };
+                store::insert_version(tx, id, &v).await?;
+                let change = Change {
+                    action: "create",
+                    entity: "report",
+                    entity_id: Some(id),
+                    unit: Some(unit),
+                    before: None,
+                    after: snapshot(&body),
+                };
+                Ok(Written::new(id, change, vec![]))
+            })
+            .await?;
+        self.report(actor, id).await
+    }
+
+    async fn report_view(&self, r: Report) -> Result<ReportView> {
+        let issued = store::issued_of_report(&self.store, r.id).await?;
+        Ok(ReportView {
+            id: r.id,
+            request_id: r.request_id,
+            unit_id: r.unit_id,
+            state: r.state.clone(),
+            draft: serde_json::from_value(r.body.clone()).map_err(Error::internal)?,
+            version: r.version,
+            submitted_on: day_of(&r.submitted_at),
+            comment: r.comment.clone(),
+            issued: issued
+                .iter()
+                .map(|d| IssuedView { id: d.id, symbol: d.symbol.clone(), issued_on: d.issued_on.clone() })
+                .collect(),
+        })
+    }
+
+    /// A report, for its unit's readers and the asking unit's.
+    pub async fn report(&self, actor: &Actor, id: Id) -> Result<ReportView> {
+        let r = store::report(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        if !self.may_read_report(actor, &r).await? {
+            return Err(Error::not_found());
+        }
+        self.report_view(r).await
+    }
+
+    async fn may_read_report(&self, actor: &Actor, r: &Report) -> Result<bool> {
+        if self.may(actor, r.unit_id, Resource::Report, false) {
+            return Ok(true);
+        }
+        Ok(match r.request_id {
+            Some(q) => store::request(&self.store, q)
+                .await?
+                .is_some_and(|q| self.may(actor, q.unit_id, Resource::Report, false)),
+            None => false,
+        })
+    }
+
+    /// The asking unit of a report's request: who returns and approves it.
+    async fn asking_unit(&self, r: &Report) -> Result<Id> {
+        let q = r.request_id.ok_or_else(Error::not_found)?;
+        Ok(store::request(&self.store, q).await?.ok_or_else(Error::not_found)?.unit_id)
+    }
+
+    /// Saves the drafter's text: refused once submitted (until returned) and when someone
+    /// saved since `version` was read (the draft they saw is not the one stored).
+    pub async fn save_report(&self, actor: &Actor, id: Id, draft: Draft, version: i32) -> Result<i32> {
+        let before = store::report(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        self.check(actor, before.unit_id, Resource::Report, true)?;
+        for (i, p) in draft.sections.iter().flat_map(|s| &s.paragraphs).enumerate() {
+            Text::Free.check(&format!("paragraph {}", i + 1), &p.text)?;
+        }
+        Text::Name.check("summary", &draft.summary)?;
+        let kept: Draft = serde_json::from_value(before.body.clone()).map_err(Error::internal)?;
+        // The unit, period and issuer stay what the report was made for.
+        let draft = Draft {
+            unit_id: kept.unit_id,
+            unit_name: kept.unit_name,
+            period: kept.period,
+            as_of: kept.as_of,
+            issuer: kept.issuer,
+            ..draft
+        };
+        let body = serde_json::to_value(&draft).map_err(Error::internal)?;
+        self.write(actor, async |tx| {
+            let current = store::report_in(tx, id).await?.ok_or_else(Error::not_found)?;
+            if !matches!(current.state.as_str(), "drafting" | "returned") {
+                return Err(wrong_state(
+                    "Báo cáo đã gửi lên cấp trên: không sửa được nữa, trừ khi bị trả lại",
+                    "The report was submitted: it cannot change unless it is returned",
+                ));
+            }
+            if current.version != version {
+                return Err(wrong_state(
+                    "Báo cáo vừa được người khác lưu; hãy tải lại để xem bản mới nhất",
+                    "Someone saved the report meanwhile; reload to see the latest version",
+                ));
+            }
+            let saved = Report { body: body.clone(), version: version + 1, ..current.clone() };
+            store::update_report(tx, &saved).await?;
+            let v = Version {
+                version: saved.version,
+                body: body.clone(),
+                saved_at: now(),
+                saved_by: actor.username.clone(),
+            };
+            store::insert_version(tx, id, &v).await?;
+            let change = Change {
+                action: "update",
+                entity: "report",
+                entity_id: Some(id),
+                unit: Some(current.unit_id),
+                before: snapshot(&current.body),
+                after: snapshot(&body),
+            };
+            Ok(Written::new(saved.version, change, vec![]))
+        })
+        .await
+    }
+
+    /// The report's paragraphs written from the figures, written again from today's figures
+    /// (the drafter's text stays), saved as a new version.
+    pub async fn refresh_report(&self, actor: &Actor, id: Id) -> Result<i32> {
+        let view = self.report(actor, id).await?;
+        self.check(actor, view.unit_id, Resource::Report, true)?;
+        let outline = match view.request_id {
+            Some(q) => self.request(actor, q).await?.outline,
+            None => built_in_outline(),
+        };
+        let d = &view.draft;
+        let fresh = self.report_draft(actor, view.unit_id, d.period, d.as_of, &outline).await?;
+        self.save_report(actor, id, d.refreshed(fresh), view.version).await
+    }
+
+    /// The saved versions of a report, newest first: (version, saved at, by).
+    pub async fn report_versions(&self, actor: &Actor, id: Id) -> Result<Vec<(i32, String, String)>> {
+        self.report(actor, id).await?;
+        Ok(store::versions(&self.store, id).await?.into_iter().map(|v| (v.version, v.saved_at, v.saved_by)).collect())
+    }
+
+    /// Submits the report to the asking unit: numbered in the unit's register (the number
+    /// restarts with each type of document and term), rendered, and kept as issued.
+    pub async fn submit_report(&self, actor: &Actor, id: Id, signer: (&str, &str)) -> Result<IssuedView> {
+        let view = self.report(actor, id).await?;
+        self.check(actor, view.unit_id, Resource::Report, true)?;
+        let today = self.today();
+        let term = term_of(today);
+        let (title, name) = (signer.0.to_string(), signer.1.to_string());
+        Text::Name.check("signer", &name)?;
+        Text::Name.check("signer_title", &title)?;
+        // The number is only known in the writer's transaction; the files are rendered with a
+        // number read before it and the write checks it is still the next one.
+        let mut tx = self.store.begin().await?;
+        let number = store::next_number(&mut tx, view.unit_id, "BC", &term).await?;
+        drop(tx);
+        let document = view.draft.document(today, Some(&number.to_string()), (&title, &name));
+        let symbol = format!("{number}-BC/{}", view.draft.issuer.symbol);
+        let pdf = render(document.clone(), Format::Pdf).await?;
+        let docx = render(document, Format::Docx).await?;
+        let issued = Issued {
+            id: 0,
+            unit_id: view.unit_id,
+            doc_type: "BC".into(),
+            term: term.clone(),
+            number,
+            symbol: symbol.clone(),
+            report_id: Some(id),
+            issued_on: today.to_string(),
+            pdf,
+            docx,
+        };
+        self.write(actor, async |tx| {
+            let current = store::report_in(tx, id).await?.ok_or_else(Error::not_found)?;
+            if !matches!(current.state.as_str(), "drafting" | "returned") {
+                return Err(wrong_state("Báo cáo đã được gửi", "The report was already submitted"));
+            }
+            if current.version != view.version || store::next_number(tx, view.unit_id, "BC", &term).await? != number {
+                return Err(wrong_state(
+                    "Báo cáo hoặc sổ văn bản vừa thay đổi; hãy gửi lại",
+                    "The report or the register changed meanwhile; submit again",
+                ));
+            }
+            let doc_id = store::insert_issued(tx, &issued).await?;
+            let submitted = Report { state: "submitted".into(), submitted_at: Some(now()), ..current.clone() };
+            store::update_report(tx, &submitted).await?;
+            let change = Change {
+                action: "submit",
+                entity: "report",
+                entity_id: Some(id),
+                unit: Some(current.unit_id),
+                before: snapshot(&json!({"state": current.state})),
+                after: snapshot(&json!({"state": "submitted", "number": symbol, "document": doc_id})),
+            };
+            Ok(Written::new(
+                IssuedView { id: doc_id, symbol: symbol.clone(), issued_on: today.to_string() },
+                change,
+                vec![],
+            ))
+        })
+        .await
+    }
+
+    /// An issued document's file as it was issued: (bytes, file name).
+    pub async fn issued_file(&self, actor: &Actor, id: Id, format: Format) -> Result<(Vec<u8>, String)> {
+        let d = store::issued(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let report_id = d.report_id.ok_or_else(Error::not_found)?;
+        self.report(actor, report_id).await?;
+        let (bytes, ext) = match format {
+            Format::Pdf => (d.pdf, "pdf"),
+            Format::Docx => (d.docx, "docx"),
+            Format::Xlsx => return Err(Error::not_found()),
+        };
+        Ok((bytes, format!("bao-cao-{}.{ext}", d.symbol.replace('/', "-"))))
+    }
+
+    /// The upper level decides on a submitted report: returns it with a comment, or approves
+    /// it, which locks the unit's facts for the period.
+    pub async fn decide_report(&self, actor: &Actor, id: Id, approve: bool, comment: &str) -> Result<()> {
+        let r = store::report(&self.store, id).await?.ok_or_else(Error::not_found)?;
+        let asking = self.asking_unit(&r).await?;
+        if !self.may_read_report(actor, &r).await? {
+            return Err(Error::not_found());
+        }
+        self.check(actor, asking, Resource::Report, true)?;
+        Text::Free.check("comment", comment)?;
+        if !approve && comment.trim().is_empty() {
+            return Err(Error::field("comment", "Cần ghi lý do trả lại", "Say why the report is returned"));
+        }
+        let draft: Draft = serde_json::from_value(r.body.clone()).map_err(Error::internal)?;
+        self.write(actor, async |tx| {
+            let current = store::report_in(tx, id).await?.ok_or_else(Error::not_found)?;
+            if current.state != "submitted" {
+                return Err(wrong_state("Báo cáo chưa được gửi lên", "The report has not been submitted"));
+            }
+            let state = if approve { "approved" } else { "returned" };
+            let decided = Report {
+                state: state.into(),
+                decided_at: Some(now()),
+                comment: comment.trim().to_string(),
+                ..current.clone()
+            };
+            store::update_report(tx, &decided).await?;
+            let mut changes = vec![Change {
+                action: if approve { "approve" } else { "return" },
+                entity: "report",
+                entity_id: Some(id),
+                unit: Some(current.unit_id),
+                before: snapshot(&json!({"state": current.state})),
+                after: snapshot(&json!({"state": state, "comment": decided.comment})),
+            }];
+            if approve {
+                let lock = Lock {
+                    id: 0,
+                    unit_id: current.unit_id,
+                    period_from: draft.period.from.0,
+                    period_to: draft.period.to.0,
+                    as_of: draft.as_of.to_string(),
+                    report_id: Some(id),
+                    locked_at: now(),
+                    unlocked_at: None,
+                    unlocked_by: None,
+                    reason: None,
+                };
+                let lock_id = store::insert_lock(tx, &lock).await?;
+                changes.push(Change {
+                    action: "lock",
+                    entity: "period_lock",
+                    entity_id: Some(lock_id),
+                    unit: Some(current.unit_id),
+                    before: None,
+                    after: snapshot(&json!({"unit": lock.unit_id, "period": [lock.period_from, lock.period_to]})),
+                });
+            }
+            Ok(Written { value: (), changes, deltas: vec![] })
+        })
+        .await
+    }
+
+    /// The upper level reminds a unit that has not submitted: a notice on its home page.
+    pub async fn remind(&self, actor: &Actor, request: Id, unit: Id) -> Result<()> {
+        let r = store::request(&self.store, request).await?.ok_or_else(Error::not_found)?;
+        self.check(actor, r.unit_id, Resource::Report, true)?;
+        if !r.recipients.contains(&unit) {
+            return Err(Error::not_found());
+        }
+        self.open_report(&Actor::system(), request, unit).await?;
+        self.write(actor, async |tx| {
+            let current = store::report_for_in(tx, request, unit).await?.ok_or_else(Error::not_found)?;
+            let reminded = Report { reminded_at: Some(now()), ..current.clone() };
+            store::update_report(tx, &reminded).await?;
+            let change = Change {
+                action: "remind",
+                entity: "report",
+                entity_id: Some(current.id),
+                unit: Some(unit),
+                before: None,
+                after: snapshot(&json!({"reminded_at": reminded.reminded_at})),
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await
+    }
+
+    /// The reminders and returned reports waiting on a unit: (request title, deadline,
+    /// report id, returned).
+    pub async fn notices(&self, actor: &Actor, unit: Id) -> Result<Vec<(String, NaiveDate, Id, bool)>> {
+        self.check(actor, unit, Resource::Report, false)?;
+        let mut out = Vec::new();
+        for q in store::requests(&self.store).await?.into_iter().filter(|q| q.recipients.contains(&unit)) {
+            for p in store::reports_of_request(&self.store, q.id).await?.into_iter().filter(|p| p.unit_id == unit) {
+                let waiting = p.state == "returned" || (p.state == "drafting" && p.reminded_at.is_some());
+                if waiting {
+                    out.push((q.title.clone(), q.deadline.parse().unwrap_or_default(), p.id, p.state == "returned"));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
