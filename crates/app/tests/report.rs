@@ -116,3 +116,112 @@ async fn the_report_says_what_the_figures_say() {
         assert!(text.contains(&sentence) && text.contains("Số 12-BC/TU"), "{engine}: the .docx says the same: {text}");
     }
 }
+
+fn conference(
+    unit: lamtheo_domain::Id,
+    code: &str,
+    held_on: chrono::NaiveDate,
+) -> lamtheo_app::conferences::ConferenceInput {
+    lamtheo_app::conferences::ConferenceInput {
+        code: code.into(),
+        unit_id: unit,
+        held_on,
+        title: "Hội nghị quán triệt".into(),
+        level: "Xã".into(),
+        online: false,
+        others_count: 10,
+        unlisted_members: 0,
+        topic_ids: vec![],
+        regular_meeting: false,
+        study_content: false,
+    }
+}
+
+/// A request from the province to its communes; one commune's report drafted, submitted
+/// late, returned, corrected and approved; the approval locks the commune's facts for the
+/// period until the upper level unlocks them.
+#[tokio::test]
+async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
+    use lamtheo_app::report::workflow::{NewRequest, State};
+    use lamtheo_domain::access::Role;
+    use lamtheo_domain::ErrorCode;
+    for (engine, app) in apps().await {
+        let pv = province(&app).await;
+        let sys = Actor::system();
+        let period = Period::new(Month::new(2025, 1), Month::new(2025, 12));
+        let new = NewRequest {
+            title: "Tổng kết năm 2025".into(),
+            period,
+            deadline: d(2026, 1, 15),
+            recipients: ["C1", "C2", "C3", "C4"].map(String::from).to_vec(),
+            outline: None,
+            copy_of: None,
+        };
+        let e = app.create_request(&sys, pv.p, NewRequest { recipients: vec!["P".into()], ..new.clone() }).await;
+        assert_eq!(e.unwrap_err().field.as_deref(), Some("recipients"), "{engine}: a unit cannot ask itself");
+        let request = app.create_request(&sys, pv.p, new).await.unwrap();
+        let states = app.request_status(&sys, request).await.unwrap();
+        assert!(states.iter().all(|s| s.state == State::NotStarted), "{engine}");
+
+        let secretary = Actor { role: Role::Secretary, scope: Some(pv.communes[0]), user_id: 7, ..Actor::system() };
+        let report = app.open_report(&secretary, request, pv.communes[0]).await.unwrap();
+        assert_eq!(report.state, "drafting");
+        // Another commune's report is out of the secretary's reach.
+        assert!(app.open_report(&secretary, request, pv.communes[1]).await.is_err(), "{engine}");
+        let mut draft = report.draft.clone();
+        draft.sections[0].paragraphs.push(lamtheo_app::report::Paragraph {
+            text: "Xã có 12 thôn, bản; đồng bào dân tộc Mông chiếm 80%.".into(),
+            figures: vec![],
+            edited: false,
+        });
+        let v2 = app.save_report(&secretary, report.id, draft.clone(), report.version).await.unwrap();
+        // A save over a version someone else replaced is refused.
+        let stale = app.save_report(&secretary, report.id, draft.clone(), report.version).await.unwrap_err();
+        assert_eq!(stale.code, ErrorCode::Conflict, "{engine}");
+        let issued = app.submit_report(&secretary, report.id, ("Bí thư", "Lò Văn An")).await.unwrap();
+        assert_eq!(issued.symbol, "1-BC/ĐU", "{engine}: the first report of the term in the register");
+        let states = app.request_status(&sys, request).await.unwrap();
+        let c1 = states.iter().find(|s| s.unit_id == pv.communes[0]).unwrap();
+        assert_eq!(c1.state, State::SubmittedLate, "{engine}: after the deadline");
+        // The secretary cannot decide on their own report; the province can.
+        assert!(app.decide_report(&secretary, report.id, true, "").await.is_err(), "{engine}");
+        let e = app.decide_report(&sys, report.id, false, "").await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("comment"), "{engine}: a return says why");
+        app.decide_report(&sys, report.id, false, "Bổ sung số liệu mô hình").await.unwrap();
+        let returned = app.report(&secretary, report.id).await.unwrap();
+        assert_eq!((returned.state.as_str(), returned.comment.as_str()), ("returned", "Bổ sung số liệu mô hình"));
+        assert_eq!(app.notices(&secretary, pv.communes[0]).await.unwrap().len(), 1, "{engine}: a notice");
+        let v3 = app.save_report(&secretary, report.id, draft, v2).await.unwrap();
+        assert_eq!(v3, v2 + 1);
+        let again = app.submit_report(&secretary, report.id, ("Bí thư", "Lò Văn An")).await.unwrap();
+        assert_eq!(again.symbol, "2-BC/ĐU", "{engine}");
+        let (pdf, _) = app.issued_file(&secretary, again.id, Format::Pdf).await.unwrap();
+        let text = read_with("pdftotext", &["-layout"], &pdf, "pdf");
+        assert!(text.contains("Số 2-BC/ĐU") && text.contains("Lò Văn An") && text.contains("Xã có 12 thôn, bản"));
+        app.decide_report(&sys, report.id, true, "").await.unwrap();
+        let states = app.request_status(&sys, request).await.unwrap();
+        assert_eq!(states.iter().find(|s| s.unit_id == pv.communes[0]).unwrap().state, State::Approved);
+        assert_eq!(app.report_versions(&sys, report.id).await.unwrap().len(), 3, "{engine}: every save kept");
+
+        // The commune's 2025 is locked: a conference of its cell dated in 2025 is refused, one
+        // in 2026 is not, and another commune is not locked.
+        let e = app.create_conference(&sys, conference(pv.cells[0], "LOCK-1", d(2025, 6, 10))).await.unwrap_err();
+        assert!(e.code == ErrorCode::Conflict && e.message_vi.contains("đã khóa"), "{engine}: {e:?}");
+        app.create_conference(&sys, conference(pv.cells[0], "LOCK-2", d(2026, 2, 10))).await.unwrap();
+        app.create_conference(&sys, conference(pv.cells[2], "LOCK-3", d(2025, 6, 10))).await.unwrap();
+        let recognition = serde_json::json!({"subject": "tap_the", "recipient": "Chi bộ bản 1", "unit": "K1",
+            "kind": "bieu_duong", "level": "xa", "on": "2025-09-02", "achievement": "Tiêu biểu"});
+        let e = app
+            .save_record(&sys, &lamtheo_domain::records::recognitions::RECOGNITIONS, &recognition)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict, "{engine}: a record dated in the period too");
+        // The approved report's figures are those it was approved with.
+        let locks = app.locks_of(&sys, pv.communes[0]).await.unwrap();
+        let lock = locks.iter().find(|l| l.unlocked_at.is_none()).unwrap();
+        assert!(app.unlock(&secretary, lock.id, "Sửa số liệu").await.is_err(), "{engine}: only the upper level");
+        assert_eq!(app.unlock(&sys, lock.id, " ").await.unwrap_err().field.as_deref(), Some("reason"));
+        app.unlock(&sys, lock.id, "Bổ sung hội nghị bị sót").await.unwrap();
+        app.create_conference(&sys, conference(pv.cells[0], "LOCK-1", d(2025, 6, 10))).await.unwrap();
+    }
+}
