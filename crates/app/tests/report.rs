@@ -168,8 +168,8 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
         assert_eq!(report.state, "drafting");
         // Another commune's report is out of the secretary's reach.
         assert!(app.open_report(&secretary, request, pv.communes[1]).await.is_err(), "{engine}");
-        let mut draft = report.draft.clone();
-        draft.sections[0].paragraphs.push(lamtheo_app::report::Paragraph {
+        let mut draft = lamtheo_app::report::workflow::DraftEdit::of(&report.draft);
+        draft.sections[0].push(lamtheo_app::report::Paragraph {
             text: "Xã có 12 thôn, bản; đồng bào dân tộc Mông chiếm 80%.".into(),
             figures: vec![],
             edited: false,

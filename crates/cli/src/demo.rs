@@ -277,6 +277,8 @@ pub async fn build(app: &App, progress: &(dyn Fn(&str) + Sync)) -> Result<DemoLo
     load_indicators(app, &mut rng).await?;
     progress("chuyên mục công khai / public column");
     load_column(app).await?;
+    progress("báo cáo tổng kết / reports");
+    load_reports(app).await?;
 
     progress("tài khoản / accounts");
     let password = password();
@@ -479,6 +481,57 @@ async fn load_recognitions_and_inspections(app: &App, cells: &[(String, String)]
             .await
             .map_err(|e| anyhow::anyhow!("{file}: {:?}", e.details))?;
     }
+    Ok(())
+}
+
+/// The province asks its communes for their 2025 report (due 15/01/2026): the first
+/// commune's is submitted late, returned, corrected and approved (which locks its 2025); the
+/// second's is being drafted; the third is reminded. The province's own report quotes the
+/// approved one.
+async fn load_reports(app: &App) -> Result<()> {
+    use lamtheo_app::report::workflow::{DraftEdit, NewRequest};
+    use lamtheo_app::report::Paragraph;
+    use lamtheo_domain::period::{Month, Period};
+    let system = Actor::system();
+    let province = app.unit_by_code(&system, "LCH")?.id;
+    let communes: Vec<String> =
+        DISTRICTS.iter().flat_map(|(dcode, _, _)| [format!("{dcode}-M1"), format!("{dcode}-M2")]).collect();
+    let period = Period::new(Month::new(2025, 1), Month::new(2025, 12));
+    let deadline = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("a day");
+    let new = NewRequest {
+        title: "Tổng kết năm 2025 thực hiện Chỉ thị 05-CT/TW".into(),
+        period,
+        deadline,
+        recipients: communes.clone(),
+        outline: None,
+        copy_of: None,
+    };
+    let request = app.create_request(&system, province, new).await?;
+    let unit = |code: &str| app.unit_by_code(&system, code).map(|u| u.id);
+    let first = app.open_report(&system, request, unit(&communes[0])?).await?;
+    let mut edit = DraftEdit::of(&first.draft);
+    edit.sections[0].push(Paragraph {
+        text: "Xã có 14 thôn, bản, đồng bào dân tộc thiểu số chiếm trên 90% dân số; địa bàn rộng, giao thông đi lại khó khăn."
+            .into(),
+        figures: vec![],
+        edited: false,
+    });
+    let version = app.save_report(&system, first.id, edit.clone(), first.version).await?;
+    app.submit_report(&system, first.id, ("Bí thư", "Lò Văn Thượng")).await?;
+    app.decide_report(&system, first.id, false, "Bổ sung đánh giá ưu điểm, hạn chế.").await?;
+    let strengths = edit.sections.len().min(10);
+    edit.sections[strengths].push(Paragraph {
+        text: "Cấp ủy quan tâm lãnh đạo; đảng viên gương mẫu trong học tập và làm theo Bác.".into(),
+        figures: vec![],
+        edited: false,
+    });
+    app.save_report(&system, first.id, edit, version).await?;
+    app.submit_report(&system, first.id, ("Bí thư", "Lò Văn Thượng")).await?;
+    app.decide_report(&system, first.id, true, "").await?;
+    app.open_report(&system, request, unit(&communes[1])?).await?;
+    app.remind(&system, request, unit(&communes[2])?).await?;
+    let own = app.start_report(&system, province, period).await?;
+    app.quote(&system, own, first.id, 3).await?;
     Ok(())
 }
 

@@ -311,3 +311,9 @@ pub async fn unlock(tx: &mut Tx, id: Id, at: &str, by: &str, reason: &str) -> Re
         .execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     Ok(())
 }
+
+/// A unit's reports of its own (made without a request), newest first.
+pub async fn own_reports(store: &Store, unit: Id) -> Result<Vec<Report>> {
+    let sql = format!("SELECT {REPORT_COLS} FROM reports WHERE unit_id = $1 AND request_id IS NULL ORDER BY id DESC");
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(unit).fetch_all(p).await.map_err(db_err)?.iter().map(|r| report_from_row!(r)).collect()))
+}

@@ -109,10 +109,11 @@ async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Respons
 /// A file to download: .xlsx or .csv by the name's extension.
 pub(crate) fn download(file_name: &str, bytes: Vec<u8>) -> Response {
     use axum::response::IntoResponse;
-    let mime = if file_name.ends_with(".csv") {
-        "text/csv; charset=utf-8"
-    } else {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    let mime = match file_name.rsplit('.').next() {
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("pdf") => "application/pdf",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     };
     let disposition = format!("attachment; filename=\"{file_name}\"");
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()

@@ -52,6 +52,18 @@ async fn main_flows_in_headless_chromium() {
     .await
     .unwrap();
     let cell = app.unit_by_code(&sys, "MK-X1-CB1").unwrap().id;
+    // The district asks its commune for its 2024 report, which the commune has opened.
+    let request = lamtheo_app::report::workflow::NewRequest {
+        title: "Tổng kết năm 2024".into(),
+        period: lamtheo_domain::period::Period::year(2024),
+        deadline: chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap(),
+        recipients: vec![],
+        outline: None,
+        copy_of: None,
+    };
+    let request = app.create_request(&sys, district, request).await.unwrap();
+    let commune = app.unit_by_code(&sys, "MK-X1").unwrap().id;
+    let report = app.open_report(&sys, request, commune).await.unwrap().id;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -97,6 +109,17 @@ async fn main_flows_in_headless_chromium() {
         b.wait_text("#fig-conferences", "1");
         b.wait_text("#fig-other-att", "1.250");
         b.wait_text("#fig-rate", "66,7%");
+        // The commune's report is saved as it is typed: the page says so, and a reload shows
+        // the text.
+        b.goto(&format!("{base}/reports/{report}"));
+        b.type_into("textarea[name=p_0_new]", "Xã có 9 thôn, bản vùng cao biên giới.");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while !b.text("#autosave-status").starts_with("Đã lưu lúc") {
+            assert!(std::time::Instant::now() < deadline, "not saved: «{}»", b.text("#autosave-status"));
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        b.goto(&format!("{base}/reports/{report}"));
+        assert!(b.source().contains("Xã có 9 thôn, bản vùng cao biên giới."), "the typed paragraph was kept");
         // Import a roster with a bad row: every error shown, nothing imported.
         b.goto(&format!("{base}/imports"));
         b.select("select[name=kind]", "people");

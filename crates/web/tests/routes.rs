@@ -29,6 +29,14 @@ enum Rec {
     Model,
     Registration,
     User,
+    /// A report request from the district to its cell.
+    Request,
+    /// The cell's report for it (approved: it locked the cell's 2023).
+    Report,
+    /// The report's issued document.
+    Document,
+    /// The lock of the cell's 2023.
+    Lock,
 }
 
 /// What a route answers.
@@ -76,6 +84,7 @@ use Rule::*;
 const MATRIX: &[(&str, &str, Rule)] = &[
     // Pages.
     ("GET", "/static/app.css", Public),
+    ("GET", "/static/autosave.js", Public),
     ("GET", "/login", Public),
     ("POST", "/login", Public),
     ("POST", "/logout", Own),
@@ -141,6 +150,27 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         ),
     ),
     ("POST", "/records/{id}/delete", Write(R::Activity, Model, "")),
+    ("GET", "/units/{id}/reports", Read(R::Report, Unit)),
+    (
+        "POST",
+        "/units/{id}/reports",
+        Write(R::Report, Unit, "title=Moi&from=1/2025&to=6/2025&deadline=15/7/2025&recipients="),
+    ),
+    ("POST", "/units/{id}/reports/own", Write(R::Report, Unit, "from=1/2025&to=12/2025")),
+    ("GET", "/units/{id}/report/{format}", Read(R::Report, Unit)),
+    ("GET", "/report-requests/{id}", Read(R::Report, Request)),
+    ("POST", "/report-requests/{id}/remind", Write(R::Report, Request, "unit={unit}")),
+    ("POST", "/report-requests/{id}/open", Write(R::Report, Request, "unit={unit}")),
+    ("GET", "/reports/{id}", Read(R::Report, Report)),
+    ("POST", "/reports/{id}", Write(R::Report, Report, "version=1")),
+    ("POST", "/reports/{id}/autosave", Write(R::Report, Report, "version=1")),
+    ("POST", "/reports/{id}/refresh", Write(R::Report, Report, "")),
+    ("POST", "/reports/{id}/quote", Write(R::Report, Report, "source=1&section=0")),
+    ("POST", "/reports/{id}/submit", Write(R::Report, Report, "signer=Moi")),
+    ("POST", "/reports/{id}/decide", Write(R::Report, Report, "decision=return&comment=Moi")),
+    ("GET", "/reports/{id}/draft/{format}", Read(R::Report, Report)),
+    ("GET", "/documents/{id}/{format}", Read(R::Report, Document)),
+    ("POST", "/locks/{id}/unlock", Write(R::Report, Lock, "reason=Moi")),
     ("GET", "/units/{id}/conferences/new", Form(R::Conference, Unit)),
     ("POST", "/conferences", Write(R::Conference, Unit, "unit_id={id}&held_on=01/02/2025&title=Moi")),
     ("GET", "/conferences/{id}", Read(R::Conference, Conference)),
@@ -387,6 +417,25 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/imports/{kind}", Import),
     ("GET", "/api/v1/exports/{kind}", Read(R::Activity, Unit)),
     ("GET", "/api/v1/audit", List(R::Audit)),
+    ("GET", "/api/v1/units/{id}/report-requests", Read(R::Report, Unit)),
+    (
+        "POST",
+        "/api/v1/units/{id}/report-requests",
+        Write(R::Report, Unit, r#"{"title":"Moi","period":{"from":24300,"to":24305},"deadline":"2025-07-15"}"#),
+    ),
+    ("POST", "/api/v1/units/{id}/reports", Write(R::Report, Unit, r#"{"period":{"from":24300,"to":24311}}"#)),
+    ("GET", "/api/v1/report-requests/{id}", Read(R::Report, Request)),
+    ("POST", "/api/v1/report-requests/{id}/open", Write(R::Report, Request, r#"{"unit":{unit}}"#)),
+    ("POST", "/api/v1/report-requests/{id}/remind", Write(R::Report, Request, r#"{"unit":{unit}}"#)),
+    ("GET", "/api/v1/reports/{id}", Read(R::Report, Report)),
+    ("PUT", "/api/v1/reports/{id}", Write(R::Report, Report, r#"{"version":1,"summary":"Moi","sections":[]}"#)),
+    ("POST", "/api/v1/reports/{id}/refresh", Write(R::Report, Report, "")),
+    ("POST", "/api/v1/reports/{id}/quote", Write(R::Report, Report, r#"{"source":1,"section":0}"#)),
+    ("POST", "/api/v1/reports/{id}/submit", Write(R::Report, Report, r#"{"signer_title":"Bí thư","signer":"Moi"}"#)),
+    ("POST", "/api/v1/reports/{id}/decide", Write(R::Report, Report, r#"{"approve":false,"comment":"Moi"}"#)),
+    ("GET", "/api/v1/documents/{id}", Read(R::Report, Document)),
+    ("GET", "/api/v1/units/{id}/locks", Read(R::Report, Unit)),
+    ("POST", "/api/v1/locks/{id}/unlock", Write(R::Report, Lock, r#"{"reason":"Moi"}"#)),
     ("GET", "/api/v1/settings/study-share", Own),
     ("PUT", "/api/v1/settings/study-share", Root(R::Catalogue, r#"{"permille":800}"#)),
 ];
@@ -496,7 +545,8 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             let ok = &op["responses"]["200"]["content"];
             let schema = ok["application/json"]["schema"]
                 .as_object()
-                .or(ok["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]["schema"].as_object());
+                .or(ok["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]["schema"].as_object())
+                .or(ok["application/pdf"]["schema"].as_object());
             assert!(schema.is_some_and(|s| !s.is_empty()), "{method} {path} has no answer schema");
             let error = &op["responses"]["default"]["content"]["application/json"]["schema"];
             assert_eq!(
@@ -653,6 +703,28 @@ async fn records(app: &App) -> Records {
     ids.insert(Registration, registrations);
     ids.insert(User, users);
     ids.insert(Model, models);
+    // Each district asks its cell for its 2023 report, which is submitted and approved.
+    let (mut requests, mut reports, mut documents, mut locks) = ([0; 2], [0; 2], [0; 2], [0; 2]);
+    for i in 0..2 {
+        use lamtheo_domain::period::{Month, Period};
+        let new = lamtheo_app::report::workflow::NewRequest {
+            title: "Tổng kết năm 2023".into(),
+            period: Period::new(Month::new(2023, 1), Month::new(2023, 12)),
+            deadline: d(2024, 1, 15),
+            recipients: vec![format!("CB{}", i + 1)],
+            outline: None,
+            copy_of: None,
+        };
+        requests[i] = app.create_request(&sys, h[i], new).await.unwrap();
+        reports[i] = app.open_report(&sys, requests[i], cells[i]).await.unwrap().id;
+        documents[i] = app.submit_report(&sys, reports[i], ("Bí thư", "Người ký")).await.unwrap().id;
+        app.decide_report(&sys, reports[i], true, "").await.unwrap();
+        locks[i] = app.locks_of(&sys, cells[i]).await.unwrap()[0].id;
+    }
+    ids.insert(Request, requests);
+    ids.insert(Report, reports);
+    ids.insert(Document, documents);
+    ids.insert(Lock, locks);
     Records { ids, codes: ["CB1", "CB2"], people, cells }
 }
 
@@ -702,7 +774,11 @@ fn request(method: &str, path: &str, rule: Rule, r: &Records, side: usize, cooki
     };
     // A `{kind}` is an import kind, or a record kind on the records' routes.
     let kind = if path.contains("/records/") { "models" } else { "tasks" };
-    let mut uri = fill(path).replace("{code}", "vi").replace("{file}", "tasks.csv").replace("{kind}", kind);
+    let mut uri = fill(path)
+        .replace("{code}", "vi")
+        .replace("{file}", "tasks.csv")
+        .replace("{kind}", kind)
+        .replace("{format}", "pdf");
     // Routes whose record is in the query.
     let unit = r.ids[&Unit][side];
     if path.ends_with("/exports/{kind}") || path.ends_with("/exports/{file}") {

@@ -104,6 +104,42 @@ pub struct OutlineSection {
     pub fill: String,
 }
 
+impl Outline {
+    /// An outline a request may carry: a few dozen sections at three levels, each filled by
+    /// the drafter or by a known source of figures, and annexes the draft can make.
+    pub fn validate(&self) -> Result<()> {
+        let sources: Vec<&str> = ["", "study", "following"]
+            .into_iter()
+            .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| s.slug))
+            .collect();
+        if self.sections.is_empty() || self.sections.len() > 60 {
+            return Err(Error::field("outline", "Đề cương cần từ 1 đến 60 mục", "An outline has 1 to 60 sections"));
+        }
+        for (i, s) in self.sections.iter().enumerate() {
+            let field = format!("outline.sections[{i}]");
+            if !(1..=3).contains(&s.level) {
+                return Err(Error::field(&field, "Cấp của mục là 1, 2 hoặc 3", "A section's level is 1, 2 or 3"));
+            }
+            if s.heading.trim().is_empty() {
+                return Err(Error::field(&field, "Mục cần có tên", "A section needs a heading"));
+            }
+            lamtheo_domain::text::Text::Name.check(&field, &s.heading)?;
+            lamtheo_domain::text::Text::Free.check(&field, &s.guidance)?;
+            if !sources.contains(&s.fill.as_str()) {
+                return Err(Error::field(
+                    &field,
+                    format!("Không có nguồn số liệu «{}»: chọn {}", s.fill, sources[1..].join(", ")),
+                    format!("No source of figures «{}»", s.fill),
+                ));
+            }
+        }
+        if let Some(a) = self.annexes.iter().find(|a| !sources[1..].contains(&a.as_str()) || *a == "following") {
+            return Err(Error::field("outline.annexes", format!("Không có phụ lục «{a}»"), format!("No annex «{a}»")));
+        }
+        Ok(())
+    }
+}
+
 /// The built-in outline of the campaign's periodic review (RECORDS-AND-REPORTS §5).
 pub fn built_in_outline() -> Outline {
     let s = |level: u8, heading: &str, guidance: &str, fill: &str| OutlineSection {

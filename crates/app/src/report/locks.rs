@@ -137,6 +137,7 @@ impl App {
     /// Lifts a lock: for someone of the upper level (a unit strictly above the locked one,
     /// or an administrator of the whole tree), with a reason, audited.
     pub async fn unlock(&self, actor: &Actor, id: Id, reason: &str) -> Result<()> {
+        self.check_role(actor, Resource::Report, true)?;
         if reason.trim().is_empty() {
             return Err(Error::field("reason", "Cần ghi lý do mở khóa", "Say why it is unlocked"));
         }

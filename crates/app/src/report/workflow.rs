@@ -34,6 +34,24 @@ pub struct NewRequest {
     pub copy_of: Option<Id>,
 }
 
+/// What the drafter changes: the summary and each section's paragraphs, in the outline's
+/// order (a paragraph left empty is removed).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct DraftEdit {
+    pub summary: String,
+    pub sections: Vec<Vec<super::Paragraph>>,
+}
+
+impl DraftEdit {
+    /// The edit that keeps `draft` as it is.
+    pub fn of(draft: &Draft) -> DraftEdit {
+        DraftEdit {
+            summary: draft.summary.clone(),
+            sections: draft.sections.iter().map(|s| s.paragraphs.clone()).collect(),
+        }
+    }
+}
+
 /// Where a unit's report stands, as the upper level sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -210,6 +228,7 @@ impl App {
             (None, Some(earlier)) => self.request(actor, earlier).await?.outline,
             (None, None) => built_in_outline(),
         };
+        outline.validate()?;
         let request = Request {
             id: 0,
             unit_id: unit,
@@ -240,6 +259,7 @@ impl App {
 
     /// A request, for the asking unit's readers and the units asked.
     pub async fn request(&self, actor: &Actor, id: Id) -> Result<RequestView> {
+        self.check_role(actor, Resource::Report, false)?;
         let r = store::request(&self.store, id).await?.ok_or_else(Error::not_found)?;
         let readable = self.may(actor, r.unit_id, Resource::Report, false)
             || r.recipients.iter().any(|u| self.may(actor, *u, Resource::Report, false));
@@ -265,6 +285,7 @@ impl App {
 
     /// Every unit asked by a request with where its report stands: for the asking unit.
     pub async fn request_status(&self, actor: &Actor, id: Id) -> Result<Vec<Recipient>> {
+        self.check_role(actor, Resource::Report, false)?;
         let r = store::request(&self.store, id).await?.ok_or_else(Error::not_found)?;
         self.check(actor, r.unit_id, Resource::Report, false)?;
         let reports = store::reports_of_request(&self.store, id).await?;
@@ -304,6 +325,7 @@ impl App {
 
     /// A unit's report for a request: made from its figures the first time it is opened.
     pub async fn open_report(&self, actor: &Actor, request: Id, unit: Id) -> Result<ReportView> {
+        self.check_role(actor, Resource::Report, true)?;
         let r = self.request(actor, request).await?;
         if !r.recipients.contains(&unit) {
             return Err(Error::not_found());
@@ -372,6 +394,7 @@ impl App {
 
     /// A report, for its unit's readers and the asking unit's.
     pub async fn report(&self, actor: &Actor, id: Id) -> Result<ReportView> {
+        self.check_role(actor, Resource::Report, false)?;
         let r = store::report(&self.store, id).await?.ok_or_else(Error::not_found)?;
         if !self.may_read_report(actor, &r).await? {
             return Err(Error::not_found());
@@ -397,25 +420,49 @@ impl App {
         Ok(store::request(&self.store, q).await?.ok_or_else(Error::not_found)?.unit_id)
     }
 
-    /// Saves the drafter's text: refused once submitted (until returned) and when someone
-    /// saved since `version` was read (the draft they saw is not the one stored).
-    pub async fn save_report(&self, actor: &Actor, id: Id, draft: Draft, version: i32) -> Result<i32> {
+    /// Saves the drafter's text (the summary and each section's paragraphs; the outline,
+    /// the unit, the period and the annexes stay what the report was made with): refused
+    /// once submitted (until returned) and when someone saved since `version` was read.
+    pub async fn save_report(&self, actor: &Actor, id: Id, edit: DraftEdit, version: i32) -> Result<i32> {
+        self.check_role(actor, Resource::Report, true)?;
         let before = store::report(&self.store, id).await?.ok_or_else(Error::not_found)?;
         self.check(actor, before.unit_id, Resource::Report, true)?;
-        for (i, p) in draft.sections.iter().flat_map(|s| &s.paragraphs).enumerate() {
-            Text::Free.check(&format!("paragraph {}", i + 1), &p.text)?;
-        }
-        Text::Name.check("summary", &draft.summary)?;
         let kept: Draft = serde_json::from_value(before.body.clone()).map_err(Error::internal)?;
-        // The unit, period and issuer stay what the report was made for.
-        let draft = Draft {
-            unit_id: kept.unit_id,
-            unit_name: kept.unit_name,
-            period: kept.period,
-            as_of: kept.as_of,
-            issuer: kept.issuer,
-            ..draft
-        };
+        if edit.sections.len() != kept.sections.len() {
+            return Err(Error::field(
+                "sections",
+                format!("Báo cáo có {} mục theo đề cương", kept.sections.len()),
+                format!("The report has {} sections in its outline", kept.sections.len()),
+            ));
+        }
+        if edit.summary.trim().is_empty() {
+            return Err(Error::field("summary", "Cần nhập trích yếu", "A summary is required"));
+        }
+        Text::Name.check("summary", &edit.summary)?;
+        for (i, p) in edit.sections.iter().flatten().enumerate() {
+            let field = format!("sections.paragraph {}", i + 1);
+            Text::Free.check(&field, &p.text)?;
+            // The keys of the figures a paragraph was written from are the index's own (they
+            // hold separators no typed text does): only their size is bounded.
+            if p.figures.len() > 20 || p.figures.iter().any(|f| f.len() > 300) {
+                return Err(Error::field(&field, "Quá nhiều số liệu", "Too many figures"));
+            }
+        }
+        let sections = kept
+            .sections
+            .iter()
+            .zip(edit.sections)
+            .map(|(s, paragraphs)| super::Section {
+                paragraphs: paragraphs.into_iter().filter(|p| !p.text.trim().is_empty()).collect(),
+                ..s.clone()
+            })
+            .collect();
+        let draft = Draft { summary: edit.summary.trim().to_string(), sections, ..kept };
+        self.store_draft(actor, id, draft, version).await
+    }
+
+    /// Writes a new version of the report's draft.
+    async fn store_draft(&self, actor: &Actor, id: Id, draft: Draft, version: i32) -> Result<i32> {
         let body = serde_json::to_value(&draft).map_err(Error::internal)?;
         self.write(actor, async |tx| {
             let current = store::report_in(tx, id).await?.ok_or_else(Error::not_found)?;
@@ -464,7 +511,7 @@ impl App {
         };
         let d = &view.draft;
         let fresh = self.report_draft(actor, view.unit_id, d.period, d.as_of, &outline).await?;
-        self.save_report(actor, id, d.refreshed(fresh), view.version).await
+        self.store_draft(actor, id, d.refreshed(fresh), view.version).await
     }
 
     /// The saved versions of a report, newest first: (version, saved at, by).
@@ -551,6 +598,7 @@ impl App {
     /// The upper level decides on a submitted report: returns it with a comment, or approves
     /// it, which locks the unit's facts for the period.
     pub async fn decide_report(&self, actor: &Actor, id: Id, approve: bool, comment: &str) -> Result<()> {
+        self.check_role(actor, Resource::Report, true)?;
         let r = store::report(&self.store, id).await?.ok_or_else(Error::not_found)?;
         let asking = self.asking_unit(&r).await?;
         if !self.may_read_report(actor, &r).await? {
@@ -611,8 +659,100 @@ impl App {
         .await
     }
 
+    /// A report a unit writes on its own (the province's annual report, which no request
+    /// asked for), from its figures in the built-in outline.
+    pub async fn start_report(&self, actor: &Actor, unit: Id, period: Period) -> Result<Id> {
+        self.check(actor, unit, Resource::Report, true)?;
+        let years = 1945..=2100;
+        if period.to < period.from || !years.contains(&period.from.year()) || !years.contains(&period.to.year()) {
+            return Err(Error::field("period", "Kỳ báo cáo không hợp lệ", "Invalid period"));
+        }
+        let as_of = period.to.last_day().min(self.today());
+        let draft = self.report_draft(actor, unit, period, as_of, &built_in_outline()).await?;
+        let body = serde_json::to_value(&draft).map_err(Error::internal)?;
+        self.write(actor, async |tx| {
+            let report = Report {
+                id: 0,
+                request_id: None,
+                unit_id: unit,
+                state: "drafting".into(),
+                body: body.clone(),
+                version: 1,
+                submitted_at: None,
+                decided_at: None,
+                comment: String::new(),
+                reminded_at: None,
+            };
+            let id = store::insert_report(tx, &report).await?;
+            let v = Version { version: 1, body: body.clone(), saved_at: now(), saved_by: actor.username.clone() };
+            store::insert_version(tx, id, &v).await?;
+            let change = Change {
+                action: "create",
+                entity: "report",
+                entity_id: Some(id),
+                unit: Some(unit),
+                before: None,
+                after: snapshot(&body),
+            };
+            Ok(Written::new(id, change, vec![]))
+        })
+        .await
+    }
+
+    /// A unit's own reports (made without a request), newest first: (id, summary, state).
+    pub async fn own_reports(&self, actor: &Actor, unit: Id) -> Result<Vec<(Id, String, String)>> {
+        self.check(actor, unit, Resource::Report, false)?;
+        let reports = store::own_reports(&self.store, unit).await?;
+        Ok(reports
+            .into_iter()
+            .map(|r| (r.id, r.body["summary"].as_str().unwrap_or_default().to_string(), r.state))
+            .collect())
+    }
+
+    /// The approved reports of the units a unit asked: what its own report may quote.
+    pub async fn approved_below(&self, actor: &Actor, unit: Id) -> Result<Vec<ReportView>> {
+        self.check(actor, unit, Resource::Report, false)?;
+        let mut out = Vec::new();
+        for q in store::requests(&self.store).await?.into_iter().filter(|q| q.unit_id == unit) {
+            for r in store::reports_of_request(&self.store, q.id).await?.into_iter().filter(|r| r.state == "approved") {
+                out.push(self.report_view(r).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Quotes a section of an approved report of a unit below into the same section of this
+    /// report: its paragraphs, each after the unit's name, as the drafter's text (the
+    /// approved figures do not change, so nothing refreshes them).
+    pub async fn quote(&self, actor: &Actor, id: Id, source: Id, section: usize) -> Result<i32> {
+        let view = self.report(actor, id).await?;
+        self.check(actor, view.unit_id, Resource::Report, true)?;
+        let below = self.approved_below(actor, view.unit_id).await?;
+        let quoted = below.iter().find(|r| r.id == source).ok_or_else(|| {
+            Error::field("source", "Không có báo cáo cấp dưới đã duyệt này", "No such approved report from below")
+        })?;
+        let from = quoted
+            .draft
+            .sections
+            .get(section)
+            .ok_or_else(|| Error::field("section", "Không có mục này", "No such section"))?;
+        let into = view.draft.sections.iter().position(|s| s.heading == from.heading).unwrap_or(section);
+        if into >= view.draft.sections.len() {
+            return Err(Error::field("section", "Không có mục này", "No such section"));
+        }
+        let mut draft = view.draft.clone();
+        let name = &quoted.draft.unit_name;
+        draft.sections[into].paragraphs.extend(from.paragraphs.iter().map(|p| super::Paragraph {
+            text: format!("{name}: {}", p.text),
+            figures: vec![],
+            edited: false,
+        }));
+        self.store_draft(actor, id, draft, view.version).await
+    }
+
     /// The upper level reminds a unit that has not submitted: a notice on its home page.
     pub async fn remind(&self, actor: &Actor, request: Id, unit: Id) -> Result<()> {
+        self.check_role(actor, Resource::Report, true)?;
         let r = store::request(&self.store, request).await?.ok_or_else(Error::not_found)?;
         self.check(actor, r.unit_id, Resource::Report, true)?;
         if !r.recipients.contains(&unit) {

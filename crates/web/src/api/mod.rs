@@ -37,6 +37,7 @@ use crate::session::ApiActor;
 use crate::AppState;
 
 mod openapi;
+mod reports;
 
 pub use openapi::Operation;
 use openapi::Xlsx;
@@ -207,6 +208,9 @@ pub fn operations() -> Vec<Operation> {
         ),
         Op::put("/settings/study-share", "Change that share", set_study_share),
     ]
+    .into_iter()
+    .chain(reports::operations())
+    .collect()
 }
 
 pub fn router() -> Router<AppState> {

@@ -228,6 +228,22 @@ impl Answer for Result<Xlsx, ApiError> {
     }
 }
 
+/// A .pdf file as an answer.
+pub struct Pdf(pub axum::response::Response);
+
+impl axum::response::IntoResponse for Pdf {
+    fn into_response(self) -> axum::response::Response {
+        self.0
+    }
+}
+impl Answer for Result<Pdf, ApiError> {
+    fn describe(d: &mut Description) {
+        d.answer = Some(
+            json!({"description": "The .pdf file", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}),
+        );
+    }
+}
+
 /// Handlers whose arguments and answer the document can describe.
 pub trait Described<Args> {
     fn describe(d: &mut Description);

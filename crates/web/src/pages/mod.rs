@@ -25,6 +25,7 @@ mod people;
 mod plans;
 mod public;
 mod records;
+mod reports;
 mod tasks;
 mod topics;
 mod units;
@@ -32,6 +33,7 @@ mod units;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(css))
+        .route("/static/autosave.js", get(autosave_js))
         .merge(account::router())
         .merge(admin::router())
         .merge(conferences::router())
@@ -45,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(public::router())
         .merge(records::router())
+        .merge(reports::router())
         .merge(tasks::router())
         .merge(topics::router())
         .merge(units::router())
@@ -54,6 +57,14 @@ async fn css() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/app.css"),
+    )
+}
+
+/// Saves a form marked `data-autosave` as it is typed (a report's draft); no framework.
+async fn autosave_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/autosave.js"),
     )
 }
 

@@ -151,6 +151,11 @@ struct UnitPage {
     covenants: Vec<(Id, String, String)>,
     /// The record kinds' sections (good models, …).
     sections: Vec<super::records::SectionRows>,
+    /// Whether the account reads the unit's reports (a link to them).
+    can_reports: bool,
+    /// Reports the upper level is waiting for: (request title, deadline, report id,
+    /// returned).
+    notices: Vec<(String, String, Id, bool)>,
 }
 
 /// A level's units and tasks, and the same for each of its kinds: (name, units, tasks).
@@ -358,8 +363,16 @@ async fn unit_page(
         .map(|l| format!(" ({})", s.t.s(&l.name_vi, &l.name_en)))
         .unwrap_or_default();
     let kind = format!("{}{level}", kind_label(&view.unit.kind));
+    let can_reports = st.app.may(&s.actor, id, Resource::Report, false);
+    let notices = if can_reports { st.app.notices(&s.actor, id).await.map_err(|e| s.fail(e))? } else { vec![] };
+    let notices = notices
+        .into_iter()
+        .map(|(title, deadline, report, returned)| (title, fmt::date(deadline), report, returned))
+        .collect();
     let page = UnitPage {
         t: s.t,
+        can_reports,
+        notices,
         id,
         code: view.unit.code.clone(),
         name: view.name_on.clone(),

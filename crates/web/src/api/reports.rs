@@ -1,0 +1,237 @@
+//! The periodic report in the API: requests, each unit's report and its way up (save,
+//! refresh, submit, return or approve), the issued documents, and the locked periods.
+use axum::extract::{Path, State};
+use lamtheo_app::report::locks::LockView;
+use lamtheo_app::report::workflow::{DraftEdit, IssuedView, NewRequest, Recipient, ReportView, RequestView};
+use lamtheo_app::report::Format;
+use lamtheo_domain::Id;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::openapi::{Operation as Op, Pdf};
+use super::{created, done, ok, Answer, Body, Created, Done};
+use crate::error::ApiError;
+use crate::session::ApiActor;
+use crate::AppState;
+
+pub fn operations() -> Vec<Op> {
+    vec![
+        Op::get("/units/{id}/report-requests", "The report requests a unit made and those it received", requests),
+        Op::post(
+            "/units/{id}/report-requests",
+            "Ask the units under this one for a report (period, deadline, outline or last year's)",
+            create_request,
+        ),
+        Op::post("/units/{id}/reports", "Draft a report of the unit's own (no request) from its figures", start_own),
+        Op::get("/report-requests/{id}", "A request, and for the asking unit where each unit's report stands", request),
+        Op::post(
+            "/report-requests/{id}/open",
+            "A unit's report for the request, drafted from its figures the first time",
+            open,
+        ),
+        Op::post("/report-requests/{id}/remind", "Remind a unit that has not submitted (a notice on its page)", remind),
+        Op::get("/reports/{id}", "A report: its draft, state, comment and issued documents", report),
+        Op::put("/reports/{id}", "Save the drafter's text (summary and paragraphs) over the version read", save),
+        Op::post(
+            "/reports/{id}/refresh",
+            "Write the paragraphs from the figures again (the drafter's text stays)",
+            refresh,
+        ),
+        Op::post(
+            "/reports/{id}/quote",
+            "Quote a section of an approved report from below into the same section",
+            quote,
+        ),
+        Op::post("/reports/{id}/submit", "Submit: numbered in the register, rendered and kept as issued", submit),
+        Op::post(
+            "/reports/{id}/decide",
+            "The asking unit returns the report with a comment, or approves it (locks the period)",
+            decide,
+        ),
+        Op::get("/documents/{id}", "An issued document's .pdf, as it was issued", document),
+        Op::get("/units/{id}/locks", "Locked periods of the unit's subtree and above it", locks),
+        Op::post("/locks/{id}/unlock", "Unlock a period (the upper level, with a reason)", unlock),
+    ]
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Requests {
+    made: Vec<RequestView>,
+    received: Vec<RequestView>,
+}
+
+async fn requests(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Requests> {
+    let (made, received) = st.app.requests_of(&a, id).await?;
+    ok(Requests { made, received })
+}
+
+async fn create_request(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<NewRequest>,
+) -> Answer<Created> {
+    created(st.app.create_request(&a, id, b).await?)
+}
+
+#[derive(Serialize, JsonSchema)]
+struct RequestStatus {
+    request: RequestView,
+    /// Each unit asked and where its report stands (for the asking unit's readers).
+    units: Vec<Recipient>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct PeriodBody {
+    period: lamtheo_domain::period::Period,
+}
+
+async fn start_own(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<PeriodBody>,
+) -> Answer<Created> {
+    created(st.app.start_report(&a, id, b.period).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Quote {
+    #[schemars(range(min = 1))]
+    source: Id,
+    #[schemars(range(max = 100))]
+    section: usize,
+}
+
+async fn quote(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Quote>,
+) -> Answer<Saved> {
+    ok(Saved { version: st.app.quote(&a, id, b.source, b.section).await? })
+}
+
+async fn request(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<RequestStatus> {
+    let request = st.app.request(&a, id).await?;
+    let upper = st.app.may(&a, request.unit_id, lamtheo_domain::access::Resource::Report, false);
+    let units = if upper { st.app.request_status(&a, id).await? } else { vec![] };
+    ok(RequestStatus { request, units })
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct UnitRef {
+    #[schemars(range(min = 1))]
+    unit: Id,
+}
+
+async fn open(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<UnitRef>,
+) -> Answer<ReportView> {
+    ok(st.app.open_report(&a, id, b.unit).await?)
+}
+
+async fn remind(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<UnitRef>,
+) -> Answer<Done> {
+    st.app.remind(&a, id, b.unit).await?;
+    done()
+}
+
+async fn report(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<ReportView> {
+    ok(st.app.report(&a, id).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Save {
+    /// The version read (a save over a newer one is refused with 409).
+    version: i32,
+    #[serde(flatten)]
+    edit: DraftEdit,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Saved {
+    version: i32,
+}
+
+async fn save(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Save>,
+) -> Answer<Saved> {
+    ok(Saved { version: st.app.save_report(&a, id, b.edit, b.version).await? })
+}
+
+async fn refresh(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Saved> {
+    ok(Saved { version: st.app.refresh_report(&a, id).await? })
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Submit {
+    /// "Bí thư", "Phó Bí thư".
+    #[schemars(length(max = 200))]
+    signer_title: String,
+    #[schemars(length(max = 200))]
+    signer: String,
+}
+
+async fn submit(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Submit>,
+) -> Answer<IssuedView> {
+    ok(st.app.submit_report(&a, id, (&b.signer_title, &b.signer)).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Decide {
+    approve: bool,
+    /// Required to return the report.
+    #[serde(default)]
+    #[schemars(length(max = 5000))]
+    comment: String,
+}
+
+async fn decide(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Decide>,
+) -> Answer<Done> {
+    st.app.decide_report(&a, id, b.approve, &b.comment).await?;
+    done()
+}
+
+async fn document(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Result<Pdf, ApiError> {
+    let (bytes, name) = st.app.issued_file(&a, id, Format::Pdf).await?;
+    Ok(Pdf(crate::download(&name, bytes)))
+}
+
+async fn locks(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Vec<LockView>> {
+    ok(st.app.locks_of(&a, id).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Reason {
+    #[schemars(length(max = 5000))]
+    reason: String,
+}
+
+async fn unlock(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Reason>,
+) -> Answer<Done> {
+    st.app.unlock(&a, id, &b.reason).await?;
+    done()
+}
