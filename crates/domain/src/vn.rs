@@ -407,6 +407,20 @@ pub fn parse_int(s: &str) -> Option<i64> {
 // Dates
 // ---------------------------------------------------------------------------
 
+/// A figure's change from an earlier period, as a report writes it: (150, 120) -> "tăng
+/// 25%", (90, 120) -> "giảm 25%", (120, 120) -> "bằng"; None when there was nothing before
+/// (no share of zero).
+pub fn fmt_change(now: u64, before: u64) -> Option<String> {
+    if before == 0 {
+        return None;
+    }
+    Some(match now.cmp(&before) {
+        std::cmp::Ordering::Greater => format!("tăng {}", fmt_rate(now - before, before)),
+        std::cmp::Ordering::Less => format!("giảm {}", fmt_rate(before - now, before)),
+        std::cmp::Ordering::Equal => "bằng".to_string(),
+    })
+}
+
 /// A span of years: "2025", or "2021–2025".
 pub fn fmt_years(from: i32, to: i32) -> String {
     if from == to {
@@ -493,6 +507,16 @@ fn bad_date<E: serde::de::Error>(s: &str) -> E {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_change_is_written_as_reports_write_it() {
+        use super::fmt_change;
+        assert_eq!(fmt_change(150, 120).as_deref(), Some("tăng 25%"));
+        assert_eq!(fmt_change(90, 120).as_deref(), Some("giảm 25%"));
+        assert_eq!(fmt_change(1_123, 1_000).as_deref(), Some("tăng 12,3%"));
+        assert_eq!(fmt_change(5, 5).as_deref(), Some("bằng"));
+        assert_eq!(fmt_change(5, 0), None);
+    }
+
     use super::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -279,6 +279,10 @@ fn said(text: String, figures: &[&str]) -> Paragraph {
 struct Read {
     view: crate::tree::UnitView,
     report: lamtheo_analytics::UnitReport,
+    /// The same figures for the period of the same length just before.
+    before: lamtheo_analytics::Figures,
+    /// "năm 2024", "từ tháng 1/2024 đến tháng 6/2024".
+    before_words: String,
     plans: Vec<crate::plans::PlanFigure>,
     tasks: crate::tasks::TaskReport,
     records: Vec<crate::records::SectionFigures>,
@@ -296,9 +300,12 @@ impl App {
         as_of: NaiveDate,
         outline: &Outline,
     ) -> Result<Draft> {
+        let previous = lamtheo_domain::period::previous_report_period(period);
         let read = Read {
             view: self.unit_view(actor, unit, as_of)?,
             report: self.unit_report(actor, unit, period, as_of).await?,
+            before: self.unit_report(actor, unit, previous, as_of).await?.figures,
+            before_words: period_words(previous),
             plans: self.plan_figures(actor, unit, period, as_of).await?,
             tasks: self.task_report(actor, unit, period, as_of).await?,
             records: self.record_figures(actor, unit, period, as_of).await?,
@@ -357,20 +364,37 @@ fn issuer(view: &crate::tree::UnitView) -> Issuer {
 fn paragraphs(read: &Read, fill: &str, when: &str, area: &str) -> Vec<Paragraph> {
     let f = &read.report.figures;
     match fill {
-        "study" => vec![said(
-            format!(
-                "Trong {when}, {area} đã tổ chức {} hội nghị học tập, quán triệt với {} lượt cán bộ, đảng viên \
-                 và {} lượt đoàn viên, hội viên, nhân dân tham gia; {}/{} cán bộ, đảng viên đã dự ít nhất một hội nghị, \
-                 đạt {}.",
-                n(f.conferences),
-                n(f.member_attendances),
-                n(f.other_attendances),
-                n(f.participants),
-                n(f.eligible),
-                f.rate_label()
-            ),
-            &["conferences", "member_attendances", "other_attendances", "participants", "eligible"],
-        )],
+        "study" => {
+            let mut out = vec![said(
+                format!(
+                    "Trong {when}, {area} đã tổ chức {} hội nghị học tập, quán triệt với {} lượt cán bộ, đảng viên \
+                     và {} lượt đoàn viên, hội viên, nhân dân tham gia; {}/{} cán bộ, đảng viên đã dự ít nhất một hội nghị, \
+                     đạt {}.",
+                    n(f.conferences),
+                    n(f.member_attendances),
+                    n(f.other_attendances),
+                    n(f.participants),
+                    n(f.eligible),
+                    f.rate_label()
+                ),
+                &["conferences", "member_attendances", "other_attendances", "participants", "eligible"],
+            )];
+            let b = &read.before;
+            let changes: Vec<String> = [
+                ("số hội nghị", f.conferences, b.conferences),
+                ("số lượt cán bộ, đảng viên tham gia", f.member_attendances, b.member_attendances),
+            ]
+            .into_iter()
+            .filter_map(|(what, now, before)| vn::fmt_change(now, before).map(|c| format!("{what} {c}")))
+            .collect();
+            if !changes.is_empty() {
+                out.push(said(
+                    format!("So với {}, {}.", read.before_words, changes.join(", ")),
+                    &["conferences.previous", "member_attendances.previous"],
+                ));
+            }
+            out
+        }
         "following" => {
             let mut out = vec![said(
                 format!(

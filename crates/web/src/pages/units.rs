@@ -151,11 +151,65 @@ struct UnitPage {
     covenants: Vec<(Id, String, String)>,
     /// The record kinds' sections (good models, …).
     sections: Vec<super::records::SectionRows>,
+    /// The figures beside the period just before, and across the last years.
+    compared: Compared,
     /// Whether the account reads the unit's reports (a link to them).
     can_reports: bool,
     /// Reports the upper level is waiting for: (request title, deadline, report id,
     /// returned).
     notices: Vec<(String, String, Id, bool)>,
+}
+
+/// The main figures beside the same figures for the period of the same length just before
+/// ("1.120 · tăng 12,3%"), and the study conferences and attendances of the last five years
+/// (a chart).
+pub struct Compared {
+    /// "1/2024–12/2024".
+    pub before: String,
+    /// (figure's element id, the earlier value, the change or "").
+    pub figures: Vec<(&'static str, String, String)>,
+    /// (year, conferences, share of the largest year in per cent, attendances).
+    pub years: Vec<(i32, String, u64, String)>,
+}
+
+impl Compared {
+    pub fn of(&self, id: &str) -> Option<&(&'static str, String, String)> {
+        self.figures.iter().find(|f| f.0 == id)
+    }
+}
+
+async fn compared(
+    app: &lamtheo_app::App,
+    s: &Session,
+    id: Id,
+    period: lamtheo_domain::period::Period,
+    as_of: chrono::NaiveDate,
+    now: &lamtheo_analytics::Figures,
+) -> Result<Compared, crate::error::WebError> {
+    use lamtheo_domain::period::{previous_report_period, Period};
+    let previous = previous_report_period(period);
+    let b = app.unit_report(&s.actor, id, previous, as_of).await.map_err(|e| s.fail(e))?.figures;
+    let row = |id: &'static str, now: u64, before: u64| {
+        (id, fmt::int(before), vn::fmt_change(now, before).unwrap_or_default())
+    };
+    let figures = vec![
+        row("fig-conferences", now.conferences, b.conferences),
+        row("fig-member-att", now.member_attendances, b.member_attendances),
+        row("fig-other-att", now.other_attendances, b.other_attendances),
+        row("fig-meetings", now.meetings, b.meetings),
+    ];
+    let last = period.to.year();
+    let mut years = Vec::new();
+    for year in last - 4..=last {
+        let f = app.unit_report(&s.actor, id, Period::year(year), as_of).await.map_err(|e| s.fail(e))?.figures;
+        years.push((year, f.conferences, f.member_attendances));
+    }
+    let most = years.iter().map(|y| y.1).max().unwrap_or(0).max(1);
+    Ok(Compared {
+        before: format!("{}–{}", fmt::month(previous.from), fmt::month(previous.to)),
+        figures,
+        years: years.into_iter().map(|(y, c, a)| (y, fmt::int(c), c * 100 / most, fmt::int(a))).collect(),
+    })
 }
 
 /// A level's units and tasks, and the same for each of its kinds: (name, units, tasks).
@@ -191,6 +245,7 @@ async fn unit_page(
     // Read before the figures: they hold at least every change committed by then.
     let current_to = app.current_to();
     let report = app.unit_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
+    let compared = compared(app, &s, id, period, as_of, &report.figures).await?;
     let kinds = app.kinds().await.map_err(|e| s.fail(e))?;
     let study_share = vn::fmt_rate(app.study_share().await.map_err(|e| s.fail(e))? as u64, 1000);
     let kind_label = |k: &str| {
@@ -371,6 +426,7 @@ async fn unit_page(
         .collect();
     let page = UnitPage {
         t: s.t,
+        compared,
         can_reports,
         notices,
         id,
