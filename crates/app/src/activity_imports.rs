@@ -159,6 +159,7 @@ impl App {
             summary.record(changed);
         }
         progress("write", total, total);
+        self.check_locks(&mut tx, &deltas).await?;
         self.audit_import(&mut tx, actor, batch.entity, batch.file, &summary, audited).await?;
         self.log(&mut tx, &deltas).await?;
         self.commit(tx).await?;

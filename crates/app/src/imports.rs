@@ -680,9 +680,12 @@ impl App {
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut tx = self.store.begin().await?;
         let mut audited = Vec::new();
+        // Where and when each row's conference is, and was: what the locks judge.
+        let mut touched = Vec::new();
         let total = resolved.len() as u64;
         for (i, (input, r)) in resolved.iter().zip(&rows).enumerate() {
             let mut conf = self.conference_from(0, input);
+            touched.push((conf.unit_id, conf.held_on, conf.held_on));
             match conf_store::find_by_code(&mut tx, &input.code).await? {
                 None => {
                     conf.id = conf_store::insert(&mut tx, &conf).await?;
@@ -707,6 +710,7 @@ impl App {
                         )]));
                     }
                     conf.id = existing.id;
+                    touched.push((existing.unit_id, existing.held_on, existing.held_on));
                     conf_store::update(&mut tx, &conf).await?;
                     // Topics are not compared: `find_by_code` does not load them.
                     let changed =
@@ -728,6 +732,7 @@ impl App {
             }
         }
         progress("write", total, total);
+        self.check_locks_at(&mut tx, &touched).await?;
         self.audit_import(&mut tx, actor, "conferences", file, &summary, audited).await?;
         // Too many rows to say one by one: every server's index is built again.
         self.log(&mut tx, &[Delta::Rebuild]).await?;
@@ -787,6 +792,7 @@ impl App {
         }
         progress("write", total, total);
         let summary = ImportSummary { rows: rows.len(), updated: resolved.len(), ..Default::default() };
+        self.check_locks_at(&mut tx, &self.conference_spans(resolved.iter().map(|p| p.conference_id))).await?;
         self.audit_import(&mut tx, actor, "points", file, &summary, audited).await?;
         // Too many rows to say one by one: every server's index is built again.
         self.log(&mut tx, &[Delta::Rebuild]).await?;
@@ -894,6 +900,7 @@ impl App {
             }
         }
         progress("write", total, total);
+        self.check_locks_at(&mut tx, &self.conference_spans(resolved.iter().map(|(a, _)| a.conference_id))).await?;
         self.audit_import(&mut tx, actor, "attendance", file, &summary, audited).await?;
         // Too many rows to say one by one: every server's index is built again.
         self.log(&mut tx, &[Delta::Rebuild]).await?;

@@ -588,6 +588,7 @@ impl App {
             }
         }
         moved.extend(catalogue_deltas(spec));
+        self.check_locks(&mut tx, &moved).await?;
         self.log(&mut tx, &moved).await?;
         let batch = crate::activity_imports::Batch {
             entity: spec.slug,

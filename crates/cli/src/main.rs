@@ -13,6 +13,7 @@ mod bench;
 mod demo;
 mod gen;
 mod load;
+mod report_bench;
 
 #[derive(Parser)]
 #[command(
@@ -205,6 +206,12 @@ enum Command {
         /// benchmark; it adds these people to the database)
         #[arg(long, default_value_t = 0)]
         import_rows: usize,
+        /// Time the top unit's annual report instead: drafted from the figures and rendered
+        /// as .pdf, .docx and .xlsx, `--runs` times
+        #[arg(long)]
+        report: bool,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
 }
 
@@ -457,8 +464,11 @@ async fn main() -> Result<()> {
             store.close().await;
             println!("Đã sinh / generated: {stats}");
         }
-        Command::Bench { queries, baseline_queries, seed, http, connections, seconds, import_rows } => {
-            let report = if http {
+        Command::Bench { queries, baseline_queries, seed, http, connections, seconds, import_rows, report, runs } => {
+            let report = if report {
+                let app = App::open(&cli.database_url).await?;
+                report_bench::run(&app, runs).await?
+            } else if http {
                 let app = App::open(&cli.database_url).await?.with_limits(cli.limits.limits());
                 load::run(app, &load::LoadConfig { connections, seconds, import_rows }).await?
             } else {

@@ -37,7 +37,14 @@ pub(crate) fn read_rows(
     let extension = Path::new(file).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match extension.as_deref() {
         Some("csv") => read_csv(file, bytes, columns, reading, errors, on_row),
-        Some("xlsx") => read_xlsx(file, bytes, columns, reading, errors, on_row),
+        Some("xlsx") => {
+            // calamine indexes some damaged parts without checking (a shared string that is
+            // not there) and panics: that is a damaged file, not the server's fault.
+            let read = std::panic::AssertUnwindSafe(|| read_xlsx(file, bytes, columns, reading, errors, on_row));
+            if std::panic::catch_unwind(read).is_err() {
+                errors.push(unreadable(file, 0, "damaged workbook"));
+            }
+        }
         _ => errors.push(RowError::new(
             file,
             0,

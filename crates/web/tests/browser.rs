@@ -120,6 +120,9 @@ async fn main_flows_in_headless_chromium() {
         }
         b.goto(&format!("{base}/reports/{report}"));
         assert!(b.source().contains("Xã có 9 thôn, bản vùng cao biên giới."), "the typed paragraph was kept");
+        b.screenshot("/tmp/lamtheo-report-editor.png");
+        b.goto(&format!("{base}/report-requests/{request}"));
+        b.screenshot("/tmp/lamtheo-report-request.png");
         // Import a roster with a bad row: every error shown, nothing imported.
         b.goto(&format!("{base}/imports"));
         b.select("select[name=kind]", "people");

@@ -89,6 +89,14 @@ pub struct Outline {
     /// The annexes by child unit: "study" (conferences, participation, cell meetings) and
     /// the record kinds' sections by slug ("models", "recognitions", "inspections", …).
     pub annexes: Vec<String>,
+    /// How far down the annexes go: 1, the units directly under the reporting one; 2, those
+    /// and the units under each (a province's districts and their communes).
+    #[serde(default = "one")]
+    pub depth: u8,
+}
+
+fn one() -> u8 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -132,6 +140,13 @@ impl Outline {
                     format!("No source of figures «{}»", s.fill),
                 ));
             }
+        }
+        if !(1..=2).contains(&self.depth) {
+            return Err(Error::field(
+                "outline.depth",
+                "Phụ lục theo 1 hoặc 2 cấp đơn vị",
+                "Annexes go 1 or 2 levels down",
+            ));
         }
         if let Some(a) = self.annexes.iter().find(|a| !sources[1..].contains(&a.as_str()) || *a == "following") {
             return Err(Error::field("outline.annexes", format!("Không có phụ lục «{a}»"), format!("No annex «{a}»")));
@@ -187,6 +202,7 @@ pub fn built_in_outline() -> Outline {
             s(1, "V. ĐỀ XUẤT, KIẾN NGHỊ", "Đề xuất, kiến nghị với cấp trên.", ""),
         ],
         annexes: ["study", "models", "recognitions", "inspections"].map(String::from).to_vec(),
+        depth: 2,
     }
 }
 
@@ -286,6 +302,15 @@ struct Read {
     plans: Vec<crate::plans::PlanFigure>,
     tasks: crate::tasks::TaskReport,
     records: Vec<crate::records::SectionFigures>,
+    /// For annexes two levels down: each child's own children, figures and sections.
+    below: Vec<Below>,
+}
+
+struct Below {
+    unit: Id,
+    view: crate::tree::UnitView,
+    report: lamtheo_analytics::UnitReport,
+    records: Vec<crate::records::SectionFigures>,
 }
 
 impl App {
@@ -301,7 +326,7 @@ impl App {
         outline: &Outline,
     ) -> Result<Draft> {
         let previous = lamtheo_domain::period::previous_report_period(period);
-        let read = Read {
+        let mut read = Read {
             view: self.unit_view(actor, unit, as_of)?,
             report: self.unit_report(actor, unit, period, as_of).await?,
             before: self.unit_report(actor, unit, previous, as_of).await?.figures,
@@ -309,7 +334,18 @@ impl App {
             plans: self.plan_figures(actor, unit, period, as_of).await?,
             tasks: self.task_report(actor, unit, period, as_of).await?,
             records: self.record_figures(actor, unit, period, as_of).await?,
+            below: vec![],
         };
+        if outline.depth >= 2 {
+            for c in read.report.children.iter().map(|c| c.unit_id).collect::<Vec<_>>() {
+                read.below.push(Below {
+                    unit: c,
+                    view: self.unit_view(actor, c, as_of)?,
+                    report: self.unit_report(actor, c, period, as_of).await?,
+                    records: self.record_figures(actor, c, period, as_of).await?,
+                });
+            }
+        }
         let when = period_words(period);
         let name = read.view.name_on.clone();
         let (area, _) = area_and_place(&name);
@@ -463,7 +499,18 @@ fn annex(read: &Read, which: &str, when: &str, area: &str) -> Option<Annex> {
             ]
             .map(String::from)
             .to_vec(),
-            rows: read.report.children.iter().map(|c| study_row(child_name(c.unit_id), &c.figures)).collect(),
+            rows: read
+                .report
+                .children
+                .iter()
+                .flat_map(|c| {
+                    let below = read.below.iter().find(|b| b.unit == c.unit_id);
+                    let under = below.into_iter().flat_map(|b| {
+                        b.report.children.iter().map(move |g| study_row(under_name(&b.view, g.unit_id), &g.figures))
+                    });
+                    std::iter::once(study_row(child_name(c.unit_id), &c.figures)).chain(under)
+                })
+                .collect(),
             total: study_row(total_label, &read.report.figures),
         });
     }
@@ -481,12 +528,26 @@ fn annex(read: &Read, which: &str, when: &str, area: &str) -> Option<Annex> {
         rows: s
             .children
             .iter()
-            .map(|c| {
-                std::iter::once(child_name(c.unit_id)).chain(keys.iter().map(|k| value_of(&c.figures, k))).collect()
+            .flat_map(|c| {
+                let row = |name: String, figures: &[lamtheo_domain::records::Figure]| -> Vec<String> {
+                    std::iter::once(name).chain(keys.iter().map(|k| value_of(figures, k))).collect()
+                };
+                let below = read.below.iter().find(|b| b.unit == c.unit_id);
+                let under: Vec<Vec<String>> = below
+                    .and_then(|b| b.records.iter().find(|x| x.slug == which).map(|x| (b, x)))
+                    .map(|(b, x)| x.children.iter().map(|g| row(under_name(&b.view, g.unit_id), &g.figures)).collect())
+                    .unwrap_or_default();
+                std::iter::once(row(child_name(c.unit_id), &c.figures)).chain(under)
             })
             .collect(),
         total: std::iter::once(total_label).chain(keys.iter().map(|k| value_of(&s.figures, k))).collect(),
     })
+}
+
+/// A unit two levels down, marked as under its parent's row.
+fn under_name(parent: &crate::tree::UnitView, id: Id) -> String {
+    let name = parent.children.iter().find(|c| c.id == id).map_or("", |c| c.name.as_str());
+    format!("— {name}")
 }
 
 fn study_row(name: String, f: &lamtheo_analytics::Figures) -> Vec<String> {

@@ -80,6 +80,20 @@ impl App {
     /// Refuses a write whose deltas touch a locked period of a locked unit's subtree.
     pub(crate) async fn check_locks(&self, tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
         let touched = self.touched(deltas);
+        self.check_locks_at(tx, &touched).await
+    }
+
+    /// Where and when conferences are, as the index holds them (a file's attendance or
+    /// connection points, for the locks).
+    pub(crate) fn conference_spans(&self, ids: impl IntoIterator<Item = Id>) -> Vec<(Id, NaiveDate, NaiveDate)> {
+        let ids: std::collections::BTreeSet<Id> = ids.into_iter().collect();
+        let ix = self.index();
+        ids.into_iter().filter_map(|id| ix.conference_at(id)).map(|(unit, day)| (unit, day, day)).collect()
+    }
+
+    /// Refuses a write that changes facts at these (unit, first day, last day) when one falls
+    /// in a locked period of a locked unit's subtree.
+    pub(crate) async fn check_locks_at(&self, tx: &mut Tx, touched: &[(Id, NaiveDate, NaiveDate)]) -> Result<()> {
         if touched.is_empty() {
             return Ok(());
         }

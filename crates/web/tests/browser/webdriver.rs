@@ -176,6 +176,15 @@ impl Driver {
         self.cmd("GET", "/url", None).as_str().unwrap_or_default().to_string()
     }
 
+    /// Writes the page as it looks to `path` (a PNG), for a person to look at.
+    pub fn screenshot(&self, path: &str) {
+        use base64::Engine;
+        let png = self.cmd("GET", "/screenshot", None);
+        if let Some(bytes) = png.as_str().and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok()) {
+            let _ = std::fs::write(path, bytes);
+        }
+    }
+
     /// Chooses an option of a <select> by its value.
     pub fn select(&self, css: &str, value: &str) {
         self.click(&format!("{css} option[value='{value}']"));
