@@ -208,6 +208,13 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
         let e = app.create_conference(&sys, conference(pv.cells[0], "LOCK-1", d(2025, 6, 10))).await.unwrap_err();
         assert!(e.code == ErrorCode::Conflict && e.message_vi.contains("đã khóa"), "{engine}: {e:?}");
         app.create_conference(&sys, conference(pv.cells[0], "LOCK-2", d(2026, 2, 10))).await.unwrap();
+        // A file is refused alike, and writes nothing.
+        let file =
+            "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị\nLOCK-F1,K2,05/03/2025,Mở\nLOCK-F2,K1,05/03/2025,Khóa\n";
+        let e = app.import(&sys, lamtheo_importer::Kind::Conferences, "c.csv", file.as_bytes(), &|_, _, _| {}).await;
+        assert_eq!(e.unwrap_err().code, ErrorCode::Conflict, "{engine}: a file's row in the locked period");
+        let k2 = app.conferences_of(&sys, pv.cells[1], d(2025, 3, 1), d(2025, 3, 31)).await.unwrap();
+        assert!(k2.iter().all(|c| c.code != "LOCK-F1"), "{engine}: nothing of the file was written");
         app.create_conference(&sys, conference(pv.cells[2], "LOCK-3", d(2025, 6, 10))).await.unwrap();
         let recognition = serde_json::json!({"subject": "tap_the", "recipient": "Chi bộ bản 1", "unit": "K1",
             "kind": "bieu_duong", "level": "xa", "on": "2025-09-02", "achievement": "Tiêu biểu"});

@@ -62,6 +62,27 @@ impl LimitArgs {
     }
 }
 
+/// A period of months and the date of the tree's shape, as the figures take them.
+#[derive(clap::Args)]
+struct PeriodArgs {
+    /// First month, e.g. 1/2025
+    #[arg(long)]
+    from: Option<String>,
+    /// Last month, e.g. 12/2025
+    #[arg(long)]
+    to: Option<String>,
+    /// Shape of the tree as of this date, e.g. 31/12/2025
+    #[arg(long)]
+    as_of: Option<String>,
+}
+
+impl PeriodArgs {
+    fn read(&self, today: chrono::NaiveDate) -> Result<(lamtheo_domain::period::Period, chrono::NaiveDate)> {
+        lamtheo_web::period_and_as_of(self.from.as_deref(), self.to.as_deref(), self.as_of.as_deref(), today)
+            .map_err(failure)
+    }
+}
+
 #[derive(Subcommand)]
 enum ReportCommand {
     /// Render a unit's report for a period straight from its figures, in the built-in outline:
@@ -70,15 +91,8 @@ enum ReportCommand {
         /// The unit's code
         #[arg(long)]
         unit: String,
-        /// First month, e.g. 1/2025
-        #[arg(long)]
-        from: Option<String>,
-        /// Last month, e.g. 12/2025
-        #[arg(long)]
-        to: Option<String>,
-        /// Shape of the tree as of this date, e.g. 31/12/2025
-        #[arg(long)]
-        as_of: Option<String>,
+        #[command(flatten)]
+        period: PeriodArgs,
         /// The file to write: .pdf, .docx or .xlsx
         #[arg(long)]
         out: std::path::PathBuf,
@@ -153,15 +167,8 @@ enum Command {
     /// Print the figures of a unit (by code) for a period as of a date
     Figures {
         unit_code: String,
-        /// First month, e.g. 1/2025
-        #[arg(long)]
-        from: Option<String>,
-        /// Last month, e.g. 12/2025
-        #[arg(long)]
-        to: Option<String>,
-        /// Shape of the tree as of this date, e.g. 31/12/2025
-        #[arg(long)]
-        as_of: Option<String>,
+        #[command(flatten)]
+        period: PeriodArgs,
         /// The figures as JSON, as `GET /api/v1/units/{id}/figures` answers them
         #[arg(long)]
         json: bool,
@@ -393,13 +400,11 @@ async fn main() -> Result<()> {
             };
             std::fs::write(&out, bytes)?;
         }
-        Command::Figures { unit_code, from, to, as_of, json } => {
+        Command::Figures { unit_code, period, json } => {
             let app = App::open(&cli.database_url).await?;
             let system = Actor::system();
             let unit = app.unit_by_code(&system, &unit_code).map_err(failure)?;
-            let (period, as_of) =
-                lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today())
-                    .map_err(failure)?;
+            let (period, as_of) = period.read(app.today())?;
             let figures = lamtheo_web::unit_figures(&app, &system, unit.id, period, as_of).await.map_err(failure)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&figures)?);
@@ -410,7 +415,7 @@ async fn main() -> Result<()> {
                 }
             }
         }
-        Command::Report { command: ReportCommand::Render { unit, from, to, as_of, out } } => {
+        Command::Report { command: ReportCommand::Render { unit, period, out } } => {
             let Some(format) = lamtheo_app::report::Format::of_path(&out) else {
                 anyhow::bail!(
                     "{}: cần tệp .pdf, .docx hoặc .xlsx / expected a .pdf, .docx or .xlsx file",
@@ -420,9 +425,7 @@ async fn main() -> Result<()> {
             let app = App::open(&cli.database_url).await?;
             let system = Actor::system();
             let unit = app.unit_by_code(&system, &unit).map_err(failure)?;
-            let (period, as_of) =
-                lamtheo_web::period_and_as_of(from.as_deref(), to.as_deref(), as_of.as_deref(), app.today())
-                    .map_err(failure)?;
+            let (period, as_of) = period.read(app.today())?;
             let outline = lamtheo_app::report::built_in_outline();
             let draft = app.report_draft(&system, unit.id, period, as_of, &outline).await.map_err(failure)?;
             let document = draft.document(app.today(), None, ("Bí thư", ""));

@@ -86,11 +86,13 @@ pub struct Annex {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Outline {
     pub sections: Vec<OutlineSection>,
-    /// The annexes by child unit: "study" (conferences, participation, cell meetings) and
-    /// the record kinds' sections by slug ("models", "recognitions", "inspections", …).
+    /// The annexes by child unit: "study" (conferences, participation, cell meetings),
+    /// "plans" (personal plans and commitments), "tasks" (breakthrough tasks) and the record
+    /// kinds' sections by slug ("models", "recognitions", "inspections", …).
     pub annexes: Vec<String>,
     /// How far down the annexes go: 1, the units directly under the reporting one; 2, those
-    /// and the units under each (a province's districts and their communes).
+    /// and, under each of them above the grassroots level, its units (a province's districts
+    /// and their communes; a commune's cells are not listed in a province's report).
     #[serde(default = "one")]
     pub depth: u8,
 }
@@ -148,7 +150,11 @@ impl Outline {
                 "Annexes go 1 or 2 levels down",
             ));
         }
-        if let Some(a) = self.annexes.iter().find(|a| !sources[1..].contains(&a.as_str()) || *a == "following") {
+        let annexes: Vec<&str> = ["study", "plans", "tasks"]
+            .into_iter()
+            .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| s.slug))
+            .collect();
+        if let Some(a) = self.annexes.iter().find(|a| !annexes.contains(&a.as_str())) {
             return Err(Error::field("outline.annexes", format!("Không có phụ lục «{a}»"), format!("No annex «{a}»")));
         }
         Ok(())
@@ -201,7 +207,7 @@ pub fn built_in_outline() -> Outline {
             s(1, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ, GIẢI PHÁP", "Nhiệm vụ, giải pháp trong thời gian tới.", ""),
             s(1, "V. ĐỀ XUẤT, KIẾN NGHỊ", "Đề xuất, kiến nghị với cấp trên.", ""),
         ],
-        annexes: ["study", "models", "recognitions", "inspections"].map(String::from).to_vec(),
+        annexes: ["study", "plans", "tasks", "models", "recognitions", "inspections"].map(String::from).to_vec(),
         depth: 2,
     }
 }
@@ -337,7 +343,14 @@ impl App {
             below: vec![],
         };
         if outline.depth >= 2 {
-            for c in read.report.children.iter().map(|c| c.unit_id).collect::<Vec<_>>() {
+            // Down to the grassroots committees: a district's communes, not a commune's cells.
+            let kinds = self.kinds().await?;
+            let above_grassroots = |kind: &str| {
+                kinds.iter().find(|k| k.code == kind).is_some_and(|k| matches!(k.level.as_str(), "tinh" | "huyen"))
+            };
+            let expand: Vec<Id> =
+                read.view.children.iter().filter(|c| above_grassroots(&c.kind)).map(|c| c.id).collect();
+            for c in read.report.children.iter().map(|c| c.unit_id).filter(|c| expand.contains(c)).collect::<Vec<_>>() {
                 read.below.push(Below {
                     unit: c,
                     view: self.unit_view(actor, c, as_of)?,
@@ -360,7 +373,14 @@ impl App {
                 paragraphs: paragraphs(&read, &o.fill, &when, &area),
             })
             .collect();
-        let annexes = outline.annexes.iter().filter_map(|a| annex(&read, a, &when, &area)).collect();
+        let mut annexes = Vec::new();
+        for a in &outline.annexes {
+            let made = match a.as_str() {
+                "plans" | "tasks" => Some(self.annex_by_unit(actor, &read, a, period, as_of, &when, &area).await?),
+                _ => annex(&read, a, &when, &area),
+            };
+            annexes.extend(made);
+        }
         Ok(Draft {
             unit_id: unit,
             unit_name: name.clone(),
@@ -370,6 +390,70 @@ impl App {
             summary: format!("Kết quả thực hiện Chỉ thị số 05-CT/TW và Kết luận số 01-KL/TW {when}"),
             sections,
             annexes,
+        })
+    }
+}
+
+impl App {
+    /// An annex whose figures are read unit by unit (plans, tasks): a row for each unit under
+    /// the reporting one (and under those, two levels down), and the total.
+    #[allow(clippy::too_many_arguments)]
+    async fn annex_by_unit(
+        &self,
+        actor: &Actor,
+        read: &Read,
+        which: &str,
+        period: Period,
+        as_of: NaiveDate,
+        when: &str,
+        area: &str,
+    ) -> Result<Annex> {
+        let mut units: Vec<(Id, String)> = Vec::new();
+        for c in &read.view.children {
+            units.push((c.id, c.name.clone()));
+            if let Some(b) = read.below.iter().find(|b| b.unit == c.id) {
+                units.extend(b.view.children.iter().map(|g| (g.id, format!("— {}", g.name))));
+            }
+        }
+        let total = vn::capitalize(area);
+        if which == "plans" {
+            let own = &read.plans;
+            let columns = std::iter::once("Đơn vị".to_string())
+                .chain(own.iter().map(|p| format!("{} {}", p.kind.label_vi(), vn::fmt_years(p.from_year, p.to_year))))
+                .collect();
+            let row = |name: String, plans: &[crate::plans::PlanFigure]| -> Vec<String> {
+                std::iter::once(name)
+                    .chain(own.iter().map(|o| {
+                        plans
+                            .iter()
+                            .find(|p| p.kind == o.kind && p.from_year == o.from_year)
+                            .map_or_else(|| "–".to_string(), |p| format!("{} ({})", p.label(), p.rate()))
+                    }))
+                    .collect()
+            };
+            let mut rows = Vec::new();
+            for (id, name) in units {
+                rows.push(row(name, &self.plan_figures(actor, id, period, as_of).await?));
+            }
+            return Ok(Annex {
+                title: format!("Đảng viên xây dựng kế hoạch làm theo Bác, bản cam kết, {when}"),
+                columns,
+                rows,
+                total: row(total, own),
+            });
+        }
+        let row = |name: String, t: &crate::tasks::TaskReport| {
+            vec![name, vn::fmt_int(t.units as i64), vn::fmt_int(t.tasks as i64)]
+        };
+        let mut rows = Vec::new();
+        for (id, name) in units {
+            rows.push(row(name, &self.task_report(actor, id, period, as_of).await?));
+        }
+        Ok(Annex {
+            title: format!("Nhiệm vụ đột phá theo đơn vị, {when}"),
+            columns: ["Đơn vị", "Đơn vị xác định nhiệm vụ đột phá", "Nhiệm vụ"].map(String::from).to_vec(),
+            rows,
+            total: row(total, &read.tasks),
         })
     }
 }

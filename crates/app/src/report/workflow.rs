@@ -185,6 +185,40 @@ pub fn term_of(day: NaiveDate) -> String {
     format!("{start}–{}", start + 5)
 }
 
+/// A unit's new report with its draft `body` as its first version, audited.
+async fn new_report(
+    tx: &mut lamtheo_store::Tx,
+    actor: &Actor,
+    request_id: Option<Id>,
+    unit_id: Id,
+    body: &serde_json::Value,
+) -> Result<Written<'static, Id>> {
+    let report = Report {
+        id: 0,
+        request_id,
+        unit_id,
+        state: "drafting".into(),
+        body: body.clone(),
+        version: 1,
+        submitted_at: None,
+        decided_at: None,
+        comment: String::new(),
+        reminded_at: None,
+    };
+    let id = store::insert_report(tx, &report).await?;
+    let v = Version { version: 1, body: body.clone(), saved_at: now(), saved_by: actor.username.clone() };
+    store::insert_version(tx, id, &v).await?;
+    let change = Change {
+        action: "create",
+        entity: "report",
+        entity_id: Some(id),
+        unit: Some(unit_id),
+        before: None,
+        after: snapshot(body),
+    };
+    Ok(Written::new(id, change, vec![]))
+}
+
 impl App {
     /// An upper level asks the units under it for their report.
     pub async fn create_request(&self, actor: &Actor, unit: Id, r: NewRequest) -> Result<Id> {
@@ -345,30 +379,7 @@ impl App {
                 if let Some(made) = store::report_for_in(tx, request, unit).await? {
                     return Ok(Written { value: made.id, changes: vec![], deltas: vec![] });
                 }
-                let report = Report {
-                    id: 0,
-                    request_id: Some(request),
-                    unit_id: unit,
-                    state: "drafting".into(),
-                    body: body.clone(),
-                    version: 1,
-                    submitted_at: None,
-                    decided_at: None,
-                    comment: String::new(),
-                    reminded_at: None,
-                };
-                let id = store::insert_report(tx, &report).await?;
-                let v = Version { version: 1, body: body.clone(), saved_at: now(), saved_by: actor.username.clone() };
-                store::insert_version(tx, id, &v).await?;
-                let change = Change {
-                    action: "create",
-                    entity: "report",
-                    entity_id: Some(id),
-                    unit: Some(unit),
-                    before: None,
-                    after: snapshot(&body),
-                };
-                Ok(Written::new(id, change, vec![]))
+                new_report(tx, actor, Some(request), unit, &body).await
             })
             .await?;
         self.report(actor, id).await
@@ -670,33 +681,7 @@ impl App {
         let as_of = period.to.last_day().min(self.today());
         let draft = self.report_draft(actor, unit, period, as_of, &built_in_outline()).await?;
         let body = serde_json::to_value(&draft).map_err(Error::internal)?;
-        self.write(actor, async |tx| {
-            let report = Report {
-                id: 0,
-                request_id: None,
-                unit_id: unit,
-                state: "drafting".into(),
-                body: body.clone(),
-                version: 1,
-                submitted_at: None,
-                decided_at: None,
-                comment: String::new(),
-                reminded_at: None,
-            };
-            let id = store::insert_report(tx, &report).await?;
-            let v = Version { version: 1, body: body.clone(), saved_at: now(), saved_by: actor.username.clone() };
-            store::insert_version(tx, id, &v).await?;
-            let change = Change {
-                action: "create",
-                entity: "report",
-                entity_id: Some(id),
-                unit: Some(unit),
-                before: None,
-                after: snapshot(&body),
-            };
-            Ok(Written::new(id, change, vec![]))
-        })
-        .await
+        self.write(actor, async |tx| new_report(tx, actor, None, unit, &body).await).await
     }
 
     /// A unit's own reports (made without a request), newest first: (id, summary, state).
