@@ -307,6 +307,12 @@ struct Read {
     before_words: String,
     plans: Vec<crate::plans::PlanFigure>,
     tasks: crate::tasks::TaskReport,
+    /// The period's last year (ratings are by year).
+    year: i32,
+    /// The ratings of the period's last year, by group.
+    ratings: Vec<crate::evaluations::Distribution>,
+    movements: Vec<crate::emulation::MovementReport>,
+    covenants: Vec<crate::covenants::CovenantReport>,
     records: Vec<crate::records::SectionFigures>,
     /// For annexes two levels down: each child's own children, figures and sections.
     below: Vec<Below>,
@@ -339,6 +345,10 @@ impl App {
             before_words: period_words(previous),
             plans: self.plan_figures(actor, unit, period, as_of).await?,
             tasks: self.task_report(actor, unit, period, as_of).await?,
+            year: period.to.year(),
+            ratings: self.evaluation_report(actor, unit, period.to.year(), 0, as_of, false).await?,
+            movements: self.unit_movements(actor, unit, period, as_of).await?,
+            covenants: self.unit_covenants(actor, unit, period, as_of).await?.into_iter().map(|(c, _)| c).collect(),
             records: self.record_figures(actor, unit, period, as_of).await?,
             below: vec![],
         };
@@ -538,6 +548,42 @@ fn paragraphs(read: &Read, fill: &str, when: &str, area: &str) -> Vec<Paragraph>
                         p.rate()
                     ),
                     &["plans"],
+                ));
+            }
+            for m in &read.movements {
+                out.push(said(
+                    format!(
+                        "Phong trào thi đua «{}»: {}/{} người đăng ký ({}).",
+                        m.movement.title,
+                        vn::fmt_int(m.registered as i64),
+                        vn::fmt_int(m.expected as i64),
+                        vn::fmt_rate(m.registered as u64, m.expected as u64)
+                    ),
+                    &["movements"],
+                ));
+            }
+            for c in &read.covenants {
+                out.push(said(
+                    format!(
+                        "Giao ước thi đua «{}»: {}/{} đơn vị ký kết, điểm bình quân {}.",
+                        c.campaign.title,
+                        vn::fmt_int(c.signed as i64),
+                        vn::fmt_int(c.expected as i64),
+                        c.average
+                    ),
+                    &["covenants"],
+                ));
+            }
+            if let Some(r) = read.ratings.iter().find(|r| r.group == "members" && r.evaluated > 0) {
+                out.push(said(
+                    format!(
+                        "Năm {}, {}/{} đảng viên được xếp loại hoàn thành tốt nhiệm vụ trở lên ({}).",
+                        read.year,
+                        vn::fmt_int(r.good_or_better),
+                        vn::fmt_int(r.evaluated),
+                        r.rate()
+                    ),
+                    &["ratings.members"],
                 ));
             }
             if read.tasks.tasks > 0 {
