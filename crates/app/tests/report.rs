@@ -223,7 +223,10 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
             .await
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::Conflict, "{engine}: a record dated in the period too");
-        // The approved report's figures are those it was approved with.
+        // The approved report stays as it was approved when the tree changes after it.
+        let approved = app.report(&sys, report.id).await.unwrap().draft;
+        app.move_unit(&sys, pv.cells[3], pv.communes[0], d(2026, 3, 1)).await.unwrap();
+        assert_eq!(app.report(&sys, report.id).await.unwrap().draft, approved, "{engine}");
         let locks = app.locks_of(&sys, pv.communes[0]).await.unwrap();
         let lock = locks.iter().find(|l| l.unlocked_at.is_none()).unwrap();
         assert!(app.unlock(&secretary, lock.id, "Sửa số liệu").await.is_err(), "{engine}: only the upper level");
