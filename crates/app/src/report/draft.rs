@@ -207,7 +207,9 @@ pub fn built_in_outline() -> Outline {
             s(1, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ, GIẢI PHÁP", "Nhiệm vụ, giải pháp trong thời gian tới.", ""),
             s(1, "V. ĐỀ XUẤT, KIẾN NGHỊ", "Đề xuất, kiến nghị với cấp trên.", ""),
         ],
-        annexes: ["study", "plans", "tasks", "models", "recognitions", "inspections"].map(String::from).to_vec(),
+        annexes: ["study", "plans", "tasks", "models", "recognitions", "inspections", "indicators"]
+            .map(String::from)
+            .to_vec(),
         depth: 2,
     }
 }
