@@ -240,6 +240,22 @@ pub(crate) fn day(d: NaiveDate) -> i32 {
 }
 
 impl Index {
+    /// Where a person belonged and when: (unit, first day, last day) of each membership the
+    /// index holds (what a write of their plan or rating concerns, for the locks).
+    pub fn person_spans(&self, person: Id) -> Vec<(Id, NaiveDate, NaiveDate)> {
+        let Some(&p) = self.person_ix.get(&person) else { return vec![] };
+        let date = |d: i32| NaiveDate::from_num_days_from_ce_opt(d).unwrap_or(NaiveDate::MAX);
+        let mut out = Vec::new();
+        for &u in &self.person_units[p as usize] {
+            let entries = self.people.get(u as usize).map(|x| x.entries.as_slice()).unwrap_or_default();
+            for e in entries.iter().filter(|e| e.person == p) {
+                let last = if e.end_day == i32::MAX { NaiveDate::MAX } else { date(e.end_day - 1) };
+                out.push((self.unit_ids[u as usize], date(e.first_day), last));
+            }
+        }
+        out
+    }
+
     /// A conference's unit and day, as the index holds them.
     pub fn conference_at(&self, id: Id) -> Option<(Id, NaiveDate)> {
         let unit = self.conferences.get(&id)?.unit;

@@ -223,6 +223,13 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
             .await
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::Conflict, "{engine}: a record dated in the period too");
+        // A member of the commune's cell: their 2025 plan is in the locked period, their 2026
+        // one is not.
+        let member =
+            Actor { role: Role::Member, scope: Some(pv.cells[0]), person_id: Some(pv.people[0][0]), ..sys.clone() };
+        let plan = |year| app.save_own_plan(&member, lamtheo_domain::plans::PlanKind::YearPlan, year, "Kế hoạch", true);
+        assert_eq!(plan(2025).await.unwrap_err().code, ErrorCode::Conflict, "{engine}: a plan of the locked year");
+        plan(2026).await.unwrap();
         // The approved report stays as it was approved when the tree changes after it.
         let approved = app.report(&sys, report.id).await.unwrap().draft;
         app.move_unit(&sys, pv.cells[3], pv.communes[0], d(2026, 3, 1)).await.unwrap();

@@ -2,7 +2,8 @@
 //! subtree dated inside the period is refused, naming the lock, until someone of the upper
 //! level unlocks it (audited, with a reason). Every write passes here (`App::write`), so a
 //! form, the API and an import are refused alike. What is locked is what the index counts:
-//! conferences and their attendance and connection points, breakthrough tasks, and the
+//! conferences and their attendance and connection points, breakthrough tasks, members'
+//! plans and ratings (where the person belonged in those years), units' ratings, and the
 //! record kinds' facts (models, commendations, inspections, indicator values, articles…),
 //! by where and when they fall before the change and after it.
 use chrono::NaiveDate;
@@ -32,6 +33,17 @@ pub struct LockView {
     pub unlocked_at: Option<String>,
     pub unlocked_by: Option<String>,
     pub reason: Option<String>,
+}
+
+/// The parts of (unit, first day, last day) spans inside the years `from`–`to`.
+fn in_years(spans: Vec<(Id, NaiveDate, NaiveDate)>, from: i32, to: i32) -> Vec<(Id, NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX);
+    spans
+        .into_iter()
+        .filter(|(_, a, b)| *a <= last && first <= *b)
+        .map(|(unit, a, b)| (unit, a.max(first), b.min(last)))
+        .collect()
 }
 
 fn period_label(l: &Lock) -> String {
@@ -66,6 +78,20 @@ impl App {
                     let first = NaiveDate::from_ymd_opt(*from_year, 1, 1).unwrap_or_default();
                     let last = NaiveDate::from_ymd_opt(*to_year, 12, 31).unwrap_or_default();
                     out.push((*unit_id, first, last));
+                }
+                // A person's plan or rating falls where they belonged in its years.
+                Delta::Plan { person_id, plan, .. } => {
+                    out.extend(in_years(ix.person_spans(*person_id), plan.from_year, plan.to_year));
+                }
+                Delta::Rating { rating } if rating.subject == lamtheo_domain::evaluation::Subject::Person => {
+                    out.extend(in_years(ix.person_spans(rating.subject_id), rating.year, rating.year));
+                }
+                Delta::Rating { rating } => {
+                    out.extend(in_years(
+                        vec![(rating.subject_id, NaiveDate::MIN, NaiveDate::MAX)],
+                        rating.year,
+                        rating.year,
+                    ));
                 }
                 Delta::Record { kind, id, facts } => {
                     out.extend(facts.iter().map(|f| (f.unit_id, f.on, f.until.unwrap_or(f.on))));
