@@ -543,9 +543,10 @@ impl App {
         Text::Name.check("signer_title", &title)?;
         // The number is only known in the writer's transaction; the files are rendered with a
         // number read before it and the write checks it is still the next one.
-        let mut tx = self.store.begin().await?;
-        let number = store::next_number(&mut tx, view.unit_id, "BC", &term).await?;
-        drop(tx);
+        // Read on a snapshot: the writer is not held while the files render.
+        let mut read = self.store.snapshot().await?;
+        let number = store::next_number(&mut read, view.unit_id, "BC", &term).await?;
+        drop(read);
         let document = view.draft.document(today, Some(&number.to_string()), (&title, &name));
         let symbol = format!("{number}-BC/{}", view.draft.issuer.symbol);
         let pdf = render(document.clone(), Format::Pdf).await?;

@@ -247,6 +247,16 @@ impl EditorPage {
     fn figures_of(&self, p: &Paragraph) -> String {
         p.figures.join(", ")
     }
+    /// An issue date (ISO) as 28/11/2026.
+    fn day(&self, iso: &str) -> String {
+        iso.parse().map(fmt::date).unwrap_or_else(|_| iso.to_string())
+    }
+    /// A save's time (RFC 3339) as «19:40:12 ngày 28/11/2026».
+    fn moment(&self, at: &str) -> String {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| fmt::moment(self.t, t.with_timezone(&chrono::Utc)))
+            .unwrap_or_else(|_| at.to_string())
+    }
     fn rows(&self, p: &Paragraph) -> usize {
         (p.text.chars().count() / 60 + 2).min(12)
     }
