@@ -239,11 +239,25 @@ pub(crate) fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
 
+/// A unit and the first and last days of something there (a membership, a record's fact).
+pub type Span = (Id, NaiveDate, NaiveDate);
+
 impl Index {
     /// Where a person belonged and when: (unit, first day, last day) of each membership the
     /// index holds (what a write of their plan or rating concerns, for the locks).
-    pub fn person_spans(&self, person: Id) -> Vec<(Id, NaiveDate, NaiveDate)> {
-        let Some(&p) = self.person_ix.get(&person) else { return vec![] };
+    pub fn person_spans(&self, person: Id) -> Vec<Span> {
+        self.person_ix.get(&person).map(|&p| self.spans_of(p)).unwrap_or_default()
+    }
+
+    /// A movement registration's movement and where its person belonged (as `person_spans`),
+    /// as the index holds them.
+    pub fn registration_at(&self, id: Id) -> Option<(Id, Vec<Span>)> {
+        let &p = self.registration_owner.get(&id)?;
+        let movement = self.registered[p as usize].iter().find(|r| r.id == id)?.movement;
+        Some((movement, self.spans_of(p)))
+    }
+
+    fn spans_of(&self, p: u32) -> Vec<Span> {
         let date = |d: i32| NaiveDate::from_num_days_from_ce_opt(d).unwrap_or(NaiveDate::MAX);
         let mut out = Vec::new();
         for &u in &self.person_units[p as usize] {

@@ -198,7 +198,45 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
         let (pdf, _) = app.issued_file(&secretary, again.id, Format::Pdf).await.unwrap();
         let text = read_with("pdftotext", &["-layout"], &pdf, "pdf");
         assert!(text.contains("Số 2-BC/ĐU") && text.contains("Lò Văn An") && text.contains("Xã có 12 thôn, bản"));
+        // A movement and a covenant of 2025 that reach the commune, before it is locked.
+        use lamtheo_domain::covenant::{Campaign, ContentGroup, Score};
+        use lamtheo_domain::emulation::{Expected, Movement, Review};
+        let movement = Movement {
+            id: 0,
+            unit_id: pv.p,
+            title: "Thi đua làm theo Bác 2025".into(),
+            from_date: d(2025, 1, 1),
+            to_date: d(2025, 12, 31),
+            expected: Expected::Members,
+        };
+        let movement = app.create_movement(&sys, movement).await.unwrap();
+        let registration = app.register(&sys, movement, pv.people[0][1], "Nêu gương", d(2025, 2, 1)).await.unwrap();
+        let elsewhere = app.register(&sys, movement, pv.people[2][1], "Nêu gương", d(2025, 2, 1)).await.unwrap();
+        let groups = vec![ContentGroup { title: "Học tập".into(), max_score: 20 }];
+        let covenant =
+            |title: &str| Campaign { id: 0, unit_id: pv.p, title: title.into(), year: 2025, groups: groups.clone() };
+        let with_commune = app.create_covenant(&sys, covenant("Giao ước 1"), &pv.communes[..2]).await.unwrap();
+        let without = app.create_covenant(&sys, covenant("Giao ước 2"), &pv.communes[2..]).await.unwrap();
+        // The province's draft has them in its annexes: the movement's registrations by
+        // district and commune, and the covenant it organised with its signatories.
+        let year =
+            app.report_draft(&sys, pv.p, Period::year(2025), d(2025, 12, 31), &built_in_outline()).await.unwrap();
+        let annex = |start: &str| year.annexes.iter().find(|a| a.title.starts_with(start)).cloned();
+        let movements = annex("Đăng ký thi đua").expect("the movements' annex");
+        assert_eq!(movements.total[1], "2/12 (16,7%)", "{engine}");
+        let row = |a: &lamtheo_app::report::Annex, name: &str| a.rows.iter().find(|r| r[0] == name).cloned();
+        assert_eq!(row(&movements, "Huyện ủy Tam Đường").unwrap()[1], "1/6 (16,7%)", "{engine}");
+        assert_eq!(row(&movements, "— Đảng ủy xã Bình Lư").unwrap()[1], "1/3 (33,3%)", "{engine}");
+        let signed = annex("Giao ước thi đua «Giao ước 1»").expect("the covenant's annex");
+        assert_eq!(signed.rows.len(), 2, "{engine}: its two signatories");
+        assert!(row(&signed, "Đảng ủy xã Bình Lư").is_some(), "{engine}: {signed:?}");
+        let ratings = annex("Kết quả đánh giá, xếp loại").expect("the ratings' annex");
+        assert_eq!(ratings.rows.len(), 6, "{engine}: two districts and their communes");
         app.decide_report(&sys, report.id, true, "").await.unwrap();
+        // The upper level reads the report's figures beside the same figures read now.
+        let check = app.report_figures(&sys, report.id).await.unwrap();
+        assert!(check.compared > 10 && !check.totals.is_empty(), "{engine}: {check:?}");
+        assert!(check.totals.iter().all(|f| f.submitted == f.now) && check.changed.is_empty(), "{engine}: {check:?}");
         let states = app.request_status(&sys, request).await.unwrap();
         assert_eq!(states.iter().find(|s| s.unit_id == pv.communes[0]).unwrap().state, State::Approved);
         assert_eq!(app.report_versions(&sys, report.id).await.unwrap().len(), 3, "{engine}: every save kept");
@@ -230,6 +268,18 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
         let plan = |year| app.save_own_plan(&member, lamtheo_domain::plans::PlanKind::YearPlan, year, "Kế hoạch", true);
         assert_eq!(plan(2025).await.unwrap_err().code, ErrorCode::Conflict, "{engine}: a plan of the locked year");
         plan(2026).await.unwrap();
+        // A monthly review of 2025 of a member of the commune, and the scores of a 2025
+        // covenant it signed (they move its rank), are refused; those elsewhere are not.
+        let review = |registration_id, month| Review { registration_id, month, met: true, comment: String::new() };
+        let e = app.review_registration(&sys, review(registration, Month::new(2025, 3).0)).await.unwrap_err();
+        assert!(e.code == ErrorCode::Conflict && e.message_vi.contains("đã khóa"), "{engine}: {e:?}");
+        app.review_registration(&sys, review(elsewhere, Month::new(2025, 3).0)).await.unwrap();
+        let e = app.register(&sys, movement, pv.people[0][2], "Nêu gương", d(2025, 4, 1)).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict, "{engine}: a registration to a movement of the locked year");
+        let score = |unit_id| [Score { unit_id, group: 0, score: 18 }];
+        let e = app.score_covenant(&sys, with_commune, &score(pv.communes[1])).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict, "{engine}: a score of a covenant the locked commune signed");
+        app.score_covenant(&sys, without, &score(pv.communes[2])).await.unwrap();
         // The approved report stays as it was approved when the tree changes after it.
         let approved = app.report(&sys, report.id).await.unwrap().draft;
         app.move_unit(&sys, pv.cells[3], pv.communes[0], d(2026, 3, 1)).await.unwrap();
@@ -240,5 +290,11 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
         assert_eq!(app.unlock(&sys, lock.id, " ").await.unwrap_err().field.as_deref(), Some("reason"));
         app.unlock(&sys, lock.id, "Bổ sung hội nghị bị sót").await.unwrap();
         app.create_conference(&sys, conference(pv.cells[0], "LOCK-1", d(2025, 6, 10))).await.unwrap();
+        // The approved figures stay as they were; the check shows what changed since.
+        let check = app.report_figures(&sys, report.id).await.unwrap();
+        let conferences = check.totals.iter().find(|f| f.column == "Hội nghị học tập, quán triệt").unwrap();
+        let number = |s: &str| s.parse::<u64>().unwrap();
+        assert_eq!(number(&conferences.now), number(&conferences.submitted) + 1, "{engine}: {conferences:?}");
+        assert!(check.changed.iter().any(|f| f.row == "Chi bộ bản 1"), "{engine}: the cell's row: {check:?}");
     }
 }

@@ -1126,3 +1126,44 @@ async fn an_administrator_adds_unit_kinds_and_tasks_show_by_level() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_report_request_is_made_with_an_outline_edited_on_the_page() {
+    for s in sites().await {
+        let (admin, csrf) = login(&s.router, "admin", "quan-tri-123").await;
+        let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+        // The form starts from the built-in outline, with blank rows to add sections.
+        let page = call(&s.router, get(&format!("/units/{t}/reports"), &admin)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.engine);
+        assert!(page.body.contains("name=\"s0_heading\" value=\"I. ĐẶC ĐIỂM TÌNH HÌNH\""), "{}", s.engine);
+        assert!(page.body.contains("name=\"annex_topics\" checked"), "{}", s.engine);
+        let rows = "s0_order=10&s0_level=1&s0_heading=I.+K%E1%BA%BFt+qu%E1%BA%A3&s0_guidance=&s0_fill=study\
+                    &s1_order=30&s1_level=1&s1_heading=II.+Ki%E1%BA%BFn+ngh%E1%BB%8B&s1_guidance=&s1_fill=\
+                    &s2_order=20&s2_level=2&s2_heading=M%E1%BB%A5c+xen&s2_guidance=Vi%E1%BA%BFt+ng%E1%BA%AFn&s2_fill=following\
+                    &s3_order=40&s3_level=2&s3_heading=&s3_guidance=&s3_fill=\
+                    &annex_study=on&annex_ratings=on&depth=1";
+        let head =
+            format!("csrf={csrf}&title=S%C6%A1+k%E1%BA%BFt&from=1/2025&to=6/2025&deadline=15/7/2025&recipients=");
+        // A wrong order number is named, and nothing is made.
+        let bad = rows.replace("s1_order=30", "s1_order=ba");
+        let res = call(&s.router, form(&format!("/units/{t}/reports"), &admin, &format!("{head}&{bad}"))).await;
+        assert_ne!(res.status, StatusCode::SEE_OTHER, "{}", s.engine);
+        assert!(res.body.contains("phải là một số"), "{}: {}", s.engine, res.body);
+        assert!(s.app.requests_of(&Actor::system(), t).await.unwrap().0.is_empty(), "{}", s.engine);
+        let res = call(&s.router, form(&format!("/units/{t}/reports"), &admin, &format!("{head}&{rows}"))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let at = res.headers.get(header::LOCATION).unwrap().to_str().unwrap();
+        let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+        let request = s.app.request(&Actor::system(), id).await.unwrap();
+        let headings: Vec<&str> = request.outline.sections.iter().map(|x| x.heading.as_str()).collect();
+        assert_eq!(headings, ["I. Kết quả", "Mục xen", "II. Kiến nghị"], "{}: in the order of their numbers", s.engine);
+        assert_eq!(request.outline.sections[1].fill, "following", "{}", s.engine);
+        assert_eq!(request.outline.sections[1].guidance, "Viết ngắn", "{}", s.engine);
+        assert_eq!(request.outline.annexes, ["study", "ratings"], "{}", s.engine);
+        assert_eq!(request.outline.depth, 1, "{}", s.engine);
+        // The next request starts from this one's outline when asked.
+        let page = call(&s.router, get(&format!("/units/{t}/reports?outline_of={id}"), &admin)).await;
+        assert!(page.body.contains("name=\"s1_heading\" value=\"Mục xen\""), "{}", s.engine);
+        assert!(!page.body.contains("name=\"annex_topics\" checked"), "{}", s.engine);
+    }
+}

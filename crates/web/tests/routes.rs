@@ -428,6 +428,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/report-requests/{id}/open", Write(R::Report, Request, r#"{"unit":{unit}}"#)),
     ("POST", "/api/v1/report-requests/{id}/remind", Write(R::Report, Request, r#"{"unit":{unit}}"#)),
     ("GET", "/api/v1/reports/{id}", Read(R::Report, Report)),
+    ("GET", "/api/v1/reports/{id}/figures", Read(R::Report, Report)),
     ("PUT", "/api/v1/reports/{id}", Write(R::Report, Report, r#"{"version":1,"summary":"Moi","sections":[]}"#)),
     ("POST", "/api/v1/reports/{id}/refresh", Write(R::Report, Report, "")),
     ("POST", "/api/v1/reports/{id}/quote", Write(R::Report, Report, r#"{"source":1,"section":0}"#)),

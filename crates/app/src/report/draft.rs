@@ -87,8 +87,11 @@ pub struct Annex {
 pub struct Outline {
     pub sections: Vec<OutlineSection>,
     /// The annexes by child unit: "study" (conferences, participation, cell meetings),
-    /// "plans" (personal plans and commitments), "tasks" (breakthrough tasks) and the record
-    /// kinds' sections by slug ("models", "recognitions", "inspections", …).
+    /// "topics" (who studied each topic by its deadline), "plans" (personal plans and
+    /// commitments), "movements" (registrations to each emulation movement), "ratings" (the
+    /// year's ratings of members and organisations), "tasks" (breakthrough tasks),
+    /// "covenants" (the scores of each covenant the unit organised) and the record kinds'
+    /// sections by slug ("models", "recognitions", "inspections", …).
     pub annexes: Vec<String>,
     /// How far down the annexes go: 1, the units directly under the reporting one; 2, those
     /// and, under each of them above the grassroots level, its units (a province's districts
@@ -118,10 +121,7 @@ impl Outline {
     /// An outline a request may carry: a few dozen sections at three levels, each filled by
     /// the drafter or by a known source of figures, and annexes the draft can make.
     pub fn validate(&self) -> Result<()> {
-        let sources: Vec<&str> = ["", "study", "following"]
-            .into_iter()
-            .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| s.slug))
-            .collect();
+        let sources: Vec<&str> = sources().into_iter().map(|(code, _, _)| code).collect();
         if self.sections.is_empty() || self.sections.len() > 60 {
             return Err(Error::field("outline", "Đề cương cần từ 1 đến 60 mục", "An outline has 1 to 60 sections"));
         }
@@ -150,16 +150,47 @@ impl Outline {
                 "Annexes go 1 or 2 levels down",
             ));
         }
-        let annexes: Vec<&str> = ["study", "plans", "tasks"]
-            .into_iter()
-            .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| s.slug))
-            .collect();
+        let annexes: Vec<&str> = annex_kinds().into_iter().map(|(code, _, _)| code).collect();
         if let Some(a) = self.annexes.iter().find(|a| !annexes.contains(&a.as_str())) {
             return Err(Error::field("outline.annexes", format!("Không có phụ lục «{a}»"), format!("No annex «{a}»")));
         }
         Ok(())
     }
 }
+
+/// What can write a section's paragraphs from the figures: (code, Vietnamese, English);
+/// the first, none (the drafter writes it).
+pub fn sources() -> Vec<(&'static str, &'static str, &'static str)> {
+    [
+        ("", "Cấp ủy tự viết", "Written by the drafter"),
+        ("study", "Số liệu học tập, quán triệt", "Study figures"),
+        ("following", "Số liệu làm theo (kế hoạch, sinh hoạt chi bộ, thi đua, xếp loại)", "Following figures"),
+    ]
+    .into_iter()
+    .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| (s.slug, s.title_vi, s.title_en)))
+    .collect()
+}
+
+/// The annex tables an outline may ask for: (code, Vietnamese, English).
+pub fn annex_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
+    [
+        ("study", "Học tập, quán triệt và sinh hoạt chi bộ", "Study and cell meetings"),
+        ("topics", "Học tập các chuyên đề", "Study of each topic"),
+        ("plans", "Kế hoạch làm theo, bản cam kết", "Personal plans and commitments"),
+        ("movements", "Đăng ký thi đua", "Emulation registrations"),
+        ("ratings", "Đánh giá, xếp loại", "Ratings"),
+        ("tasks", "Nhiệm vụ đột phá", "Breakthrough tasks"),
+        ("covenants", "Giao ước thi đua", "Covenants"),
+    ]
+    .into_iter()
+    .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| (s.slug, s.title_vi, s.title_en)))
+    .collect()
+}
+
+/// The annexes whose figures are read unit by unit: personal plans and commitments,
+/// breakthrough tasks, per-topic completion, ratings, emulation movements, and the
+/// covenants the unit organised (a table of its signatories' scores each).
+const BY_UNIT: [&str; 6] = ["plans", "tasks", "topics", "ratings", "movements", "covenants"];
 
 /// The built-in outline of the campaign's periodic review (RECORDS-AND-REPORTS §5).
 pub fn built_in_outline() -> Outline {
@@ -207,9 +238,21 @@ pub fn built_in_outline() -> Outline {
             s(1, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ, GIẢI PHÁP", "Nhiệm vụ, giải pháp trong thời gian tới.", ""),
             s(1, "V. ĐỀ XUẤT, KIẾN NGHỊ", "Đề xuất, kiến nghị với cấp trên.", ""),
         ],
-        annexes: ["study", "plans", "tasks", "models", "recognitions", "inspections", "indicators"]
-            .map(String::from)
-            .to_vec(),
+        annexes: [
+            "study",
+            "topics",
+            "plans",
+            "movements",
+            "ratings",
+            "tasks",
+            "covenants",
+            "models",
+            "recognitions",
+            "inspections",
+            "indicators",
+        ]
+        .map(String::from)
+        .to_vec(),
         depth: 2,
     }
 }
@@ -387,11 +430,10 @@ impl App {
             .collect();
         let mut annexes = Vec::new();
         for a in &outline.annexes {
-            let made = match a.as_str() {
-                "plans" | "tasks" => Some(self.annex_by_unit(actor, &read, a, period, as_of, &when, &area).await?),
-                _ => annex(&read, a, &when, &area),
-            };
-            annexes.extend(made);
+            match BY_UNIT.contains(&a.as_str()) {
+                true => annexes.extend(self.annex_by_unit(actor, &read, a, period, as_of, &when, &area).await?),
+                false => annexes.extend(annex(&read, a, &when, &area)),
+            }
         }
         Ok(Draft {
             unit_id: unit,
@@ -407,8 +449,38 @@ impl App {
 }
 
 impl App {
-    /// An annex whose figures are read unit by unit (plans, tasks): a row for each unit under
-    /// the reporting one (and under those, two levels down), and the total.
+    /// What can write a section's paragraphs from the figures: (code, Vietnamese, English);
+    /// the first, none (the drafter writes it).
+    pub fn sources() -> Vec<(&'static str, &'static str, &'static str)> {
+        [
+            ("", "Cấp ủy tự viết", "Written by the drafter"),
+            ("study", "Số liệu học tập, quán triệt", "Study figures"),
+            ("following", "Số liệu làm theo (kế hoạch, sinh hoạt chi bộ, thi đua, xếp loại)", "Following figures"),
+        ]
+        .into_iter()
+        .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| (s.slug, s.title_vi, s.title_en)))
+        .collect()
+    }
+
+    /// The annex tables an outline may ask for: (code, Vietnamese, English).
+    pub fn annex_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
+        [
+            ("study", "Học tập, quán triệt và sinh hoạt chi bộ", "Study and cell meetings"),
+            ("topics", "Học tập các chuyên đề", "Study of each topic"),
+            ("plans", "Kế hoạch làm theo, bản cam kết", "Personal plans and commitments"),
+            ("movements", "Đăng ký thi đua", "Emulation registrations"),
+            ("ratings", "Đánh giá, xếp loại", "Ratings"),
+            ("tasks", "Nhiệm vụ đột phá", "Breakthrough tasks"),
+            ("covenants", "Giao ước thi đua", "Covenants"),
+        ]
+        .into_iter()
+        .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| (s.slug, s.title_vi, s.title_en)))
+        .collect()
+    }
+
+    /// The annexes whose figures are read unit by unit (`BY_UNIT`): a row for each unit under
+    /// the reporting one (and under those, two levels down), and the total; none where the
+    /// unit has nothing of the kind in the period (no topic, movement or covenant).
     #[allow(clippy::too_many_arguments)]
     async fn annex_by_unit(
         &self,
@@ -419,7 +491,7 @@ impl App {
         as_of: NaiveDate,
         when: &str,
         area: &str,
-    ) -> Result<Annex> {
+    ) -> Result<Vec<Annex>> {
         let mut units: Vec<(Id, String)> = Vec::new();
         for c in &read.view.children {
             units.push((c.id, c.name.clone()));
@@ -447,12 +519,133 @@ impl App {
             for (id, name) in units {
                 rows.push(row(name, &self.plan_figures(actor, id, period, as_of).await?));
             }
-            return Ok(Annex {
+            return Ok(vec![Annex {
                 title: format!("Đảng viên xây dựng kế hoạch làm theo Bác, bản cam kết, {when}"),
                 columns,
                 rows,
                 total: row(total, own),
-            });
+            }]);
+        }
+        if which == "topics" {
+            let own = &read.report.topics;
+            if own.is_empty() {
+                return Ok(vec![]);
+            }
+            let titles = self.topics().await?;
+            let title = |id: Id| titles.iter().find(|t| t.id == id).map_or_else(String::new, |t| t.title.clone());
+            let columns = std::iter::once("Đơn vị".to_string())
+                .chain(own.iter().map(|t| match t.deadline {
+                    Some(d) => format!("{} (hạn {})", title(t.topic_id), vn::fmt_date(d)),
+                    None => title(t.topic_id),
+                }))
+                .collect();
+            let row = |name: String, topics: &[lamtheo_analytics::TopicCompletion]| -> Vec<String> {
+                std::iter::once(name)
+                    .chain(own.iter().map(|o| {
+                        topics
+                            .iter()
+                            .find(|t| t.topic_id == o.topic_id)
+                            .map_or_else(|| "–".to_string(), |t| format!("{} ({})", t.people_label(), t.people_rate()))
+                    }))
+                    .collect()
+            };
+            let mut rows = Vec::new();
+            for (id, name) in units {
+                rows.push(row(name, &self.unit_report(actor, id, period, as_of).await?.topics));
+            }
+            return Ok(vec![Annex {
+                title: format!("Cán bộ, đảng viên học tập các chuyên đề đến hạn hoàn thành, {when}"),
+                columns,
+                rows,
+                total: row(total, own),
+            }]);
+        }
+        if which == "ratings" {
+            let year = read.year;
+            let row = |name: String, ratings: &[crate::evaluations::Distribution]| -> Vec<String> {
+                let of = |group: &str| ratings.iter().find(|r| r.group == group);
+                let (m, o) = (of("members"), of("organisations"));
+                let int = |d: Option<&crate::evaluations::Distribution>,
+                           f: fn(&crate::evaluations::Distribution) -> i64| {
+                    vn::fmt_int(d.map_or(0, f))
+                };
+                vec![
+                    name,
+                    int(m, |d| d.evaluated),
+                    int(m, |d| d.good_or_better),
+                    m.map_or_else(|| "–".to_string(), |d| d.rate()),
+                    int(m, |d| d.excellent),
+                    int(o, |d| d.evaluated),
+                    int(o, |d| d.good_or_better),
+                    o.map_or_else(|| "–".to_string(), |d| d.rate()),
+                ]
+            };
+            let mut rows = Vec::new();
+            for (id, name) in units {
+                rows.push(row(name, &self.evaluation_report(actor, id, year, 0, as_of, false).await?));
+            }
+            return Ok(vec![Annex {
+                title: format!("Kết quả đánh giá, xếp loại đảng viên và tổ chức đảng năm {year}"),
+                columns: [
+                    "Đơn vị",
+                    "Đảng viên được xếp loại",
+                    "Hoàn thành tốt nhiệm vụ trở lên",
+                    "Tỷ lệ",
+                    "Hoàn thành xuất sắc nhiệm vụ",
+                    "Tổ chức đảng được xếp loại",
+                    "Hoàn thành tốt nhiệm vụ trở lên",
+                    "Tỷ lệ",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows,
+                total: row(total, &read.ratings),
+            }]);
+        }
+        if which == "movements" {
+            let own = &read.movements;
+            if own.is_empty() {
+                return Ok(vec![]);
+            }
+            let columns = std::iter::once("Đơn vị".to_string())
+                .chain(own.iter().map(|m| format!("{}: đăng ký / thuộc diện (tỷ lệ)", m.movement.title)))
+                .collect();
+            let row = |name: String, movements: &[crate::emulation::MovementReport]| -> Vec<String> {
+                std::iter::once(name)
+                    .chain(own.iter().map(|o| {
+                        movements.iter().find(|m| m.movement.id == o.movement.id).map_or_else(
+                            || "–".to_string(),
+                            |m| {
+                                format!(
+                                    "{}/{} ({})",
+                                    vn::fmt_int(m.registered as i64),
+                                    vn::fmt_int(m.expected as i64),
+                                    vn::fmt_rate(m.registered as u64, m.expected as u64)
+                                )
+                            },
+                        )
+                    }))
+                    .collect()
+            };
+            let mut rows = Vec::new();
+            for (id, name) in units {
+                rows.push(row(name, &self.unit_movements(actor, id, period, as_of).await?));
+            }
+            return Ok(vec![Annex {
+                title: format!("Đăng ký thi đua làm theo Bác theo đơn vị, {when}"),
+                columns,
+                rows,
+                total: row(total, own),
+            }]);
+        }
+        if which == "covenants" {
+            // Only the covenants the unit itself organised: its signatories are the rows.
+            return Ok(read
+                .covenants
+                .iter()
+                .filter(|c| c.campaign.unit_id == read.view.unit.id)
+                .map(covenant_annex)
+                .collect());
         }
         let row = |name: String, t: &crate::tasks::TaskReport| {
             vec![name, vn::fmt_int(t.units as i64), vn::fmt_int(t.tasks as i64)]
@@ -461,12 +654,41 @@ impl App {
         for (id, name) in units {
             rows.push(row(name, &self.task_report(actor, id, period, as_of).await?));
         }
-        Ok(Annex {
+        Ok(vec![Annex {
             title: format!("Nhiệm vụ đột phá theo đơn vị, {when}"),
             columns: ["Đơn vị", "Đơn vị xác định nhiệm vụ đột phá", "Nhiệm vụ"].map(String::from).to_vec(),
             rows,
             total: row(total, &read.tasks),
+        }])
+    }
+}
+
+/// A covenant's table: each signatory with its score in each content group, its total and
+/// rank; the last row the average total of those scored.
+fn covenant_annex(c: &crate::covenants::CovenantReport) -> Annex {
+    let groups = &c.campaign.groups;
+    let columns = std::iter::once("Đơn vị".to_string())
+        .chain(groups.iter().map(|g| format!("{} ({} điểm)", g.title, g.max_score)))
+        .chain(["Tổng điểm".to_string(), "Xếp hạng".to_string()])
+        .collect();
+    let rows = c
+        .rows
+        .iter()
+        .map(|r| {
+            std::iter::once(r.name.clone())
+                .chain(r.scores.iter().map(|s| s.map_or_else(|| "–".to_string(), |s| vn::fmt_int(s as i64))))
+                .chain([vn::fmt_int(r.total as i64), vn::fmt_int(r.rank as i64)])
+                .collect()
         })
+        .collect();
+    let mut total = vec!["Điểm bình quân".to_string()];
+    total.extend(groups.iter().map(|_| String::new()));
+    total.extend([c.average.clone(), String::new()]);
+    Annex {
+        title: format!("Giao ước thi đua «{}» năm {}: điểm của các đơn vị ký kết", c.campaign.title, c.campaign.year),
+        columns,
+        rows,
+        total,
     }
 }
 

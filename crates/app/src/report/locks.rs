@@ -3,11 +3,13 @@
 //! level unlocks it (audited, with a reason). Every write passes here (`App::write`), so a
 //! form, the API and an import are refused alike. What is locked is what the index counts:
 //! conferences and their attendance and connection points, breakthrough tasks, members'
-//! plans and ratings (where the person belonged in those years), units' ratings, and the
+//! plans and ratings (where the person belonged in those years), units' ratings, movement
+//! registrations and monthly reviews (where the person belonged then), covenants' signatories
+//! and scores (the organiser's and every signatory's year), and the
 //! record kinds' facts (models, commendations, inspections, indicator values, articles…),
 //! by where and when they fall before the change and after it.
 use chrono::NaiveDate;
-use lamtheo_analytics::Delta;
+use lamtheo_analytics::{Delta, Span};
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::period::Month;
 use lamtheo_domain::text::Text;
@@ -35,10 +37,22 @@ pub struct LockView {
     pub reason: Option<String>,
 }
 
+/// 1 January of `from` to 31 December of `to`.
+fn year_span(from: i32, to: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX),
+    )
+}
+
 /// The parts of (unit, first day, last day) spans inside the years `from`–`to`.
-fn in_years(spans: Vec<(Id, NaiveDate, NaiveDate)>, from: i32, to: i32) -> Vec<(Id, NaiveDate, NaiveDate)> {
-    let first = NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN);
-    let last = NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX);
+fn in_years(spans: Vec<Span>, from: i32, to: i32) -> Vec<Span> {
+    let (first, last) = year_span(from, to);
+    within(spans, first, last)
+}
+
+/// The parts of (unit, first day, last day) spans from `first` to `last`.
+fn within(spans: Vec<Span>, first: NaiveDate, last: NaiveDate) -> Vec<Span> {
     spans
         .into_iter()
         .filter(|(_, a, b)| *a <= last && first <= *b)
@@ -54,9 +68,27 @@ fn period_label(l: &Lock) -> String {
 impl App {
     /// Where and when the deltas of a write fall, before and after it: (unit, first day,
     /// last day).
-    fn touched(&self, deltas: &[Delta]) -> Vec<(Id, NaiveDate, NaiveDate)> {
+    async fn touched(&self, deltas: &[Delta]) -> Result<Vec<Span>> {
+        // What the index does not hold: the movements' days, and the covenants' years and
+        // units (a score moves every signatory's rank, so it touches them all).
+        let movements = match deltas.iter().any(|d| matches!(d, Delta::Registration { .. } | Delta::Review { .. })) {
+            true => lamtheo_store::emulation::movements(&self.store).await?,
+            false => vec![],
+        };
+        let changed: std::collections::BTreeSet<Id> =
+            deltas.iter().filter_map(|d| if let Delta::Covenant { id } = d { Some(*id) } else { None }).collect();
+        let mut covenants = Vec::new();
+        if !changed.is_empty() {
+            for c in lamtheo_store::covenants::all(&self.store).await?.into_iter().filter(|c| changed.contains(&c.id)) {
+                let (first, last) = year_span(c.year, c.year);
+                covenants.push((c.unit_id, first, last));
+                let signatories = lamtheo_store::covenants::signatories(&self.store, c.id).await?;
+                covenants.extend(signatories.into_iter().map(|s| (s.unit_id, first, last)));
+            }
+        }
+        let days_of = |movement: Id| movements.iter().find(|m| m.id == movement).map(|m| (m.from_date, m.to_date));
         let ix = self.index();
-        let mut out = Vec::new();
+        let mut out = covenants;
         let at_conference = |id: Id, out: &mut Vec<_>| {
             if let Some((unit, day)) = ix.conference_at(id) {
                 out.push((unit, day, day));
@@ -75,9 +107,24 @@ impl App {
                     at_conference(point.conference_id, &mut out)
                 }
                 Delta::Task { unit_id, from_year, to_year, .. } => {
-                    let first = NaiveDate::from_ymd_opt(*from_year, 1, 1).unwrap_or_default();
-                    let last = NaiveDate::from_ymd_opt(*to_year, 12, 31).unwrap_or_default();
+                    let (first, last) = year_span(*from_year, *to_year);
                     out.push((*unit_id, first, last));
+                }
+                // A registration falls where its person belonged during the movement; a
+                // monthly review, where they belonged in its month.
+                Delta::Registration { id, movement_id, person_id } => {
+                    let spans = ix.registration_at(*id).map(|(_, s)| s).unwrap_or_else(|| ix.person_spans(*person_id));
+                    if let Some((first, last)) = days_of(*movement_id) {
+                        out.extend(within(spans, first, last));
+                    }
+                }
+                Delta::Review { registration_id, month, .. } => {
+                    if let Some((movement, spans)) = ix.registration_at(*registration_id) {
+                        let (first, last) = (month.first_day(), month.last_day());
+                        let (first, last) =
+                            days_of(movement).map_or((first, last), |(a, b)| (first.max(a), last.min(b)));
+                        out.extend(within(spans, first, last));
+                    }
                 }
                 // A person's plan or rating falls where they belonged in its years.
                 Delta::Plan { person_id, plan, .. } => {
@@ -100,18 +147,18 @@ impl App {
                 _ => {}
             }
         }
-        out
+        Ok(out)
     }
 
     /// Refuses a write whose deltas touch a locked period of a locked unit's subtree.
     pub(crate) async fn check_locks(&self, tx: &mut Tx, deltas: &[Delta]) -> Result<()> {
-        let touched = self.touched(deltas);
+        let touched = self.touched(deltas).await?;
         self.check_locks_at(tx, &touched).await
     }
 
     /// Where and when conferences are, as the index holds them (a file's attendance or
     /// connection points, for the locks).
-    pub(crate) fn conference_spans(&self, ids: impl IntoIterator<Item = Id>) -> Vec<(Id, NaiveDate, NaiveDate)> {
+    pub(crate) fn conference_spans(&self, ids: impl IntoIterator<Item = Id>) -> Vec<Span> {
         let ids: std::collections::BTreeSet<Id> = ids.into_iter().collect();
         let ix = self.index();
         ids.into_iter().filter_map(|id| ix.conference_at(id)).map(|(unit, day)| (unit, day, day)).collect()
@@ -119,7 +166,7 @@ impl App {
 
     /// Refuses a write that changes facts at these (unit, first day, last day) when one falls
     /// in a locked period of a locked unit's subtree.
-    pub(crate) async fn check_locks_at(&self, tx: &mut Tx, touched: &[(Id, NaiveDate, NaiveDate)]) -> Result<()> {
+    pub(crate) async fn check_locks_at(&self, tx: &mut Tx, touched: &[Span]) -> Result<()> {
         if touched.is_empty() {
             return Ok(());
         }

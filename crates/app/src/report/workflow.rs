@@ -149,6 +149,65 @@ pub struct IssuedView {
     pub issued_on: String,
 }
 
+/// A figure of a report as it was submitted, beside the same figure read now.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct FigureCheck {
+    pub annex: String,
+    /// The row's unit; for the total row, the reporting unit's own figures ("Toàn tỉnh").
+    pub row: String,
+    pub column: String,
+    pub submitted: String,
+    /// "–" where it is no longer read (the annex or the row is gone).
+    pub now: String,
+}
+
+/// A submitted report's figures against the figures read now: each annex's total row, and
+/// every other figure of its annexes that differs.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct FiguresCheck {
+    pub totals: Vec<FigureCheck>,
+    /// The figures of the annexes' rows that changed since.
+    pub changed: Vec<FigureCheck>,
+    /// How many figures were compared, totals and rows.
+    pub compared: usize,
+}
+
+/// `submitted`'s annexes against `now`'s, by title, row and column.
+fn compare(submitted: &Draft, now: &Draft) -> FiguresCheck {
+    let mut out = FiguresCheck { totals: vec![], changed: vec![], compared: 0 };
+    for a in &submitted.annexes {
+        let fresh = now.annexes.iter().find(|b| b.title == a.title);
+        let mut check = |row: &[String], fresh_row: Option<&Vec<String>>, total: bool| {
+            for (i, column) in a.columns.iter().enumerate().skip(1) {
+                let submitted = row.get(i).cloned().unwrap_or_default();
+                let now = fresh
+                    .and_then(|b| b.columns.iter().position(|c| c == column))
+                    .and_then(|j| fresh_row.and_then(|r| r.get(j)).cloned())
+                    .unwrap_or_else(|| "–".to_string());
+                out.compared += 1;
+                let figure = FigureCheck {
+                    annex: a.title.clone(),
+                    row: row.first().cloned().unwrap_or_default(),
+                    column: column.clone(),
+                    submitted,
+                    now,
+                };
+                if total {
+                    out.totals.push(figure);
+                } else if figure.submitted != figure.now {
+                    out.changed.push(figure);
+                }
+            }
+        };
+        check(&a.total, fresh.map(|b| &b.total), true);
+        for row in &a.rows {
+            let fresh_row = fresh.and_then(|b| b.rows.iter().find(|r| r.first() == row.first()));
+            check(row, fresh_row, false);
+        }
+    }
+    out
+}
+
 fn now() -> String {
     Utc::now().to_rfc3339()
 }
@@ -516,13 +575,27 @@ impl App {
     pub async fn refresh_report(&self, actor: &Actor, id: Id) -> Result<i32> {
         let view = self.report(actor, id).await?;
         self.check(actor, view.unit_id, Resource::Report, true)?;
+        let fresh = self.redrafted(actor, &view).await?;
+        self.store_draft(actor, id, view.draft.refreshed(fresh), view.version).await
+    }
+
+    /// The report's draft made again from the figures read now, in its request's outline.
+    async fn redrafted(&self, actor: &Actor, view: &ReportView) -> Result<Draft> {
         let outline = match view.request_id {
             Some(q) => self.request(actor, q).await?.outline,
             None => built_in_outline(),
         };
         let d = &view.draft;
-        let fresh = self.report_draft(actor, view.unit_id, d.period, d.as_of, &outline).await?;
-        self.store_draft(actor, id, d.refreshed(fresh), view.version).await
+        self.report_draft(actor, view.unit_id, d.period, d.as_of, &outline).await
+    }
+
+    /// The report's figures (its annexes) beside the same figures read now: what the upper
+    /// level checks before it approves, and what shows that an approved report's figures
+    /// have not changed since.
+    pub async fn report_figures(&self, actor: &Actor, id: Id) -> Result<FiguresCheck> {
+        let view = self.report(actor, id).await?;
+        let now = self.redrafted(actor, &view).await?;
+        Ok(compare(&view.draft, &now))
     }
 
     /// The saved versions of a report, newest first: (version, saved at, by).

@@ -2,7 +2,9 @@
 //! refresh, submit, return or approve), the issued documents, and the locked periods.
 use axum::extract::{Path, State};
 use lamtheo_app::report::locks::LockView;
-use lamtheo_app::report::workflow::{DraftEdit, IssuedView, NewRequest, Recipient, ReportView, RequestView};
+use lamtheo_app::report::workflow::{
+    DraftEdit, FiguresCheck, IssuedView, NewRequest, Recipient, ReportView, RequestView,
+};
 use lamtheo_app::report::Format;
 use lamtheo_domain::Id;
 use schemars::JsonSchema;
@@ -31,6 +33,11 @@ pub fn operations() -> Vec<Op> {
         ),
         Op::post("/report-requests/{id}/remind", "Remind a unit that has not submitted (a notice on its page)", remind),
         Op::get("/reports/{id}", "A report: its draft, state, comment and issued documents", report),
+        Op::get(
+            "/reports/{id}/figures",
+            "The report's figures (its annexes) beside the same figures read now, for the upper level's check",
+            figures,
+        ),
         Op::put("/reports/{id}", "Save the drafter's text (summary and paragraphs) over the version read", save),
         Op::post(
             "/reports/{id}/refresh",
@@ -146,6 +153,10 @@ async fn remind(
 
 async fn report(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<ReportView> {
     ok(st.app.report(&a, id).await?)
+}
+
+async fn figures(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<FiguresCheck> {
+    ok(st.app.report_figures(&a, id).await?)
 }
 
 #[derive(Deserialize, JsonSchema)]

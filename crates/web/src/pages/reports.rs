@@ -9,8 +9,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use lamtheo_app::report::workflow::{DraftEdit, NewRequest, Recipient, ReportView, RequestView, State as ReportState};
-use lamtheo_app::report::{built_in_outline, locks::LockView, render, Draft, Format, Paragraph};
+use lamtheo_app::report::workflow::{
+    DraftEdit, FiguresCheck, NewRequest, Recipient, ReportView, RequestView, State as ReportState,
+};
+use lamtheo_app::report::{
+    annex_kinds, built_in_outline, locks::LockView, render, sources, Draft, Format, Outline, OutlineSection, Paragraph,
+};
 use lamtheo_domain::access::Resource;
 use lamtheo_domain::{vn, Error, Id};
 use serde::Deserialize;
@@ -58,7 +62,18 @@ struct ListPage {
     locks: Vec<LockView>,
     can_write: bool,
     year: i32,
+    /// The new request's outline, to edit: the built-in one or an earlier request's
+    /// (`outline_of`), and a few blank rows to add sections: (row, section).
+    outline_rows: Vec<(usize, OutlineSection)>,
+    outline_of: Option<Id>,
+    /// (code, label) of what can fill a section; (code, label, asked) of the annexes.
+    sources: Vec<(&'static str, &'static str)>,
+    annexes: Vec<(&'static str, &'static str, bool)>,
+    depth: u8,
 }
+
+/// Blank rows under an outline's sections on the request form, to add sections.
+const BLANK_ROWS: usize = 4;
 
 impl ListPage {
     fn period(&self, r: &RequestView) -> String {
@@ -67,12 +82,31 @@ impl ListPage {
     fn day(&self, d: &chrono::NaiveDate) -> String {
         fmt::date(*d)
     }
+    fn is_outline_of(&self, id: &Id) -> bool {
+        self.outline_of == Some(*id)
+    }
 }
 
-async fn list(State(st): State<AppState>, Path(unit): Path<Id>, s: Session) -> PageResult {
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    /// Start the new request's outline from this earlier request's.
+    outline_of: Option<String>,
+}
+
+async fn list(State(st): State<AppState>, Path(unit): Path<Id>, Query(q): Query<ListQuery>, s: Session) -> PageResult {
     let app = &st.app;
     let view = app.unit_view(&s.actor, unit, app.today()).map_err(|e| s.fail(e))?;
     let (made, received) = app.requests_of(&s.actor, unit).await.map_err(|e| s.fail(e))?;
+    let outline_of: Option<Id> = q.outline_of.and_then(|id| id.parse().ok());
+    let outline = made.iter().find(|r| Some(r.id) == outline_of).map_or_else(built_in_outline, |r| r.outline.clone());
+    let blank = OutlineSection { level: 2, heading: String::new(), guidance: String::new(), fill: String::new() };
+    let outline_rows =
+        outline.sections.iter().cloned().chain(std::iter::repeat_n(blank, BLANK_ROWS)).enumerate().collect();
+    let sources = sources().into_iter().map(|(code, vi, en)| (code, s.t.s(vi, en))).collect();
+    let annexes = annex_kinds()
+        .into_iter()
+        .map(|(code, vi, en)| (code, s.t.s(vi, en), outline.annexes.iter().any(|a| a == code)))
+        .collect();
     let locks = app.locks_of(&s.actor, unit).await.map_err(|e| s.fail(e))?;
     let own = app.own_reports(&s.actor, unit).await.map_err(|e| s.fail(e))?;
     use chrono::Datelike;
@@ -89,8 +123,58 @@ async fn list(State(st): State<AppState>, Path(unit): Path<Id>, s: Session) -> P
             locks,
             can_write: app.may(&s.actor, unit, Resource::Report, true),
             year: app.today().year(),
+            outline_rows,
+            outline_of,
+            sources,
+            annexes,
+            depth: outline.depth,
         },
     )
+}
+
+/// The outline edited on the request form: rows `s{i}_order`, `s{i}_level`, `s{i}_heading`,
+/// `s{i}_guidance`, `s{i}_fill` in the order of their numbers (a row without a heading is
+/// left out), the annexes ticked (`annex_{code}`) and `depth`; none when the form has no
+/// rows (the built-in outline).
+fn outline_of_form(form: &HashMap<String, String>) -> Result<Option<Outline>, Error> {
+    if !form.contains_key("s0_heading") {
+        return Ok(None);
+    }
+    let get = |k: String| form.get(&k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    // Bounded: the outline's own check allows 60 sections.
+    for i in 0..200 {
+        let Some(heading) = form.get(&format!("s{i}_heading")) else { break };
+        if heading.trim().is_empty() {
+            continue;
+        }
+        let order_text = get(format!("s{i}_order"));
+        let order: i64 = match order_text.is_empty() {
+            true => i64::MAX,
+            false => order_text.parse().map_err(|_| {
+                Error::field(
+                    &format!("s{i}_order"),
+                    format!("Thứ tự của mục «{}» phải là một số", heading.trim()),
+                    format!("The order of «{}» must be a number", heading.trim()),
+                )
+            })?,
+        };
+        let section = OutlineSection {
+            level: get(format!("s{i}_level")).parse().unwrap_or(2),
+            heading: heading.trim().to_string(),
+            guidance: get(format!("s{i}_guidance")),
+            fill: get(format!("s{i}_fill")),
+        };
+        rows.push((order, i, section));
+    }
+    rows.sort_by_key(|(order, i, _)| (*order, *i));
+    let annexes =
+        annex_kinds().into_iter().filter(|(code, _, _)| form.contains_key(&format!("annex_{code}"))).map(|(c, _, _)| c);
+    Ok(Some(Outline {
+        sections: rows.into_iter().map(|(_, _, s)| s).collect(),
+        annexes: annexes.map(String::from).collect(),
+        depth: get("depth".into()).parse().unwrap_or(1),
+    }))
 }
 
 /// A request made on the form: recipients by code, separated by semicolons (none: the
@@ -106,7 +190,8 @@ async fn create(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<Hash
     let recipients =
         get("recipients").split([';', ',', '\n']).map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect();
     let copy_of = get("copy_of").parse().ok();
-    let new = NewRequest { title: get("title"), period, deadline, recipients, outline: None, copy_of };
+    let outline = outline_of_form(&p.form).map_err(|e| s.fail(e))?;
+    let new = NewRequest { title: get("title"), period, deadline, recipients, outline, copy_of };
     let id = st.app.create_request(&s.actor, unit, new).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/report-requests/{id}")).into_response())
 }
@@ -232,6 +317,8 @@ struct EditorPage {
     versions: Vec<(i32, String, String)>,
     /// Approved reports of the units below it may quote: (id, unit name, sections' headings).
     below: Vec<(Id, String, Vec<String>)>,
+    /// A submitted or approved report's figures beside the same figures read now.
+    check: Option<FiguresCheck>,
 }
 
 impl EditorPage {
@@ -256,6 +343,12 @@ impl EditorPage {
         chrono::DateTime::parse_from_rfc3339(at)
             .map(|t| fmt::moment(self.t, t.with_timezone(&chrono::Utc)))
             .unwrap_or_else(|_| at.to_string())
+    }
+    fn totals_unchanged(&self, k: &FiguresCheck) -> bool {
+        k.totals.iter().all(|f| f.submitted == f.now)
+    }
+    fn differences(&self, k: &FiguresCheck) -> usize {
+        k.changed.len() + k.totals.iter().filter(|f| f.submitted != f.now).count()
     }
     fn rows(&self, p: &Paragraph) -> usize {
         (p.text.chars().count() / 60 + 2).min(12)
@@ -283,9 +376,13 @@ async fn editor(State(st): State<AppState>, Path(id): Path<Id>, s: Session) -> P
     } else {
         vec![]
     };
+    let check = match report.state.as_str() {
+        "submitted" | "approved" => Some(app.report_figures(&s.actor, id).await.map_err(|e| s.fail(e))?),
+        _ => None,
+    };
     let unit_name = report.draft.unit_name.clone();
     let page_ =
-        EditorPage { t: s.t, c: Ctx::of(&s), report, request, unit_name, editable, can_decide, versions, below };
+        EditorPage { t: s.t, c: Ctx::of(&s), report, request, unit_name, editable, can_decide, versions, below, check };
     page(s.t, page_)
 }
 
