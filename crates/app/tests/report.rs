@@ -298,3 +298,34 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
         assert!(check.changed.iter().any(|f| f.row == "Chi bộ bản 1"), "{engine}: the cell's row: {check:?}");
     }
 }
+
+#[tokio::test]
+async fn the_register_numbers_afresh_from_the_committees_congress() {
+    for (engine, app) in apps().await {
+        let pv = province(&app).await;
+        let sys = Actor::system();
+        let today = app.today();
+        let own = |year: i32| app.start_report(&sys, pv.districts[0], Period::year(year));
+        let first = app.submit_report(&sys, own(2024).await.unwrap(), ("Bí thư", "Lò Văn An")).await.unwrap();
+        let second = app.submit_report(&sys, own(2025).await.unwrap(), ("Bí thư", "Lò Văn An")).await.unwrap();
+        assert_eq!((first.symbol.as_str(), second.symbol.as_str()), ("1-BC/HU", "2-BC/HU"), "{engine}");
+        // A congress is a day that has passed, recorded once.
+        let tomorrow = today.succ_opt().unwrap();
+        let e = app.record_congress(&sys, pv.districts[0], tomorrow).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("held_on"), "{engine}");
+        app.record_congress(&sys, pv.districts[0], today).await.unwrap();
+        let e = app.record_congress(&sys, pv.districts[0], today).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("held_on"), "{engine}: recorded once");
+        // From the congress, the numbers restart; another district's register is its own.
+        let third = app.submit_report(&sys, own(2026).await.unwrap(), ("Bí thư", "Lò Văn An")).await.unwrap();
+        assert_eq!(third.symbol, "1-BC/HU", "{engine}: a new term");
+        let register = app.outgoing_register(&sys, pv.districts[0]).await.unwrap();
+        let year = chrono::Datelike::year(&today);
+        let terms: Vec<(&str, &str)> = register.iter().map(|d| (d.symbol.as_str(), d.term.as_str())).collect();
+        let new_term = format!("{year}–{}", year + 5);
+        assert_eq!(terms[0], ("1-BC/HU", new_term.as_str()), "{engine}: newest first: {terms:?}");
+        assert_eq!(terms.len(), 3, "{engine}");
+        assert!(register[0].summary.contains("năm 2026"), "{engine}: {:?}", register[0]);
+        assert!(app.outgoing_register(&sys, pv.districts[1]).await.unwrap().is_empty(), "{engine}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The periodic report's tables: requests from an upper level, each unit's report with its
 //! saved versions, the register of issued documents, and the periods locked by approval.
 //! Dates and times are ISO text (the same on both engines); drafts and outlines are JSON.
+use chrono::NaiveDate;
 use lamtheo_domain::{Id, Result};
 use sqlx::Row;
 
@@ -278,6 +279,42 @@ pub async fn issued_of_report(store: &Store, report: Id) -> Result<Vec<Issued>> 
 pub async fn issued(store: &Store, id: Id) -> Result<Option<Issued>> {
     let sql = format!("SELECT {ISSUED_COLS} FROM issued_documents WHERE id = $1");
     on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(id).fetch_optional(p).await.map_err(db_err)?.map(|r| issued_from_row!(&r))))
+}
+
+/// A unit's register of outgoing documents, newest first, without the files.
+pub async fn register(store: &Store, unit: Id) -> Result<Vec<Issued>> {
+    on_pool!(store.read(), p => Ok(sqlx::query(
+        "SELECT id, unit_id, doc_type, term, number, symbol, report_id, issued_on FROM issued_documents \
+         WHERE unit_id = $1 ORDER BY issued_on DESC, id DESC")
+        .bind(unit).fetch_all(p).await.map_err(db_err)?.iter().map(|r| Issued {
+            id: r.get(0),
+            unit_id: r.get(1),
+            doc_type: r.get(2),
+            term: r.get(3),
+            number: r.get(4),
+            symbol: r.get(5),
+            report_id: r.get(6),
+            issued_on: r.get(7),
+            pdf: vec![],
+            docx: vec![],
+        }).collect()))
+}
+
+/// The days of a unit's congresses, earliest first, read in the writer's transaction (the
+/// register's term at issue).
+pub async fn congresses_in(tx: &mut Tx, unit: Id) -> Result<Vec<NaiveDate>> {
+    let days: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT held_on FROM congresses WHERE unit_id = $1 ORDER BY held_on")
+        .bind(unit).fetch_all(c).await.map_err(db_err))?;
+    Ok(days.iter().filter_map(|d| d.parse().ok()).collect())
+}
+
+/// Records a congress of a unit; false when it was already recorded.
+pub async fn insert_congress(tx: &mut Tx, unit: Id, held_on: NaiveDate) -> Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO congresses (unit_id, held_on) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(unit).bind(held_on.to_string()).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(n > 0)
 }
 
 pub async fn insert_lock(tx: &mut Tx, l: &Lock) -> Result<Id> {

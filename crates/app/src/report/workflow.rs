@@ -234,14 +234,33 @@ fn wrong_state(vi: &str, en: &str) -> Error {
 }
 
 /// The term of the committee a document issued on `day` belongs to: the register numbers
-/// restart with each. Terms run between congresses, held every five years (2020, 2025…);
-/// a term is taken to start on 1 October of its congress year.
-pub fn term_of(day: NaiveDate) -> String {
+/// restart with each. A term opens at the committee's congress: the days recorded for it
+/// (`congresses`), and for a congress year (every five years: 2020, 2025…) with none recorded,
+/// 1 October. The term is named by its congress year: "2025–2030".
+pub fn term_of(day: NaiveDate, congresses: &[NaiveDate]) -> String {
     use chrono::Datelike;
-    let year = day.year();
-    let congress = year - year.rem_euclid(5);
-    let start = if day >= NaiveDate::from_ymd_opt(congress, 10, 1).unwrap_or(day) { congress } else { congress - 5 };
+    let recorded = |year: i32| congresses.iter().any(|c| c.year() == year);
+    let assumed = (day.year() - 10..=day.year())
+        .filter(|y| y.rem_euclid(5) == 0 && !recorded(*y))
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, 10, 1));
+    let opened = congresses.iter().copied().chain(assumed).filter(|c| *c <= day).max();
+    let start = opened.map_or(day.year() - day.year().rem_euclid(5), |c| c.year());
     format!("{start}–{}", start + 5)
+}
+
+/// A document in a unit's register of outgoing documents.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RegisterEntry {
+    pub id: Id,
+    /// "2-BC/ĐU".
+    pub symbol: String,
+    pub number: i32,
+    /// "2025–2030".
+    pub term: String,
+    pub issued_on: NaiveDate,
+    /// The report's summary (trích yếu).
+    pub summary: String,
+    pub report_id: Option<Id>,
 }
 
 /// A unit's new report with its draft `body` as its first version, audited.
@@ -610,7 +629,7 @@ impl App {
         let view = self.report(actor, id).await?;
         self.check(actor, view.unit_id, Resource::Report, true)?;
         let today = self.today();
-        let term = term_of(today);
+        let term = term_of(today, &self.congresses(actor, view.unit_id).await?);
         let (title, name) = (signer.0.to_string(), signer.1.to_string());
         Text::Name.check("signer", &name)?;
         Text::Name.check("signer_title", &title)?;
@@ -678,6 +697,71 @@ impl App {
             Format::Xlsx => return Err(Error::not_found()),
         };
         Ok((bytes, format!("bao-cao-{}.{ext}", d.symbol.replace('/', "-"))))
+    }
+
+    /// The days of a unit's congresses, earliest first (each opens a term of its register).
+    pub async fn congresses(&self, actor: &Actor, unit: Id) -> Result<Vec<NaiveDate>> {
+        self.check(actor, unit, Resource::Report, false)?;
+        let mut read = self.store.snapshot().await?;
+        store::congresses_in(&mut read, unit).await
+    }
+
+    /// Records the day of a unit's congress: the register numbers the documents issued from
+    /// that day afresh.
+    pub async fn record_congress(&self, actor: &Actor, unit: Id, held_on: NaiveDate) -> Result<()> {
+        self.check(actor, unit, Resource::Report, true)?;
+        if held_on > self.today() || !lamtheo_domain::period::YEARS.contains(&chrono::Datelike::year(&held_on)) {
+            return Err(Error::field(
+                "held_on",
+                "Ngày đại hội phải là một ngày đã qua",
+                "The congress's day must be a day that has passed",
+            ));
+        }
+        self.write(actor, async |tx| {
+            if !store::insert_congress(tx, unit, held_on).await? {
+                return Err(Error::field(
+                    "held_on",
+                    "Đại hội ngày này đã được ghi",
+                    "That congress is already recorded",
+                ));
+            }
+            let change = Change {
+                action: "create",
+                entity: "congress",
+                entity_id: None,
+                unit: Some(unit),
+                before: None,
+                after: snapshot(&json!({"held_on": held_on})),
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await
+    }
+
+    /// A unit's register of outgoing documents, newest first, with each report's summary.
+    pub async fn outgoing_register(&self, actor: &Actor, unit: Id) -> Result<Vec<RegisterEntry>> {
+        self.check(actor, unit, Resource::Report, false)?;
+        let mut out = Vec::new();
+        for d in store::register(&self.store, unit).await? {
+            let summary = match d.report_id {
+                Some(r) => store::report(&self.store, r)
+                    .await?
+                    .and_then(|r| serde_json::from_value::<Draft>(r.body).ok())
+                    .map(|d| d.summary)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            out.push(RegisterEntry {
+                id: d.id,
+                symbol: d.symbol,
+                number: d.number,
+                term: d.term,
+                issued_on: d.issued_on.parse().unwrap_or_default(),
+                summary,
+                report_id: d.report_id,
+            });
+        }
+        Ok(out)
     }
 
     /// The upper level decides on a submitted report: returns it with a comment, or approves
@@ -849,5 +933,29 @@ impl App {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_term_opens_at_the_committees_congress() {
+        // Without a recorded congress, a term is taken to open on 1 October of 2020, 2025…
+        assert_eq!(term_of(d(2026, 1, 8), &[]), "2025–2030");
+        assert_eq!(term_of(d(2025, 9, 30), &[]), "2020–2025");
+        // A recorded congress opens it on its day, early or late.
+        let congress = [d(2020, 8, 14), d(2025, 8, 20)];
+        assert_eq!(term_of(d(2025, 8, 19), &congress), "2020–2025");
+        assert_eq!(term_of(d(2025, 8, 20), &congress), "2025–2030");
+        assert_eq!(term_of(d(2030, 9, 1), &congress), "2025–2030");
+        // A term whose congress is not recorded still opens on 1 October.
+        assert_eq!(term_of(d(2026, 3, 1), &[d(2020, 8, 14)]), "2025–2030");
+        assert_eq!(term_of(d(2025, 12, 1), &[d(2025, 12, 5)]), "2020–2025");
     }
 }

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use lamtheo_app::report::locks::LockView;
 use lamtheo_app::report::workflow::{
-    DraftEdit, FiguresCheck, IssuedView, NewRequest, Recipient, ReportView, RequestView,
+    DraftEdit, FiguresCheck, IssuedView, NewRequest, Recipient, RegisterEntry, ReportView, RequestView,
 };
 use lamtheo_app::report::Format;
 use lamtheo_domain::Id;
@@ -56,6 +56,16 @@ pub fn operations() -> Vec<Op> {
             decide,
         ),
         Op::get("/documents/{id}", "An issued document's .pdf, as it was issued", document),
+        Op::get(
+            "/units/{id}/register",
+            "The unit's register of outgoing documents and its congresses (each opens a term)",
+            register,
+        ),
+        Op::post(
+            "/units/{id}/congresses",
+            "Record the day of the unit's congress: the register numbers afresh from it",
+            record_congress,
+        ),
         Op::get("/units/{id}/locks", "Locked periods of the unit's subtree and above it", locks),
         Op::post("/locks/{id}/unlock", "Unlock a period (the upper level, with a reason)", unlock),
     ]
@@ -244,5 +254,38 @@ async fn unlock(
     Body(b): Body<Reason>,
 ) -> Answer<Done> {
     st.app.unlock(&a, id, &b.reason).await?;
+    done()
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Register {
+    /// The days of the unit's congresses, earliest first.
+    congresses: Vec<chrono::NaiveDate>,
+    /// The register's term today: "2025–2030".
+    term: String,
+    /// The documents issued, newest first.
+    documents: Vec<RegisterEntry>,
+}
+
+async fn register(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Register> {
+    let congresses = st.app.congresses(&a, id).await?;
+    let term = lamtheo_app::report::workflow::term_of(st.app.today(), &congresses);
+    ok(Register { documents: st.app.outgoing_register(&a, id).await?, term, congresses })
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Congress {
+    /// The congress's day (2025-08-20 or 20/8/2025).
+    #[serde(deserialize_with = "lamtheo_domain::vn::de_date")]
+    held_on: chrono::NaiveDate,
+}
+
+async fn record_congress(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Congress>,
+) -> Answer<Done> {
+    st.app.record_congress(&a, id, b.held_on).await?;
     done()
 }

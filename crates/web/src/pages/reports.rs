@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lamtheo_app::report::workflow::{
-    DraftEdit, FiguresCheck, NewRequest, Recipient, ReportView, RequestView, State as ReportState,
+    DraftEdit, FiguresCheck, NewRequest, Recipient, RegisterEntry, ReportView, RequestView, State as ReportState,
 };
 use lamtheo_app::report::{
     annex_kinds, built_in_outline, locks::LockView, render, sources, Draft, Format, Outline, OutlineSection, Paragraph,
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/units/{id}/reports", get(list).post(create))
         .route("/units/{id}/reports/own", post(start_own))
+        .route("/units/{id}/congresses", post(record_congress))
         .route("/units/{id}/report/{format}", get(from_figures))
         .route("/report-requests/{id}", get(status))
         .route("/report-requests/{id}/remind", post(remind))
@@ -70,6 +71,11 @@ struct ListPage {
     sources: Vec<(&'static str, &'static str)>,
     annexes: Vec<(&'static str, &'static str, bool)>,
     depth: u8,
+    /// The unit's register of outgoing documents and its congresses (each opens a term).
+    register: Vec<RegisterEntry>,
+    congresses: Vec<chrono::NaiveDate>,
+    /// The register's term today: "2025–2030".
+    term: String,
 }
 
 /// Blank rows under an outline's sections on the request form, to add sections.
@@ -109,6 +115,7 @@ async fn list(State(st): State<AppState>, Path(unit): Path<Id>, Query(q): Query<
         .collect();
     let locks = app.locks_of(&s.actor, unit).await.map_err(|e| s.fail(e))?;
     let own = app.own_reports(&s.actor, unit).await.map_err(|e| s.fail(e))?;
+    let congresses = app.congresses(&s.actor, unit).await.map_err(|e| s.fail(e))?;
     use chrono::Datelike;
     page(
         s.t,
@@ -128,8 +135,25 @@ async fn list(State(st): State<AppState>, Path(unit): Path<Id>, Query(q): Query<
             sources,
             annexes,
             depth: outline.depth,
+            register: app.outgoing_register(&s.actor, unit).await.map_err(|e| s.fail(e))?,
+            term: lamtheo_app::report::workflow::term_of(app.today(), &congresses),
+            congresses,
         },
     )
+}
+
+/// Records the day of the unit's congress (a new term of its register).
+async fn record_congress(
+    State(st): State<AppState>,
+    Path(unit): Path<Id>,
+    p: Posted<HashMap<String, String>>,
+) -> PageResult {
+    let s = p.session;
+    let day = p.form.get("held_on").and_then(|d| vn::parse_date(d.trim())).ok_or_else(|| {
+        s.fail(Error::field("held_on", "Cần nhập ngày đại hội (ngày/tháng/năm)", "The congress's day is required"))
+    })?;
+    st.app.record_congress(&s.actor, unit, day).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/units/{unit}/reports#register")).into_response())
 }
 
 /// The outline edited on the request form: rows `s{i}_order`, `s{i}_level`, `s{i}_heading`,

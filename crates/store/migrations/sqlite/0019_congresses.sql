@@ -1,0 +1,7 @@
+-- The congresses of a committee (đại hội): each opens a term, and the register of outgoing
+-- documents numbers each type of document afresh in each term.
+CREATE TABLE congresses (
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    held_on TEXT NOT NULL,
+    PRIMARY KEY (unit_id, held_on)
+);
