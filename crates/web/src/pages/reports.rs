@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lamtheo_app::report::workflow::{
-    DraftEdit, FiguresCheck, NewRequest, Recipient, RegisterEntry, ReportView, RequestView, State as ReportState,
+    DraftEdit, FigureCheck, FiguresCheck, NewRequest, Recipient, RegisterEntry, ReportView, RequestView,
+    State as ReportState,
 };
 use lamtheo_app::report::{
     annex_kinds, built_in_outline, locks::LockView, render, sources, Draft, Format, Outline, OutlineSection, Paragraph,
@@ -367,6 +368,10 @@ impl EditorPage {
         chrono::DateTime::parse_from_rfc3339(at)
             .map(|t| fmt::moment(self.t, t.with_timezone(&chrono::Utc)))
             .unwrap_or_else(|_| at.to_string())
+    }
+    /// Whether the figure at `i` is the first of its annex (its title is shown once).
+    fn annex_starts(&self, figures: &[FigureCheck], i: &usize) -> bool {
+        *i == 0 || figures.get(*i - 1).map(|f| &f.annex) != figures.get(*i).map(|f| &f.annex)
     }
     fn totals_unchanged(&self, k: &FiguresCheck) -> bool {
         k.totals.iter().all(|f| f.submitted == f.now)
