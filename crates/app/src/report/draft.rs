@@ -359,6 +359,8 @@ struct Read {
     movements: Vec<crate::emulation::MovementReport>,
     covenants: Vec<crate::covenants::CovenantReport>,
     records: Vec<crate::records::SectionFigures>,
+    /// The record sections' figures for the period just before, to say the change.
+    records_before: Vec<crate::records::SectionFigures>,
     /// For annexes two levels down: each child's own children, figures and sections.
     below: Vec<Below>,
 }
@@ -395,6 +397,7 @@ impl App {
             movements: self.unit_movements(actor, unit, period, as_of).await?,
             covenants: self.unit_covenants(actor, unit, period, as_of).await?.into_iter().map(|(c, _)| c).collect(),
             records: self.record_figures(actor, unit, period, as_of).await?,
+            records_before: self.record_figures(actor, unit, previous, as_of).await?,
             below: vec![],
         };
         if outline.depth >= 2 {
@@ -762,6 +765,12 @@ fn paragraphs(read: &Read, fill: &str, when: &str, area: &str) -> Vec<Paragraph>
                 ),
                 &["meetings", "meetings_with_study", "cells_with_study", "cells"],
             )];
+            if let Some(c) = vn::fmt_change(f.meetings, read.before.meetings) {
+                out.push(said(
+                    format!("So với {}, số buổi sinh hoạt chi bộ thường kỳ {c}.", read.before_words),
+                    &["meetings.previous"],
+                ));
+            }
             for p in &read.plans {
                 out.push(said(
                     format!(
@@ -822,15 +831,43 @@ fn paragraphs(read: &Read, fill: &str, when: &str, area: &str) -> Vec<Paragraph>
             }
             out
         }
-        slug => read
-            .records
-            .iter()
-            .filter(|s| s.slug == slug)
-            .flat_map(|s| &s.figures)
-            .filter(|fig| fig.value != 0)
-            .map(|fig| said(format!("{}: {}.", fig.label_vi, fig.text_vi), &[fig.key.as_str()]))
-            .collect(),
+        // Each figure of a record section, and beside it the same figure of the period
+        // before with the change: «Mô hình được công nhận: 12 mô hình (năm 2024: 9 mô hình,
+        // tăng 33,3%).»
+        slug => {
+            let before = |key: &str| {
+                read.records_before.iter().filter(|s| s.slug == slug).flat_map(|s| &s.figures).find(|b| b.key == key)
+            };
+            read.records
+                .iter()
+                .filter(|s| s.slug == slug)
+                .flat_map(|s| &s.figures)
+                .filter(|fig| fig.value != 0)
+                .map(|fig| {
+                    let change = before(&fig.key).filter(|b| single_count(fig) && single_count(b)).and_then(|b| {
+                        let c = vn::fmt_change(fig.value.max(0) as u64, b.value.max(0) as u64)?;
+                        Some(format!(" ({}: {}, {c})", read.before_words, b.text_vi))
+                    });
+                    match change {
+                        Some(c) => said(
+                            format!("{}: {}{c}.", fig.label_vi, fig.text_vi),
+                            &[fig.key.as_str(), &format!("{}.previous", fig.key)],
+                        ),
+                        None => said(format!("{}: {}.", fig.label_vi, fig.text_vi), &[fig.key.as_str()]),
+                    }
+                })
+                .collect()
+        }
     }
+}
+
+/// Whether a record figure is one count in words («12 mô hình»), whose change can be said;
+/// not a pair («22 tập thể và 0 cá nhân»), a share («48/79 …») or a qualified figure
+/// («trên 249.230 …»).
+fn single_count(f: &lamtheo_domain::records::Figure) -> bool {
+    f.text_vi
+        .strip_prefix(&vn::fmt_int(f.value))
+        .is_some_and(|rest| rest.starts_with(' ') && !rest.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// An annex by child unit: "study", or a record kinds' section by slug (its figures by
@@ -1026,6 +1063,24 @@ mod tests {
         assert_eq!(document_date(NaiveDate::from_ymd_opt(2021, 1, 8).unwrap()), "ngày 08 tháng 01 năm 2021");
         assert_eq!(document_date(NaiveDate::from_ymd_opt(2018, 4, 3).unwrap()), "ngày 03 tháng 4 năm 2018");
         assert_eq!(document_date(NaiveDate::from_ymd_opt(2024, 5, 16).unwrap()), "ngày 16 tháng 5 năm 2024");
+    }
+
+    #[test]
+    fn only_a_single_count_is_compared_with_the_period_before() {
+        let figure = |value: i64, text: &str| lamtheo_domain::records::Figure {
+            key: "k".into(),
+            label_vi: String::new(),
+            label_en: String::new(),
+            value,
+            text_vi: text.into(),
+            text_en: String::new(),
+        };
+        assert!(single_count(&figure(12, "12 mô hình")));
+        assert!(single_count(&figure(1438, "1.438 ngày công")));
+        assert!(!single_count(&figure(22, "22 tập thể và 0 cá nhân")));
+        assert!(!single_count(&figure(48, "48/79 thôn, bản (60,8%)")));
+        assert!(!single_count(&figure(249230, "trên 249.230 lượt người xem")));
+        assert!(!single_count(&figure(7, "7 (1 xây dựng + 6 lượt nhân rộng)")));
     }
 
     #[test]
