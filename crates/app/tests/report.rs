@@ -329,3 +329,29 @@ async fn the_register_numbers_afresh_from_the_committees_congress() {
         assert!(app.outgoing_register(&sys, pv.districts[1]).await.unwrap().is_empty(), "{engine}");
     }
 }
+
+#[tokio::test]
+async fn a_saved_version_is_read_and_restored_as_a_new_version() {
+    for (engine, app) in apps().await {
+        let pv = province(&app).await;
+        let sys = Actor::system();
+        let id = app.start_report(&sys, pv.districts[0], Period::year(2025)).await.unwrap();
+        let first = app.report(&sys, id).await.unwrap();
+        let mut edit = lamtheo_app::report::workflow::DraftEdit::of(&first.draft);
+        edit.summary = "Báo cáo đã sửa".into();
+        let v2 = app.save_report(&sys, id, edit, first.version).await.unwrap();
+        assert_eq!(app.report_version(&sys, id, first.version).await.unwrap().summary, first.draft.summary, "{engine}");
+        // A restore over a version read before the last save is refused; over the current
+        // one, it is a new version with the old text, and the history keeps all three.
+        let e = app.restore_version(&sys, id, first.version, first.version).await.unwrap_err();
+        assert_eq!(e.code, lamtheo_domain::ErrorCode::Conflict, "{engine}");
+        let v3 = app.restore_version(&sys, id, first.version, v2).await.unwrap();
+        let now = app.report(&sys, id).await.unwrap();
+        assert_eq!((now.version, now.draft.summary.as_str()), (v3, first.draft.summary.as_str()), "{engine}");
+        assert_eq!(app.report_versions(&sys, id).await.unwrap().len(), 3, "{engine}");
+        assert!(app.report_version(&sys, id, 99).await.is_err(), "{engine}: no such version");
+        // Once issued, nothing is restored.
+        app.submit_report(&sys, id, ("Bí thư", "Lò Văn An")).await.unwrap();
+        assert!(app.restore_version(&sys, id, v2, v3).await.is_err(), "{engine}");
+    }
+}

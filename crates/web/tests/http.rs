@@ -1167,3 +1167,38 @@ async fn a_report_request_is_made_with_an_outline_edited_on_the_page() {
         assert!(!page.body.contains("name=\"annex_topics\" checked"), "{}", s.engine);
     }
 }
+
+#[tokio::test]
+async fn a_saved_version_of_a_report_is_shown_and_restored_on_its_page() {
+    for s in sites().await {
+        let (admin, csrf) = login(&s.router, "admin", "quan-tri-123").await;
+        let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+        let res = call(
+            &s.router,
+            form(&format!("/units/{t}/reports/own"), &admin, &format!("csrf={csrf}&from=1/2025&to=12/2025")),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let at = res.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+        let save = format!("csrf={csrf}&version=1&summary=B%C3%A1o+c%C3%A1o+s%E1%BB%ADa");
+        assert_eq!(call(&s.router, form(&at, &admin, &save)).await.status, StatusCode::SEE_OTHER, "{}", s.engine);
+        let page = call(&s.router, get(&at, &admin)).await;
+        assert!(page.body.contains("value=\"Báo cáo sửa\""), "{}", s.engine);
+        assert!(
+            page.body.contains(&format!("href=\"{at}?version=1\"")),
+            "{}: the history links each version",
+            s.engine
+        );
+        // The first version, read only, with the button that restores it.
+        let old = call(&s.router, get(&format!("{at}?version=1"), &admin)).await;
+        assert!(old.body.contains("Đang xem bản lưu lần 1") && old.body.contains("Khôi phục bản này"), "{}", s.engine);
+        assert!(!old.body.contains("value=\"Báo cáo sửa\"") && old.body.contains("readonly"), "{}", s.engine);
+        let restore = format!("csrf={csrf}&version=1&current=2");
+        let res = call(&s.router, form(&format!("{at}/restore"), &admin, &restore)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let page = call(&s.router, get(&at, &admin)).await;
+        assert!(!page.body.contains("value=\"Báo cáo sửa\"") && page.body.contains("(hiện tại)"), "{}", s.engine);
+        let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+        assert_eq!(s.app.report_versions(&Actor::system(), id).await.unwrap().len(), 3, "{}", s.engine);
+    }
+}

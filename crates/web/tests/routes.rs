@@ -166,6 +166,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/reports/{id}", Write(R::Report, Report, "version=1")),
     ("POST", "/reports/{id}/autosave", Write(R::Report, Report, "version=1")),
     ("POST", "/reports/{id}/refresh", Write(R::Report, Report, "")),
+    ("POST", "/reports/{id}/restore", Write(R::Report, Report, "version=1&current=1")),
     ("POST", "/reports/{id}/quote", Write(R::Report, Report, "source=1&section=0")),
     ("POST", "/reports/{id}/submit", Write(R::Report, Report, "signer=Moi")),
     ("POST", "/reports/{id}/decide", Write(R::Report, Report, "decision=return&comment=Moi")),
@@ -430,6 +431,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/report-requests/{id}/remind", Write(R::Report, Request, r#"{"unit":{unit}}"#)),
     ("GET", "/api/v1/reports/{id}", Read(R::Report, Report)),
     ("GET", "/api/v1/reports/{id}/figures", Read(R::Report, Report)),
+    ("GET", "/api/v1/reports/{id}/versions", Read(R::Report, Report)),
+    ("GET", "/api/v1/reports/{id}/versions/{version}", Read(R::Report, Report)),
+    ("POST", "/api/v1/reports/{id}/restore", Write(R::Report, Report, r#"{"version":1,"current":1}"#)),
     ("PUT", "/api/v1/reports/{id}", Write(R::Report, Report, r#"{"version":1,"summary":"Moi","sections":[]}"#)),
     ("POST", "/api/v1/reports/{id}/refresh", Write(R::Report, Report, "")),
     ("POST", "/api/v1/reports/{id}/quote", Write(R::Report, Report, r#"{"source":1,"section":0}"#)),
@@ -782,7 +786,8 @@ fn request(method: &str, path: &str, rule: Rule, r: &Records, side: usize, cooki
         .replace("{code}", "vi")
         .replace("{file}", "tasks.csv")
         .replace("{kind}", kind)
-        .replace("{format}", "pdf");
+        .replace("{format}", "pdf")
+        .replace("{version}", "1");
     // Routes whose record is in the query.
     let unit = r.ids[&Unit][side];
     if path.ends_with("/exports/{kind}") || path.ends_with("/exports/{file}") {

@@ -623,6 +623,23 @@ impl App {
         Ok(store::versions(&self.store, id).await?.into_iter().map(|v| (v.version, v.saved_at, v.saved_by)).collect())
     }
 
+    /// The draft as it was saved in `version`.
+    pub async fn report_version(&self, actor: &Actor, id: Id, version: i32) -> Result<Draft> {
+        self.report(actor, id).await?;
+        let saved = store::versions(&self.store, id).await?.into_iter().find(|v| v.version == version);
+        let body = saved.ok_or_else(Error::not_found)?.body;
+        serde_json::from_value(body).map_err(Error::internal)
+    }
+
+    /// Makes an earlier version the report's text again, saved as a new version over
+    /// `current` (the version read), so nothing saved since is lost from the history.
+    pub async fn restore_version(&self, actor: &Actor, id: Id, version: i32, current: i32) -> Result<i32> {
+        let view = self.report(actor, id).await?;
+        self.check(actor, view.unit_id, Resource::Report, true)?;
+        let old = self.report_version(actor, id, version).await?;
+        self.store_draft(actor, id, old, current).await
+    }
+
     /// Submits the report to the asking unit: numbered in the unit's register (the number
     /// restarts with each type of document and term), rendered, and kept as issued.
     pub async fn submit_report(&self, actor: &Actor, id: Id, signer: (&str, &str)) -> Result<IssuedView> {

@@ -49,6 +49,13 @@ pub fn operations() -> Vec<Op> {
             "Quote a section of an approved report from below into the same section",
             quote,
         ),
+        Op::get("/reports/{id}/versions", "The report's saved versions, newest first (who saved each, when)", versions),
+        Op::get("/reports/{id}/versions/{version}", "The draft as it was saved in a version", version),
+        Op::post(
+            "/reports/{id}/restore",
+            "Make a saved version the text again, saved as a new version over the one read",
+            restore,
+        ),
         Op::post("/reports/{id}/submit", "Submit: numbered in the register, rendered and kept as issued", submit),
         Op::post(
             "/reports/{id}/decide",
@@ -288,4 +295,42 @@ async fn record_congress(
 ) -> Answer<Done> {
     st.app.record_congress(&a, id, b.held_on).await?;
     done()
+}
+
+#[derive(Serialize, JsonSchema)]
+struct SavedVersion {
+    version: i32,
+    /// RFC 3339.
+    saved_at: String,
+    saved_by: String,
+}
+
+async fn versions(State(st): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<Id>) -> Answer<Vec<SavedVersion>> {
+    let all = st.app.report_versions(&a, id).await?;
+    ok(all.into_iter().map(|(version, saved_at, saved_by)| SavedVersion { version, saved_at, saved_by }).collect())
+}
+
+async fn version(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((id, version)): Path<(Id, i32)>,
+) -> Answer<lamtheo_app::report::Draft> {
+    ok(st.app.report_version(&a, id, version).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Restore {
+    /// The saved version to make the text again.
+    version: i32,
+    /// The version read (a restore over a newer one is refused with 409).
+    current: i32,
+}
+
+async fn restore(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<Id>,
+    Body(b): Body<Restore>,
+) -> Answer<Saved> {
+    ok(Saved { version: st.app.restore_version(&a, id, b.version, b.current).await? })
 }

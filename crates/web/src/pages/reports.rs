@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}", get(editor).post(save))
         .route("/reports/{id}/autosave", post(autosave))
         .route("/reports/{id}/refresh", post(refresh))
+        .route("/reports/{id}/restore", post(restore))
         .route("/reports/{id}/quote", post(quote))
         .route("/reports/{id}/submit", post(submit))
         .route("/reports/{id}/decide", post(decide))
@@ -344,6 +345,10 @@ struct EditorPage {
     below: Vec<(Id, String, Vec<String>)>,
     /// A submitted or approved report's figures beside the same figures read now.
     check: Option<FiguresCheck>,
+    /// The saved version shown instead of the current text (read only).
+    viewing: Option<i32>,
+    /// The viewer may restore a saved version (a writer, while the report is editable).
+    may_restore: bool,
 }
 
 impl EditorPage {
@@ -384,15 +389,31 @@ impl EditorPage {
     }
 }
 
-async fn editor(State(st): State<AppState>, Path(id): Path<Id>, s: Session) -> PageResult {
+#[derive(Deserialize, Default)]
+struct EditorQuery {
+    /// Show this saved version (read only, with a button to restore it).
+    version: Option<String>,
+}
+
+async fn editor(
+    State(st): State<AppState>,
+    Path(id): Path<Id>,
+    Query(q): Query<EditorQuery>,
+    s: Session,
+) -> PageResult {
     let app = &st.app;
-    let report = app.report(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    let mut report = app.report(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    let viewing: Option<i32> = q.version.and_then(|v| v.parse().ok()).filter(|v| *v != report.version);
+    if let Some(v) = viewing {
+        report.draft = app.report_version(&s.actor, id, v).await.map_err(|e| s.fail(e))?;
+    }
     let request = match report.request_id {
         Some(q) => Some(app.request(&s.actor, q).await.map_err(|e| s.fail(e))?),
         None => None,
     };
-    let editable = matches!(report.state.as_str(), "drafting" | "returned")
+    let may_edit = matches!(report.state.as_str(), "drafting" | "returned")
         && app.may(&s.actor, report.unit_id, Resource::Report, true);
+    let editable = may_edit && viewing.is_none();
     let can_decide = report.state == "submitted"
         && request.as_ref().is_some_and(|q| app.may(&s.actor, q.unit_id, Resource::Report, true));
     let versions = app.report_versions(&s.actor, id).await.map_err(|e| s.fail(e))?;
@@ -406,12 +427,26 @@ async fn editor(State(st): State<AppState>, Path(id): Path<Id>, s: Session) -> P
         vec![]
     };
     let check = match report.state.as_str() {
-        "submitted" | "approved" => Some(app.report_figures(&s.actor, id).await.map_err(|e| s.fail(e))?),
+        "submitted" | "approved" if viewing.is_none() => {
+            Some(app.report_figures(&s.actor, id).await.map_err(|e| s.fail(e))?)
+        }
         _ => None,
     };
     let unit_name = report.draft.unit_name.clone();
-    let page_ =
-        EditorPage { t: s.t, c: Ctx::of(&s), report, request, unit_name, editable, can_decide, versions, below, check };
+    let page_ = EditorPage {
+        t: s.t,
+        c: Ctx::of(&s),
+        report,
+        request,
+        unit_name,
+        editable,
+        can_decide: can_decide && viewing.is_none(),
+        versions,
+        below,
+        check,
+        viewing,
+        may_restore: may_edit,
+    };
     page(s.t, page_)
 }
 
@@ -477,6 +512,17 @@ async fn autosave(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Hash
 async fn refresh(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<HashMap<String, String>>) -> PageResult {
     let s = p.session;
     st.app.refresh_report(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/reports/{id}")).into_response())
+}
+
+/// Makes a saved version (`version`) the text again, over the current one (`current`).
+async fn restore(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<HashMap<String, String>>) -> PageResult {
+    let s = p.session;
+    let number = |k: &str| p.form.get(k).and_then(|v| v.trim().parse::<i32>().ok());
+    let (Some(version), Some(current)) = (number("version"), number("current")) else {
+        return Err(s.fail(Error::field("version", "Không có bản lưu này", "No such saved version")));
+    };
+    st.app.restore_version(&s.actor, id, version, current).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/reports/{id}")).into_response())
 }
 
