@@ -1202,3 +1202,46 @@ async fn a_saved_version_of_a_report_is_shown_and_restored_on_its_page() {
         assert_eq!(s.app.report_versions(&Actor::system(), id).await.unwrap().len(), 3, "{}", s.engine);
     }
 }
+
+/// The security policy blocks inline styles: a `style=` attribute would silently do nothing,
+/// so every template styles through the stylesheet's classes.
+#[test]
+fn no_template_sets_an_inline_style() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if text.contains(" style=\"") || text.contains("<style") {
+            found.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    assert!(found.is_empty(), "templates with inline styles: {found:?}");
+}
+
+#[tokio::test]
+async fn text_is_compressed_as_the_browser_accepts_and_files_go_as_they_are() {
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+    let with = |path: &str, encoding: &str| {
+        let mut req = get(path, &admin);
+        if !encoding.is_empty() {
+            req.headers_mut().insert(header::ACCEPT_ENCODING, encoding.parse().unwrap());
+        }
+        req
+    };
+    let plain = bytes_of(&s.router, with(&format!("/units/{t}"), "")).await;
+    assert!(plain.1.get(header::CONTENT_ENCODING).is_none());
+    for (accepts, used) in [("br, gzip", "br"), ("gzip", "gzip")] {
+        let page = bytes_of(&s.router, with(&format!("/units/{t}"), accepts)).await;
+        assert_eq!(page.1.get(header::CONTENT_ENCODING).unwrap(), used, "{accepts}");
+        assert!(page.2.len() * 3 < plain.2.len(), "{used}: {} of {} bytes", page.2.len(), plain.2.len());
+        let css = bytes_of(&s.router, with("/static/app.css", accepts)).await;
+        assert_eq!(css.1.get(header::CONTENT_ENCODING).unwrap(), used, "the stylesheet");
+    }
+    // A .pdf is compressed inside already: it goes as it is.
+    let pdf = bytes_of(&s.router, with(&format!("/units/{t}/report/pdf?from=1/2024&to=12/2024"), "br, gzip")).await;
+    assert_eq!(pdf.0, StatusCode::OK);
+    assert!(pdf.1.get(header::CONTENT_ENCODING).is_none() && pdf.2.starts_with(b"%PDF"));
+}
