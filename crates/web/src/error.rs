@@ -12,6 +12,15 @@ use crate::i18n::Lang;
 pub struct WebError {
     pub error: Error,
     pub lang: Lang,
+    /// The signed-in account's menu, so that an error page is still a page of the
+    /// application (none: signed out, or not known where the error arose).
+    pub menu: Option<Box<crate::pages::Ctx>>,
+}
+
+impl WebError {
+    pub fn new(error: Error, lang: Lang) -> WebError {
+        WebError { error, lang, menu: None }
+    }
 }
 
 /// An error on its way to an API client.
@@ -77,6 +86,7 @@ impl IntoResponse for ApiError {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     t: Lang,
+    c: Option<&'a crate::pages::Ctx>,
     title: &'a str,
     message: &'a str,
     field: Option<&'a str>,
@@ -90,6 +100,7 @@ impl IntoResponse for WebError {
         let t = self.lang;
         let page = ErrorPage {
             t,
+            c: self.menu.as_deref(),
             title: t.s("Không thực hiện được", "Could not do that"),
             message: e.message(t.en),
             field: e.field.as_deref(),

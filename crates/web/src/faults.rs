@@ -19,14 +19,17 @@ use lamtheo_domain::{Error, ErrorCode};
 
 use crate::error::{ApiError, WebError};
 use crate::i18n::Lang;
+use crate::AppState;
 
 /// How long a request may take unless the server is told otherwise (`serve --request-timeout`).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-pub async fn guard(State(timeout): State<Duration>, req: Request, next: Next) -> Response {
+pub async fn guard(State((timeout, state)): State<(Duration, AppState)>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let (mut parts, body) = req.into_parts();
     let lang = Lang::from_request_parts(&mut parts, &()).await.unwrap_or_default();
+    // For an error page made here (an unknown address…): whose menu it shows.
+    let headers = if api { axum::http::HeaderMap::new() } else { parts.headers.clone() };
     // An upload to the import page only receives the file (the import runs in the
     // background), and receiving 64 MB over a slow line may well take longer than the limit.
     let timeout = if parts.method == Method::POST && parts.uri.path() == "/imports" { Duration::MAX } else { timeout };
@@ -59,7 +62,12 @@ pub async fn guard(State(timeout): State<Duration>, req: Request, next: Next) ->
         let ours = if api { "application/json" } else { "text/html" };
         let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !content_type.starts_with(ours) {
-            return answer(api, lang, rejection(res).await);
+            let error = rejection(res).await;
+            if api {
+                return ApiError(error).into_response();
+            }
+            let menu = crate::session::menu_of(&state, &headers, lang).await.map(Box::new);
+            return WebError { error, lang, menu }.into_response();
         }
     }
     res
@@ -69,7 +77,7 @@ fn answer(api: bool, lang: Lang, error: Error) -> Response {
     if api {
         ApiError(error).into_response()
     } else {
-        WebError { error, lang }.into_response()
+        WebError::new(error, lang).into_response()
     }
 }
 

@@ -90,7 +90,7 @@ pub fn router_with(app: App, opts: Options) -> Router {
         .merge(opts.extra)
         .layer(middleware::from_fn_with_state(state.clone(), once::once))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(middleware::from_fn_with_state(opts.request_timeout, faults::guard))
+        .layer(middleware::from_fn_with_state((opts.request_timeout, state.clone()), faults::guard))
         .layer(middleware::from_fn(security_headers))
         .layer(compression())
         .with_state(state)

@@ -15,12 +15,15 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "lt_session";
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
-        |kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then(|| v.to_string())
-        },
-    )
+    cookie_in(&parts.headers, name)
+}
+
+/// A cookie's value among a request's headers.
+pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
 }
 
 fn request_id() -> String {
@@ -38,8 +41,16 @@ pub struct Session {
 
 impl Session {
     pub fn fail(&self, error: Error) -> WebError {
-        WebError { error, lang: self.t }
+        WebError { error, lang: self.t, menu: Some(Box::new(crate::pages::Ctx::of(self))) }
     }
+}
+
+/// The menu of the account whose session the request's cookie names, for an error page
+/// answered outside a handler (an unknown address, a method a route does not take).
+pub async fn menu_of(state: &AppState, headers: &axum::http::HeaderMap, t: Lang) -> Option<crate::pages::Ctx> {
+    let token = cookie_in(headers, SESSION_COOKIE)?;
+    let (actor, csrf) = state.app.session(&token).await.ok()??;
+    Some(crate::pages::Ctx::of(&Session { actor, token, csrf, t }))
 }
 
 async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<(Actor, String, String)>, Error> {
@@ -59,7 +70,7 @@ impl FromRequestParts<AppState> for Session {
                 Ok(Session { actor, token, csrf, t })
             }
             Ok(None) => Err(Redirect::to("/login").into_response()),
-            Err(error) => Err(WebError { error, lang: t }.into_response()),
+            Err(error) => Err(WebError::new(error, t).into_response()),
         }
     }
 }

@@ -1245,3 +1245,27 @@ async fn text_is_compressed_as_the_browser_accepts_and_files_go_as_they_are() {
     assert_eq!(pdf.0, StatusCode::OK);
     assert!(pdf.1.get(header::CONTENT_ENCODING).is_none() && pdf.2.starts_with(b"%PDF"));
 }
+
+#[tokio::test]
+async fn error_pages_keep_the_menu_and_the_language() {
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let delete =
+        |path: &str, cookie: &str| Request::delete(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+    for (req, status) in [
+        (get("/no-such-page", &admin), StatusCode::NOT_FOUND),
+        (delete("/login", &admin), StatusCode::METHOD_NOT_ALLOWED),
+        (get("/units/999999", &admin), StatusCode::NOT_FOUND),
+    ] {
+        let res = call(&s.router, req).await;
+        assert_eq!(res.status, status);
+        assert!(res.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/html"));
+        assert!(res.body.contains("href=\"/admin/users\"") && res.body.contains("Đăng xuất"), "{status}: {}", res.body);
+    }
+    // In English, for an English reader; and signed out, without a menu.
+    let res = call(&s.router, get("/no-such-page", &format!("{admin}; lang=en"))).await;
+    assert!(res.body.contains("Could not do that") && res.body.contains("Log out"), "{}", res.body);
+    let res = call(&s.router, get("/no-such-page", "")).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(!res.body.contains("Đăng xuất") && res.body.contains("Không tìm thấy"), "{}", res.body);
+}

@@ -103,5 +103,5 @@ pub type PageResult = Result<Response, WebError>;
 
 /// Renders a template into a response (a template error is an internal error).
 pub fn render(t: Lang, page: impl Template) -> PageResult {
-    page.render().map(|html| Html(html).into_response()).map_err(|e| WebError { error: Error::internal(e), lang: t })
+    page.render().map(|html| Html(html).into_response()).map_err(|e| WebError::new(Error::internal(e), t))
 }

@@ -64,7 +64,7 @@ struct ListPage {
 }
 
 fn fail(t: Lang) -> impl Fn(Error) -> WebError {
-    move |error| WebError { error, lang: t }
+    move |error| WebError::new(error, t)
 }
 
 fn date_of(a: &Article) -> String {
@@ -217,7 +217,7 @@ async fn send(
     match st.app.submit_feedback(&code, m, &client).await {
         Ok(()) => Redirect::to(&format!("/column/{code}?sent=1#phan-hoi")).into_response(),
         // The article itself is gone or unpublished: the error page.
-        Err(e) if e.code == lamtheo_domain::ErrorCode::NotFound => WebError { error: e, lang: t }.into_response(),
+        Err(e) if e.code == lamtheo_domain::ErrorCode::NotFound => WebError::new(e, t).into_response(),
         Err(e) => {
             let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             let message = e.message(t.en).to_string();
