@@ -217,6 +217,19 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
             |title: &str| Campaign { id: 0, unit_id: pv.p, title: title.into(), year: 2025, groups: groups.clone() };
         let with_commune = app.create_covenant(&sys, covenant("Giao ước 1"), &pv.communes[..2]).await.unwrap();
         let without = app.create_covenant(&sys, covenant("Giao ước 2"), &pv.communes[2..]).await.unwrap();
+        let rated = |subject_id, level: &str| lamtheo_domain::evaluation::Evaluation {
+            subject: lamtheo_domain::evaluation::Subject::Person,
+            subject_id,
+            year: 2025,
+            quarter: 0,
+            scale: "qd124".into(),
+            level_code: level.into(),
+            score: None,
+            note: String::new(),
+        };
+        app.record_evaluations(&sys, vec![rated(pv.people[0][0], "xuat_sac"), rated(pv.people[2][0], "tot")])
+            .await
+            .unwrap();
         // The province's draft has them in its annexes: the movement's registrations by
         // district and commune, and the covenant it organised with its signatories.
         let year =
@@ -232,6 +245,8 @@ async fn a_report_goes_up_is_returned_approved_and_locks_its_period() {
         assert!(row(&signed, "Đảng ủy xã Bình Lư").is_some(), "{engine}: {signed:?}");
         let ratings = annex("Kết quả đánh giá, xếp loại").expect("the ratings' annex");
         assert_eq!(ratings.rows.len(), 6, "{engine}: two districts and their communes");
+        assert_eq!(ratings.total[1..5], ["2", "2", "100%", "1"], "{engine}: {ratings:?}");
+        assert_eq!(row(&ratings, "— Đảng ủy xã Bình Lư").unwrap()[1..5], ["1", "1", "100%", "1"], "{engine}");
         app.decide_report(&sys, report.id, true, "").await.unwrap();
         // The upper level reads the report's figures beside the same figures read now.
         let check = app.report_figures(&sys, report.id).await.unwrap();

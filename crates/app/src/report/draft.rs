@@ -483,7 +483,8 @@ impl App {
 
     /// The annexes whose figures are read unit by unit (`BY_UNIT`): a row for each unit under
     /// the reporting one (and under those, two levels down), and the total; none where the
-    /// unit has nothing of the kind in the period (no topic, movement or covenant).
+    /// unit has nothing of the kind in the period (no topic, movement or covenant, nobody
+    /// rated).
     #[allow(clippy::too_many_arguments)]
     async fn annex_by_unit(
         &self,
@@ -564,6 +565,10 @@ impl App {
             }]);
         }
         if which == "ratings" {
+            // Nobody rated in the year (the ratings come at its end): no table of zeros.
+            if read.ratings.iter().all(|r| r.evaluated == 0) {
+                return Ok(vec![]);
+            }
             let year = read.year;
             let row = |name: String, ratings: &[crate::evaluations::Distribution]| -> Vec<String> {
                 let of = |group: &str| ratings.iter().find(|r| r.group == group);
