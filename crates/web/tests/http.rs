@@ -1269,3 +1269,17 @@ async fn error_pages_keep_the_menu_and_the_language() {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!res.body.contains("Đăng xuất") && res.body.contains("Không tìm thấy"), "{}", res.body);
 }
+
+#[tokio::test]
+async fn every_page_starts_with_a_link_past_the_menu() {
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+    let unit = format!("/units/{t}");
+    for (path, cookie) in [(unit.as_str(), admin.as_str()), ("/login", ""), ("/column", ""), ("/no-such-page", &admin)]
+    {
+        let page = call(&s.router, get(path, cookie)).await;
+        let skip = page.body.find("class=\"skip\" href=\"#main\"").unwrap_or_else(|| panic!("{path}: {}", page.body));
+        assert!(skip < page.body.find("<header").unwrap() && page.body.contains("<main id=\"main\">"), "{path}");
+    }
+}
