@@ -52,6 +52,11 @@ pub fn month(m: Month) -> String {
     format!("{}/{}", m.month(), m.year())
 }
 
+/// A month as a month picker's value: "2025-03".
+pub fn month_iso(m: Month) -> String {
+    format!("{}-{:02}", m.year(), m.month())
+}
+
 /// A monthly review of an emulation registration: "5/2025: đạt — comment".
 pub fn review(t: crate::i18n::Lang, r: &lamtheo_domain::emulation::Review) -> String {
     let met = if r.met { t.s("đạt", "met") } else { t.s("chưa đạt", "not met") };
@@ -68,9 +73,16 @@ pub fn period_and_as_of(
     as_of: Option<&str>,
     today: NaiveDate,
 ) -> Result<(Period, NaiveDate), Error> {
-    let given =
-        |s: Option<&str>, field: &str| s.filter(|s| !s.trim().is_empty()).map(|s| parse_month(field, s)).transpose();
-    let (from, to) = match (given(from, "from")?, given(to, "to")?) {
+    // A bare year is its first month as the start and its last as the end: "2025".."2025".
+    let given = |s: Option<&str>, field: &str, month: u32| {
+        s.filter(|s| !s.trim().is_empty())
+            .map(|s| match s.trim().parse::<i32>() {
+                Ok(year) if (1900..=2200).contains(&year) => Ok(Month::new(year, month)),
+                _ => parse_month(field, s),
+            })
+            .transpose()
+    };
+    let (from, to) = match (given(from, "from", 1)?, given(to, "to", 12)?) {
         (Some(from), Some(to)) => (from, to),
         (Some(from), None) => (from, Period::year(from.year()).to),
         (None, Some(to)) => (Period::year(to.year()).from, to),

@@ -1283,3 +1283,22 @@ async fn every_page_starts_with_a_link_past_the_menu() {
         assert!(skip < page.body.find("<header").unwrap() && page.body.contains("<main id=\"main\">"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_unit_page_opens_on_the_last_year_with_data_and_takes_a_bare_year() {
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+    // The site's conferences are of March 2024 only: the page opens on 2024, not on an
+    // empty year.
+    let page = call(&s.router, get(&format!("/units/{t}"), &admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("type=\"month\" name=\"from\" value=\"2024-01\""), "{}", page.body);
+    assert!(page.body.contains("type=\"month\" name=\"to\" value=\"2024-12\""));
+    assert!(page.body.contains("id=\"quick-periods\""));
+    // A bare year is the whole year; a month picker's value is read too.
+    let page = call(&s.router, get(&format!("/units/{t}?from=2025&to=2025"), &admin)).await;
+    assert!(page.body.contains("value=\"2025-01\"") && page.body.contains("value=\"2025-12\""), "{}", page.status);
+    let page = call(&s.router, get(&format!("/units/{t}?from=2024-03&to=2024-05"), &admin)).await;
+    assert!(page.body.contains("value=\"2024-03\"") && page.body.contains("value=\"2024-05\""), "{}", page.status);
+}

@@ -8,6 +8,7 @@ use axum::Router;
 use lamtheo_analytics::Figures;
 use lamtheo_app::tree::{MergeTarget, NewUnit};
 use lamtheo_domain::access::Resource;
+use lamtheo_domain::period::Period;
 use lamtheo_domain::{vn, Error, Id};
 use serde::Deserialize;
 
@@ -114,6 +115,11 @@ struct UnitPage {
     crumbs: Vec<lamtheo_app::tree::PathStep>,
     from: String,
     to: String,
+    /// The period's months as the month pickers' values ("2025-01").
+    from_iso: String,
+    to_iso: String,
+    /// (label, from, to) of the quick choices of period.
+    quick: Vec<(String, String, String)>,
     as_of: String,
     qs: String,
     period_label: String,
@@ -232,6 +238,44 @@ pub struct TaskRow {
     pub result: String,
 }
 
+/// The period a unit page opens on: this year once it has a conference or a meeting, or
+/// else the latest of the four years before it that has one (a page of zeros in January
+/// tells nobody anything), or this year when none has.
+async fn last_year_with_data(
+    app: &lamtheo_app::App,
+    s: &Session,
+    id: Id,
+    as_of: chrono::NaiveDate,
+) -> Result<Period, crate::error::WebError> {
+    let this_year = chrono::Datelike::year(&app.today());
+    for year in (this_year - 4..=this_year).rev() {
+        let f = app.unit_report(&s.actor, id, Period::year(year), as_of).await.map_err(|e| s.fail(e))?.figures;
+        if f.conferences > 0 || f.meetings > 0 {
+            return Ok(Period::year(year));
+        }
+    }
+    Ok(Period::year(this_year))
+}
+
+/// Quick choices of period for the unit page: (label, from, to) — this year, last year,
+/// the first and second halves of this year, and this quarter.
+fn quick_periods(t: Lang, today: chrono::NaiveDate) -> Vec<(String, String, String)> {
+    use chrono::Datelike;
+    let y = today.year();
+    let q = (today.month() - 1) / 3;
+    vec![
+        (format!("{} {y}", t.s("Năm", "Year")), format!("1/{y}"), format!("12/{y}")),
+        (format!("{} {}", t.s("Năm", "Year"), y - 1), format!("1/{}", y - 1), format!("12/{}", y - 1)),
+        (format!("{} {y}", t.s("6 tháng đầu năm", "First half of")), format!("1/{y}"), format!("6/{y}")),
+        (format!("{} {y}", t.s("6 tháng cuối năm", "Second half of")), format!("7/{y}"), format!("12/{y}")),
+        (
+            format!("{} {}/{y}", t.s("Quý", "Quarter"), q + 1),
+            format!("{}/{y}", q * 3 + 1),
+            format!("{}/{y}", q * 3 + 3),
+        ),
+    ]
+}
+
 async fn unit_page(
     State(st): State<AppState>,
     s: Session,
@@ -239,8 +283,13 @@ async fn unit_page(
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let app = &st.app;
-    let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
-        .map_err(|e| s.fail(e))?;
+    let (mut period, as_of) =
+        fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
+            .map_err(|e| s.fail(e))?;
+    let asked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    if !asked(&q.from) && !asked(&q.to) {
+        period = last_year_with_data(app, &s, id, as_of).await?;
+    }
     let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
     // Read before the figures: they hold at least every change committed by then.
     let current_to = app.current_to();
@@ -462,6 +511,9 @@ async fn unit_page(
         sections,
         from,
         to,
+        from_iso: fmt::month_iso(period.from),
+        to_iso: fmt::month_iso(period.to),
+        quick: quick_periods(s.t, app.today()),
         as_of: as_of_s,
         qs,
         c: Ctx::of(&s),
