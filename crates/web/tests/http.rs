@@ -621,6 +621,9 @@ async fn api_tokens_errors_and_openapi() {
 async fn a_member_submits_a_plan_from_the_phone_and_the_secretary_acknowledges_it() {
     for s in sites().await {
         let (member, csrf) = login(&s.router, "hoa", "dang-vien-123").await;
+        // A member lands on their own page.
+        let home = call(&s.router, get("/", &member)).await;
+        assert_eq!(home.headers.get(header::LOCATION).unwrap(), "/me", "{}", s.engine);
         let page = call(&s.router, get("/me?year=2025", &member)).await;
         assert_eq!(page.status, StatusCode::OK, "{}", s.engine);
         assert!(page.body.contains("Đặng Thị Hoa") && page.body.contains("Chưa viết"), "{}", s.engine);

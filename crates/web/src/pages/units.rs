@@ -47,6 +47,11 @@ struct HomePage {
 }
 
 async fn home(State(st): State<AppState>, s: Session) -> PageResult {
+    // A member's home is their own page (their plans, commitments, registrations, rating),
+    // not their cell's statistics.
+    if s.actor.role == lamtheo_domain::access::Role::Member && s.actor.person_id.is_some() {
+        return Ok(Redirect::to("/me").into_response());
+    }
     let today = st.app.today();
     let tops = st.app.top_units(&s.actor, today);
     if let [one] = tops.as_slice() {
