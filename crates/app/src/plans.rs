@@ -85,6 +85,18 @@ pub(crate) fn plan_content(content: &str) -> Result<String> {
     Ok(content.to_string())
 }
 
+/// A unit's members' plans for a year as the review from above counts them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CellPlans {
+    pub unit_id: Id,
+    pub name: String,
+    pub members: usize,
+    /// Submitted, waiting for the cell's review.
+    pub waiting: usize,
+    pub acknowledged: usize,
+    pub returned: usize,
+}
+
 impl App {
     fn own_person(&self, actor: &Actor) -> Result<Id> {
         actor.person_id.ok_or_else(|| {
@@ -240,6 +252,49 @@ impl App {
                 person,
             })
             .collect())
+    }
+
+    /// For a unit above the cells (a commune, a district): each unit of its subtree that has
+    /// members on `on`, with how many members it has and how many of their plans covering
+    /// `year` wait for the cell, were acknowledged and were returned; sorted by name.
+    pub async fn plan_review_summary(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        year: i32,
+        on: NaiveDate,
+    ) -> Result<Vec<CellPlans>> {
+        self.check(actor, unit, Resource::Person, false)?;
+        let units = self.index().tree().subtree_on(unit, on);
+        let people = people_store::in_units_during(&self.store, &units, on, on).await?;
+        let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
+        let memberships = people_store::memberships_of_people(&self.store, &ids).await?;
+        let unit_of: std::collections::HashMap<Id, Id> = memberships
+            .iter()
+            .filter(|m| m.valid_on(on) && units.contains(&m.unit_id))
+            .map(|m| (m.person_id, m.unit_id))
+            .collect();
+        let mut cells: std::collections::BTreeMap<Id, CellPlans> = std::collections::BTreeMap::new();
+        for cell in unit_of.values() {
+            let name = || self.index().tree().name_on(*cell, on).unwrap_or_default().to_string();
+            let c =
+                cells.entry(*cell).or_insert_with(|| CellPlans { unit_id: *cell, name: name(), ..Default::default() });
+            c.members += 1;
+        }
+        for kind in PlanKind::ALL {
+            for plan in store::covering(&self.store, &ids, kind, year).await? {
+                let Some(c) = unit_of.get(&plan.person_id).and_then(|u| cells.get_mut(u)) else { continue };
+                match plan.status {
+                    PlanStatus::Submitted => c.waiting += 1,
+                    PlanStatus::Acknowledged => c.acknowledged += 1,
+                    PlanStatus::Returned => c.returned += 1,
+                    PlanStatus::Draft => {}
+                }
+            }
+        }
+        let mut out: Vec<CellPlans> = cells.into_values().collect();
+        out.sort_by_cached_key(|c| vn::sort_key(&c.name));
+        Ok(out)
     }
 
     /// Plans made / people expected, for each kind, over the subtree of `unit` as of `as_of`,

@@ -641,6 +641,14 @@ async fn a_member_submits_a_plan_from_the_phone_and_the_secretary_acknowledges_i
         // The district secretary sees it on the cell's review page and acknowledges it.
         let (secretary, csrf2) = login(&s.router, "bithu1", "bi-thu-123").await;
         let cb1 = s.app.unit_by_code(&Actor::system(), "CB1").unwrap().id;
+        // From the district, its cells with their counts, each leading to its page.
+        let h1 = s.app.unit_by_code(&Actor::system(), "H1").unwrap().id;
+        let district = call(&s.router, get(&format!("/units/{h1}/plans?year=2025"), &secretary)).await;
+        let table = district.body.split("id=\"cells\"").nth(1).unwrap_or_else(|| panic!("{}", district.body));
+        let row = format!(
+            "/units/{cb1}/plans?year=2025\">Chi bộ ấp 1</a></td><td class=\"num\">1</td><td class=\"num\"><strong>1</strong></td><td class=\"num\">0</td>"
+        );
+        assert!(table.contains(&row), "{}: one member, one plan waiting: {table}", s.engine);
         let review = call(&s.router, get(&format!("/units/{cb1}/plans?year=2025"), &secretary)).await;
         assert!(review.body.contains("Giúp hộ nghèo"), "{}: {}", s.engine, review.status);
         let plan_id = review.body.split("/plans/").nth(1).unwrap().split('/').next().unwrap().to_string();

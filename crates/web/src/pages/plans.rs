@@ -194,6 +194,8 @@ struct ReviewPage {
     unit_name: String,
     year: i32,
     lines: Vec<ReviewLine>,
+    /// Above the cells: each unit with members and its plans' counts, leading to its page.
+    cells: Vec<lamtheo_app::plans::CellPlans>,
 }
 
 async fn review_page(
@@ -220,7 +222,12 @@ async fn review_page(
                 .collect(),
         })
         .collect();
-    render(t, ReviewPage { t, c: Ctx::of(&s), unit_id: unit, unit_name: view_unit.name_on, year, lines })
+    // A unit with units under it (a commune, a district) lists them with their counts.
+    let cells = match view_unit.children.is_empty() {
+        true => vec![],
+        false => st.app.plan_review_summary(&s.actor, unit, year, today).await.map_err(|e| s.fail(e))?,
+    };
+    render(t, ReviewPage { t, c: Ctx::of(&s), unit_id: unit, unit_name: view_unit.name_on, year, lines, cells })
 }
 
 #[derive(Deserialize)]
