@@ -84,7 +84,7 @@ async fn main_flows_in_headless_chromium() {
         b.wait_text("#unit-name", "Huyện ủy Mường Khương");
         // Open a unit from the tree.
         b.goto(&format!("{base}/units/{district}?from=1/2024&to=12/2024"));
-        b.click("#children a");
+        b.click("#children tbody a");
         b.wait_text("#unit-name", "Đảng ủy xã Pha Long");
         // Record a study conference (a cell's form starts as a regular meeting: untick it) and
         // take attendance.

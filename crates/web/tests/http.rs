@@ -1313,3 +1313,29 @@ async fn the_unit_page_opens_on_the_last_year_with_data_and_takes_a_bare_year() 
     let page = call(&s.router, get(&format!("/units/{t}?from=2024-03&to=2024-05"), &admin)).await;
     assert!(page.body.contains("value=\"2024-03\"") && page.body.contains("value=\"2024-05\""), "{}", page.status);
 }
+
+#[tokio::test]
+async fn the_table_by_child_unit_sorts_totals_and_marks_low_rates() {
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let sys = Actor::system();
+    let t = s.app.unit_by_code(&sys, "T").unwrap().id;
+    // A second conference in Cần Giuộc's cell: it has 2, Bến Lức 1.
+    let file = "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị\nHN-C,CB2,05/04/2024,Học tập chuyên đề\n";
+    s.app.import(&sys, Kind::Conferences, "c.csv", file.as_bytes(), &|_, _, _| {}).await.unwrap();
+    let order = |body: &str| {
+        let table = body.split("id=\"children\"").nth(1).unwrap().split("</table>").next().unwrap().to_string();
+        let (a, b) = (table.find("Huyện ủy Bến Lức").unwrap(), table.find("Huyện ủy Cần Giuộc").unwrap());
+        (a < b, table)
+    };
+    let by = |q: &str| call(&s.router, get(&format!("/units/{t}?from=1/2024&to=12/2024{q}"), &admin));
+    let (ben_luc_first, table) = order(&by("").await.body);
+    assert!(ben_luc_first, "by name: {table}");
+    let (ben_luc_first, table) = order(&by("&sort=conferences&dir=desc").await.body);
+    assert!(!ben_luc_first, "most conferences first: {table}");
+    assert!(table.contains("aria-sort=\"descending\"") && table.contains("sort=conferences&#38;dir=asc"), "{table}");
+    let (ben_luc_first, _) = order(&by("&sort=conferences&dir=asc").await.body);
+    assert!(ben_luc_first, "fewest first");
+    // The unit's own row closes the table; nobody attended, so the rates are marked low.
+    assert!(table.contains("Toàn đơn vị") && table.contains("class=\"num low\""), "{table}");
+}

@@ -36,6 +36,9 @@ pub struct PeriodQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub as_of: Option<String>,
+    /// The column the table by child unit is sorted by (`SORTS`), and `asc` or `desc`.
+    pub sort: Option<String>,
+    pub dir: Option<String>,
 }
 
 #[derive(Template)]
@@ -83,7 +86,43 @@ pub struct FigureRow {
     /// "176/251" cells with study content in their regular meetings, and its rate.
     pub cells: String,
     pub cells_rate: String,
+    /// The participation rate is under `LOW_RATE_PERMILLE` (highlighted).
+    pub low: bool,
 }
+
+impl UnitPage {
+    /// The address that sorts the table by child unit by `column`: largest first, or the
+    /// other way round when it is sorted so already.
+    fn sort_link(&self, column: &str) -> String {
+        let (by, descending) = &self.sorted_by;
+        let dir = if by == column && *descending { "asc" } else { "desc" };
+        format!("/units/{}?{}&sort={column}&dir={dir}#children", self.id, self.qs)
+    }
+    /// "▼" or "▲" on the column the table is sorted by.
+    fn sort_mark(&self, column: &str) -> &'static str {
+        match &self.sorted_by {
+            (by, true) if by == column => " ▼",
+            (by, false) if by == column => " ▲",
+            _ => "",
+        }
+    }
+}
+
+/// A participation rate under this (80%) is highlighted in the table by child unit.
+const LOW_RATE_PERMILLE: u64 = 800;
+
+/// The columns the table by child unit sorts by: (query name, the figure to sort on; none
+/// for a rate with nobody eligible, which sorts last).
+const SORTS: &[(&str, fn(&Figures) -> Option<u64>)] = &[
+    ("conferences", |f| Some(f.conferences)),
+    ("member_attendances", |f| Some(f.member_attendances)),
+    ("other_attendances", |f| Some(f.other_attendances)),
+    ("participants", |f| Some(f.participants)),
+    ("eligible", |f| Some(f.eligible)),
+    ("rate", |f| f.rate_permille()),
+    ("meetings", |f| Some(f.meetings)),
+    ("cells", |f| lamtheo_domain::vn::rate_permille(f.cells_with_study, f.cells)),
+];
 
 impl FigureRow {
     fn new(id: Id, name: String, historic: bool, f: &Figures) -> FigureRow {
@@ -100,6 +139,7 @@ impl FigureRow {
             participants: fmt::int(f.participants),
             eligible: fmt::int(f.eligible),
             rate: f.rate_label(),
+            low: f.rate_permille().is_some_and(|r| r < LOW_RATE_PERMILLE),
             cells: f.cells_label(),
             cells_rate: f.cells_rate_label(),
         }
@@ -125,6 +165,9 @@ struct UnitPage {
     to_iso: String,
     /// (label, from, to) of the quick choices of period.
     quick: Vec<(String, String, String)>,
+    /// The column the table by child unit is sorted by ("" for by name) and whether
+    /// descending.
+    sorted_by: (String, bool),
     as_of: String,
     qs: String,
     period_label: String,
@@ -310,12 +353,27 @@ async fn unit_page(
             .unwrap_or_else(|| k.to_string())
     };
     let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
-    let mut children: Vec<FigureRow> = report
-        .children
-        .iter()
-        .map(|c| FigureRow::new(c.unit_id, names.get(&c.unit_id).unwrap_or(&"").to_string(), c.historic, &c.figures))
-        .collect();
-    children.sort_by_cached_key(|c| (c.historic, vn::sort_key(&c.name)));
+    let mut rows: Vec<(&lamtheo_analytics::ChildRow, String)> =
+        report.children.iter().map(|c| (c, names.get(&c.unit_id).unwrap_or(&"").to_string())).collect();
+    rows.sort_by_cached_key(|(c, name)| (c.historic, vn::sort_key(name)));
+    // Sorted by a column when asked (stable: units with equal figures stay by name); historic
+    // units stay at the end.
+    let sort = SORTS.iter().find(|(name, _)| q.sort.as_deref() == Some(*name));
+    let descending = q.dir.as_deref() != Some("asc");
+    if let Some((_, key)) = sort {
+        rows.sort_by_key(|(c, _)| {
+            let v = key(&c.figures);
+            let order = match (v, descending) {
+                (None, _) => (1, 0),
+                (Some(v), true) => (0, u64::MAX - v),
+                (Some(v), false) => (0, v),
+            };
+            (c.historic, order)
+        });
+    }
+    let sorted_by = (sort.map_or("", |(name, _)| *name).to_string(), descending);
+    let children: Vec<FigureRow> =
+        rows.into_iter().map(|(c, name)| FigureRow::new(c.unit_id, name, c.historic, &c.figures)).collect();
     let topic_titles = app.topics().await.map_err(|e| s.fail(e))?;
     let topics = report
         .topics
@@ -519,6 +577,7 @@ async fn unit_page(
         from_iso: fmt::month_iso(period.from),
         to_iso: fmt::month_iso(period.to),
         quick: quick_periods(s.t, app.today()),
+        sorted_by,
         as_of: as_of_s,
         qs,
         c: Ctx::of(&s),
