@@ -111,9 +111,12 @@ impl UnitPage {
 /// A participation rate under this (80%) is highlighted in the table by child unit.
 const LOW_RATE_PERMILLE: u64 = 800;
 
+/// The figure a column of the table by child unit sorts on.
+type SortKey = fn(&Figures) -> Option<u64>;
+
 /// The columns the table by child unit sorts by: (query name, the figure to sort on; none
 /// for a rate with nobody eligible, which sorts last).
-const SORTS: &[(&str, fn(&Figures) -> Option<u64>)] = &[
+const SORTS: &[(&str, SortKey)] = &[
     ("conferences", |f| Some(f.conferences)),
     ("member_attendances", |f| Some(f.member_attendances)),
     ("other_attendances", |f| Some(f.other_attendances)),
