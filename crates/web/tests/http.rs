@@ -1339,3 +1339,25 @@ async fn the_table_by_child_unit_sorts_totals_and_marks_low_rates() {
     // The unit's own row closes the table; nobody attended, so the rates are marked low.
     assert!(table.contains("Toàn đơn vị") && table.contains("class=\"num low\""), "{table}");
 }
+
+#[tokio::test]
+async fn the_table_by_child_unit_downloads_as_a_workbook_with_names_and_numbers() {
+    use calamine::{Data, Reader};
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let t = s.app.unit_by_code(&Actor::system(), "T").unwrap().id;
+    let page = call(&s.router, get(&format!("/units/{t}?from=1/2024&to=12/2024"), &admin)).await;
+    assert!(page.body.contains("id=\"figures-xlsx\""));
+    let (status, headers, bytes) =
+        bytes_of(&s.router, get(&format!("/units/{t}/figures.xlsx?from=1/2024&to=12/2024"), &admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("so-lieu-T-"));
+    let mut book = calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let find = |name: &str| rows.iter().find(|r| r.first() == Some(&Data::String(name.into()))).cloned();
+    let ben_luc = find("Huyện ủy Bến Lức").expect("a row by the unit's name");
+    assert_eq!(ben_luc[1], Data::Float(1.0), "one conference, written as a number: {ben_luc:?}");
+    let total = find("Toàn đơn vị").expect("the unit's own row");
+    assert_eq!(total[1], Data::Float(2.0), "{total:?}");
+}

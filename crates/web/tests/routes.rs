@@ -150,6 +150,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
         ),
     ),
     ("POST", "/records/{id}/delete", Write(R::Activity, Model, "")),
+    ("GET", "/units/{id}/figures.xlsx", Read(R::Unit, Unit)),
     ("GET", "/units/{id}/reports", Read(R::Report, Unit)),
     (
         "POST",

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/units/{id}", get(unit_page))
+        .route("/units/{id}/figures.xlsx", get(figures_xlsx))
         .route("/units/{id}/children", post(create_child))
         .route("/units/{id}/rename", post(rename))
         .route("/units/{id}/move", post(move_unit))
@@ -325,6 +326,81 @@ fn quick_periods(t: Lang, today: chrono::NaiveDate) -> Vec<(String, String, Stri
             format!("{}/{y}", q * 3 + 3),
         ),
     ]
+}
+
+/// The study figures by child unit as a workbook: unit names, figures written as numbers,
+/// the unit's own row last; the same period as the page (the same default).
+async fn figures_xlsx(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Id>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
+    let app = &st.app;
+    let (mut period, as_of) =
+        fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
+            .map_err(|e| s.fail(e))?;
+    let asked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    if !asked(&q.from) && !asked(&q.to) {
+        period = last_year_with_data(app, &s, id, as_of).await?;
+    }
+    let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
+    let report = app.unit_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
+    let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let row = |name: String, f: &Figures| {
+        vec![
+            name,
+            fmt::int(f.conferences),
+            fmt::int(f.member_attendances),
+            fmt::int(f.other_attendances),
+            fmt::int(f.participants),
+            fmt::int(f.eligible),
+            f.rate_label(),
+            fmt::int(f.meetings),
+            fmt::int(f.meetings_with_study),
+            fmt::int(f.cells_with_study),
+            fmt::int(f.cells),
+        ]
+    };
+    let mut rows: Vec<(Vec<u8>, Vec<String>)> = report
+        .children
+        .iter()
+        .map(|c| {
+            let name = names.get(&c.unit_id).unwrap_or(&"").to_string();
+            (vn::sort_key(&name), row(name, &c.figures))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let t = s.t;
+    let columns = [
+        t.s("Đơn vị", "Unit"),
+        t.s("Hội nghị học tập, quán triệt", "Study conferences"),
+        t.s("Lượt cán bộ, đảng viên", "Attendances of cadres and members"),
+        t.s("Lượt đoàn viên, hội viên, nhân dân", "Attendances of union members and the public"),
+        t.s("Cán bộ, đảng viên tham gia", "Took part"),
+        t.s("Thuộc diện", "Eligible"),
+        t.s("Tỷ lệ", "Rate"),
+        t.s("Buổi sinh hoạt chi bộ thường kỳ", "Regular cell meetings"),
+        t.s("Có nội dung học tập", "With study content"),
+        t.s("Chi bộ học tập thường xuyên", "Cells studying regularly"),
+        t.s("Chi bộ", "Cells"),
+    ];
+    let table = lamtheo_report::Table {
+        title: format!(
+            "{} — {} {}",
+            view.name_on,
+            t.s("kết quả học tập theo đơn vị", "study results by unit"),
+            period.label()
+        ),
+        columns: columns.map(String::from).to_vec(),
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        total: Some(row(t.s("Toàn đơn vị", "The whole unit").to_string(), &report.figures)),
+    };
+    let document = lamtheo_report::Document { annexes: vec![table], ..Default::default() };
+    let bytes =
+        lamtheo_app::report::render(document, lamtheo_app::report::Format::Xlsx).await.map_err(|e| s.fail(e))?;
+    let file = format!("so-lieu-{}-{}-{}.xlsx", view.unit.code, period.from.0, period.to.0);
+    Ok(crate::download(&file, bytes))
 }
 
 async fn unit_page(
