@@ -479,6 +479,43 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
+/// Why `s` is not a date, in Vietnamese and English: a day the month does not have
+/// («31/11/2026: tháng 11/2026 chỉ có 30 ngày»), a month past 12, or else the shape.
+pub fn date_problem(s: &str) -> (String, String) {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let digits = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    if let [a, b, c] = parts.as_slice() {
+        if [a, b, c].iter().all(|p| digits(p)) {
+            let (day, month, year) = if a.len() == 4 { (c, b, a) } else { (a, b, c) };
+            let (day, month, year): (u32, u32, i32) =
+                (day.parse().unwrap_or(0), month.parse().unwrap_or(0), year.parse().unwrap_or(0));
+            if !(1..=12).contains(&month) {
+                return (
+                    format!("Ngày «{s}» không có: tháng phải từ 1 đến 12"),
+                    format!("There is no date «{s}»: the month must be 1 to 12"),
+                );
+            }
+            if year.to_string().len() == 4 && day > 0 {
+                let next = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+                let days = NaiveDate::from_ymd_opt(next.0, next.1, 1)
+                    .and_then(|d| d.pred_opt())
+                    .map(|d| chrono::Datelike::day(&d));
+                if let Some(days) = days.filter(|d| day > *d) {
+                    return (
+                        format!("Ngày «{s}» không có: tháng {month}/{year} chỉ có {days} ngày"),
+                        format!("There is no date «{s}»: {month}/{year} has only {days} days"),
+                    );
+                }
+            }
+        }
+    }
+    (
+        format!("Ngày «{s}» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 16/5/2024"),
+        format!("Invalid date «{s}»: expected day/month/year, e.g. 16/5/2024"),
+    )
+}
+
 /// A date in a JSON body or a query string, read like every other date (`parse_date`):
 /// for `#[serde(deserialize_with = "vn::de_date")]`. Dates are still written ISO.
 pub fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
@@ -496,14 +533,27 @@ pub fn de_opt_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Naiv
 }
 
 fn bad_date<E: serde::de::Error>(s: &str) -> E {
-    E::custom(format!(
-        "ngày «{s}» không hợp lệ, cần dạng 16/5/2024 hoặc 2024-05-16 / invalid date, expected 16/5/2024 or 2024-05-16"
-    ))
+    let (vi, en) = date_problem(s);
+    E::custom(format!("{vi} (16/5/2024 hoặc 2024-05-16) / {en} (16/5/2024 or 2024-05-16)"))
 }
 
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
+
+#[cfg(test)]
+mod date_problem_tests {
+    use super::date_problem;
+
+    #[test]
+    fn a_date_that_does_not_exist_is_named_as_such() {
+        assert_eq!(date_problem("31/11/2026").0, "Ngày «31/11/2026» không có: tháng 11/2026 chỉ có 30 ngày");
+        assert_eq!(date_problem("29/2/2025").1, "There is no date «29/2/2025»: 2/2025 has only 28 days");
+        assert_eq!(date_problem("2024-13-01").0, "Ngày «2024-13-01» không có: tháng phải từ 1 đến 12");
+        assert!(date_problem("hôm qua").0.contains("cần dạng ngày/tháng/năm"));
+        assert!(date_problem("16/5").0.contains("cần dạng ngày/tháng/năm"));
+    }
+}
 
 #[cfg(test)]
 mod tests {

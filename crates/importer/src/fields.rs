@@ -95,11 +95,8 @@ impl<'a> Fields<'a> {
         let value = self.raw(header_vi)?;
         let date = vn::parse_date(value);
         if date.is_none() {
-            self.error(
-                header_vi,
-                format!("Ngày không hợp lệ «{value}»: cần dạng ngày/tháng/năm, ví dụ 16/5/2024"),
-                format!("Invalid date «{value}»: expected day/month/year, e.g. 16/5/2024"),
-            );
+            let (vi, en) = vn::date_problem(value);
+            self.error(header_vi, vi, en);
         }
         date
     }

@@ -123,16 +123,15 @@ fn every_bad_row_is_reported_with_its_row_and_column() {
             (7, "Ngày"),
         ]
     );
-    assert_eq!(errors[0].message_vi, "Ngày không hợp lệ «31/02/2024»: cần dạng ngày/tháng/năm, ví dụ 16/5/2024");
-    assert_eq!(errors[0].message_en, "Invalid date «31/02/2024»: expected day/month/year, e.g. 16/5/2024");
+    assert_eq!(errors[0].message_vi, "Ngày «31/02/2024» không có: tháng 2/2024 chỉ có 29 ngày");
+    assert_eq!(errors[0].message_en, "There is no date «31/02/2024»: 2/2024 has only 29 days");
     assert_eq!(errors[1].message_vi, "Thiếu giá trị bắt buộc");
     assert_eq!(errors[1].message_en, "Required value missing");
     assert_eq!(errors[4].message_vi, "«HN-1» bị trùng với dòng 2");
     assert_eq!(errors[5].message_vi, "Mã «DB XA01» không được chứa khoảng trắng");
     assert_eq!(
         errors[0].to_string(),
-        "hoi-nghi.csv, dòng 3, cột «Ngày»: Ngày không hợp lệ «31/02/2024»: \
-         cần dạng ngày/tháng/năm, ví dụ 16/5/2024"
+        "hoi-nghi.csv, dòng 3, cột «Ngày»: Ngày «31/02/2024» không có: tháng 2/2024 chỉ có 29 ngày"
     );
 }
 

@@ -20,11 +20,8 @@ pub fn moment(t: crate::i18n::Lang, at: chrono::DateTime<chrono::Utc>) -> String
 /// Parses a date typed in a form ("16/5/2024" or "2024-05-16"), naming the field on failure.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, Error> {
     vn::parse_date(s).ok_or_else(|| {
-        Error::field(
-            field,
-            format!("Ngày «{s}» không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 16/5/2024"),
-            format!("Invalid date «{s}»: expected day/month/year, e.g. 16/5/2024"),
-        )
+        let (vi, en) = vn::date_problem(s);
+        Error::field(field, vi, en)
     })
 }
 
