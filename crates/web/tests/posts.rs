@@ -138,7 +138,11 @@ async fn the_form_and_the_api_record_a_change_of_post_and_refuse_bad_dates() {
             "full_name=Tr%E1%BA%A7n+V%C4%83n+B%C3%ACnh&card_no=B1&is_member=1&position=Tr%C6%B0%E1%BB%9Fng+%E1%BA%A5p";
         let r = call(&router, form(format!("/people/{binh}"), &format!("{fields}&post_from=30/02/2026"))).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
-        assert!(r.body.contains("30/02/2026") && r.body.contains("tháng 2/2026 chỉ có 28 ngày"), "{engine}: {}", r.body);
+        assert!(
+            r.body.contains("30/02/2026") && r.body.contains("tháng 2/2026 chỉ có 28 ngày"),
+            "{engine}: {}",
+            r.body
+        );
         let early = app.today().pred_opt().unwrap().format("%d/%m/%Y");
         let r = call(&router, form(format!("/people/{binh}"), &format!("{fields}&post_from={early}"))).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{engine}");

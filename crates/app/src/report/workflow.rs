@@ -736,7 +736,7 @@ impl App {
         }
         self.write(actor, async |tx| {
             if !store::insert_congress(tx, unit, held_on).await? {
-                return Err(Error::field(
+                return Err(Error::conflict(
                     "held_on",
                     "Đại hội ngày này đã được ghi",
                     "That congress is already recorded",

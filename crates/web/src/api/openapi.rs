@@ -309,6 +309,9 @@ fn operation(op: &Operation) -> Value {
     if op.path.contains("{id}") {
         params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}}));
     }
+    if op.path.contains("{version}") {
+        params.push(json!({"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 2147483647}}));
+    }
     if op.method == "post" {
         params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false,
             "description": "Names this submission: a repeat with the same key (within a day, to the same route, with the same body) answers with the first one's answer and records nothing; the same key with another body answers 409",
