@@ -123,6 +123,35 @@ async fn main_flows_in_headless_chromium() {
         b.screenshot("/tmp/lamtheo-report-editor.png");
         b.goto(&format!("{base}/report-requests/{request}"));
         b.screenshot("/tmp/lamtheo-report-request.png");
+        // What the main pages weigh as the browser fetched them (compressed, with the
+        // stylesheet and script, cache emptied first), and that nothing comes from another
+        // host.
+        for (name, path) in [
+            ("district page", format!("/units/{district}?from=1/2024&to=12/2024")),
+            ("cell page", format!("/units/{cell}?from=1/2024&to=12/2024")),
+            ("conference form", format!("/units/{cell}/conferences/new")),
+            ("report editor", format!("/reports/{report}")),
+            ("reports page", format!("/units/{district}/reports")),
+        ] {
+            b.cmd_clear_cache();
+            b.goto(&format!("{base}{path}"));
+            let w = b.script(
+                "const n = performance.getEntriesByType('navigation')[0];
+                 const r = performance.getEntriesByType('resource');
+                 return {page: n.transferSize, html: n.decodedBodySize,
+                         resources: r.reduce((a, e) => a + e.transferSize, 0),
+                         hosts: [...new Set(r.map(e => new URL(e.name).host))],
+                         ms: Math.round(n.duration)};",
+            );
+            let total = w["page"].as_u64().unwrap() + w["resources"].as_u64().unwrap();
+            eprintln!(
+                "page weight: {name}: {total} B transferred ({} B of HTML unpacked), loaded in {} ms",
+                w["html"], w["ms"]
+            );
+            assert!(total > 0 && total <= 60 * 1024, "{name}: {total} B transferred: {w}");
+            let host = base.trim_start_matches("http://");
+            assert!(w["hosts"].as_array().unwrap().iter().all(|h| h == host), "{name} asked another host: {w}");
+        }
         // Import a roster with a bad row: every error shown, nothing imported.
         b.goto(&format!("{base}/imports"));
         b.select("select[name=kind]", "people");

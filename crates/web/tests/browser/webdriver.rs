@@ -90,6 +90,16 @@ impl Driver {
         res["value"].clone()
     }
 
+    /// Empties the browser's cache (Chrome DevTools), so a page's weight counts everything.
+    pub fn cmd_clear_cache(&self) {
+        self.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": "Network.clearBrowserCache", "params": {}})));
+    }
+
+    /// Runs a script in the page and returns what it returns.
+    pub fn script(&self, js: &str) -> Value {
+        self.cmd("POST", "/execute/sync", Some(json!({"script": js, "args": []})))
+    }
+
     pub fn goto(&self, url: &str) {
         self.cmd("POST", "/url", Some(json!({"url": url})));
     }
