@@ -441,6 +441,135 @@ impl App {
         .await
     }
 
+    /// An account an administrator may manage: one scoped inside their scope (an
+    /// administrator of the whole tree manages every account).
+    async fn managed_user(&self, actor: &Actor, user_id: Id) -> Result<User> {
+        self.check_role(actor, Resource::Users, true)?;
+        let user = users::get(&self.store, user_id).await?.ok_or_else(Error::not_found)?;
+        match user.scope_unit_id {
+            Some(s) => self.check(actor, s, Resource::Users, true).map_err(|_| Error::not_found())?,
+            None if actor.scope.is_some() => return Err(Error::not_found()),
+            None => {}
+        }
+        Ok(user)
+    }
+
+    /// One account, for its administrator.
+    pub async fn user(&self, actor: &Actor, user_id: Id) -> Result<User> {
+        self.managed_user(actor, user_id).await
+    }
+
+    /// Changes an account's role, scope and the person it is linked to (whose own page,
+    /// plans and registration it then uses). The new scope must be inside the
+    /// administrator's; the person must exist and, for a scoped account, belong inside its
+    /// scope now.
+    pub async fn set_user_access(
+        &self,
+        actor: &Actor,
+        user_id: Id,
+        role: Role,
+        scope: Option<Id>,
+        person: Option<Id>,
+    ) -> Result<()> {
+        let user = self.managed_user(actor, user_id).await?;
+        match scope {
+            Some(u) => self.check(actor, u, Resource::Users, true)?,
+            None if actor.scope.is_some() => return Err(Error::forbidden()),
+            None => {}
+        }
+        if role == Role::Member && person.is_none() {
+            return Err(Error::field(
+                "person",
+                "Tài khoản đảng viên cần gắn với một người",
+                "A member's account must be linked to a person",
+            ));
+        }
+        if let Some(p) = person {
+            let found = lamtheo_store::people::get(&self.store, p).await?;
+            let unit = match found {
+                Some(_) => self.current_unit(p).await.ok(),
+                None => return Err(Error::field("person", "Không có người này", "No such person")),
+            };
+            if let (Some(s), Some(u)) = (scope, unit) {
+                if !self.index().tree().is_within_on(u, s, self.today()) {
+                    return Err(Error::field(
+                        "person",
+                        "Người này không sinh hoạt trong phạm vi của tài khoản",
+                        "The person does not belong inside the account's scope",
+                    ));
+                }
+            }
+        }
+        self.write(actor, async |tx| {
+            users::set_access(tx, user_id, role, scope, person).await?;
+            let change = Change {
+                action: "update",
+                entity: "user",
+                entity_id: Some(user_id),
+                unit: scope.or(user.scope_unit_id),
+                before: snapshot(&serde_json::json!({"role": user.role, "scope_unit_id": user.scope_unit_id, "person_id": user.person_id})),
+                after: snapshot(&serde_json::json!({"role": role, "scope_unit_id": scope, "person_id": person})),
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await
+    }
+
+    /// Gives an account a new temporary password to hand over (the old one, its sessions and
+    /// its tokens end), returned once and never stored in clear.
+    pub async fn reset_password(&self, actor: &Actor, user_id: Id) -> Result<String> {
+        let user = self.managed_user(actor, user_id).await?;
+        // 12 characters without look-alikes (0/O, 1/l/I), read out or written on paper; 32 of
+        // them, so a random byte modulo 32 picks each evenly.
+        const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+        let temporary: String =
+            (0..12).map(|_| ALPHABET[usize::from(rand::random::<u8>()) % ALPHABET.len()] as char).collect();
+        let password = temporary.clone();
+        let hash = self.limiter.hashing(move || hash_password(&password)).await??;
+        self.write(actor, async |tx| {
+            users::set_password(tx, user_id, &hash).await?;
+            users::delete_sessions_of(tx, user_id).await?;
+            let revoked = users::revoke_tokens_of(tx, user_id).await?;
+            let change = Change {
+                action: "reset_password",
+                entity: "user",
+                entity_id: Some(user_id),
+                unit: user.scope_unit_id,
+                before: None,
+                after: snapshot(&serde_json::json!({"tokens_revoked": revoked})),
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await?;
+        Ok(temporary)
+    }
+
+    /// An account's API tokens, for its administrator.
+    pub async fn user_tokens(&self, actor: &Actor, user_id: Id) -> Result<Vec<users::TokenRow>> {
+        self.managed_user(actor, user_id).await?;
+        users::tokens_of(&self.store, user_id).await
+    }
+
+    /// Revokes one of an account's API tokens, for its administrator.
+    pub async fn revoke_user_token(&self, actor: &Actor, user_id: Id, token_id: Id) -> Result<()> {
+        let user = self.managed_user(actor, user_id).await?;
+        self.write(actor, async |tx| {
+            if users::revoke_token(tx, user_id, token_id).await? == 0 {
+                return Err(Error::not_found());
+            }
+            let change = Change {
+                action: "revoke",
+                entity: "token",
+                entity_id: Some(token_id),
+                unit: user.scope_unit_id,
+                before: None,
+                after: snapshot(&serde_json::json!({"user_id": user_id})),
+            };
+            Ok(Written::new((), change, vec![]))
+        })
+        .await
+    }
+
     pub async fn has_users(&self) -> Result<bool> {
         Ok(users::count(&self.store).await? > 0)
     }

@@ -111,6 +111,15 @@ pub(crate) fn unit_on(ms: &[Membership], day: NaiveDate) -> Option<Id> {
 
 impl App {
     /// The unit a person belongs to now (or last belonged to): their records are in its scope.
+    /// The person whose card number or identifier is `key`, when the actor may read them.
+    pub async fn person_by_key(&self, actor: &Actor, key: &str) -> Result<Option<Person>> {
+        let mut read = self.store.snapshot().await?;
+        let Some(person) = store::find_by_key(&mut read, key.trim()).await? else { return Ok(None) };
+        drop(read);
+        let unit = self.current_unit(person.id).await?;
+        Ok(self.may(actor, unit, Resource::Person, false).then_some(person))
+    }
+
     pub(crate) async fn current_unit(&self, person: Id) -> Result<Id> {
         let ms = store::memberships_of(&self.store, person).await?;
         current_membership(&ms).map(|m| m.unit_id).ok_or_else(Error::not_found)

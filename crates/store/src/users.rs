@@ -57,6 +57,13 @@ pub async fn set_password(tx: &mut Tx, id: Id, password_hash: &str) -> Result<()
     Ok(())
 }
 
+/// Sets an account's role, scope and the person it belongs to.
+pub async fn set_access(tx: &mut Tx, id: Id, role: Role, scope: Option<Id>, person: Option<Id>) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET role = $2, scope_unit_id = $3, person_id = $4 WHERE id = $1")
+        .bind(id).bind(role.as_str()).bind(scope).bind(person).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
+    Ok(())
+}
+
 pub async fn set_active(tx: &mut Tx, id: Id, active: bool) -> Result<()> {
     on_tx!(tx, c => sqlx::query("UPDATE users SET active = $2 WHERE id = $1").bind(id).bind(active).execute(c).await.map(|r| r.rows_affected()).map_err(db_err))?;
     if !active {

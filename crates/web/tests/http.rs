@@ -1361,3 +1361,38 @@ async fn the_table_by_child_unit_downloads_as_a_workbook_with_names_and_numbers(
     let total = find("Toàn đơn vị").expect("the unit's own row");
     assert_eq!(total[1], Data::Float(2.0), "{total:?}");
 }
+
+#[tokio::test]
+async fn an_administrator_links_an_account_to_a_person_changes_its_role_and_resets_its_password() {
+    for s in sites().await {
+        let (admin, csrf) = login(&s.router, "admin", "quan-tri-123").await;
+        let sys = Actor::system();
+        let bithu = s.app.list_users(&sys).await.unwrap().into_iter().find(|u| u.username == "bithu1").unwrap();
+        let (bithu_cookie, _) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let page = call(&s.router, get("/admin/users", &admin)).await;
+        assert!(page.body.contains(&format!("href=\"/admin/users/{}\"", bithu.id)), "{}", s.engine);
+        // A person outside the account's scope is refused, naming the field; one inside is
+        // linked and the account becomes a member.
+        let at = format!("/admin/users/{}", bithu.id);
+        let res = call(&s.router, form(&at, &admin, &format!("csrf={csrf}&role=member&scope_code=H1&person=B1"))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {}", s.engine, res.body);
+        assert!(res.body.contains("phạm vi của tài khoản"), "{}: {}", s.engine, res.body);
+        let res =
+            call(&s.router, form(&at, &admin, &format!("csrf={csrf}&role=member&scope_code=CB1&person=A1"))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
+        let user = s.app.user(&sys, bithu.id).await.unwrap();
+        let hoa = s.app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        assert_eq!((user.role, user.person_id), (Role::Member, Some(hoa)), "{}", s.engine);
+        let page = call(&s.router, get(&at, &admin)).await;
+        assert!(page.body.contains("Đặng Thị Hoa") && page.body.contains("value=\"CB1\""), "{}", s.engine);
+        // A reset gives a temporary password once and ends the account's sessions.
+        let res = call(&s.router, form(&format!("{at}/password"), &admin, &format!("csrf={csrf}"))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", s.engine);
+        let temporary = res.body.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
+        assert_eq!(temporary.len(), 12, "{}", s.engine);
+        let old = call(&s.router, get("/account", &bithu_cookie)).await;
+        assert_eq!(old.status, StatusCode::SEE_OTHER, "{}: the old session ended", s.engine);
+        login(&s.router, "bithu1", &temporary).await;
+        assert!(s.app.login("bithu1", "bi-thu-123", "t").await.is_err(), "{}: the old password is gone", s.engine);
+    }
+}

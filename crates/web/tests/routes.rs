@@ -219,7 +219,11 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/exports/{file}", Read(R::Activity, Unit)),
     ("GET", "/admin/users", List(R::Users)),
     ("POST", "/admin/users", WriteRole(R::Users, "username=moi&password=mat-khau-dai&role=readonly")),
+    ("GET", "/admin/users/{id}", Form(R::Users, User)),
+    ("POST", "/admin/users/{id}", Write(R::Users, User, "role=readonly&scope_code=&person=")),
     ("POST", "/admin/users/{id}/active", Write(R::Users, User, "active=0")),
+    ("POST", "/admin/users/{id}/password", Write(R::Users, User, "")),
+    ("POST", "/admin/users/{id}/tokens/{token}/revoke", Write(R::Users, User, "")),
     ("GET", "/admin/kinds", List(R::Users)),
     // Kinds are shared by every unit: an administrator of the whole tree adds them.
     ("POST", "/admin/kinds", Root(R::Users, "code=moi&name_vi=Moi&level=co_so")),
@@ -788,7 +792,8 @@ fn request(method: &str, path: &str, rule: Rule, r: &Records, side: usize, cooki
         .replace("{file}", "tasks.csv")
         .replace("{kind}", kind)
         .replace("{format}", "pdf")
-        .replace("{version}", "1");
+        .replace("{version}", "1")
+        .replace("{token}", "1");
     // Routes whose record is in the query.
     let unit = r.ids[&Unit][side];
     if path.ends_with("/exports/{kind}") || path.ends_with("/exports/{file}") {

@@ -19,7 +19,10 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users).post(add_user))
+        .route("/admin/users/{id}", get(user_page).post(save_user))
         .route("/admin/users/{id}/active", post(set_active))
+        .route("/admin/users/{id}/password", post(reset_password))
+        .route("/admin/users/{id}/tokens/{token}/revoke", post(revoke_token))
         .route("/admin/kinds", get(kinds).post(add_kind))
         .route("/audit", get(audit))
 }
@@ -100,8 +103,124 @@ async fn add_user(State(st): State<AppState>, p: Posted<UserForm>) -> PageResult
     Ok(Redirect::to("/admin/users").into_response())
 }
 
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    t: Lang,
+    c: Ctx,
+    user: lamtheo_store::users::User,
+    roles: Vec<(&'static str, &'static str)>,
+    scope_code: String,
+    /// The linked person: (card number or identifier, name).
+    person: Option<(String, String)>,
+    /// (id, name, made on, revoked on).
+    tokens: Vec<(Id, String, String, Option<String>)>,
+    /// The temporary password just made, shown once.
+    temporary: Option<String>,
+}
+
+/// An account: its role, scope and person to change, a password to reset, its API tokens.
+async fn user_page(State(st): State<AppState>, Path(id): Path<Id>, s: Session) -> PageResult {
+    show_user(&st, id, s, None).await
+}
+
+async fn show_user(st: &AppState, id: Id, s: Session, temporary: Option<String>) -> PageResult {
+    let app = &st.app;
+    let user = app.user(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    let scope_code = match user.scope_unit_id {
+        Some(u) => app.unit_view(&s.actor, u, app.today()).map(|v| v.unit.code).unwrap_or_default(),
+        None => String::new(),
+    };
+    let person = match user.person_id {
+        Some(p) => app
+            .person(&s.actor, p)
+            .await
+            .ok()
+            .map(|v| (v.person.natural_key().unwrap_or_default().to_string(), v.person.full_name)),
+        None => None,
+    };
+    let tokens = app
+        .user_tokens(&s.actor, id)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .map(|t| {
+            (t.id, t.name, crate::fmt::moment(s.t, t.created_at), t.revoked_at.map(|r| crate::fmt::moment(s.t, r)))
+        })
+        .collect();
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), s.t.s(r.label_vi(), r.as_str()))).collect();
+    render(s.t, UserPage { t: s.t, c: Ctx::of(&s), user, roles, scope_code, person, tokens, temporary })
+}
+
+#[derive(Deserialize)]
+struct AccessForm {
+    role: String,
+    #[serde(default)]
+    scope_code: String,
+    /// The person's card number or identifier; empty: none.
+    #[serde(default)]
+    person: String,
+}
+
+async fn save_user(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<AccessForm>) -> PageResult {
+    let (s, f) = (p.session, p.form);
+    let app = &st.app;
+    let role =
+        Role::parse(&f.role).ok_or_else(|| s.fail(Error::field("role", "Vai trò không hợp lệ", "Unknown role")))?;
+    let scope = match f.scope_code.trim() {
+        "" => None,
+        code => Some(
+            app.unit_by_code(&s.actor, code)
+                .map_err(|_| {
+                    s.fail(Error::field(
+                        "scope_code",
+                        format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
+                        format!("No unit with code «{code}» in your scope"),
+                    ))
+                })?
+                .id,
+        ),
+    };
+    let person = match f.person.trim() {
+        "" => None,
+        key => Some(
+            app.person_by_key(&s.actor, key)
+                .await
+                .map_err(|e| s.fail(e))?
+                .ok_or_else(|| {
+                    s.fail(Error::field(
+                        "person",
+                        format!("Không có người có số thẻ hay mã định danh «{key}» trong phạm vi của bạn"),
+                        format!("No person with card number or identifier «{key}» in your scope"),
+                    ))
+                })?
+                .id,
+        ),
+    };
+    app.set_user_access(&s.actor, id, role, scope, person).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+/// A new temporary password, shown once on the account's page.
+async fn reset_password(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<ActiveForm>) -> PageResult {
+    let s = p.session;
+    let temporary = st.app.reset_password(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    show_user(&st, id, s, Some(temporary)).await
+}
+
+async fn revoke_token(
+    State(st): State<AppState>,
+    Path((id, token)): Path<(Id, Id)>,
+    p: Posted<ActiveForm>,
+) -> PageResult {
+    let s = p.session;
+    st.app.revoke_user_token(&s.actor, id, token).await.map_err(|e| s.fail(e))?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
 #[derive(Deserialize)]
 struct ActiveForm {
+    #[serde(default)]
     active: String,
 }
 
