@@ -61,6 +61,16 @@ pub struct Evaluation {
     pub note: String,
 }
 
+/// A scale's name for people, by its code: the regulation it comes from. A scale added as
+/// data under another code is shown by its code.
+pub fn scale_label(code: &str) -> (String, String) {
+    match code {
+        "qd124" => ("Quy định 124-QĐ/TW (4 mức)".into(), "Regulation 124-QĐ/TW (4 levels)".into()),
+        "qd366" => ("Quy định 366-QĐ/TW (chấm điểm 100)".into(), "Regulation 366-QĐ/TW (100-point score)".into()),
+        other => (other.to_string(), other.to_string()),
+    }
+}
+
 /// The level a score reaches on a scored scale: the highest threshold not above it.
 pub fn level_for_score<'a>(levels: &'a [RatingLevel], scale: &str, score: i32) -> Option<&'a RatingLevel> {
     levels.iter().filter(|l| l.scale == scale && l.min_score.is_some_and(|m| m <= score)).max_by_key(|l| l.min_score)

@@ -798,6 +798,12 @@ async fn a_secretary_rates_the_organisations_under_their_unit_on_the_evaluation_
         let (h1, cb1, cb2) = ["H1", "CB1", "CB2"].map(|c| s.app.unit_by_code(&sys, c).unwrap().id).into();
         let (secretary, csrf) = login(&s.router, "bithu1", "bi-thu-123").await;
         let page = call(&s.router, get(&format!("/units/{h1}/evaluations?year=2025"), &secretary)).await;
+        // The scales by their names, not their codes.
+        assert!(
+            page.body.contains("<option value=\"qd124\" selected>Quy định 124-QĐ/TW (4 mức)</option>"),
+            "{}",
+            s.engine
+        );
         let table = page.body.split("id=\"unit-ratings\"").nth(1).unwrap().split("</table>").next().unwrap();
         assert!(table.contains(&format!("name=\"ul{cb1}\"")), "{}: {table}", s.engine);
         let body = format!("csrf={csrf}&year=2025&quarter=0&scale=qd124&ul{cb1}=tot");

@@ -48,7 +48,8 @@ struct EvalPage {
     year: i32,
     quarter: i32,
     scale: String,
-    scales: Vec<String>,
+    /// (code, name) of each scale.
+    scales: Vec<(String, String)>,
     scored: bool,
     levels: Vec<(String, String)>,
     rows: Vec<EvalRow>,
@@ -65,8 +66,16 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
     let year = q.year.unwrap_or_else(|| app.today().year() - 1);
     let scale = q.scale.unwrap_or_else(|| if q.quarter > 0 { "qd366".into() } else { "qd124".into() });
     let all_levels = app.rating_levels().await.map_err(|e| s.fail(e))?;
-    let mut scales: Vec<String> = all_levels.iter().map(|l| l.scale.clone()).collect();
-    scales.dedup();
+    let mut codes: Vec<String> = all_levels.iter().map(|l| l.scale.clone()).collect();
+    codes.dedup();
+    let scales = codes
+        .into_iter()
+        .map(|code| {
+            let (vi, en) = lamtheo_domain::evaluation::scale_label(&code);
+            let name = t.s(&vi, &en).to_string();
+            (code, name)
+        })
+        .collect();
     let levels: Vec<_> = all_levels.iter().filter(|l| l.scale == scale).collect();
     let scored = levels.iter().any(|l| l.min_score.is_some());
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
