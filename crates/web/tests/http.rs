@@ -1402,3 +1402,48 @@ async fn an_administrator_links_an_account_to_a_person_changes_its_role_and_rese
         assert!(s.app.login("bithu1", "bi-thu-123", "t").await.is_err(), "{}: the old password is gone", s.engine);
     }
 }
+
+#[tokio::test]
+async fn a_cells_page_tells_its_secretary_what_is_due() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
+        let (secretary, _) = login(&s.router, "bithu1", "bi-thu-123").await;
+        let page = call(&s.router, get(&format!("/units/{cb1}"), &secretary)).await;
+        let panel = page.body.split("id=\"secretary\"").nth(1).unwrap_or_else(|| panic!("{}", page.body));
+        assert!(
+            panel.contains("id=\"record-meeting\"") && panel.contains("Chưa ghi nhận sinh hoạt chi bộ tháng"),
+            "{}",
+            s.engine
+        );
+        assert!(!panel.contains("plans-waiting"), "{}: nothing waits yet", s.engine);
+        // This month's meeting recorded, and a member's plan for this year submitted.
+        let today = s.app.today();
+        let meeting = lamtheo_app::conferences::ConferenceInput {
+            code: "SH-NAY".into(),
+            unit_id: cb1,
+            held_on: today,
+            title: "Sinh hoạt chi bộ".into(),
+            level: "Chi bộ".into(),
+            online: false,
+            others_count: 0,
+            unlisted_members: 0,
+            topic_ids: vec![],
+            regular_meeting: true,
+            study_content: true,
+        };
+        s.app.create_conference(&sys, meeting).await.unwrap();
+        let hoa = s.app.search_people(&sys, "dang thi hoa", None, 1).await.unwrap()[0].id;
+        let member = Actor { role: Role::Member, scope: Some(cb1), person_id: Some(hoa), ..sys.clone() };
+        let year = chrono::Datelike::year(&today);
+        let plan = lamtheo_domain::plans::PlanKind::YearPlan;
+        s.app.save_own_plan(&member, plan, year, "Giúp đỡ hộ nghèo", true).await.unwrap();
+        let page = call(&s.router, get(&format!("/units/{cb1}"), &secretary)).await;
+        let panel = page.body.split("id=\"secretary\"").nth(1).unwrap().split("</section>").next().unwrap().to_string();
+        assert!(panel.contains("Đã ghi nhận sinh hoạt chi bộ tháng"), "{}: {panel}", s.engine);
+        assert!(panel.contains("1 kế hoạch, cam kết chờ chi bộ xem xét"), "{}: {panel}", s.engine);
+        // A district's page has no such panel.
+        let h1 = s.app.unit_by_code(&sys, "H1").unwrap().id;
+        assert!(!call(&s.router, get(&format!("/units/{h1}"), &secretary)).await.body.contains("id=\"secretary\""));
+    }
+}

@@ -169,6 +169,8 @@ struct UnitPage {
     to_iso: String,
     /// (label, from, to) of the quick choices of period.
     quick: Vec<(String, String, String)>,
+    /// On a cell's page, for those who record its meetings.
+    secretary: Option<SecretaryPanel>,
     /// The column the table by child unit is sorted by ("" for by name) and whether
     /// descending.
     sorted_by: (String, bool),
@@ -307,6 +309,61 @@ async fn last_year_with_data(
         }
     }
     Ok(Period::year(this_year))
+}
+
+/// What a cell's secretary sees first on the cell's page: this month's regular meeting
+/// recorded or not, the plans waiting for the cell, and the topics due in the next 60 days.
+pub struct SecretaryPanel {
+    /// "11/2026".
+    pub month: String,
+    /// The day this month's regular meeting was held, if recorded.
+    pub meeting: Option<(Id, String)>,
+    pub plans_waiting: usize,
+    /// (title, deadline).
+    pub topics_due: Vec<(String, String)>,
+}
+
+async fn secretary_panel(
+    app: &lamtheo_app::App,
+    s: &Session,
+    cell: Id,
+) -> Result<SecretaryPanel, crate::error::WebError> {
+    use chrono::Datelike;
+    let today = app.today();
+    let first = today.with_day(1).unwrap_or(today);
+    let meeting = app
+        .conferences_of(&s.actor, cell, first, today)
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .find(|c| c.regular_meeting)
+        .map(|c| (c.id, fmt::date(c.held_on)));
+    let plans_waiting = match app.may(&s.actor, cell, Resource::Person, false) {
+        true => app
+            .plans_of_unit(&s.actor, cell, today.year(), today)
+            .await
+            .map_err(|e| s.fail(e))?
+            .iter()
+            .flat_map(|r| &r.plans)
+            .filter(|p| p.status == lamtheo_domain::plans::PlanStatus::Submitted)
+            .count(),
+        false => 0,
+    };
+    let soon = today + chrono::Duration::days(60);
+    let mut topics: Vec<_> = app
+        .topics()
+        .await
+        .map_err(|e| s.fail(e))?
+        .into_iter()
+        .filter(|t| t.deadline.is_some_and(|d| today <= d && d <= soon))
+        .collect();
+    topics.sort_by_key(|t| t.deadline);
+    Ok(SecretaryPanel {
+        month: format!("{}/{}", today.month(), today.year()),
+        meeting,
+        plans_waiting,
+        topics_due: topics.into_iter().map(|t| (t.title, t.deadline.map(fmt::date).unwrap_or_default())).collect(),
+    })
 }
 
 /// Quick choices of period for the unit page: (label, from, to) — this year, last year,
@@ -463,6 +520,11 @@ async fn unit_page(
             Some((t.title.clone(), tc.deadline.map(fmt::date).unwrap_or_else(|| "—".into()), tc.label(), people))
         })
         .collect();
+    let secretary =
+        match view.unit.kind == lamtheo_analytics::CELL_KIND && app.may(&s.actor, id, Resource::Conference, true) {
+            true => Some(secretary_panel(app, &s, id).await?),
+            false => None,
+        };
     let conferences = app
         .conferences_of(&s.actor, id, period.first_day(), period.last_day())
         .await
@@ -657,6 +719,7 @@ async fn unit_page(
         to_iso: fmt::month_iso(period.to),
         quick: quick_periods(s.t, app.today()),
         sorted_by,
+        secretary,
         as_of: as_of_s,
         qs,
         c: Ctx::of(&s),
