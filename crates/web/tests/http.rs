@@ -1447,3 +1447,37 @@ async fn a_cells_page_tells_its_secretary_what_is_due() {
         assert!(!call(&s.router, get(&format!("/units/{h1}"), &secretary)).await.body.contains("id=\"secretary\""));
     }
 }
+
+#[tokio::test]
+async fn attendance_starts_from_everyone_present_and_tells_two_people_of_one_name_apart() {
+    let s = sites().await.remove(0);
+    let sys = Actor::system();
+    let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
+    let namesake = lamtheo_domain::people::Person {
+        card_no: Some("A2".into()),
+        full_name: "Đặng Thị Hoa".into(),
+        is_member: true,
+        ..Default::default()
+    };
+    let since = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+    s.app.add_person(&sys, lamtheo_app::people::NewPerson { person: namesake, unit_id: cb1, since }).await.unwrap();
+    let conference = s.app.conferences_of(&sys, cb1, since, s.app.today()).await.unwrap()[0].id;
+    let (secretary, csrf) = login(&s.router, "bithu1", "bi-thu-123").await;
+    let page = call(&s.router, get(&format!("/conferences/{conference}"), &secretary)).await;
+    let roster = page.body.split("id=\"attendance-form\"").nth(1).unwrap().split("</form>").next().unwrap().to_string();
+    assert!(page.body.contains("id=\"not-saved\"") && page.body.contains("/static/attendance.js"));
+    assert_eq!(roster.matches("value=\"present\" aria-label").count(), 2, "{roster}");
+    assert_eq!(roster.matches("value=\"present\" aria-label=\"Đặng Thị Hoa: Có mặt\" checked").count(), 2, "{roster}");
+    assert!(roster.contains("Đặng Thị Hoa <span class=\"muted\">(A1)</span>") && roster.contains("(A2)"), "{roster}");
+    // Saved as shown: both present, and the note is gone.
+    let ids: Vec<String> = roster.split("name=\"p").skip(1).map(|x| x.split('"').next().unwrap().to_string()).collect();
+    let mut body = format!("csrf={csrf}");
+    for id in ids.iter().collect::<std::collections::BTreeSet<_>>() {
+        body.push_str(&format!("&p{id}=present"));
+    }
+    let res = call(&s.router, form(&format!("/conferences/{conference}/attendance"), &secretary, &body)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = call(&s.router, get(&format!("/conferences/{conference}"), &secretary)).await;
+    assert!(!page.body.contains("id=\"not-saved\""));
+    assert!(page.body.contains("id=\"present-count\">2<"), "{}", page.body);
+}

@@ -85,6 +85,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     // Pages.
     ("GET", "/static/app.css", Public),
     ("GET", "/static/autosave.js", Public),
+    ("GET", "/static/attendance.js", Public),
     ("GET", "/login", Public),
     ("POST", "/login", Public),
     ("POST", "/logout", Own),

@@ -213,6 +213,8 @@ async fn remove(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Delete
 pub struct AttendeeRow {
     pub id: Id,
     pub name: String,
+    /// Beside a name two people share: the card number, or else the year of birth.
+    pub note: String,
     pub status: &'static str,
 }
 
@@ -233,6 +235,8 @@ struct ShowPage {
     topics: Vec<String>,
     present: String,
     roster: Vec<AttendeeRow>,
+    /// No attendance is saved yet: the form shows everyone present until it is.
+    fresh: bool,
     points: Vec<(String, String, String)>,
     can_write: bool,
     statuses: Vec<(&'static str, &'static str)>,
@@ -246,12 +250,29 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
     let status: HashMap<Id, AttendanceStatus> = v.attendance.iter().map(|a| (a.person_id, a.status)).collect();
     // The roster of the organising unit on the day; people recorded from elsewhere too.
     let roster = st.app.members_on(&s.actor, conf.unit_id, conf.held_on).await.unwrap_or_default();
-    let roster = roster
+    // Nothing recorded yet: the form starts from everyone present (the secretary unticks
+    // those absent), saved only when the form is.
+    let fresh = v.attendance.is_empty();
+    let same_name = |name: &str| roster.iter().filter(|p| vn::fold(&p.full_name) == vn::fold(name)).count() > 1;
+    let roster: Vec<AttendeeRow> = roster
         .iter()
         .map(|p| AttendeeRow {
             id: p.id,
             name: p.full_name.clone(),
-            status: status.get(&p.id).map_or("", |s| s.as_str()),
+            note: match same_name(&p.full_name) {
+                true => p
+                    .card_no
+                    .clone()
+                    .or_else(|| p.birth_date.map(|d| chrono::Datelike::year(&d).to_string()))
+                    .unwrap_or_default(),
+                false => String::new(),
+            },
+            status: match status.get(&p.id) {
+                Some(s) => s.as_str(),
+                // Only on the form: a reader sees what was recorded, nothing.
+                None if fresh && can_write => AttendanceStatus::Present.as_str(),
+                None => "",
+            },
         })
         .collect();
     let topic_list = st.app.topics().await.map_err(|e| s.fail(e))?;
@@ -290,6 +311,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
             topics,
             present: fmt::int(v.present),
             roster,
+            fresh,
             points,
             can_write,
             statuses,

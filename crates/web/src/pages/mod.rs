@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(css))
         .route("/static/autosave.js", get(autosave_js))
+        .route("/static/attendance.js", get(attendance_js))
         .merge(account::router())
         .merge(admin::router())
         .merge(conferences::router())
@@ -57,6 +58,14 @@ async fn css() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/app.css"),
+    )
+}
+
+/// The running count of an attendance form as choices change; no framework.
+async fn attendance_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/attendance.js"),
     )
 }
 
