@@ -1481,3 +1481,26 @@ async fn attendance_starts_from_everyone_present_and_tells_two_people_of_one_nam
     assert!(!page.body.contains("id=\"not-saved\""));
     assert!(page.body.contains("id=\"present-count\">2<"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn a_cells_meeting_form_has_a_date_picker_a_title_and_its_marks() {
+    let s = sites().await.remove(0);
+    let sys = Actor::system();
+    let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
+    let (secretary, _) = login(&s.router, "bithu1", "bi-thu-123").await;
+    let today = s.app.today();
+    let page = call(&s.router, get(&format!("/units/{cb1}/conferences/new"), &secretary)).await;
+    assert!(page.body.contains(&format!("type=\"date\" name=\"held_on\" value=\"{today}\"")), "{}", page.body);
+    let title =
+        format!("Sinh hoạt chi bộ tháng {}/{}", chrono::Datelike::month(&today), chrono::Datelike::year(&today));
+    assert!(page.body.contains(&format!("name=\"title\" value=\"{title}\"")), "{}", page.body);
+    assert!(page.body.contains("name=\"regular_meeting\" value=\"1\" checked"));
+    // The page of a conference says what kind it is.
+    let first = s.app.conferences_of(&sys, cb1, chrono::NaiveDate::MIN, today).await.unwrap()[0].id;
+    let page = call(&s.router, get(&format!("/conferences/{first}"), &secretary)).await;
+    let marks = page.body.split("id=\"marks\">").nth(1).unwrap().split("</p>").next().unwrap();
+    assert!(
+        marks.starts_with("Hội nghị học tập, quán triệt") || marks.starts_with("Sinh hoạt chi bộ thường kỳ"),
+        "{marks}"
+    );
+}

@@ -81,9 +81,19 @@ async fn new_form(State(st): State<AppState>, s: Session, Path(unit): Path<Id>) 
     let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
     // A party cell's conference starts as a regular meeting with study content.
     let cell = view.unit.kind == lamtheo_analytics::CELL_KIND;
+    let today = st.app.today();
+    // A cell's meeting is named as its minutes are: «Sinh hoạt chi bộ tháng 11/2026».
+    let title = match cell {
+        true => {
+            format!("Sinh hoạt chi bộ tháng {}/{}", chrono::Datelike::month(&today), chrono::Datelike::year(&today))
+        }
+        false => String::new(),
+    };
     let v = ConferenceForm {
         unit_id: unit,
-        held_on: fmt::date(st.app.today()),
+        // ISO, as the date picker takes it (the form reads 16/5/2024 as well).
+        held_on: today.to_string(),
+        title,
         unlisted_members: "0".into(),
         others_count: "0".into(),
         regular_meeting: cell.then(|| "1".into()),
@@ -98,7 +108,7 @@ async fn edit_form(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -
     let flag = |b: bool| b.then(|| "1".to_string());
     let v = ConferenceForm {
         unit_id: conf.unit_id,
-        held_on: fmt::date(conf.held_on),
+        held_on: conf.held_on.to_string(),
         title: conf.title,
         level: conf.level,
         online: flag(conf.online),
@@ -237,6 +247,8 @@ struct ShowPage {
     roster: Vec<AttendeeRow>,
     /// No attendance is saved yet: the form shows everyone present until it is.
     fresh: bool,
+    regular_meeting: bool,
+    study_content: bool,
     points: Vec<(String, String, String)>,
     can_write: bool,
     statuses: Vec<(&'static str, &'static str)>,
@@ -312,6 +324,8 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
             present: fmt::int(v.present),
             roster,
             fresh,
+            regular_meeting: conf.regular_meeting,
+            study_content: conf.study_content,
             points,
             can_write,
             statuses,
