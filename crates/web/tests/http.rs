@@ -901,7 +901,7 @@ async fn a_conference_is_recorded_once_corrected_and_deleted_on_its_pages() {
         );
         let made = held(&s.app).await;
         assert_eq!(made.len(), 1, "{}: {made:?}", s.engine);
-        let location = format!("/conferences/{}", made[0].id);
+        let location = format!("/conferences/{}?saved=conference#attendance", made[0].id);
         for res in [&first, &again, &at_once] {
             assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.engine, res.body);
             assert_eq!(res.headers.get(header::LOCATION).unwrap(), location.as_str(), "{}", s.engine);
@@ -1477,7 +1477,13 @@ async fn attendance_starts_from_everyone_present_and_tells_two_people_of_one_nam
     }
     let res = call(&s.router, form(&format!("/conferences/{conference}/attendance"), &secretary, &body)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let page = call(&s.router, get(&format!("/conferences/{conference}"), &secretary)).await;
+    assert_eq!(
+        res.headers.get(header::LOCATION).unwrap(),
+        &format!("/conferences/{conference}?saved=attendance#attendance"),
+        "back where the form was"
+    );
+    let page = call(&s.router, get(&format!("/conferences/{conference}?saved=attendance"), &secretary)).await;
+    assert!(page.body.contains("id=\"saved\" role=\"status\">Đã lưu điểm danh: 2 có mặt, 0 vắng."), "{}", page.body);
     assert!(!page.body.contains("id=\"not-saved\""));
     assert!(page.body.contains("id=\"present-count\">2<"), "{}", page.body);
 }

@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
@@ -189,14 +189,14 @@ async fn create(State(st): State<AppState>, p: Posted<ConferenceForm>) -> PageRe
         }
     }
     let id = st.app.create_conference(&s.actor, input).await.map_err(|e| s.fail(e))?;
-    Ok(Redirect::to(&format!("/conferences/{id}")).into_response())
+    Ok(Redirect::to(&format!("/conferences/{id}?saved=conference#attendance")).into_response())
 }
 
 async fn update(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<ConferenceForm>) -> PageResult {
     let (s, f) = (p.session, p.form);
     let input = f.input().map_err(|e| s.fail(e))?;
     st.app.update_conference(&s.actor, id, input).await.map_err(|e| s.fail(e))?;
-    Ok(Redirect::to(&format!("/conferences/{id}?saved=1")).into_response())
+    Ok(Redirect::to(&format!("/conferences/{id}?saved=changes")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -249,12 +249,20 @@ struct ShowPage {
     fresh: bool,
     regular_meeting: bool,
     study_content: bool,
+    /// What was just saved, in a sentence.
+    saved: Option<String>,
     points: Vec<(String, String, String)>,
     can_write: bool,
     statuses: Vec<(&'static str, &'static str)>,
 }
 
-async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
+#[derive(Deserialize, Default)]
+struct SavedQuery {
+    /// What was just saved: "conference", "changes" or "attendance".
+    saved: Option<String>,
+}
+
+async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(q): Query<SavedQuery>) -> PageResult {
     let v = st.app.conference(&s.actor, id).await.map_err(|e| s.fail(e))?;
     let conf = &v.conference;
     let can_write = s.actor.role.can_write(Resource::Conference) && st.app.in_scope(&s.actor, conf.unit_id);
@@ -305,6 +313,23 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
         })
         .collect();
     let t = s.t;
+    // What was just saved, said in a sentence (the page stays where the form was).
+    let counted = |status: AttendanceStatus| v.attendance.iter().filter(|a| a.status == status).count();
+    let saved = match q.saved.as_deref() {
+        Some("conference") => {
+            Some(t.s("Đã ghi nhận hội nghị. Điểm danh bên dưới.", "Recorded. Take attendance below.").to_string())
+        }
+        Some("changes") => Some(t.s("Đã lưu các thay đổi.", "Changes saved.").to_string()),
+        Some("attendance") => Some(format!(
+            "{} {} {}, {} {}.",
+            t.s("Đã lưu điểm danh:", "Attendance saved:"),
+            counted(AttendanceStatus::Present),
+            t.s("có mặt", "present"),
+            v.attendance.len() - counted(AttendanceStatus::Present),
+            t.s("vắng", "absent"),
+        )),
+        _ => None,
+    };
     let statuses = AttendanceStatus::ALL.iter().map(|x| (x.as_str(), t.s(x.label_vi(), x.as_str()))).collect();
     render(
         t,
@@ -326,6 +351,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
             fresh,
             regular_meeting: conf.regular_meeting,
             study_content: conf.study_content,
+            saved,
             points,
             can_write,
             statuses,
@@ -345,7 +371,7 @@ async fn attendance(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Ha
         })
         .collect();
     st.app.record_attendance(&s.actor, id, &rows).await.map_err(|e| s.fail(e))?;
-    Ok(Redirect::to(&format!("/conferences/{id}?saved=1")).into_response())
+    Ok(Redirect::to(&format!("/conferences/{id}?saved=attendance#attendance")).into_response())
 }
 
 #[derive(Deserialize)]
