@@ -105,6 +105,25 @@ async fn main_flows_in_headless_chromium() {
         b.click_element(&excused[2]);
         b.click("#attendance-form button");
         b.wait_text("#present-count", "2");
+        // A cell secretary's monthly meeting from the cell's page, counted: every page load
+        // and every tap, with one person absent.
+        let (mut loads, mut taps) = (1, 0);
+        b.goto(&format!("{base}/units/{cell}"));
+        b.click("#record-meeting");
+        (loads, taps) = (loads + 1, taps + 1);
+        b.wait_text("h1", "Ghi nhận hội nghị học tập, quán triệt");
+        b.click("#conference-form button");
+        (loads, taps) = (loads + 1, taps + 1);
+        b.wait_text("#saved", "Đã ghi nhận hội nghị. Điểm danh bên dưới.");
+        let absent = b.find_all("input[type=radio][value=absent]");
+        b.click_element(&absent[0]);
+        taps += 1;
+        assert_eq!(b.text("#running-count"), "2/3 có mặt", "the count follows the choice");
+        b.click("#attendance-form button");
+        (loads, taps) = (loads + 1, taps + 1);
+        b.wait_text("#saved", "Đã lưu điểm danh: 2 có mặt, 1 vắng.");
+        eprintln!("the secretary's meeting: {loads} page loads, {taps} taps (1 for the one person absent)");
+        assert!(loads <= 4 && taps <= 3 + 1, "{loads} loads, {taps} taps");
         // The unit's figures now show it, in Vietnamese format.
         b.goto(&format!("{base}/units/{cell}?from=1/2024&to=12/2024&as_of=31/12/2024"));
         b.wait_text("#fig-conferences", "1");
