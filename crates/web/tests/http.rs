@@ -1342,6 +1342,11 @@ async fn the_table_by_child_unit_sorts_totals_and_marks_low_rates() {
     assert!(table.contains("aria-sort=\"descending\"") && table.contains("sort=conferences&#38;dir=asc"), "{table}");
     let (ben_luc_first, _) = order(&by("&sort=conferences&dir=asc").await.body);
     assert!(ben_luc_first, "fewest first");
+    // The chart draws a bar for each district, with the unit's own rate as a line.
+    let page = by("").await.body;
+    let chart = page.split("id=\"rate-chart\"").nth(1).unwrap().split("</svg>").next().unwrap().to_string();
+    assert_eq!(chart.matches("<rect").count(), 2, "{chart}");
+    assert!(chart.contains("Huyện ủy Cần Giuộc") && chart.contains("stroke-dasharray"), "{chart}");
     // The unit's own row closes the table; nobody attended, so the rates are marked low.
     assert!(table.contains("Toàn đơn vị") && table.contains("class=\"num low\""), "{table}");
 }

@@ -109,6 +109,49 @@ impl UnitPage {
     }
 }
 
+/// The participation rate by child unit as an SVG bar chart drawn on the server (no script):
+/// the units with anyone eligible, highest rate first, and a dashed line at the unit's own
+/// rate. Drawn at 360 units wide, a phone's width, so its text is read at its size.
+pub struct RateChart {
+    /// (top of the row, name, bar width, "93,7%", under the threshold).
+    pub bars: Vec<(u64, String, u64, String, bool)>,
+    /// Where the unit's own rate falls, and its label.
+    pub own: Option<(u64, String)>,
+    pub height: u64,
+}
+
+/// The chart's bar for 100%, in its units.
+const FULL_BAR: u64 = 300;
+const ROW: u64 = 36;
+
+impl RateChart {
+    fn of(rows: &[(&lamtheo_analytics::ChildRow, String)], own: &Figures) -> RateChart {
+        let mut rated: Vec<(&String, u64)> = rows
+            .iter()
+            .filter(|(c, _)| !c.historic)
+            .filter_map(|(c, name)| Some((name, c.figures.rate_permille()?)))
+            .collect();
+        rated.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| vn::sort_key(a.0).cmp(&vn::sort_key(b.0))));
+        let bars: Vec<_> = rated
+            .iter()
+            .enumerate()
+            .map(|(i, (name, permille))| {
+                let short: String = name.chars().take(48).collect();
+                (
+                    i as u64 * ROW,
+                    short,
+                    permille * FULL_BAR / 1000,
+                    vn::fmt_rate(*permille, 1000),
+                    *permille < LOW_RATE_PERMILLE,
+                )
+            })
+            .collect();
+        let height = bars.len() as u64 * ROW + 8;
+        let own = own.rate_permille().map(|p| (p * FULL_BAR / 1000, own.rate_label()));
+        RateChart { bars, own, height }
+    }
+}
+
 /// A participation rate under this (80%) is highlighted in the table by child unit.
 const LOW_RATE_PERMILLE: u64 = 800;
 
@@ -171,6 +214,7 @@ struct UnitPage {
     quick: Vec<(String, String, String)>,
     /// On a cell's page, for those who record its meetings.
     secretary: Option<SecretaryPanel>,
+    rate_chart: RateChart,
     /// The column the table by child unit is sorted by ("" for by name) and whether
     /// descending.
     sorted_by: (String, bool),
@@ -508,6 +552,7 @@ async fn unit_page(
         });
     }
     let sorted_by = (sort.map_or("", |(name, _)| *name).to_string(), descending);
+    let rate_chart = RateChart::of(&rows, &report.figures);
     let children: Vec<FigureRow> =
         rows.into_iter().map(|(c, name)| FigureRow::new(c.unit_id, name, c.historic, &c.figures)).collect();
     let topic_titles = app.topics().await.map_err(|e| s.fail(e))?;
@@ -720,6 +765,7 @@ async fn unit_page(
         quick: quick_periods(s.t, app.today()),
         sorted_by,
         secretary,
+        rate_chart,
         as_of: as_of_s,
         qs,
         c: Ctx::of(&s),
