@@ -281,23 +281,12 @@ pub async fn issued(store: &Store, id: Id) -> Result<Option<Issued>> {
     on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(id).fetch_optional(p).await.map_err(db_err)?.map(|r| issued_from_row!(&r))))
 }
 
-/// A unit's register of outgoing documents, newest first, without the files.
+/// A unit's register of outgoing documents, newest first, without the files (read as empty).
 pub async fn register(store: &Store, unit: Id) -> Result<Vec<Issued>> {
     on_pool!(store.read(), p => Ok(sqlx::query(
-        "SELECT id, unit_id, doc_type, term, number, symbol, report_id, issued_on FROM issued_documents \
-         WHERE unit_id = $1 ORDER BY issued_on DESC, id DESC")
-        .bind(unit).fetch_all(p).await.map_err(db_err)?.iter().map(|r| Issued {
-            id: r.get(0),
-            unit_id: r.get(1),
-            doc_type: r.get(2),
-            term: r.get(3),
-            number: r.get(4),
-            symbol: r.get(5),
-            report_id: r.get(6),
-            issued_on: r.get(7),
-            pdf: vec![],
-            docx: vec![],
-        }).collect()))
+        "SELECT id, unit_id, doc_type, term, number, symbol, report_id, issued_on, '' AS pdf, '' AS docx \
+         FROM issued_documents WHERE unit_id = $1 ORDER BY issued_on DESC, id DESC")
+        .bind(unit).fetch_all(p).await.map_err(db_err)?.iter().map(|r| issued_from_row!(r)).collect()))
 }
 
 /// The days of a unit's congresses, earliest first, read in the writer's transaction (the

@@ -452,35 +452,6 @@ impl App {
 }
 
 impl App {
-    /// What can write a section's paragraphs from the figures: (code, Vietnamese, English);
-    /// the first, none (the drafter writes it).
-    pub fn sources() -> Vec<(&'static str, &'static str, &'static str)> {
-        [
-            ("", "Cấp ủy tự viết", "Written by the drafter"),
-            ("study", "Số liệu học tập, quán triệt", "Study figures"),
-            ("following", "Số liệu làm theo (kế hoạch, sinh hoạt chi bộ, thi đua, xếp loại)", "Following figures"),
-        ]
-        .into_iter()
-        .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| (s.slug, s.title_vi, s.title_en)))
-        .collect()
-    }
-
-    /// The annex tables an outline may ask for: (code, Vietnamese, English).
-    pub fn annex_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
-        [
-            ("study", "Học tập, quán triệt và sinh hoạt chi bộ", "Study and cell meetings"),
-            ("topics", "Học tập các chuyên đề", "Study of each topic"),
-            ("plans", "Kế hoạch làm theo, bản cam kết", "Personal plans and commitments"),
-            ("movements", "Đăng ký thi đua", "Emulation registrations"),
-            ("ratings", "Đánh giá, xếp loại", "Ratings"),
-            ("tasks", "Nhiệm vụ đột phá", "Breakthrough tasks"),
-            ("covenants", "Giao ước thi đua", "Covenants"),
-        ]
-        .into_iter()
-        .chain(lamtheo_domain::records::SECTIONS.iter().map(|s| (s.slug, s.title_vi, s.title_en)))
-        .collect()
-    }
-
     /// The annexes whose figures are read unit by unit (`BY_UNIT`): a row for each unit under
     /// the reporting one (and under those, two levels down), and the total; none where the
     /// unit has nothing of the kind in the period (no topic, movement or covenant, nobody

@@ -78,21 +78,7 @@ async fn add_user(State(st): State<AppState>, p: Posted<UserForm>) -> PageResult
     let (s, f) = (p.session, p.form);
     let role =
         Role::parse(&f.role).ok_or_else(|| s.fail(Error::field("role", "Vai trò không hợp lệ", "Unknown role")))?;
-    let scope = match f.scope_code.trim() {
-        "" => None,
-        code => Some(
-            st.app
-                .unit_by_code(&s.actor, code)
-                .map_err(|_| {
-                    s.fail(Error::field(
-                        "scope_code",
-                        format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
-                        format!("No unit with code «{code}» in your scope"),
-                    ))
-                })?
-                .id,
-        ),
-    };
+    let scope = scope_of(&st, &s, &f.scope_code)?;
     st.app
         .add_user(
             &s.actor,
@@ -167,20 +153,7 @@ async fn save_user(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Acc
     let app = &st.app;
     let role =
         Role::parse(&f.role).ok_or_else(|| s.fail(Error::field("role", "Vai trò không hợp lệ", "Unknown role")))?;
-    let scope = match f.scope_code.trim() {
-        "" => None,
-        code => Some(
-            app.unit_by_code(&s.actor, code)
-                .map_err(|_| {
-                    s.fail(Error::field(
-                        "scope_code",
-                        format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
-                        format!("No unit with code «{code}» in your scope"),
-                    ))
-                })?
-                .id,
-        ),
-    };
+    let scope = scope_of(&st, &s, &f.scope_code)?;
     let person = match f.person.trim() {
         "" => None,
         key => Some(
@@ -216,6 +189,20 @@ async fn revoke_token(
     let s = p.session;
     st.app.revoke_user_token(&s.actor, id, token).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+/// An account's scope unit by its code on the form (empty: the whole tree).
+fn scope_of(st: &AppState, s: &Session, code: &str) -> Result<Option<Id>, crate::error::WebError> {
+    match code.trim() {
+        "" => Ok(None),
+        code => st.app.unit_by_code(&s.actor, code).map(|u| Some(u.id)).map_err(|_| {
+            s.fail(Error::field(
+                "scope_code",
+                format!("Không có đơn vị mã «{code}» trong phạm vi của bạn"),
+                format!("No unit with code «{code}» in your scope"),
+            ))
+        }),
+    }
 }
 
 #[derive(Deserialize)]

@@ -355,6 +355,23 @@ async fn last_year_with_data(
     Ok(Period::year(this_year))
 }
 
+/// The period and as-of date a unit's page (and its download) shows: as asked, or when no
+/// month is given, the last year with data.
+async fn page_period(
+    app: &lamtheo_app::App,
+    s: &Session,
+    id: Id,
+    q: &PeriodQuery,
+) -> Result<(Period, chrono::NaiveDate), crate::error::WebError> {
+    let (period, as_of) = fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
+        .map_err(|e| s.fail(e))?;
+    let asked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    match asked(&q.from) || asked(&q.to) {
+        true => Ok((period, as_of)),
+        false => Ok((last_year_with_data(app, s, id, as_of).await?, as_of)),
+    }
+}
+
 /// What a cell's secretary sees first on the cell's page: this month's regular meeting
 /// recorded or not, the plans waiting for the cell, and the topics due in the next 60 days.
 pub struct SecretaryPanel {
@@ -438,13 +455,7 @@ async fn figures_xlsx(
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let app = &st.app;
-    let (mut period, as_of) =
-        fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
-            .map_err(|e| s.fail(e))?;
-    let asked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
-    if !asked(&q.from) && !asked(&q.to) {
-        period = last_year_with_data(app, &s, id, as_of).await?;
-    }
+    let (period, as_of) = page_period(app, &s, id, &q).await?;
     let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
     let report = app.unit_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
     let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
@@ -511,13 +522,7 @@ async fn unit_page(
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let app = &st.app;
-    let (mut period, as_of) =
-        fmt::period_and_as_of(q.from.as_deref(), q.to.as_deref(), q.as_of.as_deref(), app.today())
-            .map_err(|e| s.fail(e))?;
-    let asked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
-    if !asked(&q.from) && !asked(&q.to) {
-        period = last_year_with_data(app, &s, id, as_of).await?;
-    }
+    let (period, as_of) = page_period(app, &s, id, &q).await?;
     let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
     // Read before the figures: they hold at least every change committed by then.
     let current_to = app.current_to();
