@@ -415,13 +415,7 @@ impl App {
     }
 
     pub async fn set_user_active(&self, actor: &Actor, user_id: Id, active: bool) -> Result<()> {
-        self.check_role(actor, Resource::Users, true)?;
-        let user = users::get(&self.store, user_id).await?.ok_or_else(Error::not_found)?;
-        match user.scope_unit_id {
-            Some(s) => self.check(actor, s, Resource::Users, true)?,
-            None if actor.scope.is_some() => return Err(Error::not_found()),
-            None => {}
-        }
+        let user = self.user(actor, user_id).await?;
         self.write(actor, async |tx| {
             users::set_active(tx, user_id, active).await?;
             // Deactivating ends the account's sessions (in `set_active`) and tokens; reactivating
@@ -441,22 +435,17 @@ impl App {
         .await
     }
 
-    /// An account an administrator may manage: one scoped inside their scope (an
+    /// An account, for an administrator who may manage it: one scoped inside their scope (an
     /// administrator of the whole tree manages every account).
-    async fn managed_user(&self, actor: &Actor, user_id: Id) -> Result<User> {
+    pub async fn user(&self, actor: &Actor, user_id: Id) -> Result<User> {
         self.check_role(actor, Resource::Users, true)?;
         let user = users::get(&self.store, user_id).await?.ok_or_else(Error::not_found)?;
         match user.scope_unit_id {
-            Some(s) => self.check(actor, s, Resource::Users, true).map_err(|_| Error::not_found())?,
+            Some(s) => self.check(actor, s, Resource::Users, true)?,
             None if actor.scope.is_some() => return Err(Error::not_found()),
             None => {}
         }
         Ok(user)
-    }
-
-    /// One account, for its administrator.
-    pub async fn user(&self, actor: &Actor, user_id: Id) -> Result<User> {
-        self.managed_user(actor, user_id).await
     }
 
     /// Changes an account's role, scope and the person it is linked to (whose own page,
@@ -471,7 +460,7 @@ impl App {
         scope: Option<Id>,
         person: Option<Id>,
     ) -> Result<()> {
-        let user = self.managed_user(actor, user_id).await?;
+        let user = self.user(actor, user_id).await?;
         match scope {
             Some(u) => self.check(actor, u, Resource::Users, true)?,
             None if actor.scope.is_some() => return Err(Error::forbidden()),
@@ -518,7 +507,7 @@ impl App {
     /// Gives an account a new temporary password to hand over (the old one, its sessions and
     /// its tokens end), returned once and never stored in clear.
     pub async fn reset_password(&self, actor: &Actor, user_id: Id) -> Result<String> {
-        let user = self.managed_user(actor, user_id).await?;
+        let user = self.user(actor, user_id).await?;
         // 12 characters without look-alikes (0/O, 1/l/I), read out or written on paper; 32 of
         // them, so a random byte modulo 32 picks each evenly.
         const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
@@ -546,13 +535,13 @@ impl App {
 
     /// An account's API tokens, for its administrator.
     pub async fn user_tokens(&self, actor: &Actor, user_id: Id) -> Result<Vec<users::TokenRow>> {
-        self.managed_user(actor, user_id).await?;
+        self.user(actor, user_id).await?;
         users::tokens_of(&self.store, user_id).await
     }
 
     /// Revokes one of an account's API tokens, for its administrator.
     pub async fn revoke_user_token(&self, actor: &Actor, user_id: Id, token_id: Id) -> Result<()> {
-        let user = self.managed_user(actor, user_id).await?;
+        let user = self.user(actor, user_id).await?;
         self.write(actor, async |tx| {
             if users::revoke_token(tx, user_id, token_id).await? == 0 {
                 return Err(Error::not_found());

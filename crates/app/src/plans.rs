@@ -1,5 +1,7 @@
 //! Personal plans and commitments: a member writes and submits their own (from a phone);
 //! the cell's secretary acknowledges or returns them; figures count who has made one.
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use lamtheo_analytics::Delta;
 use lamtheo_domain::access::{Actor, Resource};
@@ -90,6 +92,7 @@ pub(crate) fn plan_content(content: &str) -> Result<String> {
 pub struct CellPlans {
     pub unit_id: Id,
     pub name: String,
+    /// People on its rolls (members and the others who write plans).
     pub members: usize,
     /// Submitted, waiting for the cell's review.
     pub waiting: usize,
@@ -255,7 +258,7 @@ impl App {
     }
 
     /// For a unit above the cells (a commune, a district): each unit of its subtree that has
-    /// members on `on`, with how many members it has and how many of their plans covering
+    /// people on its rolls on `on`, with how many and how many of their plans covering
     /// `year` wait for the cell, were acknowledged and were returned; sorted by name.
     pub async fn plan_review_summary(
         &self,
@@ -269,12 +272,13 @@ impl App {
         let people = people_store::in_units_during(&self.store, &units, on, on).await?;
         let ids: Vec<Id> = people.iter().map(|p| p.id).collect();
         let memberships = people_store::memberships_of_people(&self.store, &ids).await?;
-        let unit_of: std::collections::HashMap<Id, Id> = memberships
+        let inside: HashSet<Id> = units.iter().copied().collect();
+        let unit_of: HashMap<Id, Id> = memberships
             .iter()
-            .filter(|m| m.valid_on(on) && units.contains(&m.unit_id))
+            .filter(|m| m.valid_on(on) && inside.contains(&m.unit_id))
             .map(|m| (m.person_id, m.unit_id))
             .collect();
-        let mut cells: std::collections::BTreeMap<Id, CellPlans> = std::collections::BTreeMap::new();
+        let mut cells: HashMap<Id, CellPlans> = HashMap::new();
         for cell in unit_of.values() {
             let name = || self.index().tree().name_on(*cell, on).unwrap_or_default().to_string();
             let c =

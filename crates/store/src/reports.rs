@@ -61,7 +61,10 @@ pub struct Issued {
     pub symbol: String,
     pub report_id: Option<Id>,
     pub issued_on: String,
-    /// The files as issued (kept as base64 text, as images are).
+    /// The summary (trích yếu) as issued.
+    pub summary: String,
+    /// The files as issued (kept as base64 text, as images are); empty where a listing read
+    /// the document without them.
     pub pdf: Vec<u8>,
     pub docx: Vec<u8>,
 }
@@ -135,7 +138,10 @@ macro_rules! report_from_row {
     }};
 }
 
-const ISSUED_COLS: &str = "id, unit_id, doc_type, term, number, symbol, report_id, issued_on, pdf, docx";
+const ISSUED_COLS: &str = "id, unit_id, doc_type, term, number, symbol, report_id, issued_on, summary, pdf, docx";
+/// The same columns with the files left out (a listing).
+const ISSUED_LISTED: &str =
+    "id, unit_id, doc_type, term, number, symbol, report_id, issued_on, summary, '' AS pdf, '' AS docx";
 
 macro_rules! issued_from_row {
     ($r:expr) => {{
@@ -149,8 +155,9 @@ macro_rules! issued_from_row {
             symbol: r.get(5),
             report_id: r.get(6),
             issued_on: r.get(7),
-            pdf: unbase64(r.get(8)),
-            docx: unbase64(r.get(9)),
+            summary: r.get(8),
+            pdf: unbase64(r.get(9)),
+            docx: unbase64(r.get(10)),
         }
     }};
 }
@@ -245,12 +252,20 @@ pub async fn insert_version(tx: &mut Tx, report: Id, v: &Version) -> Result<()> 
     Ok(())
 }
 
-/// A report's saved versions, newest first.
-pub async fn versions(store: &Store, report: Id) -> Result<Vec<Version>> {
+/// A report's saved versions, newest first: (version, saved at, by), without their bodies
+/// (a draft saved as it is typed has many, each the whole draft).
+pub async fn versions(store: &Store, report: Id) -> Result<Vec<(i32, String, String)>> {
+    on_pool!(store.read(), p => Ok(sqlx::query_as(
+        "SELECT version, saved_at, saved_by FROM report_versions WHERE report_id = $1 ORDER BY version DESC")
+        .bind(report).fetch_all(p).await.map_err(db_err)?))
+}
+
+/// One saved version of a report, with its body.
+pub async fn version(store: &Store, report: Id, version: i32) -> Result<Option<Version>> {
     on_pool!(store.read(), p => Ok(sqlx::query(
-        "SELECT version, body, saved_at, saved_by FROM report_versions WHERE report_id = $1 ORDER BY version DESC")
-        .bind(report).fetch_all(p).await.map_err(db_err)?.iter()
-        .map(|r| Version { version: r.get(0), body: json(r.get(1)), saved_at: r.get(2), saved_by: r.get(3) }).collect()))
+        "SELECT version, body, saved_at, saved_by FROM report_versions WHERE report_id = $1 AND version = $2")
+        .bind(report).bind(version).fetch_optional(p).await.map_err(db_err)?
+        .map(|r| Version { version: r.get(0), body: json(r.get(1)), saved_at: r.get(2), saved_by: r.get(3) })))
 }
 
 /// The next number in the register of `unit`'s documents of a type in a term.
@@ -263,16 +278,16 @@ pub async fn next_number(tx: &mut Tx, unit: Id, doc_type: &str, term: &str) -> R
 
 pub async fn insert_issued(tx: &mut Tx, d: &Issued) -> Result<Id> {
     on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO issued_documents (unit_id, doc_type, term, number, symbol, report_id, issued_on, pdf, docx) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+        "INSERT INTO issued_documents (unit_id, doc_type, term, number, symbol, report_id, issued_on, summary, pdf, docx) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
         .bind(d.unit_id).bind(&d.doc_type).bind(&d.term).bind(d.number).bind(&d.symbol).bind(d.report_id)
-        .bind(&d.issued_on).bind(base64(&d.pdf)).bind(base64(&d.docx))
+        .bind(&d.issued_on).bind(&d.summary).bind(base64(&d.pdf)).bind(base64(&d.docx))
         .fetch_one(c).await.map_err(db_err))
 }
 
-/// The documents issued for a report, newest first.
+/// The documents issued for a report, newest first, without their files.
 pub async fn issued_of_report(store: &Store, report: Id) -> Result<Vec<Issued>> {
-    let sql = format!("SELECT {ISSUED_COLS} FROM issued_documents WHERE report_id = $1 ORDER BY id DESC");
+    let sql = format!("SELECT {ISSUED_LISTED} FROM issued_documents WHERE report_id = $1 ORDER BY id DESC");
     on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(report).fetch_all(p).await.map_err(db_err)?.iter().map(|r| issued_from_row!(r)).collect()))
 }
 
@@ -281,12 +296,11 @@ pub async fn issued(store: &Store, id: Id) -> Result<Option<Issued>> {
     on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(id).fetch_optional(p).await.map_err(db_err)?.map(|r| issued_from_row!(&r))))
 }
 
-/// A unit's register of outgoing documents, newest first, without the files (read as empty).
+/// A unit's register of outgoing documents, newest first, without their files.
 pub async fn register(store: &Store, unit: Id) -> Result<Vec<Issued>> {
-    on_pool!(store.read(), p => Ok(sqlx::query(
-        "SELECT id, unit_id, doc_type, term, number, symbol, report_id, issued_on, '' AS pdf, '' AS docx \
-         FROM issued_documents WHERE unit_id = $1 ORDER BY issued_on DESC, id DESC")
-        .bind(unit).fetch_all(p).await.map_err(db_err)?.iter().map(|r| issued_from_row!(r)).collect()))
+    let sql =
+        format!("SELECT {ISSUED_LISTED} FROM issued_documents WHERE unit_id = $1 ORDER BY issued_on DESC, id DESC");
+    on_pool!(store.read(), p => Ok(sqlx::query(&sql).bind(unit).fetch_all(p).await.map_err(db_err)?.iter().map(|r| issued_from_row!(r)).collect()))
 }
 
 /// The days of a unit's congresses, earliest first, read in the writer's transaction (the

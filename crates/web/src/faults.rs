@@ -29,7 +29,7 @@ pub async fn guard(State((timeout, state)): State<(Duration, AppState)>, req: Re
     let (mut parts, body) = req.into_parts();
     let lang = Lang::from_request_parts(&mut parts, &()).await.unwrap_or_default();
     // For an error page made here (an unknown address…): whose menu it shows.
-    let headers = if api { axum::http::HeaderMap::new() } else { parts.headers.clone() };
+    let session = if api { None } else { crate::session::cookie(&parts, crate::session::SESSION_COOKIE) };
     // An upload to the import page only receives the file (the import runs in the
     // background), and receiving 64 MB over a slow line may well take longer than the limit.
     let timeout = if parts.method == Method::POST && parts.uri.path() == "/imports" { Duration::MAX } else { timeout };
@@ -66,7 +66,7 @@ pub async fn guard(State((timeout, state)): State<(Duration, AppState)>, req: Re
             if api {
                 return ApiError(error).into_response();
             }
-            let menu = crate::session::menu_of(&state, &headers, lang).await.map(Box::new);
+            let menu = crate::session::menu_of(&state, session, lang).await.map(Box::new);
             return WebError { error, lang, menu }.into_response();
         }
     }

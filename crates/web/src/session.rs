@@ -15,15 +15,12 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "lt_session";
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    cookie_in(&parts.headers, name)
-}
-
-/// A cookie's value among a request's headers.
-pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        },
+    )
 }
 
 fn request_id() -> String {
@@ -45,10 +42,10 @@ impl Session {
     }
 }
 
-/// The menu of the account whose session the request's cookie names, for an error page
+/// The menu of the account whose session cookie is `token`, for an error page
 /// answered outside a handler (an unknown address, a method a route does not take).
-pub async fn menu_of(state: &AppState, headers: &axum::http::HeaderMap, t: Lang) -> Option<crate::pages::Ctx> {
-    let token = cookie_in(headers, SESSION_COOKIE)?;
+pub async fn menu_of(state: &AppState, token: Option<String>, t: Lang) -> Option<crate::pages::Ctx> {
+    let token = token?;
     let (actor, csrf) = state.app.session(&token).await.ok()??;
     Some(crate::pages::Ctx::of(&Session { actor, token, csrf, t }))
 }

@@ -177,6 +177,9 @@ fn compare(submitted: &Draft, now: &Draft) -> FiguresCheck {
     let mut out = FiguresCheck { totals: vec![], changed: vec![], compared: 0 };
     for a in &submitted.annexes {
         let fresh = now.annexes.iter().find(|b| b.title == a.title);
+        // The fresh rows by their unit (a province's annex has a thousand of them).
+        let fresh_rows: std::collections::HashMap<&str, &Vec<String>> =
+            fresh.into_iter().flat_map(|b| &b.rows).filter_map(|r| Some((r.first()?.as_str(), r))).collect();
         let mut check = |row: &[String], fresh_row: Option<&Vec<String>>, total: bool| {
             for (i, column) in a.columns.iter().enumerate().skip(1) {
                 let submitted = row.get(i).cloned().unwrap_or_default();
@@ -201,7 +204,7 @@ fn compare(submitted: &Draft, now: &Draft) -> FiguresCheck {
         };
         check(&a.total, fresh.map(|b| &b.total), true);
         for row in &a.rows {
-            let fresh_row = fresh.and_then(|b| b.rows.iter().find(|r| r.first() == row.first()));
+            let fresh_row = row.first().and_then(|unit| fresh_rows.get(unit.as_str()).copied());
             check(row, fresh_row, false);
         }
     }
@@ -620,14 +623,13 @@ impl App {
     /// The saved versions of a report, newest first: (version, saved at, by).
     pub async fn report_versions(&self, actor: &Actor, id: Id) -> Result<Vec<(i32, String, String)>> {
         self.report(actor, id).await?;
-        Ok(store::versions(&self.store, id).await?.into_iter().map(|v| (v.version, v.saved_at, v.saved_by)).collect())
+        store::versions(&self.store, id).await
     }
 
     /// The draft as it was saved in `version`.
     pub async fn report_version(&self, actor: &Actor, id: Id, version: i32) -> Result<Draft> {
         self.report(actor, id).await?;
-        let saved = store::versions(&self.store, id).await?.into_iter().find(|v| v.version == version);
-        let body = saved.ok_or_else(Error::not_found)?.body;
+        let body = store::version(&self.store, id, version).await?.ok_or_else(Error::not_found)?.body;
         serde_json::from_value(body).map_err(Error::internal)
     }
 
@@ -669,6 +671,7 @@ impl App {
             symbol: symbol.clone(),
             report_id: Some(id),
             issued_on: today.to_string(),
+            summary: view.draft.summary.clone(),
             pdf,
             docx,
         };
@@ -755,30 +758,22 @@ impl App {
         .await
     }
 
-    /// A unit's register of outgoing documents, newest first, with each report's summary.
+    /// A unit's register of outgoing documents, newest first, each with its summary as issued.
     pub async fn outgoing_register(&self, actor: &Actor, unit: Id) -> Result<Vec<RegisterEntry>> {
         self.check(actor, unit, Resource::Report, false)?;
-        let mut out = Vec::new();
-        for d in store::register(&self.store, unit).await? {
-            let summary = match d.report_id {
-                Some(r) => store::report(&self.store, r)
-                    .await?
-                    .and_then(|r| serde_json::from_value::<Draft>(r.body).ok())
-                    .map(|d| d.summary)
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
-            out.push(RegisterEntry {
+        Ok(store::register(&self.store, unit)
+            .await?
+            .into_iter()
+            .map(|d| RegisterEntry {
                 id: d.id,
                 symbol: d.symbol,
                 number: d.number,
                 term: d.term,
                 issued_on: d.issued_on.parse().unwrap_or_default(),
-                summary,
+                summary: d.summary,
                 report_id: d.report_id,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// The upper level decides on a submitted report: returns it with a comment, or approves

@@ -5,3 +5,6 @@ CREATE TABLE congresses (
     held_on TEXT NOT NULL,
     PRIMARY KEY (unit_id, held_on)
 );
+-- The summary (trích yếu) of each issued document, for the register: kept as issued, like
+-- its files, and read without them.
+ALTER TABLE issued_documents ADD COLUMN summary TEXT NOT NULL DEFAULT '';

@@ -1,4 +1,6 @@
 //! Administration: accounts, unit kinds and their levels, and the audit log.
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -175,7 +177,11 @@ async fn save_user(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<Acc
 }
 
 /// A new temporary password, shown once on the account's page.
-async fn reset_password(State(st): State<AppState>, Path(id): Path<Id>, p: Posted<ActiveForm>) -> PageResult {
+async fn reset_password(
+    State(st): State<AppState>,
+    Path(id): Path<Id>,
+    p: Posted<HashMap<String, String>>,
+) -> PageResult {
     let s = p.session;
     let temporary = st.app.reset_password(&s.actor, id).await.map_err(|e| s.fail(e))?;
     show_user(&st, id, s, Some(temporary)).await
@@ -184,7 +190,7 @@ async fn reset_password(State(st): State<AppState>, Path(id): Path<Id>, p: Poste
 async fn revoke_token(
     State(st): State<AppState>,
     Path((id, token)): Path<(Id, Id)>,
-    p: Posted<ActiveForm>,
+    p: Posted<HashMap<String, String>>,
 ) -> PageResult {
     let s = p.session;
     st.app.revoke_user_token(&s.actor, id, token).await.map_err(|e| s.fail(e))?;
@@ -207,7 +213,6 @@ fn scope_of(st: &AppState, s: &Session, code: &str) -> Result<Option<Id>, crate:
 
 #[derive(Deserialize)]
 struct ActiveForm {
-    #[serde(default)]
     active: String,
 }
 

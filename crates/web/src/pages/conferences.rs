@@ -273,7 +273,11 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
     // Nothing recorded yet: the form starts from everyone present (the secretary unticks
     // those absent), saved only when the form is.
     let fresh = v.attendance.is_empty();
-    let same_name = |name: &str| roster.iter().filter(|p| vn::fold(&p.full_name) == vn::fold(name)).count() > 1;
+    let mut names: HashMap<String, usize> = HashMap::new();
+    for p in &roster {
+        *names.entry(vn::fold(&p.full_name)).or_default() += 1;
+    }
+    let same_name = |name: &str| names.get(&vn::fold(name)).is_some_and(|n| *n > 1);
     let roster: Vec<AttendeeRow> = roster
         .iter()
         .map(|p| AttendeeRow {

@@ -17,7 +17,7 @@ use lamtheo_app::report::{
     annex_kinds, built_in_outline, locks::LockView, render, sources, Draft, Format, Outline, OutlineSection, Paragraph,
 };
 use lamtheo_domain::access::Resource;
-use lamtheo_domain::{vn, Error, Id};
+use lamtheo_domain::{Error, Id};
 use serde::Deserialize;
 
 use super::{render as page, Ctx, PageResult};
@@ -144,6 +144,15 @@ async fn list(State(st): State<AppState>, Path(unit): Path<Id>, Query(q): Query<
     )
 }
 
+/// A date a form requires: its absence said in `missing`, a wrong one as every date is
+/// («31/11/2026 không có: tháng 11/2026 chỉ có 30 ngày»).
+fn required_date(field: &str, typed: &str, missing: (&str, &str)) -> Result<chrono::NaiveDate, Error> {
+    match typed.trim() {
+        "" => Err(Error::field(field, format!("{} (ngày/tháng/năm)", missing.0), missing.1)),
+        typed => fmt::parse_date(field, typed),
+    }
+}
+
 /// Records the day of the unit's congress (a new term of its register).
 async fn record_congress(
     State(st): State<AppState>,
@@ -151,9 +160,9 @@ async fn record_congress(
     p: Posted<HashMap<String, String>>,
 ) -> PageResult {
     let s = p.session;
-    let day = p.form.get("held_on").and_then(|d| vn::parse_date(d.trim())).ok_or_else(|| {
-        s.fail(Error::field("held_on", "Cần nhập ngày đại hội (ngày/tháng/năm)", "The congress's day is required"))
-    })?;
+    let typed = p.form.get("held_on").map_or("", |d| d.trim());
+    let day = required_date("held_on", typed, ("Cần nhập ngày đại hội", "The congress's day is required"))
+        .map_err(|e| s.fail(e))?;
     st.app.record_congress(&s.actor, unit, day).await.map_err(|e| s.fail(e))?;
     Ok(Redirect::to(&format!("/units/{unit}/reports#register")).into_response())
 }
@@ -210,9 +219,8 @@ async fn create(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<Hash
     let get = |k: &str| p.form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let (period, _) =
         fmt::period_and_as_of(Some(&get("from")), Some(&get("to")), None, st.app.today()).map_err(|e| s.fail(e))?;
-    let deadline = vn::parse_date(&get("deadline")).ok_or_else(|| {
-        s.fail(Error::field("deadline", "Cần nhập hạn gửi (ngày/tháng/năm)", "A deadline is required"))
-    })?;
+    let deadline = required_date("deadline", &get("deadline"), ("Cần nhập hạn gửi", "A deadline is required"))
+        .map_err(|e| s.fail(e))?;
     let recipients =
         get("recipients").split([';', ',', '\n']).map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect();
     let copy_of = get("copy_of").parse().ok();

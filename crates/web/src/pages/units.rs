@@ -446,6 +446,19 @@ fn quick_periods(t: Lang, today: chrono::NaiveDate) -> Vec<(String, String, Stri
     ]
 }
 
+/// The report's child rows with their units' names, by name, historic units last: the
+/// order of the page's table and of its download.
+fn named_children<'a>(
+    view: &lamtheo_app::tree::UnitView,
+    report: &'a lamtheo_analytics::UnitReport,
+) -> Vec<(&'a lamtheo_analytics::ChildRow, String)> {
+    let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let mut rows: Vec<_> =
+        report.children.iter().map(|c| (c, names.get(&c.unit_id).copied().unwrap_or_default().to_string())).collect();
+    rows.sort_by_cached_key(|(c, name)| (c.historic, vn::sort_key(name)));
+    rows
+}
+
 /// The study figures by child unit as a workbook: unit names, figures written as numbers,
 /// the unit's own row last; the same period as the page (the same default).
 async fn figures_xlsx(
@@ -458,7 +471,6 @@ async fn figures_xlsx(
     let (period, as_of) = page_period(app, &s, id, &q).await?;
     let view = app.unit_view(&s.actor, id, as_of).map_err(|e| s.fail(e))?;
     let report = app.unit_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
-    let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
     let row = |name: String, f: &Figures| {
         vec![
             name,
@@ -474,15 +486,6 @@ async fn figures_xlsx(
             fmt::int(f.cells),
         ]
     };
-    let mut rows: Vec<(Vec<u8>, Vec<String>)> = report
-        .children
-        .iter()
-        .map(|c| {
-            let name = names.get(&c.unit_id).unwrap_or(&"").to_string();
-            (vn::sort_key(&name), row(name, &c.figures))
-        })
-        .collect();
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
     let t = s.t;
     let columns = [
         t.s("Đơn vị", "Unit"),
@@ -505,7 +508,7 @@ async fn figures_xlsx(
             period.label()
         ),
         columns: columns.map(String::from).to_vec(),
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows: named_children(&view, &report).into_iter().map(|(c, name)| row(name, &c.figures)).collect(),
         total: Some(row(t.s("Toàn đơn vị", "The whole unit").to_string(), &report.figures)),
     };
     let document = lamtheo_report::Document { annexes: vec![table], ..Default::default() };
@@ -538,9 +541,7 @@ async fn unit_page(
             .unwrap_or_else(|| k.to_string())
     };
     let names: std::collections::HashMap<Id, &str> = view.children.iter().map(|c| (c.id, c.name.as_str())).collect();
-    let mut rows: Vec<(&lamtheo_analytics::ChildRow, String)> =
-        report.children.iter().map(|c| (c, names.get(&c.unit_id).unwrap_or(&"").to_string())).collect();
-    rows.sort_by_cached_key(|(c, name)| (c.historic, vn::sort_key(name)));
+    let mut rows = named_children(&view, &report);
     // Sorted by a column when asked (stable: units with equal figures stay by name); historic
     // units stay at the end.
     let sort = SORTS.iter().find(|(name, _)| q.sort.as_deref() == Some(*name));
