@@ -108,6 +108,13 @@ impl IntoResponse for WebError {
             login: e.code == ErrorCode::Unauthenticated,
         };
         let html = page.render().unwrap_or_else(|_| "error".into());
-        (status(&e), Html(html)).into_response()
+        let mut res = (status(&e), Html(html)).into_response();
+        // For a form sent by the page's script, which shows it beside the field instead.
+        res.extensions_mut().insert(crate::forms::Shown {
+            field: e.field.clone(),
+            message: e.message(t.en).to_string(),
+            login: e.code == ErrorCode::Unauthenticated,
+        });
+        res
     }
 }

@@ -14,6 +14,7 @@ pub use api::{unit_figures, FiguresAnswer};
 mod error;
 mod faults;
 mod fmt;
+mod forms;
 mod i18n;
 mod jobs;
 mod once;
@@ -91,6 +92,7 @@ pub fn router_with(app: App, opts: Options) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), once::once))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state((opts.request_timeout, state.clone()), faults::guard))
+        .layer(middleware::from_fn(forms::answer_script))
         .layer(middleware::from_fn(security_headers))
         .layer(compression())
         .with_state(state)

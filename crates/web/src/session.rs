@@ -57,18 +57,23 @@ async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<(Actor, St
     }
 }
 
+/// The signed-in person of a request; `Err(lang)` when nobody is signed in.
+async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Result<Session, Lang>, Response> {
+    let t = Lang::from_request_parts(parts, state).await.unwrap_or_default();
+    match session_of(parts, state).await {
+        Ok(Some((mut actor, csrf, token))) => {
+            actor.request_id = request_id();
+            Ok(Ok(Session { actor, token, csrf, t }))
+        }
+        Ok(None) => Ok(Err(t)),
+        Err(error) => Err(WebError::new(error, t).into_response()),
+    }
+}
+
 impl FromRequestParts<AppState> for Session {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let t = Lang::from_request_parts(parts, state).await.unwrap_or_default();
-        match session_of(parts, state).await {
-            Ok(Some((mut actor, csrf, token))) => {
-                actor.request_id = request_id();
-                Ok(Session { actor, token, csrf, t })
-            }
-            Ok(None) => Err(Redirect::to("/login").into_response()),
-            Err(error) => Err(WebError::new(error, t).into_response()),
-        }
+        signed_in(parts, state).await?.map_err(|_| Redirect::to("/login").into_response())
     }
 }
 
@@ -83,7 +88,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
     type Rejection = Response;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let session = Session::from_request_parts(&mut parts, state).await?;
+        // A form sent after its session ended is answered, not redirected: the redirect would
+        // lose what was typed, and the page's script (forms.js) signs in again and resends it.
+        let session = signed_in(&mut parts, state)
+            .await?
+            .map_err(|t| WebError::new(Error::new(ErrorCode::Unauthenticated), t).into_response())?;
         let bytes = axum::body::to_bytes(body, crate::MAX_BODY)
             .await
             .map_err(|_| session.fail(Error::new(ErrorCode::InvalidInput)).into_response())?;

@@ -92,8 +92,16 @@ async fn main_flows_in_headless_chromium() {
         b.type_into("input[name=title]", "Hội nghị học tập chuyên đề năm 2024");
         // The date picker, as a finger sets it (typing follows the browser's locale).
         b.script("document.querySelector('input[name=held_on]').value = '2024-03-05'");
-        b.type_into("input[name=others_count]", "1.250");
         b.click("input[name=regular_meeting]");
+        // A mistake is named beside its field, on the same form, with everything typed kept.
+        b.resize(360, 800);
+        b.type_into("input[name=others_count]", "mười hai");
+        b.click("#conference-form button");
+        b.wait_text("#error-others_count", "«mười hai» không phải số lượt hợp lệ");
+        let kept = b.script("return [document.querySelector('input[name=title]').value, document.activeElement.name, document.querySelector('input[name=regular_meeting]').checked]");
+        assert_eq!(kept, serde_json::json!(["Hội nghị học tập chuyên đề năm 2024", "others_count", false]));
+        b.screenshot("/tmp/lamtheo-form-error-360.png");
+        b.type_into("input[name=others_count]", "1.250");
         b.click("#conference-form button");
         b.wait_text("#conference-title", "Hội nghị học tập chuyên đề năm 2024");
         let present = b.find_all("input[type=radio][value=present]");
@@ -115,15 +123,51 @@ async fn main_flows_in_headless_chromium() {
         b.click("#conference-form button");
         (loads, taps) = (loads + 1, taps + 1);
         b.wait_text("#saved", "Đã ghi nhận hội nghị. Điểm danh bên dưới.");
-        let absent = b.find_all("input[type=radio][value=absent]");
-        b.click_element(&absent[0]);
+        // A tap on the name marks the person absent (the whole row is a target).
+        b.click("#attendance-form tbody th");
         taps += 1;
         assert_eq!(b.text("#running-count"), "2/3 có mặt", "the count follows the choice");
-        b.click("#attendance-form button");
+        b.screenshot("/tmp/lamtheo-attendance-360.png");
+        b.click("#attendance-form > p > button:not([type=button])");
         (loads, taps) = (loads + 1, taps + 1);
         b.wait_text("#saved", "Đã lưu điểm danh: 2 có mặt, 1 vắng.");
         eprintln!("the secretary's meeting: {loads} page loads, {taps} taps (1 for the one person absent)");
         assert!(loads <= 4 && taps <= 3 + 1, "{loads} loads, {taps} taps");
+        // The same pages under Chrome DevTools' «Slow 3G» profile (2 s latency per request,
+        // 400 kbit/s each way), stylesheet and scripts cached as on a secretary's phone after
+        // the first visit.
+        let meeting = b.url().split('?').next().unwrap().to_string();
+        b.throttle(Some((2000, 50_000)));
+        for (name, url) in [
+            ("cell page", format!("{base}/units/{cell}")),
+            ("meeting form", format!("{base}/units/{cell}/conferences/new")),
+            ("meeting and attendance", meeting.clone()),
+        ] {
+            b.goto(&url);
+            let w = b.script(
+                "const n = performance.getEntriesByType('navigation')[0];
+                 return {ms: Math.round(n.duration), bytes: n.transferSize};",
+            );
+            eprintln!("slow 3G: {name}: loaded in {} ms ({} B)", w["ms"], w["bytes"]);
+        }
+        b.throttle(None);
+        // The session ends while a meeting is being typed in: the form asks to sign in again,
+        // keeps what was typed, and saves it.
+        b.goto(&format!("{base}/units/{cell}/conferences/new"));
+        b.type_into("input[name=title]", "Sinh hoạt chuyên đề quý IV");
+        // A topical meeting, not the month's regular one (recorded above, the same day).
+        b.click("input[name=regular_meeting]");
+        b.delete_cookie("lt_session");
+        b.click("#conference-form button");
+        b.type_into(".relogin input[autocomplete=username]", "tuyengiao");
+        b.type_into(".relogin input[type=password]", "mat-khau-123");
+        b.screenshot("/tmp/lamtheo-relogin-360.png");
+        b.click(".relogin button");
+        b.wait_text("#conference-title", "Sinh hoạt chuyên đề quý IV");
+        // Its attendance can start from the last meeting's: two present, one absent.
+        b.click("#as-last");
+        assert_eq!(b.text("#running-count"), "2/3 có mặt", "as at the last meeting");
+        b.resize(412, 915);
         // The unit's figures now show it, in Vietnamese format.
         b.goto(&format!("{base}/units/{cell}?from=1/2024&to=12/2024&as_of=31/12/2024"));
         b.wait_text("#fig-conferences", "1");

@@ -1515,3 +1515,83 @@ async fn a_cells_meeting_form_has_a_date_picker_a_title_and_its_marks() {
         "{marks}"
     );
 }
+
+/// A form sent by the page's script (forms.js, header `X-Lamtheo-Form`) is answered in JSON:
+/// where to go after a save, the error and its field after a refusal, and «sign in again» when
+/// the session has ended, so that nothing typed is lost. The same post without the header
+/// answers as before; an ended session's post is a page that says so, not a redirect that
+/// would drop the form.
+#[tokio::test]
+async fn a_form_sent_by_the_page_script_is_answered_in_json() {
+    for s in sites().await {
+        let sys = Actor::system();
+        let (cookie, csrf) = login(&s.router, "admin", "quan-tri-123").await;
+        let cb1 = s.app.unit_by_code(&sys, "CB1").unwrap().id;
+        let scripted = |cookie: &str, body: String| {
+            let mut req = form("/conferences", cookie, &body);
+            req.headers_mut().insert("x-lamtheo-form", "1".parse().unwrap());
+            req
+        };
+        let res = call(
+            &s.router,
+            scripted(&cookie, format!("csrf={csrf}&unit_id={cb1}&held_on=31/11/2026&title=H%E1%BB%8Dc&others_count=5")),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {}", s.engine, res.body);
+        let e = &res.json()["error"];
+        assert_eq!(e["field"], "held_on", "{}: {e}", s.engine);
+        assert!(e["message"].as_str().unwrap().contains("tháng 11/2026 chỉ có 30 ngày"), "{}: {e}", s.engine);
+        assert_eq!(e["login"], false);
+        let res = call(
+            &s.router,
+            scripted(&cookie, format!("csrf={csrf}&unit_id={cb1}&held_on=30/11/2026&title=H%E1%BB%8Dc&others_count=x")),
+        )
+        .await;
+        assert_eq!(res.json()["error"]["field"], "others_count", "{}: {}", s.engine, res.body);
+        // A save: where to go, which the script opens.
+        let res = call(
+            &s.router,
+            scripted(&cookie, format!("csrf={csrf}&unit_id={cb1}&held_on=30/10/2026&title=H%E1%BB%8Dc&others_count=5")),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.engine, res.body);
+        let to = res.json()["location"].as_str().unwrap().to_string();
+        assert!(to.starts_with("/conferences/") && to.ends_with("?saved=conference#attendance"), "{to}");
+        // The session ends while a form is open: the script is told to sign in again; a
+        // browser without it gets a page saying so (401), not a redirect.
+        let body = format!("csrf={csrf}&unit_id={cb1}&held_on=29/10/2026&title=Sau&others_count=1");
+        let res = call(&s.router, scripted("lt_session=ended", body.clone())).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+        assert_eq!(res.json()["error"]["login"], true, "{}: {}", s.engine, res.body);
+        let res = call(&s.router, form("/conferences", "lt_session=ended", &body)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+        assert!(res.body.contains("Cần đăng nhập") && res.body.contains("href=\"/login\""), "{}", s.engine);
+        // Signing in from the script: the session's cookie and its form token come back.
+        let page = call(&s.router, get("/login", "")).await;
+        let login_cookie = page.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap();
+        let login_csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+        let mut req = form("/login", login_cookie, &format!("csrf={login_csrf}&username=admin&password=quan-tri-123"));
+        req.headers_mut().insert("x-lamtheo-form", "1".parse().unwrap());
+        let res = call(&s.router, req).await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.engine, res.body);
+        let session = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap();
+        let token = res.headers.get("x-csrf-token").unwrap().to_str().unwrap();
+        let resent = body.replace(&csrf, token);
+        let res = call(&s.router, scripted(session, resent)).await;
+        assert!(
+            res.json()["location"].as_str().is_some(),
+            "{}: the form, sent again, is saved: {}",
+            s.engine,
+            res.body
+        );
+        // A wrong password, from the script: why, in a sentence.
+        let page = call(&s.router, get("/login", "")).await;
+        let login_cookie = page.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap();
+        let login_csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+        let mut req = form("/login", login_cookie, &format!("csrf={login_csrf}&username=admin&password=sai"));
+        req.headers_mut().insert("x-lamtheo-form", "1".parse().unwrap());
+        let res = call(&s.router, req).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
+        assert!(res.json()["error"]["message"].as_str().unwrap().contains("Sai tên đăng nhập"), "{}", s.engine);
+    }
+}

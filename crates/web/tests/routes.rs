@@ -83,9 +83,7 @@ use Rule::*;
 /// in the query too.
 const MATRIX: &[(&str, &str, Rule)] = &[
     // Pages.
-    ("GET", "/static/app.css", Public),
-    ("GET", "/static/autosave.js", Public),
-    ("GET", "/static/attendance.js", Public),
+    ("GET", "/static/{file}", Public),
     ("GET", "/login", Public),
     ("POST", "/login", Public),
     ("POST", "/logout", Own),
@@ -790,6 +788,7 @@ fn request(method: &str, path: &str, rule: Rule, r: &Records, side: usize, cooki
     let kind = if path.contains("/records/") { "models" } else { "tasks" };
     let mut uri = fill(path)
         .replace("{code}", "vi")
+        .replace("/static/{file}", "/static/forms.js")
         .replace("{file}", "tasks.csv")
         .replace("{kind}", kind)
         .replace("{format}", "pdf")

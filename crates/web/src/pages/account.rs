@@ -3,7 +3,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use std::net::{IpAddr, SocketAddr};
 
-use axum::http::header::{HeaderMap, SET_COOKIE};
+use axum::http::header::{HeaderMap, HeaderName, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -46,10 +46,16 @@ struct LoginPage {
 fn login_form(t: Lang, status: StatusCode, error: Option<String>) -> Response {
     let csrf = format!("{:016x}{:016x}", rand::random::<u64>(), rand::random::<u64>());
     let cookie = format!("{LOGIN_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Lax");
-    match render(t, LoginPage { t, error, csrf }) {
+    let shown = error.clone().map(|message| crate::forms::Shown { field: None, message, login: false });
+    let mut res = match render(t, LoginPage { t, error, csrf }) {
         Ok(page) => (status, [(SET_COOKIE, cookie)], page).into_response(),
-        Err(e) => e.into_response(),
+        Err(e) => return e.into_response(),
+    };
+    // A sign-in sent by a page's script (forms.js) is told why it failed in a sentence.
+    if let Some(shown) = shown {
+        res.extensions_mut().insert(shown);
     }
+    res
 }
 
 async fn login_page(t: Lang) -> Response {
@@ -107,7 +113,10 @@ async fn login(
         Ok(s) => {
             let secure = if st.secure_cookies { "; Secure" } else { "" };
             let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{secure}", s.token);
-            ([(SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+            // The new session's form token, for a page that signs in again without leaving
+            // (forms.js): its forms still carry the ended session's.
+            ([(SET_COOKIE, cookie), (HeaderName::from_static("x-csrf-token"), s.csrf)], Redirect::to("/"))
+                .into_response()
         }
         Err(e) => {
             let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);

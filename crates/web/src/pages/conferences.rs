@@ -226,6 +226,9 @@ pub struct AttendeeRow {
     /// Beside a name two people share: the card number, or else the year of birth.
     pub note: String,
     pub status: &'static str,
+    /// The person's status at the unit's last meeting, for «như buổi trước»; empty when
+    /// there is none or this meeting's attendance is saved.
+    pub last: &'static str,
 }
 
 #[derive(Template)]
@@ -247,6 +250,8 @@ struct ShowPage {
     roster: Vec<AttendeeRow>,
     /// No attendance is saved yet: the form shows everyone present until it is.
     fresh: bool,
+    /// The day of the unit's last meeting with attendance, offered as a starting point.
+    last_day: Option<String>,
     regular_meeting: bool,
     study_content: bool,
     /// What was just saved, in a sentence.
@@ -273,6 +278,10 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
     // Nothing recorded yet: the form starts from everyone present (the secretary unticks
     // those absent), saved only when the form is.
     let fresh = v.attendance.is_empty();
+    let (last_day, last) = match fresh && can_write {
+        true => last_attendance(&st, &s, conf).await,
+        false => (None, HashMap::new()),
+    };
     let mut names: HashMap<String, usize> = HashMap::new();
     for p in &roster {
         *names.entry(vn::fold(&p.full_name)).or_default() += 1;
@@ -297,6 +306,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
                 None if fresh && can_write => AttendanceStatus::Present.as_str(),
                 None => "",
             },
+            last: last.get(&p.id).map(|s| s.as_str()).unwrap_or_default(),
         })
         .collect();
     let topic_list = st.app.topics().await.map_err(|e| s.fail(e))?;
@@ -353,6 +363,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
             present: fmt::int(v.present),
             roster,
             fresh,
+            last_day: last_day.map(fmt::date),
             regular_meeting: conf.regular_meeting,
             study_content: conf.study_content,
             saved,
@@ -361,6 +372,24 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
             statuses,
         },
     )
+}
+
+/// The attendance of the unit's last meeting before this one (within a year) that has any:
+/// who was absent then is often absent again (working away, ill), so the form can start there.
+async fn last_attendance(
+    st: &AppState,
+    s: &Session,
+    conf: &lamtheo_domain::conference::Conference,
+) -> (Option<chrono::NaiveDate>, HashMap<Id, AttendanceStatus>) {
+    let from = conf.held_on - chrono::Days::new(366);
+    let earlier = st.app.conferences_of(&s.actor, conf.unit_id, from, conf.held_on).await.unwrap_or_default();
+    for c in earlier.iter().filter(|c| c.id != conf.id && (c.held_on, c.id) < (conf.held_on, conf.id)).take(5) {
+        let Ok(v) = st.app.conference(&s.actor, c.id).await else { continue };
+        if !v.attendance.is_empty() {
+            return (Some(c.held_on), v.attendance.iter().map(|a| (a.person_id, a.status)).collect());
+        }
+    }
+    (None, HashMap::new())
 }
 
 /// Attendance form: one radio group per person, named `p<person id>`.

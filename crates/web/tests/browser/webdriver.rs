@@ -95,6 +95,34 @@ impl Driver {
         self.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": "Network.clearBrowserCache", "params": {}})));
     }
 
+    /// Slows the network as Chrome DevTools' profiles do (latency in ms, throughput in bytes
+    /// per second); `None` lifts it.
+    pub fn throttle(&self, profile: Option<(u64, u64)>) {
+        match profile {
+            Some((latency, throughput)) => {
+                self.cmd(
+                    "POST",
+                    "/chromium/network_conditions",
+                    Some(json!({"network_conditions": {"offline": false, "latency": latency,
+                        "download_throughput": throughput, "upload_throughput": throughput}})),
+                );
+            }
+            None => {
+                self.cmd("DELETE", "/chromium/network_conditions", None);
+            }
+        }
+    }
+
+    /// Forgets a cookie, as when a session has ended on the server.
+    pub fn delete_cookie(&self, name: &str) {
+        self.cmd("DELETE", &format!("/cookie/{name}"), None);
+    }
+
+    /// Sets the window's size (the page's width in CSS pixels, as a phone's).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.cmd("POST", "/window/rect", Some(json!({"width": width, "height": height})));
+    }
+
     /// Runs a script in the page and returns what it returns.
     pub fn script(&self, js: &str) -> Value {
         self.cmd("POST", "/execute/sync", Some(json!({"script": js, "args": []})))
