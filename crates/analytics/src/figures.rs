@@ -57,6 +57,20 @@ pub struct ChildRow {
     pub figures: Figures,
 }
 
+/// The additive figures of one month (a point of the monthly trend): conferences, meetings
+/// and their attendances. The distinct-person figures have no monthly sum and are not here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthFigures {
+    pub month: lamtheo_domain::period::Month,
+    pub conferences: u64,
+    pub member_attendances: u64,
+    pub other_attendances: u64,
+    pub meetings: u64,
+    pub meetings_with_study: u64,
+    pub meeting_member_attendances: u64,
+    pub meeting_other_attendances: u64,
+}
+
 /// "10/12 units completed the topic by its deadline".
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TopicCompletion {

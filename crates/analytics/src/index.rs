@@ -11,7 +11,7 @@ use lamtheo_domain::period::{Month, Period};
 use lamtheo_domain::plans::{MadeOf, PlanKind, PlanMade};
 use lamtheo_domain::Id;
 
-use crate::figures::{ChildRow, Figures, TopicCompletion, UnitReport};
+use crate::figures::{ChildRow, Figures, MonthFigures, TopicCompletion, UnitReport};
 
 /// Everything an index is built from (attendance may also be added row by row).
 #[derive(Default)]
@@ -868,6 +868,41 @@ impl Index {
         f.eligible = s.eligible.count();
         f.participants = s.participants.count();
         f
+    }
+
+    /// The additive figures of the subtree of `unit` (as of `as_of`) month by month over
+    /// `period`, every month present (zeros too): the unit page's monthly trend. One walk of
+    /// the subtree and no person sets: each month's figures are the same as `figures` over that
+    /// month alone.
+    pub fn monthly(&self, unit: Id, period: Period, as_of: NaiveDate) -> Vec<MonthFigures> {
+        let mut out: Vec<MonthFigures> = (period.from.0..=period.to.0)
+            .map(|m| MonthFigures {
+                month: Month(m),
+                conferences: 0,
+                member_attendances: 0,
+                other_attendances: 0,
+                meetings: 0,
+                meetings_with_study: 0,
+                meeting_member_attendances: 0,
+                meeting_other_attendances: 0,
+            })
+            .collect();
+        let Some(&root) = self.unit_ix.get(&unit) else { return out };
+        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+            let months = self.unit_months(u);
+            let first = months.partition_point(|(m, _)| *m < period.from);
+            for (m, c) in months[first..].iter().take_while(|(m, _)| *m <= period.to) {
+                let f = &mut out[(m.0 - period.from.0) as usize];
+                f.conferences += c.conferences.max(0) as u64;
+                f.member_attendances += c.member_attendances.max(0) as u64;
+                f.other_attendances += c.other_attendances.max(0) as u64;
+                f.meetings += c.regular_meetings.max(0) as u64;
+                f.meetings_with_study += c.study_meetings.max(0) as u64;
+                f.meeting_member_attendances += c.meeting_member_attendances.max(0) as u64;
+                f.meeting_other_attendances += c.meeting_other_attendances.max(0) as u64;
+            }
+        });
+        out
     }
 
     /// Calls `visit` once for each person who belonged to the subtree of `unit` (the tree as

@@ -20,5 +20,5 @@ mod index;
 pub mod reference;
 
 pub use delta::Delta;
-pub use figures::{ChildRow, Figures, TopicCompletion, UnitReport};
+pub use figures::{ChildRow, Figures, MonthFigures, TopicCompletion, UnitReport};
 pub use index::{Facts, Index, MovementCounts, Rated, RatingCounts, Span, CELL_KIND, DEFAULT_STUDY_SHARE_PERMILLE};

@@ -228,6 +228,15 @@ proptest! {
             let period = Period::new(Month(a), Month(b));
             let as_of = day(q[(k + 2) % 8] % 800);
             prop_assert_eq!(ix.figures(unit, period, as_of), reference::figures(&f, unit, period, as_of), "unit {} period {:?} as of {}", unit, period, as_of);
+            // The monthly trend: each month's additive figures are the recount over that month.
+            for m in ix.monthly(unit, period, as_of) {
+                let r = reference::figures(&f, unit, Period::new(m.month, m.month), as_of);
+                prop_assert_eq!(
+                    (m.conferences, m.member_attendances, m.other_attendances, m.meetings, m.meetings_with_study, m.meeting_member_attendances, m.meeting_other_attendances),
+                    (r.conferences, r.member_attendances, r.other_attendances, r.meetings, r.meetings_with_study, r.meeting_member_attendances, r.meeting_other_attendances),
+                    "unit {} month {:?} as of {}", unit, m.month, as_of
+                );
+            }
             for t in &f.topics {
                 prop_assert_eq!(ix.topic_people(unit, t, as_of), reference::topic_people(&f, unit, t, as_of), "unit {} topic {} as of {}", unit, t.id, as_of);
             }

@@ -1,6 +1,6 @@
 //! Figures for a unit, a period and an as-of date, through the scope check.
 use chrono::NaiveDate;
-use lamtheo_analytics::UnitReport;
+use lamtheo_analytics::{MonthFigures, UnitReport};
 use lamtheo_domain::access::{Actor, Resource};
 use lamtheo_domain::period::Period;
 use lamtheo_domain::{Error, Id, Result};
@@ -27,5 +27,18 @@ impl App {
             t.completed.retain(party);
         }
         Ok(report)
+    }
+
+    /// The unit's conferences, meetings and attendances month by month over the period (the
+    /// unit page's monthly trend); each month as the figures over that month alone.
+    pub async fn monthly_figures(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Result<Vec<MonthFigures>> {
+        self.check(actor, unit, Resource::Unit, false)?;
+        Ok(self.remembered(format!("monthly {unit} {period:?} {as_of}"), |ix| ix.monthly(unit, period, as_of)))
     }
 }

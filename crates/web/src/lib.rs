@@ -10,6 +10,7 @@ use axum::Router;
 use lamtheo_app::App;
 
 mod api;
+mod charts;
 pub use api::{unit_figures, FiguresAnswer};
 mod error;
 mod faults;

@@ -1349,6 +1349,28 @@ async fn the_table_by_child_unit_sorts_totals_and_marks_low_rates() {
     assert!(chart.contains("Huyện ủy Cần Giuộc") && chart.contains("stroke-dasharray"), "{chart}");
     // The unit's own row closes the table; nobody attended, so the rates are marked low.
     assert!(table.contains("Toàn đơn vị") && table.contains("class=\"num low\""), "{table}");
+    // The monthly trend: a column pair per month, and its table adds up to the period's
+    // figure (conferences are additive).
+    let trend = page.split("id=\"trend-chart-svg\"").nth(1).unwrap().split("</svg>").next().unwrap();
+    assert_eq!(trend.matches("<rect").count(), 24, "{trend}");
+    let rows = page.split("id=\"trend-table\"").nth(1).unwrap().split("</table>").next().unwrap();
+    let months: Vec<Vec<String>> = rows
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|r| {
+            r.split(['<', '>'])
+                .filter(|x| !x.is_empty() && !x.starts_with('/') && !x.starts_with("td"))
+                .map(String::from)
+                .collect()
+        })
+        .collect();
+    assert_eq!(months.len(), 12, "{rows}");
+    assert_eq!(months[3][..2], ["4/24".to_string(), "1".to_string()], "April: one conference: {months:?}");
+    let summed: u64 = months.iter().map(|m| m[1].parse::<u64>().unwrap()).sum();
+    let total = page.split("id=\"fig-conferences\">").nth(1).unwrap().split('<').next().unwrap();
+    assert_eq!(summed.to_string(), total, "the months add up to the period");
+    // Plans by child unit: nobody has a plan, each district drawn at 0%.
+    assert!(page.contains("id=\"plan-chart-table\""), "the plan chart has its table");
 }
 
 #[tokio::test]
@@ -1594,4 +1616,30 @@ async fn a_form_sent_by_the_page_script_is_answered_in_json() {
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", s.engine);
         assert!(res.json()["error"]["message"].as_str().unwrap().contains("Sai tên đăng nhập"), "{}", s.engine);
     }
+}
+
+/// The covenant's score bands and the ratings by level are drawn, each with its table.
+#[tokio::test]
+async fn covenant_bands_and_rating_levels_are_drawn_with_their_tables() {
+    use lamtheo_domain::covenant::{Campaign, ContentGroup, Score, Signatory};
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let sys = Actor::system();
+    let (t, h1, h2) = ["T", "H1", "H2"].map(|c| s.app.unit_by_code(&sys, c).unwrap().id).into();
+    let groups = vec![ContentGroup { title: "Học tập".into(), max_score: 10 }];
+    let campaign = Campaign { id: 0, unit_id: t, title: "Giao ước 2024".into(), year: 2024, groups };
+    let id = s.app.create_covenant(&sys, campaign, &[h1, h2]).await.unwrap();
+    for u in [h1, h2] {
+        s.app.sign_covenant(&sys, id, Signatory { unit_id: u, signed_on: None, pilot: false }).await.unwrap();
+    }
+    let scores = [Score { unit_id: h1, group: 0, score: 9 }, Score { unit_id: h2, group: 0, score: 6 }];
+    s.app.score_covenant(&sys, id, &scores).await.unwrap();
+    let page = call(&s.router, get(&format!("/covenants/{id}"), &admin)).await.body;
+    let table = page.split("id=\"band-chart-table\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(table.contains("Từ 90% số điểm</th><td class=\"num\">1</td><td class=\"num\">1 (50%)"), "{table}");
+    assert!(table.contains("Dưới 70%</th><td class=\"num\">1</td>"), "{table}");
+    assert!(page.contains("aria-label=\"Huyện ủy Bến Lức: Học tập\""), "each score input is named");
+    // Nobody is rated yet: no rating chart; the page says nothing it cannot draw.
+    let page = call(&s.router, get(&format!("/units/{t}/evaluations?year=2024"), &admin)).await.body;
+    assert!(!page.contains("id=\"rating-members-svg\""));
 }

@@ -13,6 +13,7 @@ use lamtheo_domain::{Error, Id};
 use serde::Deserialize;
 
 use super::{render, Ctx, PageResult};
+use crate::charts::Bars;
 use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::{Posted, Session};
@@ -120,11 +121,20 @@ struct ShowPage {
     signed: String,
     average: String,
     bands: [usize; 3],
+    /// The bands as a chart: how many units scored ≥90%, 70–90% and under 70% of the points.
+    band_chart: Bars,
     pilots: usize,
     rows: Vec<Row>,
     can_write: bool,
     /// Scores and pilots are the organiser's.
     can_score: bool,
+}
+
+impl ShowPage {
+    /// A content group's title, naming a score input for a screen reader.
+    fn group_title(&self, group: &usize) -> &str {
+        self.groups.get(*group).map_or("", |g| g.0.as_str())
+    }
 }
 
 async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
@@ -157,6 +167,17 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
         signed: format!("{}/{}", fmt::int(r.signed), fmt::int(r.expected)),
         average: r.average.clone(),
         bands: r.bands,
+        band_chart: Bars::counts(
+            [
+                s.t.s("Từ 90% số điểm", "90% of the points or more"),
+                s.t.s("Từ 70% đến dưới 90%", "70% to under 90%"),
+                s.t.s("Dưới 70%", "Under 70%"),
+            ]
+            .iter()
+            .zip(r.bands)
+            .map(|(name, n)| (name.to_string(), n as u64))
+            .collect(),
+        ),
         pilots: r.pilots,
         rows,
         can_write: s.actor.role.can_write(Resource::Activity),

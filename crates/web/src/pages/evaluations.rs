@@ -13,6 +13,7 @@ use lamtheo_domain::Id;
 use serde::Deserialize;
 
 use super::{render, Ctx, PageResult};
+use crate::charts::Bars;
 use crate::i18n::Lang;
 use crate::session::{Posted, Session};
 use crate::AppState;
@@ -56,6 +57,8 @@ struct EvalPage {
     /// The unit's child organisations, rated as organisations.
     units: Vec<EvalRow>,
     summary: Vec<(String, String, String, String, Option<String>)>,
+    /// (group, title, chart) of the rating distribution of members and of organisations.
+    charts: Vec<(&'static str, String, Bars)>,
     /// Whether the entry form is shown (else the ratings are shown as text).
     can_write: bool,
 }
@@ -118,10 +121,22 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
     let child_ids: Vec<Id> = children.iter().map(|c| c.0).collect();
     let given = app.unit_ratings(&s.actor, &child_ids, year, q.quarter).await.map_err(|e| s.fail(e))?;
     let units = lines(children, given);
-    let summary = app
-        .evaluation_report(&s.actor, unit, year, q.quarter, year_end, t.en)
-        .await
-        .map_err(|e| s.fail(e))?
+    let report = app.evaluation_report(&s.actor, unit, year, q.quarter, year_end, t.en).await.map_err(|e| s.fail(e))?;
+    // How the members and the organisations were rated: one bar per level, best first.
+    let charts = report
+        .iter()
+        .filter(|d| matches!(d.group, "members" | "organisations") && d.evaluated > 0)
+        .map(|d| {
+            let title = match d.group {
+                "members" => t.s("Đảng viên theo mức xếp loại", "Members by rating"),
+                _ => t.s("Tổ chức đảng theo mức xếp loại", "Party organisations by rating"),
+            };
+            let bars =
+                Bars::counts(d.levels.iter().map(|(_, _, name, n)| (name.clone(), (*n).max(0) as u64)).collect());
+            (d.group, title.to_string(), bars)
+        })
+        .collect();
+    let summary = report
         .into_iter()
         .map(|d| {
             let group = match d.group {
@@ -164,6 +179,7 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
             rows,
             units,
             summary,
+            charts,
             can_write,
         },
     )

@@ -13,6 +13,7 @@ use lamtheo_domain::{vn, Error, Id};
 use serde::Deserialize;
 
 use super::{render, Ctx, PageResult};
+use crate::charts::{Bars, Columns};
 use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::{Posted, Session};
@@ -92,6 +93,34 @@ pub struct FigureRow {
 }
 
 impl UnitPage {
+    fn rate_caption(&self) -> String {
+        let t = self.t;
+        let mut c = t
+            .s(
+                "Tỷ lệ cán bộ, đảng viên tham gia học tập, cao xuống thấp; màu nhạt: dưới 80%",
+                "Share of cadres and members who took part, highest first; light: under 80%",
+            )
+            .to_string();
+        if let Some((_, own)) = &self.rate_chart.line {
+            c += &format!("; {} {own}", t.s("đường đứt: toàn đơn vị", "dashed line: the whole unit"));
+        }
+        c + ". " + t.s("Số liệu trong bảng dưới.", "The figures are in the table below.")
+    }
+
+    fn plan_caption(&self) -> String {
+        let t = self.t;
+        let mut c = t
+            .s(
+                "Đảng viên đã xây dựng kế hoạch làm theo Bác năm / đảng viên thuộc diện, cao xuống thấp; màu nhạt: dưới 80%",
+                "Party members with the year's plan / members expected, highest first; light: under 80%",
+            )
+            .to_string();
+        if let Some((_, own)) = &self.plan_chart.line {
+            c += &format!("; {} {own}", t.s("đường đứt: toàn đơn vị", "dashed line: the whole unit"));
+        }
+        c + ". " + t.s("Số liệu của từng đơn vị trên trang của đơn vị đó.", "Each unit's figures are on its own page.")
+    }
+
     /// The address that sorts the table by child unit by `column`: largest first, or the
     /// other way round when it is sorted so already.
     fn sort_link(&self, column: &str) -> String {
@@ -109,47 +138,70 @@ impl UnitPage {
     }
 }
 
-/// The participation rate by child unit as an SVG bar chart drawn on the server (no script):
-/// the units with anyone eligible, highest rate first, and a dashed line at the unit's own
-/// rate. Drawn at 360 units wide, a phone's width, so its text is read at its size.
-pub struct RateChart {
-    /// (top of the row, name, bar width, "93,7%", under the threshold).
-    pub bars: Vec<(u64, String, u64, String, bool)>,
-    /// Where the unit's own rate falls, and its label.
-    pub own: Option<(u64, String)>,
-    pub height: u64,
+/// The monthly trend of conferences and attendances, as a chart and as its table.
+pub struct Trend {
+    pub chart: Columns,
+    /// (month or year, conferences, cadres' and members' attendances, others' attendances,
+    /// regular cell meetings).
+    pub rows: Vec<(String, String, String, String, String)>,
 }
 
-/// The chart's bar for 100%, in its units.
-const FULL_BAR: u64 = 300;
-const ROW: u64 = 36;
-
-impl RateChart {
-    fn of(rows: &[(&lamtheo_analytics::ChildRow, String)], own: &Figures) -> RateChart {
-        let mut rated: Vec<(&String, u64)> = rows
-            .iter()
-            .filter(|(c, _)| !c.historic)
-            .filter_map(|(c, name)| Some((name, c.figures.rate_permille()?)))
-            .collect();
-        rated.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| vn::sort_key(a.0).cmp(&vn::sort_key(b.0))));
-        let bars: Vec<_> = rated
-            .iter()
-            .enumerate()
-            .map(|(i, (name, permille))| {
-                let short: String = name.chars().take(48).collect();
-                (
-                    i as u64 * ROW,
-                    short,
-                    permille * FULL_BAR / 1000,
-                    vn::fmt_rate(*permille, 1000),
-                    *permille < LOW_RATE_PERMILLE,
-                )
-            })
-            .collect();
-        let height = bars.len() as u64 * ROW + 8;
-        let own = own.rate_permille().map(|p| (p * FULL_BAR / 1000, own.rate_label()));
-        RateChart { bars, own, height }
+/// The unit's months over the period, or its years over a period longer than two years
+/// (sixty columns would be too thin on a phone).
+async fn trend(
+    app: &lamtheo_app::App,
+    s: &Session,
+    unit: Id,
+    period: Period,
+    as_of: chrono::NaiveDate,
+) -> Result<Trend, crate::WebError> {
+    let months = app.monthly_figures(&s.actor, unit, period, as_of).await.map_err(|e| s.fail(e))?;
+    let by_year = months.len() > 24;
+    // (label, conferences, member attendances, other attendances, meetings)
+    let mut points: Vec<(String, [u64; 4])> = vec![];
+    for m in &months {
+        let label = match by_year {
+            true => m.month.year().to_string(),
+            false => format!("{}/{}", m.month.month(), m.month.year() % 100),
+        };
+        let add = [m.conferences, m.member_attendances, m.other_attendances, m.meetings];
+        match points.last_mut() {
+            Some((l, sums)) if *l == label => sums.iter_mut().zip(add).for_each(|(a, b)| *a += b),
+            _ => points.push((label, add)),
+        }
     }
+    let chart = Columns::of(&points.iter().map(|(l, v)| (l.clone(), v[0], v[1])).collect::<Vec<_>>());
+    let rows =
+        points.into_iter().map(|(l, v)| (l, fmt::int(v[0]), fmt::int(v[1]), fmt::int(v[2]), fmt::int(v[3]))).collect();
+    Ok(Trend { chart, rows })
+}
+
+/// The share of party members with a year plan, by child unit (the year the period ends in).
+async fn plan_chart(
+    app: &lamtheo_app::App,
+    s: &Session,
+    unit: Id,
+    rows: &[(&lamtheo_analytics::ChildRow, String)],
+    period: Period,
+    as_of: chrono::NaiveDate,
+) -> Result<Bars, crate::WebError> {
+    // (made, expected) of the year plan.
+    let year_plan = |figures: Vec<lamtheo_app::plans::PlanFigure>| {
+        figures
+            .into_iter()
+            .find(|f| f.kind == lamtheo_domain::plans::PlanKind::YearPlan)
+            .map(|f| (f.made.max(0) as u64, f.expected.max(0) as u64))
+            .unwrap_or_default()
+    };
+    let mut bars = vec![];
+    for (c, name) in rows.iter().filter(|(c, _)| !c.historic) {
+        let figures = app.plan_figures(&s.actor, c.unit_id, period, as_of).await.map_err(|e| s.fail(e))?;
+        let (made, expected) = year_plan(figures);
+        bars.push((name.clone(), made, expected));
+    }
+    let (made, expected) = year_plan(app.plan_figures(&s.actor, unit, period, as_of).await.map_err(|e| s.fail(e))?);
+    let own = vn::rate_permille(made, expected);
+    Ok(Bars::rates(bars, own, LOW_RATE_PERMILLE))
 }
 
 /// A participation rate under this (80%) is highlighted in the table by child unit.
@@ -214,7 +266,10 @@ struct UnitPage {
     quick: Vec<(String, String, String)>,
     /// On a cell's page, for those who record its meetings.
     secretary: Option<SecretaryPanel>,
-    rate_chart: RateChart,
+    rate_chart: Bars,
+    /// The year plans made by child unit, and the unit's own rate (the year the period ends in).
+    plan_chart: Bars,
+    trend: Trend,
     /// The column the table by child unit is sorted by ("" for by name) and whether
     /// descending.
     sorted_by: (String, bool),
@@ -558,7 +613,17 @@ async fn unit_page(
         });
     }
     let sorted_by = (sort.map_or("", |(name, _)| *name).to_string(), descending);
-    let rate_chart = RateChart::of(&rows, &report.figures);
+    // The participation rate by child unit (not the historic ones), with the unit's own.
+    let rate_chart = Bars::rates(
+        rows.iter()
+            .filter(|(c, _)| !c.historic)
+            .map(|(c, name)| (name.clone(), c.figures.participants, c.figures.eligible))
+            .collect(),
+        report.figures.rate_permille(),
+        LOW_RATE_PERMILLE,
+    );
+    let plan_chart = plan_chart(app, &s, id, &rows, period, as_of).await?;
+    let trend = trend(app, &s, id, period, as_of).await?;
     let children: Vec<FigureRow> =
         rows.into_iter().map(|(c, name)| FigureRow::new(c.unit_id, name, c.historic, &c.figures)).collect();
     let topic_titles = app.topics().await.map_err(|e| s.fail(e))?;
@@ -772,6 +837,8 @@ async fn unit_page(
         sorted_by,
         secretary,
         rate_chart,
+        plan_chart,
+        trend,
         as_of: as_of_s,
         qs,
         c: Ctx::of(&s),
