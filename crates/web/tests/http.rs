@@ -1393,6 +1393,13 @@ async fn the_table_by_child_unit_downloads_as_a_workbook_with_names_and_numbers(
     assert_eq!(ben_luc[1], Data::Float(1.0), "one conference, written as a number: {ben_luc:?}");
     let total = find("Toàn đơn vị").expect("the unit's own row");
     assert_eq!(total[1], Data::Float(2.0), "{total:?}");
+    // The page's other tables follow, a sheet each: the months add up to the same total.
+    let sheets = book.worksheets();
+    assert!(sheets.len() >= 3, "{:?}", sheets.iter().map(|s| s.0.clone()).collect::<Vec<_>>());
+    let months: Vec<Vec<Data>> = sheets[1].1.rows().map(|r| r.to_vec()).collect();
+    let march = months.iter().find(|r| r.first() == Some(&Data::String("3/24".into()))).expect("March's row");
+    let april = months.iter().find(|r| r.first() == Some(&Data::String("4/24".into()))).expect("April's row");
+    assert_eq!((&march[1], &april[1]), (&Data::Float(2.0), &Data::Float(0.0)), "{months:?}");
 }
 
 #[tokio::test]

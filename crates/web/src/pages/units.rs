@@ -138,6 +138,55 @@ impl UnitPage {
     }
 }
 
+/// The topics of the period: (title, deadline, child units that completed it, people who
+/// studied it), as the page and its workbook show them.
+async fn topic_rows(
+    app: &lamtheo_app::App,
+    s: &Session,
+    report: &lamtheo_analytics::UnitReport,
+) -> Result<Vec<(String, String, String, String)>, crate::WebError> {
+    let topic_titles = app.topics().await.map_err(|e| s.fail(e))?;
+    Ok(report
+        .topics
+        .iter()
+        .filter_map(|tc| {
+            let t = topic_titles.iter().find(|t| t.id == tc.topic_id)?;
+            let people = format!("{} ({})", tc.people_label(), tc.people_rate());
+            Some((t.title.clone(), tc.deadline.map(fmt::date).unwrap_or_else(|| "—".into()), tc.label(), people))
+        })
+        .collect())
+}
+
+/// The plans table: (kind, years, members made/expected, rate, everyone made/expected), and
+/// the people who made both the term's and the year's plan.
+async fn plan_rows(
+    app: &lamtheo_app::App,
+    s: &Session,
+    id: Id,
+    period: Period,
+    as_of: chrono::NaiveDate,
+) -> Result<Vec<(String, String, String, String, String)>, crate::WebError> {
+    let mut plans: Vec<_> = app
+        .plan_figures(&s.actor, id, period, as_of)
+        .await
+        .map_err(|e| s.fail(e))?
+        .iter()
+        .map(|f| {
+            let years = lamtheo_domain::vn::fmt_years(f.from_year, f.to_year);
+            (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate(), f.label_all())
+        })
+        .collect();
+    let both = app.both_plans(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
+    plans.push((
+        s.t.s("Cả kế hoạch nhiệm kỳ và kế hoạch năm", "Both the term plan and the year plan").to_string(),
+        period.to.year().to_string(),
+        format!("{}/{}", fmt::int(both.made), fmt::int(both.expected)),
+        lamtheo_domain::vn::fmt_rate(both.made.max(0) as u64, both.expected.max(0) as u64),
+        format!("{}/{}", fmt::int(both.made_all), fmt::int(both.expected_all)),
+    ));
+    Ok(plans)
+}
+
 /// The monthly trend of conferences and attendances, as a chart and as its table.
 pub struct Trend {
     pub chart: Columns,
@@ -566,7 +615,64 @@ async fn figures_xlsx(
         rows: named_children(&view, &report).into_iter().map(|(c, name)| row(name, &c.figures)).collect(),
         total: Some(row(t.s("Toàn đơn vị", "The whole unit").to_string(), &report.figures)),
     };
-    let document = lamtheo_report::Document { annexes: vec![table], ..Default::default() };
+    // The page's other tables, a sheet each: by month, plans (and year plans by unit), topics.
+    let title = |what: &str| format!("{} — {what} {}", view.name_on, period.label());
+    let strings = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let trend = trend(app, &s, id, period, as_of).await?;
+    let by_month = lamtheo_report::Table {
+        title: title(t.s("hội nghị và lượt tham gia theo tháng", "conferences and attendances by month")),
+        columns: strings(&[
+            t.s("Tháng", "Month"),
+            t.s("Hội nghị học tập, quán triệt", "Study conferences"),
+            t.s("Lượt cán bộ, đảng viên", "Attendances of cadres and members"),
+            t.s("Lượt đoàn viên, hội viên, nhân dân", "Attendances of union members and the public"),
+            t.s("Buổi sinh hoạt chi bộ thường kỳ", "Regular cell meetings"),
+        ]),
+        rows: trend.rows.into_iter().map(|(m, a, b, c, d)| vec![m, a, b, c, d]).collect(),
+        total: None,
+    };
+    let plans = lamtheo_report::Table {
+        title: title(t.s("kế hoạch làm theo Bác, bản cam kết", "personal plans and commitments")),
+        columns: strings(&[
+            t.s("Loại", "Kind"),
+            t.s("Năm", "Years"),
+            t.s("Đảng viên", "Party members"),
+            t.s("Tỷ lệ", "Rate"),
+            t.s("Tất cả cán bộ, đảng viên, người lao động", "Everyone on the rolls"),
+        ]),
+        rows: plan_rows(app, &s, id, period, as_of)
+            .await?
+            .into_iter()
+            .map(|(a, b, c, d, e)| vec![a, b, c, d, e])
+            .collect(),
+        total: None,
+    };
+    let rows = named_children(&view, &report);
+    let plan_chart = plan_chart(app, &s, id, &rows, period, as_of).await?;
+    let plans_by_unit = lamtheo_report::Table {
+        title: title(t.s("đảng viên xây dựng kế hoạch năm theo đơn vị", "members with a year plan, by unit")),
+        columns: strings(&[
+            t.s("Đơn vị", "Unit"),
+            t.s("Đảng viên có kế hoạch năm", "Members with a year plan"),
+            t.s("Tỷ lệ", "Rate"),
+        ]),
+        rows: plan_chart.bars.into_iter().map(|(_, name, _, rate, _, made)| vec![name, made, rate]).collect(),
+        total: None,
+    };
+    let topics = lamtheo_report::Table {
+        title: title(t.s("hoàn thành chuyên đề", "topics completed")),
+        columns: strings(&[
+            t.s("Chuyên đề", "Topic"),
+            t.s("Hạn", "Deadline"),
+            t.s("Đơn vị trực thuộc hoàn thành", "Child units that completed it"),
+            t.s("Cán bộ, đảng viên đã học tập", "Cadres and members who studied it"),
+        ]),
+        rows: topic_rows(app, &s, &report).await?.into_iter().map(|(a, b, c, d)| vec![a, b, c, d]).collect(),
+        total: None,
+    };
+    let mut annexes = vec![table];
+    annexes.extend([by_month, plans, plans_by_unit, topics].into_iter().filter(|t| !t.rows.is_empty()));
+    let document = lamtheo_report::Document { annexes, ..Default::default() };
     let bytes =
         lamtheo_app::report::render(document, lamtheo_app::report::Format::Xlsx).await.map_err(|e| s.fail(e))?;
     let file = format!("so-lieu-{}-{}-{}.xlsx", view.unit.code, period.from.0, period.to.0);
@@ -626,16 +732,7 @@ async fn unit_page(
     let trend = trend(app, &s, id, period, as_of).await?;
     let children: Vec<FigureRow> =
         rows.into_iter().map(|(c, name)| FigureRow::new(c.unit_id, name, c.historic, &c.figures)).collect();
-    let topic_titles = app.topics().await.map_err(|e| s.fail(e))?;
-    let topics = report
-        .topics
-        .iter()
-        .filter_map(|tc| {
-            let t = topic_titles.iter().find(|t| t.id == tc.topic_id)?;
-            let people = format!("{} ({})", tc.people_label(), tc.people_rate());
-            Some((t.title.clone(), tc.deadline.map(fmt::date).unwrap_or_else(|| "—".into()), tc.label(), people))
-        })
-        .collect();
+    let topics = topic_rows(app, &s, &report).await?;
     let secretary =
         match view.unit.kind == lamtheo_analytics::CELL_KIND && app.may(&s.actor, id, Resource::Conference, true) {
             true => Some(secretary_panel(app, &s, id).await?),
@@ -665,24 +762,7 @@ async fn unit_page(
             (fmt::date(e.happened_on), s.t.s(e.kind.label_vi(), e.kind.as_str()).to_string(), what)
         })
         .collect();
-    let mut plans: Vec<_> = app
-        .plan_figures(&s.actor, id, period, as_of)
-        .await
-        .map_err(|e| s.fail(e))?
-        .iter()
-        .map(|f| {
-            let years = lamtheo_domain::vn::fmt_years(f.from_year, f.to_year);
-            (s.t.s(f.kind.label_vi(), f.kind.label_en()).to_string(), years, f.label(), f.rate(), f.label_all())
-        })
-        .collect();
-    let both = app.both_plans(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
-    plans.push((
-        s.t.s("Cả kế hoạch nhiệm kỳ và kế hoạch năm", "Both the term plan and the year plan").to_string(),
-        period.to.year().to_string(),
-        format!("{}/{}", fmt::int(both.made), fmt::int(both.expected)),
-        lamtheo_domain::vn::fmt_rate(both.made.max(0) as u64, both.expected.max(0) as u64),
-        format!("{}/{}", fmt::int(both.made_all), fmt::int(both.expected_all)),
-    ));
+    let plans = plan_rows(app, &s, id, period, as_of).await?;
     let task_report = app.task_report(&s.actor, id, period, as_of).await.map_err(|e| s.fail(e))?;
     let task_levels = task_report
         .by_level
