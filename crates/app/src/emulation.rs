@@ -207,6 +207,19 @@ impl App {
         self.movement_report_of(actor, m, unit, as_of, true).await
     }
 
+    /// The figures of a movement over the part of `unit`'s subtree it reaches, without each
+    /// person's line (a child unit's row on the movement's page).
+    pub async fn movement_figures(
+        &self,
+        actor: &Actor,
+        movement: Id,
+        unit: Id,
+        as_of: NaiveDate,
+    ) -> Result<MovementReport> {
+        let m = self.movement(actor, movement).await?;
+        self.movement_report_of(actor, m, unit, as_of, false).await
+    }
+
     /// The figures of `m` over the part of `unit`'s subtree it reaches, and with `roster`
     /// each expected person's line.
     async fn movement_report_of(

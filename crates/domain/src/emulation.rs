@@ -34,6 +34,13 @@ impl Expected {
             Expected::Everyone => "Mọi người trong danh sách",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Expected::KeyCadres => "Key cadres and heads of units",
+            Expected::Members => "Party members",
+            Expected::Everyone => "Everyone on the rolls",
+        }
+    }
     /// Is this person expected to register for a movement running over [first, last]?
     /// A key cadre is one on some day of it, of their `posts` (a cadre who left the post
     /// afterwards was still expected); membership of the party is as recorded.

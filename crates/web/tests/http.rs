@@ -788,6 +788,34 @@ async fn a_member_registers_for_a_movement_and_sees_their_rating_on_their_own_pa
             s.engine,
             res.status
         );
+        // The province's page of the movement: by district (1/1 registered in Bến Lức, 0/1 in
+        // Cần Giuộc), nobody's line until a district is chosen or a name is searched for.
+        let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+        let page = call(&s.router, get(&format!("/movements/{m}?unit={t}"), &admin)).await.body;
+        let by_unit = page.split("id=\"by-unit\"").nth(1).unwrap().split("</table>").next().unwrap();
+        assert!(
+            by_unit.contains("Huyện ủy Bến Lức</a></th><td class=\"num\">1/1</td><td class=\"num\">100%"),
+            "{}: {by_unit}",
+            s.engine
+        );
+        assert!(by_unit.contains("Huyện ủy Cần Giuộc</a></th><td class=\"num\">0/1</td>"), "{}: {by_unit}", s.engine);
+        assert!(page.contains("id=\"registrations-chart-svg\"") && !page.contains("id=\"lines\""), "{}", s.engine);
+        assert!(page.contains("Đảng viên") || page.contains("Thi đua làm theo Bác"));
+        let page = call(&s.router, get(&format!("/movements/{m}?unit={t}&q=dang+thi+hoa"), &admin)).await.body;
+        let lines = page.split("id=\"lines\"").nth(1).unwrap().split("</table>").next().unwrap();
+        assert!(
+            lines.contains("Đặng Thị Hoa") && lines.contains("Tiết kiệm điện") && !lines.contains("Trần Văn Bình"),
+            "{}: {lines}",
+            s.engine
+        );
+        let cb2 = s.app.unit_by_code(&sys, "CB2").unwrap().id;
+        let page = call(&s.router, get(&format!("/movements/{m}?unit={cb2}&page=9"), &admin)).await.body;
+        let lines = page.split("id=\"lines\"").nth(1).unwrap().split("</table>").next().unwrap();
+        assert!(
+            lines.contains("Trần Văn Bình") && lines.contains("aria-label=\"Trần Văn Bình: nội dung đăng ký\""),
+            "{}: a cell lists its people; a page past the end is the last: {lines}",
+            s.engine
+        );
     }
 }
 

@@ -7,10 +7,11 @@ use axum::routing::{get, post};
 use axum::Router;
 use lamtheo_domain::access::Resource;
 use lamtheo_domain::emulation::{Expected, Movement, Review};
-use lamtheo_domain::{Error, Id};
+use lamtheo_domain::{vn, Error, Id};
 use serde::Deserialize;
 
 use super::{render, Ctx, PageResult};
+use crate::charts::Bars;
 use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::{Posted, Session};
@@ -43,11 +44,11 @@ async fn list(State(st): State<AppState>, s: Session) -> PageResult {
                 m.id,
                 m.title.clone(),
                 format!("{} – {}", fmt::date(m.from_date), fmt::date(m.to_date)),
-                m.expected.label_vi().to_string(),
+                s.t.s(m.expected.label_vi(), m.expected.label_en()).to_string(),
             )
         })
         .collect();
-    let expected = Expected::ALL.iter().map(|e| (e.as_str(), e.label_vi())).collect();
+    let expected = Expected::ALL.iter().map(|e| (e.as_str(), s.t.s(e.label_vi(), e.label_en()))).collect();
     render(
         s.t,
         ListPage { t: s.t, c: Ctx::of(&s), movements, can_write: s.actor.role.can_write(Resource::Activity), expected },
@@ -81,7 +82,15 @@ async fn create(State(st): State<AppState>, p: Posted<MovementForm>) -> PageResu
 #[derive(Deserialize)]
 struct ShowQuery {
     unit: Option<Id>,
+    /// A name to find, accents and đ/d ignored.
+    #[serde(default)]
+    q: String,
+    /// The page of people's lines, from 1.
+    page: Option<usize>,
 }
+
+/// People's lines on one page of a movement: a cell's roster fits; a province's does not.
+const LINES_PER_PAGE: usize = 50;
 
 pub struct Line {
     pub person_id: Id,
@@ -103,7 +112,18 @@ struct ShowPage {
     unit: Id,
     summary: (String, String, String, String),
     months: Vec<(String, String, String)>,
+    /// Registered of those expected by child unit, highest share first (with its table).
+    by_unit: Bars,
+    /// (child unit, name, "registered/expected", rate), by name: each leads to that unit.
+    unit_rows: Vec<(Id, String, String, String)>,
+    /// People's lines: only a unit without children lists them all (paged); above, a search
+    /// finds them.
     lines: Vec<Line>,
+    q: String,
+    /// (page, pages, lines found): the pager.
+    paging: (usize, usize, String),
+    /// Whether this unit's people are listed (a cell, or a search).
+    listed: bool,
     this_month: String,
     /// Links to the files of people's pledges and results.
     can_people: bool,
@@ -118,10 +138,36 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
         Some(u) => u,
         None => app.top_units(&s.actor, today).first().copied().ok_or_else(|| s.fail(Error::not_found()))?,
     };
-    let r = app.movement_report(&s.actor, id, unit, today).await.map_err(|e| s.fail(e))?;
-    let lines = r
-        .rows
-        .iter()
+    let view = app.unit_view(&s.actor, unit, today).map_err(|e| s.fail(e))?;
+    let children: Vec<(Id, String)> =
+        view.children.iter().filter(|c| !c.historic).map(|c| (c.id, c.name.clone())).collect();
+    // A unit with children shows its movement by child unit; people are found by name. A cell
+    // (or a search) lists its people, a page at a time.
+    let query = vn::fold(q.q.trim());
+    let listed = children.is_empty() || !query.is_empty();
+    let r = match listed {
+        true => app.movement_report(&s.actor, id, unit, today).await,
+        false => app.movement_figures(&s.actor, id, unit, today).await,
+    }
+    .map_err(|e| s.fail(e))?;
+    let (mut bars, mut unit_rows) = (vec![], vec![]);
+    for (child, name) in &children {
+        let c = app.movement_figures(&s.actor, id, *child, today).await.map_err(|e| s.fail(e))?;
+        let label = format!("{}/{}", fmt::int(c.registered as i64), fmt::int(c.expected as i64));
+        unit_rows.push((*child, name.clone(), label, vn::fmt_rate(c.registered as u64, c.expected as u64)));
+        bars.push((name.clone(), c.registered as u64, c.expected as u64));
+    }
+    let own = vn::rate_permille(r.registered as u64, r.expected as u64);
+    let by_unit = Bars::rates(bars, own, 800);
+    let found: Vec<_> =
+        r.rows.iter().filter(|row| query.is_empty() || vn::fold(&row.person.full_name).contains(&query)).collect();
+    let pages = found.len().div_ceil(LINES_PER_PAGE).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let paging = (page, pages, fmt::int(found.len() as i64));
+    let lines = found
+        .into_iter()
+        .skip((page - 1) * LINES_PER_PAGE)
+        .take(LINES_PER_PAGE)
         .map(|row| Line {
             person_id: row.person.id,
             name: row.person.full_name.clone(),
@@ -149,7 +195,12 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
             unit,
             summary,
             months,
+            by_unit,
+            unit_rows,
             lines,
+            q: q.q.trim().to_string(),
+            paging,
+            listed,
             this_month,
             can_people: app.may(&s.actor, unit, Resource::Person, false),
             can_review: app.may(&s.actor, unit, Resource::Person, true),
