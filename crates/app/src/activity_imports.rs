@@ -23,7 +23,7 @@ use lamtheo_store::{
 use serde::Serialize;
 
 use crate::audit::{value, RowChange};
-use crate::imports::{field_err, no_person, rejected, row_err, ImportSummary, Progress};
+use crate::imports::{field_err, no_person, rejected, row_err, tick, ImportSummary, Progress};
 use crate::people::current_membership;
 use crate::App;
 
@@ -146,7 +146,8 @@ impl App {
         let mut audited = Vec::new();
         let mut deltas = Vec::new();
         let total = batch.resolved.len() as u64;
-        for (record, was, filing) in batch.resolved {
+        for (i, (record, was, filing)) in batch.resolved.into_iter().enumerate() {
+            tick(progress, "write", i, total as usize);
             let changed = was.as_ref().map(|(changed, _)| *changed);
             if changed != Some(false) {
                 let id = write(&mut tx, &record).await?;

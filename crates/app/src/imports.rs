@@ -6,20 +6,31 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use lamtheo_analytics::Delta;
-use lamtheo_domain::access::{Actor, Resource};
+use lamtheo_domain::access::{Actor, Resource, Role};
 use lamtheo_domain::conference::{Attendance, ConnectionPoint, Topic};
 use lamtheo_domain::people::{check_post_from, Person};
 use lamtheo_domain::{Error, ErrorCode, Id, Result};
 use lamtheo_importer::{self as importer, Kind, Limits, Parsed, Reading, RowError};
+use lamtheo_store::import_history::{self as history, ImportRecord, Outcome};
 use lamtheo_store::{conferences as conf_store, people as people_store, units, Tx};
 use serde::Serialize;
 
 use crate::audit::{self, snapshot, value, Change, RowChange};
 use crate::App;
 
-/// Progress of an import: (stage, done, total).
+/// Progress of an import: (stage, done, total). The stages come in this order: "parse"
+/// (reading the file; done/total in bytes or rows, as the reader counts), "check" (rows
+/// checked against the database and the actor's scope) and "write" (rows written).
 pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Send + Sync);
+
+/// Rows of the import history a page shows.
+pub const HISTORY_PAGE: i64 = 50;
+
+/// How often (in rows) a long loop reports its progress: often enough for the bar to move,
+/// rarely enough that taking the job's lock costs nothing.
+const EVERY: usize = 500;
 
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ImportSummary {
@@ -72,6 +83,13 @@ pub fn too_large(file: &str, limits: &Limits) -> Error {
     Error { code: ErrorCode::TooLarge, ..rejected(vec![limits.file_too_large(file)]) }
 }
 
+/// Reports `done` of `total` rows of `stage`, on the first row and every `EVERY` after.
+pub(crate) fn tick(progress: Progress<'_>, stage: &str, done: usize, total: usize) {
+    if done.is_multiple_of(EVERY) {
+        progress(stage, done as u64, total as u64);
+    }
+}
+
 pub(crate) fn row_err(file: &str, row: usize, column: &str, vi: String, en: String) -> RowError {
     RowError { file: file.to_string(), row, column: column.to_string(), message_vi: vi, message_en: en }
 }
@@ -101,6 +119,9 @@ pub(crate) fn no_person(file: &str, row: usize, key: &str) -> RowError {
 impl App {
     /// Imports a file of any kind (see `Kind`). The role is checked before a byte of the file
     /// is read; the file is parsed off the async runtime, a few at a time, within `limits()`.
+    /// Progress goes through the stages "parse", "check" and "write", each with done/total.
+    /// Every import that got past the role check — imported, rejected or failed — leaves a
+    /// row in the import history (`import_history`).
     pub async fn import(
         &self,
         actor: &Actor,
@@ -110,6 +131,87 @@ impl App {
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         self.check_import(actor, kind)?;
+        let started_at = Utc::now();
+        let result = self.import_kind(actor, kind, file, bytes, progress).await;
+        self.remember_import(actor, kind, file, started_at, &result).await;
+        result
+    }
+
+    /// Records how an import ended in the history. A failure to do so is logged, not returned:
+    /// the import itself has committed (or was refused) by now, and saying otherwise would
+    /// tell the person their data was not written when it was.
+    async fn remember_import(
+        &self,
+        actor: &Actor,
+        kind: Kind,
+        file: &str,
+        started_at: DateTime<Utc>,
+        result: &Result<ImportSummary>,
+    ) {
+        let mut record = ImportRecord {
+            id: 0,
+            user_id: actor.user_id,
+            username: actor.username.clone(),
+            kind: kind.slug().to_string(),
+            file_name: file.to_string(),
+            started_at,
+            finished_at: Utc::now(),
+            outcome: Outcome::Imported,
+            rows: 0,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            error_count: 0,
+            message_vi: String::new(),
+            message_en: String::new(),
+            first_error: None,
+        };
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        match result {
+            Ok(s) => {
+                (record.rows, record.created, record.updated, record.unchanged) =
+                    (count(s.rows), count(s.created), count(s.updated), count(s.unchanged));
+            }
+            Err(e) => {
+                // What the file holds turned it away; anything else (a locked period, the
+                // database) is a failure the file may not be to blame for.
+                record.outcome = match e.code {
+                    ErrorCode::ImportRejected | ErrorCode::TooLarge => Outcome::Rejected,
+                    _ => Outcome::Failed,
+                };
+                record.error_count = count(e.details.len().max(1));
+                record.message_vi = e.message_vi.clone();
+                record.message_en = e.message_en.clone();
+                record.first_error = e.details.first().cloned();
+            }
+        }
+        if let Err(e) = history::insert(&self.store, &record).await {
+            tracing::warn!(error = %e, file, "the import could not be recorded in its history");
+        }
+    }
+
+    /// The import history an account may read, newest first, `HISTORY_PAGE` a page (`page`
+    /// from 1), and whether there is a next page. A system-wide administrator reads every
+    /// account's; anyone else their own, as the file names and errors speak of their data.
+    pub async fn import_history(&self, actor: &Actor, page: u32) -> Result<(Vec<ImportRecord>, bool)> {
+        let user = (actor.role != Role::Admin || actor.scope.is_some()).then_some(actor.user_id);
+        let offset = i64::from(page.max(1) - 1) * HISTORY_PAGE;
+        // One more than a page: whether there is a next one, without counting them all.
+        let mut rows = history::list(&self.store, user, offset, HISTORY_PAGE + 1).await?;
+        let more = rows.len() as i64 > HISTORY_PAGE;
+        rows.truncate(HISTORY_PAGE as usize);
+        Ok((rows, more))
+    }
+
+    async fn import_kind(
+        &self,
+        actor: &Actor,
+        kind: Kind,
+        file: &str,
+        bytes: &[u8],
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
+        progress("parse", 0, bytes.len() as u64);
         let bytes: Arc<[u8]> = bytes.into();
         let summary = match kind {
             Kind::Units => {
@@ -234,7 +336,16 @@ impl App {
                 }
             }
         };
-        Ok(parsed.map_or_else(|f| (f.valid, f.errors), |rows| (rows, Vec::new())))
+        let (rows, errors) = parsed.map_or_else(|f| (f.valid, f.errors), |rows| (rows, Vec::new()));
+        // The reading's last word, then the checks' first: a small file is read before the
+        // first tick above, and its bar would otherwise jump from nothing to the write.
+        let read = match done.1.load(Ordering::Relaxed) {
+            0 => bytes.len() as u64,
+            total => total,
+        };
+        progress("parse", read, read);
+        progress("check", 0, rows.len() as u64);
+        Ok((rows, errors))
     }
 
     /// A unit code from a file: it must exist and the actor must be allowed to write there.
@@ -301,7 +412,8 @@ impl App {
         let kinds = self.kinds().await?;
         let today = self.today();
         let in_file: HashMap<&str, &importer::UnitRow> = rows.iter().map(|r| (r.code.as_str(), r)).collect();
-        for r in &rows {
+        for (i, r) in rows.iter().enumerate() {
+            tick(progress, "check", i, rows.len());
             if !kinds.iter().any(|k| k.code == r.kind) {
                 let known = kinds.iter().map(|k| k.code.as_str()).collect::<Vec<_>>().join(", ");
                 errors.push(row_err(
@@ -437,7 +549,7 @@ impl App {
                     }
                 }
             }
-            if i % 500 == 0 {
+            if i.is_multiple_of(EVERY) {
                 progress("write", i as u64, total);
             }
         }
@@ -459,7 +571,8 @@ impl App {
     ) -> Result<ImportSummary> {
         let today = self.today();
         let mut resolved = Vec::new();
-        for r in &rows {
+        for (i, r) in rows.iter().enumerate() {
+            tick(progress, "check", i, rows.len());
             let unit = match self.unit_for(actor, &r.unit_code, Resource::Person, file, r.row, "Mã đơn vị") {
                 Ok(u) => u,
                 Err(e) => {
@@ -599,7 +712,7 @@ impl App {
                     }
                 }
             }
-            if i % 500 == 0 {
+            if i.is_multiple_of(EVERY) {
                 progress("write", i as u64, total);
             }
         }
@@ -636,7 +749,8 @@ impl App {
             ("topic_ids", "Mã chuyên đề"),
         ];
         let mut resolved = Vec::new();
-        for r in &rows {
+        for (i, r) in rows.iter().enumerate() {
+            tick(progress, "check", i, rows.len());
             let unit = self.unit_for(actor, &r.unit_code, Resource::Conference, file, r.row, "Mã đơn vị tổ chức");
             let mut topic_ids = Vec::new();
             for t in &r.topic_codes {
@@ -727,7 +841,7 @@ impl App {
                     }
                 }
             }
-            if i % 500 == 0 {
+            if i.is_multiple_of(EVERY) {
                 progress("write", i as u64, total);
             }
         }
@@ -750,7 +864,8 @@ impl App {
     ) -> Result<ImportSummary> {
         let mut tx = self.store.begin().await?;
         let mut resolved = Vec::new();
-        for r in &rows {
+        for (i, r) in rows.iter().enumerate() {
+            tick(progress, "check", i, rows.len());
             let unit = self.unit_for(actor, &r.unit_code, Resource::Conference, file, r.row, "Mã đơn vị điểm cầu");
             let conf = self.conference_for(actor, &mut tx, &r.conference_code, file, r.row).await;
             match (unit, conf) {
@@ -776,7 +891,8 @@ impl App {
         let total = resolved.len() as u64;
         let mut recorded: HashMap<Id, Vec<ConnectionPoint>> = HashMap::new();
         let mut audited = Vec::new();
-        for p in &resolved {
+        for (i, p) in resolved.iter().enumerate() {
+            tick(progress, "write", i, resolved.len());
             if let std::collections::hash_map::Entry::Vacant(slot) = recorded.entry(p.conference_id) {
                 slot.insert(conf_store::points(&mut tx, p.conference_id).await?);
             }
@@ -812,7 +928,8 @@ impl App {
         let mut confs: HashMap<String, (Id, Id, Vec<Id>)> = HashMap::new();
         let mut people: HashMap<String, Id> = HashMap::new();
         let mut resolved = Vec::new();
-        for r in &rows {
+        for (i, r) in rows.iter().enumerate() {
+            tick(progress, "check", i, rows.len());
             if !confs.contains_key(&r.conference_code) {
                 match self.conference_for(actor, &mut tx, &r.conference_code, file, r.row).await {
                     Ok(c) => {
@@ -895,7 +1012,7 @@ impl App {
                 });
             }
             conf_store::upsert_attendance(&mut tx, a).await?;
-            if i % 1000 == 0 {
+            if i.is_multiple_of(EVERY) {
                 progress("write", i as u64, total);
             }
         }

@@ -463,7 +463,7 @@ impl App {
 
     /// Whether the actor may see other people's personal data in records (names, card
     /// numbers): the roles that read people, but not members (see `sees_person`).
-    fn sees_people(&self, actor: &Actor) -> bool {
+    pub fn sees_people(&self, actor: &Actor) -> bool {
         actor.role.can_read(Resource::Person) && actor.role != lamtheo_domain::access::Role::Member
     }
 
@@ -607,6 +607,12 @@ impl App {
     }
 
     /// The rows of an export of `spec` for the subtree of `unit`, in its columns.
+    /// Whether the actor may download the records of `spec` as a file: a file with people's
+    /// personal data only for those who see it (see `export_records`).
+    pub fn may_export_records(&self, actor: &Actor, spec: &RecordSpec) -> bool {
+        spec.personal.is_empty() || self.sees_people(actor)
+    }
+
     pub(crate) async fn export_records(
         &self,
         actor: &Actor,
@@ -615,7 +621,7 @@ impl App {
     ) -> Result<Vec<Vec<String>>> {
         // A file with people's personal data is not for accounts that may not see it (a
         // blanked column would not import back as the same records).
-        if !spec.personal.is_empty() && !self.sees_people(actor) {
+        if !self.may_export_records(actor, spec) {
             return Err(Error::forbidden());
         }
         Ok(self.records_of(actor, spec, unit).await?.iter().map(|r| importer::record_cells(spec, &r.body)).collect())

@@ -909,6 +909,91 @@ mod tests {
 
     use super::*;
 
+    /// Every demo account, signed in, follows the links its pages show (breadth first from its
+    /// home page, at most two pages of each address shape, so that a thousand conferences are
+    /// two visits): none answers «forbidden», «not found» or an error. A link shown is a link
+    /// that works for whoever sees it.
+    #[tokio::test]
+    async fn every_link_shown_to_each_demo_account_works() {
+        use axum::body::Body;
+        use axum::http::{header, Request, StatusCode};
+        use tower::ServiceExt;
+        let (_, url) = lamtheo_store::testing::fresh_databases().await.remove(0);
+        let app = App::open(&url).await.unwrap();
+        let login = build(&app, &|_| {}).await.unwrap();
+        let router = lamtheo_web::router(app.clone(), false);
+        let call = |req: Request<Body>| {
+            let router = router.clone();
+            async move {
+                let res = router.oneshot(req).await.unwrap();
+                let status = res.status();
+                let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+                let cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+                let html = res
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .is_some_and(|v| v.to_str().unwrap().starts_with("text/html"));
+                let body = axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap();
+                let body = if html { String::from_utf8_lossy(&body).into_owned() } else { String::new() };
+                (status, location, cookie, body)
+            }
+        };
+        let first = |s: Option<String>| s.unwrap().split(';').next().unwrap().to_string();
+        let mut failures = vec![];
+        let mut visited_total = 0;
+        for user in ["admin", "tuyengiao", "binhlu", "kiemtra", "xem", "dangvien"] {
+            let (_, _, cookie, page) = call(Request::get("/login").body(Body::empty()).unwrap()).await;
+            let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+            let form = format!("csrf={csrf}&username={user}&password={}", login.password);
+            let req = Request::post("/login")
+                .header(header::COOKIE, first(cookie))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap();
+            let (status, _, cookie, _) = call(req).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{user} signs in");
+            let session = first(cookie);
+            let mut queue = std::collections::VecDeque::from(["/".to_string()]);
+            let mut seen = std::collections::HashSet::new();
+            let mut shapes: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            while let Some(link) = queue.pop_front() {
+                let link = link.split('#').next().unwrap().replace("&amp;", "&");
+                // An address's shape: its path with numbers as #, and its query's names.
+                let (path, query) = link.split_once('?').unwrap_or((&link, ""));
+                let mut shape: String = path.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+                shape += &query.split('&').map(|kv| kv.split('=').next().unwrap_or("")).collect::<Vec<_>>().join("&");
+                let n = shapes.entry(shape).or_default();
+                if *n >= 2 || !seen.insert(link.clone()) {
+                    continue;
+                }
+                *n += 1;
+                let req = Request::get(&link).header(header::COOKIE, &session).body(Body::empty()).unwrap();
+                let (status, location, _, body) = call(req).await;
+                visited_total += 1;
+                match status {
+                    StatusCode::OK => {}
+                    s if s.is_redirection() => {
+                        queue.push_back(location.unwrap_or_default());
+                        continue;
+                    }
+                    s => {
+                        failures.push(format!("{user}: {link}: {s}"));
+                        continue;
+                    }
+                }
+                for href in body.split("href=\"").skip(1).filter_map(|r| r.split('"').next()) {
+                    let skip = ["/logout", "/lang/", "/static/", "/login"];
+                    if href.starts_with('/') && !skip.iter().any(|p| href.starts_with(p)) {
+                        queue.push_back(href.to_string());
+                    }
+                }
+            }
+            assert!(seen.len() > 10, "{user} reached only {seen:?}");
+        }
+        assert!(failures.is_empty(), "{} of {visited_total} links fail:\n{}", failures.len(), failures.join("\n"));
+        eprintln!("{visited_total} pages and files opened by the six demo accounts, all working");
+    }
+
     /// The demo builds on an empty database, shows plausible figures with the reorganisation
     /// in place, and refuses a database that holds data.
     #[tokio::test]

@@ -24,6 +24,7 @@ pub mod emulation;
 pub mod evaluations;
 pub mod facts;
 pub mod images;
+pub mod import_history;
 pub mod people;
 pub mod plans;
 pub mod records;

@@ -47,7 +47,7 @@ impl Bars {
         let bars = rows
             .into_iter()
             .map(|(name, n)| {
-                let width = if max == 0 { 0 } else { n * FULL_BAR / max };
+                let width = (n * FULL_BAR).checked_div(max).unwrap_or(0);
                 let share = vn::fmt_rate(n, total);
                 (name, width, format!("{} ({share})", vn::fmt_int(n as i64)), false, vn::fmt_int(n as i64))
             })

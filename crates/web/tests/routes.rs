@@ -214,6 +214,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/imports", Own),
     ("POST", "/imports", Import),
     ("GET", "/imports/jobs/{id}", Unknown),
+    ("GET", "/imports/jobs/{id}/errors.csv", Unknown),
     ("GET", "/imports/templates/{file}", Own),
     ("GET", "/exports/{file}", Read(R::Activity, Unit)),
     ("GET", "/admin/users", List(R::Users)),

@@ -142,6 +142,8 @@ struct ListPage {
     headers: Vec<String>,
     rows: Vec<Row>,
     can_write: bool,
+    /// The file download (not for a file of personal data the account may not see).
+    can_export: bool,
     fields: Vec<Field>,
 }
 
@@ -167,6 +169,7 @@ async fn list(State(st): State<AppState>, Path((unit, kind)): Path<(Id, String)>
             headers: headers(s.t, spec),
             rows: rows(spec, &records),
             can_write: st.app.may(&s.actor, unit, Resource::Activity, true) && spec.parent.is_none(),
+            can_export: st.app.may_export_records(&s.actor, spec),
             fields: fields(s.t, spec, None, &fixed, &added),
         },
     )
