@@ -94,3 +94,8 @@ pub fn period_and_as_of(
     }
     Ok((Period::new(from, to), as_of))
 }
+
+/// A value put in an address's query, encoded as a form encodes it.
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1678,3 +1678,34 @@ async fn covenant_bands_and_rating_levels_are_drawn_with_their_tables() {
     let page = call(&s.router, get(&format!("/units/{t}/evaluations?year=2024"), &admin)).await.body;
     assert!(!page.contains("id=\"rating-members-svg\""));
 }
+
+/// A long list of records is found by words and shown fifty at a time.
+#[tokio::test]
+async fn a_long_record_list_is_searched_and_paged() {
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let sys = Actor::system();
+    let t = s.app.unit_by_code(&sys, "T").unwrap().id;
+    let mut file = String::from("Mã mô hình,Tên mô hình,Loại,Đơn vị sở hữu,Ngày đăng ký,Tình trạng\n");
+    for i in 1..=60 {
+        let name = if i == 42 { "Dân vận khéo ở ấp Đông".to_string() } else { format!("Mô hình số {i}") };
+        file += &format!("MH-{i:03},{name},Mô hình,H1,01/03/2024,Đăng ký\n");
+    }
+    let kind = Kind::from_slug("models").unwrap();
+    s.app.import(&sys, kind, "m.csv", file.as_bytes(), &|_, _, _| {}).await.unwrap();
+    let list = |q: &str| call(&s.router, get(&format!("/units/{t}/records/models{q}"), &admin));
+    let rows = |body: &str| {
+        body.split("id=\"records\"")
+            .nth(1)
+            .map_or(0, |t| t.split("</table>").next().unwrap().matches("<tr>").count() - 1)
+    };
+    let page = list("").await.body;
+    assert_eq!(rows(&page), 50, "the first page");
+    assert!(page.contains("60 bản ghi") && page.contains("trang 1/2") && page.contains("page=2#records"));
+    let page = list("?page=2").await.body;
+    assert_eq!(rows(&page), 10, "the rest");
+    // Words found without their accents: "dan van kheo" finds «Dân vận khéo».
+    let page = list("?q=dan+van+kheo").await.body;
+    assert_eq!(rows(&page), 1);
+    assert!(page.contains("Dân vận khéo ở ấp Đông") && page.contains("1 bản ghi"));
+}

@@ -10,7 +10,7 @@ use lamtheo_domain::emulation::{Expected, Movement, Review};
 use lamtheo_domain::{vn, Error, Id};
 use serde::Deserialize;
 
-use super::{render, Ctx, PageResult};
+use super::{render, Ctx, PageResult, Pager};
 use crate::charts::Bars;
 use crate::fmt;
 use crate::i18n::Lang;
@@ -89,9 +89,6 @@ struct ShowQuery {
     page: Option<usize>,
 }
 
-/// People's lines on one page of a movement: a cell's roster fits; a province's does not.
-const LINES_PER_PAGE: usize = 50;
-
 pub struct Line {
     pub person_id: Id,
     pub name: String,
@@ -120,8 +117,7 @@ struct ShowPage {
     /// finds them.
     lines: Vec<Line>,
     q: String,
-    /// (page, pages, lines found): the pager.
-    paging: (usize, usize, String),
+    pager: Pager,
     /// Whether this unit's people are listed (a cell, or a search).
     listed: bool,
     this_month: String,
@@ -161,13 +157,10 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
     let by_unit = Bars::rates(bars, own, 800);
     let found: Vec<_> =
         r.rows.iter().filter(|row| query.is_empty() || vn::fold(&row.person.full_name).contains(&query)).collect();
-    let pages = found.len().div_ceil(LINES_PER_PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let paging = (page, pages, fmt::int(found.len() as i64));
-    let lines = found
-        .into_iter()
-        .skip((page - 1) * LINES_PER_PAGE)
-        .take(LINES_PER_PAGE)
+    let base = format!("/movements/{id}?unit={unit}&q={}&", fmt::urlencode(q.q.trim()));
+    let pager = Pager::new(found.len(), q.page, base);
+    let lines = pager
+        .rows(found)
         .map(|row| Line {
             person_id: row.person.id,
             name: row.person.full_name.clone(),
@@ -199,7 +192,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
             unit_rows,
             lines,
             q: q.q.trim().to_string(),
-            paging,
+            pager,
             listed,
             this_month,
             can_people: app.may(&s.actor, unit, Resource::Person, false),

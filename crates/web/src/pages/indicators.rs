@@ -130,12 +130,9 @@ async fn save(State(st): State<AppState>, Path(unit): Path<Id>, p: Posted<Vec<(S
         values.push((code.to_string(), value, get(&format!("q_{code}"))));
     }
     st.app.save_indicator_values(&s.actor, unit, &period, &values).await.map_err(|e| s.fail(e))?;
-    let back = format!("/units/{unit}/indicators?form={}&period={}&saved=1", urlencode(&form), urlencode(&period));
+    let back =
+        format!("/units/{unit}/indicators?form={}&period={}&saved=1", fmt::urlencode(&form), fmt::urlencode(&period));
     Ok(Redirect::to(&back).into_response())
-}
-
-fn urlencode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 async fn default_form(

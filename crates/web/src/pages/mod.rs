@@ -110,3 +110,30 @@ pub type PageResult = Result<Response, WebError>;
 pub fn render(t: Lang, page: impl Template) -> PageResult {
     page.render().map(|html| Html(html).into_response()).map_err(|e| WebError::new(Error::internal(e), t))
 }
+
+/// One page of a long list: which page (from 1) of how many, and how many rows were found.
+/// A page asked past the end shows the last.
+pub struct Pager {
+    pub page: usize,
+    pub pages: usize,
+    /// The rows found, written the Vietnamese way.
+    pub found: String,
+    /// The list's address without its page (`?…&` to which `page=N` is added), and the
+    /// fragment to land on.
+    pub base: String,
+}
+
+/// Rows a page of a long list shows: a phone scrolls through it in a few seconds.
+pub const PAGE_ROWS: usize = 50;
+
+impl Pager {
+    pub fn new(found: usize, asked: Option<usize>, base: String) -> Pager {
+        let pages = found.div_ceil(PAGE_ROWS).max(1);
+        Pager { page: asked.unwrap_or(1).clamp(1, pages), pages, found: crate::fmt::int(found as i64), base }
+    }
+
+    /// This page's rows of `all`.
+    pub fn rows<T>(&self, all: impl IntoIterator<Item = T>) -> impl Iterator<Item = T> {
+        all.into_iter().skip((self.page - 1) * PAGE_ROWS).take(PAGE_ROWS)
+    }
+}

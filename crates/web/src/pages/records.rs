@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
@@ -14,10 +14,12 @@ use lamtheo_app::records::RecordView;
 use lamtheo_domain::access::Resource;
 use lamtheo_domain::columns::{Column, Format};
 use lamtheo_domain::records::{self, RecordSpec};
-use lamtheo_domain::{Error, ErrorCode, Id};
+use lamtheo_domain::{vn, Error, ErrorCode, Id};
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{render, Ctx, PageResult};
+use super::{render, Ctx, PageResult, Pager};
+use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::{Posted, Session};
 use crate::AppState;
@@ -141,16 +143,41 @@ struct ListPage {
     slug: &'static str,
     headers: Vec<String>,
     rows: Vec<Row>,
+    /// The words searched for, and the page of the list shown.
+    q: String,
+    pager: Pager,
     can_write: bool,
     /// The file download (not for a file of personal data the account may not see).
     can_export: bool,
     fields: Vec<Field>,
 }
 
-async fn list(State(st): State<AppState>, Path((unit, kind)): Path<(Id, String)>, s: Session) -> PageResult {
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    /// Words to find in the listed columns, accents and đ/d ignored.
+    #[serde(default)]
+    q: String,
+    page: Option<usize>,
+}
+
+async fn list(
+    State(st): State<AppState>,
+    Path((unit, kind)): Path<(Id, String)>,
+    s: Session,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
     let spec = spec_of(&kind).map_err(|e| s.fail(e))?;
     let view = st.app.unit_view(&s.actor, unit, st.app.today()).map_err(|e| s.fail(e))?;
     let records = st.app.records_of(&s.actor, spec, unit).await.map_err(|e| s.fail(e))?;
+    // A province's list holds thousands: found by words, shown a page at a time.
+    let words = vn::fold(q.q.trim());
+    let found: Vec<Row> = rows(spec, &records)
+        .into_iter()
+        .filter(|r| words.is_empty() || r.cells.iter().any(|c| vn::fold(c).contains(&words)))
+        .collect();
+    let base = format!("/units/{unit}/records/{}?q={}&", spec.slug, fmt::urlencode(q.q.trim()));
+    let pager = Pager::new(found.len(), q.page, base);
+    let rows: Vec<Row> = pager.rows(found).collect();
     let added = catalogue_options(&st, spec).await.map_err(|e| s.fail(e))?;
     // The owner column starts at this unit.
     let fixed = match spec.owner {
@@ -167,7 +194,9 @@ async fn list(State(st): State<AppState>, Path((unit, kind)): Path<(Id, String)>
             title: s.t.s(spec.title_vi, spec.title_en).to_string(),
             slug: spec.slug,
             headers: headers(s.t, spec),
-            rows: rows(spec, &records),
+            rows,
+            q: q.q.trim().to_string(),
+            pager,
             can_write: st.app.may(&s.actor, unit, Resource::Activity, true) && spec.parent.is_none(),
             can_export: st.app.may_export_records(&s.actor, spec),
             fields: fields(s.t, spec, None, &fixed, &added),
