@@ -912,9 +912,10 @@ mod tests {
     /// Every demo account, signed in, follows the links its pages show (breadth first from its
     /// home page, at most two pages of each address shape, so that a thousand conferences are
     /// two visits): none answers «forbidden», «not found» or an error. A link shown is a link
-    /// that works for whoever sees it.
+    /// that works for whoever sees it. On each page every input is named (a label around it, or
+    /// `aria-label`) and every table has header cells.
     #[tokio::test]
-    async fn every_link_shown_to_each_demo_account_works() {
+    async fn every_link_shown_to_each_demo_account_works_and_every_input_is_named() {
         use axum::body::Body;
         use axum::http::{header, Request, StatusCode};
         use tower::ServiceExt;
@@ -981,6 +982,9 @@ mod tests {
                         continue;
                     }
                 }
+                for problem in unlabelled(&body) {
+                    failures.push(format!("{user}: {link}: {problem}"));
+                }
                 for href in body.split("href=\"").skip(1).filter_map(|r| r.split('"').next()) {
                     let skip = ["/logout", "/lang/", "/static/", "/login"];
                     if href.starts_with('/') && !skip.iter().any(|p| href.starts_with(p)) {
@@ -990,8 +994,36 @@ mod tests {
             }
             assert!(seen.len() > 10, "{user} reached only {seen:?}");
         }
-        assert!(failures.is_empty(), "{} of {visited_total} links fail:\n{}", failures.len(), failures.join("\n"));
+        assert!(failures.is_empty(), "{} problems in {visited_total} pages:\n{}", failures.len(), failures.join("\n"));
         eprintln!("{visited_total} pages and files opened by the six demo accounts, all working");
+    }
+
+    /// The inputs of a page that nothing names (no enclosing label, no `aria-label`), and its
+    /// tables without a header cell: what a screen reader would read as nothing.
+    fn unlabelled(html: &str) -> Vec<String> {
+        let mut problems = vec![];
+        for tag in ["<input", "<select", "<textarea"] {
+            for (at, _) in html.match_indices(tag) {
+                let element = &html[at..html[at..].find('>').map_or(html.len(), |e| at + e)];
+                if ["type=\"hidden\"", "type=\"submit\"", "type=\"button\"", "aria-label="]
+                    .iter()
+                    .any(|a| element.contains(a))
+                {
+                    continue;
+                }
+                let before = &html[..at];
+                if before.matches("<label").count() <= before.matches("</label>").count() {
+                    problems.push(format!("no label: {}", element.chars().take(90).collect::<String>()));
+                }
+            }
+        }
+        for table in html.split("<table").skip(1) {
+            let table = table.split("</table>").next().unwrap_or("");
+            if !table.contains("<th") {
+                problems.push(format!("a table without headers: {}", table.chars().take(90).collect::<String>()));
+            }
+        }
+        problems
     }
 
     /// The demo builds on an empty database, shows plausible figures with the reorganisation
