@@ -73,6 +73,16 @@ impl Role {
             Role::ReadOnly => "Chỉ xem",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Staff => "Propaganda department staff",
+            Role::Secretary => "Secretary",
+            Role::Member => "Party member",
+            Role::Inspector => "Inspector",
+            Role::ReadOnly => "Read only",
+        }
+    }
 
     /// May this role read this kind of thing inside its scope?
     pub fn can_read(self, r: Resource) -> bool {

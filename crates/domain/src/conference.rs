@@ -101,6 +101,13 @@ impl AttendanceStatus {
             Self::Absent => "Vắng",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Present => "Present",
+            Self::Excused => "Excused",
+            Self::Absent => "Absent",
+        }
+    }
 }
 
 /// One roster person's attendance at a conference, at the organising unit or at a point.

@@ -106,6 +106,16 @@ impl LineageKind {
             LineageKind::Split => "Chia tách",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            LineageKind::Create => "Founded",
+            LineageKind::Rename => "Renamed",
+            LineageKind::Move => "Moved",
+            LineageKind::Close => "Closed",
+            LineageKind::Merge => "Merged",
+            LineageKind::Split => "Split",
+        }
+    }
     pub fn parse(s: &str) -> Option<LineageKind> {
         [Self::Create, Self::Rename, Self::Move, Self::Close, Self::Merge, Self::Split]
             .into_iter()

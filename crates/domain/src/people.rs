@@ -31,6 +31,12 @@ impl Gender {
             Gender::Female => "Nữ",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Gender::Male => "Male",
+            Gender::Female => "Female",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, schemars::JsonSchema)]

@@ -99,3 +99,101 @@ pub fn period_and_as_of(
 pub fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// A page's numbers the English way: 198.835 → 198,835 and 70,1% → 70.1%. Every figure is
+/// formatted once, the Vietnamese way, where it is computed (the official report is always
+/// Vietnamese); an English page swaps the separators in its text as it is rendered, so no view
+/// can forget to. Only text between tags changes, never an attribute (a form's value reads
+/// either way), and only what has the shape of a Vietnamese number: 1–3 digits, groups of
+/// three after dots, an optional decimal comma.
+pub fn english_numbers(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        swap_separators(&rest[..open], &mut out);
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        out.push_str(&rest[open..close]);
+        rest = &rest[close..];
+    }
+    swap_separators(rest, &mut out);
+    out
+}
+
+fn swap_separators(text: &str, out: &mut String) {
+    let mut chars = text.char_indices().peekable();
+    let mut last: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        // A number starts at a digit that does not continue a word or a code ("MH-2024").
+        let starts = c.is_ascii_digit() && !last.is_some_and(|l| l.is_alphanumeric() || "-_.,".contains(l));
+        if !starts {
+            out.push(c);
+            last = Some(c);
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if d.is_ascii_digit() || d == '.' || d == ',' {
+                end = j + 1;
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        // A sentence's full stop or comma after the number is not part of it.
+        let run = text[i..end].trim_end_matches(['.', ',']);
+        let tail = &text[i + run.len()..end];
+        match vietnamese_number(run) {
+            true => out.extend(run.chars().map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })),
+            false => out.push_str(run),
+        }
+        out.push_str(tail);
+        last = text[..end].chars().last();
+    }
+}
+
+/// 1.234.567 or 70,1 or 1.234,5: digits grouped by dots in threes, a decimal comma.
+fn vietnamese_number(run: &str) -> bool {
+    let (whole, decimals) = run.split_once(',').unwrap_or((run, ""));
+    let groups: Vec<&str> = whole.split('.').collect();
+    let grouped = groups[0].len() <= 3
+        && groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3);
+    let decimal = decimals.bytes().all(|b| b.is_ascii_digit()) && (run.contains(',') != decimals.is_empty());
+    grouped && decimal && (groups.len() > 1 || run.contains(','))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::english_numbers;
+
+    #[test]
+    fn english_pages_swap_the_separators_of_numbers_only() {
+        let page = r#"<td class="num" data-x="1.250">1.250</td><td>70,1%</td> 198.835 lượt, 2.210/2.372 (93,2%). Số 2-BC/ĐU ngày 16/5/2024 15:40:12, MH-2024.01 năm 2025, 1,2 tỉ."#;
+        assert_eq!(
+            english_numbers(page),
+            r#"<td class="num" data-x="1.250">1,250</td><td>70.1%</td> 198,835 lượt, 2,210/2,372 (93.2%). Số 2-BC/ĐU ngày 16/5/2024 15:40:12, MH-2024.01 năm 2025, 1.2 tỉ."#
+        );
+        // Not numbers of that shape: left as they are.
+        for text in ["1.25", "12.3456", "1..2", "3.", "v1.250", "0,5,6"] {
+            assert_eq!(english_numbers(text), text, "{text}");
+        }
+    }
+}
+
+/// A figure's change from the period before, in the page's language: «tăng 25%» / "up 25%",
+/// «giảm 25%» / "down 25%", «bằng» / "the same"; empty when there was nothing before.
+pub fn change(t: crate::i18n::Lang, now: u64, before: u64) -> String {
+    match (t.en, vn::fmt_change(now, before)) {
+        (_, None) => String::new(),
+        (false, Some(vi)) => vi,
+        (true, Some(_)) => match now.cmp(&before) {
+            std::cmp::Ordering::Greater => format!("up {}", vn::fmt_rate(now - before, before)),
+            std::cmp::Ordering::Less => format!("down {}", vn::fmt_rate(before - now, before)),
+            std::cmp::Ordering::Equal => "the same".to_string(),
+        },
+    }
+}

@@ -1709,3 +1709,41 @@ async fn a_long_record_list_is_searched_and_paged() {
     assert_eq!(rows(&page), 1);
     assert!(page.contains("Dân vận khéo ở ấp Đông") && page.contains("1 bản ghi"));
 }
+
+/// The English pages write numbers the English way and name attendance statuses and roles in
+/// English; the Vietnamese pages keep 1.250 and 70,1%.
+#[tokio::test]
+async fn english_pages_write_numbers_and_statuses_in_english() {
+    let s = sites().await.remove(0);
+    let (admin, _) = login(&s.router, "admin", "quan-tri-123").await;
+    let sys = Actor::system();
+    let t = s.app.unit_by_code(&sys, "T").unwrap().id;
+    let file = "Mã hội nghị,Mã đơn vị tổ chức,Ngày,Tên hội nghị,Số lượt đoàn viên, hội viên, nhân dân\nHN-E,CB1,06/03/2024,Học tập,1250\n";
+    let file = file.replace("Số lượt đoàn viên, hội viên, nhân dân", "\"Số lượt đoàn viên, hội viên, nhân dân\"");
+    s.app.import(&sys, Kind::Conferences, "c.csv", file.as_bytes(), &|_, _, _| {}).await.unwrap();
+    let path = format!("/units/{t}?from=1/2024&to=12/2024");
+    let vi = call(&s.router, get(&path, &admin)).await.body;
+    let en = call(&s.router, get(&path, &format!("{admin}; lang=en"))).await.body;
+    let figure =
+        |body: &str| body.split("id=\"fig-other-att\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert_eq!((figure(&vi), figure(&en)), ("1.250".to_string(), "1,250".to_string()));
+    assert!(en.contains("Study results"), "the English page");
+    let conf = s
+        .app
+        .conferences_of(
+            &sys,
+            s.app.unit_by_code(&sys, "CB1").unwrap().id,
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 6).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 6).unwrap(),
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let page = call(&s.router, get(&format!("/conferences/{conf}"), &format!("{admin}; lang=en"))).await.body;
+    assert!(
+        page.contains(">Present<") && page.contains(">Excused<") && !page.contains(">present<"),
+        "statuses named in English"
+    );
+    let page = call(&s.router, get("/admin/users", &format!("{admin}; lang=en"))).await.body;
+    assert!(page.contains(">Administrator<") && page.contains(">Secretary<"), "roles named in English");
+}

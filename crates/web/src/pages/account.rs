@@ -189,7 +189,7 @@ async fn account(st: &AppState, s: &Session, message: Option<String>, new_token:
             revoked: k.revoked_at.map(when),
         })
         .collect();
-    let role = s.t.s(s.actor.role.label_vi(), s.actor.role.as_str()).to_string();
+    let role = s.t.s(s.actor.role.label_vi(), s.actor.role.label_en()).to_string();
     render(s.t, AccountPage { t: s.t, role, c: Ctx::of(s), message, new_token, tokens })
 }
 

@@ -59,11 +59,11 @@ async fn users(State(st): State<AppState>, s: Session) -> PageResult {
                 .map(|v| format!("{} ({})", v.name_on, v.unit.code))
                 .unwrap_or_else(|| s.t.s("Toàn hệ thống", "Everything").into()),
             username: u.username,
-            role: s.t.s(u.role.label_vi(), u.role.as_str()).to_string(),
+            role: s.t.s(u.role.label_vi(), u.role.label_en()).to_string(),
             active: u.active,
         })
         .collect();
-    let roles = Role::ALL.iter().map(|r| (r.as_str(), s.t.s(r.label_vi(), r.as_str()))).collect();
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), s.t.s(r.label_vi(), r.label_en()))).collect();
     render(s.t, UsersPage { t: s.t, c: Ctx::of(&s), users, roles })
 }
 
@@ -136,7 +136,7 @@ async fn show_user(st: &AppState, id: Id, s: Session, temporary: Option<String>)
             (t.id, t.name, crate::fmt::moment(s.t, t.created_at), t.revoked_at.map(|r| crate::fmt::moment(s.t, r)))
         })
         .collect();
-    let roles = Role::ALL.iter().map(|r| (r.as_str(), s.t.s(r.label_vi(), r.as_str()))).collect();
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), s.t.s(r.label_vi(), r.label_en()))).collect();
     render(s.t, UserPage { t: s.t, c: Ctx::of(&s), user, roles, scope_code, person, tokens, temporary })
 }
 
@@ -481,9 +481,9 @@ fn coded(t: Lang, key: &str, code: &str) -> Option<String> {
     use lamtheo_domain::plans::PlanStatus;
     let v = serde_json::Value::String(code.to_string());
     let label = match key {
-        "role" => Role::parse(code).map(|r| t.s(r.label_vi(), r.as_str()))?,
+        "role" => Role::parse(code).map(|r| t.s(r.label_vi(), r.label_en()))?,
         "status" => match (AttendanceStatus::parse(code), serde_json::from_value::<PlanStatus>(v)) {
-            (Some(a), _) => t.s(a.label_vi(), a.as_str()),
+            (Some(a), _) => t.s(a.label_vi(), a.label_en()),
             (None, Ok(p)) => t.s(p.label_vi(), p.label_en()),
             (None, Err(_)) => return None,
         },

@@ -344,7 +344,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
         )),
         _ => None,
     };
-    let statuses = AttendanceStatus::ALL.iter().map(|x| (x.as_str(), t.s(x.label_vi(), x.as_str()))).collect();
+    let statuses = AttendanceStatus::ALL.iter().map(|x| (x.as_str(), t.s(x.label_vi(), x.label_en()))).collect();
     render(
         t,
         ShowPage {

@@ -108,7 +108,8 @@ pub type PageResult = Result<Response, WebError>;
 
 /// Renders a template into a response (a template error is an internal error).
 pub fn render(t: Lang, page: impl Template) -> PageResult {
-    page.render().map(|html| Html(html).into_response()).map_err(|e| WebError::new(Error::internal(e), t))
+    let html = page.render().map_err(|e| WebError::new(Error::internal(e), t))?;
+    Ok(Html(if t.en { crate::fmt::english_numbers(&html) } else { html }).into_response())
 }
 
 /// One page of a long list: which page (from 1) of how many, and how many rows were found.

@@ -90,7 +90,7 @@ async fn person_page(State(st): State<AppState>, s: Session, Path(id): Path<Id>)
     let facts = vec![
         (t.s("Số thẻ đảng viên", "Party card number"), p.card_no.clone().unwrap_or_default()),
         (t.s("Mã định danh", "Person ID"), p.person_code.clone().unwrap_or_default()),
-        (t.s("Giới tính", "Gender"), p.gender.map(|g| t.s(g.label_vi(), g.as_str()).to_string()).unwrap_or_default()),
+        (t.s("Giới tính", "Gender"), p.gender.map(|g| t.s(g.label_vi(), g.label_en()).to_string()).unwrap_or_default()),
         (t.s("Ngày sinh", "Date of birth"), opt_date(p.birth_date)),
         (t.s("Dân tộc", "Ethnicity"), p.ethnicity.clone().unwrap_or_default()),
         (t.s("Đảng viên", "Party member"), yes(p.is_member)),

@@ -122,7 +122,9 @@ async fn me(State(st): State<AppState>, s: Session, Query(q): Query<YearQuery>) 
     let attendance = page
         .attendance
         .iter()
-        .map(|(c, status)| (fmt::date(c.held_on), c.title.clone(), t.s(status.label_vi(), status.as_str()).to_string()))
+        .map(|(c, status)| {
+            (fmt::date(c.held_on), c.title.clone(), t.s(status.label_vi(), status.label_en()).to_string())
+        })
         .collect();
     let movements = page
         .movements

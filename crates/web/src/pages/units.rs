@@ -397,9 +397,7 @@ async fn compared(
     use lamtheo_domain::period::{previous_report_period, Period};
     let previous = previous_report_period(period);
     let b = app.unit_report(&s.actor, id, previous, as_of).await.map_err(|e| s.fail(e))?.figures;
-    let row = |id: &'static str, now: u64, before: u64| {
-        (id, fmt::int(before), vn::fmt_change(now, before).unwrap_or_default())
-    };
+    let row = |id: &'static str, now: u64, before: u64| (id, fmt::int(before), fmt::change(s.t, now, before));
     let figures = vec![
         row("fig-conferences", now.conferences, b.conferences),
         row("fig-member-att", now.member_attendances, b.member_attendances),
@@ -759,7 +757,7 @@ async fn unit_page(
                     .join(", ")
             };
             let what = format!("{} → {}", names(&e.sources), names(&e.targets));
-            (fmt::date(e.happened_on), s.t.s(e.kind.label_vi(), e.kind.as_str()).to_string(), what)
+            (fmt::date(e.happened_on), s.t.s(e.kind.label_vi(), e.kind.label_en()).to_string(), what)
         })
         .collect();
     let plans = plan_rows(app, &s, id, period, as_of).await?;
