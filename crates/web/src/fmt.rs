@@ -166,6 +166,20 @@ fn vietnamese_number(run: &str) -> bool {
     grouped && decimal && (groups.len() > 1 || run.contains(','))
 }
 
+/// A figure's change from the period before, in the page's language: «tăng 25%» / "up 25%",
+/// «giảm 25%» / "down 25%", «bằng» / "the same"; empty when there was nothing before.
+pub fn change(t: crate::i18n::Lang, now: u64, before: u64) -> String {
+    match (t.en, vn::fmt_change(now, before)) {
+        (_, None) => String::new(),
+        (false, Some(vi)) => vi,
+        (true, Some(_)) => match now.cmp(&before) {
+            std::cmp::Ordering::Greater => format!("up {}", vn::fmt_rate(now - before, before)),
+            std::cmp::Ordering::Less => format!("down {}", vn::fmt_rate(before - now, before)),
+            std::cmp::Ordering::Equal => "the same".to_string(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::english_numbers;
@@ -181,19 +195,5 @@ mod tests {
         for text in ["1.25", "12.3456", "1..2", "3.", "v1.250", "0,5,6"] {
             assert_eq!(english_numbers(text), text, "{text}");
         }
-    }
-}
-
-/// A figure's change from the period before, in the page's language: «tăng 25%» / "up 25%",
-/// «giảm 25%» / "down 25%", «bằng» / "the same"; empty when there was nothing before.
-pub fn change(t: crate::i18n::Lang, now: u64, before: u64) -> String {
-    match (t.en, vn::fmt_change(now, before)) {
-        (_, None) => String::new(),
-        (false, Some(vi)) => vi,
-        (true, Some(_)) => match now.cmp(&before) {
-            std::cmp::Ordering::Greater => format!("up {}", vn::fmt_rate(now - before, before)),
-            std::cmp::Ordering::Less => format!("down {}", vn::fmt_rate(before - now, before)),
-            std::cmp::Ordering::Equal => "the same".to_string(),
-        },
     }
 }
