@@ -167,6 +167,14 @@ async fn main_flows_in_headless_chromium() {
         // Its attendance can start from the last meeting's: two present, one absent.
         b.click("#as-last");
         assert_eq!(b.text("#running-count"), "2/3 có mặt", "as at the last meeting");
+        // The district's page with its charts, on a phone.
+        b.goto(&format!("{base}/units/{district}?from=1/2024&to=12/2024"));
+        b.find("#trend-chart-svg");
+        let header = b.script("return document.querySelector('header.top').getBoundingClientRect().height");
+        assert!(header.as_f64().unwrap() <= 52.0, "the menu on a phone is one line: {header} px");
+        eprintln!("the menu bar on a 360 px phone: {header} px high");
+        b.script("document.getElementById('trend').scrollIntoView()");
+        b.screenshot("/tmp/lamtheo-unit-charts-360.png");
         b.resize(412, 915);
         // The unit's figures now show it, in Vietnamese format.
         b.goto(&format!("{base}/units/{cell}?from=1/2024&to=12/2024&as_of=31/12/2024"));

@@ -1393,7 +1393,7 @@ async fn the_table_by_child_unit_sorts_totals_and_marks_low_rates() {
         })
         .collect();
     assert_eq!(months.len(), 12, "{rows}");
-    assert_eq!(months[3][..2], ["4/24".to_string(), "1".to_string()], "April: one conference: {months:?}");
+    assert_eq!(months[3][..2], ["4/2024".to_string(), "1".to_string()], "April: one conference: {months:?}");
     let summed: u64 = months.iter().map(|m| m[1].parse::<u64>().unwrap()).sum();
     let total = page.split("id=\"fig-conferences\">").nth(1).unwrap().split('<').next().unwrap();
     assert_eq!(summed.to_string(), total, "the months add up to the period");
@@ -1425,8 +1425,8 @@ async fn the_table_by_child_unit_downloads_as_a_workbook_with_names_and_numbers(
     let sheets = book.worksheets();
     assert!(sheets.len() >= 3, "{:?}", sheets.iter().map(|s| s.0.clone()).collect::<Vec<_>>());
     let months: Vec<Vec<Data>> = sheets[1].1.rows().map(|r| r.to_vec()).collect();
-    let march = months.iter().find(|r| r.first() == Some(&Data::String("3/24".into()))).expect("March's row");
-    let april = months.iter().find(|r| r.first() == Some(&Data::String("4/24".into()))).expect("April's row");
+    let march = months.iter().find(|r| r.first() == Some(&Data::String("3/2024".into()))).expect("March's row");
+    let april = months.iter().find(|r| r.first() == Some(&Data::String("4/2024".into()))).expect("April's row");
     assert_eq!((&march[1], &april[1]), (&Data::Float(2.0), &Data::Float(0.0)), "{months:?}");
 }
 

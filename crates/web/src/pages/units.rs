@@ -206,22 +206,29 @@ async fn trend(
 ) -> Result<Trend, crate::WebError> {
     let months = app.monthly_figures(&s.actor, unit, period, as_of).await.map_err(|e| s.fail(e))?;
     let by_year = months.len() > 24;
-    // (label, conferences, member attendances, other attendances, meetings)
-    let mut points: Vec<(String, [u64; 4])> = vec![];
+    // (label, label under the column, [conferences, member attendances, other attendances,
+    // meetings]): the table says "3/2024"; under a column there is room for "3" only, so the
+    // year goes with the first column and each January.
+    let mut points: Vec<(String, String, [u64; 4])> = vec![];
     for m in &months {
-        let label = match by_year {
-            true => m.month.year().to_string(),
-            false => format!("{}/{}", m.month.month(), m.month.year() % 100),
+        let (label, short) = match by_year {
+            true => (m.month.year().to_string(), m.month.year().to_string()),
+            false if m.month == period.from || m.month.month() == 1 => {
+                (fmt::month(m.month), format!("{}/{}", m.month.month(), m.month.year() % 100))
+            }
+            false => (fmt::month(m.month), m.month.month().to_string()),
         };
         let add = [m.conferences, m.member_attendances, m.other_attendances, m.meetings];
         match points.last_mut() {
-            Some((l, sums)) if *l == label => sums.iter_mut().zip(add).for_each(|(a, b)| *a += b),
-            _ => points.push((label, add)),
+            Some((l, _, sums)) if *l == label => sums.iter_mut().zip(add).for_each(|(a, b)| *a += b),
+            _ => points.push((label, short, add)),
         }
     }
-    let chart = Columns::of(&points.iter().map(|(l, v)| (l.clone(), v[0], v[1])).collect::<Vec<_>>());
-    let rows =
-        points.into_iter().map(|(l, v)| (l, fmt::int(v[0]), fmt::int(v[1]), fmt::int(v[2]), fmt::int(v[3]))).collect();
+    let chart = Columns::of(&points.iter().map(|(_, short, v)| (short.clone(), v[0], v[1])).collect::<Vec<_>>());
+    let rows = points
+        .into_iter()
+        .map(|(l, _, v)| (l, fmt::int(v[0]), fmt::int(v[1]), fmt::int(v[2]), fmt::int(v[3])))
+        .collect();
     Ok(Trend { chart, rows })
 }
 
