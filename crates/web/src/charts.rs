@@ -3,8 +3,9 @@
 //! comes with its figures in a table on the page, for those who cannot see it.
 use lamtheo_domain::vn;
 
-/// The width of a bar at 100%, in the chart's units (360 wide, room for the label after it).
-const FULL_BAR: u64 = 300;
+/// The width of a bar at 100%, in the chart's units: 360 wide, with room after the longest bar
+/// for its label ("1.787 (81,1%)").
+const FULL_BAR: u64 = 240;
 const ROW: u64 = 36;
 
 /// Horizontal bars, one per row: a rate by unit, a count by level.

@@ -800,6 +800,14 @@ async fn a_member_registers_for_a_movement_and_sees_their_rating_on_their_own_pa
         );
         assert!(by_unit.contains("Huyện ủy Cần Giuộc</a></th><td class=\"num\">0/1</td>"), "{}: {by_unit}", s.engine);
         assert!(page.contains("id=\"registrations-chart-svg\"") && !page.contains("id=\"lines\""), "{}", s.engine);
+        let (status, _, bytes) =
+            bytes_of(&s.router, get(&format!("/movements/{m}/figures.xlsx?unit={t}"), &admin)).await;
+        assert_eq!(status, StatusCode::OK, "{}", s.engine);
+        use calamine::{Data, Reader};
+        let mut book = calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let row = sheet.rows().find(|r| r.first() == Some(&Data::String("Huyện ủy Bến Lức".into()))).expect("by name");
+        assert_eq!((&row[1], &row[2]), (&Data::Float(1.0), &Data::Float(1.0)), "{}: {row:?}", s.engine);
         assert!(page.contains("Đảng viên") || page.contains("Thi đua làm theo Bác"));
         let page = call(&s.router, get(&format!("/movements/{m}?unit={t}&q=dang+thi+hoa"), &admin)).await.body;
         let lines = page.split("id=\"lines\"").nth(1).unwrap().split("</table>").next().unwrap();
@@ -1674,6 +1682,18 @@ async fn covenant_bands_and_rating_levels_are_drawn_with_their_tables() {
     assert!(table.contains("Từ 90% số điểm</th><td class=\"num\">1</td><td class=\"num\">1 (50%)"), "{table}");
     assert!(table.contains("Dưới 70%</th><td class=\"num\">1</td>"), "{table}");
     assert!(page.contains("aria-label=\"Huyện ủy Bến Lức: Học tập\""), "each score input is named");
+    // The ranking downloads with the units' names.
+    use calamine::{Data, Reader};
+    let (status, _, bytes) = bytes_of(&s.router, get(&format!("/covenants/{id}/ranking.xlsx"), &admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book = calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let first =
+        sheet.rows().find(|r| r.get(1) == Some(&Data::String("Huyện ủy Bến Lức".into()))).expect("a row by name");
+    assert_eq!((&first[0], first.last().unwrap()), (&Data::String("1".into()), &Data::Float(9.0)), "{first:?}");
+    // The ratings' tables download too.
+    let (status, _, _) = bytes_of(&s.router, get(&format!("/units/{t}/evaluations.xlsx?year=2024"), &admin)).await;
+    assert_eq!(status, StatusCode::OK);
     // Nobody is rated yet: no rating chart; the page says nothing it cannot draw.
     let page = call(&s.router, get(&format!("/units/{t}/evaluations?year=2024"), &admin)).await.body;
     assert!(!page.contains("id=\"rating-members-svg\""));

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/covenants", get(list).post(create))
         .route("/covenants/{id}", get(show))
+        .route("/covenants/{id}/ranking.xlsx", get(ranking_xlsx))
         .route("/covenants/{id}/sign", post(sign))
         .route("/covenants/{id}/scores", post(score))
 }
@@ -184,6 +185,46 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
         can_score: st.app.may(&s.actor, r.campaign.unit_id, Resource::Activity, true),
     };
     render(s.t, page)
+}
+
+/// The ranking as a workbook: rank, unit, day signed, each group's score, total; and the bands.
+async fn ranking_xlsx(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> PageResult {
+    let t = s.t;
+    let r = st.app.covenant_report(&s.actor, id).await.map_err(|e| s.fail(e))?;
+    let mut columns = super::headings(t, &[("Xếp hạng", "Rank"), ("Đơn vị", "Unit"), ("Ngày ký", "Signed on")]);
+    columns.extend(r.campaign.groups.iter().map(|g| format!("{} ({})", g.title, g.max_score)));
+    columns.push(t.s("Tổng điểm", "Total").to_string());
+    let rows = r
+        .rows
+        .iter()
+        .map(|x| {
+            let mut row = vec![x.rank.to_string(), x.name.clone(), x.signed_on.map(fmt::date).unwrap_or_default()];
+            row.extend(x.scores.iter().map(|v| v.map(|v| v.to_string()).unwrap_or_default()));
+            row.push(fmt::int(x.total));
+            row
+        })
+        .collect();
+    let ranking = lamtheo_report::Table {
+        title: format!("{} ({}) — {}", r.campaign.title, r.campaign.year, t.s("bảng xếp hạng", "ranking")),
+        columns,
+        rows,
+        total: None,
+    };
+    let bands = lamtheo_report::Table {
+        title: format!("{} — {}", r.campaign.title, t.s("đơn vị theo mức điểm", "units by score band")),
+        columns: super::headings(t, &[("Mức điểm", "Band"), ("Số đơn vị", "Units")]),
+        rows: [
+            ("Từ 90% số điểm", "90% or more"),
+            ("Từ 70% đến dưới 90%", "70% to under 90%"),
+            ("Dưới 70%", "Under 70%"),
+        ]
+        .iter()
+        .zip(r.bands)
+        .map(|((vi, en), n)| vec![t.s(vi, en).to_string(), fmt::int(n as i64)])
+        .collect(),
+        total: None,
+    };
+    super::workbook(&s, vec![ranking, bands], &format!("giao-uoc-{id}.xlsx")).await
 }
 
 #[derive(Deserialize)]

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/movements", get(list).post(create))
         .route("/movements/{id}", get(show))
+        .route("/movements/{id}/figures.xlsx", get(figures_xlsx))
         .route("/movements/{id}/register", post(register))
         .route("/registrations/{id}/review", post(review))
 }
@@ -127,13 +128,68 @@ struct ShowPage {
     can_review: bool,
 }
 
+/// The unit a movement's page is seen from: the one asked for, else the account's own, else
+/// the first it sees.
+fn unit_of(st: &AppState, s: &Session, asked: Option<Id>) -> Result<Id, crate::WebError> {
+    match asked.or(s.actor.scope) {
+        Some(u) => Ok(u),
+        None => st.app.top_units(&s.actor, st.app.today()).first().copied().ok_or_else(|| s.fail(Error::not_found())),
+    }
+}
+
+/// (child, name, registered, expected) of a movement for each of `children`.
+async fn by_child(
+    st: &AppState,
+    s: &Session,
+    movement: Id,
+    children: Vec<(Id, String)>,
+) -> Result<Vec<(Id, String, u64, u64)>, crate::WebError> {
+    let mut out = vec![];
+    for (child, name) in children {
+        let c = st.app.movement_figures(&s.actor, movement, child, st.app.today()).await.map_err(|e| s.fail(e))?;
+        out.push((child, name, c.registered as u64, c.expected as u64));
+    }
+    Ok(out)
+}
+
+/// The movement's figures tables as a workbook: by child unit with the unit's own row, and the
+/// monthly reviews.
+async fn figures_xlsx(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Id>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    let (t, today) = (s.t, st.app.today());
+    let unit = unit_of(&st, &s, q.unit)?;
+    let view = st.app.unit_view(&s.actor, unit, today).map_err(|e| s.fail(e))?;
+    let r = st.app.movement_figures(&s.actor, id, unit, today).await.map_err(|e| s.fail(e))?;
+    let children = view.children.iter().filter(|c| !c.historic).map(|c| (c.id, c.name.clone())).collect();
+    let row = |name: String, registered: u64, expected: u64| {
+        vec![name, fmt::int(registered as i64), fmt::int(expected as i64), vn::fmt_rate(registered, expected)]
+    };
+    let by_unit = lamtheo_report::Table {
+        title: format!("{} — {}", r.movement.title, t.s("đăng ký theo đơn vị", "registration by unit")),
+        columns: super::headings(
+            t,
+            &[("Đơn vị", "Unit"), ("Đã đăng ký", "Registered"), ("Thuộc diện", "Expected"), ("Tỷ lệ", "Rate")],
+        ),
+        rows: by_child(&st, &s, id, children).await?.into_iter().map(|(_, n, a, b)| row(n, a, b)).collect(),
+        total: Some(row(view.name_on.clone(), r.registered as u64, r.expected as u64)),
+    };
+    let months = lamtheo_report::Table {
+        title: format!("{} — {}", r.movement.title, t.s("kiểm điểm hằng tháng", "monthly reviews")),
+        columns: super::headings(t, &[("Tháng", "Month"), ("Đạt", "Met"), ("Chưa đạt", "Not met")]),
+        rows: r.months.iter().map(|(m, met, not)| vec![fmt::month(*m), fmt::int(*met), fmt::int(*not)]).collect(),
+        total: None,
+    };
+    super::workbook(&s, vec![by_unit, months], &format!("phong-trao-{id}-{}.xlsx", view.unit.code)).await
+}
+
 async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(q): Query<ShowQuery>) -> PageResult {
     let app = &st.app;
     let today = app.today();
-    let unit = match q.unit.or(s.actor.scope) {
-        Some(u) => u,
-        None => app.top_units(&s.actor, today).first().copied().ok_or_else(|| s.fail(Error::not_found()))?,
-    };
+    let unit = unit_of(&st, &s, q.unit)?;
     let view = app.unit_view(&s.actor, unit, today).map_err(|e| s.fail(e))?;
     let children: Vec<(Id, String)> =
         view.children.iter().filter(|c| !c.historic).map(|c| (c.id, c.name.clone())).collect();
@@ -147,11 +203,10 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
     }
     .map_err(|e| s.fail(e))?;
     let (mut bars, mut unit_rows) = (vec![], vec![]);
-    for (child, name) in &children {
-        let c = app.movement_figures(&s.actor, id, *child, today).await.map_err(|e| s.fail(e))?;
-        let label = format!("{}/{}", fmt::int(c.registered as i64), fmt::int(c.expected as i64));
-        unit_rows.push((*child, name.clone(), label, vn::fmt_rate(c.registered as u64, c.expected as u64)));
-        bars.push((name.clone(), c.registered as u64, c.expected as u64));
+    for (child, name, registered, expected) in by_child(&st, &s, id, children).await? {
+        let label = format!("{}/{}", fmt::int(registered as i64), fmt::int(expected as i64));
+        unit_rows.push((child, name.clone(), label, vn::fmt_rate(registered, expected)));
+        bars.push((name, registered, expected));
     }
     let own = vn::rate_permille(r.registered as u64, r.expected as u64);
     let by_unit = Bars::rates(bars, own, 800);

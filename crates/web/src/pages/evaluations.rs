@@ -19,7 +19,9 @@ use crate::session::{Posted, Session};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/units/{id}/evaluations", get(page).post(save))
+    Router::new()
+        .route("/units/{id}/evaluations", get(page).post(save))
+        .route("/units/{id}/evaluations.xlsx", get(figures_xlsx))
 }
 
 #[derive(Deserialize)]
@@ -61,6 +63,65 @@ struct EvalPage {
     charts: Vec<(&'static str, String, Bars)>,
     /// Whether the entry form is shown (else the ratings are shown as text).
     can_write: bool,
+}
+
+/// The name of a group the ratings are counted over.
+fn group_name(t: Lang, group: &str) -> &'static str {
+    match group {
+        "members" => t.s("Đảng viên", "Members"),
+        "key_cadres" => t.s("Cán bộ chủ chốt", "Key cadres"),
+        "member_key_cadres" => t.s("Cán bộ chủ chốt là đảng viên", "Key cadres who are party members"),
+        "non_member_key_cadres" => t.s("Cán bộ chủ chốt không phải đảng viên", "Non-member key cadres"),
+        _ => t.s("Tổ chức", "Organisations"),
+    }
+}
+
+/// The ratings' figures as a workbook: each group's rated, good or better and rate, and how
+/// many at each level.
+async fn figures_xlsx(
+    State(st): State<AppState>,
+    s: Session,
+    Path(unit): Path<Id>,
+    Query(q): Query<EvalQuery>,
+) -> PageResult {
+    let (app, t) = (&st.app, s.t);
+    let year = q.year.unwrap_or_else(|| app.today().year() - 1);
+    let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
+    let view = app.unit_view(&s.actor, unit, year_end).map_err(|e| s.fail(e))?;
+    let report = app.evaluation_report(&s.actor, unit, year, q.quarter, year_end, t.en).await.map_err(|e| s.fail(e))?;
+    let period = match q.quarter {
+        0 => year.to_string(),
+        quarter => format!("{} {quarter}/{year}", t.s("quý", "quarter")),
+    };
+    let summary = lamtheo_report::Table {
+        title: format!("{} — {} {period}", view.name_on, t.s("đánh giá, xếp loại", "evaluation and ranking")),
+        columns: super::headings(
+            t,
+            &[("Đối tượng", "Group"), ("Được đánh giá", "Rated"), ("Tốt trở lên", "Good or better"), ("Tỷ lệ", "Rate")],
+        ),
+        rows: report
+            .iter()
+            .map(|d| {
+                let group = group_name(t, d.group).to_string();
+                vec![group, crate::fmt::int(d.evaluated), crate::fmt::int(d.good_or_better), d.rate()]
+            })
+            .collect(),
+        total: None,
+    };
+    let levels = lamtheo_report::Table {
+        title: format!("{} — {} {period}", view.name_on, t.s("số lượng theo mức xếp loại", "number at each level")),
+        columns: super::headings(t, &[("Đối tượng", "Group"), ("Mức xếp loại", "Rating"), ("Số lượng", "Number")]),
+        rows: report
+            .iter()
+            .flat_map(|d| {
+                d.levels
+                    .iter()
+                    .map(|(_, _, name, n)| vec![group_name(t, d.group).to_string(), name.clone(), crate::fmt::int(*n)])
+            })
+            .collect(),
+        total: None,
+    };
+    super::workbook(&s, vec![summary, levels], &format!("xep-loai-{}-{year}.xlsx", view.unit.code)).await
 }
 
 async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Query(q): Query<EvalQuery>) -> PageResult {
@@ -139,13 +200,7 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
     let summary = report
         .into_iter()
         .map(|d| {
-            let group = match d.group {
-                "members" => t.s("Đảng viên", "Members"),
-                "key_cadres" => t.s("Cán bộ chủ chốt", "Key cadres"),
-                "member_key_cadres" => t.s("Cán bộ chủ chốt là đảng viên", "Key cadres who are party members"),
-                "non_member_key_cadres" => t.s("Cán bộ chủ chốt không phải đảng viên", "Non-member key cadres"),
-                _ => t.s("Tổ chức", "Organisations"),
-            };
+            let group = group_name(t, d.group);
             let levels = d
                 .levels
                 .iter()

@@ -138,3 +138,17 @@ impl Pager {
         all.into_iter().skip((self.page - 1) * PAGE_ROWS).take(PAGE_ROWS)
     }
 }
+
+/// A page's figures tables as an .xlsx workbook, a sheet each (unit names, numbers written as
+/// numbers), named `file`: the download beside a page's tables.
+pub async fn workbook(s: &Session, tables: Vec<lamtheo_report::Table>, file: &str) -> PageResult {
+    let document = lamtheo_report::Document { annexes: tables, ..Default::default() };
+    let bytes =
+        lamtheo_app::report::render(document, lamtheo_app::report::Format::Xlsx).await.map_err(|e| s.fail(e))?;
+    Ok(crate::download(file, bytes))
+}
+
+/// A table's column headings from their (Vietnamese, English) pairs.
+pub fn headings(t: Lang, columns: &[(&str, &str)]) -> Vec<String> {
+    columns.iter().map(|(vi, en)| t.s(vi, en).to_string()).collect()
+}

@@ -677,11 +677,7 @@ async fn figures_xlsx(
     };
     let mut annexes = vec![table];
     annexes.extend([by_month, plans, plans_by_unit, topics].into_iter().filter(|t| !t.rows.is_empty()));
-    let document = lamtheo_report::Document { annexes, ..Default::default() };
-    let bytes =
-        lamtheo_app::report::render(document, lamtheo_app::report::Format::Xlsx).await.map_err(|e| s.fail(e))?;
-    let file = format!("so-lieu-{}-{}-{}.xlsx", view.unit.code, period.from.0, period.to.0);
-    Ok(crate::download(&file, bytes))
+    super::workbook(&s, annexes, &format!("so-lieu-{}-{}-{}.xlsx", view.unit.code, period.from.0, period.to.0)).await
 }
 
 async fn unit_page(
