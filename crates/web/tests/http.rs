@@ -1728,6 +1728,10 @@ async fn a_long_record_list_is_searched_and_paged() {
     let page = list("?q=dan+van+kheo").await.body;
     assert_eq!(rows(&page), 1);
     assert!(page.contains("Dân vận khéo ở ấp Đông") && page.contains("1 bản ghi"));
+    // The audit log names the kind of record and its choices in words, not their codes.
+    let audit = call(&s.router, get("/audit?entity=model", &admin)).await.body;
+    let rows = audit.split("id=\"audit\"").nth(1).unwrap();
+    assert!(rows.contains("Mô hình") && !rows.contains("mo_hinh") && !rows.contains(">model<"), "{rows}");
 }
 
 /// The English pages write numbers the English way and name attendance statuses and roles in

@@ -360,11 +360,26 @@ const ENTITIES: &[(&str, &str, &str)] = &[
     ("covenant_signatories", "Tệp đơn vị ký giao ước", "Covenant signatories file"),
     ("covenant_scores", "Tệp điểm giao ước", "Covenant scores file"),
     ("breakthrough_tasks", "Tệp nhiệm vụ đột phá", "Breakthrough tasks file"),
+    ("report", "Báo cáo", "Report"),
+    ("report_request", "Yêu cầu báo cáo", "Report request"),
+    ("period_lock", "Khóa số liệu kỳ báo cáo", "Period lock"),
+    ("congress", "Đại hội", "Congress"),
+    ("image", "Hình ảnh", "Image"),
+    ("token", "Khóa API", "API token"),
 ];
 
 const ACTIONS: &[(&str, &str, &str)] = &[
     ("create", "Tạo mới", "Created"),
     ("update", "Sửa", "Changed"),
+    ("delete", "Xóa", "Deleted"),
+    ("submit", "Gửi", "Submitted"),
+    ("return", "Trả lại", "Returned"),
+    ("approve", "Duyệt", "Approved"),
+    ("restore", "Khôi phục", "Restored"),
+    ("lock", "Khóa số liệu", "Locked"),
+    ("unlock", "Mở khóa số liệu", "Unlocked"),
+    ("remind", "Nhắc", "Reminded"),
+    ("reset_password", "Đặt lại mật khẩu", "Reset the password"),
     ("import", "Nhập tệp", "Imported a file"),
     ("import_row", "Nhập từ tệp", "Imported row"),
     ("attendance", "Điểm danh", "Attendance"),
@@ -425,7 +440,127 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("valid_from", "từ ngày", "from"),
     ("valid_to", "đến ngày", "until"),
     ("post_from", "chức vụ có hiệu lực từ ngày", "post effective from"),
+    ("achievement", "thành tích", "achievement"),
+    ("admitted_on", "ngày vào Đảng", "admitted on"),
+    ("amount", "số lượng", "amount"),
+    ("annexes", "phụ lục", "annexes"),
+    ("answer", "trả lời", "answer"),
+    ("article", "bài viết", "article"),
+    ("as_of", "cây tổ chức tại ngày", "tree as of"),
+    ("audience", "đối tượng", "audience"),
+    ("author", "tác giả", "author"),
+    ("birth_date", "ngày sinh", "birth date"),
+    ("body", "nội dung", "body"),
+    ("card_no", "số thẻ đảng viên", "card number"),
+    ("columns", "cột", "columns"),
+    ("deadline", "hạn", "deadline"),
+    ("decision_no", "số quyết định", "decision number"),
+    ("denominator", "mẫu số", "denominator"),
+    ("depth", "số cấp", "depth"),
+    ("doc_id", "văn bản", "document"),
+    ("document", "văn bản", "document"),
+    ("edited", "đã sửa", "edited"),
+    ("email", "thư điện tử", "email"),
+    ("ethnicity", "dân tộc", "ethnicity"),
+    ("exemplar", "điển hình", "exemplar"),
+    ("exemplars", "điển hình", "exemplars"),
+    ("expected", "thuộc diện", "expected"),
+    ("field", "lĩnh vực", "field"),
+    ("figures", "số liệu", "figures"),
+    ("fill", "viết từ số liệu", "filled from"),
+    ("form", "biểu mẫu", "form"),
+    ("from", "từ", "from"),
+    ("from_date", "từ ngày", "from"),
+    ("gender", "giới tính", "gender"),
+    ("group", "nhóm", "group"),
+    ("groups", "nhóm nội dung", "groups"),
+    ("guidance", "hướng dẫn", "guidance"),
+    ("heading", "tiêu đề mục", "heading"),
+    ("indicator", "chỉ tiêu", "indicator"),
+    ("indicators", "chỉ tiêu", "indicators"),
+    ("is_member", "là đảng viên", "party member"),
+    ("issuer", "cơ quan ban hành", "issuer"),
+    ("kind", "loại", "kind"),
+    ("link", "liên kết", "link"),
+    ("manner", "hình thức", "manner"),
+    ("max_score", "điểm tối đa", "maximum score"),
+    ("measure", "đơn vị tính", "measure"),
+    ("members_moved", "đảng viên chuyển", "members moved"),
+    ("model", "mô hình", "model"),
+    ("models", "mô hình", "models"),
+    ("note", "ghi chú", "note"),
+    ("number", "số", "number"),
+    ("on", "ngày", "on"),
+    ("on_behalf", "thay mặt", "on behalf of"),
+    ("online", "trực tuyến", "online"),
+    ("opened_on", "ngày thành lập", "founded on"),
+    ("others_count", "lượt đoàn viên, hội viên, nhân dân", "other attendances"),
+    ("outline", "đề cương", "outline"),
+    ("paragraphs", "đoạn", "paragraphs"),
+    ("parent_body", "cấp ủy cấp trên", "parent body"),
+    ("part_of", "thuộc", "part of"),
+    ("period", "kỳ", "period"),
+    ("period_type", "loại kỳ", "kind of period"),
+    ("person_code", "mã định danh", "person code"),
+    ("pilot", "đơn vị điểm", "pilot"),
+    ("place", "địa danh", "place"),
+    ("published_on", "ngày đăng", "published on"),
+    ("qualifier", "ước lượng", "qualifier"),
+    ("received_on", "ngày nhận", "received on"),
+    ("recipient", "người, đơn vị nhận", "recipient"),
+    ("recipients", "nơi nhận", "recipients"),
+    ("recognised_on", "ngày công nhận", "recognised on"),
+    ("registered_on", "ngày đăng ký", "registered on"),
+    ("regular_meeting", "sinh hoạt chi bộ thường kỳ", "regular meeting"),
+    ("reminded_at", "ngày nhắc", "reminded at"),
+    ("round", "đợt", "round"),
+    ("score", "điểm", "score"),
+    ("sections", "các mục", "sections"),
+    ("signed_on", "ngày ký", "signed on"),
+    ("signer", "người ký", "signer"),
+    ("source", "nguồn", "source"),
+    ("sources", "đơn vị nguồn", "sources"),
+    ("state", "tình trạng", "state"),
+    ("stock", "tồn", "stock"),
+    ("strengths", "ưu điểm", "strengths"),
+    ("study_content", "có nội dung học tập", "study content"),
+    ("subject", "đối tượng", "subject"),
+    ("subject_people", "người được đánh giá", "people rated"),
+    ("subject_units", "tổ chức được đánh giá", "units rated"),
+    ("symbol", "ký hiệu", "symbol"),
+    ("target", "đơn vị đích", "target"),
+    ("term_wide", "toàn khóa", "for the whole term"),
+    ("text", "nội dung", "text"),
+    ("to", "đến", "to"),
+    ("to_date", "đến ngày", "to"),
+    ("topic_ids", "chuyên đề", "topics"),
+    ("total", "tổng", "total"),
+    ("unit", "đơn vị", "unit"),
+    ("unit_name", "tên đơn vị", "unit name"),
+    ("units", "đơn vị", "units"),
+    ("unlisted_members", "lượt cán bộ, đảng viên ngoài danh sách", "unlisted member attendances"),
+    ("value", "giá trị", "value"),
+    ("word", "từ", "word"),
+    ("year", "năm", "year"),
 ];
+
+/// The kind of record an audit entry is about: the table above, else a record kind (its
+/// records by their kind's name, its file as «Tệp …»), else the code as stored.
+fn entity_label(t: Lang, code: &str) -> String {
+    if ENTITIES.iter().any(|(c, _, _)| *c == code) {
+        return label(t, ENTITIES, code).to_string();
+    }
+    for spec in lamtheo_domain::records::kinds() {
+        let title = t.s(spec.title_vi, spec.title_en);
+        if spec.entity == code {
+            return title.to_string();
+        }
+        if spec.slug == code {
+            return format!("{} {title}", t.s("Tệp", "File:"));
+        }
+    }
+    code.to_string()
+}
 
 fn label<'a>(t: Lang, table: &'a [(&str, &'a str, &'a str)], code: &'a str) -> &'a str {
     table.iter().find(|(c, _, _)| *c == code).map_or(code, |(_, vi, en)| t.s(vi, en))
@@ -453,6 +588,11 @@ fn describe(t: Lang, names: &AuditNames, key: &str, v: &serde_json::Value) -> St
         Value::Bool(b) => t.s(if *b { "có" } else { "không" }, if *b { "yes" } else { "no" }).into(),
         Value::Number(n) => n.as_i64().and_then(id_name).unwrap_or_else(|| n.to_string()),
         Value::String(s) => coded(t, key, s).unwrap_or_else(|| s.clone()),
+        // A report paragraph's sources are the draft's internal names of figures: counted,
+        // not spelled out.
+        Value::Array(a) if key == "figures" && a.iter().all(Value::is_string) => {
+            format!("{} {}", a.len(), t.s("số liệu", "figures"))
+        }
         Value::Array(a) => {
             let mut parts: Vec<String> = a.iter().take(LIST_SHOWN).map(|x| describe(t, names, key, x)).collect();
             if a.len() > LIST_SHOWN {
@@ -485,11 +625,21 @@ fn coded(t: Lang, key: &str, code: &str) -> Option<String> {
         "status" => match (AttendanceStatus::parse(code), serde_json::from_value::<PlanStatus>(v)) {
             (Some(a), _) => t.s(a.label_vi(), a.label_en()),
             (None, Ok(p)) => t.s(p.label_vi(), p.label_en()),
-            (None, Err(_)) => return None,
+            (None, Err(_)) => record_choice(key, code).map(|c| t.s(c.vi, c.en))?,
         },
-        _ => return None,
+        // A record's choice («giay_khen» is «Giấy khen»), by its column's key.
+        _ => record_choice(key, code).map(|c| t.s(c.vi, c.en))?,
     };
     Some(label.to_string())
+}
+
+/// The choice `code` of a record kind's column `key`, if some kind has it.
+fn record_choice(key: &str, code: &str) -> Option<&'static lamtheo_domain::columns::Choice> {
+    lamtheo_domain::records::kinds()
+        .flat_map(|spec| spec.columns.iter())
+        .filter(|c| c.key == key)
+        .flat_map(|c| c.choices.iter())
+        .find(|c| c.value == code)
 }
 
 fn describe_json(t: Lang, names: &AuditNames, json: Option<&str>) -> String {
@@ -598,7 +748,7 @@ async fn audit(State(st): State<AppState>, s: Session, Query(f): Query<AuditPara
                 at: e.at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S").to_string(),
                 who: e.username,
                 action: label(t, ACTIONS, &e.action).to_string(),
-                entity: label(t, ENTITIES, &e.entity).to_string(),
+                entity: entity_label(t, &e.entity),
                 subject,
                 unit: e.scope_unit_id.and_then(|u| names.units.get(&u).cloned()).unwrap_or_default(),
                 before: describe_json(t, &names, e.before.as_deref()),
