@@ -3,6 +3,8 @@
 //! comes with its figures in a table on the page, for those who cannot see it.
 use lamtheo_domain::vn;
 
+use crate::i18n::Lang;
+
 /// The width of a bar at 100%, in the chart's units: 360 wide, with room after the longest bar
 /// for its label ("1.787 (81,1%)").
 const FULL_BAR: u64 = 240;
@@ -63,6 +65,16 @@ impl Bars {
             .map(|(i, (name, width, label, light, detail))| (i as u64 * ROW, name, width, label, light, detail))
             .collect();
         Bars { height: bars.len() as u64 * ROW + 8, bars, line }
+    }
+
+    /// What the chart shows (`what`, in both languages), the whole unit's line if drawn, and
+    /// where its figures are.
+    pub fn caption(&self, t: Lang, what: (&str, &str)) -> String {
+        let mut c = t.s(what.0, what.1).to_string();
+        if let Some((_, own)) = &self.line {
+            c += &format!("; {} {own}", t.s("đường đứt: toàn đơn vị", "dashed line: the whole unit"));
+        }
+        c + ". " + t.s("Số liệu trong bảng dưới.", "The figures are in the table below.")
     }
 
     pub fn is_empty(&self) -> bool {

@@ -128,6 +128,18 @@ struct ShowPage {
     can_review: bool,
 }
 
+impl ShowPage {
+    fn chart_caption(&self) -> String {
+        self.by_unit.caption(
+            self.t,
+            (
+                "Người đã đăng ký / người thuộc diện, cao xuống thấp; màu nhạt: dưới 80%",
+                "Registered / expected, highest first; light: under 80%",
+            ),
+        )
+    }
+}
+
 /// The unit a movement's page is seen from: the one asked for, else the account's own, else
 /// the first it sees.
 fn unit_of(st: &AppState, s: &Session, asked: Option<Id>) -> Result<Id, crate::WebError> {

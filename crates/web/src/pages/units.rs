@@ -94,31 +94,23 @@ pub struct FigureRow {
 
 impl UnitPage {
     fn rate_caption(&self) -> String {
-        let t = self.t;
-        let mut c = t
-            .s(
+        self.rate_chart.caption(
+            self.t,
+            (
                 "Tỷ lệ cán bộ, đảng viên tham gia học tập, cao xuống thấp; màu nhạt: dưới 80%",
                 "Share of cadres and members who took part, highest first; light: under 80%",
-            )
-            .to_string();
-        if let Some((_, own)) = &self.rate_chart.line {
-            c += &format!("; {} {own}", t.s("đường đứt: toàn đơn vị", "dashed line: the whole unit"));
-        }
-        c + ". " + t.s("Số liệu trong bảng dưới.", "The figures are in the table below.")
+            ),
+        )
     }
 
     fn plan_caption(&self) -> String {
-        let t = self.t;
-        let mut c = t
-            .s(
+        self.plan_chart.caption(
+            self.t,
+            (
                 "Đảng viên đã xây dựng kế hoạch làm theo Bác năm / đảng viên thuộc diện, cao xuống thấp; màu nhạt: dưới 80%",
                 "Party members with the year's plan / members expected, highest first; light: under 80%",
-            )
-            .to_string();
-        if let Some((_, own)) = &self.plan_chart.line {
-            c += &format!("; {} {own}", t.s("đường đứt: toàn đơn vị", "dashed line: the whole unit"));
-        }
-        c + ". " + t.s("Số liệu của từng đơn vị trên trang của đơn vị đó.", "Each unit's figures are on its own page.")
+            ),
+        )
     }
 
     /// The address that sorts the table by child unit by `column`: largest first, or the
