@@ -233,6 +233,12 @@ pub struct Index {
     unit_tasks: HashMap<u32, Vec<Id>>,
     /// The facts of the record kinds (see `counted.rs`).
     pub(crate) counted: crate::counted::CountedFacts,
+    /// Scratch spaces of finished queries, for the next ones. Each holds two sets over every
+    /// person of the index (at 5,1 million people, 1,3 MB to allocate and zero): made afresh
+    /// for every query, they made a commune's figures cost in proportion to the country's
+    /// size; reused, and cleared only where a query wrote, a query costs what its subtree
+    /// holds.
+    scratch: std::sync::Mutex<Vec<Scratch>>,
 }
 
 pub(crate) fn day(d: NaiveDate) -> i32 {
@@ -357,6 +363,7 @@ impl Index {
             tasks: HashMap::new(),
             unit_tasks: HashMap::new(),
             counted: Default::default(),
+            scratch: Default::default(),
         };
         ix.set_tree(tree);
         ix
@@ -815,8 +822,23 @@ impl Index {
 
     /// Figures of the subtree of `unit` as of `as_of`, over `period`.
     pub fn figures(&self, unit: Id, period: Period, as_of: NaiveDate) -> Figures {
-        let mut scratch = Scratch::new(self.person_ix.len());
-        self.figures_with(unit, period, as_of, &mut scratch)
+        self.with_scratch(|s| self.figures_with(unit, period, as_of, s))
+    }
+
+    /// Runs a query with a scratch space from the pool (a new one when none is free, or when
+    /// people were added since it was made), and puts it back cleared.
+    fn with_scratch<T>(&self, query: impl FnOnce(&mut Scratch) -> T) -> T {
+        let people = self.person_ix.len();
+        let pooled = self.scratch.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut s = pooled.filter(|s| s.people() >= people).unwrap_or_else(|| Scratch::new(people));
+        let answer = query(&mut s);
+        s.clear();
+        let mut pool = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+        // As many as queries run at once, about; more would only hold memory.
+        if pool.len() < 8 {
+            pool.push(s);
+        }
+        answer
     }
 
     fn figures_with(&self, unit: Id, period: Period, as_of: NaiveDate, s: &mut Scratch) -> Figures {
@@ -909,14 +931,16 @@ impl Index {
     /// of `as_of`) in any month of [from, to].
     fn people_during(&self, unit: Id, as_of: NaiveDate, from: Month, to: Month, visit: &mut dyn FnMut(u32)) {
         let Some(&root) = self.unit_ix.get(&unit) else { return };
-        let mut seen = Bits::new(self.person_ix.len());
-        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
-            for e in self.entries(u).0 {
-                if e.from <= to.0 && e.to >= from.0 && !seen.get(e.person) {
-                    seen.set(e.person);
-                    visit(e.person);
+        self.with_scratch(|s| {
+            let seen = &mut s.eligible;
+            self.walk(root, day(as_of), &mut s.stack, &mut |u| {
+                for e in self.entries(u).0 {
+                    if e.from <= to.0 && e.to >= from.0 && !seen.get(e.person) {
+                        seen.set(e.person);
+                        visit(e.person);
+                    }
                 }
-            }
+            });
         });
     }
 
@@ -1011,45 +1035,47 @@ impl Index {
         let base = Month::of(last).0.min(Month::of(first).0);
         let mut tally = vec![(0usize, 0usize); (Month::of(last).0 - base + 1).max(0) as usize];
         let (first, end) = (day(first), day(last) + 1);
-        let mut seen = Bits::new(self.person_ix.len());
         let mut outside: BTreeMap<Month, (usize, usize)> = BTreeMap::new();
-        self.walk(r, day(as_of), &mut Vec::new(), &mut |u| {
-            for e in self.entries(u).0 {
-                let (lo, hi) = (e.first_day.max(first), e.end_day.min(end));
-                if lo >= hi || seen.get(e.person) {
-                    continue;
-                }
-                let p = e.person as usize;
-                let expected = match who {
-                    Expected::Everyone => true,
-                    Expected::Members => self.member[p],
-                    // The membership, the post and the movement share a day.
-                    Expected::KeyCadres => self.key_posts[p].iter().any(|(a, b)| lo.max(*a) < hi.min(*b)),
-                };
-                if !expected {
-                    continue;
-                }
-                seen.set(e.person);
-                out.expected += 1;
-                let Some(reg) = self.registered[p].iter().find(|x| x.movement == movement) else { continue };
-                out.registered += 1;
-                if self.member[p] {
-                    out.registered_members += 1;
-                } else {
-                    out.registered_non_members += 1;
-                }
-                for (month, met) in &reg.reviews {
-                    let m = match tally.get_mut((month.0 - base) as usize) {
-                        Some(m) if month.0 >= base => m,
-                        _ => outside.entry(*month).or_default(),
+        self.with_scratch(|s| {
+            let seen = &mut s.eligible;
+            self.walk(r, day(as_of), &mut s.stack, &mut |u| {
+                for e in self.entries(u).0 {
+                    let (lo, hi) = (e.first_day.max(first), e.end_day.min(end));
+                    if lo >= hi || seen.get(e.person) {
+                        continue;
+                    }
+                    let p = e.person as usize;
+                    let expected = match who {
+                        Expected::Everyone => true,
+                        Expected::Members => self.member[p],
+                        // The membership, the post and the movement share a day.
+                        Expected::KeyCadres => self.key_posts[p].iter().any(|(a, b)| lo.max(*a) < hi.min(*b)),
                     };
-                    if *met {
-                        m.0 += 1;
+                    if !expected {
+                        continue;
+                    }
+                    seen.set(e.person);
+                    out.expected += 1;
+                    let Some(reg) = self.registered[p].iter().find(|x| x.movement == movement) else { continue };
+                    out.registered += 1;
+                    if self.member[p] {
+                        out.registered_members += 1;
                     } else {
-                        m.1 += 1;
+                        out.registered_non_members += 1;
+                    }
+                    for (month, met) in &reg.reviews {
+                        let m = match tally.get_mut((month.0 - base) as usize) {
+                            Some(m) if month.0 >= base => m,
+                            _ => outside.entry(*month).or_default(),
+                        };
+                        if *met {
+                            m.0 += 1;
+                        } else {
+                            m.1 += 1;
+                        }
                     }
                 }
-            }
+            });
         });
         outside.extend(
             tally.into_iter().enumerate().filter(|(_, t)| *t != (0, 0)).map(|(i, t)| (Month(base + i as i32), t)),
@@ -1078,8 +1104,11 @@ impl Index {
 
     /// The unit's figures, the table by child unit, and topic completion by child.
     pub fn report(&self, unit: Id, period: Period, as_of: NaiveDate) -> UnitReport {
-        let mut scratch = Scratch::new(self.person_ix.len());
-        let figures = self.figures_with(unit, period, as_of, &mut scratch);
+        self.with_scratch(|s| self.report_with(unit, period, as_of, s))
+    }
+
+    fn report_with(&self, unit: Id, period: Period, as_of: NaiveDate, scratch: &mut Scratch) -> UnitReport {
+        let figures = self.figures_with(unit, period, as_of, scratch);
         let mut children: Vec<ChildRow> = self
             .tree
             .children_on(unit, as_of)
@@ -1089,7 +1118,7 @@ impl Index {
             .map(|(id, historic)| ChildRow {
                 unit_id: id,
                 historic,
-                figures: self.figures_with(id, period, as_of, &mut scratch),
+                figures: self.figures_with(id, period, as_of, scratch),
             })
             .collect();
         children.sort_by_key(|c| (c.historic, c.unit_id));
@@ -1106,7 +1135,7 @@ impl Index {
         let topics = topics
             .into_iter()
             .map(|t| {
-                let (studied, eligible) = self.topic_people_with(unit, t, as_of, &mut scratch);
+                let (studied, eligible) = self.topic_people_with(unit, t, as_of, scratch);
                 TopicCompletion {
                     topic_id: t.id,
                     deadline: t.deadline,
@@ -1125,7 +1154,7 @@ impl Index {
     /// by the deadline ("trên 93% cán bộ, đảng viên đã học tập, quán triệt …"). Without a
     /// deadline, or with one after `as_of`, the day is `as_of`.
     pub fn topic_people(&self, unit: Id, topic: &Topic, as_of: NaiveDate) -> (u64, u64) {
-        self.topic_people_with(unit, topic, as_of, &mut Scratch::new(self.person_ix.len()))
+        self.with_scratch(|s| self.topic_people_with(unit, topic, as_of, s))
     }
 
     fn topic_people_with(&self, unit: Id, topic: &Topic, as_of: NaiveDate, s: &mut Scratch) -> (u64, u64) {
@@ -1187,6 +1216,10 @@ struct Scratch {
 impl Scratch {
     fn new(n: usize) -> Scratch {
         Scratch { eligible: Bits::new(n), participants: Bits::new(n), stack: Vec::new() }
+    }
+    /// How many people its sets hold.
+    fn people(&self) -> usize {
+        self.eligible.words.len() * 64
     }
     fn clear(&mut self) {
         self.eligible.clear();
