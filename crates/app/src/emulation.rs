@@ -207,17 +207,22 @@ impl App {
         self.movement_report_of(actor, m, unit, as_of, true).await
     }
 
-    /// The figures of a movement over the part of `unit`'s subtree it reaches, without each
-    /// person's line (a child unit's row on the movement's page).
+    /// The figures of a movement over each of `units` (the part of its subtree the movement
+    /// reaches), without people's lines: a movement's page by child unit. The movement is
+    /// read once, not once a unit.
     pub async fn movement_figures(
         &self,
         actor: &Actor,
         movement: Id,
-        unit: Id,
+        units: &[Id],
         as_of: NaiveDate,
-    ) -> Result<MovementReport> {
+    ) -> Result<Vec<MovementReport>> {
         let m = self.movement(actor, movement).await?;
-        self.movement_report_of(actor, m, unit, as_of, false).await
+        let mut out = Vec::with_capacity(units.len());
+        for &unit in units {
+            out.push(self.movement_report_of(actor, m.clone(), unit, as_of, false).await?);
+        }
+        Ok(out)
     }
 
     /// The figures of `m` over the part of `unit`'s subtree it reaches, and with `roster`

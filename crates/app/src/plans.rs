@@ -312,25 +312,37 @@ impl App {
         as_of: NaiveDate,
     ) -> Result<Vec<PlanFigure>> {
         self.check(actor, unit, Resource::Unit, false)?;
+        Ok(PlanKind::ALL.into_iter().map(|kind| self.plan_figure_of(unit, period, as_of, kind)).collect())
+    }
+
+    /// The same figure for one kind of plan (a chart of year plans by child unit).
+    pub async fn plan_figure(
+        &self,
+        actor: &Actor,
+        unit: Id,
+        period: Period,
+        as_of: NaiveDate,
+        kind: PlanKind,
+    ) -> Result<PlanFigure> {
+        self.check(actor, unit, Resource::Unit, false)?;
+        Ok(self.plan_figure_of(unit, period, as_of, kind))
+    }
+
+    fn plan_figure_of(&self, unit: Id, period: Period, as_of: NaiveDate, kind: PlanKind) -> PlanFigure {
         let year = period.to.year();
-        Ok(PlanKind::ALL
-            .into_iter()
-            .map(|kind| {
-                let (from_year, to_year) = kind.years_for(year);
-                let (from, to) = (Month::new(from_year, 1), Month::new(to_year, 12));
-                let key = format!("plans {unit} {as_of} {kind:?} {year}");
-                let m = self.remembered(key, |ix| ix.plans_made(unit, as_of, from, to, &[kind], year));
-                PlanFigure {
-                    kind,
-                    from_year,
-                    to_year,
-                    made: m.made,
-                    expected: m.expected,
-                    made_all: m.made_all,
-                    expected_all: m.expected_all,
-                }
-            })
-            .collect())
+        let (from_year, to_year) = kind.years_for(year);
+        let (from, to) = (Month::new(from_year, 1), Month::new(to_year, 12));
+        let key = format!("plans {unit} {as_of} {kind:?} {year}");
+        let m = self.remembered(key, |ix| ix.plans_made(unit, as_of, from, to, &[kind], year));
+        PlanFigure {
+            kind,
+            from_year,
+            to_year,
+            made: m.made,
+            expected: m.expected,
+            made_all: m.made_all,
+            expected_all: m.expected_all,
+        }
     }
 
     /// People of the subtree who made both the term plan covering the period's last year and

@@ -10,6 +10,9 @@ use crate::i18n::Lang;
 const FULL_BAR: u64 = 240;
 const ROW: u64 = 36;
 
+/// A rate under this (80%) is drawn light in a chart and highlighted in a table.
+pub const LOW_RATE_PERMILLE: u64 = 800;
+
 /// Horizontal bars, one per row: a rate by unit, a count by level.
 pub struct Bars {
     /// (top of the row, name, bar width, label after the bar, drawn light, the figures

@@ -100,6 +100,13 @@ async fn create(State(st): State<AppState>, p: Posted<CreateForm>) -> PageResult
     Ok(Redirect::to(&format!("/covenants/{id}")).into_response())
 }
 
+/// The covenant's score bands (`CovenantReport::bands`), as the page and its workbook name them.
+const BANDS: [(&str, &str); 3] = [
+    ("Từ 90% số điểm", "90% of the points or more"),
+    ("Từ 70% đến dưới 90%", "70% to under 90%"),
+    ("Dưới 70%", "Under 70%"),
+];
+
 pub struct Row {
     pub rank: usize,
     pub unit_id: Id,
@@ -169,15 +176,7 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>) -> Pag
         average: r.average.clone(),
         bands: r.bands,
         band_chart: Bars::counts(
-            [
-                s.t.s("Từ 90% số điểm", "90% of the points or more"),
-                s.t.s("Từ 70% đến dưới 90%", "70% to under 90%"),
-                s.t.s("Dưới 70%", "Under 70%"),
-            ]
-            .iter()
-            .zip(r.bands)
-            .map(|(name, n)| (name.to_string(), n as u64))
-            .collect(),
+            BANDS.iter().zip(r.bands).map(|((vi, en), n)| (s.t.s(vi, en).into(), n as u64)).collect(),
         ),
         pilots: r.pilots,
         rows,
@@ -213,15 +212,11 @@ async fn ranking_xlsx(State(st): State<AppState>, s: Session, Path(id): Path<Id>
     let bands = lamtheo_report::Table {
         title: format!("{} — {}", r.campaign.title, t.s("đơn vị theo mức điểm", "units by score band")),
         columns: super::headings(t, &[("Mức điểm", "Band"), ("Số đơn vị", "Units")]),
-        rows: [
-            ("Từ 90% số điểm", "90% or more"),
-            ("Từ 70% đến dưới 90%", "70% to under 90%"),
-            ("Dưới 70%", "Under 70%"),
-        ]
-        .iter()
-        .zip(r.bands)
-        .map(|((vi, en), n)| vec![t.s(vi, en).to_string(), fmt::int(n as i64)])
-        .collect(),
+        rows: BANDS
+            .iter()
+            .zip(r.bands)
+            .map(|((vi, en), n)| vec![t.s(vi, en).to_string(), fmt::int(n as i64)])
+            .collect(),
         total: None,
     };
     super::workbook(&s, vec![ranking, bands], &format!("giao-uoc-{id}.xlsx")).await

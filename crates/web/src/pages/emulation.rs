@@ -5,13 +5,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
+use lamtheo_app::emulation::MovementReport;
 use lamtheo_domain::access::Resource;
 use lamtheo_domain::emulation::{Expected, Movement, Review};
 use lamtheo_domain::{vn, Error, Id};
 use serde::Deserialize;
 
 use super::{render, Ctx, PageResult, Pager};
-use crate::charts::Bars;
+use crate::charts::{Bars, LOW_RATE_PERMILLE};
 use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::{Posted, Session};
@@ -149,19 +150,25 @@ fn unit_of(st: &AppState, s: &Session, asked: Option<Id>) -> Result<Id, crate::W
     }
 }
 
-/// (child, name, registered, expected) of a movement for each of `children`.
-async fn by_child(
+/// A movement's figures over `unit`, and (id, name, registered, expected) over each of its
+/// `children`: one call, the movement read once.
+async fn figures_by_unit(
     st: &AppState,
     s: &Session,
     movement: Id,
+    unit: Id,
     children: Vec<(Id, String)>,
-) -> Result<Vec<(Id, String, u64, u64)>, crate::WebError> {
-    let mut out = vec![];
-    for (child, name) in children {
-        let c = st.app.movement_figures(&s.actor, movement, child, st.app.today()).await.map_err(|e| s.fail(e))?;
-        out.push((child, name, c.registered as u64, c.expected as u64));
-    }
-    Ok(out)
+) -> Result<(MovementReport, Vec<(Id, String, u64, u64)>), crate::WebError> {
+    let units: Vec<Id> = std::iter::once(unit).chain(children.iter().map(|c| c.0)).collect();
+    let reports = st.app.movement_figures(&s.actor, movement, &units, st.app.today()).await.map_err(|e| s.fail(e))?;
+    let mut reports = reports.into_iter();
+    let own = reports.next().ok_or_else(|| s.fail(Error::not_found()))?;
+    let rows = children
+        .into_iter()
+        .zip(reports)
+        .map(|((id, name), r)| (id, name, r.registered as u64, r.expected as u64))
+        .collect();
+    Ok((own, rows))
 }
 
 /// The movement's figures tables as a workbook: by child unit with the unit's own row, and the
@@ -175,8 +182,8 @@ async fn figures_xlsx(
     let (t, today) = (s.t, st.app.today());
     let unit = unit_of(&st, &s, q.unit)?;
     let view = st.app.unit_view(&s.actor, unit, today).map_err(|e| s.fail(e))?;
-    let r = st.app.movement_figures(&s.actor, id, unit, today).await.map_err(|e| s.fail(e))?;
     let children = view.children.iter().filter(|c| !c.historic).map(|c| (c.id, c.name.clone())).collect();
+    let (r, children) = figures_by_unit(&st, &s, id, unit, children).await?;
     let row = |name: String, registered: u64, expected: u64| {
         vec![name, fmt::int(registered as i64), fmt::int(expected as i64), vn::fmt_rate(registered, expected)]
     };
@@ -186,7 +193,7 @@ async fn figures_xlsx(
             t,
             &[("Đơn vị", "Unit"), ("Đã đăng ký", "Registered"), ("Thuộc diện", "Expected"), ("Tỷ lệ", "Rate")],
         ),
-        rows: by_child(&st, &s, id, children).await?.into_iter().map(|(_, n, a, b)| row(n, a, b)).collect(),
+        rows: children.into_iter().map(|(_, n, a, b)| row(n, a, b)).collect(),
         total: Some(row(view.name_on.clone(), r.registered as u64, r.expected as u64)),
     };
     let months = lamtheo_report::Table {
@@ -209,19 +216,19 @@ async fn show(State(st): State<AppState>, s: Session, Path(id): Path<Id>, Query(
     // (or a search) lists its people, a page at a time.
     let query = vn::fold(q.q.trim());
     let listed = children.is_empty() || !query.is_empty();
+    let (own, children) = figures_by_unit(&st, &s, id, unit, children).await?;
     let r = match listed {
-        true => app.movement_report(&s.actor, id, unit, today).await,
-        false => app.movement_figures(&s.actor, id, unit, today).await,
-    }
-    .map_err(|e| s.fail(e))?;
+        true => app.movement_report(&s.actor, id, unit, today).await.map_err(|e| s.fail(e))?,
+        false => own,
+    };
     let (mut bars, mut unit_rows) = (vec![], vec![]);
-    for (child, name, registered, expected) in by_child(&st, &s, id, children).await? {
+    for (child, name, registered, expected) in children {
         let label = format!("{}/{}", fmt::int(registered as i64), fmt::int(expected as i64));
         unit_rows.push((child, name.clone(), label, vn::fmt_rate(registered, expected)));
         bars.push((name, registered, expected));
     }
     let own = vn::rate_permille(r.registered as u64, r.expected as u64);
-    let by_unit = Bars::rates(bars, own, 800);
+    let by_unit = Bars::rates(bars, own, LOW_RATE_PERMILLE);
     let found: Vec<_> =
         r.rows.iter().filter(|row| query.is_empty() || vn::fold(&row.person.full_name).contains(&query)).collect();
     let base = format!("/movements/{id}?unit={unit}&q={}&", fmt::urlencode(q.q.trim()));

@@ -65,6 +65,13 @@ struct EvalPage {
     can_write: bool,
 }
 
+/// The year a ratings page shows (last year unless asked) and its last day, the as-of date
+/// of its figures.
+fn year_of(app: &lamtheo_app::App, q: &EvalQuery) -> (i32, chrono::NaiveDate) {
+    let year = q.year.unwrap_or_else(|| app.today().year() - 1);
+    (year, chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today()))
+}
+
 /// The name of a group the ratings are counted over.
 fn group_name(t: Lang, group: &str) -> &'static str {
     match group {
@@ -85,8 +92,7 @@ async fn figures_xlsx(
     Query(q): Query<EvalQuery>,
 ) -> PageResult {
     let (app, t) = (&st.app, s.t);
-    let year = q.year.unwrap_or_else(|| app.today().year() - 1);
-    let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
+    let (year, year_end) = year_of(app, &q);
     let view = app.unit_view(&s.actor, unit, year_end).map_err(|e| s.fail(e))?;
     let report = app.evaluation_report(&s.actor, unit, year, q.quarter, year_end, t.en).await.map_err(|e| s.fail(e))?;
     let period = match q.quarter {
@@ -127,7 +133,7 @@ async fn figures_xlsx(
 async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Query(q): Query<EvalQuery>) -> PageResult {
     let app = &st.app;
     let t = s.t;
-    let year = q.year.unwrap_or_else(|| app.today().year() - 1);
+    let (year, year_end) = year_of(app, &q);
     let scale = q.scale.unwrap_or_else(|| if q.quarter > 0 { "qd366".into() } else { "qd124".into() });
     let all_levels = app.rating_levels().await.map_err(|e| s.fail(e))?;
     let mut codes: Vec<String> = all_levels.iter().map(|l| l.scale.clone()).collect();
@@ -142,7 +148,6 @@ async fn page(State(st): State<AppState>, s: Session, Path(unit): Path<Id>, Quer
         .collect();
     let levels: Vec<_> = all_levels.iter().filter(|l| l.scale == scale).collect();
     let scored = levels.iter().any(|l| l.min_score.is_some());
-    let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(app.today());
     let view = app.unit_view(&s.actor, unit, year_end).map_err(|e| s.fail(e))?;
     // The summary is for whoever reads the unit (as `GET /api/v1/units/{id}/evaluations`);
     // people's lines only for those who read people, the form only for those who rate.

@@ -13,7 +13,7 @@ use lamtheo_domain::{vn, Error, Id};
 use serde::Deserialize;
 
 use super::{render, Ctx, PageResult};
-use crate::charts::{Bars, Columns};
+use crate::charts::{Bars, Columns, LOW_RATE_PERMILLE};
 use crate::fmt;
 use crate::i18n::Lang;
 use crate::session::{Posted, Session};
@@ -88,7 +88,7 @@ pub struct FigureRow {
     /// "176/251" cells with study content in their regular meetings, and its rate.
     pub cells: String,
     pub cells_rate: String,
-    /// The participation rate is under `LOW_RATE_PERMILLE` (highlighted).
+    /// The participation rate is under `charts::LOW_RATE_PERMILLE` (highlighted).
     pub low: bool,
 }
 
@@ -234,26 +234,22 @@ async fn plan_chart(
     as_of: chrono::NaiveDate,
 ) -> Result<Bars, crate::WebError> {
     // (made, expected) of the year plan.
-    let year_plan = |figures: Vec<lamtheo_app::plans::PlanFigure>| {
-        figures
-            .into_iter()
-            .find(|f| f.kind == lamtheo_domain::plans::PlanKind::YearPlan)
-            .map(|f| (f.made.max(0) as u64, f.expected.max(0) as u64))
-            .unwrap_or_default()
+    let year_plan = async |unit: Id| {
+        let f = app
+            .plan_figure(&s.actor, unit, period, as_of, lamtheo_domain::plans::PlanKind::YearPlan)
+            .await
+            .map_err(|e| s.fail(e))?;
+        Ok::<_, crate::WebError>((f.made.max(0) as u64, f.expected.max(0) as u64))
     };
     let mut bars = vec![];
     for (c, name) in rows.iter().filter(|(c, _)| !c.historic) {
-        let figures = app.plan_figures(&s.actor, c.unit_id, period, as_of).await.map_err(|e| s.fail(e))?;
-        let (made, expected) = year_plan(figures);
+        let (made, expected) = year_plan(c.unit_id).await?;
         bars.push((name.clone(), made, expected));
     }
-    let (made, expected) = year_plan(app.plan_figures(&s.actor, unit, period, as_of).await.map_err(|e| s.fail(e))?);
+    let (made, expected) = year_plan(unit).await?;
     let own = vn::rate_permille(made, expected);
     Ok(Bars::rates(bars, own, LOW_RATE_PERMILLE))
 }
-
-/// A participation rate under this (80%) is highlighted in the table by child unit.
-const LOW_RATE_PERMILLE: u64 = 800;
 
 /// The figure a column of the table by child unit sorts on.
 type SortKey = fn(&Figures) -> Option<u64>;
@@ -588,19 +584,23 @@ async fn figures_xlsx(
         ]
     };
     let t = s.t;
-    let columns = [
-        t.s("Đơn vị", "Unit"),
-        t.s("Hội nghị học tập, quán triệt", "Study conferences"),
-        t.s("Lượt cán bộ, đảng viên", "Attendances of cadres and members"),
-        t.s("Lượt đoàn viên, hội viên, nhân dân", "Attendances of union members and the public"),
-        t.s("Cán bộ, đảng viên tham gia", "Took part"),
-        t.s("Thuộc diện", "Eligible"),
-        t.s("Tỷ lệ", "Rate"),
-        t.s("Buổi sinh hoạt chi bộ thường kỳ", "Regular cell meetings"),
-        t.s("Có nội dung học tập", "With study content"),
-        t.s("Chi bộ học tập thường xuyên", "Cells studying regularly"),
-        t.s("Chi bộ", "Cells"),
-    ];
+    let columns = super::headings(
+        t,
+        &[
+            ("Đơn vị", "Unit"),
+            ("Hội nghị học tập, quán triệt", "Study conferences"),
+            ("Lượt cán bộ, đảng viên", "Attendances of cadres and members"),
+            ("Lượt đoàn viên, hội viên, nhân dân", "Attendances of union members and the public"),
+            ("Cán bộ, đảng viên tham gia", "Took part"),
+            ("Thuộc diện", "Eligible"),
+            ("Tỷ lệ", "Rate"),
+            ("Buổi sinh hoạt chi bộ thường kỳ", "Regular cell meetings"),
+            ("Có nội dung học tập", "With study content"),
+            ("Chi bộ học tập thường xuyên", "Cells studying regularly"),
+            ("Chi bộ", "Cells"),
+        ],
+    );
+    let children = named_children(&view, &report);
     let table = lamtheo_report::Table {
         title: format!(
             "{} — {} {}",
@@ -608,35 +608,40 @@ async fn figures_xlsx(
             t.s("kết quả học tập theo đơn vị", "study results by unit"),
             period.label()
         ),
-        columns: columns.map(String::from).to_vec(),
-        rows: named_children(&view, &report).into_iter().map(|(c, name)| row(name, &c.figures)).collect(),
+        columns,
+        rows: children.iter().map(|(c, name)| row(name.clone(), &c.figures)).collect(),
         total: Some(row(t.s("Toàn đơn vị", "The whole unit").to_string(), &report.figures)),
     };
     // The page's other tables, a sheet each: by month, plans (and year plans by unit), topics.
     let title = |what: &str| format!("{} — {what} {}", view.name_on, period.label());
-    let strings = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let trend = trend(app, &s, id, period, as_of).await?;
     let by_month = lamtheo_report::Table {
         title: title(t.s("hội nghị và lượt tham gia theo tháng", "conferences and attendances by month")),
-        columns: strings(&[
-            t.s("Tháng", "Month"),
-            t.s("Hội nghị học tập, quán triệt", "Study conferences"),
-            t.s("Lượt cán bộ, đảng viên", "Attendances of cadres and members"),
-            t.s("Lượt đoàn viên, hội viên, nhân dân", "Attendances of union members and the public"),
-            t.s("Buổi sinh hoạt chi bộ thường kỳ", "Regular cell meetings"),
-        ]),
+        columns: super::headings(
+            t,
+            &[
+                ("Tháng", "Month"),
+                ("Hội nghị học tập, quán triệt", "Study conferences"),
+                ("Lượt cán bộ, đảng viên", "Attendances of cadres and members"),
+                ("Lượt đoàn viên, hội viên, nhân dân", "Attendances of union members and the public"),
+                ("Buổi sinh hoạt chi bộ thường kỳ", "Regular cell meetings"),
+            ],
+        ),
         rows: trend.rows.into_iter().map(|(m, a, b, c, d)| vec![m, a, b, c, d]).collect(),
         total: None,
     };
     let plans = lamtheo_report::Table {
         title: title(t.s("kế hoạch làm theo Bác, bản cam kết", "personal plans and commitments")),
-        columns: strings(&[
-            t.s("Loại", "Kind"),
-            t.s("Năm", "Years"),
-            t.s("Đảng viên", "Party members"),
-            t.s("Tỷ lệ", "Rate"),
-            t.s("Tất cả cán bộ, đảng viên, người lao động", "Everyone on the rolls"),
-        ]),
+        columns: super::headings(
+            t,
+            &[
+                ("Loại", "Kind"),
+                ("Năm", "Years"),
+                ("Đảng viên", "Party members"),
+                ("Tỷ lệ", "Rate"),
+                ("Tất cả cán bộ, đảng viên, người lao động", "Everyone on the rolls"),
+            ],
+        ),
         rows: plan_rows(app, &s, id, period, as_of)
             .await?
             .into_iter()
@@ -644,26 +649,27 @@ async fn figures_xlsx(
             .collect(),
         total: None,
     };
-    let rows = named_children(&view, &report);
-    let plan_chart = plan_chart(app, &s, id, &rows, period, as_of).await?;
+    let plan_chart = plan_chart(app, &s, id, &children, period, as_of).await?;
     let plans_by_unit = lamtheo_report::Table {
         title: title(t.s("đảng viên xây dựng kế hoạch năm theo đơn vị", "members with a year plan, by unit")),
-        columns: strings(&[
-            t.s("Đơn vị", "Unit"),
-            t.s("Đảng viên có kế hoạch năm", "Members with a year plan"),
-            t.s("Tỷ lệ", "Rate"),
-        ]),
+        columns: super::headings(
+            t,
+            &[("Đơn vị", "Unit"), ("Đảng viên có kế hoạch năm", "Members with a year plan"), ("Tỷ lệ", "Rate")],
+        ),
         rows: plan_chart.bars.into_iter().map(|(_, name, _, rate, _, made)| vec![name, made, rate]).collect(),
         total: None,
     };
     let topics = lamtheo_report::Table {
         title: title(t.s("hoàn thành chuyên đề", "topics completed")),
-        columns: strings(&[
-            t.s("Chuyên đề", "Topic"),
-            t.s("Hạn", "Deadline"),
-            t.s("Đơn vị trực thuộc hoàn thành", "Child units that completed it"),
-            t.s("Cán bộ, đảng viên đã học tập", "Cadres and members who studied it"),
-        ]),
+        columns: super::headings(
+            t,
+            &[
+                ("Chuyên đề", "Topic"),
+                ("Hạn", "Deadline"),
+                ("Đơn vị trực thuộc hoàn thành", "Child units that completed it"),
+                ("Cán bộ, đảng viên đã học tập", "Cadres and members who studied it"),
+            ],
+        ),
         rows: topic_rows(app, &s, &report).await?.into_iter().map(|(a, b, c, d)| vec![a, b, c, d]).collect(),
         total: None,
     };
