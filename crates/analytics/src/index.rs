@@ -13,6 +13,9 @@ use lamtheo_domain::Id;
 
 use crate::figures::{ChildRow, Figures, MonthFigures, TopicCompletion, UnitReport};
 
+mod summary;
+pub use summary::DEFAULT_SUMMARY_THRESHOLD;
+
 /// Everything an index is built from (attendance may also be added row by row).
 #[derive(Default)]
 pub struct Facts {
@@ -239,6 +242,10 @@ pub struct Index {
     /// size; reused, and cleared only where a query wrote, a query costs what its subtree
     /// holds.
     scratch: std::sync::Mutex<Vec<Scratch>>,
+    /// Summaries of big subtrees, by root (see `summary.rs`), and how many memberships a walk
+    /// reads before its subtree gets one.
+    summaries: std::sync::RwLock<HashMap<u32, Vec<summary::Summary>>>,
+    summary_threshold: usize,
 }
 
 pub(crate) fn day(d: NaiveDate) -> i32 {
@@ -364,6 +371,8 @@ impl Index {
             unit_tasks: HashMap::new(),
             counted: Default::default(),
             scratch: Default::default(),
+            summaries: Default::default(),
+            summary_threshold: DEFAULT_SUMMARY_THRESHOLD,
         };
         ix.set_tree(tree);
         ix
@@ -412,12 +421,14 @@ impl Index {
             self.kids[u] = links;
         }
         self.tree = tree;
+        self.forget_summaries();
     }
 
     /// Sets the share (per mille) of a cell's regular meetings that must include study
     /// content for the cell to count as doing so regularly.
     pub fn set_study_share(&mut self, permille: u32) {
         self.study_share = permille.min(1000);
+        self.forget_summaries();
     }
 
     pub fn set_topics(&mut self, topics: Vec<Topic>) {
@@ -461,6 +472,10 @@ impl Index {
     }
 
     fn bump(&mut self, unit: u32, month: Month, c: Counts, sign: i64) {
+        let summarised = self.summarised_unit(unit);
+        if summarised {
+            self.summaries_unit(unit, -1);
+        }
         let months = &mut self.months[unit as usize];
         let i = months.partition_point(|(m, _)| *m < month);
         if months.get(i).is_none_or(|(m, _)| *m != month) {
@@ -468,6 +483,9 @@ impl Index {
         }
         months[i].1.add(c, sign);
         self.stale[unit as usize] = true;
+        if summarised {
+            self.summaries_unit(unit, 1);
+        }
     }
 
     // ----- conferences and connection points -------------------------------------------
@@ -709,6 +727,16 @@ impl Index {
 
     /// Recomputes a unit's entries from its memberships and its people's months.
     fn refresh_unit(&mut self, unit: u32) {
+        // Summaries holding the unit lose its people as they were and gain them as they are.
+        let mut people = Vec::new();
+        if self.summarised_unit(unit) {
+            let up = &self.people[unit as usize];
+            people.extend(up.entries.iter().map(|e| e.person));
+            people.extend(up.memberships.iter().map(|m| self.person_ix[&m.person_id]));
+            people.sort_unstable();
+            people.dedup();
+            self.summaries_people(unit, &people, -1);
+        }
         let mut up = std::mem::take(&mut self.people[unit as usize]);
         up.entries.clear();
         up.part.clear();
@@ -743,6 +771,9 @@ impl Index {
         }
         self.people[unit as usize] = up;
         self.stale[unit as usize] = true;
+        if !people.is_empty() {
+            self.summaries_people(unit, &people, 1);
+        }
     }
 
     /// Lays the per-unit data out flat in depth-first order of the latest tree (see `Arena`):
@@ -845,6 +876,10 @@ impl Index {
         s.clear();
         let mut f = Figures::default();
         let Some(&root) = self.unit_ix.get(&unit) else { return f };
+        if let Some(f) = self.summarised(root, day(as_of), period) {
+            return f;
+        }
+        let mut read = 0;
         let (pf, pt) = (period.from.0, period.to.0);
         let (first_day, last_day) = (day(period.first_day()), day(period.last_day()));
         let mut stack = std::mem::take(&mut s.stack);
@@ -871,6 +906,7 @@ impl Index {
                 }
             }
             let (entries, part) = self.entries(u);
+            read += entries.len();
             for e in entries {
                 let (lo, hi) = (e.from.max(pf), e.to.min(pt));
                 if lo > hi {
@@ -889,6 +925,10 @@ impl Index {
         s.stack = stack;
         f.eligible = s.eligible.count();
         f.participants = s.participants.count();
+        // A big subtree is summarised for the next query (see `summary.rs`).
+        if read >= self.summary_threshold() {
+            self.summarise(root, day(as_of), Month::of(as_of));
+        }
         f
     }
 

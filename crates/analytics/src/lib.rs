@@ -21,4 +21,7 @@ pub mod reference;
 
 pub use delta::Delta;
 pub use figures::{ChildRow, Figures, MonthFigures, TopicCompletion, UnitReport};
-pub use index::{Facts, Index, MovementCounts, Rated, RatingCounts, Span, CELL_KIND, DEFAULT_STUDY_SHARE_PERMILLE};
+pub use index::{
+    Facts, Index, MovementCounts, Rated, RatingCounts, Span, CELL_KIND, DEFAULT_STUDY_SHARE_PERMILLE,
+    DEFAULT_SUMMARY_THRESHOLD,
+};

@@ -220,6 +220,9 @@ proptest! {
     fn index_equals_reference(seed in proptest::collection::vec(any::<u32>(), 50..200), q in proptest::collection::vec(any::<u32>(), 8)) {
         let f = facts(&seed);
         let ix = Index::build(clone_facts(&f));
+        // The same facts with every subtree summarised on its first query (see `summary.rs`).
+        let mut summarised = Index::build(clone_facts(&f));
+        summarised.set_summary_threshold(0);
         let n = f.tree.len() as u32;
         for k in 0..4 {
             let unit = 1 + (q[k] % n) as i64;
@@ -227,7 +230,14 @@ proptest! {
             let b = a + (q[(k + 1) % 8] % 12) as i32;
             let period = Period::new(Month(a), Month(b));
             let as_of = day(q[(k + 2) % 8] % 800);
-            prop_assert_eq!(ix.figures(unit, period, as_of), reference::figures(&f, unit, period, as_of), "unit {} period {:?} as of {}", unit, period, as_of);
+            let expected = reference::figures(&f, unit, period, as_of);
+            prop_assert_eq!(ix.figures(unit, period, as_of), expected, "unit {} period {:?} as of {}", unit, period, as_of);
+            // Walked and summarised, then from the summary, for this period and the next one.
+            prop_assert_eq!(summarised.figures(unit, period, as_of), expected, "walked, unit {} period {:?} as of {}", unit, period, as_of);
+            prop_assert_eq!(summarised.figures(unit, period, as_of), expected, "summarised, unit {} period {:?} as of {}", unit, period, as_of);
+            let (a2, b2) = (a + (q[k + 4] % 5) as i32, b + (q[k] % 7) as i32);
+            let other = Period::new(Month(a2), Month(b2.max(a2)));
+            prop_assert_eq!(summarised.figures(unit, other, as_of), reference::figures(&f, unit, other, as_of), "summarised, unit {} period {:?} as of {}", unit, other, as_of);
             // The monthly trend: each month's additive figures are the recount over that month.
             for m in ix.monthly(unit, period, as_of) {
                 let r = reference::figures(&f, unit, Period::new(m.month, m.month), as_of);
@@ -262,6 +272,15 @@ proptest! {
     fn incremental_changes_equal_a_fresh_build(seed in proptest::collection::vec(any::<u32>(), 50..200), drop in any::<u32>()) {
         let mut f = facts(&seed);
         let mut ix = Index::build(clone_facts(&f));
+        // Summaries of every subtree on both days queried below, made before the changes so
+        // that the changes must keep them current.
+        ix.set_summary_threshold(0);
+        for unit in 1..=f.tree.len() as i64 {
+            for (period, on) in [(Period::new(Month::new(2024, 1), Month::new(2025, 12)), day(800)), (Period::year(2024), day(100))] {
+                ix.figures(unit, period, on);
+            }
+        }
+        prop_assert!(ix.summary_count() > 0);
         // Remove a slice of attendance and a membership incrementally, then add one back.
         if !f.attendances.is_empty() {
             let k = drop as usize % f.attendances.len();
@@ -271,6 +290,33 @@ proptest! {
             ix.add_attendance(&back);
             f.attendances.push(back);
         }
+        // A conference removed with its attendance and points; a regular meeting with study
+        // content added to a cell that had none that month.
+        if !f.conferences.is_empty() {
+            let c = f.conferences.remove(drop as usize % f.conferences.len());
+            for a in f.attendances.iter().filter(|a| a.conference_id == c.id) { ix.remove_attendance(a); }
+            f.attendances.retain(|a| a.conference_id != c.id);
+            for p in f.points.iter().filter(|p| p.conference_id == c.id) { ix.remove_point(p); }
+            f.points.retain(|p| p.conference_id != c.id);
+            ix.remove_conference(&c);
+            ix.forget_conference(c.id);
+        }
+        let meeting = Conference {
+            id: 1000,
+            code: "C1000".into(),
+            unit_id: 1 + (drop as i64 % f.tree.len() as i64),
+            held_on: day(drop % 730),
+            title: "Sinh hoạt".into(),
+            level: String::new(),
+            online: false,
+            others_count: 0,
+            unlisted_members: 2,
+            topic_ids: vec![],
+            regular_meeting: true,
+            study_content: true,
+        };
+        ix.add_conference(&meeting);
+        f.conferences.push(meeting);
         if !f.memberships.is_empty() {
             let m = f.memberships.remove(drop as usize % f.memberships.len());
             ix.remove_membership(&m);

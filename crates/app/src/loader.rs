@@ -70,6 +70,8 @@ pub async fn load_index(store: &Store) -> Result<Index> {
         let mut index = Index::build(facts);
         index.set_study_share(share);
         index.set_position(position);
+        // The nation's and the provinces' summaries, so that their first pages are fast too.
+        index.warm(crate::scope::today());
         index
     })
     .await

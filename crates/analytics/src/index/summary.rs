@@ -1,0 +1,455 @@
+//! Summaries of big subtrees: a province's or the nation's figures without walking it.
+//!
+//! A walk costs what the subtree holds: the nation's five million memberships take tens of
+//! milliseconds a query, however small the answer. A summary holds what that walk would add
+//! up, for one subtree in one shape of the tree, in a form that answers any month range of its
+//! window in microseconds:
+//! - the additive counts, by month;
+//! - each distinct person's months of belonging and of taking part, kept as the *gaps*
+//!   between them. A person counts for the range [a, b] unless it lies wholly inside one of
+//!   their gaps (before their first month, between two, after their last); their gaps do not
+//!   overlap, so the count is the people less the gaps (g1, g2) with g1 ≤ a and b ≤ g2: a
+//!   corner sum over a month-by-month table (`Gaps`);
+//! - each cell's open months the same way, and the ranges over which it studied regularly as
+//!   rectangles in a difference table (`Ranges`), because "regularly" is a share over the
+//!   range and does not add up month by month.
+//!
+//! A write keeps every summary current: it takes the people and cells it touches out of each
+//! summary that holds them, and puts them back as they are after it (see `Index::bump` and
+//! `Index::refresh_unit`). A new tree or study share drops them all; they are made again on
+//! demand. The property tests hold figures from summaries to the slow recount.
+use std::collections::HashMap;
+
+use lamtheo_domain::period::{Month, Period};
+
+use super::{Counts, Index};
+use crate::figures::Figures;
+
+/// Months a summary covers: six years before the as-of month it was made for and two after,
+/// enough for any report period; a period reaching outside is answered by walking.
+const MONTHS_BEFORE: i32 = 71;
+const WINDOW: i32 = 96;
+
+/// A subtree whose walk reads at least this many memberships gets a summary.
+pub const DEFAULT_SUMMARY_THRESHOLD: usize = 20_000;
+
+/// The months of one thing (a person's belonging, their taking part, a cell's being open) as
+/// sorted, disjoint, non-adjacent inclusive ranges; `i32::MAX` as an end: still going.
+type Spans = Vec<(i32, i32)>;
+
+pub(super) struct Summary {
+    /// Days [from, to) over which the subtree has this shape.
+    days: (i32, i32),
+    /// First month of the window; slot `m - base + 1` holds month m; slot 0 stands for every
+    /// month before the window and slot `WINDOW + 1` for every month after it.
+    base: i32,
+    /// Which dense units the subtree holds.
+    units: Vec<u64>,
+    counts: Vec<Counts>,
+    people: Gaps,
+    takers: Gaps,
+    cells: Gaps,
+    studying: Ranges,
+}
+
+const SIDE: usize = WINDOW as usize + 2;
+
+/// Things with month spans, counted over any range by their gaps (see the module comment).
+struct Gaps {
+    total: i64,
+    /// [gap's first slot][gap's last slot] → how many.
+    corner: Vec<i64>,
+}
+
+impl Gaps {
+    fn new() -> Gaps {
+        Gaps { total: 0, corner: vec![0; SIDE * SIDE] }
+    }
+
+    fn add(&mut self, base: i32, spans: &[(i32, i32)], sign: i64) {
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else { return };
+        self.total += sign;
+        self.gap(base, None, Some(first.0 - 1), sign);
+        for w in spans.windows(2) {
+            self.gap(base, Some(w[0].1 + 1), Some(w[1].0 - 1), sign);
+        }
+        if last.1 != i32::MAX {
+            self.gap(base, Some(last.1 + 1), None, sign);
+        }
+    }
+
+    /// A gap from month `from` to `to` (`None`: without end), cut to the window.
+    fn gap(&mut self, base: i32, from: Option<i32>, to: Option<i32>, sign: i64) {
+        let last = base + WINDOW - 1;
+        let i = match from {
+            Some(m) if m > last => return,
+            Some(m) if m >= base => (m - base + 1) as usize,
+            _ => 0,
+        };
+        let j = match to {
+            Some(m) if m < base => return,
+            Some(m) if m <= last => (m - base + 1) as usize,
+            _ => SIDE - 1,
+        };
+        self.corner[i * SIDE + j] += sign;
+    }
+
+    /// How many count over slots [a, b].
+    fn count(&self, a: usize, b: usize) -> u64 {
+        let inside: i64 = (0..=a).map(|i| self.corner[i * SIDE + b..(i + 1) * SIDE].iter().sum::<i64>()).sum();
+        (self.total - inside).max(0) as u64
+    }
+}
+
+/// Rectangles of ranges [a, b] in a 2-D difference table: a range's value is the sum of the
+/// entries at or before it in both slots.
+struct Ranges {
+    diff: Vec<i64>,
+}
+
+impl Ranges {
+    fn new() -> Ranges {
+        Ranges { diff: vec![0; SIDE * SIDE] }
+    }
+
+    /// Adds `sign` to every range whose first slot is in [a1, a2] and last in [b1, b2].
+    fn add(&mut self, (a1, a2): (usize, usize), (b1, b2): (usize, usize), sign: i64) {
+        self.diff[a1 * SIDE + b1] += sign;
+        self.diff[(a2 + 1) * SIDE + b1] -= sign;
+        self.diff[a1 * SIDE + b2 + 1] -= sign;
+        self.diff[(a2 + 1) * SIDE + b2 + 1] += sign;
+    }
+
+    fn value(&self, a: usize, b: usize) -> u64 {
+        let v: i64 = (0..=a).map(|i| self.diff[i * SIDE..=i * SIDE + b].iter().sum::<i64>()).sum();
+        v.max(0) as u64
+    }
+}
+
+impl Summary {
+    fn holds(&self, u: u32) -> bool {
+        self.units.get(u as usize / 64).is_some_and(|w| w & (1 << (u % 64)) != 0)
+    }
+
+    fn slot(&self, m: Month) -> Option<usize> {
+        (self.base..self.base + WINDOW).contains(&m.0).then(|| (m.0 - self.base + 1) as usize)
+    }
+
+    fn figures(&self, period: Period) -> Option<Figures> {
+        let (a, b) = (self.slot(period.from)?, self.slot(period.to)?);
+        let mut f = Figures::default();
+        if a > b {
+            return Some(f);
+        }
+        let mut c = Counts::default();
+        for x in &self.counts[a - 1..b] {
+            c.add(*x, 1);
+        }
+        f.conferences = c.conferences.max(0) as u64;
+        f.member_attendances = c.member_attendances.max(0) as u64;
+        f.other_attendances = c.other_attendances.max(0) as u64;
+        f.meetings = c.regular_meetings.max(0) as u64;
+        f.meetings_with_study = c.study_meetings.max(0) as u64;
+        f.meeting_member_attendances = c.meeting_member_attendances.max(0) as u64;
+        f.meeting_other_attendances = c.meeting_other_attendances.max(0) as u64;
+        f.eligible = self.people.count(a, b);
+        f.participants = self.takers.count(a, b);
+        f.cells = self.cells.count(a, b);
+        f.cells_with_study = self.studying.value(a, b);
+        Some(f)
+    }
+}
+
+/// Merges month spans into sorted, disjoint, non-adjacent ones.
+fn merged(mut spans: Spans) -> Spans {
+    spans.sort_unstable();
+    let mut out: Spans = Vec::with_capacity(spans.len());
+    for (from, to) in spans {
+        match out.last_mut() {
+            Some(last) if from <= last.1.saturating_add(1) => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// The months a membership's participation list names, as spans.
+fn part_spans(part: &[(i32, u16)], into: &mut Spans) {
+    for &(year, mask) in part {
+        for bit in 0..12 {
+            if mask & (1 << bit) != 0 {
+                let m = year * 12 + bit;
+                into.push((m, m));
+            }
+        }
+    }
+}
+
+impl Index {
+    /// Figures from a summary of the subtree, when one covers the as-of day and the period.
+    pub(super) fn summarised(&self, root: u32, day: i32, period: Period) -> Option<Figures> {
+        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
+        let s = summaries.get(&root)?.iter().find(|s| s.days.0 <= day && day < s.days.1)?;
+        s.figures(period)
+    }
+
+    /// Sets how many memberships a walk must read before its subtree gets a summary (0: every
+    /// subtree queried; the tests use it to hold summaries to the recount).
+    pub fn set_summary_threshold(&mut self, entries: usize) {
+        self.summary_threshold = entries;
+    }
+
+    pub(super) fn summary_threshold(&self) -> usize {
+        self.summary_threshold
+    }
+
+    /// Drops every summary (the tree or the study share changed).
+    pub(super) fn forget_summaries(&mut self) {
+        self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// Makes the summary of the subtree of `root` as the tree stands on `day`, with its window
+    /// around `month`, unless one exists.
+    pub(super) fn summarise(&self, root: u32, day: i32, month: Month) {
+        let exists = |s: &HashMap<u32, Vec<Summary>>| {
+            s.get(&root).is_some_and(|list| list.iter().any(|s| s.days.0 <= day && day < s.days.1))
+        };
+        if exists(&self.summaries.read().unwrap_or_else(|e| e.into_inner())) {
+            return;
+        }
+        let s = self.make_summary(root, day, month);
+        let mut summaries = self.summaries.write().unwrap_or_else(|e| e.into_inner());
+        if !exists(&summaries) {
+            summaries.entry(root).or_default().push(s);
+        }
+    }
+
+    fn make_summary(&self, root: u32, day: i32, month: Month) -> Summary {
+        let base = month.0 - MONTHS_BEFORE;
+        let mut s = Summary {
+            days: self.shape_days(root, day),
+            base,
+            units: vec![0; self.unit_ids.len().div_ceil(64)],
+            counts: vec![Counts::default(); WINDOW as usize],
+            people: Gaps::new(),
+            takers: Gaps::new(),
+            cells: Gaps::new(),
+            studying: Ranges::new(),
+        };
+        // (person, first month, last month, participation list) of every membership.
+        let mut held = Vec::new();
+        self.walk(root, day, &mut Vec::new(), &mut |u| {
+            s.units[u as usize / 64] |= 1 << (u % 64);
+            self.add_unit_to(&mut s, u, 1);
+            let (entries, part) = self.entries(u);
+            held.extend(
+                entries.iter().map(|e| {
+                    (e.person, e.from, e.to, &part[e.part_start as usize..(e.part_start + e.part_len) as usize])
+                }),
+            );
+        });
+        held.sort_unstable_by_key(|h| h.0);
+        let mut spans = Vec::new();
+        for person in held.chunk_by(|x, y| x.0 == y.0) {
+            let (belongs, took_part) = (person.iter().map(|h| (h.1, h.2)).collect(), &mut spans);
+            took_part.clear();
+            for h in person {
+                part_spans(h.3, took_part);
+            }
+            s.people.add(base, &merged(belongs), 1);
+            s.takers.add(base, &merged(std::mem::take(took_part)), 1);
+        }
+        s
+    }
+
+    /// The days [from, to) around `day` over which the walk from `root` meets the same units:
+    /// between the nearest dates on which a link it could follow begins or ends.
+    fn shape_days(&self, root: u32, day: i32) -> (i32, i32) {
+        let (mut from, mut to) = (i32::MIN, i32::MAX);
+        let mut note = |t: i32| {
+            if t <= day {
+                from = from.max(t);
+            } else {
+                to = to.min(t);
+            }
+        };
+        note(self.opened[root as usize]);
+        let mut seen = vec![false; self.unit_ids.len()];
+        let mut stack = vec![root];
+        while let Some(u) = stack.pop() {
+            if std::mem::replace(&mut seen[u as usize], true) {
+                continue;
+            }
+            for k in &self.kids[u as usize] {
+                note(k.from);
+                note(k.to);
+                stack.push(k.unit);
+            }
+        }
+        (from, to)
+    }
+
+    /// Adds (or takes out, `sign` -1) a unit's own months, and a cell's being open and
+    /// studying, to a summary.
+    fn add_unit_to(&self, s: &mut Summary, u: u32, sign: i64) {
+        for (m, c) in &self.months[u as usize] {
+            if let Some(slot) = s.slot(*m) {
+                s.counts[slot - 1].add(*c, sign);
+            }
+        }
+        if self.cell[u as usize] {
+            self.add_cell_to(s, u, sign);
+        }
+    }
+
+    fn add_cell_to(&self, s: &mut Summary, u: u32, sign: i64) {
+        let (opened, closed) = (self.opened[u as usize], self.closed[u as usize]);
+        let date = |d: i32| chrono::NaiveDate::from_num_days_from_ce_opt(d).map(|d| Month::of(d).0);
+        let first = date(opened);
+        let last = if closed == i32::MAX { Some(i32::MAX) } else { date(closed - 1) };
+        let (Some(first), Some(last)) = (first, last.filter(|l| first.is_some_and(|f| *l >= f))) else { return };
+        s.cells.add(s.base, &[(first, last)], sign);
+        // A cell counts as studying over a range only if it was open in it too: the range ends
+        // on or after its first month and begins on or before its last.
+        let window_last = s.base + WINDOW - 1;
+        if first > window_last || last < s.base {
+            return;
+        }
+        let last_begin = if last > window_last { WINDOW as usize } else { (last - s.base + 1) as usize };
+        let first_end = if first < s.base { 1 } else { (first - s.base + 1) as usize };
+        // The cell's months in the window with meetings: (slot, regular, with study).
+        let months: Vec<(usize, i64, i64)> = self.months[u as usize]
+            .iter()
+            .filter(|(_, c)| c.regular_meetings != 0 || c.study_meetings != 0)
+            .filter_map(|(m, c)| Some((s.slot(*m)?, c.regular_meetings.max(0), c.study_meetings.max(0))))
+            .collect();
+        let share = self.study_share as i64;
+        for i in 0..months.len() {
+            let (mut regular, mut study) = (0, 0);
+            let first_slots = (if i == 0 { 1 } else { months[i - 1].0 + 1 }, months[i].0);
+            for j in i..months.len() {
+                regular += months[j].1;
+                study += months[j].2;
+                if regular > 0 && study * 1000 >= share * regular {
+                    let next = months.get(j + 1).map_or(WINDOW as usize + 1, |x| x.0);
+                    let (begins, ends) =
+                        ((first_slots.0, first_slots.1.min(last_begin)), (months[j].0.max(first_end), next - 1));
+                    if begins.0 <= begins.1 && ends.0 <= ends.1 {
+                        s.studying.add(begins, ends, sign);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes a unit's own data out of (`sign` -1) or back into every summary holding it, as
+    /// it stands now: around a change of its counts.
+    pub(super) fn summaries_unit(&mut self, u: u32, sign: i64) {
+        let mut summaries = std::mem::take(self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for s in summaries.values_mut().flatten().filter(|s| s.holds(u)) {
+            self.add_unit_to(s, u, sign);
+        }
+        *self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()) = summaries;
+    }
+
+    /// Whether any summary holds the unit (so a change there has summaries to keep current).
+    pub(super) fn summarised_unit(&self, u: u32) -> bool {
+        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
+        summaries.values().flatten().any(|s| s.holds(u))
+    }
+
+    /// Takes people out of (`sign` -1) or back into every summary holding unit `u`, as they
+    /// stand now: around a change of their memberships or participation there.
+    pub(super) fn summaries_people(&mut self, u: u32, people: &[u32], sign: i64) {
+        let mut summaries = std::mem::take(self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let mut part = Vec::new();
+        for s in summaries.values_mut().flatten().filter(|s| s.holds(u)) {
+            for &p in people {
+                let mut belongs = Vec::new();
+                part.clear();
+                for &v in self.person_units[p as usize].iter().filter(|v| s.holds(**v)) {
+                    let (entries, list) = self.entries(v);
+                    for e in entries.iter().filter(|e| e.person == p) {
+                        belongs.push((e.from, e.to));
+                        part_spans(&list[e.part_start as usize..(e.part_start + e.part_len) as usize], &mut part);
+                    }
+                }
+                s.people.add(s.base, &merged(belongs), sign);
+                s.takers.add(s.base, &merged(std::mem::take(&mut part)), sign);
+            }
+        }
+        *self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()) = summaries;
+    }
+
+    /// How many summaries there are, and of how many roots (for the bench's report).
+    pub fn summary_count(&self) -> usize {
+        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
+        summaries.values().map(Vec::len).sum()
+    }
+
+    /// Makes summaries for the big subtrees near the top of the tree as it stands on `on`, so
+    /// that the first national or provincial page after start-up does not wait for them.
+    pub fn warm(&self, on: chrono::NaiveDate) {
+        let d = super::day(on);
+        let n = self.unit_ids.len();
+        let mut is_child = vec![false; n];
+        for k in self.kids.iter().flatten() {
+            is_child[k.unit as usize] = true;
+        }
+        for root in (0..n as u32).filter(|u| !is_child[*u as usize]) {
+            let mut top = vec![root];
+            top.extend(self.kids[root as usize].iter().filter(|k| k.from <= d && d < k.to).map(|k| k.unit));
+            for u in top {
+                let mut size = 0;
+                self.walk(u, d, &mut Vec::new(), &mut |v| size += self.entries(v).0.len());
+                if size >= self.summary_threshold {
+                    self.summarise(u, d, Month::of(on));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_count_whoever_has_a_month_in_the_range() {
+        let base = 100;
+        let mut g = Gaps::new();
+        // Months 102–103 and 107 on; 105 only; from before the window to 101.
+        g.add(base, &[(102, 103), (107, i32::MAX)], 1);
+        g.add(base, &[(105, 105)], 1);
+        g.add(base, &[(10, 101)], 1);
+        let slot = |m: i32| (m - base + 1) as usize;
+        let brute = |a: i32, b: i32| {
+            let all: [&[(i32, i32)]; 3] = [&[(102, 103), (107, i32::MAX)], &[(105, 105)], &[(10, 101)]];
+            all.iter().filter(|s| s.iter().any(|(f, t)| *f <= b && *t >= a)).count() as u64
+        };
+        for a in base..base + 12 {
+            for b in a..base + 12 {
+                assert_eq!(g.count(slot(a), slot(b)), brute(a, b), "[{a}, {b}]");
+            }
+        }
+        g.add(base, &[(105, 105)], -1);
+        assert_eq!(g.count(slot(104), slot(106)), 0);
+    }
+
+    #[test]
+    fn ranges_add_rectangles() {
+        let mut r = Ranges::new();
+        r.add((2, 3), (4, 6), 1);
+        for a in 1..10 {
+            for b in a..10 {
+                let inside = (2..=3).contains(&a) && (4..=6).contains(&b);
+                assert_eq!(r.value(a, b), inside as u64, "[{a}, {b}]");
+            }
+        }
+    }
+
+    #[test]
+    fn spans_merge_when_they_touch() {
+        assert_eq!(merged(vec![(5, 6), (1, 2), (3, 3), (8, i32::MAX), (9, 10)]), vec![(1, 3), (5, 6), (8, i32::MAX)]);
+    }
+}
