@@ -290,7 +290,19 @@ impl Index {
         Some((self.unit_ids[unit as usize], *held_on))
     }
 
-    pub fn build(facts: Facts) -> Index {
+    pub fn build(mut facts: Facts) -> Index {
+        let attendances = std::mem::take(&mut facts.attendances);
+        let mut ix = Index::start(facts);
+        for a in &attendances {
+            ix.ingest(a);
+        }
+        ix.finish();
+        ix
+    }
+
+    /// Starts an index from every fact but attendance, which the caller then gives row by row
+    /// to `ingest` (so that 60 million rows are never held at once), and `finish` completes.
+    pub fn start(facts: Facts) -> Index {
         let mut ix = Index::empty(facts.tree, facts.topics);
         for c in &facts.conferences {
             ix.add_conference(c);
@@ -299,7 +311,7 @@ impl Index {
             ix.add_point(p);
         }
         for a in &facts.attendances {
-            ix.attendance(a, 1);
+            ix.ingest(a);
         }
         for id in &facts.members {
             ix.set_member(*id, true);
@@ -329,9 +341,24 @@ impl Index {
         for (kind, id, record_facts) in &facts.records {
             ix.set_record(kind, *id, record_facts);
         }
-        ix.add_memberships_bulk(&facts.memberships);
-        ix.compact();
+        for m in &facts.memberships {
+            ix.note_membership(m);
+        }
         ix
+    }
+
+    /// One attendance of a started index (see `start`).
+    pub fn ingest(&mut self, a: &Attendance) {
+        self.attendance(a, 1);
+    }
+
+    /// Completes a started index: every unit's memberships read against its people's months,
+    /// and the data laid out flat.
+    pub fn finish(&mut self) {
+        for u in 0..self.people.len() as u32 {
+            self.refresh_unit(u);
+        }
+        self.compact();
     }
 
     pub fn empty(tree: OrgTree, topics: Vec<Topic>) -> Index {
@@ -708,15 +735,6 @@ impl Index {
         }
         self.people[unit as usize].memberships.push(m.clone());
         unit
-    }
-
-    fn add_memberships_bulk(&mut self, ms: &[Membership]) {
-        for m in ms {
-            self.note_membership(m);
-        }
-        for u in 0..self.people.len() as u32 {
-            self.refresh_unit(u);
-        }
     }
 
     fn refresh_person(&mut self, p: u32) {

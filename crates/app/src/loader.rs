@@ -1,6 +1,6 @@
 //! Builds the roll-up index and the tree from the database, each from one snapshot.
 use lamtheo_analytics::{Facts, Index, Rated};
-use lamtheo_domain::conference::AttendanceStatus;
+use lamtheo_domain::conference::{Attendance, AttendanceStatus};
 use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::people::is_key_cadre;
@@ -14,20 +14,14 @@ pub(crate) async fn load_tree(snapshot: &mut Tx) -> Result<OrgTree> {
 }
 
 /// Reads every fact in one snapshot and builds a fresh index, positioned at the last change
-/// log entry that snapshot holds: the follower replays what came after. Attendance is
-/// streamed into a vector of compact rows first so the index is built in one pass, off the
-/// async runtime.
+/// log entry that snapshot holds: the follower replays what came after. Attendance, by far the
+/// most rows, is streamed last in chunks to a builder off the async runtime, which takes them
+/// in while the next are read: they are never all held at once, and reading and building run
+/// on two cores.
 pub async fn load_index(store: &Store) -> Result<Index> {
     let mut snapshot = store.snapshot().await?;
     // The first read fixes the snapshot (SQLite): the log's end is read in it.
     let position = changelog::last(&mut snapshot).await?;
-    let mut attendances = Vec::new();
-    facts::for_each_attendance(&mut snapshot, |a| {
-        if a.status == AttendanceStatus::Present {
-            attendances.push(a)
-        }
-    })
-    .await?;
     let tree = load_tree(&mut snapshot).await?;
     let records = lamtheo_store::records::all(&mut snapshot).await?;
     let catalogue = crate::records::catalogue(&records);
@@ -39,7 +33,7 @@ pub async fn load_index(store: &Store) -> Result<Index> {
         memberships: facts::memberships(&mut snapshot).await?,
         conferences: conferences::all(&mut snapshot).await?,
         points: facts::points(&mut snapshot).await?,
-        attendances,
+        attendances: Vec::new(),
         members: facts::members(&mut snapshot).await?,
         plans: plans::made(&mut snapshot).await?,
         ratings: facts::ratings(&mut snapshot)
@@ -65,18 +59,44 @@ pub async fn load_index(store: &Store) -> Result<Index> {
             .collect(),
     };
     let share = study_share(&mut snapshot).await?;
-    drop(snapshot);
-    tokio::task::spawn_blocking(move || {
-        let mut index = Index::build(facts);
+    let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<Attendance>>(CHUNKS_AHEAD);
+    let builder = tokio::task::spawn_blocking(move || {
+        let mut index = Index::start(facts);
+        for chunk in chunks {
+            for a in &chunk {
+                index.ingest(a);
+            }
+        }
+        index.finish();
         index.set_study_share(share);
         index.set_position(position);
         // The nation's and the provinces' summaries, so that their first pages are fast too.
         index.warm(crate::scope::today());
         index
+    });
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut sent = Ok(());
+    facts::for_each_attendance(&mut snapshot, |a| {
+        if a.status == AttendanceStatus::Present && sent.is_ok() {
+            chunk.push(a);
+            if chunk.len() == CHUNK {
+                // Waits only when the builder is `CHUNKS_AHEAD` chunks behind.
+                sent = send.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+            }
+        }
     })
-    .await
-    .map_err(Error::internal)
+    .await?;
+    if sent.is_ok() {
+        let _ = send.send(chunk);
+    }
+    drop((send, snapshot));
+    builder.await.map_err(Error::internal)
 }
+
+/// Attendance rows per chunk sent to the builder, and chunks that may wait for it: a few
+/// megabytes in flight at most.
+const CHUNK: usize = 20_000;
+const CHUNKS_AHEAD: usize = 8;
 
 /// Where the share of meetings with study content that makes a cell "regular" is kept.
 pub const STUDY_SHARE_KEY: &str = "regular_study_share_permille";
