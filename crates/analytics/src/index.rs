@@ -968,18 +968,26 @@ impl Index {
             })
             .collect();
         let Some(&root) = self.unit_ix.get(&unit) else { return out };
+        let add = |f: &mut MonthFigures, c: &Counts| {
+            f.conferences += c.conferences.max(0) as u64;
+            f.member_attendances += c.member_attendances.max(0) as u64;
+            f.other_attendances += c.other_attendances.max(0) as u64;
+            f.meetings += c.regular_meetings.max(0) as u64;
+            f.meetings_with_study += c.study_meetings.max(0) as u64;
+            f.meeting_member_attendances += c.meeting_member_attendances.max(0) as u64;
+            f.meeting_other_attendances += c.meeting_other_attendances.max(0) as u64;
+        };
+        if let Some(counts) = self.summarised_months(root, day(as_of), period) {
+            for (f, c) in out.iter_mut().zip(&counts) {
+                add(f, c);
+            }
+            return out;
+        }
         self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
             let months = self.unit_months(u);
             let first = months.partition_point(|(m, _)| *m < period.from);
             for (m, c) in months[first..].iter().take_while(|(m, _)| *m <= period.to) {
-                let f = &mut out[(m.0 - period.from.0) as usize];
-                f.conferences += c.conferences.max(0) as u64;
-                f.member_attendances += c.member_attendances.max(0) as u64;
-                f.other_attendances += c.other_attendances.max(0) as u64;
-                f.meetings += c.regular_meetings.max(0) as u64;
-                f.meetings_with_study += c.study_meetings.max(0) as u64;
-                f.meeting_member_attendances += c.meeting_member_attendances.max(0) as u64;
-                f.meeting_other_attendances += c.meeting_other_attendances.max(0) as u64;
+                add(&mut out[(m.0 - period.from.0) as usize], c);
             }
         });
         out

@@ -238,6 +238,7 @@ proptest! {
             let (a2, b2) = (a + (q[k + 4] % 5) as i32, b + (q[k] % 7) as i32);
             let other = Period::new(Month(a2), Month(b2.max(a2)));
             prop_assert_eq!(summarised.figures(unit, other, as_of), reference::figures(&f, unit, other, as_of), "summarised, unit {} period {:?} as of {}", unit, other, as_of);
+            prop_assert_eq!(summarised.monthly(unit, period, as_of), ix.monthly(unit, period, as_of), "summarised months, unit {} period {:?} as of {}", unit, period, as_of);
             // The monthly trend: each month's additive figures are the recount over that month.
             for m in ix.monthly(unit, period, as_of) {
                 let r = reference::figures(&f, unit, Period::new(m.month, m.month), as_of);

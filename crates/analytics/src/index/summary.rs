@@ -135,6 +135,12 @@ impl Summary {
         (self.base..self.base + WINDOW).contains(&m.0).then(|| (m.0 - self.base + 1) as usize)
     }
 
+    /// The additive counts of each month of the period.
+    fn months(&self, period: Period) -> Option<&[Counts]> {
+        let (a, b) = (self.slot(period.from)?, self.slot(period.to)?);
+        Some(if a > b { &[] } else { &self.counts[a - 1..b] })
+    }
+
     fn figures(&self, period: Period) -> Option<Figures> {
         let (a, b) = (self.slot(period.from)?, self.slot(period.to)?);
         let mut f = Figures::default();
@@ -191,6 +197,13 @@ impl Index {
         let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
         let s = summaries.get(&root)?.iter().find(|s| s.days.0 <= day && day < s.days.1)?;
         s.figures(period)
+    }
+
+    /// The additive counts of each month of the period from a summary, as `summarised`.
+    pub(super) fn summarised_months(&self, root: u32, day: i32, period: Period) -> Option<Vec<Counts>> {
+        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
+        let s = summaries.get(&root)?.iter().find(|s| s.days.0 <= day && day < s.days.1)?;
+        s.months(period).map(<[Counts]>::to_vec)
     }
 
     /// Sets how many memberships a walk must read before its subtree gets a summary (0: every
