@@ -167,6 +167,8 @@ struct Kid {
 /// the latest tree, so that a subtree's data sits in one stretch of memory. Laid out by
 /// `compact` when the index is built; a unit changed since then is read from its own data
 /// instead (see `Index::stale`), so that a write costs the index only the units it touches.
+/// A unit's own entries are dropped once laid out here: they are made again, from its
+/// memberships, when a change touches it.
 #[derive(Default)]
 struct Arena {
     entries: Vec<Entry>,
@@ -194,21 +196,26 @@ pub struct Index {
     months: Vec<Vec<(Month, Counts)>>,
     people: Vec<UnitPeople>,
     arena: Arena,
-    /// Per unit: changed since the arena was laid out (its arena copy is out of date).
+    /// Per unit: its entries, or its monthly counts, changed since the arena was laid out (the
+    /// arena's copy is out of date; its own is current).
     stale: Vec<bool>,
+    months_stale: Vec<bool>,
     /// The last change-log entry the index holds (see `Delta`).
     position: i64,
     person_ix: HashMap<Id, u32>,
     /// Per dense person: months in which they were present at a conference, with how many
     /// attendances (so removing one attendance knows whether the month still counts).
-    person_months: Vec<BTreeMap<Month, u32>>,
+    /// Sorted by month. Flat pairs, not a map: at 5,1 million people a map per person cost
+    /// gigabytes of nodes.
+    person_months: Vec<Vec<(Month, u32)>>,
     /// Per dense person: the units they have memberships in (to refresh after a change).
     person_units: Vec<Vec<u32>>,
     conferences: HashMap<Id, ConfInfo>,
     /// Per conference: its day and topics (for who studied which topic when).
     conf_topics: HashMap<Id, (NaiveDate, Vec<Id>)>,
     /// Per dense person and topic: the days they were present at a conference on it.
-    person_topics: Vec<HashMap<Id, Vec<NaiveDate>>>,
+    /// (topic, day) pairs, one per attendance, flat for the same reason.
+    person_topics: Vec<Vec<(Id, NaiveDate)>>,
     /// Per topic and dense person: the first day they studied it (i32::MAX: not yet; a
     /// person beyond the vector's end has not either). Read by the per-topic people rate,
     /// which looks at every person of a subtree.
@@ -274,8 +281,7 @@ impl Index {
         let date = |d: i32| NaiveDate::from_num_days_from_ce_opt(d).unwrap_or(NaiveDate::MAX);
         let mut out = Vec::new();
         for &u in &self.person_units[p as usize] {
-            let entries = self.people.get(u as usize).map(|x| x.entries.as_slice()).unwrap_or_default();
-            for e in entries.iter().filter(|e| e.person == p) {
+            for e in self.entries(u).0.iter().filter(|e| e.person == p) {
                 let last = if e.end_day == i32::MAX { NaiveDate::MAX } else { date(e.end_day - 1) };
                 out.push((self.unit_ids[u as usize], date(e.first_day), last));
             }
@@ -376,6 +382,7 @@ impl Index {
             people: Vec::new(),
             arena: Arena::default(),
             stale: Vec::new(),
+            months_stale: Vec::new(),
             position: 0,
             person_ix: HashMap::new(),
             person_months: Vec::new(),
@@ -478,6 +485,7 @@ impl Index {
             self.months.push(Vec::new());
             self.people.push(UnitPeople::default());
             self.stale.push(true);
+            self.months_stale.push(true);
         }
         u
     }
@@ -486,9 +494,9 @@ impl Index {
         let next = self.person_ix.len() as u32;
         let ix = *self.person_ix.entry(id).or_insert(next);
         if ix == next {
-            self.person_months.push(BTreeMap::new());
+            self.person_months.push(Vec::new());
             self.person_units.push(Vec::new());
-            self.person_topics.push(HashMap::new());
+            self.person_topics.push(Vec::new());
             self.member.push(false);
             self.plans.push(Vec::new());
             self.person_ratings.push(Vec::new());
@@ -509,7 +517,7 @@ impl Index {
             months.insert(i, (month, Counts::default()));
         }
         months[i].1.add(c, sign);
-        self.stale[unit as usize] = true;
+        self.months_stale[unit as usize] = true;
         if summarised {
             self.summaries_unit(unit, 1);
         }
@@ -598,13 +606,13 @@ impl Index {
         // Who studied a topic, and when: at any conference or meeting on it.
         if let Some((held_on, topics)) = self.conf_topics.get(&a.conference_id) {
             for t in topics {
-                let days = self.person_topics[p as usize].entry(*t).or_default();
+                let studied = &mut self.person_topics[p as usize];
                 if sign > 0 {
-                    days.push(*held_on);
-                } else if let Some(i) = days.iter().position(|d| d == held_on) {
-                    days.swap_remove(i);
+                    studied.push((*t, *held_on));
+                } else if let Some(i) = studied.iter().position(|x| *x == (*t, *held_on)) {
+                    studied.swap_remove(i);
                 }
-                let first = days.iter().min().map_or(i32::MAX, |d| day(*d));
+                let first = studied.iter().filter(|x| x.0 == *t).map(|x| day(x.1)).min().unwrap_or(i32::MAX);
                 let firsts = self.topic_first.entry(*t).or_default();
                 if firsts.len() <= p as usize {
                     firsts.resize(p as usize + 1, i32::MAX);
@@ -617,14 +625,16 @@ impl Index {
             return None;
         }
         let months = &mut self.person_months[p as usize];
-        let n = months.entry(info.month).or_insert(0);
-        if sign > 0 {
-            *n += 1;
-        } else {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                months.remove(&info.month);
+        let i = months.partition_point(|(m, _)| *m < info.month);
+        match months.get_mut(i) {
+            Some((m, n)) if *m == info.month => {
+                *n = if sign > 0 { *n + 1 } else { n.saturating_sub(1) };
+                if *n == 0 {
+                    months.remove(i);
+                }
             }
+            _ if sign > 0 => months.insert(i, (info.month, 1)),
+            _ => {}
         }
         Some(p)
     }
@@ -748,9 +758,8 @@ impl Index {
         // Summaries holding the unit lose its people as they were and gain them as they are.
         let mut people = Vec::new();
         if self.summarised_unit(unit) {
-            let up = &self.people[unit as usize];
-            people.extend(up.entries.iter().map(|e| e.person));
-            people.extend(up.memberships.iter().map(|m| self.person_ix[&m.person_id]));
+            people.extend(self.entries(unit).0.iter().map(|e| e.person));
+            people.extend(self.people[unit as usize].memberships.iter().map(|m| self.person_ix[&m.person_id]));
             people.sort_unstable();
             people.dedup();
             self.summaries_people(unit, &people, -1);
@@ -768,7 +777,9 @@ impl Index {
             }
             let part_start = up.part.len() as u32;
             let mut cur: Option<(i32, u16)> = None;
-            for (&month, _) in self.person_months[person as usize].range(Month(from)..=Month(to)) {
+            let months = &self.person_months[person as usize];
+            let first = months.partition_point(|(m, _)| m.0 < from);
+            for &(month, _) in months[first..].iter().take_while(|(m, _)| m.0 <= to) {
                 let (y, bit) = (month.year(), 1u16 << (month.month() - 1));
                 match &mut cur {
                     Some((cy, mask)) if *cy == y => *mask |= bit,
@@ -795,9 +806,9 @@ impl Index {
     }
 
     /// Lays the per-unit data out flat in depth-first order of the latest tree (see `Arena`):
-    /// a copy of every entry, done once when the index is built.
+    /// done once when the index is built.
     pub fn compact(&mut self) {
-        if !self.stale.contains(&true) {
+        if !self.stale.contains(&true) && !self.months_stale.contains(&true) {
             return;
         }
         let n = self.unit_ids.len();
@@ -818,10 +829,10 @@ impl Index {
         order.extend((0..n as u32).filter(|u| !seen[*u as usize]));
         let mut a = Arena { entry_range: vec![(0, 0); n], month_range: vec![(0, 0); n], ..Arena::default() };
         for u in order {
-            let up = &self.people[u as usize];
+            let (entries, part) = self.entries(u);
             let start = a.entries.len() as u32;
-            for e in &up.entries {
-                let part = &up.part[e.part_start as usize..(e.part_start + e.part_len) as usize];
+            for e in entries {
+                let part = &part[e.part_start as usize..(e.part_start + e.part_len) as usize];
                 a.entries.push(Entry { part_start: a.part.len() as u32, ..*e });
                 a.part.extend_from_slice(part);
             }
@@ -831,7 +842,11 @@ impl Index {
             a.month_range[u as usize] = (start, a.months.len() as u32);
         }
         self.arena = a;
+        for up in &mut self.people {
+            (up.entries, up.part) = (Vec::new(), Vec::new());
+        }
         self.stale.fill(false);
+        self.months_stale.fill(false);
     }
 
     /// A unit's entries and the participation list their `part_start` points into.
@@ -846,7 +861,7 @@ impl Index {
     }
 
     fn unit_months(&self, u: u32) -> &[(Month, Counts)] {
-        if self.stale[u as usize] {
+        if self.months_stale[u as usize] {
             &self.months[u as usize]
         } else {
             let (s, e) = self.arena.month_range[u as usize];
