@@ -71,7 +71,9 @@ pub struct MovementCounts {
 struct Registered {
     id: Id,
     movement: Id,
-    reviews: Vec<(Month, bool)>,
+    /// By year: (year, months reviewed, months met) as 12-bit masks: a year of reviews in 8
+    /// bytes, where a pair per month took 96 (the country has some 50 million reviews).
+    reviews: Vec<(i32, u16, u16)>,
 }
 
 /// People rated, by group, and organisations rated: (scale, level code, count) rows.
@@ -706,10 +708,17 @@ impl Index {
     pub fn set_review(&mut self, registration: Id, month: Month, met: bool) {
         let Some(&p) = self.registration_owner.get(&registration) else { return };
         let Some(r) = self.registered[p as usize].iter_mut().find(|r| r.id == registration) else { return };
-        match r.reviews.iter_mut().find(|(m, _)| *m == month) {
-            Some(x) => x.1 = met,
-            None => r.reviews.push((month, met)),
-        }
+        let (year, bit) = (month.year(), 1u16 << (month.month() - 1));
+        let i = match r.reviews.iter().position(|x| x.0 == year) {
+            Some(i) => i,
+            None => {
+                r.reviews.push((year, 0, 0));
+                r.reviews.len() - 1
+            }
+        };
+        let (_, reviewed, was_met) = &mut r.reviews[i];
+        *reviewed |= bit;
+        *was_met = if met { *was_met | bit } else { *was_met & !bit };
     }
 
     /// Records a breakthrough task: the unit that chose it and the years it runs.
@@ -1144,12 +1153,17 @@ impl Index {
                     } else {
                         out.registered_non_members += 1;
                     }
-                    for (month, met) in &reg.reviews {
+                    let months = reg.reviews.iter().flat_map(|&(year, reviewed, met)| {
+                        (0..12)
+                            .filter(move |b| reviewed & (1 << b) != 0)
+                            .map(move |b| (Month(year * 12 + b), met & (1 << b) != 0))
+                    });
+                    for (month, met) in months {
                         let m = match tally.get_mut((month.0 - base) as usize) {
                             Some(m) if month.0 >= base => m,
-                            _ => outside.entry(*month).or_default(),
+                            _ => outside.entry(month).or_default(),
                         };
-                        if *met {
+                        if met {
                             m.0 += 1;
                         } else {
                             m.1 += 1;
