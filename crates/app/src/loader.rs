@@ -5,7 +5,7 @@ use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::people::is_key_cadre;
 use lamtheo_domain::period::Month;
-use lamtheo_domain::{Error, Result};
+use lamtheo_domain::{Error, Id, Result};
 use lamtheo_store::{changelog, conferences, facts, plans, settings, units, Store, Tx};
 
 pub(crate) async fn load_tree(snapshot: &mut Tx) -> Result<OrgTree> {
@@ -50,7 +50,7 @@ pub async fn load_index(store: &Store) -> Result<Index> {
             .collect(),
         tasks: facts::tasks(&mut snapshot).await?,
         registrations: facts::registrations(&mut snapshot).await?,
-        reviews: facts::reviews(&mut snapshot).await?.into_iter().map(|(r, m, met)| (r, Month(m), met)).collect(),
+        reviews: Vec::new(),
         key_posts: facts::posts(&mut snapshot)
             .await?
             .into_iter()
@@ -59,12 +59,13 @@ pub async fn load_index(store: &Store) -> Result<Index> {
             .collect(),
     };
     let share = study_share(&mut snapshot).await?;
-    let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<Attendance>>(CHUNKS_AHEAD);
+    let (send, chunks) = std::sync::mpsc::sync_channel::<Rows>(CHUNKS_AHEAD);
     let builder = tokio::task::spawn_blocking(move || {
         let mut index = Index::start(facts);
         for chunk in chunks {
-            for a in &chunk {
-                index.ingest(a);
+            match chunk {
+                Rows::Attendance(rows) => rows.iter().for_each(|a| index.ingest(a)),
+                Rows::Reviews(rows) => rows.into_iter().for_each(|(r, m, met)| index.set_review(r, m, met)),
             }
         }
         index.finish();
@@ -74,23 +75,36 @@ pub async fn load_index(store: &Store) -> Result<Index> {
         index.warm(crate::scope::today());
         index
     });
+    // A send waits only when the builder is `CHUNKS_AHEAD` chunks behind; it fails only when
+    // the builder is gone (it panicked: awaiting it says so).
     let mut chunk = Vec::with_capacity(CHUNK);
-    let mut sent = Ok(());
     facts::for_each_attendance(&mut snapshot, |a| {
-        if a.status == AttendanceStatus::Present && sent.is_ok() {
+        if a.status == AttendanceStatus::Present {
             chunk.push(a);
             if chunk.len() == CHUNK {
-                // Waits only when the builder is `CHUNKS_AHEAD` chunks behind.
-                sent = send.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                let _ = send.send(Rows::Attendance(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))));
             }
         }
     })
     .await?;
-    if sent.is_ok() {
-        let _ = send.send(chunk);
-    }
+    let _ = send.send(Rows::Attendance(chunk));
+    let mut chunk = Vec::with_capacity(CHUNK);
+    facts::for_each_review(&mut snapshot, |registration, month, met| {
+        chunk.push((registration, Month(month), met));
+        if chunk.len() == CHUNK {
+            let _ = send.send(Rows::Reviews(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))));
+        }
+    })
+    .await?;
+    let _ = send.send(Rows::Reviews(chunk));
     drop((send, snapshot));
     builder.await.map_err(Error::internal)
+}
+
+/// The two kinds of fact that come by the tens of millions, in chunks.
+enum Rows {
+    Attendance(Vec<Attendance>),
+    Reviews(Vec<(Id, Month, bool)>),
 }
 
 /// Attendance rows per chunk sent to the builder, and chunks that may wait for it: a few

@@ -61,9 +61,16 @@ pub async fn registrations(
     on_tx!(snapshot, p => sqlx::query_as("SELECT id, movement_id, person_id FROM emulation_registrations").fetch_all(&mut *p).await.map_err(db_err))
 }
 
-/// Every monthly review: (registration, month, met).
-pub async fn reviews(snapshot: &mut Tx) -> Result<Vec<(lamtheo_domain::Id, i32, bool)>> {
-    on_tx!(snapshot, p => sqlx::query_as("SELECT registration_id, month, met FROM emulation_reviews").fetch_all(&mut *p).await.map_err(db_err))
+/// Every monthly review, (registration, month, met), streamed row by row: the country has
+/// some 50 million.
+pub async fn for_each_review(snapshot: &mut Tx, mut each: impl FnMut(lamtheo_domain::Id, i32, bool)) -> Result<()> {
+    on_tx!(snapshot, p => {
+        let mut rows = sqlx::query("SELECT registration_id, month, met FROM emulation_reviews").fetch(&mut *p);
+        while let Some(r) = rows.try_next().await.map_err(db_err)? {
+            each(r.get(0), r.get(1), r.get(2));
+        }
+        Ok(())
+    })
 }
 
 /// Every breakthrough task: (task, unit, first year, last year).
