@@ -606,6 +606,10 @@ impl Index {
         self.bump(at, info.month, Counts::attendances(info.meeting, 1, 0), sign);
         let p = self.person(a.person_id);
         // Who studied a topic, and when: at any conference or meeting on it.
+        let kept = self.conf_topics.contains_key(&a.conference_id) && self.keeps_person(p);
+        if kept {
+            self.summaries_person(p, -1);
+        }
         if let Some((held_on, topics)) = self.conf_topics.get(&a.conference_id) {
             for t in topics {
                 let studied = &mut self.person_topics[p as usize];
@@ -621,6 +625,9 @@ impl Index {
                 }
                 firsts[p as usize] = first;
             }
+        }
+        if kept {
+            self.summaries_person(p, 1);
         }
         // Taking part is defined on study conferences: a regular meeting does not count.
         if info.meeting {
@@ -646,16 +653,30 @@ impl Index {
     /// Whether a person is a party member (`Person::is_member`).
     pub fn set_member(&mut self, person: Id, member: bool) {
         let p = self.person(person);
+        let kept = self.keeps_person(p);
+        if kept {
+            self.summaries_person(p, -1);
+        }
         self.member[p as usize] = member;
+        if kept {
+            self.summaries_person(p, 1);
+        }
     }
 
     /// Records a person's plan as made (`made`) or not (a draft, or returned).
     pub fn set_plan(&mut self, person: Id, plan: PlanMade, made: bool) {
-        let p = self.person(person) as usize;
+        let p = self.person(person);
+        let kept = self.keeps_person(p);
+        if kept {
+            self.summaries_person(p, -1);
+        }
         let key = |x: &PlanMade| (x.kind, x.from_year, x.to_year);
-        self.plans[p].retain(|x| key(x) != key(&plan));
+        self.plans[p as usize].retain(|x| key(x) != key(&plan));
         if made {
-            self.plans[p].push(plan);
+            self.plans[p as usize].push(plan);
+        }
+        if kept {
+            self.summaries_person(p, 1);
         }
     }
 
@@ -1019,12 +1040,16 @@ impl Index {
 
     /// Calls `visit` once for each person who belonged to the subtree of `unit` (the tree as
     /// of `as_of`) in any month of [from, to].
-    fn people_during(&self, unit: Id, as_of: NaiveDate, from: Month, to: Month, visit: &mut dyn FnMut(u32)) {
-        let Some(&root) = self.unit_ix.get(&unit) else { return };
+    /// Returns how many memberships it read.
+    fn people_during(&self, unit: Id, as_of: NaiveDate, from: Month, to: Month, visit: &mut dyn FnMut(u32)) -> usize {
+        let Some(&root) = self.unit_ix.get(&unit) else { return 0 };
+        let mut read = 0;
         self.with_scratch(|s| {
             let seen = &mut s.eligible;
             self.walk(root, day(as_of), &mut s.stack, &mut |u| {
-                for e in self.entries(u).0 {
+                let entries = self.entries(u).0;
+                read += entries.len();
+                for e in entries {
                     if e.from <= to.0 && e.to >= from.0 && !seen.get(e.person) {
                         seen.set(e.person);
                         visit(e.person);
@@ -1032,6 +1057,7 @@ impl Index {
                 }
             });
         });
+        read
     }
 
     /// People who made a plan of every one of `kinds` covering `year`, among those who belonged
@@ -1046,7 +1072,12 @@ impl Index {
         year: i32,
     ) -> MadeOf {
         let mut m = MadeOf::default();
-        self.people_during(unit, as_of, from, to, &mut |p| {
+        let Some(&root) = self.unit_ix.get(&unit) else { return m };
+        let on = day(as_of);
+        if let Some(m) = self.summarised_plans(root, on, from, to, kinds, year) {
+            return m;
+        }
+        let read = self.people_during(unit, as_of, from, to, &mut |p| {
             let member = self.member[p as usize];
             let plans = &self.plans[p as usize];
             let made = kinds.iter().all(|k| plans.iter().any(|x| x.covers(*k, year)));
@@ -1055,6 +1086,14 @@ impl Index {
             m.expected += member as i64;
             m.made += (member && made) as i64;
         });
+        if read >= self.summary_threshold() {
+            self.summarise(root, on, Month::of(as_of));
+            self.keep_answer(
+                root,
+                on,
+                summary::Kept::Plans { from: from.0, to: to.0, kinds: kinds.to_vec(), year, made: m },
+            );
+        }
         m
     }
 
@@ -1257,10 +1296,17 @@ impl Index {
         let Some(&root) = self.unit_ix.get(&unit) else { return (0, 0) };
         let by = topic.deadline.map_or(as_of, |d| d.min(as_of));
         let (month, by_day) = (Month::of(by).0, day(by));
+        let on = day(as_of);
+        if let Some(answer) = self.summarised_topic(root, on, topic.id, Month(month), by_day) {
+            return answer;
+        }
         let firsts: &[i32] = self.topic_first.get(&topic.id).map_or(&[], |f| f);
         let mut stack = std::mem::take(&mut s.stack);
-        self.walk(root, day(as_of), &mut stack, &mut |u| {
-            for e in self.entries(u).0 {
+        let mut read = 0;
+        self.walk(root, on, &mut stack, &mut |u| {
+            let entries = self.entries(u).0;
+            read += entries.len();
+            for e in entries {
                 if e.from > month || e.to < month {
                     continue;
                 }
@@ -1271,7 +1317,16 @@ impl Index {
             }
         });
         s.stack = stack;
-        (s.participants.count(), s.eligible.count())
+        let (studied, eligible) = (s.participants.count(), s.eligible.count());
+        if read >= self.summary_threshold() {
+            self.summarise(root, on, Month::of(as_of));
+            self.keep_answer(
+                root,
+                on,
+                summary::Kept::Studied { topic: topic.id, month, by_day, count: studied as i64 },
+            );
+        }
+        (studied, eligible)
     }
 
     /// Did the subtree of `unit` hold a conference on the topic by its deadline (or at all,

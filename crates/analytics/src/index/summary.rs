@@ -21,6 +21,8 @@
 use std::collections::HashMap;
 
 use lamtheo_domain::period::{Month, Period};
+use lamtheo_domain::plans::{MadeOf, PlanKind};
+use lamtheo_domain::Id;
 
 use super::{Counts, Index};
 use crate::figures::Figures;
@@ -50,7 +52,24 @@ pub(super) struct Summary {
     takers: Gaps,
     cells: Gaps,
     studying: Ranges,
+    /// Answers of person queries over the subtree, kept current (see `Kept`).
+    kept: Vec<Kept>,
 }
+
+/// The answer of a query over the people of a summarised subtree with a fixed key: taken from
+/// the walk that first answered it (the index cannot change under a query), then kept current
+/// by every change to a person it counts, as the summary's own tables are.
+pub(super) enum Kept {
+    /// `topic_people`: people who belonged to the subtree in `month` and studied the topic by
+    /// `by_day`.
+    Studied { topic: Id, month: i32, by_day: i32, count: i64 },
+    /// `plans_made` over the months [from, to].
+    Plans { from: i32, to: i32, kinds: Vec<PlanKind>, year: i32, made: MadeOf },
+}
+
+/// Answers kept per summary, the oldest dropped first: each costs every change to a person of
+/// the subtree a few comparisons.
+const MAX_KEPT: usize = 64;
 
 const SIDE: usize = WINDOW as usize + 2;
 
@@ -248,6 +267,7 @@ impl Index {
             takers: Gaps::new(),
             cells: Gaps::new(),
             studying: Ranges::new(),
+            kept: Vec::new(),
         };
         // (person, first month, last month, participation list) of every membership.
         let mut held = Vec::new();
@@ -375,23 +395,140 @@ impl Index {
     /// stand now: around a change of their memberships or participation there.
     pub(super) fn summaries_people(&mut self, u: u32, people: &[u32], sign: i64) {
         let mut summaries = std::mem::take(self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()));
-        let mut part = Vec::new();
         for s in summaries.values_mut().flatten().filter(|s| s.holds(u)) {
             for &p in people {
-                let mut belongs = Vec::new();
-                part.clear();
-                for &v in self.person_units[p as usize].iter().filter(|v| s.holds(**v)) {
-                    let (entries, list) = self.entries(v);
-                    for e in entries.iter().filter(|e| e.person == p) {
-                        belongs.push((e.from, e.to));
-                        part_spans(&list[e.part_start as usize..(e.part_start + e.part_len) as usize], &mut part);
-                    }
+                let (belongs, took_part) = self.spans_in(s, p);
+                s.people.add(s.base, &belongs, sign);
+                s.takers.add(s.base, &took_part, sign);
+                for k in &mut s.kept {
+                    self.keep(k, p, &belongs, sign);
                 }
-                s.people.add(s.base, &merged(belongs), sign);
-                s.takers.add(s.base, &merged(std::mem::take(&mut part)), sign);
             }
         }
         *self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()) = summaries;
+    }
+
+    /// Takes a person out of (`sign` -1) or back into the kept answers of every summary
+    /// holding them: around a change of what those answers ask of them (member, plans,
+    /// topics studied).
+    pub(super) fn summaries_person(&mut self, p: u32, sign: i64) {
+        let mut summaries = std::mem::take(self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for s in summaries.values_mut().flatten().filter(|s| !s.kept.is_empty()) {
+            if self.person_units[p as usize].iter().any(|u| s.holds(*u)) {
+                let (belongs, _) = self.spans_in(s, p);
+                for k in &mut s.kept {
+                    self.keep(k, p, &belongs, sign);
+                }
+            }
+        }
+        *self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()) = summaries;
+    }
+
+    /// Whether any summary keeps answers that may count the person.
+    pub(super) fn keeps_person(&self, p: u32) -> bool {
+        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
+        summaries
+            .values()
+            .flatten()
+            .any(|s| !s.kept.is_empty() && self.person_units[p as usize].iter().any(|u| s.holds(*u)))
+    }
+
+    /// A person's months of belonging to the summary's subtree and of taking part there.
+    fn spans_in(&self, s: &Summary, p: u32) -> (Spans, Spans) {
+        let (mut belongs, mut part) = (Vec::new(), Vec::new());
+        for &v in self.person_units[p as usize].iter().filter(|v| s.holds(**v)) {
+            let (entries, list) = self.entries(v);
+            for e in entries.iter().filter(|e| e.person == p) {
+                belongs.push((e.from, e.to));
+                part_spans(&list[e.part_start as usize..(e.part_start + e.part_len) as usize], &mut part);
+            }
+        }
+        (merged(belongs), merged(part))
+    }
+
+    /// Counts a person (who belonged to the subtree over `belongs`) into a kept answer.
+    fn keep(&self, k: &mut Kept, p: u32, belongs: &Spans, sign: i64) {
+        let during = |from: i32, to: i32| belongs.iter().any(|(f, t)| *f <= to && *t >= from);
+        match k {
+            Kept::Studied { topic, month, by_day, count } => {
+                let first = self.topic_first.get(topic).and_then(|f| f.get(p as usize)).copied().unwrap_or(i32::MAX);
+                if during(*month, *month) && first <= *by_day {
+                    *count += sign;
+                }
+            }
+            Kept::Plans { from, to, kinds, year, made } => {
+                if during(*from, *to) {
+                    let member = self.member[p as usize];
+                    let has = kinds.iter().all(|k| self.plans[p as usize].iter().any(|x| x.covers(*k, *year)));
+                    made.expected_all += sign;
+                    made.made_all += sign * has as i64;
+                    made.expected += sign * member as i64;
+                    made.made += sign * (member && has) as i64;
+                }
+            }
+        }
+    }
+
+    /// The summary of `root` on `day`, if there is one, to read.
+    fn with_summary<T>(&self, root: u32, day: i32, read: impl FnOnce(&Summary) -> Option<T>) -> Option<T> {
+        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
+        read(summaries.get(&root)?.iter().find(|s| s.days.0 <= day && day < s.days.1)?)
+    }
+
+    /// Keeps a walk's answer in the summary of `root` on `day`, if there is one.
+    pub(super) fn keep_answer(&self, root: u32, day: i32, k: Kept) {
+        let mut summaries = self.summaries.write().unwrap_or_else(|e| e.into_inner());
+        let Some(s) = summaries.get_mut(&root).and_then(|l| l.iter_mut().find(|s| s.days.0 <= day && day < s.days.1))
+        else {
+            return;
+        };
+        if s.kept.len() >= MAX_KEPT {
+            s.kept.remove(0);
+        }
+        s.kept.push(k);
+    }
+
+    /// `topic_people` from a summary: (studied, eligible), when it keeps the answer.
+    pub(super) fn summarised_topic(
+        &self,
+        root: u32,
+        day: i32,
+        topic: Id,
+        month: Month,
+        by_day: i32,
+    ) -> Option<(u64, u64)> {
+        self.with_summary(root, day, |s| {
+            let studied = s.kept.iter().find_map(|k| match k {
+                Kept::Studied { topic: t, month: m, by_day: b, count } if (*t, *m, *b) == (topic, month.0, by_day) => {
+                    Some(*count)
+                }
+                _ => None,
+            })?;
+            let slot = s.slot(month)?;
+            Some((studied.max(0) as u64, s.people.count(slot, slot)))
+        })
+    }
+
+    /// `plans_made` from a summary, when it keeps the answer.
+    pub(super) fn summarised_plans(
+        &self,
+        root: u32,
+        day: i32,
+        from: Month,
+        to: Month,
+        kinds: &[PlanKind],
+        year: i32,
+    ) -> Option<MadeOf> {
+        self.with_summary(root, day, |s| {
+            s.kept.iter().find_map(|k| match k {
+                Kept::Plans { from: f, to: t, kinds: ks, year: y, made }
+                    if (*f, *t, *y) == (from.0, to.0, year) && ks == kinds =>
+                {
+                    Some(*made)
+                }
+                _ => None,
+            })
+        })
     }
 
     /// How many summaries there are, and of how many roots (for the bench's report).
