@@ -692,6 +692,21 @@ impl Index {
             }
             l
         });
+        // Kept answers lose the person's or the organisation's rating as it was and gain it
+        // as it is.
+        let around = |ix: &mut Index, sign: i64| match subject {
+            Subject::Person => {
+                let p = ix.person(id);
+                if ix.keeps_person(p) {
+                    ix.summaries_person(p, sign);
+                }
+            }
+            Subject::Unit => {
+                let u = ix.unit(id);
+                ix.summaries_org(u, sign);
+            }
+        };
+        around(self, -1);
         let list = match subject {
             Subject::Person => {
                 let p = self.person(id) as usize;
@@ -706,12 +721,20 @@ impl Index {
         if let Some(l) = level {
             list.push((year, quarter, l));
         }
+        around(self, 1);
     }
 
     /// Replaces the days a person held a key-cadre post: [from, to) spans.
     pub fn set_key_posts(&mut self, person: Id, posts: &[(NaiveDate, Option<NaiveDate>)]) {
-        let p = self.person(person) as usize;
-        self.key_posts[p] = posts.iter().map(|(from, to)| (day(*from), to.map_or(i32::MAX, day))).collect();
+        let p = self.person(person);
+        let kept = self.keeps_person(p);
+        if kept {
+            self.summaries_person(p, -1);
+        }
+        self.key_posts[p as usize] = posts.iter().map(|(from, to)| (day(*from), to.map_or(i32::MAX, day))).collect();
+        if kept {
+            self.summaries_person(p, 1);
+        }
     }
 
     /// Records a person's registration for a movement (one per person and movement).
@@ -1101,31 +1124,15 @@ impl Index {
     /// `as_of`): of the people who belonged to it during the period, by group — a key cadre
     /// being one who held a key-cadre post on the period's last day — and of its organisations.
     pub fn ratings(&self, unit: Id, as_of: NaiveDate, year: i32, quarter: i32) -> RatingCounts {
-        let period = Period::quarter(year, quarter);
-        let (from, to) = (period.from, period.to);
-        let on = day(period.last_day());
+        let Some(&root) = self.unit_ix.get(&unit) else { return RatingCounts::default() };
+        let at = day(as_of);
         let n = self.levels.len();
-        let mut groups = vec![[0i64; 4]; n];
-        let mut orgs = vec![0i64; n];
-        let level_of =
-            |list: &[(i32, i32, u16)]| list.iter().find(|(y, q, _)| (*y, *q) == (year, quarter)).map(|x| x.2);
-        self.people_during(unit, as_of, from, to, &mut |p| {
-            let Some(l) = level_of(&self.person_ratings[p as usize]) else { return };
-            let member = self.member[p as usize];
-            let key = self.key_posts[p as usize].iter().any(|(a, b)| *a <= on && on < *b);
-            let g = &mut groups[l as usize];
-            g[0] += member as i64;
-            g[1] += key as i64;
-            g[2] += (key && member) as i64;
-            g[3] += (key && !member) as i64;
-        });
-        if let Some(&root) = self.unit_ix.get(&unit) {
-            self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
-                if let Some(l) = self.unit_ratings.get(&u).and_then(|r| level_of(r)) {
-                    orgs[l as usize] += 1;
-                }
-            });
-        }
+        let (mut groups, mut orgs) = match self.summarised_ratings(root, at, year, quarter) {
+            Some(kept) => kept,
+            None => self.ratings_walked(root, unit, as_of, year, quarter),
+        };
+        groups.resize(n, [0; 4]);
+        orgs.resize(n, 0);
         // Rows in (scale, level code) order.
         let rows = |count: &dyn Fn(usize) -> i64| -> Vec<(String, String, i64)> {
             let mut rows: Vec<_> = (0..n)
@@ -1142,6 +1149,50 @@ impl Index {
             non_member_key_cadres: rows(&|l| groups[l][3]),
             organisations: rows(&|l| orgs[l]),
         }
+    }
+
+    /// `ratings` by walking the subtree: (groups, organisations) by level number.
+    fn ratings_walked(
+        &self,
+        root: u32,
+        unit: Id,
+        as_of: NaiveDate,
+        year: i32,
+        quarter: i32,
+    ) -> (Vec<[i64; 4]>, Vec<i64>) {
+        let period = Period::quarter(year, quarter);
+        let on = day(period.last_day());
+        let n = self.levels.len();
+        let mut groups = vec![[0i64; 4]; n];
+        let mut orgs = vec![0i64; n];
+        let level_of =
+            |list: &[(i32, i32, u16)]| list.iter().find(|(y, q, _)| (*y, *q) == (year, quarter)).map(|x| x.2);
+        let read = self.people_during(unit, as_of, period.from, period.to, &mut |p| {
+            let Some(l) = level_of(&self.person_ratings[p as usize]) else { return };
+            let member = self.member[p as usize];
+            let key = self.key_cadre_on(p, on);
+            let g = &mut groups[l as usize];
+            g[0] += member as i64;
+            g[1] += key as i64;
+            g[2] += (key && member) as i64;
+            g[3] += (key && !member) as i64;
+        });
+        self.walk(root, day(as_of), &mut Vec::new(), &mut |u| {
+            if let Some(l) = self.unit_ratings.get(&u).and_then(|r| level_of(r)) {
+                orgs[l as usize] += 1;
+            }
+        });
+        if read >= self.summary_threshold() {
+            self.summarise(root, day(as_of), Month::of(as_of));
+            let kept = summary::Kept::Ratings { year, quarter, groups: groups.clone(), orgs: orgs.clone() };
+            self.keep_answer(root, day(as_of), kept);
+        }
+        (groups, orgs)
+    }
+
+    /// Did the person hold a key-cadre post on day `on`?
+    fn key_cadre_on(&self, p: u32, on: i32) -> bool {
+        self.key_posts[p as usize].iter().any(|(a, b)| *a <= on && on < *b)
     }
 
     /// A movement's figures over the subtree of `root` (as of `as_of`): the people expected —

@@ -265,11 +265,11 @@ proptest! {
                 }
             }
             for quarter in [0, 2] {
-                prop_assert_eq!(
-                    ix.ratings(unit, as_of, year, quarter),
-                    reference::ratings(&f, unit, as_of, year, quarter),
-                    "unit {} ratings of {} q{} as of {}", unit, year, quarter, as_of
-                );
+                let expected = reference::ratings(&f, unit, as_of, year, quarter);
+                prop_assert_eq!(ix.ratings(unit, as_of, year, quarter), expected.clone(), "unit {} ratings of {} q{} as of {}", unit, year, quarter, as_of);
+                for _ in 0..2 {
+                    prop_assert_eq!(summarised.ratings(unit, as_of, year, quarter), expected.clone(), "summarised, unit {} ratings of {} q{} as of {}", unit, year, quarter, as_of);
+                }
             }
         }
     }
@@ -290,6 +290,9 @@ proptest! {
                 ix.topic_people(unit, t, day(800));
             }
             ix.plans_made(unit, day(800), Month::new(2025, 1), Month::new(2025, 12), &[PlanKind::TermPlan, PlanKind::YearPlan], 2025);
+            for quarter in 0..=4 {
+                ix.ratings(unit, day(800), 2025, quarter);
+            }
         }
         prop_assert!(ix.summary_count() > 0);
         // Remove a slice of attendance and a membership incrementally, then add one back.

@@ -65,6 +65,9 @@ pub(super) enum Kept {
     Studied { topic: Id, month: i32, by_day: i32, count: i64 },
     /// `plans_made` over the months [from, to].
     Plans { from: i32, to: i32, kinds: Vec<PlanKind>, year: i32, made: MadeOf },
+    /// `ratings` of a year and quarter: by level number, the four groups of people, and the
+    /// organisations.
+    Ratings { year: i32, quarter: i32, groups: Vec<[i64; 4]>, orgs: Vec<i64> },
 }
 
 /// Answers kept per summary, the oldest dropped first: each costs every change to a person of
@@ -466,7 +469,48 @@ impl Index {
                     made.made += sign * (member && has) as i64;
                 }
             }
+            Kept::Ratings { year, quarter, groups, .. } => {
+                let period = Period::quarter(*year, *quarter);
+                let Some(l) =
+                    self.person_ratings[p as usize].iter().find(|x| (x.0, x.1) == (*year, *quarter)).map(|x| x.2)
+                else {
+                    return;
+                };
+                if during(period.from.0, period.to.0) {
+                    let (member, key) = (self.member[p as usize], self.key_cadre_on(p, super::day(period.last_day())));
+                    let l = l as usize;
+                    if groups.len() <= l {
+                        groups.resize(l + 1, [0; 4]);
+                    }
+                    let g = &mut groups[l];
+                    g[0] += sign * member as i64;
+                    g[1] += sign * key as i64;
+                    g[2] += sign * (key && member) as i64;
+                    g[3] += sign * (key && !member) as i64;
+                }
+            }
         }
+    }
+
+    /// Takes an organisation's own ratings out of (`sign` -1) or back into the kept ratings of
+    /// every summary holding it: around a change of them.
+    pub(super) fn summaries_org(&mut self, u: u32, sign: i64) {
+        let mut summaries = std::mem::take(self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for s in summaries.values_mut().flatten().filter(|s| s.holds(u)) {
+            for k in &mut s.kept {
+                if let Kept::Ratings { year, quarter, orgs, .. } = k {
+                    let rated =
+                        self.unit_ratings.get(&u).and_then(|r| r.iter().find(|x| (x.0, x.1) == (*year, *quarter)));
+                    if let Some(&(_, _, l)) = rated {
+                        if orgs.len() <= l as usize {
+                            orgs.resize(l as usize + 1, 0);
+                        }
+                        orgs[l as usize] += sign;
+                    }
+                }
+            }
+        }
+        *self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()) = summaries;
     }
 
     /// The summary of `root` on `day`, if there is one, to read.
@@ -506,6 +550,24 @@ impl Index {
             })?;
             let slot = s.slot(month)?;
             Some((studied.max(0) as u64, s.people.count(slot, slot)))
+        })
+    }
+
+    /// `ratings` from a summary, when it keeps the answer: (groups, organisations) by level.
+    pub(super) fn summarised_ratings(
+        &self,
+        root: u32,
+        day: i32,
+        year: i32,
+        quarter: i32,
+    ) -> Option<(Vec<[i64; 4]>, Vec<i64>)> {
+        self.with_summary(root, day, |s| {
+            s.kept.iter().find_map(|k| match k {
+                Kept::Ratings { year: y, quarter: q, groups, orgs } if (*y, *q) == (year, quarter) => {
+                    Some((groups.clone(), orgs.clone()))
+                }
+                _ => None,
+            })
         })
     }
 
