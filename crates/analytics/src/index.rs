@@ -76,6 +76,15 @@ struct Registered {
     reviews: Vec<(i32, u16, u16)>,
 }
 
+impl Registered {
+    /// Each month reviewed, and whether it was met.
+    fn months(&self) -> impl Iterator<Item = (Month, bool)> + '_ {
+        self.reviews.iter().flat_map(|&(year, reviewed, met)| {
+            (0..12).filter(move |b| reviewed & (1 << b) != 0).map(move |b| (Month(year * 12 + b), met & (1 << b) != 0))
+        })
+    }
+}
+
 /// People rated, by group, and organisations rated: (scale, level code, count) rows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RatingCounts {
@@ -740,17 +749,35 @@ impl Index {
     /// Records a person's registration for a movement (one per person and movement).
     pub fn set_registration(&mut self, id: Id, movement: Id, person: Id) {
         let p = self.person(person);
+        let kept = self.keeps_person(p);
+        if kept {
+            self.summaries_person(p, -1);
+        }
         let regs = &mut self.registered[p as usize];
         match regs.iter_mut().find(|r| r.movement == movement) {
             Some(r) => r.id = id,
             None => regs.push(Registered { id, movement, reviews: Vec::new() }),
         }
         self.registration_owner.insert(id, p);
+        if kept {
+            self.summaries_person(p, 1);
+        }
     }
 
     /// Records the monthly review of a registration (one per registration and month).
     pub fn set_review(&mut self, registration: Id, month: Month, met: bool) {
         let Some(&p) = self.registration_owner.get(&registration) else { return };
+        let kept = self.keeps_person(p);
+        if kept {
+            self.summaries_person(p, -1);
+        }
+        self.review(p, registration, month, met);
+        if kept {
+            self.summaries_person(p, 1);
+        }
+    }
+
+    fn review(&mut self, p: u32, registration: Id, month: Month, met: bool) {
         let Some(r) = self.registered[p as usize].iter_mut().find(|r| r.id == registration) else { return };
         let (year, bit) = (month.year(), 1u16 << (month.month() - 1));
         let i = match r.reviews.iter().position(|x| x.0 == year) {
@@ -1210,6 +1237,23 @@ impl Index {
     ) -> MovementCounts {
         let mut out = MovementCounts::default();
         let Some(&r) = self.unit_ix.get(&root) else { return out };
+        let (at, key) = (day(as_of), (movement, who, day(first), day(last) + 1));
+        if let Some(t) = self.summarised_movement(r, at, key) {
+            let count = |n: i64| n.max(0) as usize;
+            return MovementCounts {
+                expected: count(t.expected),
+                registered: count(t.registered),
+                registered_members: count(t.registered_members),
+                registered_non_members: count(t.registered_non_members),
+                months: t
+                    .months
+                    .into_iter()
+                    .filter(|(_, x)| *x != (0, 0))
+                    .map(|(m, (met, not))| (m, count(met), count(not)))
+                    .collect(),
+            };
+        }
+        let mut read = 0;
         // (met, not met) by month of the movement; a review outside it (none is accepted
         // today) is tallied apart.
         let base = Month::of(last).0.min(Month::of(first).0);
@@ -1219,7 +1263,9 @@ impl Index {
         self.with_scratch(|s| {
             let seen = &mut s.eligible;
             self.walk(r, day(as_of), &mut s.stack, &mut |u| {
-                for e in self.entries(u).0 {
+                let entries = self.entries(u).0;
+                read += entries.len();
+                for e in entries {
                     let (lo, hi) = (e.first_day.max(first), e.end_day.min(end));
                     if lo >= hi || seen.get(e.person) {
                         continue;
@@ -1243,12 +1289,7 @@ impl Index {
                     } else {
                         out.registered_non_members += 1;
                     }
-                    let months = reg.reviews.iter().flat_map(|&(year, reviewed, met)| {
-                        (0..12)
-                            .filter(move |b| reviewed & (1 << b) != 0)
-                            .map(move |b| (Month(year * 12 + b), met & (1 << b) != 0))
-                    });
-                    for (month, met) in months {
+                    for (month, met) in reg.months() {
                         let m = match tally.get_mut((month.0 - base) as usize) {
                             Some(m) if month.0 >= base => m,
                             _ => outside.entry(month).or_default(),
@@ -1266,6 +1307,17 @@ impl Index {
             tally.into_iter().enumerate().filter(|(_, t)| *t != (0, 0)).map(|(i, t)| (Month(base + i as i32), t)),
         );
         out.months = outside.into_iter().map(|(m, (met, not))| (m, met, not)).collect();
+        if read >= self.summary_threshold() {
+            self.summarise(r, at, Month::of(as_of));
+            let counts = summary::Tally {
+                expected: out.expected as i64,
+                registered: out.registered as i64,
+                registered_members: out.registered_members as i64,
+                registered_non_members: out.registered_non_members as i64,
+                months: out.months.iter().map(|&(m, met, not)| (m, (met as i64, not as i64))).collect(),
+            };
+            self.keep_answer(r, at, summary::Kept::Movement { movement, who, first: key.2, end: key.3, counts });
+        }
         out
     }
 

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use lamtheo_analytics::{reference, Facts, Index, Rated};
 use lamtheo_domain::conference::{Attendance, AttendanceStatus, Conference, ConnectionPoint, Topic};
+use lamtheo_domain::emulation::Expected;
 use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::{OrgTree, ParentLink, Unit};
 use lamtheo_domain::people::Membership;
@@ -175,6 +176,18 @@ fn facts(seed: &[u32]) -> Facts {
             key_posts.push((p, from, to));
         }
     }
+    // Registrations for movement 1 with monthly reviews of 2024.
+    let (mut registrations, mut reviews) = (vec![], vec![]);
+    for p in 1..=people as i64 {
+        if next() % 2 == 0 {
+            registrations.push((100 + p, 1, p));
+            for m in 1..=12 {
+                if next() % 3 != 0 {
+                    reviews.push((100 + p, Month::new(2024, m), next() % 2 == 0));
+                }
+            }
+        }
+    }
     Facts {
         tree: OrgTree::new(units, links, vec![]),
         topics,
@@ -186,9 +199,10 @@ fn facts(seed: &[u32]) -> Facts {
         plans,
         ratings,
         key_posts,
-        // Movements and tasks are held to a recount by the app's tests (activity_figures.rs).
-        registrations: vec![],
-        reviews: vec![],
+        // Movements and tasks are held to a recount by the app's tests (activity_figures.rs);
+        // here summarised movement figures are held to walked ones.
+        registrations,
+        reviews,
         tasks: vec![],
         records: vec![],
     }
@@ -264,6 +278,13 @@ proptest! {
                     prop_assert_eq!(summarised.plans_made(unit, as_of, period.from, period.to, kinds, year), expected, "summarised, unit {} plans {:?} of {} over {:?} as of {}", unit, kinds, year, period, as_of);
                 }
             }
+            for who in [Expected::Everyone, Expected::Members, Expected::KeyCadres] {
+                let (first, last) = (day(q[k] % 300), day(300 + q[k + 1] % 300));
+                let walked = ix.movement(unit, as_of, 1, who, first, last);
+                for _ in 0..2 {
+                    prop_assert_eq!(summarised.movement(unit, as_of, 1, who, first, last), walked.clone(), "summarised, unit {} movement {:?} as of {}", unit, who, as_of);
+                }
+            }
             for quarter in [0, 2] {
                 let expected = reference::ratings(&f, unit, as_of, year, quarter);
                 prop_assert_eq!(ix.ratings(unit, as_of, year, quarter), expected.clone(), "unit {} ratings of {} q{} as of {}", unit, year, quarter, as_of);
@@ -292,6 +313,9 @@ proptest! {
             ix.plans_made(unit, day(800), Month::new(2025, 1), Month::new(2025, 12), &[PlanKind::TermPlan, PlanKind::YearPlan], 2025);
             for quarter in 0..=4 {
                 ix.ratings(unit, day(800), 2025, quarter);
+            }
+            for who in [Expected::Everyone, Expected::Members, Expected::KeyCadres] {
+                ix.movement(unit, day(800), 1, who, day(0), day(500));
             }
         }
         prop_assert!(ix.summary_count() > 0);
@@ -361,6 +385,19 @@ proptest! {
             f.key_posts.extend(posts.iter().map(|(a, b)| (p, *a, *b)));
             ix.set_key_posts(p, &posts);
         }
+        // A registration added, a review changed.
+        if let Some(&(_, _, p)) = f.registrations.first() {
+            let other = 1 + p % 25;
+            if !f.registrations.iter().any(|r| r.2 == other) {
+                f.registrations.push((500, 1, other));
+                ix.set_registration(500, 1, other);
+            }
+            let review = (100 + p, Month::new(2024, 1 + drop % 12), drop % 2 == 0);
+            f.reviews.retain(|r| (r.0, r.1) != (review.0, review.1));
+            f.reviews.push(review);
+            ix.set_review(review.0, review.1, review.2);
+        }
+        let fresh = Index::build(clone_facts(&f));
         let n = f.tree.len() as i64;
         // Both before `compact` (per-unit data) and after (the flat layout).
         for compacted in [false, true] {
@@ -379,6 +416,9 @@ proptest! {
                 prop_assert_eq!(ix.plans_made(unit, day(800), from, to, &kinds, 2025), reference::plans_made(&f, unit, day(800), from, to, &kinds, 2025));
                 for quarter in 0..=4 {
                     prop_assert_eq!(ix.ratings(unit, day(800), 2025, quarter), reference::ratings(&f, unit, day(800), 2025, quarter));
+                }
+                for who in [Expected::Everyone, Expected::Members, Expected::KeyCadres] {
+                    prop_assert_eq!(ix.movement(unit, day(800), 1, who, day(0), day(500)), fresh.movement(unit, day(800), 1, who, day(0), day(500)), "movement {:?} of unit {}", who, unit);
                 }
             }
         }

@@ -18,8 +18,9 @@
 //! summary that holds them, and puts them back as they are after it (see `Index::bump` and
 //! `Index::refresh_unit`). A new tree or study share drops them all; they are made again on
 //! demand. The property tests hold figures from summaries to the slow recount.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use lamtheo_domain::emulation::Expected;
 use lamtheo_domain::period::{Month, Period};
 use lamtheo_domain::plans::{MadeOf, PlanKind};
 use lamtheo_domain::Id;
@@ -68,6 +69,18 @@ pub(super) enum Kept {
     /// `ratings` of a year and quarter: by level number, the four groups of people, and the
     /// organisations.
     Ratings { year: i32, quarter: i32, groups: Vec<[i64; 4]>, orgs: Vec<i64> },
+    /// `movement` over the days [first, end).
+    Movement { movement: Id, who: Expected, first: i32, end: i32, counts: Tally },
+}
+
+/// A movement's counts as a kept answer keeps them: signed, reviews by month.
+#[derive(Clone, Default)]
+pub(super) struct Tally {
+    pub expected: i64,
+    pub registered: i64,
+    pub registered_members: i64,
+    pub registered_non_members: i64,
+    pub months: BTreeMap<Month, (i64, i64)>,
 }
 
 /// Answers kept per summary, the oldest dropped first: each costs every change to a person of
@@ -389,8 +402,9 @@ impl Index {
     }
 
     /// Whether any summary holds the unit (so a change there has summaries to keep current).
-    pub(super) fn summarised_unit(&self, u: u32) -> bool {
-        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
+    /// (`&mut`: no lock is taken, which matters to a build streaming 60 million rows.)
+    pub(super) fn summarised_unit(&mut self, u: u32) -> bool {
+        let summaries = self.summaries.get_mut().unwrap_or_else(|e| e.into_inner());
         summaries.values().flatten().any(|s| s.holds(u))
     }
 
@@ -400,11 +414,11 @@ impl Index {
         let mut summaries = std::mem::take(self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()));
         for s in summaries.values_mut().flatten().filter(|s| s.holds(u)) {
             for &p in people {
-                let (belongs, took_part) = self.spans_in(s, p);
+                let (belongs, took_part, days) = self.spans_in(s, p);
                 s.people.add(s.base, &belongs, sign);
                 s.takers.add(s.base, &took_part, sign);
                 for k in &mut s.kept {
-                    self.keep(k, p, &belongs, sign);
+                    self.keep(k, p, (&belongs, &days), sign);
                 }
             }
         }
@@ -418,9 +432,9 @@ impl Index {
         let mut summaries = std::mem::take(self.summaries.get_mut().unwrap_or_else(|e| e.into_inner()));
         for s in summaries.values_mut().flatten().filter(|s| !s.kept.is_empty()) {
             if self.person_units[p as usize].iter().any(|u| s.holds(*u)) {
-                let (belongs, _) = self.spans_in(s, p);
+                let (belongs, _, days) = self.spans_in(s, p);
                 for k in &mut s.kept {
-                    self.keep(k, p, &belongs, sign);
+                    self.keep(k, p, (&belongs, &days), sign);
                 }
             }
         }
@@ -428,29 +442,30 @@ impl Index {
     }
 
     /// Whether any summary keeps answers that may count the person.
-    pub(super) fn keeps_person(&self, p: u32) -> bool {
-        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
-        summaries
-            .values()
-            .flatten()
-            .any(|s| !s.kept.is_empty() && self.person_units[p as usize].iter().any(|u| s.holds(*u)))
+    pub(super) fn keeps_person(&mut self, p: u32) -> bool {
+        let units = &self.person_units;
+        let summaries = self.summaries.get_mut().unwrap_or_else(|e| e.into_inner());
+        summaries.values().flatten().any(|s| !s.kept.is_empty() && units[p as usize].iter().any(|u| s.holds(*u)))
     }
 
-    /// A person's months of belonging to the summary's subtree and of taking part there.
-    fn spans_in(&self, s: &Summary, p: u32) -> (Spans, Spans) {
-        let (mut belongs, mut part) = (Vec::new(), Vec::new());
+    /// A person's months of belonging to the summary's subtree and of taking part there, and
+    /// the days [first, end) of each of their memberships there.
+    fn spans_in(&self, s: &Summary, p: u32) -> (Spans, Spans, Spans) {
+        let (mut belongs, mut part, mut days) = (Vec::new(), Vec::new(), Vec::new());
         for &v in self.person_units[p as usize].iter().filter(|v| s.holds(**v)) {
             let (entries, list) = self.entries(v);
             for e in entries.iter().filter(|e| e.person == p) {
                 belongs.push((e.from, e.to));
+                days.push((e.first_day, e.end_day));
                 part_spans(&list[e.part_start as usize..(e.part_start + e.part_len) as usize], &mut part);
             }
         }
-        (merged(belongs), merged(part))
+        (merged(belongs), merged(part), days)
     }
 
-    /// Counts a person (who belonged to the subtree over `belongs`) into a kept answer.
-    fn keep(&self, k: &mut Kept, p: u32, belongs: &Spans, sign: i64) {
+    /// Counts a person into a kept answer: one who belonged to the subtree over the months
+    /// `belongs`, by memberships over the days `days`.
+    fn keep(&self, k: &mut Kept, p: u32, (belongs, days): (&Spans, &Spans), sign: i64) {
         let during = |from: i32, to: i32| belongs.iter().any(|(f, t)| *f <= to && *t >= from);
         match k {
             Kept::Studied { topic, month, by_day, count } => {
@@ -487,6 +502,40 @@ impl Index {
                     g[1] += sign * key as i64;
                     g[2] += sign * (key && member) as i64;
                     g[3] += sign * (key && !member) as i64;
+                }
+            }
+            Kept::Movement { movement, who, first, end, counts } => {
+                let member = self.member[p as usize];
+                let expected = days.iter().any(|&(a, b)| {
+                    let (lo, hi) = (a.max(*first), b.min(*end));
+                    lo < hi
+                        && match who {
+                            Expected::Everyone => true,
+                            Expected::Members => member,
+                            // The membership, the post and the movement share a day.
+                            Expected::KeyCadres => {
+                                self.key_posts[p as usize].iter().any(|(x, y)| lo.max(*x) < hi.min(*y))
+                            }
+                        }
+                });
+                if !expected {
+                    return;
+                }
+                counts.expected += sign;
+                let Some(reg) = self.registered[p as usize].iter().find(|r| r.movement == *movement) else { return };
+                counts.registered += sign;
+                if member {
+                    counts.registered_members += sign;
+                } else {
+                    counts.registered_non_members += sign;
+                }
+                for (month, met) in reg.months() {
+                    let t = counts.months.entry(month).or_default();
+                    if met {
+                        t.0 += sign;
+                    } else {
+                        t.1 += sign;
+                    }
                 }
             }
         }
@@ -550,6 +599,18 @@ impl Index {
             })?;
             let slot = s.slot(month)?;
             Some((studied.max(0) as u64, s.people.count(slot, slot)))
+        })
+    }
+
+    /// `movement` from a summary, when it keeps the answer.
+    pub(super) fn summarised_movement(&self, root: u32, day: i32, key: (Id, Expected, i32, i32)) -> Option<Tally> {
+        self.with_summary(root, day, |s| {
+            s.kept.iter().find_map(|k| match k {
+                Kept::Movement { movement, who, first, end, counts } if (*movement, *who, *first, *end) == key => {
+                    Some(counts.clone())
+                }
+                _ => None,
+            })
         })
     }
 
