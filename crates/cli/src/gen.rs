@@ -1,4 +1,6 @@
-//! Deterministic synthetic data: one large province, for load tests, the benchmark and demos.
+//! Deterministic synthetic data: one large province, for load tests, the benchmark and demos;
+//! or (`national`) the whole party: the root, the 34 provinces and cities, and in each the
+//! shape one province has, its districts closed on 1/7/2025 when the district level ended.
 //!
 //! The province is planned in memory first (units, people, memberships, conferences, the
 //! year's movement registrations, covenants and tasks: a few tens of megabytes for 150,000
@@ -30,6 +32,7 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use lamtheo_domain::org::LineageKind;
 use lamtheo_domain::period::{Month, YEARS};
 use lamtheo_domain::plans::PlanKind;
 use lamtheo_domain::vn;
@@ -42,11 +45,14 @@ pub struct GenConfig {
     /// The year whose conferences, attendance and campaign activities are generated.
     pub year: i32,
     pub seed: u64,
+    /// The whole party instead of one province: the central root, the 34 provinces and
+    /// cities of 1/7/2025, and their districts closed on that day (see `REORGANISED_ON`).
+    pub national: bool,
 }
 
 impl Default for GenConfig {
     fn default() -> Self {
-        GenConfig { members: 150_000, year: 2024, seed: 1 }
+        GenConfig { members: 150_000, year: 2024, seed: 1, national: false }
     }
 }
 
@@ -61,6 +67,8 @@ pub struct GenStats {
     pub attendances: u64,
     pub topics: u64,
     pub plans: u64,
+    /// Emulation movements: one a province.
+    pub movements: u64,
     pub registrations: u64,
     pub reviews: u64,
     /// Ratings of people, and of organisations.
@@ -81,7 +89,7 @@ impl fmt::Display for GenStats {
         write!(
             f,
             "{} units, {} people, {} conferences ({} study conferences, {} regular meetings), {} attendances, \
-             {} topics, {} personal plans, 1 movement with {} registrations and {} monthly reviews, \
+             {} topics, {} personal plans, {} movement{} with {} registrations and {} monthly reviews, \
              {} ratings ({} people, {} organisations), {} covenants ({}/{} units signed, {} scores), \
              {} breakthrough tasks in {:.1} s",
             self.units,
@@ -92,6 +100,8 @@ impl fmt::Display for GenStats {
             self.attendances,
             self.topics,
             self.plans,
+            self.movements,
+            if self.movements == 1 { "" } else { "s" },
             self.registrations,
             self.reviews,
             self.person_ratings + self.unit_ratings,
@@ -121,6 +131,19 @@ pub async fn generate(store: &Store, cfg: &GenConfig, progress: &dyn Fn(&str, u6
     // Ratings, covenants and tasks take years the service accepts only in this range.
     if !YEARS.contains(&cfg.year) {
         bail!("year {} is out of range ({}–{})", cfg.year, YEARS.start(), YEARS.end());
+    }
+    if cfg.national {
+        // The year's work runs through the districts (connection points, covenants), which
+        // closed on 1/7/2025.
+        if cfg.year >= REORGANISED_ON.year() {
+            bail!(
+                "--national generates a year of the districts' work: use --year {} or earlier",
+                REORGANISED_ON.year() - 1
+            );
+        }
+        if cfg.members < PROVINCES.len() as u64 {
+            bail!("--national needs at least {} members, one a province", PROVINCES.len());
+        }
     }
     let existing = bulk::count(store, "units").await.map_err(db)?;
     if existing > 0 {
@@ -372,20 +395,22 @@ const PLACE_SECOND: [&str; 20] = [
     "Trung", "Yên", "Phong", "Lâm", "Điền",
 ];
 
-/// Two-syllable place names, shuffled once. Districts and communes take them in order so
-/// that no two share a name (a number is added once all 380 are used).
+/// Two-syllable place names, shuffled once for each province. Its districts and communes
+/// take them in order so that no two share a name (a number is added once all 380 are used);
+/// places of different provinces may, as they do.
 struct Places {
     names: Vec<String>,
     next: usize,
 }
 
 impl Places {
-    fn new(seed: u64) -> Places {
+    /// The names of province `key` (0 for the one-province shape).
+    fn new(seed: u64, key: u64) -> Places {
         let mut names: Vec<String> = PLACE_FIRST
             .iter()
             .flat_map(|a| PLACE_SECOND.iter().filter(move |b| *b != a).map(move |b| format!("{a} {b}")))
             .collect();
-        let mut rng = Rng::for_entity(seed, stream::PLACE, 0);
+        let mut rng = Rng::for_entity(seed, stream::PLACE, key);
         for i in (1..names.len()).rev() {
             names.swap(i, rng.below(i as u64 + 1) as usize);
         }
@@ -417,6 +442,58 @@ const INSTITUTIONS: [&str; 6] = [
 ];
 /// Cells inside an institution.
 const DEPARTMENTS: [&str; 6] = ["Hành chính", "Chuyên môn", "Kỹ thuật", "Sản xuất", "Kinh doanh", "Dịch vụ"];
+
+// ----- the national shape -----------------------------------------------------------------
+
+/// The party's provincial organisations of the 34 provinces and centrally-run cities from
+/// 1/7/2025, in the official order.
+const PROVINCES: [&str; 34] = [
+    "Đảng bộ thành phố Hà Nội",
+    "Đảng bộ thành phố Huế",
+    "Đảng bộ tỉnh Lai Châu",
+    "Đảng bộ tỉnh Điện Biên",
+    "Đảng bộ tỉnh Sơn La",
+    "Đảng bộ tỉnh Lạng Sơn",
+    "Đảng bộ tỉnh Quảng Ninh",
+    "Đảng bộ tỉnh Thanh Hóa",
+    "Đảng bộ tỉnh Nghệ An",
+    "Đảng bộ tỉnh Hà Tĩnh",
+    "Đảng bộ tỉnh Cao Bằng",
+    "Đảng bộ tỉnh Tuyên Quang",
+    "Đảng bộ tỉnh Lào Cai",
+    "Đảng bộ tỉnh Thái Nguyên",
+    "Đảng bộ tỉnh Phú Thọ",
+    "Đảng bộ tỉnh Bắc Ninh",
+    "Đảng bộ tỉnh Hưng Yên",
+    "Đảng bộ thành phố Hải Phòng",
+    "Đảng bộ tỉnh Ninh Bình",
+    "Đảng bộ tỉnh Quảng Trị",
+    "Đảng bộ thành phố Đà Nẵng",
+    "Đảng bộ tỉnh Quảng Ngãi",
+    "Đảng bộ tỉnh Gia Lai",
+    "Đảng bộ tỉnh Khánh Hòa",
+    "Đảng bộ tỉnh Lâm Đồng",
+    "Đảng bộ tỉnh Đắk Lắk",
+    "Đảng bộ Thành phố Hồ Chí Minh",
+    "Đảng bộ tỉnh Đồng Nai",
+    "Đảng bộ tỉnh Tây Ninh",
+    "Đảng bộ thành phố Cần Thơ",
+    "Đảng bộ tỉnh Vĩnh Long",
+    "Đảng bộ tỉnh Đồng Tháp",
+    "Đảng bộ tỉnh Cà Mau",
+    "Đảng bộ tỉnh An Giang",
+];
+/// The whole party at full scale: members, communes and wards, grassroots organisations.
+/// Below `NATIONAL_MEMBERS` the communes and organisations shrink in proportion.
+const NATIONAL_MEMBERS: u64 = 5_100_000;
+const NATIONAL_COMMUNES: u64 = 3_321;
+const NATIONAL_GRASSROOTS: u64 = 52_000;
+/// The day the district level ended: the districts closed and their communes came directly
+/// under the province.
+const REORGANISED_ON: NaiveDate = match NaiveDate::from_ymd_opt(2025, 7, 1) {
+    Some(d) => d,
+    None => panic!("a valid calendar date"),
+};
 
 // ----- the plan ---------------------------------------------------------------------------
 
@@ -457,7 +534,27 @@ struct Unit {
     name: String,
     kind: &'static str,
     opened_on: NaiveDate,
+    /// Only districts of the national shape close (on `REORGANISED_ON`).
+    closed_on: Option<NaiveDate>,
+    /// The parent during the generated year.
     parent: Option<i64>,
+}
+
+/// A lineage event of the reorganisation: `unit_id` moves under `to`, or closes.
+struct Event {
+    id: i64,
+    kind: LineageKind,
+    unit_id: i64,
+    to: Option<i64>,
+}
+
+/// A row of `unit_links`.
+struct Link {
+    unit_id: i64,
+    parent_id: i64,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    historic: bool,
 }
 
 struct Person {
@@ -519,8 +616,9 @@ enum Roster {
     Cells(Range<usize>),
     /// The cells' leaders and key cadres (a commune's conference for its cadres).
     Leaders(Range<usize>),
-    /// The province's key cadres, each at their district's connection point.
-    KeyCadres,
+    /// A province's key cadres (a range of `Plan::key_cadres`), each at their district's
+    /// connection point.
+    KeyCadres(Range<usize>),
 }
 
 struct Conference {
@@ -594,7 +692,33 @@ struct TreeBuilder {
 }
 
 impl TreeBuilder {
-    fn district(&mut self, plan: &mut Plan, province: &Parent, d: usize) {
+    /// The builder of province `p`'s subtree (`p` is 0 in the one-province shape): its own
+    /// random stream and place names, and the sizes of its levels.
+    fn new(cfg: &GenConfig, p: u64, shape: &Shape, members: u64) -> TreeBuilder {
+        let mut rng = Rng::for_entity(cfg.seed, stream::TREE, p);
+        TreeBuilder {
+            year: cfg.year,
+            communes: split(shape.communes, shape.districts, 0.3, &mut rng),
+            grassroots: split(shape.grassroots, shape.communes, 0.4, &mut rng),
+            cells: split(shape.cells, shape.grassroots, 0.5, &mut rng),
+            cell_sizes: split(members, shape.cells, 0.17, &mut rng),
+            rng,
+            places: Places::new(cfg.seed, p),
+            next: (0, 0, 0),
+        }
+    }
+
+    /// Everything below `province` (already added), and its entry in `Plan::provinces`.
+    fn province(&mut self, plan: &mut Plan, province: &Parent, movement_id: i64) {
+        let first_person = plan.cells.last().map_or(0, |c| c.people.end);
+        let districts = (0..self.communes.len()).map(|d| self.district(plan, province, d)).collect();
+        let people = first_person..plan.cells.last().map_or(0, |c| c.people.end);
+        // Key cadres are known once the people are made (`fill_cells`).
+        plan.provinces.push(Province { unit_id: province.id, districts, people, key_cadres: 0..0, movement_id });
+    }
+
+    /// Adds district `d` of `province` with everything below it; returns its id.
+    fn district(&mut self, plan: &mut Plan, province: &Parent, d: usize) -> i64 {
         let place = self.places.take();
         let title = match d {
             0 => "thành phố",
@@ -608,6 +732,7 @@ impl TreeBuilder {
         for x in 0..self.communes[d] as usize {
             self.commune(plan, &district, x);
         }
+        district.id
     }
 
     fn commune(&mut self, plan: &mut Plan, district: &Parent, x: usize) {
@@ -668,12 +793,30 @@ impl TreeBuilder {
     }
 }
 
+/// A province committee and its share of the plan: each province has its own online
+/// conferences, covenant with its districts and emulation movement.
+struct Province {
+    unit_id: i64,
+    /// Its districts, in id order.
+    districts: Vec<i64>,
+    /// Its people (indexes into `Plan::people`) and key cadres (into `Plan::key_cadres`):
+    /// the tree is laid out depth-first, so both are contiguous.
+    people: Range<usize>,
+    key_cadres: Range<usize>,
+    /// The province's emulation movement of the year.
+    movement_id: i64,
+}
+
 struct Plan {
     seed: u64,
     year: i32,
     docs: Vec<Doc>,
     topics: Vec<Topic>,
+    /// Depth-first from the top unit: the province, or in the national shape the root.
     units: Vec<Unit>,
+    /// The root above the provinces, in the national shape.
+    root: Option<i64>,
+    provinces: Vec<Province>,
     cells: Vec<Cell>,
     communes: Vec<Group>,
     orgs: Vec<Group>,
@@ -682,16 +825,16 @@ struct Plan {
     key_cadres: Vec<(usize, i64)>,
     conferences: Vec<Conference>,
     points: Vec<Point>,
-    /// The province's emulation movement of the year, and who registered.
-    movement_id: i64,
+    /// Who registered for their province's movement.
     registrations: Vec<Registration>,
     covenants: Vec<Covenant>,
     tasks: Vec<Task>,
 }
 
-/// A member's registration for the movement.
+/// A member's registration for their province's movement.
 struct Registration {
     id: i64,
+    movement_id: i64,
     /// Index into `Plan::people`.
     person: usize,
     on: NaiveDate,
@@ -741,6 +884,47 @@ impl Shape {
         let grassroots = (cells / 5).max(communes);
         Shape { districts, communes, grassroots, cells }
     }
+
+    /// A province of the national shape with `communes` communes and wards: grassroots
+    /// organisations as many as the national ~52.000 to 3.321 communes (about 16 a
+    /// commune), ~30 people a cell, and before 1/7/2025 about one district to five of
+    /// today's communes (some 700 in all, as there were).
+    fn national(members: u64, communes: u64) -> Shape {
+        let cells = members.div_ceil(30).max(1);
+        let communes = communes.clamp(1, cells);
+        let districts = communes.div_ceil(5).min(30);
+        let grassroots = (communes * NATIONAL_GRASSROOTS).div_ceil(NATIONAL_COMMUNES).clamp(communes, cells);
+        Shape { districts, communes, grassroots, cells }
+    }
+}
+
+/// Each province's members and shape in the national shape. Members spread unevenly over
+/// the provinces; communes follow the members, 3.321 at full scale and fewer in proportion
+/// below it, at least one a province.
+fn national_shapes(cfg: &GenConfig) -> Vec<(u64, Shape)> {
+    let mut rng = Rng::for_entity(cfg.seed, stream::TREE, 1 << 40);
+    let members = split(cfg.members, PROVINCES.len() as u64, 0.6, &mut rng);
+    let (full, scale) = (u128::from(NATIONAL_COMMUNES), u128::from(NATIONAL_MEMBERS));
+    let communes = (u128::from(cfg.members) * full + scale / 2) / scale;
+    let communes = apportion(communes.max(PROVINCES.len() as u128) as u64, &members);
+    members.iter().zip(communes).map(|(&m, c)| (m, Shape::national(m, c))).collect()
+}
+
+/// Shares `total` (at least one a part) among parts in proportion to `weights`: one each
+/// first, the rest by largest remainders, ties to the earlier part.
+fn apportion(total: u64, weights: &[u64]) -> Vec<u64> {
+    let n = weights.len() as u64;
+    let rest = u128::from(total - n);
+    let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum::<u128>().max(1);
+    let exact: Vec<u128> = weights.iter().map(|&w| rest * u128::from(w)).collect();
+    let mut shares: Vec<u64> = exact.iter().map(|e| 1 + (e / sum) as u64).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(exact[i] % sum));
+    let missing = total - shares.iter().sum::<u64>();
+    for &i in order.iter().take(missing as usize) {
+        shares[i] += 1;
+    }
+    shares
 }
 
 impl Plan {
@@ -752,6 +936,8 @@ impl Plan {
             topics: topics(cfg.year, ids.topic, &docs),
             docs,
             units: Vec::new(),
+            root: None,
+            provinces: Vec::new(),
             cells: Vec::new(),
             communes: Vec::new(),
             orgs: Vec::new(),
@@ -759,12 +945,11 @@ impl Plan {
             key_cadres: Vec::new(),
             conferences: Vec::new(),
             points: Vec::new(),
-            movement_id: ids.movement,
             registrations: Vec::new(),
             covenants: Vec::new(),
             tasks: Vec::new(),
         };
-        plan.build_tree(cfg, ids.unit);
+        plan.build_tree(cfg, ids);
         plan.fill_cells(cfg, ids.person);
         plan.plan_cell_meetings(ids.conference);
         plan.plan_study_conferences(ids.conference);
@@ -777,38 +962,67 @@ impl Plan {
 
     /// Province → districts → communes → grassroots organisations → cells, ids in depth-first
     /// order so that every subtree is a contiguous id range (easy to eyeball in the data).
-    fn build_tree(&mut self, cfg: &GenConfig, first_id: i64) {
-        let shape = Shape::for_members(cfg.members);
-        let mut rng = Rng::for_entity(cfg.seed, stream::TREE, 0);
-        let mut b = TreeBuilder {
-            year: cfg.year,
-            communes: split(shape.communes, shape.districts, 0.3, &mut rng),
-            grassroots: split(shape.grassroots, shape.communes, 0.4, &mut rng),
-            cells: split(shape.cells, shape.grassroots, 0.5, &mut rng),
-            cell_sizes: split(cfg.members, shape.cells, 0.17, &mut rng),
-            rng,
-            places: Places::new(cfg.seed),
-            next: (0, 0, 0),
-        };
-        let province = Parent {
+    /// The national shape puts the root and its 34 provinces on top.
+    fn build_tree(&mut self, cfg: &GenConfig, ids: &Ids) {
+        let first_id = ids.unit;
+        let founded = ymd(cfg.year - 27, 1, 1);
+        if !cfg.national {
+            let mut b = TreeBuilder::new(cfg, 0, &Shape::for_members(cfg.members), cfg.members);
+            let place = b.places.take();
+            let province = Parent {
+                id: first_id,
+                code: "G-T01".into(),
+                opened_on: founded,
+                place,
+                district: first_id,
+                urban: false,
+            };
+            self.units.push(Unit {
+                id: first_id,
+                code: province.code.clone(),
+                name: format!("Đảng bộ tỉnh {}", province.place),
+                kind: "tinh_uy",
+                opened_on: province.opened_on,
+                closed_on: None,
+                parent: None,
+            });
+            b.province(self, &province, ids.movement);
+            return;
+        }
+
+        // The root has no kind of its own among those seeded: it takes the province
+        // committee's, the top one (so figures by level count it at the provincial level).
+        let root = Parent {
             id: first_id,
-            code: "G-T01".into(),
-            opened_on: ymd(cfg.year - 27, 1, 1),
-            place: b.places.take(),
+            code: "G".into(),
+            opened_on: ymd(1930, 2, 3),
+            place: String::new(),
             district: first_id,
             urban: false,
         };
-        let name = format!("Đảng bộ tỉnh {}", province.place);
         self.units.push(Unit {
             id: first_id,
-            code: province.code.clone(),
-            name,
+            code: root.code.clone(),
+            name: "Đảng Cộng sản Việt Nam".into(),
             kind: "tinh_uy",
-            opened_on: province.opened_on,
+            opened_on: root.opened_on,
+            closed_on: None,
             parent: None,
         });
-        for d in 0..b.communes.len() {
-            b.district(self, &province, d);
+        self.root = Some(first_id);
+        for (p, (name, (members, shape))) in PROVINCES.iter().zip(national_shapes(cfg)).enumerate() {
+            let mut b = TreeBuilder::new(cfg, p as u64, &shape, members);
+            let mut province = self.add_unit(&root, format!("T{:02}", p + 1), name.to_string(), "tinh_uy", founded);
+            province.district = province.id;
+            b.province(self, &province, ids.movement + p as i64);
+        }
+        // Until 1/7/2025 the communes were under the districts; that day the districts
+        // closed and the communes came directly under the province (see `Plan::links`).
+        for p in &self.provinces {
+            for &d in &p.districts {
+                let i = (d - first_id) as usize;
+                self.units[i].closed_on = Some(REORGANISED_ON);
+            }
         }
     }
 
@@ -823,11 +1037,19 @@ impl Plan {
     ) -> Parent {
         let id = self.units[0].id + self.units.len() as i64;
         let code = format!("{}-{code}", parent.code);
-        self.units.push(Unit { id, code: code.clone(), name, kind, opened_on, parent: Some(parent.id) });
+        self.units.push(Unit {
+            id,
+            code: code.clone(),
+            name,
+            kind,
+            opened_on,
+            closed_on: None,
+            parent: Some(parent.id),
+        });
         Parent { id, code, opened_on, ..parent.clone() }
     }
 
-    /// The unit with this id (ids are dense from the province's).
+    /// The unit with this id (ids are dense from the top unit's).
     fn unit(&self, id: i64) -> &Unit {
         &self.units[(id - self.units[0].id) as usize]
     }
@@ -845,6 +1067,12 @@ impl Plan {
                 }
                 people.push(p);
             }
+        }
+        // People are in province order, and so their key cadres.
+        for province in &mut self.provinces {
+            let start = key_cadres.partition_point(|k| k.0 < province.people.start);
+            let end = key_cadres.partition_point(|k| k.0 < province.people.end);
+            province.key_cadres = start..end;
         }
         self.people = people;
         self.key_cadres = key_cadres;
@@ -974,8 +1202,8 @@ impl Plan {
         }
     }
 
-    /// A few online conferences of the province committee, followed at a connection point
-    /// in every district by its key cadres, union members and the public.
+    /// A few online conferences of every province committee, followed at a connection point
+    /// in each of its districts by its key cadres, union members and the public.
     fn plan_province_conferences(&mut self, first_id: i64) {
         let year = self.year;
         let titles = [
@@ -984,34 +1212,39 @@ impl Plan {
             (8, format!("Hội nghị sơ kết 6 tháng đầu năm {year} thực hiện Chỉ thị 05-CT/TW")),
             (11, "Hội nghị trực tuyến học tập chuyên đề toàn khóa".to_string()),
         ];
-        let province = self.units[0].id;
-        let districts: Vec<i64> = self.units.iter().filter(|u| u.kind == "huyen_uy").map(|u| u.id).collect();
-        for (k, (month, title)) in titles.into_iter().enumerate() {
-            let id = first_id + self.conferences.len() as i64;
-            let mut rng = Rng::for_entity(self.seed, stream::PROVINCE, k as u64);
-            let topics = match k {
-                0 => vec![self.topics[0].id, self.topics[2].id],
-                3 => vec![self.topics[1].id],
-                _ => Vec::new(),
+        for (p, province) in self.provinces.iter().enumerate() {
+            // Codes are unique: in the national shape they name the province.
+            let prefix = match self.root {
+                Some(_) => format!("HN-{year}-{}", self.unit(province.unit_id).code),
+                None => format!("HN-{year}-TINH"),
             };
-            self.conferences.push(Conference {
-                id,
-                code: format!("HN-{year}-TINH-{:02}", k + 1),
-                unit_id: province,
-                held_on: ymd(year, month, rng.between(10, 20) as u32),
-                title,
-                level: "Tỉnh",
-                online: true,
-                others: rng.between(1_500, 4_000),
-                unlisted: rng.between(150, 400),
-                topics,
-                regular: false,
-                study: false,
-                roster: Roster::KeyCadres,
-            });
-            for &d in &districts {
-                let (others, unlisted) = (rng.between(200, 800), rng.between(20, 120));
-                self.points.push(Point { conference_id: id, unit_id: d, others, unlisted });
+            for (k, (month, title)) in titles.iter().enumerate() {
+                let id = first_id + self.conferences.len() as i64;
+                let mut rng = Rng::for_entity(self.seed, stream::PROVINCE, ((p as u64) << 8) + k as u64);
+                let topics = match k {
+                    0 => vec![self.topics[0].id, self.topics[2].id],
+                    3 => vec![self.topics[1].id],
+                    _ => Vec::new(),
+                };
+                self.conferences.push(Conference {
+                    id,
+                    code: format!("{prefix}-{:02}", k + 1),
+                    unit_id: province.unit_id,
+                    held_on: ymd(year, *month, rng.between(10, 20) as u32),
+                    title: title.clone(),
+                    level: "Tỉnh",
+                    online: true,
+                    others: rng.between(1_500, 4_000),
+                    unlisted: rng.between(150, 400),
+                    topics,
+                    regular: false,
+                    study: false,
+                    roster: Roster::KeyCadres(province.key_cadres.clone()),
+                });
+                for &d in &province.districts {
+                    let (others, unlisted) = (rng.between(200, 800), rng.between(20, 120));
+                    self.points.push(Point { conference_id: id, unit_id: d, others, unlisted });
+                }
             }
         }
     }
@@ -1252,7 +1485,8 @@ async fn write_topics(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64
     Ok(())
 }
 
-/// Units with their first (and only) name and their parent link.
+/// Units with their first (and only) name, their parent links and the lineage events of
+/// the national shape's reorganisation.
 async fn write_units(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64)) -> Result<()> {
     let unit_row = |u: &Unit| {
         vec![
@@ -1261,17 +1495,43 @@ async fn write_units(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64)
             text(&u.name),
             text(u.kind),
             Value::Date(u.opened_on),
-            Value::OptDate(None),
+            Value::OptDate(u.closed_on),
         ]
     };
     insert_all(tx, "units", columns("units"), &plan.units, unit_row, "units", progress).await?;
     let name_row = |u: &Unit| vec![Value::Int(u.id), text(&u.name), Value::Date(u.opened_on)];
     insert_all(tx, "unit_names", columns("unit_names"), &plan.units, name_row, "unit names", progress).await?;
-    let links: Vec<(&Unit, i64)> = plan.units.iter().filter_map(|u| u.parent.map(|p| (u, p))).collect();
-    let link_row = |(u, parent): &(&Unit, i64)| {
-        vec![Value::Int(u.id), Value::Int(*parent), Value::Date(u.opened_on), Value::OptDate(None), Value::Bool(false)]
+    let link_row = |l: &Link| {
+        vec![
+            Value::Int(l.unit_id),
+            Value::Int(l.parent_id),
+            Value::Date(l.from),
+            Value::OptDate(l.to),
+            Value::Bool(l.historic),
+        ]
     };
-    insert_all(tx, "unit_links", columns("unit_links"), &links, link_row, "unit links", progress).await?;
+    insert_all(tx, "unit_links", columns("unit_links"), &plan.links(), link_row, "unit links", progress).await?;
+    write_lineage(tx, plan, progress).await
+}
+
+/// The lineage events of the national shape's reorganisation (none for one province).
+async fn write_lineage(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, u64)) -> Result<()> {
+    let events = plan.lineage(next_id(tx, "lineage_events").await?);
+    if events.is_empty() {
+        return Ok(());
+    }
+    let note = "Kết thúc hoạt động cấp huyện, xã trực thuộc tỉnh";
+    let event_row = |e: &Event| vec![Value::Int(e.id), text(e.kind.as_str()), Value::Date(REORGANISED_ON), text(note)];
+    let cols = ["id", "kind", "happened_on", "note"];
+    insert_all(tx, "lineage_events", &cols, &events, event_row, "lineage", progress).await?;
+    let roles: Vec<(i64, i64, &str)> = events
+        .iter()
+        .flat_map(|e| [Some((e.id, e.unit_id, "source")), e.to.map(|t| (e.id, t, "target"))])
+        .flatten()
+        .collect();
+    let role_row = |(event, unit, role): &(i64, i64, &str)| vec![Value::Int(*event), Value::Int(*unit), text(role)];
+    let cols = ["event_id", "unit_id", "role"];
+    insert_all(tx, "lineage_units", &cols, &roles, role_row, "lineage", progress).await?;
     Ok(())
 }
 
@@ -1362,8 +1622,8 @@ impl Plan {
             Roster::Cell { ix, study: true } => cells(*ix..*ix + 1, false, &Cell::study_turnout),
             Roster::Cells(range) => cells(range.clone(), false, &|cell: &Cell| cell.turnout),
             Roster::Leaders(range) => cells(range.clone(), true, &|_| 0.95),
-            Roster::KeyCadres => {
-                for &(ix, district) in &self.key_cadres {
+            Roster::KeyCadres(range) => {
+                for &(ix, district) in &self.key_cadres[range.clone()] {
                     let p = &self.people[ix];
                     if p.member_on(c.held_on) {
                         each(self.row(c, p, Some(district), 0.92));
@@ -1643,24 +1903,29 @@ impl Plan {
         }
     }
 
-    /// Most members register for the province's movement: in January, or soon after joining.
+    /// Most members register for their province's movement: in January, or soon after
+    /// joining.
     fn plan_registrations(&mut self, first_id: i64) {
         let start = ymd(self.year, 1, 1);
-        for (ix, p) in self.people.iter().enumerate() {
-            let mut rng = Rng::for_entity(self.seed, stream::REGISTRATION, ix as u64);
-            if !p.is_member || !rng.chance(0.93) {
-                continue;
+        let last_day = self.last_day();
+        for province in &self.provinces {
+            for ix in province.people.clone() {
+                let p = &self.people[ix];
+                let mut rng = Rng::for_entity(self.seed, stream::REGISTRATION, ix as u64);
+                if !p.is_member || !rng.chance(0.93) {
+                    continue;
+                }
+                let on = if p.from < start {
+                    rng.date_between(ymd(self.year, 1, 3), ymd(self.year, 1, 31))
+                } else {
+                    (p.from + Days::new(rng.between(2, 20) as u64)).min(last_day)
+                };
+                if p.to.is_some_and(|t| on >= t) {
+                    continue;
+                }
+                let id = first_id + self.registrations.len() as i64;
+                self.registrations.push(Registration { id, movement_id: province.movement_id, person: ix, on });
             }
-            let on = if p.from < start {
-                rng.date_between(ymd(self.year, 1, 3), ymd(self.year, 1, 31))
-            } else {
-                (p.from + Days::new(rng.between(2, 20) as u64)).min(self.last_day())
-            };
-            if p.to.is_some_and(|t| on >= t) {
-                continue;
-            }
-            let id = first_id + self.registrations.len() as i64;
-            self.registrations.push(Registration { id, person: ix, on });
         }
     }
 
@@ -1726,7 +1991,50 @@ impl Plan {
         out
     }
 
-    /// Every party organisation below the province rated by the level above it; each
+    /// The parent links, as the tree's changes leave them: every unit under its parent from
+    /// its opening. A closed district's link ends the day it closes, and it hangs on under
+    /// its province as a historic child (as `App::close_unit` leaves a unit), so that the
+    /// province's figures over any period still hold its months; its communes' links end that
+    /// day too, and new ones put them directly under the province.
+    fn links(&self) -> Vec<Link> {
+        let mut links = Vec::with_capacity(self.units.len());
+        let mut changed = Vec::new();
+        for u in &self.units {
+            let Some(parent) = u.parent else { continue };
+            let p = self.unit(parent);
+            links.push(Link {
+                unit_id: u.id,
+                parent_id: parent,
+                from: u.opened_on,
+                to: u.closed_on.or(p.closed_on),
+                historic: false,
+            });
+            if let Some(on) = u.closed_on {
+                changed.push(Link { unit_id: u.id, parent_id: parent, from: on, to: None, historic: true });
+            } else if let (Some(on), Some(grandparent)) = (p.closed_on, p.parent) {
+                changed.push(Link { unit_id: u.id, parent_id: grandparent, from: on, to: None, historic: false });
+            }
+        }
+        links.extend(changed);
+        links
+    }
+
+    /// The same changes as lineage events with ids from `first_id`, as the tree's changes
+    /// record them: a district's communes move up, then it closes.
+    fn lineage(&self, first_id: i64) -> Vec<Event> {
+        let children = self.children();
+        let mut events = Vec::new();
+        let mut add = |kind, unit_id, to| events.push(Event { id: first_id + events.len() as i64, kind, unit_id, to });
+        for u in self.units.iter().filter(|u| u.closed_on.is_some()) {
+            for &c in children.get(&u.id).map_or(&[][..], Vec::as_slice) {
+                add(LineageKind::Move, self.units[c].id, u.parent);
+            }
+            add(LineageKind::Close, u.id, None);
+        }
+        events
+    }
+
+    /// Every party organisation below the top unit rated by the level above it; each
     /// superior keeps its excellent ratings within the 20% rule.
     fn unit_ratings(&self) -> Vec<(i64, &'static str)> {
         let mut out = Vec::new();
@@ -1741,23 +2049,29 @@ impl Plan {
         out
     }
 
-    /// The province's covenant with its districts, and each district's with its communes:
+    /// Every province's covenant with its districts, and each district's with its communes:
     /// the districts all sign in January–February, nearly all communes by March; the
     /// organiser scores those that signed at the end of the year.
     fn plan_covenants(&mut self, first_id: i64) {
         let year = self.year;
         let children = self.children();
-        let province = &self.units[0];
-        let mut organisers = vec![(
-            province.id,
-            format!("Giao ước thi đua thực hiện Chỉ thị 05-CT/TW năm {year} giữa các huyện, thị xã, thành phố"),
-        )];
-        for u in self.units.iter().filter(|u| u.kind == "huyen_uy") {
-            organisers.push((u.id, format!("Giao ước thi đua học tập và làm theo Bác năm {year} — {}", u.name)));
+        // (organiser, title, whether it is a province)
+        let mut organisers = Vec::new();
+        for province in &self.provinces {
+            let mut title =
+                format!("Giao ước thi đua thực hiện Chỉ thị 05-CT/TW năm {year} giữa các huyện, thị xã, thành phố");
+            if self.root.is_some() {
+                // 34 covenants of one title would be hard to tell apart in the lists.
+                title = format!("{title} — {}", self.unit(province.unit_id).name);
+            }
+            organisers.push((province.unit_id, title, true));
+            for &d in &province.districts {
+                let name = &self.unit(d).name;
+                organisers.push((d, format!("Giao ước thi đua học tập và làm theo Bác năm {year} — {name}"), false));
+            }
         }
-        for (k, (unit_id, title)) in organisers.into_iter().enumerate() {
+        for (k, (unit_id, title, top)) in organisers.into_iter().enumerate() {
             let mut rng = Rng::for_entity(self.seed, stream::COVENANT, k as u64);
-            let top = k == 0;
             let mut signatories = Vec::new();
             let mut scores = Vec::new();
             for &i in children.get(&unit_id).map_or(&[][..], Vec::as_slice) {
@@ -1798,6 +2112,10 @@ impl Plan {
         let term = PlanKind::TermPlan.years_for(self.year);
         let year = (self.year, self.year);
         for (i, u) in self.units.iter().enumerate() {
+            // The root chooses none: the nation's strategic breakthroughs are the Congress's.
+            if Some(u.id) == self.root {
+                continue;
+            }
             let mut rng = Rng::for_entity(self.seed, stream::TASKS, i as u64);
             let TaskHabit { share, counts, pool, responsible, term_share } = TaskHabit::of(u.kind);
             if !rng.chance(share) {
@@ -1868,16 +2186,23 @@ async fn write_activities(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64,
     let plans = write_streamed(tx, "personal_plans", &cols, plan.people.len(), plan_rows, "plans", progress).await?;
 
     let year = plan.year;
-    let movement = [(
-        plan.movement_id,
-        format!(
-            "Phong trào thi đua “Đảng viên học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh” năm {year}"
-        ),
-    )];
-    let movement_row = |(id, title): &(i64, String)| {
+    let movements: Vec<(i64, i64, String)> = plan
+        .provinces
+        .iter()
+        .map(|p| {
+            let mut title = format!(
+                "Phong trào thi đua “Đảng viên học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh” năm {year}"
+            );
+            if plan.root.is_some() {
+                title = format!("{title} — {}", plan.unit(p.unit_id).name);
+            }
+            (p.movement_id, p.unit_id, title)
+        })
+        .collect();
+    let movement_row = |(id, unit, title): &(i64, i64, String)| {
         vec![
             Value::Int(*id),
-            Value::Int(plan.units[0].id),
+            Value::Int(*unit),
             text(title),
             Value::Date(ymd(year, 1, 1)),
             Value::Date(ymd(year, 12, 31)),
@@ -1885,13 +2210,14 @@ async fn write_activities(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64,
         ]
     };
     let cols = ["id", "unit_id", "title", "from_date", "to_date", "expected"];
-    insert_all(tx, "emulation_movements", &cols, &movement, movement_row, "movement", progress).await?;
+    let movements =
+        insert_all(tx, "emulation_movements", &cols, &movements, movement_row, "movement", progress).await?;
     let registration_row = |r: &Registration| {
         let mut rng = Rng::for_entity(plan.seed, stream::REGISTRATION, (1 << 40) + r.person as u64);
         let pledge = PLEDGES[rng.below(PLEDGES.len() as u64) as usize];
         vec![
             Value::Int(r.id),
-            Value::Int(plan.movement_id),
+            Value::Int(r.movement_id),
             Value::Int(plan.people[r.person].id),
             text(pledge),
             Value::Date(r.on),
@@ -1941,7 +2267,7 @@ async fn write_activities(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64,
     let cols = ["unit_id", "from_year", "to_year", "title", "field", "responsible", "status", "result"];
     insert_all(tx, "breakthrough_tasks", &cols, &plan.tasks, task_row, "tasks", progress).await?;
 
-    Ok(GenStats { plans, reviews, person_ratings, unit_ratings, covenant_scores, ..GenStats::default() })
+    Ok(GenStats { plans, movements, reviews, person_ratings, unit_ratings, covenant_scores, ..GenStats::default() })
 }
 
 /// The covenants, their content groups, signatories and scores; returns how many scores.
@@ -1977,16 +2303,106 @@ async fn write_covenants(tx: &mut Tx, plan: &Plan, progress: &dyn Fn(&str, u64, 
 mod tests {
     use std::collections::{HashMap, HashSet};
 
+    use lamtheo_app::tree::ChildView;
     use lamtheo_app::App;
     use lamtheo_domain::access::Actor;
     use lamtheo_domain::period::Period;
+    use lamtheo_domain::Id;
 
     use super::*;
 
     fn small_plan(members: u64) -> Plan {
+        plan_of(&GenConfig { members, year: 2024, seed: 3, national: false })
+    }
+
+    fn plan_of(cfg: &GenConfig) -> Plan {
         let ids =
             Ids { unit: 1, person: 1, conference: 1, topic: 1, doc: 1, movement: 1, registration: 1, covenant: 1 };
-        Plan::new(&GenConfig { members, year: 2024, seed: 3 }, &ids)
+        Plan::new(cfg, &ids)
+    }
+
+    /// At full scale the national shape has the real counts: 3.321 communes and wards,
+    /// about 52.000 grassroots organisations and 700 districts; below it, fewer in
+    /// proportion.
+    #[test]
+    fn the_national_shape_has_the_real_counts() {
+        let total = |members: u64| {
+            let shapes = national_shapes(&GenConfig { members, national: true, ..GenConfig::default() });
+            assert_eq!(shapes.len(), 34);
+            assert_eq!(shapes.iter().map(|s| s.0).sum::<u64>(), members);
+            assert!(shapes.iter().all(|(_, s)| s.districts >= 1 && s.communes >= s.districts));
+            let sum = |f: fn(&Shape) -> u64| shapes.iter().map(|(_, s)| f(s)).sum::<u64>();
+            (sum(|s| s.districts), sum(|s| s.communes), sum(|s| s.grassroots), sum(|s| s.cells))
+        };
+        let (districts, communes, grassroots, cells) = total(NATIONAL_MEMBERS);
+        assert_eq!(communes, 3_321);
+        assert!((51_500..=52_600).contains(&grassroots), "{grassroots}");
+        assert!((600..=800).contains(&districts), "{districts}");
+        assert!((170_000..=170_100).contains(&cells), "{cells}");
+        assert_eq!(total(60_000).1, 39);
+        assert_eq!(total(1_000).1, 34, "at least one commune a province");
+    }
+
+    /// The national plan: one root, the 34 provinces each with its own conferences, covenant
+    /// and movement; every district closed on 1/7/2025, its communes under it until then and
+    /// directly under the province from that day, the district hanging on as a historic
+    /// child.
+    #[test]
+    fn the_national_plan_reorganises_on_1_july_2025() {
+        let plan = plan_of(&GenConfig { members: 300_000, year: 2024, seed: 3, national: true });
+        let roots: Vec<&Unit> = plan.units.iter().filter(|u| u.parent.is_none()).collect();
+        assert_eq!(roots.len(), 1);
+        assert_eq!((roots[0].name.as_str(), Some(roots[0].id)), ("Đảng Cộng sản Việt Nam", plan.root));
+        let provinces: Vec<&Unit> = plan.units.iter().filter(|u| u.parent == plan.root).collect();
+        assert_eq!(provinces.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), PROVINCES);
+        assert!(provinces.iter().all(|u| u.kind == "tinh_uy" && u.closed_on.is_none()));
+        assert_eq!(plan.provinces.len(), 34);
+
+        // Closed: the districts, all of them, on 1/7/2025.
+        for u in &plan.units {
+            assert_eq!(u.closed_on.is_some(), u.kind == "huyen_uy", "{}", u.code);
+            assert!(u.closed_on.is_none_or(|d| d == REORGANISED_ON));
+        }
+        let links = plan.links();
+        let parent_on = |id: i64, d: NaiveDate| {
+            let valid: Vec<&Link> =
+                links.iter().filter(|l| l.unit_id == id && l.from <= d && l.to.is_none_or(|t| d < t)).collect();
+            assert_eq!(valid.len(), 1, "one parent a day: {id} on {d}");
+            (plan.unit(valid[0].parent_id), valid[0].historic)
+        };
+        let (before, after) = (ymd(2025, 6, 30), REORGANISED_ON);
+        let communes: Vec<&Unit> = plan.units.iter().filter(|u| u.kind == "dang_uy_xa").collect();
+        let districts = plan.units.iter().filter(|u| u.kind == "huyen_uy").count();
+        assert!(communes.len() > 150 && districts > 34, "{} communes, {districts} districts", communes.len());
+        for c in &communes {
+            let (district, historic) = parent_on(c.id, before);
+            assert!(district.kind == "huyen_uy" && !historic, "{}", c.code);
+            let (province, historic) = parent_on(c.id, after);
+            assert!(province.kind == "tinh_uy" && !historic, "{}", c.code);
+            assert_eq!(Some(province.id), district.parent, "{}", c.code);
+            let (district_after, historic) = parent_on(district.id, after);
+            assert!(district_after.id == province.id && historic, "{}", district.code);
+        }
+        let lineage = plan.lineage(1);
+        assert_eq!(lineage.iter().filter(|e| e.kind == LineageKind::Move).count(), communes.len());
+        assert_eq!(lineage.iter().filter(|e| e.kind == LineageKind::Close).count(), districts);
+
+        // Each province's own conferences, covenant and movement; members register for their
+        // own province's.
+        for (p, province) in plan.provinces.iter().enumerate() {
+            let own = plan.conferences.iter().filter(|c| c.unit_id == province.unit_id && c.level == "Tỉnh");
+            assert_eq!(own.count(), 4);
+            assert_eq!(plan.covenants.iter().filter(|c| c.unit_id == province.unit_id).count(), 1);
+            assert_eq!(province.movement_id, 1 + p as i64);
+            for r in plan.registrations.iter().filter(|r| province.people.contains(&r.person)) {
+                assert_eq!(r.movement_id, province.movement_id);
+            }
+            for &(ix, district) in &plan.key_cadres[province.key_cadres.clone()] {
+                assert!(province.people.contains(&ix) && province.districts.contains(&district));
+            }
+        }
+        assert_eq!(plan.provinces.iter().map(|p| p.people.len()).sum::<usize>(), plan.people.len());
+        assert!(!plan.tasks.iter().any(|t| Some(t.unit_id) == plan.root));
     }
 
     /// Every planned row passes the checks the forms and imports apply, so the data reads as
@@ -2104,7 +2520,7 @@ mod tests {
         let mut counts = Vec::new();
         for (engine, url) in lamtheo_store::testing::fresh_databases().await {
             let store = Store::open(&url).await.unwrap();
-            let cfg = GenConfig { members: 2_000, year: 2024, seed: 5 };
+            let cfg = GenConfig { members: 2_000, year: 2024, seed: 5, national: false };
             let stats = generate(&store, &cfg, &|_, _, _| {}).await.unwrap();
             assert!(generate(&store, &cfg, &|_, _, _| {}).await.is_err(), "{engine}: a second run must refuse");
             store.close().await;
@@ -2143,5 +2559,66 @@ mod tests {
             assert_eq!(tasks.by_level.len(), 4, "{engine}: tasks at every level");
         }
         assert!(counts.windows(2).all(|w| w[0] == w[1]), "{counts:?}");
+    }
+
+    /// A generated national database reads through the app as the real tree: one root, 34
+    /// provinces; a province's districts until 30/6/2025 and its communes (the districts
+    /// closed, historic) from 1/7/2025; each province's movement; the root's figures hold
+    /// every study conference.
+    #[tokio::test]
+    async fn a_generated_nation_has_districts_until_1_july_2025() {
+        for (engine, url) in lamtheo_store::testing::fresh_databases().await {
+            let store = Store::open(&url).await.unwrap();
+            let cfg = GenConfig { members: 3_000, year: 2024, seed: 5, national: true };
+            let stats = generate(&store, &cfg, &|_, _, _| {}).await.unwrap();
+            store.close().await;
+            assert_eq!(stats.movements, 34, "{engine}");
+
+            let app = App::open(&url).await.unwrap();
+            let sys = Actor::system();
+            let (before, after) = (ymd(2025, 6, 30), REORGANISED_ON);
+            let roots = app.top_units(&sys, after);
+            assert_eq!(roots.len(), 1, "{engine}");
+            let root = app.unit_view(&sys, roots[0], after).unwrap();
+            assert_eq!(root.name_on, "Đảng Cộng sản Việt Nam", "{engine}");
+            assert_eq!(root.children.len(), 34, "{engine}");
+            assert!(root.children.iter().all(|c| c.kind == "tinh_uy" && !c.historic), "{engine}");
+
+            for p in &root.children {
+                let then = app.unit_view(&sys, p.id, before).unwrap();
+                assert!(!then.children.is_empty(), "{engine}: {}", p.code);
+                assert!(then.children.iter().all(|c| c.kind == "huyen_uy" && !c.historic), "{engine}: {}", p.code);
+                let now = app.unit_view(&sys, p.id, after).unwrap();
+                let (closed, open): (Vec<&ChildView>, Vec<&ChildView>) = now.children.iter().partition(|c| c.historic);
+                assert!(!open.is_empty() && open.iter().all(|c| c.kind == "dang_uy_xa"), "{engine}: {}", p.code);
+                assert_eq!(
+                    closed.iter().map(|c| c.id).collect::<Vec<_>>(),
+                    then.children.iter().map(|c| c.id).collect::<Vec<_>>()
+                );
+                for d in &closed {
+                    let district = app.unit_view(&sys, d.id, after).unwrap();
+                    assert_eq!(district.unit.closed_on, Some(after), "{engine}: {}", d.code);
+                    assert!(district.children.is_empty(), "{engine}: {}", d.code);
+                    let lineage = app.lineage(&sys, d.id).await.unwrap();
+                    assert!(lineage.iter().any(|e| e.kind == LineageKind::Close && e.happened_on == after));
+                }
+                let commune = open[0].id;
+                let path = |on| app.unit_view(&sys, commune, on).unwrap().path.iter().map(|s| s.id).collect::<Vec<_>>();
+                assert_eq!(path(after), [root.unit.id, p.id, commune], "{engine}");
+                assert_eq!(path(before).len(), 4, "{engine}: under a district until then");
+            }
+
+            let movements = app.movements(&sys).await.unwrap();
+            let mut launched: Vec<Id> = movements.iter().map(|m| m.unit_id).collect();
+            launched.sort();
+            let mut provinces: Vec<Id> = root.children.iter().map(|c| c.id).collect();
+            provinces.sort();
+            assert_eq!(launched, provinces, "{engine}: one movement a province");
+            let m = app.movement_report(&sys, movements[0].id, movements[0].unit_id, ymd(2024, 12, 31)).await.unwrap();
+            assert!(m.registered * 100 > m.expected * 85 && m.registered <= m.expected, "{engine}");
+
+            let report = app.unit_report(&sys, root.unit.id, Period::year(2024), ymd(2024, 12, 31)).await.unwrap();
+            assert_eq!(report.figures.conferences, stats.conferences - stats.regular_meetings, "{engine}");
+        }
     }
 }

@@ -24,6 +24,8 @@ use crate::gen::db;
 pub struct LoadConfig {
     pub connections: usize,
     pub seconds: u64,
+    /// The code of the unit read; the top unit when `None`.
+    pub unit: Option<String>,
     /// Rows of the people import run during the measurement (0: none).
     pub import_rows: usize,
 }
@@ -45,11 +47,14 @@ struct Tally {
 
 pub async fn run(app: App, cfg: &LoadConfig) -> Result<String> {
     let sys = Actor::system();
-    let province = app
-        .top_units(&sys, app.today())
-        .first()
-        .copied()
-        .ok_or_else(|| anyhow!("the database has no units: run gen first"))?;
+    let province = match &cfg.unit {
+        Some(code) => app.unit_by_code(&sys, code).map_err(db)?.id,
+        None => app
+            .top_units(&sys, app.today())
+            .first()
+            .copied()
+            .ok_or_else(|| anyhow!("the database has no units: run gen first"))?,
+    };
     // An account of the benchmark's own, with a session (for the page) and a token (API).
     let username = format!("bench-{}", std::process::id());
     let password = "bench-mat-khau-1".to_string();
@@ -93,7 +98,11 @@ pub async fn run(app: App, cfg: &LoadConfig) -> Result<String> {
     let mut out = String::new();
     let engine = if app.store.engine == lamtheo_store::Engine::Sqlite { "SQLite" } else { "PostgreSQL" };
     let build = if cfg!(debug_assertions) { "debug build: timings are NOT representative" } else { "release build" };
-    writeln!(out, "lamtheo bench --http — {engine}, {build}, province unit {province}, figures of {year}")?;
+    writeln!(
+        out,
+        "lamtheo bench --http — {engine}, {build}, unit {province}, figures of {year}, {} connections",
+        cfg.connections
+    )?;
     // Warm up: one of each, so that the first requests do not measure cold caches.
     for t in targets.iter() {
         let mut c = Client::connect(addr).await?;

@@ -184,7 +184,8 @@ enum Command {
     /// Load a backup FILE into the database of --database-url (SQLite or PostgreSQL), which
     /// must be empty: a deployment moves from SQLite to PostgreSQL with `backup` then `restore`
     Restore { file: std::path::PathBuf },
-    /// Generate deterministic synthetic data (one large province) into an empty database
+    /// Generate deterministic synthetic data (one large province, or with --national the
+    /// whole party) into an empty database
     Gen {
         #[arg(long, default_value_t = 150_000)]
         members: u64,
@@ -192,6 +193,10 @@ enum Command {
         year: i32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The whole party: a root, the 34 provinces and cities, 3.321 communes and wards at
+        /// 5.100.000 members (fewer in proportion below), districts closed on 1/7/2025
+        #[arg(long)]
+        national: bool,
     },
     /// Measure roll-up speed against the straightforward SQL on the current database
     Bench {
@@ -209,6 +214,9 @@ enum Command {
         connections: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// With --http: the unit read, by its code (a cell's, say); the top unit by default
+        #[arg(long)]
+        unit: Option<String>,
         /// With --http: measure while a people import of this many rows runs (the stall
         /// benchmark; it adds these people to the database)
         #[arg(long, default_value_t = 0)]
@@ -453,7 +461,7 @@ async fn main() -> Result<()> {
                 file.display()
             );
         }
-        Command::Gen { members, year, seed } => {
+        Command::Gen { members, year, seed, national } => {
             let store = lamtheo_store::Store::open(&cli.database_url).await?;
             let pb = bar(0);
             let progress = |stage: &str, done: u64, total: u64| {
@@ -461,19 +469,30 @@ async fn main() -> Result<()> {
                 pb.set_length(total);
                 pb.set_position(done);
             };
-            let stats = gen::generate(&store, &gen::GenConfig { members, year, seed }, &progress).await?;
+            let stats = gen::generate(&store, &gen::GenConfig { members, year, seed, national }, &progress).await?;
             pb.finish_and_clear();
             // Closing checkpoints SQLite's write-ahead log into the database file.
             store.close().await;
             println!("Đã sinh / generated: {stats}");
         }
-        Command::Bench { queries, baseline_queries, seed, http, connections, seconds, import_rows, report, runs } => {
+        Command::Bench {
+            queries,
+            baseline_queries,
+            seed,
+            http,
+            connections,
+            seconds,
+            unit,
+            import_rows,
+            report,
+            runs,
+        } => {
             let report = if report {
                 let app = App::open(&cli.database_url).await?;
                 report_bench::run(&app, runs).await?
             } else if http {
                 let app = App::open(&cli.database_url).await?.with_limits(cli.limits.limits());
-                load::run(app, &load::LoadConfig { connections, seconds, import_rows }).await?
+                load::run(app, &load::LoadConfig { connections, seconds, unit, import_rows }).await?
             } else {
                 let store = lamtheo_store::Store::open(&cli.database_url).await?;
                 bench::run(&store, &bench::BenchConfig { queries, baseline_queries, seed }).await?
