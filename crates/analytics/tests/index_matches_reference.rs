@@ -237,6 +237,11 @@ proptest! {
         // The same facts with every subtree summarised on its first query (see `summary.rs`).
         let mut summarised = Index::build(clone_facts(&f));
         summarised.set_summary_threshold(0);
+        // And one whose top subtrees were summarised at start-up, for the tree's shapes of the
+        // last five years.
+        let mut warmed = Index::build(clone_facts(&f));
+        warmed.set_summary_threshold(0);
+        warmed.warm(day(799));
         let n = f.tree.len() as u32;
         for k in 0..4 {
             let unit = 1 + (q[k] % n) as i64;
@@ -248,6 +253,7 @@ proptest! {
             prop_assert_eq!(ix.figures(unit, period, as_of), expected, "unit {} period {:?} as of {}", unit, period, as_of);
             // Walked and summarised, then from the summary, for this period and the next one.
             prop_assert_eq!(summarised.figures(unit, period, as_of), expected, "walked, unit {} period {:?} as of {}", unit, period, as_of);
+            prop_assert_eq!(warmed.figures(unit, period, as_of), expected, "warmed, unit {} period {:?} as of {}", unit, period, as_of);
             prop_assert_eq!(summarised.figures(unit, period, as_of), expected, "summarised, unit {} period {:?} as of {}", unit, period, as_of);
             let (a2, b2) = (a + (q[k + 4] % 5) as i32, b + (q[k] % 7) as i32);
             let other = Period::new(Month(a2), Month(b2.max(a2)));

@@ -660,8 +660,10 @@ impl Index {
         summaries.values().map(Vec::len).sum()
     }
 
-    /// Makes summaries for the big subtrees near the top of the tree as it stands on `on`, so
-    /// that the first national or provincial page after start-up does not wait for them.
+    /// Makes summaries for the big subtrees near the top of the tree as it stands on `on`, and
+    /// as it stood before each change of its shape in the five years before (a reorganisation:
+    /// the figures of 2024 are asked of the tree of 2024), at most `WARM_SHAPES` shapes each,
+    /// so that the first national or provincial pages after start-up do not wait for them.
     pub fn warm(&self, on: chrono::NaiveDate) {
         let d = super::day(on);
         let n = self.unit_ids.len();
@@ -669,19 +671,34 @@ impl Index {
         for k in self.kids.iter().flatten() {
             is_child[k.unit as usize] = true;
         }
+        let since = d - 5 * 366;
         for root in (0..n as u32).filter(|u| !is_child[*u as usize]) {
             let mut top = vec![root];
-            top.extend(self.kids[root as usize].iter().filter(|k| k.from <= d && d < k.to).map(|k| k.unit));
+            top.extend(self.kids[root as usize].iter().map(|k| k.unit));
+            top.sort_unstable();
+            top.dedup();
             for u in top {
-                let mut size = 0;
-                self.walk(u, d, &mut Vec::new(), &mut |v| size += self.entries(v).0.len());
-                if size >= self.summary_threshold {
-                    self.summarise(u, d, Month::of(on));
+                let mut day = d;
+                for _ in 0..WARM_SHAPES {
+                    let mut size = 0;
+                    self.walk(u, day, &mut Vec::new(), &mut |v| size += self.entries(v).0.len());
+                    if size >= self.summary_threshold {
+                        let date = chrono::NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(on);
+                        self.summarise(u, day, Month::of(date));
+                    }
+                    let (from, _) = self.shape_days(u, day);
+                    if from <= since {
+                        break;
+                    }
+                    day = from - 1;
                 }
             }
         }
     }
 }
+
+/// Shapes of a top subtree summarised at start-up, the latest first.
+const WARM_SHAPES: usize = 4;
 
 #[cfg(test)]
 mod tests {
