@@ -777,6 +777,14 @@ impl Index {
         }
     }
 
+    /// Records a year of a registration's monthly reviews at once: the months reviewed and
+    /// those met, as 12-bit masks (bit 0: January), over what was recorded before.
+    pub fn set_reviews_of_year(&mut self, registration: Id, year: i32, reviewed: u16, met: u16) {
+        for bit in (0..12).filter(|b| reviewed & (1 << b) != 0) {
+            self.set_review(registration, Month(year * 12 + bit), met & (1 << bit) != 0);
+        }
+    }
+
     fn review(&mut self, p: u32, registration: Id, month: Month, met: bool) {
         let Some(r) = self.registered[p as usize].iter_mut().find(|r| r.id == registration) else { return };
         let (year, bit) = (month.year(), 1u16 << (month.month() - 1));

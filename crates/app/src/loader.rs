@@ -4,7 +4,6 @@ use lamtheo_domain::conference::{Attendance, AttendanceStatus};
 use lamtheo_domain::evaluation::Subject;
 use lamtheo_domain::org::OrgTree;
 use lamtheo_domain::people::is_key_cadre;
-use lamtheo_domain::period::Month;
 use lamtheo_domain::{Error, Id, Result};
 use lamtheo_store::{changelog, conferences, facts, plans, settings, units, Store, Tx};
 
@@ -65,7 +64,9 @@ pub async fn load_index(store: &Store) -> Result<Index> {
         for chunk in chunks {
             match chunk {
                 Rows::Attendance(rows) => rows.iter().for_each(|a| index.ingest(a)),
-                Rows::Reviews(rows) => rows.into_iter().for_each(|(r, m, met)| index.set_review(r, m, met)),
+                Rows::Reviews(rows) => rows
+                    .into_iter()
+                    .for_each(|(r, year, reviewed, met)| index.set_reviews_of_year(r, year, reviewed, met)),
             }
         }
         index.finish();
@@ -89,8 +90,8 @@ pub async fn load_index(store: &Store) -> Result<Index> {
     .await?;
     let _ = send.send(Rows::Attendance(chunk));
     let mut chunk = Vec::with_capacity(CHUNK);
-    facts::for_each_review(&mut snapshot, |registration, month, met| {
-        chunk.push((registration, Month(month), met));
+    facts::for_each_review_year(&mut snapshot, |registration, year, reviewed, met| {
+        chunk.push((registration, year, reviewed, met));
         if chunk.len() == CHUNK {
             let _ = send.send(Rows::Reviews(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))));
         }
@@ -101,10 +102,11 @@ pub async fn load_index(store: &Store) -> Result<Index> {
     builder.await.map_err(Error::internal)
 }
 
-/// The two kinds of fact that come by the tens of millions, in chunks.
+/// The two kinds of fact that come by the tens of millions, in chunks: attendance, and
+/// monthly reviews folded by year (registration, year, months reviewed, months met).
 enum Rows {
     Attendance(Vec<Attendance>),
-    Reviews(Vec<(Id, Month, bool)>),
+    Reviews(Vec<(Id, i32, u16, u16)>),
 }
 
 /// Attendance rows per chunk sent to the builder, and chunks that may wait for it: a few

@@ -106,6 +106,11 @@ async fn registrations_and_monthly_reviews_roll_up() {
             "{engine}"
         );
         assert_eq!(r.months, vec![(Month::new(2025, 1), 1, 1)], "{engine}");
+        // The same from an index built afresh from the database, which reads the reviews
+        // folded by year (`for_each_review_year`).
+        app.rebuild_index().await.unwrap();
+        let again = app.movement_report(&sys, id, pv.districts[0], d(2025, 6, 1)).await.unwrap();
+        assert_eq!((again.registered, again.expected, again.months), (2, 3, r.months.clone()), "{engine}: rebuilt");
         let mine = app.movement_report(&me, id, pv.cells[0], d(2025, 6, 1)).await.unwrap();
         assert_eq!(
             mine.rows.iter().map(|r| r.person.id).collect::<Vec<_>>(),

@@ -61,13 +61,20 @@ pub async fn registrations(
     on_tx!(snapshot, p => sqlx::query_as("SELECT id, movement_id, person_id FROM emulation_registrations").fetch_all(&mut *p).await.map_err(db_err))
 }
 
-/// Every monthly review, (registration, month, met), streamed row by row: the country has
-/// some 50 million.
-pub async fn for_each_review(snapshot: &mut Tx, mut each: impl FnMut(lamtheo_domain::Id, i32, bool)) -> Result<()> {
+/// Every registration's monthly reviews, a row per year: (registration, year, months reviewed,
+/// months met), the months as 12-bit masks (bit 0: January). Folded by the database, because
+/// the country has some 50 million reviews and a row costs far more to read than to fold; the
+/// key (registration, month) makes the sum of distinct bits their union.
+pub async fn for_each_review_year(
+    snapshot: &mut Tx,
+    mut each: impl FnMut(lamtheo_domain::Id, i32, u16, u16),
+) -> Result<()> {
     on_tx!(snapshot, p => {
-        let mut rows = sqlx::query("SELECT registration_id, month, met FROM emulation_reviews").fetch(&mut *p);
+        let mut rows = sqlx::query("SELECT registration_id, month / 12, SUM(1 << (month % 12)), \
+            SUM(CASE WHEN met THEN 1 << (month % 12) ELSE 0 END) FROM emulation_reviews GROUP BY registration_id, month / 12").fetch(&mut *p);
         while let Some(r) = rows.try_next().await.map_err(db_err)? {
-            each(r.get(0), r.get(1), r.get(2));
+            let (reviewed, met): (i64, i64) = (r.get(2), r.get(3));
+            each(r.get(0), r.get(1), reviewed as u16, met as u16);
         }
         Ok(())
     })
