@@ -1047,9 +1047,7 @@ impl Index {
         f.eligible = s.eligible.count();
         f.participants = s.participants.count();
         // A big subtree is summarised for the next query (see `summary.rs`).
-        if read >= self.summary_threshold() {
-            self.summarise(root, day(as_of), Month::of(as_of));
-        }
+        self.after_walk(root, as_of, read, || None);
         f
     }
 
@@ -1144,14 +1142,9 @@ impl Index {
             m.expected += member as i64;
             m.made += (member && made) as i64;
         });
-        if read >= self.summary_threshold() {
-            self.summarise(root, on, Month::of(as_of));
-            self.keep_answer(
-                root,
-                on,
-                summary::Kept::Plans { from: from.0, to: to.0, kinds: kinds.to_vec(), year, made: m },
-            );
-        }
+        self.after_walk(root, as_of, read, || {
+            Some(summary::Kept::Plans { from: from.0, to: to.0, kinds: kinds.to_vec(), year, made: m })
+        });
         m
     }
 
@@ -1217,11 +1210,9 @@ impl Index {
                 orgs[l as usize] += 1;
             }
         });
-        if read >= self.summary_threshold() {
-            self.summarise(root, day(as_of), Month::of(as_of));
-            let kept = summary::Kept::Ratings { year, quarter, groups: groups.clone(), orgs: orgs.clone() };
-            self.keep_answer(root, day(as_of), kept);
-        }
+        self.after_walk(root, as_of, read, || {
+            Some(summary::Kept::Ratings { year, quarter, groups: groups.clone(), orgs: orgs.clone() })
+        });
         (groups, orgs)
     }
 
@@ -1315,8 +1306,7 @@ impl Index {
             tally.into_iter().enumerate().filter(|(_, t)| *t != (0, 0)).map(|(i, t)| (Month(base + i as i32), t)),
         );
         out.months = outside.into_iter().map(|(m, (met, not))| (m, met, not)).collect();
-        if read >= self.summary_threshold() {
-            self.summarise(r, at, Month::of(as_of));
+        self.after_walk(r, as_of, read, || {
             let counts = summary::Tally {
                 expected: out.expected as i64,
                 registered: out.registered as i64,
@@ -1324,8 +1314,8 @@ impl Index {
                 registered_non_members: out.registered_non_members as i64,
                 months: out.months.iter().map(|&(m, met, not)| (m, (met as i64, not as i64))).collect(),
             };
-            self.keep_answer(r, at, summary::Kept::Movement { movement, who, first: key.2, end: key.3, counts });
-        }
+            Some(summary::Kept::Movement { movement, who, first: key.2, end: key.3, counts })
+        });
         out
     }
 
@@ -1429,14 +1419,9 @@ impl Index {
         });
         s.stack = stack;
         let (studied, eligible) = (s.participants.count(), s.eligible.count());
-        if read >= self.summary_threshold() {
-            self.summarise(root, on, Month::of(as_of));
-            self.keep_answer(
-                root,
-                on,
-                summary::Kept::Studied { topic: topic.id, month, by_day, count: studied as i64 },
-            );
-        }
+        self.after_walk(root, as_of, read, || {
+            Some(summary::Kept::Studied { topic: topic.id, month, by_day, count: studied as i64 })
+        });
         (studied, eligible)
     }
 

@@ -20,6 +20,7 @@
 //! demand. The property tests hold figures from summaries to the slow recount.
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDate;
 use lamtheo_domain::emulation::Expected;
 use lamtheo_domain::period::{Month, Period};
 use lamtheo_domain::plans::{MadeOf, PlanKind};
@@ -162,6 +163,11 @@ impl Ranges {
 }
 
 impl Summary {
+    /// Whether the subtree has this summary's shape on `day`.
+    fn covers(&self, day: i32) -> bool {
+        self.days.0 <= day && day < self.days.1
+    }
+
     fn holds(&self, u: u32) -> bool {
         self.units.get(u as usize / 64).is_some_and(|w| w & (1 << (u % 64)) != 0)
     }
@@ -229,16 +235,12 @@ fn part_spans(part: &[(i32, u16)], into: &mut Spans) {
 impl Index {
     /// Figures from a summary of the subtree, when one covers the as-of day and the period.
     pub(super) fn summarised(&self, root: u32, day: i32, period: Period) -> Option<Figures> {
-        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
-        let s = summaries.get(&root)?.iter().find(|s| s.days.0 <= day && day < s.days.1)?;
-        s.figures(period)
+        self.with_summary(root, day, |s| s.figures(period))
     }
 
     /// The additive counts of each month of the period from a summary, as `summarised`.
     pub(super) fn summarised_months(&self, root: u32, day: i32, period: Period) -> Option<Vec<Counts>> {
-        let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
-        let s = summaries.get(&root)?.iter().find(|s| s.days.0 <= day && day < s.days.1)?;
-        s.months(period).map(<[Counts]>::to_vec)
+        self.with_summary(root, day, |s| s.months(period).map(<[Counts]>::to_vec))
     }
 
     /// Sets how many memberships a walk must read before its subtree gets a summary (0: every
@@ -247,8 +249,17 @@ impl Index {
         self.summary_threshold = entries;
     }
 
-    pub(super) fn summary_threshold(&self) -> usize {
-        self.summary_threshold
+    /// After a walk from `root` as of `as_of` that read `read` memberships: a big subtree gets
+    /// its summary (unless it has one), which keeps the walk's answer (`kept`), if any.
+    pub(super) fn after_walk(&self, root: u32, as_of: NaiveDate, read: usize, kept: impl FnOnce() -> Option<Kept>) {
+        if read < self.summary_threshold {
+            return;
+        }
+        let on = super::day(as_of);
+        self.summarise(root, on, Month::of(as_of));
+        if let Some(k) = kept() {
+            self.keep_answer(root, on, k);
+        }
     }
 
     /// Drops every summary (the tree or the study share changed).
@@ -259,9 +270,8 @@ impl Index {
     /// Makes the summary of the subtree of `root` as the tree stands on `day`, with its window
     /// around `month`, unless one exists.
     pub(super) fn summarise(&self, root: u32, day: i32, month: Month) {
-        let exists = |s: &HashMap<u32, Vec<Summary>>| {
-            s.get(&root).is_some_and(|list| list.iter().any(|s| s.days.0 <= day && day < s.days.1))
-        };
+        let exists =
+            |s: &HashMap<u32, Vec<Summary>>| s.get(&root).is_some_and(|list| list.iter().any(|s| s.covers(day)));
         if exists(&self.summaries.read().unwrap_or_else(|e| e.into_inner())) {
             return;
         }
@@ -353,7 +363,7 @@ impl Index {
 
     fn add_cell_to(&self, s: &mut Summary, u: u32, sign: i64) {
         let (opened, closed) = (self.opened[u as usize], self.closed[u as usize]);
-        let date = |d: i32| chrono::NaiveDate::from_num_days_from_ce_opt(d).map(|d| Month::of(d).0);
+        let date = |d: i32| NaiveDate::from_num_days_from_ce_opt(d).map(|d| Month::of(d).0);
         let first = date(opened);
         let last = if closed == i32::MAX { Some(i32::MAX) } else { date(closed - 1) };
         let (Some(first), Some(last)) = (first, last.filter(|l| first.is_some_and(|f| *l >= f))) else { return };
@@ -565,14 +575,13 @@ impl Index {
     /// The summary of `root` on `day`, if there is one, to read.
     fn with_summary<T>(&self, root: u32, day: i32, read: impl FnOnce(&Summary) -> Option<T>) -> Option<T> {
         let summaries = self.summaries.read().unwrap_or_else(|e| e.into_inner());
-        read(summaries.get(&root)?.iter().find(|s| s.days.0 <= day && day < s.days.1)?)
+        read(summaries.get(&root)?.iter().find(|s| s.covers(day))?)
     }
 
     /// Keeps a walk's answer in the summary of `root` on `day`, if there is one.
-    pub(super) fn keep_answer(&self, root: u32, day: i32, k: Kept) {
+    fn keep_answer(&self, root: u32, day: i32, k: Kept) {
         let mut summaries = self.summaries.write().unwrap_or_else(|e| e.into_inner());
-        let Some(s) = summaries.get_mut(&root).and_then(|l| l.iter_mut().find(|s| s.days.0 <= day && day < s.days.1))
-        else {
+        let Some(s) = summaries.get_mut(&root).and_then(|l| l.iter_mut().find(|s| s.covers(day))) else {
             return;
         };
         if s.kept.len() >= MAX_KEPT {
@@ -664,7 +673,7 @@ impl Index {
     /// as it stood before each change of its shape in the five years before (a reorganisation:
     /// the figures of 2024 are asked of the tree of 2024), at most `WARM_SHAPES` shapes each,
     /// so that the first national or provincial pages after start-up do not wait for them.
-    pub fn warm(&self, on: chrono::NaiveDate) {
+    pub fn warm(&self, on: NaiveDate) {
         let d = super::day(on);
         let n = self.unit_ids.len();
         let mut is_child = vec![false; n];
@@ -683,7 +692,7 @@ impl Index {
                     let mut size = 0;
                     self.walk(u, day, &mut Vec::new(), &mut |v| size += self.entries(v).0.len());
                     if size >= self.summary_threshold {
-                        let date = chrono::NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(on);
+                        let date = NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(on);
                         self.summarise(u, day, Month::of(date));
                     }
                     let (from, _) = self.shape_days(u, day);
